@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian package zonekeeper's build, tests, fuzzers and benchmarks need.
+# Idempotent: packages already present are skipped; safe to run on every CI start.
+# Note: libboost1.81-all-dev conflicts with libboost1.74-dev (the default libboost-dev);
+# never add libboost-dev here.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++-12 cmake ninja-build ccache pkg-config git
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
+  # libraries (see docs/architecture.md, "Libraries")
+  libboost1.81-all-dev libldns-dev libssl-dev libyaml-cpp-dev prometheus-cpp-dev
+  libspdlog-dev libfmt-dev libcli11-dev libexpected-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # the real DNS test bed and its independent clients
+  bind9 bind9-utils bind9-dnsutils
+  python3 python3-pytest python3-dnspython python3-yaml
+  # misc used by scripts
+  curl procps iproute2 jq
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian starts named as a service on install; zonekeeper's tests run their own named
+# processes on loopback ports, so the packaged one is stopped where systemd/init exists.
+if command -v service >/dev/null 2>&1; then $SUDO service named stop >/dev/null 2>&1 || true; fi

@@ -1,0 +1,589 @@
+#include "model/rdata.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace zk::model {
+namespace {
+
+struct Token {
+  std::string raw;  // escapes kept; quotes removed
+  bool quoted = false;
+};
+
+Parsed<std::vector<Token>> tokenize(std::string_view text) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    Token t;
+    if (c == '"') {
+      t.quoted = true;
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        char d = text[i];
+        if (d == '\\' && i + 1 < text.size()) {
+          t.raw.push_back(d);
+          t.raw.push_back(text[i + 1]);
+          i += 2;
+          continue;
+        }
+        if (d == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        t.raw.push_back(d);
+        ++i;
+      }
+      if (!closed) return invalid(fmt::format("unterminated quoted string in \"{}\"", text));
+    } else {
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          t.raw.push_back(text[i]);
+          t.raw.push_back(text[i + 1]);
+          i += 2;
+          continue;
+        }
+        t.raw.push_back(text[i]);
+        ++i;
+      }
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Parsed<std::string> unescape(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    if (i + 1 >= raw.size()) return invalid("dangling backslash");
+    char d = raw[i + 1];
+    if (std::isdigit(static_cast<unsigned char>(d))) {
+      if (i + 3 >= raw.size() || !std::isdigit(static_cast<unsigned char>(raw[i + 2])) ||
+          !std::isdigit(static_cast<unsigned char>(raw[i + 3]))) {
+        return invalid("bad \\DDD escape");
+      }
+      int v = (d - '0') * 100 + (raw[i + 2] - '0') * 10 + (raw[i + 3] - '0');
+      if (v > 255) return invalid("\\DDD escape over 255");
+      out.push_back(static_cast<char>(v));
+      i += 3;
+    } else {
+      out.push_back(d);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+template <class T>
+Parsed<T> parse_uint(std::string_view s, std::string_view what) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
+    return invalid(fmt::format("{} \"{}\" is not a number in range 0..{}", what, s,
+                               std::numeric_limits<T>::max()));
+  }
+  return v;
+}
+
+void put16(std::vector<uint8_t>& w, uint16_t v) {
+  w.push_back(static_cast<uint8_t>(v >> 8));
+  w.push_back(static_cast<uint8_t>(v));
+}
+void put32(std::vector<uint8_t>& w, uint32_t v) {
+  put16(w, static_cast<uint16_t>(v >> 16));
+  put16(w, static_cast<uint16_t>(v));
+}
+void put_name(std::vector<uint8_t>& w, const Name& n) {
+  auto c = n.canonical();
+  w.insert(w.end(), c.wire().begin(), c.wire().end());
+}
+
+// Reads RDATA fields in order; every getter fails rather than reading past the end.
+class Reader {
+ public:
+  explicit Reader(std::span<const uint8_t> d) : d_(d) {}
+  bool done() const { return pos_ == d_.size(); }
+  size_t pos() const { return pos_; }
+  std::optional<uint8_t> u8() {
+    if (pos_ + 1 > d_.size()) return std::nullopt;
+    return d_[pos_++];
+  }
+  std::optional<uint16_t> u16() {
+    if (pos_ + 2 > d_.size()) return std::nullopt;
+    uint16_t v = static_cast<uint16_t>(d_[pos_] << 8 | d_[pos_ + 1]);
+    pos_ += 2;
+    return v;
+  }
+  std::optional<uint32_t> u32() {
+    auto hi = u16();
+    auto lo = u16();
+    if (!hi || !lo) return std::nullopt;
+    return static_cast<uint32_t>(*hi) << 16 | *lo;
+  }
+  std::optional<Name> name() {
+    size_t p = pos_;
+    while (p < d_.size() && d_[p] != 0) {
+      if (d_[p] > Name::kMaxLabel) return std::nullopt;
+      p += 1 + d_[p];
+    }
+    if (p >= d_.size()) return std::nullopt;
+    auto n = Name::from_wire(d_.subspan(pos_, p + 1 - pos_));
+    if (!n) return std::nullopt;
+    pos_ = p + 1;
+    return *n;
+  }
+  std::optional<std::string> character_string() {
+    auto len = u8();
+    if (!len || pos_ + *len > d_.size()) return std::nullopt;
+    std::string s(reinterpret_cast<const char*>(d_.data() + pos_), *len);
+    pos_ += *len;
+    return s;
+  }
+  std::string rest() {
+    std::string s(reinterpret_cast<const char*>(d_.data() + pos_), d_.size() - pos_);
+    pos_ = d_.size();
+    return s;
+  }
+
+ private:
+  std::span<const uint8_t> d_;
+  size_t pos_ = 0;
+};
+
+bool valid_caa_tag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 15) return false;
+  return std::all_of(tag.begin(), tag.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+Parsed<Name> parse_name_token(const Token& t, const Name& origin, std::string_view what) {
+  auto n = Name::parse(t.raw, &origin);
+  if (!n) return invalid(fmt::format("{}: {}", what, n.error()));
+  return n;
+}
+
+Parsed<size_t> expect_tokens(const std::vector<Token>& toks, size_t n, RRType type,
+                             std::string_view format) {
+  if (toks.size() != n) {
+    return invalid(fmt::format("{} data needs {} field(s) \"{}\", got {}", to_string(type), n,
+                               format, toks.size()));
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string to_string(RRType t) {
+  switch (t) {
+    case RRType::A: return "A";
+    case RRType::NS: return "NS";
+    case RRType::CNAME: return "CNAME";
+    case RRType::SOA: return "SOA";
+    case RRType::PTR: return "PTR";
+    case RRType::MX: return "MX";
+    case RRType::TXT: return "TXT";
+    case RRType::AAAA: return "AAAA";
+    case RRType::SRV: return "SRV";
+    case RRType::CAA: return "CAA";
+  }
+  return fmt::format("TYPE{}", static_cast<uint16_t>(t));
+}
+
+Parsed<RRType> parse_rrtype(std::string_view text) {
+  std::string up(text);
+  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (RRType t : {RRType::A, RRType::NS, RRType::CNAME, RRType::SOA, RRType::PTR, RRType::MX,
+                   RRType::TXT, RRType::AAAA, RRType::SRV, RRType::CAA}) {
+    if (up == to_string(t)) return t;
+  }
+  if (up.rfind("TYPE", 0) == 0) {
+    auto n = parse_uint<uint16_t>(std::string_view(up).substr(4), "type number");
+    if (n) return static_cast<RRType>(*n);
+  }
+  return invalid(fmt::format("unknown record type \"{}\"", text));
+}
+
+bool is_supported(RRType t) { return to_string(t).rfind("TYPE", 0) != 0; }
+bool is_singleton(RRType t) { return t == RRType::CNAME || t == RRType::SOA; }
+
+std::string quote_character_string(std::string_view raw) {
+  std::string out = "\"";
+  for (unsigned char c : raw) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += fmt::format("\\{:03d}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+Parsed<Rdata> Rdata::a(std::string_view ipv4) {
+  std::string s(ipv4);
+  uint8_t buf[4];
+  if (inet_pton(AF_INET, s.c_str(), buf) != 1) {
+    return invalid(fmt::format("\"{}\" is not an IPv4 address", ipv4));
+  }
+  return Rdata(RRType::A, std::vector<uint8_t>(buf, buf + 4));
+}
+
+Parsed<Rdata> Rdata::aaaa(std::string_view ipv6) {
+  std::string s(ipv6);
+  uint8_t buf[16];
+  if (inet_pton(AF_INET6, s.c_str(), buf) != 1) {
+    return invalid(fmt::format("\"{}\" is not an IPv6 address", ipv6));
+  }
+  return Rdata(RRType::AAAA, std::vector<uint8_t>(buf, buf + 16));
+}
+
+Rdata Rdata::name_target(RRType type, const Name& target) {
+  std::vector<uint8_t> w;
+  put_name(w, target);
+  return Rdata(type, std::move(w));
+}
+
+Rdata Rdata::mx(uint16_t preference, const Name& exchange) {
+  std::vector<uint8_t> w;
+  put16(w, preference);
+  put_name(w, exchange);
+  return Rdata(RRType::MX, std::move(w));
+}
+
+Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& target) {
+  std::vector<uint8_t> w;
+  put16(w, priority);
+  put16(w, weight);
+  put16(w, port);
+  put_name(w, target);
+  return Rdata(RRType::SRV, std::move(w));
+}
+
+Parsed<Rdata> Rdata::caa(uint8_t flags, std::string_view tag, std::string_view value) {
+  if (!valid_caa_tag(tag)) {
+    return invalid(fmt::format("CAA tag \"{}\" must be 1 to 15 letters or digits", tag));
+  }
+  std::vector<uint8_t> w;
+  w.push_back(flags);
+  w.push_back(static_cast<uint8_t>(tag.size()));
+  w.insert(w.end(), tag.begin(), tag.end());
+  w.insert(w.end(), value.begin(), value.end());
+  return Rdata(RRType::CAA, std::move(w));
+}
+
+Parsed<Rdata> Rdata::txt(const std::vector<std::string>& strings) {
+  if (strings.empty()) return invalid("TXT data needs at least one string");
+  std::vector<uint8_t> w;
+  for (const auto& s : strings) {
+    if (s.size() > 255) {
+      return invalid(fmt::format("TXT string of {} octets; each string is at most 255", s.size()));
+    }
+    w.push_back(static_cast<uint8_t>(s.size()));
+    w.insert(w.end(), s.begin(), s.end());
+  }
+  if (w.size() > 65535) return invalid("TXT data over 65535 octets");
+  return Rdata(RRType::TXT, std::move(w));
+}
+
+Rdata Rdata::txt_from_text(std::string_view text) {
+  std::vector<uint8_t> w;
+  do {
+    size_t n = std::min<size_t>(255, text.size());
+    if (n < text.size()) {
+      // Do not cut a UTF-8 sequence: back off while the next octet is a continuation byte.
+      size_t m = n;
+      while (m > 0 && (static_cast<unsigned char>(text[m]) & 0xC0) == 0x80) --m;
+      if (m > 0) n = m;
+    }
+    w.push_back(static_cast<uint8_t>(n));
+    w.insert(w.end(), text.begin(), text.begin() + static_cast<std::ptrdiff_t>(n));
+    text.remove_prefix(n);
+  } while (!text.empty());
+  return Rdata(RRType::TXT, std::move(w));
+}
+
+Rdata Rdata::soa(const Name& mname, const Name& rname, uint32_t serial, uint32_t refresh,
+                 uint32_t retry, uint32_t expire, uint32_t minimum) {
+  std::vector<uint8_t> w;
+  put_name(w, mname);
+  put_name(w, rname);
+  for (uint32_t v : {serial, refresh, retry, expire, minimum}) put32(w, v);
+  return Rdata(RRType::SOA, std::move(w));
+}
+
+Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origin) {
+  auto toks_or = tokenize(text);
+  if (!toks_or) return tl::unexpected(toks_or.error());
+  const auto& toks = *toks_or;
+  if (toks.empty()) return invalid(fmt::format("empty {} data", to_string(type)));
+  auto fail = [&](const std::string& m) { return invalid(m); };
+
+  // RFC 3597 generic form for any type: \# <len> <hex>
+  if (toks[0].raw == "\\#") {
+    if (toks.size() < 2) return fail("\\# form needs a length");
+    auto len = parse_uint<uint16_t>(toks[1].raw, "\\# length");
+    if (!len) return tl::unexpected(len.error());
+    std::string hex;
+    for (size_t i = 2; i < toks.size(); ++i) hex += toks[i].raw;
+    if (hex.size() != static_cast<size_t>(*len) * 2) return fail("\\# length and hex disagree");
+    std::vector<uint8_t> w;
+    for (size_t i = 0; i < hex.size(); i += 2) {
+      uint8_t b = 0;
+      auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, b, 16);
+      if (ec != std::errc() || p != hex.data() + i + 2) return fail("bad hex in \\# form");
+      w.push_back(b);
+    }
+    return from_wire(type, w);
+  }
+
+  switch (type) {
+    case RRType::A:
+    case RRType::AAAA: {
+      auto n = expect_tokens(toks, 1, type, "address");
+      if (!n) return tl::unexpected(n.error());
+      return type == RRType::A ? a(toks[0].raw) : aaaa(toks[0].raw);
+    }
+    case RRType::CNAME:
+    case RRType::NS:
+    case RRType::PTR: {
+      auto n = expect_tokens(toks, 1, type, "target");
+      if (!n) return tl::unexpected(n.error());
+      auto t = parse_name_token(toks[0], origin, to_string(type) + " target");
+      if (!t) return tl::unexpected(t.error());
+      return name_target(type, *t);
+    }
+    case RRType::MX: {
+      auto n = expect_tokens(toks, 2, type, "preference exchange");
+      if (!n) return tl::unexpected(n.error());
+      auto pref = parse_uint<uint16_t>(toks[0].raw, "MX preference");
+      if (!pref) return tl::unexpected(pref.error());
+      auto ex = parse_name_token(toks[1], origin, "MX exchange");
+      if (!ex) return tl::unexpected(ex.error());
+      return mx(*pref, *ex);
+    }
+    case RRType::SRV: {
+      auto n = expect_tokens(toks, 4, type, "priority weight port target");
+      if (!n) return tl::unexpected(n.error());
+      auto pr = parse_uint<uint16_t>(toks[0].raw, "SRV priority");
+      if (!pr) return tl::unexpected(pr.error());
+      auto we = parse_uint<uint16_t>(toks[1].raw, "SRV weight");
+      if (!we) return tl::unexpected(we.error());
+      auto po = parse_uint<uint16_t>(toks[2].raw, "SRV port");
+      if (!po) return tl::unexpected(po.error());
+      auto tg = parse_name_token(toks[3], origin, "SRV target");
+      if (!tg) return tl::unexpected(tg.error());
+      return srv(*pr, *we, *po, *tg);
+    }
+    case RRType::CAA: {
+      auto n = expect_tokens(toks, 3, type, "flags tag value");
+      if (!n) return tl::unexpected(n.error());
+      auto fl = parse_uint<uint8_t>(toks[0].raw, "CAA flags");
+      if (!fl) return tl::unexpected(fl.error());
+      auto val = unescape(toks[2].raw);
+      if (!val) return fail("CAA value: " + val.error());
+      return caa(*fl, toks[1].raw, *val);
+    }
+    case RRType::TXT: {
+      std::vector<std::string> strings;
+      for (const auto& t : toks) {
+        auto s = unescape(t.raw);
+        if (!s) return fail("TXT: " + s.error());
+        strings.push_back(std::move(*s));
+      }
+      return txt(strings);
+    }
+    case RRType::SOA: {
+      auto n = expect_tokens(toks, 7, type, "mname rname serial refresh retry expire minimum");
+      if (!n) return tl::unexpected(n.error());
+      auto mn = parse_name_token(toks[0], origin, "SOA mname");
+      if (!mn) return tl::unexpected(mn.error());
+      auto rn = parse_name_token(toks[1], origin, "SOA rname");
+      if (!rn) return tl::unexpected(rn.error());
+      uint32_t v[5];
+      const char* what[5] = {"SOA serial", "SOA refresh", "SOA retry", "SOA expire",
+                             "SOA minimum"};
+      for (int i = 0; i < 5; ++i) {
+        auto x = parse_uint<uint32_t>(toks[2 + i].raw, what[i]);
+        if (!x) return tl::unexpected(x.error());
+        v[i] = *x;
+      }
+      return soa(*mn, *rn, v[0], v[1], v[2], v[3], v[4]);
+    }
+  }
+  return fail(fmt::format("type {} has no presentation parser; use the \\# form",
+                          to_string(type)));
+}
+
+Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
+  Reader r(wire);
+  auto bad = [&](std::string_view why) {
+    return invalid(fmt::format("malformed {} data: {}", to_string(type), why));
+  };
+  switch (type) {
+    case RRType::A:
+      if (wire.size() != 4) return bad("length is not 4");
+      return Rdata(type, {wire.begin(), wire.end()});
+    case RRType::AAAA:
+      if (wire.size() != 16) return bad("length is not 16");
+      return Rdata(type, {wire.begin(), wire.end()});
+    case RRType::CNAME:
+    case RRType::NS:
+    case RRType::PTR: {
+      auto n = r.name();
+      if (!n || !r.done()) return bad("bad target name");
+      return name_target(type, *n);
+    }
+    case RRType::MX: {
+      auto p = r.u16();
+      auto n = r.name();
+      if (!p || !n || !r.done()) return bad("bad preference or exchange");
+      return mx(*p, *n);
+    }
+    case RRType::SRV: {
+      auto p = r.u16(), w = r.u16(), po = r.u16();
+      auto n = r.name();
+      if (!p || !w || !po || !n || !r.done()) return bad("bad fields");
+      return srv(*p, *w, *po, *n);
+    }
+    case RRType::CAA: {
+      auto fl = r.u8();
+      auto tag = r.character_string();
+      if (!fl || !tag) return bad("bad flags or tag");
+      std::string value = r.rest();
+      return caa(*fl, *tag, value);
+    }
+    case RRType::TXT: {
+      std::vector<std::string> strings;
+      while (!r.done()) {
+        auto s = r.character_string();
+        if (!s) return bad("string runs past the data");
+        strings.push_back(std::move(*s));
+      }
+      return txt(strings);
+    }
+    case RRType::SOA: {
+      auto mn = r.name();
+      auto rn = r.name();
+      if (!mn || !rn) return bad("bad names");
+      uint32_t v[5];
+      for (auto& x : v) {
+        auto y = r.u32();
+        if (!y) return bad("short timers");
+        x = *y;
+      }
+      if (!r.done()) return bad("trailing octets");
+      return soa(*mn, *rn, v[0], v[1], v[2], v[3], v[4]);
+    }
+  }
+  // Unknown types stay opaque (RFC 3597).
+  return Rdata(type, {wire.begin(), wire.end()});
+}
+
+std::string Rdata::to_text() const {
+  Reader r(wire_);
+  switch (type_) {
+    case RRType::A: {
+      char buf[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, wire_.data(), buf, sizeof buf);
+      return buf;
+    }
+    case RRType::AAAA: {
+      char buf[INET6_ADDRSTRLEN];
+      inet_ntop(AF_INET6, wire_.data(), buf, sizeof buf);
+      return buf;
+    }
+    case RRType::CNAME:
+    case RRType::NS:
+    case RRType::PTR:
+      return r.name()->to_string();
+    case RRType::MX: {
+      auto p = r.u16();
+      return fmt::format("{} {}", *p, r.name()->to_string());
+    }
+    case RRType::SRV: {
+      auto p = r.u16(), w = r.u16(), po = r.u16();
+      return fmt::format("{} {} {} {}", *p, *w, *po, r.name()->to_string());
+    }
+    case RRType::CAA: {
+      auto fl = r.u8();
+      auto tag = r.character_string();
+      return fmt::format("{} {} {}", *fl, *tag, quote_character_string(r.rest()));
+    }
+    case RRType::TXT: {
+      std::string out;
+      for (const auto& s : txt_strings()) {
+        if (!out.empty()) out.push_back(' ');
+        out += quote_character_string(s);
+      }
+      return out;
+    }
+    case RRType::SOA: {
+      auto mn = r.name();
+      auto rn = r.name();
+      std::string out = mn->to_string() + " " + rn->to_string();
+      for (int i = 0; i < 5; ++i) out += fmt::format(" {}", *r.u32());
+      return out;
+    }
+  }
+  std::string out = fmt::format("\\# {}", wire_.size());
+  if (!wire_.empty()) out.push_back(' ');
+  for (uint8_t b : wire_) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+std::vector<std::string> Rdata::txt_strings() const {
+  std::vector<std::string> out;
+  if (type_ != RRType::TXT) return out;
+  Reader r(wire_);
+  while (!r.done()) out.push_back(*r.character_string());
+  return out;
+}
+
+std::optional<Name> Rdata::target() const {
+  Reader r(wire_);
+  switch (type_) {
+    case RRType::CNAME:
+    case RRType::NS:
+    case RRType::PTR:
+      return r.name();
+    case RRType::MX:
+      r.u16();
+      return r.name();
+    case RRType::SRV:
+      r.u16();
+      r.u16();
+      r.u16();
+      return r.name();
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<uint32_t> Rdata::soa_serial() const {
+  if (type_ != RRType::SOA) return std::nullopt;
+  Reader r(wire_);
+  r.name();
+  r.name();
+  return r.u32();
+}
+
+}  // namespace zk::model

@@ -1,0 +1,93 @@
+// Record types and their data (RDATA), validated, in canonical wire form.
+//
+//   auto zone = Name::parse("example.test.").value();
+//   auto mx   = Rdata::parse(RRType::MX, "10 mail", zone);          // presentation form
+//   auto txt  = Rdata::txt_from_text(std::string(300, 'x'));         // split at 255 octets
+//   mx->to_text();                                                   // "10 mail.example.test."
+//
+// Rdata holds one record's data for one type in uncompressed canonical wire form (embedded
+// names lowercased, RFC 4034 §6.2), so two Rdata are equal exactly when DNS servers treat
+// them as the same record. Every constructor validates and returns a specific message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/error.h"
+#include "model/name.h"
+
+namespace zk::model {
+
+enum class RRType : uint16_t {
+  A = 1,
+  NS = 2,
+  CNAME = 5,
+  SOA = 6,
+  PTR = 12,
+  MX = 15,
+  TXT = 16,
+  AAAA = 28,
+  SRV = 33,
+  CAA = 257,
+};
+
+// "A", "AAAA", ... for the types above; "TYPE<n>" for any other number (RFC 3597).
+std::string to_string(RRType t);
+// Accepts the mnemonics above (any case) and "TYPE<n>".
+Parsed<RRType> parse_rrtype(std::string_view text);
+// The types zonekeeper manages (everything in the enum).
+bool is_supported(RRType t);
+// Types of which a name may hold at most one record (CNAME, SOA).
+bool is_singleton(RRType t);
+
+class Rdata {
+ public:
+  // Presentation (zone file) form; relative names resolve against `origin`.
+  static Parsed<Rdata> parse(RRType type, std::string_view text, const Name& origin);
+  // Wire form (uncompressed), as found in a DNS message after decompression.
+  static Parsed<Rdata> from_wire(RRType type, std::span<const uint8_t> wire);
+
+  // Typed constructors.
+  static Parsed<Rdata> a(std::string_view ipv4);
+  static Parsed<Rdata> aaaa(std::string_view ipv6);
+  static Rdata name_target(RRType type, const Name& target);  // CNAME, NS, PTR
+  static Rdata mx(uint16_t preference, const Name& exchange);
+  static Rdata srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& target);
+  static Parsed<Rdata> caa(uint8_t flags, std::string_view tag, std::string_view value);
+  // TXT from explicit character-strings (each ≤ 255 octets).
+  static Parsed<Rdata> txt(const std::vector<std::string>& strings);
+  // TXT from one text: split into 255-octet strings, never inside a UTF-8 sequence.
+  static Rdata txt_from_text(std::string_view text);
+  static Rdata soa(const Name& mname, const Name& rname, uint32_t serial, uint32_t refresh,
+                   uint32_t retry, uint32_t expire, uint32_t minimum);
+
+  RRType type() const { return type_; }
+  std::span<const uint8_t> wire() const { return wire_; }
+  size_t wire_size() const { return wire_.size(); }
+
+  // Presentation form with absolute names ("10 mail.example.test.").
+  std::string to_text() const;
+  // TXT only: the character-strings, unescaped.
+  std::vector<std::string> txt_strings() const;
+  // CNAME/NS/PTR/MX/SRV: the target name.
+  std::optional<Name> target() const;
+  // SOA only: the serial.
+  std::optional<uint32_t> soa_serial() const;
+
+  friend bool operator==(const Rdata& a, const Rdata& b) = default;
+  friend auto operator<=>(const Rdata& a, const Rdata& b) = default;
+
+ private:
+  Rdata(RRType type, std::vector<uint8_t> wire) : type_(type), wire_(std::move(wire)) {}
+  RRType type_ = RRType::A;
+  std::vector<uint8_t> wire_;
+};
+
+// Quotes a character-string for presentation: "a \"b\" \\c \200".
+std::string quote_character_string(std::string_view raw);
+
+}  // namespace zk::model

@@ -1,0 +1,140 @@
+#include "model/rdata.h"
+
+#include <gtest/gtest.h>
+
+namespace zk::model {
+namespace {
+
+const Name kZone = Name::parse("example.test.").value();
+
+std::string roundtrip(RRType t, std::string_view text) {
+  auto rd = Rdata::parse(t, text, kZone);
+  if (!rd) return "ERROR: " + rd.error();
+  auto again = Rdata::from_wire(t, rd->wire());
+  if (!again || !(*again == *rd)) return "ERROR: wire round trip";
+  auto reparsed = Rdata::parse(t, rd->to_text(), kZone);
+  if (!reparsed || !(*reparsed == *rd)) return "ERROR: text round trip";
+  return rd->to_text();
+}
+
+struct Case {
+  RRType type;
+  const char* in;
+  const char* out;
+};
+
+class RdataRoundTrip : public testing::TestWithParam<Case> {};
+
+TEST_P(RdataRoundTrip, ParsesPrintsAndRoundTrips) {
+  EXPECT_EQ(roundtrip(GetParam().type, GetParam().in), GetParam().out);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllTypes, RdataRoundTrip,
+    testing::Values(
+        Case{RRType::A, "192.0.2.1", "192.0.2.1"},
+        Case{RRType::AAAA, "2001:DB8::1", "2001:db8::1"},
+        Case{RRType::CNAME, "Target", "target.example.test."},
+        Case{RRType::CNAME, "elsewhere.org.", "elsewhere.org."},
+        Case{RRType::NS, "ns1", "ns1.example.test."},
+        Case{RRType::PTR, "host.example.test.", "host.example.test."},
+        Case{RRType::MX, "10 mail", "10 mail.example.test."},
+        Case{RRType::SRV, "0 5 5060 sip", "0 5 5060 sip.example.test."},
+        Case{RRType::CAA, "0 issue \"letsencrypt.org\"", "0 issue \"letsencrypt.org\""},
+        Case{RRType::CAA, "128 iodef mailto:sec@example.test", "128 iodef \"mailto:sec@example.test\""},
+        Case{RRType::TXT, "\"hello world\"", "\"hello world\""},
+        Case{RRType::TXT, "\"a\" \"b c\"", "\"a\" \"b c\""},
+        Case{RRType::TXT, "\"say \\\"hi\\\" \\\\ bye\"", "\"say \\\"hi\\\" \\\\ bye\""},
+        Case{RRType::TXT, "\"caf\\195\\169\"", "\"caf\\195\\169\""},
+        Case{RRType::TXT, "unquoted", "\"unquoted\""},
+        Case{RRType::SOA, "ns1 hostmaster 1 3600 600 86400 300",
+             "ns1.example.test. hostmaster.example.test. 1 3600 600 86400 300"},
+        Case{RRType::A, "\\# 4 c0000201", "192.0.2.1"}));
+
+struct BadCase {
+  RRType type;
+  const char* in;
+  const char* needle;
+};
+
+class RdataRejects : public testing::TestWithParam<BadCase> {};
+
+TEST_P(RdataRejects, WithSpecificMessage) {
+  auto rd = Rdata::parse(GetParam().type, GetParam().in, kZone);
+  ASSERT_FALSE(rd) << "accepted: " << GetParam().in;
+  EXPECT_NE(rd.error().find(GetParam().needle), std::string::npos) << rd.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllTypes, RdataRejects,
+    testing::Values(BadCase{RRType::A, "256.1.1.1", "not an IPv4 address"},
+                    BadCase{RRType::A, "192.0.2.01", "not an IPv4 address"},
+                    BadCase{RRType::A, "2001:db8::1", "not an IPv4 address"},
+                    BadCase{RRType::AAAA, "192.0.2.1", "not an IPv6 address"},
+                    BadCase{RRType::A, "1.2.3.4 5.6.7.8", "needs 1 field"},
+                    BadCase{RRType::MX, "mail", "needs 2 field"},
+                    BadCase{RRType::MX, "70000 mail", "MX preference"},
+                    BadCase{RRType::SRV, "0 0 99999 sip", "SRV port"},
+                    BadCase{RRType::CAA, "0 is-sue \"x\"", "CAA tag"},
+                    BadCase{RRType::CNAME, "a..b", "empty label"},
+                    BadCase{RRType::TXT, "\"unterminated", "unterminated"},
+                    BadCase{RRType::SOA, "ns1 host 1 2 3", "needs 7 field"}));
+
+TEST(Rdata, LongTxtSplitsAt255) {
+  std::string text(300, 'x');
+  auto rd = Rdata::txt_from_text(text);
+  auto strings = rd.txt_strings();
+  ASSERT_EQ(strings.size(), 2u);
+  EXPECT_EQ(strings[0].size(), 255u);
+  EXPECT_EQ(strings[1].size(), 45u);
+  EXPECT_EQ(strings[0] + strings[1], text);
+}
+
+TEST(Rdata, LongTxtNeverCutsUtf8) {
+  // 254 ASCII octets then "é" (2 octets): a naive cut at 255 would split the é.
+  std::string text = std::string(254, 'a') + "\xc3\xa9" + "tail";
+  auto strings = Rdata::txt_from_text(text).txt_strings();
+  ASSERT_EQ(strings.size(), 2u);
+  EXPECT_EQ(strings[0].size(), 254u);
+  EXPECT_EQ(strings[1], "\xc3\xa9tail");
+}
+
+TEST(Rdata, TxtStringOver255Rejected) {
+  auto rd = Rdata::txt({std::string(256, 'a')});
+  ASSERT_FALSE(rd);
+  EXPECT_NE(rd.error().find("at most 255"), std::string::npos);
+}
+
+TEST(Rdata, EmbeddedNamesAreCanonical) {
+  auto a = Rdata::parse(RRType::MX, "10 MAIL.Example.Test.", kZone).value();
+  auto b = Rdata::parse(RRType::MX, "10 mail", kZone).value();
+  EXPECT_EQ(a, b);
+}
+
+TEST(Rdata, FromWireRejectsMalformed) {
+  std::vector<uint8_t> three = {1, 2, 3};
+  EXPECT_FALSE(Rdata::from_wire(RRType::A, three));
+  std::vector<uint8_t> txt = {5, 'a', 'b'};
+  EXPECT_FALSE(Rdata::from_wire(RRType::TXT, txt));
+  std::vector<uint8_t> mx = {0, 10, 3, 'a'};
+  EXPECT_FALSE(Rdata::from_wire(RRType::MX, mx));
+  std::vector<uint8_t> caa = {0, 0};
+  EXPECT_FALSE(Rdata::from_wire(RRType::CAA, caa));
+}
+
+TEST(Rdata, TargetsAndSerial) {
+  EXPECT_EQ(Rdata::parse(RRType::SRV, "1 2 3 sip", kZone)->target()->to_string(),
+            "sip.example.test.");
+  EXPECT_EQ(Rdata::parse(RRType::SOA, "ns h 42 1 2 3 4", kZone)->soa_serial(), 42u);
+  EXPECT_FALSE(Rdata::a("192.0.2.1")->target());
+}
+
+TEST(RRType, Names) {
+  EXPECT_EQ(parse_rrtype("aaaa").value(), RRType::AAAA);
+  EXPECT_EQ(to_string(static_cast<RRType>(99)), "TYPE99");
+  EXPECT_EQ(parse_rrtype("TYPE99").value(), static_cast<RRType>(99));
+  EXPECT_FALSE(parse_rrtype("BOGUS"));
+}
+
+}  // namespace
+}  // namespace zk::model

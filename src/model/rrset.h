@@ -1,0 +1,78 @@
+// RRsets, the unit in which DNS data is replaced, and the canonical hash of a set of them.
+//
+//   RRset www{www_name, RRType::A, 300, {}};
+//   www.add(Rdata::a("192.0.2.1").value());
+//   www.add(Rdata::a("192.0.2.2").value());      // kept sorted, duplicates dropped
+//   std::string h = canonical_hash({www});       // SHA-256 hex, order-independent
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/name.h"
+#include "model/rdata.h"
+
+namespace zk::model {
+
+struct RRsetKey {
+  Name owner;
+  RRType type = RRType::A;
+  friend bool operator==(const RRsetKey&, const RRsetKey&) = default;
+  friend std::strong_ordering operator<=>(const RRsetKey& a, const RRsetKey& b) {
+    if (auto c = a.owner <=> b.owner; c != 0) return c;
+    return static_cast<uint16_t>(a.type) <=> static_cast<uint16_t>(b.type);
+  }
+};
+
+class RRset {
+ public:
+  RRset() = default;
+  RRset(Name owner, RRType type, uint32_t ttl, std::vector<Rdata> rdatas = {});
+
+  const Name& owner() const { return owner_; }
+  RRType type() const { return type_; }
+  uint32_t ttl() const { return ttl_; }
+  void set_ttl(uint32_t ttl) { ttl_ = ttl; }
+  const std::vector<Rdata>& rdatas() const { return rdatas_; }
+  RRsetKey key() const { return {owner_, type_}; }
+  bool empty() const { return rdatas_.empty(); }
+  size_t size() const { return rdatas_.size(); }
+
+  // Adds one record (kept sorted by canonical wire form; a duplicate is ignored).
+  // Returns false for a duplicate or an rdata of another type.
+  bool add(Rdata rd);
+  bool contains(const Rdata& rd) const;
+
+  // Checks RRset-level rules: every rdata of the set's type, singleton types
+  // (CNAME, SOA) hold one record, TTL fits in 31 bits (RFC 2181 §8).
+  Parsed<bool> validate() const;
+
+  // Size in uncompressed wire form (owner + fixed fields + rdata) of all records.
+  size_t wire_size() const;
+
+  // Same records and TTL.
+  friend bool operator==(const RRset&, const RRset&) = default;
+
+ private:
+  Name owner_;
+  RRType type_ = RRType::A;
+  uint32_t ttl_ = 0;
+  std::vector<Rdata> rdatas_;
+};
+
+// RRsets of one zone keyed by (owner, type), in canonical order.
+using RRsetMap = std::map<RRsetKey, RRset>;
+
+// Order-independent SHA-256 (lowercase hex) of RRsets in canonical form (owner lowercased,
+// type, class IN, TTL, RDATA), sorted. Stable across runs and machines.
+std::string canonical_hash(const std::vector<RRset>& rrsets);
+std::string canonical_hash(const RRsetMap& rrsets);
+
+// Zone-level rules for desired data (RFC 1034 §3.6.2, RFC 2181 §10.1): every owner inside
+// the zone, no CNAME beside other data, no CNAME at the apex. Returns one message per
+// violation, naming the owner.
+std::vector<std::string> validate_zone_data(const Name& zone, const RRsetMap& rrsets);
+
+}  // namespace zk::model
