@@ -1,1 +1,168 @@
-int main() { return 0; }
+// zonekeeper command line: `export`, `import` (later: `local`, `controller`).
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/zone_document.h"
+#include "dns/client.h"
+#include "plan/zone_plan.h"
+
+namespace {
+
+using namespace zk;
+namespace asio = boost::asio;
+
+constexpr int kUsageError = 2;
+constexpr int kRuntimeError = 1;
+
+int die(int code, const std::string& message) {
+  fmt::print(stderr, "zonekeeper: error: {}\n", message);
+  return code;
+}
+
+struct ServerFlags {
+  std::string server;
+  std::string zone;
+  std::string key_file;
+  int timeout_ms = 10000;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--server", server, "DNS server HOST:PORT (port defaults to 53)")->required();
+    cmd->add_option("--zone", zone, "zone name, e.g. example.test")->required();
+    cmd->add_option("--tsig-key-file", key_file,
+                    "BIND key file (key \"name\" { algorithm ...; secret \"...\"; };)");
+    cmd->add_option("--timeout-ms", timeout_ms, "per-operation timeout")->check(CLI::Range(1, 3600000));
+  }
+
+  // Resolves flags into a client configuration; nothing is sent.
+  tl::expected<std::tuple<dns::ServerAddress, model::Name, dns::ClientOptions>, std::string>
+  resolve() const {
+    auto addr = dns::ServerAddress::parse(server);
+    if (!addr) return tl::unexpected("--server: " + addr.error());
+    auto z = model::Name::parse(zone.ends_with('.') ? zone : zone + ".");
+    if (!z) return tl::unexpected("--zone: " + z.error());
+    dns::ClientOptions opts;
+    opts.timeout = std::chrono::milliseconds(timeout_ms);
+    if (!key_file.empty()) {
+      auto k = dns::TsigKey::load_bind_key_file(key_file);
+      if (!k) return tl::unexpected("--tsig-key-file: " + k.error().message);
+      opts.key = std::move(*k);
+    }
+    return std::make_tuple(*addr, *z, std::move(opts));
+  }
+};
+
+dns::Result<dns::ZoneSnapshot> fetch(const dns::ServerAddress& addr, const model::Name& zone,
+                                     const dns::ClientOptions& opts) {
+  return dns::run_blocking([&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::ZoneSnapshot>> {
+    dns::Client client(ex, addr, opts);
+    co_return co_await client.axfr(zone);
+  });
+}
+
+int run_export(const ServerFlags& f, const std::string& output) {
+  auto cfg = f.resolve();
+  if (!cfg) return die(kUsageError, cfg.error());
+  auto& [addr, zone, opts] = *cfg;
+  auto snap = fetch(addr, zone, opts);
+  if (!snap) return die(kRuntimeError, snap.error().to_string());
+  auto yaml = app::write_zone_document(zone, snap->serial, snap->rrsets);
+  if (output.empty() || output == "-") {
+    std::cout << yaml;
+    return 0;
+  }
+  // Write atomically: a temp file beside the target, then rename.
+  std::string tmp = output + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << yaml;
+    if (!out.flush()) return die(kRuntimeError, fmt::format("cannot write {}", tmp));
+  }
+  if (std::rename(tmp.c_str(), output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return die(kRuntimeError, fmt::format("cannot write {}", output));
+  }
+  fmt::print(stderr, "exported {} records of {} (serial {}) to {}\n", snap->records,
+             zone.to_string(), snap->serial, output);
+  return 0;
+}
+
+int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
+  auto cfg = f.resolve();
+  if (!cfg) return die(kUsageError, cfg.error());
+  auto& [addr, zone, opts] = *cfg;
+  std::ifstream in(file);
+  if (!in) return die(kUsageError, fmt::format("cannot read {}", file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto doc = app::parse_zone_document(ss.str(), file, zone);
+  if (!doc) return die(kUsageError, doc.error());
+
+  auto snap = fetch(addr, zone, opts);
+  if (!snap) return die(kRuntimeError, snap.error().to_string());
+  auto plan = plan::plan_names(zone, doc->rrsets, snap->rrsets);
+  for (const auto& note : plan.notes) fmt::print(stderr, "note: {}\n", note);
+  for (const auto& line : plan.diff) fmt::print("{}\n", line.to_string());
+  if (plan.empty()) {
+    fmt::print(stderr, "{}: nothing to change\n", zone.to_string());
+    return 0;
+  }
+  if (dry_run) {
+    fmt::print(stderr, "dry run: {} change(s) not applied\n", plan.changes.changes.size());
+    return 0;
+  }
+  auto report = dns::run_blocking(
+      [&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::UpdateReport>> {
+        dns::Client client(ex, addr, opts);
+        co_return co_await client.apply(plan.changes);
+      });
+  if (!report) {
+    return die(kRuntimeError, fmt::format("{} ({} of {} changes applied)", report.error().to_string(),
+                                          report.error().changes_applied,
+                                          plan.changes.changes.size()));
+  }
+  fmt::print(stderr, "applied {} change(s) in {} UPDATE message(s)\n", report->changes,
+             report->messages);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"zonekeeper: DNS that follows your cluster"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "zonekeeper 0.1.0");
+
+  ServerFlags export_flags, import_flags;
+  std::string output, file;
+  bool dry_run = false;
+
+  auto* exp = app.add_subcommand("export", "write a zone's records as YAML (AXFR)");
+  export_flags.add_to(exp);
+  exp->add_option("-o,--output", output, "file to write (default: standard output)");
+
+  auto* imp = app.add_subcommand("import", "make the server's RRsets for the names in FILE equal FILE");
+  imp->add_option("FILE", file, "zone document (YAML)")->required();
+  import_flags.add_to(imp);
+  imp->add_flag("--dry-run", dry_run, "print the diff only; change nothing");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One clear line, not the whole help text.
+    return die(kUsageError, fmt::format("{} (see --help)", e.what()));
+  }
+  if (*exp) return run_export(export_flags, output);
+  if (*imp) return run_import(import_flags, file, dry_run);
+  return kUsageError;
+}

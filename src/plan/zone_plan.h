@@ -1,0 +1,45 @@
+// Planning: desired RRsets vs what the server serves → the minimal ChangeSet and a diff.
+//
+//   auto plan = plan_names(zone, desired, served.rrsets);   // names in `desired` only
+//   for (auto& line : plan.diff) std::cout << line.to_string() << "\n";
+//   client.apply(plan.changes);
+//
+// Rules (documented in docs/architecture.md):
+// - Only owner names present in `desired` are touched; every other name is left alone.
+// - At those names, RRsets that differ become one atomic Replace, guarded by a prerequisite
+//   that the server still holds what we planned against; RRsets absent from `desired` are
+//   deleted (also guarded).
+// - The SOA belongs to the server: desired SOA data is ignored (noted), served SOA never deleted.
+// - Apex NS: BIND ignores "delete all apex NS", so an apex NS change is an Add of the new
+//   records followed by a Remove of the old ones, never a delete of the whole RRset.
+// Pure: no I/O.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/changeset.h"
+#include "model/rrset.h"
+
+namespace zk::plan {
+
+struct DiffLine {
+  char sign = '+';  // '+' added, '-' removed
+  model::Name owner;
+  model::RRType type = model::RRType::A;
+  uint32_t ttl = 0;
+  model::Rdata rdata;
+  std::string to_string() const;  // "+ www.example.test. 300 IN A 192.0.2.1"
+};
+
+struct Plan {
+  model::ChangeSet changes;
+  std::vector<DiffLine> diff;
+  std::vector<std::string> notes;  // things deliberately not done, for the user
+  bool empty() const { return changes.empty(); }
+};
+
+Plan plan_names(const model::Name& zone, const model::RRsetMap& desired,
+                const model::RRsetMap& served);
+
+}  // namespace zk::plan

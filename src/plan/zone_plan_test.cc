@@ -1,0 +1,105 @@
+#include "plan/zone_plan.h"
+
+#include <gtest/gtest.h>
+
+namespace zk::plan {
+namespace {
+
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRsetMap;
+using model::RRType;
+using Op = model::Change::Op;
+
+const Name kZone = Name::parse("example.test.").value();
+Name N(std::string_view s) { return Name::parse(s, &kZone).value(); }
+Rdata A(std::string_view s) { return Rdata::a(s).value(); }
+
+void put(RRsetMap& m, RRset s) { m[s.key()] = std::move(s); }
+
+RRsetMap served() {
+  RRsetMap m;
+  put(m, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 5, 1, 2, 3, 4)}));
+  put(m, RRset(kZone, RRType::NS, 3600, {Rdata::name_target(RRType::NS, N("ns1"))}));
+  put(m, RRset(N("ns1"), RRType::A, 3600, {A("127.0.0.1")}));
+  put(m, RRset(N("www"), RRType::A, 300, {A("192.0.2.1")}));
+  put(m, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("old")}));
+  put(m, RRset(N("unrelated"), RRType::A, 300, {A("192.0.2.99")}));
+  return m;
+}
+
+TEST(PlanNames, NothingToDoWhenEqual) {
+  RRsetMap desired;
+  put(desired, RRset(N("www"), RRType::A, 300, {A("192.0.2.1")}));
+  put(desired, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("old")}));
+  auto p = plan_names(kZone, desired, served());
+  EXPECT_TRUE(p.empty());
+  EXPECT_TRUE(p.diff.empty());
+}
+
+TEST(PlanNames, ReplacesChangedDeletesMissingLeavesOtherNames) {
+  RRsetMap desired;
+  put(desired, RRset(N("www"), RRType::A, 300, {A("192.0.2.1"), A("192.0.2.2")}));
+  put(desired, RRset(N("new"), RRType::AAAA, 60, {Rdata::aaaa("2001:db8::1").value()}));
+  auto s = served();
+  auto p = plan_names(kZone, desired, s);
+  ASSERT_EQ(p.changes.changes.size(), 3u);
+  // www TXT is not desired at a desired name → deleted, guarded by what we saw.
+  EXPECT_EQ(p.changes.changes[0].op, Op::DeleteRRset);
+  EXPECT_EQ(p.changes.changes[0].rrset.type(), RRType::TXT);
+  ASSERT_TRUE(p.changes.changes[0].expect);
+  EXPECT_EQ(p.changes.changes[0].expect->size(), 1u);
+  // new AAAA: replace, expecting absence.
+  // www A: replace, expecting the old single record.
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(p.changes.changes[i].op, Op::Replace);
+    ASSERT_TRUE(p.changes.changes[i].expect);
+  }
+  std::vector<std::string> lines;
+  for (auto& d : p.diff) lines.push_back(d.to_string());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "+ www.example.test. 300 IN A 192.0.2.2"),
+            lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "- www.example.test. 300 IN TXT \"old\""),
+            lines.end());
+  EXPECT_EQ(std::find(lines.begin(), lines.end(), "+ www.example.test. 300 IN A 192.0.2.1"),
+            lines.end());
+  for (auto& c : p.changes.changes) EXPECT_NE(c.rrset.owner(), N("unrelated"));
+}
+
+TEST(PlanNames, TtlChangeShowsAsRemoveAndAdd) {
+  RRsetMap desired;
+  put(desired, RRset(N("www"), RRType::A, 600, {A("192.0.2.1")}));
+  put(desired, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("old")}));
+  auto p = plan_names(kZone, desired, served());
+  ASSERT_EQ(p.changes.changes.size(), 1u);
+  ASSERT_EQ(p.diff.size(), 2u);
+  EXPECT_EQ(p.diff[0].sign, '-');
+  EXPECT_EQ(p.diff[1].sign, '+');
+}
+
+TEST(PlanNames, SoaIgnoredApexNsNeverDeletedWhole) {
+  RRsetMap desired;
+  put(desired, RRset(kZone, RRType::SOA, 60, {Rdata::soa(N("x"), N("y"), 99, 1, 1, 1, 1)}));
+  put(desired, RRset(kZone, RRType::NS, 3600, {Rdata::name_target(RRType::NS, N("ns2"))}));
+  auto p = plan_names(kZone, desired, served());
+  ASSERT_EQ(p.changes.changes.size(), 2u);
+  EXPECT_EQ(p.changes.changes[0].op, Op::Add);
+  EXPECT_EQ(p.changes.changes[0].rrset.rdatas()[0].target(), N("ns2"));
+  EXPECT_EQ(p.changes.changes[1].op, Op::Remove);
+  EXPECT_EQ(p.changes.changes[1].rrset.rdatas()[0].target(), N("ns1"));
+  ASSERT_FALSE(p.notes.empty());
+  EXPECT_NE(p.notes[0].find("SOA"), std::string::npos);
+}
+
+TEST(PlanNames, ApexWithoutNsKeepsServedNs) {
+  RRsetMap desired;
+  put(desired, RRset(kZone, RRType::TXT, 60, {Rdata::txt_from_text("v=spf1 -all")}));
+  auto p = plan_names(kZone, desired, served());
+  ASSERT_EQ(p.changes.changes.size(), 1u);
+  EXPECT_EQ(p.changes.changes[0].rrset.type(), RRType::TXT);
+  EXPECT_FALSE(p.notes.empty());
+}
+
+}  // namespace
+}  // namespace zk::plan
