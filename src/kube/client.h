@@ -40,25 +40,25 @@ namespace zk::kube {
 inline constexpr std::string_view kFieldManager = "zonekeeper";
 
 struct ListOptions {
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector{};
+  std::string field_selector{};
   uint32_t limit = 500;            // page size; 0 = no limit
-  std::string continue_token;      // from the previous page
-  std::string resource_version;    // "" = most recent (quorum read)
-  std::string resource_version_match;  // "", "Exact", "NotOlderThan"
+  std::string continue_token{};      // from the previous page
+  std::string resource_version{};    // "" = most recent (quorum read)
+  std::string resource_version_match{};  // "", "Exact", "NotOlderThan"
 };
 
 struct ObjectList {
   std::vector<boost::json::object> items;
-  std::string resource_version;  // list metadata.resourceVersion
-  std::string continue_token;    // empty on the last page
+  std::string resource_version{};  // list metadata.resourceVersion
+  std::string continue_token{};    // empty on the last page
   std::optional<int64_t> remaining_item_count;
 };
 
 struct WatchOptions {
-  std::string label_selector;
-  std::string field_selector;
-  std::string resource_version;  // resume point; "" = "start at most recent"
+  std::string label_selector{};
+  std::string field_selector{};
+  std::string resource_version{};  // resume point; "" = "start at most recent"
   bool allow_bookmarks = true;
   std::chrono::seconds timeout{300};  // server-side timeoutSeconds; the stream ends after it
   // Per-read deadline on our side: a silent connection beyond this is treated as broken.
@@ -68,14 +68,14 @@ struct WatchOptions {
 struct ApplyOptions {
   bool force = false;
   std::string field_manager{kFieldManager};
-  std::string subresource;  // "" or "status"
+  std::string subresource{};  // "" or "status"
   bool dry_run = false;
 };
 
 struct DeleteOptions {
-  std::string propagation_policy;  // "", "Foreground", "Background", "Orphan"
-  std::string precondition_uid;
-  std::string precondition_resource_version;
+  std::string propagation_policy{};  // "", "Foreground", "Background", "Orphan"
+  std::string precondition_uid{};
+  std::string precondition_resource_version{};
   std::optional<int64_t> grace_period_seconds;
 };
 
@@ -96,8 +96,8 @@ class Watch {
 
 // One entry of /api or /apis/<group>/<version> discovery.
 struct DiscoveredResource {
-  std::string name;  // "arecords" or "arecords/status"
-  std::string kind;
+  std::string name{};  // "arecords" or "arecords/status"
+  std::string kind{};
   bool namespaced = false;
   std::vector<std::string> verbs;
 };
@@ -123,6 +123,13 @@ class Client {
   // A 410 on a continue token (expired) restarts the listing once from scratch.
   asio::awaitable<Result<ObjectList>> list_all(const Resource& r, std::string_view ns,
                                                ListOptions options = {});
+  // All pages, each item handed to `on_item` (which may move from it) as soon as its page is
+  // parsed; pages are parsed into a per-page arena and freed, so memory stays bounded by one
+  // page. Returns the list's resourceVersion (of the first page). Gone when a continue token
+  // expired: the caller should start over.
+  asio::awaitable<Result<std::string>> list_each(
+      const Resource& r, std::string_view ns, ListOptions options,
+      const std::function<void(boost::json::object& item)>& on_item);
   asio::awaitable<Result<boost::json::object>> create(const Resource& r, std::string_view ns,
                                                       const boost::json::object& object);
   // PUT: full replacement; Conflict when metadata.resourceVersion is stale.
@@ -169,11 +176,12 @@ class Client {
   // the CRD is not installed otherwise. Fills in kind/namespaced from discovery.
   asio::awaitable<Result<Resource>> resolve(Resource r);
 
-  // Any other call (e.g. TokenRequest): path + query, optional JSON body. 2xx → parsed body.
-  asio::awaitable<Result<boost::json::value>> request(std::string method, std::string target,
-                                                      std::optional<boost::json::value> body = {},
-                                                      std::string content_type =
-                                                          "application/json");
+  // Any other call (e.g. TokenRequest): path + query, optional JSON body. 2xx → parsed body
+  // (null for an empty body). `timeout` 0 = the config's request timeout.
+  asio::awaitable<Result<boost::json::value>> request(
+      std::string method, std::string target, std::optional<boost::json::value> body = {},
+      std::string content_type = "application/json",
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
  private:
   asio::awaitable<Result<boost::json::object>> object_call(HttpRequest request);

@@ -51,13 +51,13 @@ class TokenSource {
 };
 
 struct Config {
-  std::string server;            // "https://127.0.0.1:6443" or "http://..."
-  std::string ca_pem;            // PEM bundle to verify the server; empty = system roots
+  std::string server{};            // "https://127.0.0.1:6443" or "http://..."
+  std::string ca_pem{};            // PEM bundle to verify the server; empty = system roots
   bool insecure_skip_tls_verify = false;
-  std::string tls_server_name;   // SNI / verification name override
+  std::string tls_server_name{};   // SNI / verification name override
   std::shared_ptr<TokenSource> token;  // may be null (client-certificate auth or none)
-  std::string client_cert_pem;
-  std::string client_key_pem;    // secret
+  std::string client_cert_pem{};
+  std::string client_key_pem{};    // secret
   std::string default_namespace = "default";
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::string user_agent = "zonekeeper/0.1";

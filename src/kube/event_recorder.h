@@ -27,12 +27,12 @@
 namespace zk::kube {
 
 struct ObjectReference {
-  std::string api_version;
-  std::string kind;
+  std::string api_version{};
+  std::string kind{};
   std::string namespace_;
-  std::string name;
-  std::string uid;
-  std::string resource_version;
+  std::string name{};
+  std::string uid{};
+  std::string resource_version{};
 
   static ObjectReference of(const boost::json::object& object);
 };
@@ -77,8 +77,8 @@ class EventRecorder {
  private:
   struct Pending;
   struct Series {
-    std::string event_namespace;
-    std::string event_name;
+    std::string event_namespace{};
+    std::string event_name{};
     int32_t count = 1;
     std::chrono::system_clock::time_point last_seen;
   };

@@ -36,8 +36,8 @@ namespace zk::kube {
 
 struct InformerOptions {
   std::string namespace_;  // "" = all namespaces (or cluster-scoped)
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector{};
+  std::string field_selector{};
   uint32_t page_size = 500;
   std::chrono::seconds watch_timeout{300};  // timeoutSeconds of each watch request
   BackoffPolicy backoff{};
@@ -50,7 +50,7 @@ struct InformerStats {
   uint64_t watch_errors = 0;      // watches ended by an error (not a clean server timeout)
   uint64_t events = 0;            // ADDED/MODIFIED/DELETED received
   uint64_t bookmarks = 0;
-  std::string resource_version;   // current resume point
+  std::string resource_version{};   // current resume point
 };
 
 class Informer {
@@ -67,7 +67,9 @@ class Informer {
   void on_event(Handler handler) { handlers_.push_back(std::move(handler)); }
   void on_synced(std::function<void()> callback) { synced_callbacks_.push_back(std::move(callback)); }
 
-  // Runs until stop(). Never throws; errors are logged and retried with backoff.
+  // Runs until stop(). Never throws; errors are logged and retried with backoff. After
+  // stop() has returned control, run() may be called again: it resumes the watch from the
+  // last resourceVersion (re-listing only if that has expired).
   asio::awaitable<void> run();
   // Ends run() soon (from the client's executor).
   void stop();

@@ -31,8 +31,8 @@ namespace zk::kube {
 
 struct LeaderElectionConfig {
   std::string lease_namespace = "default";
-  std::string lease_name;
-  std::string identity;
+  std::string lease_name{};
+  std::string identity{};
   std::chrono::milliseconds lease_duration{std::chrono::seconds(15)};
   std::chrono::milliseconds renew_deadline{std::chrono::seconds(10)};
   std::chrono::milliseconds retry_period{std::chrono::seconds(2)};

@@ -34,17 +34,17 @@ namespace asio = boost::asio;
 
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
-  std::string target;          // path + query, already encoded
-  std::string body;
-  std::string content_type;    // empty when there is no body
+  std::string target{};          // path + query, already encoded
+  std::string body{};
+  std::string content_type{};    // empty when there is no body
   std::string accept = "application/json";
   std::chrono::milliseconds timeout{0};  // 0 = Config::request_timeout
 };
 
 struct HttpResponse {
   int status = 0;
-  std::string body;
-  std::string retry_after;  // raw header value, may be empty
+  std::string body{};
+  std::string retry_after{};  // raw header value, may be empty
 };
 
 // A response body delivered in pieces as it arrives (a watch).

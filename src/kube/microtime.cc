@@ -1,0 +1,35 @@
+#include "kube/microtime.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace zk::kube {
+
+namespace {
+
+std::tm utc(std::chrono::system_clock::time_point t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm;
+}
+
+}  // namespace
+
+std::string format_micro_time(std::chrono::system_clock::time_point t) {
+  std::tm tm = utc(t);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() %
+                1000000;
+  if (micros < 0) micros += 1000000;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+}
+
+std::string format_time(std::chrono::system_clock::time_point t) {
+  std::tm tm = utc(t);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+}  // namespace zk::kube

@@ -1,0 +1,12 @@
+// metav1.MicroTime / metav1.Time text forms ("2024-05-01T10:00:00.123456Z").
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace zk::kube {
+
+std::string format_micro_time(std::chrono::system_clock::time_point t);
+std::string format_time(std::chrono::system_clock::time_point t);
+
+}  // namespace zk::kube
