@@ -12,8 +12,9 @@ std::chrono::milliseconds Backoff::next() {
   base = std::min(base, double(policy_.max.count()));
   if (attempt_ < 64) ++attempt_;
   double jitter = std::clamp(policy_.jitter, 0.0, 1.0);
-  std::uniform_real_distribution<double> dist(1.0 - jitter, 1.0 + jitter);
-  double d = std::min(base * dist(rng_), double(policy_.max.count()));
+  // Jitter only shortens: delays stay spread even when capped, and never exceed max.
+  std::uniform_real_distribution<double> dist(1.0 - jitter, 1.0);
+  double d = base * dist(rng_);
   return std::chrono::milliseconds(int64_t(std::max(d, 0.0)));
 }
 

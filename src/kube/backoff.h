@@ -1,7 +1,7 @@
 // Jittered exponential backoff for reconnects and retries.
 //
 //   Backoff b({.initial = 200ms, .max = 30s});
-//   co_await sleep(b.next());   // ~200ms, ~400ms, ~800ms ... capped at 30s, each ±jitter
+//   co_await sleep(b.next());   // 160-200ms, 320-400ms ... capped at 30s (jitter shortens)
 //   b.reset();                  // after a success
 #pragma once
 
@@ -15,7 +15,7 @@ struct BackoffPolicy {
   std::chrono::milliseconds initial{200};
   std::chrono::milliseconds max{std::chrono::seconds(30)};
   double factor = 2.0;
-  double jitter = 0.2;  // each delay is scaled by a uniform factor in [1-jitter, 1+jitter]
+  double jitter = 0.2;  // each delay is scaled by a uniform factor in [1-jitter, 1]
 };
 
 class Backoff {

@@ -107,7 +107,16 @@ Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, C
 Client::Client(std::unique_ptr<Transport> transport, std::string default_namespace)
     : transport_(std::move(transport)), default_namespace_(std::move(default_namespace)) {}
 
-asio::awaitable<Result<json::object>> Client::object_call(HttpRequest request) {
+asio::awaitable<Result<json::object>> Client::object_call(std::string method, std::string target,
+                                                         std::string body,
+                                                         std::string content_type) {
+  // Built here, not as a braced temporary in the caller's co_await: g++-12 destroys such
+  // temporaries twice (coroutine bug), so requests are always named locals.
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.body = std::move(body);
+  request.content_type = std::move(content_type);
   std::string what = fmt::format("{} {}", request.method,
                                  std::string_view(request.target).substr(0, request.target.find('?')));
   auto r = co_await transport_->send(std::move(request));
@@ -121,13 +130,12 @@ asio::awaitable<Result<json::object>> Client::object_call(HttpRequest request) {
 
 asio::awaitable<Result<json::object>> Client::get(const Resource& r, std::string_view ns,
                                                   std::string_view name) {
-  co_return co_await object_call({.method = "GET", .target = r.object_path(ns, name)});
+  co_return co_await object_call("GET", r.object_path(ns, name));
 }
 
 asio::awaitable<Result<ObjectList>> Client::list(const Resource& r, std::string_view ns,
                                                  ListOptions options) {
-  auto page = co_await object_call(
-      {.method = "GET", .target = r.collection_path(ns) + list_query(options)});
+  auto page = co_await object_call("GET", r.collection_path(ns) + list_query(options));
   if (!page) co_return tl::unexpected(page.error());
   ObjectList out;
   if (const json::object* meta = object_at(*page, "metadata")) {
@@ -182,8 +190,9 @@ asio::awaitable<Result<std::string>> Client::list_each(
   // Each page is parsed into one monotonic arena and dropped as a whole afterwards.
   std::unique_ptr<unsigned char[]> arena_seed(new unsigned char[64 * 1024]);
   while (true) {
-    auto res = co_await transport_->send(
-        {.method = "GET", .target = r.collection_path(ns) + list_query(options)});
+    HttpRequest page_request;
+    page_request.target = r.collection_path(ns) + list_query(options);
+    auto res = co_await transport_->send(std::move(page_request));
     if (!res) co_return tl::unexpected(res.error());
     if (!is_2xx(res->status)) {
       co_return tl::unexpected(error_from_response(res->status, res->body, res->retry_after));
@@ -218,20 +227,14 @@ asio::awaitable<Result<std::string>> Client::list_each(
 
 asio::awaitable<Result<json::object>> Client::create(const Resource& r, std::string_view ns,
                                                      const json::object& object) {
-  co_return co_await object_call({.method = "POST",
-                                  .target = r.collection_path(ns),
-                                  .body = json::serialize(object),
-                                  .content_type = "application/json"});
+  co_return co_await object_call("POST", r.collection_path(ns), json::serialize(object), "application/json");
 }
 
 asio::awaitable<Result<json::object>> Client::replace(const Resource& r, std::string_view ns,
                                                       std::string_view name,
                                                       const json::object& object,
                                                       std::string_view subresource) {
-  co_return co_await object_call({.method = "PUT",
-                                  .target = r.object_path(ns, name, subresource),
-                                  .body = json::serialize(object),
-                                  .content_type = "application/json"});
+  co_return co_await object_call("PUT", r.object_path(ns, name, subresource), json::serialize(object), "application/json");
 }
 
 asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view ns,
@@ -247,10 +250,7 @@ asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view
     }
     body["preconditions"] = std::move(pre);
   }
-  auto r2 = co_await object_call({.method = "DELETE",
-                                  .target = r.object_path(ns, name),
-                                  .body = json::serialize(body),
-                                  .content_type = "application/json"});
+  auto r2 = co_await object_call("DELETE", r.object_path(ns, name), json::serialize(body), "application/json");
   if (!r2) co_return tl::unexpected(r2.error());
   co_return Result<void>();
 }
@@ -258,19 +258,13 @@ asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view
 asio::awaitable<Result<json::object>> Client::merge_patch(const Resource& r, std::string_view ns,
                                                           std::string_view name,
                                                           const json::value& patch) {
-  co_return co_await object_call({.method = "PATCH",
-                                  .target = r.object_path(ns, name),
-                                  .body = json::serialize(patch),
-                                  .content_type = std::string(kMergePatch)});
+  co_return co_await object_call("PATCH", r.object_path(ns, name), json::serialize(patch), std::string(kMergePatch));
 }
 
 asio::awaitable<Result<json::object>> Client::patch_status(const Resource& r, std::string_view ns,
                                                            std::string_view name,
                                                            const json::value& patch) {
-  co_return co_await object_call({.method = "PATCH",
-                                  .target = r.object_path(ns, name, "status"),
-                                  .body = json::serialize(patch),
-                                  .content_type = std::string(kMergePatch)});
+  co_return co_await object_call("PATCH", r.object_path(ns, name, "status"), json::serialize(patch), std::string(kMergePatch));
 }
 
 asio::awaitable<Result<json::object>> Client::apply(const Resource& r, std::string_view ns,
@@ -288,10 +282,7 @@ asio::awaitable<Result<json::object>> Client::apply(const Resource& r, std::stri
   q.add("fieldManager", options.field_manager)
       .add("force", options.force ? "true" : "")
       .add("dryRun", options.dry_run ? "All" : "");
-  co_return co_await object_call({.method = "PATCH",
-                                  .target = r.object_path(ns, name, options.subresource) + q.str(),
-                                  .body = json::serialize(object),
-                                  .content_type = std::string(kApplyPatch)});
+  co_return co_await object_call("PATCH", r.object_path(ns, name, options.subresource) + q.str(), json::serialize(object), std::string(kApplyPatch));
 }
 
 asio::awaitable<Result<std::unique_ptr<Watch>>> Client::watch(const Resource& r,
@@ -307,9 +298,10 @@ asio::awaitable<Result<std::unique_ptr<Watch>>> Client::watch(const Resource& r,
            options.timeout.count() > 0 ? std::to_string(options.timeout.count()) : "");
   auto idle = options.idle_timeout.count() > 0 ? options.idle_timeout
                                                : options.timeout + std::chrono::seconds(30);
+  HttpRequest watch_request;
+  watch_request.target = r.collection_path(ns) + q.str();
   auto stream = co_await transport_->open_stream(
-      {.method = "GET", .target = r.collection_path(ns) + q.str()},
-      std::chrono::duration_cast<std::chrono::milliseconds>(idle));
+      std::move(watch_request), std::chrono::duration_cast<std::chrono::milliseconds>(idle));
   if (!stream) co_return tl::unexpected(stream.error());
   co_return std::make_unique<Watch>(std::move(*stream));
 }
@@ -337,7 +329,7 @@ asio::awaitable<Result<json::object>> Client::update_with_retry(const Resource& 
 asio::awaitable<Result<std::vector<DiscoveredResource>>> Client::discover(std::string_view group,
                                                                           std::string_view version) {
   Resource gv{std::string(group), std::string(version), "", "", false};
-  auto list = co_await object_call({.method = "GET", .target = gv.group_version_path()});
+  auto list = co_await object_call("GET", gv.group_version_path());
   if (!list) {
     if (list.error().code == ErrorCode::NotFound) {
       list.error().message = fmt::format(
@@ -397,7 +389,9 @@ asio::awaitable<Result<json::value>> Client::request(std::string method, std::st
                                                      std::optional<json::value> body,
                                                      std::string content_type,
                                                      std::chrono::milliseconds timeout) {
-  HttpRequest req{.method = std::move(method), .target = std::move(target)};
+  HttpRequest req;
+  req.method = std::move(method);
+  req.target = std::move(target);
   req.timeout = timeout;
   if (body) {
     req.body = json::serialize(*body);

@@ -13,6 +13,9 @@
 // Every call returns Result<T>; nothing throws and no error ends the process. A Client is used
 // from coroutines on its executor (one thread); share it by shared_ptr. Objects travel as
 // boost::json::object in their full wire form.
+//
+// g++-12 note: never pass a braced temporary ({...} / designated initializers) as an argument
+// inside a co_await expression — g++-12 destroys it twice. Use a named local instead.
 #pragma once
 
 #include <chrono>
@@ -184,7 +187,9 @@ class Client {
       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
  private:
-  asio::awaitable<Result<boost::json::object>> object_call(HttpRequest request);
+  asio::awaitable<Result<boost::json::object>> object_call(std::string method, std::string target,
+                                                           std::string body = {},
+                                                           std::string content_type = {});
   std::unique_ptr<Transport> transport_;
   std::string default_namespace_;
 };

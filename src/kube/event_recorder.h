@@ -29,7 +29,7 @@ namespace zk::kube {
 struct ObjectReference {
   std::string api_version{};
   std::string kind{};
-  std::string namespace_;
+  std::string namespace_{};
   std::string name{};
   std::string uid{};
   std::string resource_version{};

@@ -97,8 +97,7 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
   for (int attempt = 0;; ++attempt) {
     std::vector<ObjectPtr> fresh;
     size_t undecodable = 0;
-    auto rv = co_await client_->list_each(
-        resource_, options_.namespace_, lo, [&](json::object& item) {
+    std::function<void(json::object&)> on_item = [&](json::object& item) {
           // LIST items of built-in kinds come without apiVersion/kind; watch events have them.
           if (!resource_.kind.empty() && !item.contains("kind")) {
             item["apiVersion"] = resource_.api_version();
@@ -110,7 +109,8 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
           } else {
             ++undecodable;
           }
-        });
+        };
+    auto rv = co_await client_->list_each(resource_, options_.namespace_, lo, on_item);
     if (!rv) {
       if (rv.error().code == ErrorCode::Gone && attempt == 0) continue;  // continue expired
       co_return tl::unexpected(rv.error());

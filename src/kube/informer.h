@@ -35,7 +35,7 @@
 namespace zk::kube {
 
 struct InformerOptions {
-  std::string namespace_;  // "" = all namespaces (or cluster-scoped)
+  std::string namespace_{};  // "" = all namespaces (or cluster-scoped)
   std::string label_selector{};
   std::string field_selector{};
   uint32_t page_size = 500;

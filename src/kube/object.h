@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json/fwd.hpp>
+#include <boost/json/value.hpp>
 
 #include "kube/error.h"
 
