@@ -8,8 +8,10 @@
 //   named.stop(std::chrono::seconds(10));   // SIGTERM, then SIGKILL; the destructor does the same
 //
 // Children are started with fork+exec: every descriptor above 2 is closed in the child, stdin
-// is /dev/null unless given, and the child gets SIGKILL if the thread that started it dies
-// (PR_SET_PDEATHSIG), so a crashed test leaves no server behind.
+// is /dev/null unless given, and the child gets SIGKILL when the thread that started it exits
+// (PR_SET_PDEATHSIG), so a crashed or killed test leaves no server behind. Consequence: start
+// a server on a thread that outlives it (the test's main thread is right; a short-lived worker
+// thread is not). Not thread-safe per object; const members may be called concurrently.
 #pragma once
 
 #include <sys/types.h>
@@ -43,9 +45,9 @@ struct CommandResult {
 // Runs argv[0] (looked up in PATH) with `input` on stdin, waits at most `timeout` (then
 // SIGKILL), and returns what it printed. Throws FixtureError only if the process could not be
 // started at all (e.g. the program does not exist).
-[[nodiscard]] CommandResult run_command(const std::vector<std::string>& argv,
-                                        const std::string& input = {},
-                                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+[[nodiscard]] CommandResult run_command(
+    const std::vector<std::string>& argv, const std::string& input = {},
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // A long-running child whose stdout and stderr are appended to a log file.
 class ChildProcess {

@@ -26,13 +26,17 @@ int ephemeral_low() {
   std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
   int low = 0;
   int high = 0;
-  if (in >> low >> high && low > 1024) return low;
+  if (in >> low >> high && low > 1024) {
+    return low;
+  }
   return 32768;
 }
 
 bool can_bind(int type, std::uint16_t port) {
   const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) {
+    return false;
+  }
   if (type == SOCK_STREAM) {
     // Lets a port whose last connection is in TIME_WAIT pass (named binds it the same way)
     // while a listening socket still makes bind fail.
@@ -50,7 +54,9 @@ bool can_bind(int type, std::uint16_t port) {
 
 }  // namespace
 
-std::filesystem::path LoopbackPort::lock_directory() { return "/tmp/zk-loopback-ports"; }
+std::filesystem::path LoopbackPort::lock_directory() {
+  return "/tmp/zk-loopback-ports";
+}
 
 LoopbackPort LoopbackPort::reserve() {
   const std::string dir = lock_directory().string();
@@ -74,7 +80,9 @@ LoopbackPort LoopbackPort::reserve() {
     do {
       fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     } while (fd < 0 && errno == EINTR);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      continue;
+    }
     int locked;
     do {
       locked = ::flock(fd, LOCK_EX | LOCK_NB);
@@ -83,7 +91,9 @@ LoopbackPort LoopbackPort::reserve() {
       ::close(fd);
       continue;
     }
-    if (can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) return LoopbackPort(port, fd);
+    if (can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) {
+      return LoopbackPort(port, fd);
+    }
     ::close(fd);
   }
   throw FixtureError(fmt::format("no free loopback port in [{}, {}]", low, high));
@@ -101,7 +111,9 @@ LoopbackPort& LoopbackPort::operator=(LoopbackPort&& other) noexcept {
   return *this;
 }
 
-LoopbackPort::~LoopbackPort() { release(); }
+LoopbackPort::~LoopbackPort() {
+  release();
+}
 
 void LoopbackPort::release() {
   if (lock_fd_ >= 0) {

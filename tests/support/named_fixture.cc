@@ -3,6 +3,7 @@
 #include "support/soa_probe.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -34,8 +35,12 @@ std::string absolute_zone(std::string_view zone) {
   std::string name(zone);
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (name.empty() || name == ".") throw FixtureError("zone name must not be empty or the root");
-  if (name.back() != '.') name += '.';
+  if (name.empty() || name == ".") {
+    throw FixtureError("zone name must not be empty or the root");
+  }
+  if (name.back() != '.') {
+    name += '.';
+  }
   for (char c : name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) {
       throw FixtureError(fmt::format("zone name not supported by the fixture: {}", zone));
@@ -57,21 +62,29 @@ void write_text(const fs::path& path, const std::string& text) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
     out.flush();
-    if (!out) throw FixtureError(fmt::format("cannot write {}", tmp.string()));
+    if (!out) {
+      throw FixtureError(fmt::format("cannot write {}", tmp.string()));
+    }
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);  // readers (named, rndc) never see half a file
-  if (ec) throw FixtureError(fmt::format("cannot rename {}: {}", tmp.string(), ec.message()));
+  if (ec) {
+    throw FixtureError(fmt::format("cannot rename {}: {}", tmp.string(), ec.message()));
+  }
 }
 
 // The value between `prefix` and `terminator` on the first line that has it.
 std::optional<std::string> find_field(const std::string& text, std::string_view prefix,
                                       char terminator) {
   const auto at = text.find(prefix);
-  if (at == std::string::npos) return std::nullopt;
+  if (at == std::string::npos) {
+    return std::nullopt;
+  }
   const auto start = at + prefix.size();
   const auto end = text.find(terminator, start);
-  if (end == std::string::npos) return std::nullopt;
+  if (end == std::string::npos) {
+    return std::nullopt;
+  }
   return text.substr(start, end - start);
 }
 
@@ -81,10 +94,13 @@ std::string random_base64_secret() {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::random_device random;
   std::array<std::uint8_t, 33> raw{};  // 32 octets used, padded to a multiple of 3
-  for (std::size_t i = 0; i < 32; ++i) raw[i] = static_cast<std::uint8_t>(random());
+  for (std::size_t i = 0; i < 32; ++i) {
+    raw[i] = static_cast<std::uint8_t>(random());
+  }
   std::string out;
   for (std::size_t i = 0; i < raw.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{raw[i]} << 16) | (std::uint32_t{raw[i + 1]} << 8) | raw[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{raw[i]} << 16) | (std::uint32_t{raw[i + 1]} << 8) | raw[i + 2];
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -106,11 +122,16 @@ void remove_if_exists(const fs::path& path) {
 
 std::string_view to_string(TsigAlgorithm algorithm) {
   switch (algorithm) {
-    case TsigAlgorithm::hmac_sha1: return "hmac-sha1";
-    case TsigAlgorithm::hmac_sha224: return "hmac-sha224";
-    case TsigAlgorithm::hmac_sha256: return "hmac-sha256";
-    case TsigAlgorithm::hmac_sha384: return "hmac-sha384";
-    case TsigAlgorithm::hmac_sha512: return "hmac-sha512";
+    case TsigAlgorithm::hmac_sha1:
+      return "hmac-sha1";
+    case TsigAlgorithm::hmac_sha224:
+      return "hmac-sha224";
+    case TsigAlgorithm::hmac_sha256:
+      return "hmac-sha256";
+    case TsigAlgorithm::hmac_sha384:
+      return "hmac-sha384";
+    case TsigAlgorithm::hmac_sha512:
+      return "hmac-sha512";
   }
   return "hmac-sha256";
 }
@@ -166,30 +187,77 @@ std::string ZoneFile::text() const {
   return t;
 }
 
-void ZoneFile::write(const fs::path& path) const { write_text(path, text()); }
+void ZoneFile::write(const fs::path& path) const {
+  write_text(path, text());
+}
 
 // ---------------------------------------------------------------------------------------
 // TestDirectory
 
+namespace {
+
+constexpr const char* kOwnerFile = ".zk-owner";
+
+// Removes directories that a killed test process (SIGKILL, crash: no destructor ran) left
+// behind: ours by name and owner file, the owner pid gone, untouched for an hour (a test never
+// runs that long; the hour also protects a live owner in another pid namespace sharing /tmp).
+void sweep_abandoned_directories(const fs::path& base) {
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("zk-", 0) != 0 || !it->is_directory(ec)) {
+      continue;
+    }
+    std::ifstream owner(it->path() / kOwnerFile);
+    long pid = 0;
+    if (!(owner >> pid) || pid <= 0) {
+      continue;
+    }
+    if (fs::exists(fs::path("/proc") / std::to_string(pid), ec)) {
+      continue;
+    }
+    const auto modified = fs::last_write_time(it->path(), ec);
+    if (ec || now - modified < std::chrono::hours(1)) {
+      continue;
+    }
+    std::error_code ignored;
+    fs::remove_all(it->path(), ignored);
+  }
+}
+
+bool keep_test_directories() {
+  const char* keep = std::getenv("ZK_KEEP_TESTDIR");
+  return keep != nullptr && std::string_view(keep) == "1";
+}
+
+}  // namespace
+
 TestDirectory::TestDirectory(std::string_view label) {
   std::error_code ec;
   fs::path base = fs::temp_directory_path(ec);
-  if (ec) base = "/tmp";
+  if (ec) {
+    base = "/tmp";
+  }
+  sweep_abandoned_directories(base);
   std::string pattern = (base / fmt::format("zk-{}-XXXXXX", label)).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw FixtureError(fmt::format("mkdtemp {}: {}", pattern, std::strerror(errno)));
   }
   path_ = pattern;
+  std::ofstream(path_ / kOwnerFile) << ::getpid() << '\n';
 }
 
 TestDirectory::~TestDirectory() {
-  if (path_.empty()) return;
-  const char* keep = std::getenv("ZK_KEEP_TESTDIR");
-  if (keep != nullptr && std::string_view(keep) == "1") {
-    std::cerr << "ZK_KEEP_TESTDIR=1: kept " << path_.string() << '\n';
+  if (path_.empty()) {
     return;
   }
   std::error_code ec;
+  if (keep_test_directories()) {
+    fs::remove(path_ / kOwnerFile, ec);  // kept on purpose: never swept
+    std::cerr << "ZK_KEEP_TESTDIR=1: kept " << path_.string() << '\n';
+    return;
+  }
   fs::remove_all(path_, ec);
 }
 
@@ -217,7 +285,9 @@ NamedServer::NamedServer(NamedOptions options)
       config_zones_.push_back(z);
     }
   }
-  if (options_.start) start();
+  if (options_.start) {
+    start();
+  }
 }
 
 NamedServer::~NamedServer() {
@@ -227,9 +297,15 @@ NamedServer::~NamedServer() {
   }
 }
 
-std::string NamedServer::address() const { return fmt::format("127.0.0.1:{}", port()); }
-fs::path NamedServer::config_file() const { return directory() / "named.conf"; }
-fs::path NamedServer::log_file() const { return directory() / "named.log"; }
+std::string NamedServer::address() const {
+  return fmt::format("127.0.0.1:{}", port());
+}
+fs::path NamedServer::config_file() const {
+  return directory() / "named.conf";
+}
+fs::path NamedServer::log_file() const {
+  return directory() / "named.log";
+}
 fs::path NamedServer::zone_file(std::string_view zone) const {
   return directory() / (conf_zone(zone) + ".db");
 }
@@ -244,11 +320,15 @@ std::vector<std::string> NamedServer::zones() const {
 }
 
 std::optional<pid_t> NamedServer::pid() const {
-  if (process_ && !process_->exit_code()) return process_->pid();
+  if (process_ && !process_->exit_code()) {
+    return process_->pid();
+  }
   return std::nullopt;
 }
 
-bool NamedServer::running() { return process_ && process_->running(); }
+bool NamedServer::running() {
+  return process_ && process_->running();
+}
 
 std::string NamedServer::zone_statement_body(std::string_view zone) const {
   const std::string file = zone_file(zone).filename().string();
@@ -310,6 +390,16 @@ void NamedServer::write_config() const {
       fmt::arg("role", options_.role == NamedRole::primary ? "primary" : "secondary"),
       fmt::arg("dir", dir), fmt::arg("port", port()), fmt::arg("control", control_port()),
       fmt::arg("rndc", rndc_key_.name));
+  if (!options_.log_updates) {
+    conf += fmt::format(
+        "\n"
+        "logging {{\n"
+        "\tchannel zk_log {{ file \"{}\"; print-time yes; print-category yes; severity info; }};\n"
+        "\tcategory default {{ zk_log; }};\n"
+        "\tcategory update {{ null; }};\n"
+        "}};\n",
+        log_file().string());
+  }
   for (const auto& zone : config_zones_) {
     conf += fmt::format("\nzone \"{}\" {}\n", conf_zone(zone), zone_statement_body(zone));
   }
@@ -317,24 +407,29 @@ void NamedServer::write_config() const {
 }
 
 void NamedServer::start() {
-  if (process_ && process_->running()) return;
+  if (process_ && process_->running()) {
+    return;
+  }
   if (options_.role == NamedRole::primary) {
     for (const auto& zone : config_zones_) {
-      if (!fs::exists(zone_file(zone))) ZoneFile{zone}.write(zone_file(zone));
+      if (!fs::exists(zone_file(zone))) {
+        ZoneFile{zone}.write(zone_file(zone));
+      }
     }
   }
   write_config();
+  const std::string foreground = options_.log_updates ? "-g" : "-f";
   // Marks where this start's part of the (appended) log begins.
   {
     std::error_code ec;
     const auto size = fs::file_size(log_file(), ec);
     log_offset_ = ec ? 0 : size;
     std::ofstream log(log_file(), std::ios::app);
-    log << "---- zk::testbed::NamedServer start: named -g -c " << config_file().string()
-        << " -n 1 ----\n";
+    log << "---- zk::testbed::NamedServer start: named " << foreground << " -c "
+        << config_file().string() << " -n 1 ----\n";
   }
   process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"named", "-g", "-c", config_file().string(), "-n", "1"},
+      std::vector<std::string>{"named", foreground, "-c", config_file().string(), "-n", "1"},
       log_file());
   wait_until_serving(zones());
 }
@@ -343,10 +438,17 @@ void NamedServer::wait_until_serving(const std::vector<std::string>& zones) {
   const auto deadline = Clock::now() + options_.start_timeout;
   std::vector<std::string> waiting = zones;
   bool control_ready = false;
+  if (!process_) {
+    fail("named is not running: call start() first");
+  }
   for (;;) {
     if (!process_->running()) {
-      fail(fmt::format("named exited with status {} while starting",
-                       process_->exit_code().value_or(-1)));
+      std::string hint;
+      if (!options_.log_updates) {  // named -f logs early failures to syslog: ask checkconf
+        const CommandResult check = run_command({"named-checkconf", config_file().string()});
+        hint = fmt::format("; named-checkconf says ({}): {}", check.exit_code, check.output());
+      }
+      fail(fmt::format("named exited with status {}{}", process_->exit_code().value_or(-1), hint));
     }
     waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
                                  [&](const std::string& z) { return soa_serial(z).has_value(); }),
@@ -362,7 +464,8 @@ void NamedServer::wait_until_serving(const std::vector<std::string>& zones) {
       }
     }
     // With no zone to ask, the control channel tells that named is up.
-    if (waiting.empty() && (!zones.empty() || control_ready || (control_ready = rndc({"status"}).ok()))) {
+    if (waiting.empty() &&
+        (!zones.empty() || control_ready || (control_ready = rndc({"status"}).ok()))) {
       return;
     }
     if (Clock::now() >= deadline) {
@@ -375,7 +478,9 @@ void NamedServer::wait_until_serving(const std::vector<std::string>& zones) {
 }
 
 void NamedServer::stop(std::chrono::milliseconds grace) {
-  if (process_) process_->stop(grace);
+  if (process_) {
+    process_->stop(grace);
+  }
 }
 
 void NamedServer::restart() {
@@ -383,7 +488,9 @@ void NamedServer::restart() {
   start();
 }
 
-void NamedServer::reload() { rndc_or_throw({"reload"}); }
+void NamedServer::reload() {
+  rndc_or_throw({"reload"});
+}
 
 void NamedServer::wipe_zone_and_restart(std::string_view zone, std::uint32_t serial) {
   if (options_.role != NamedRole::primary) {
@@ -431,13 +538,15 @@ void NamedServer::delete_zone(std::string_view zone) {
   std::erase(added_zones_, z);
   const auto configured = std::erase(config_zones_, z);
   // A zone from named.conf would come back on the next reload or restart: drop it there too.
-  if (configured > 0) write_config();
+  if (configured > 0) {
+    write_config();
+  }
 }
 
 CommandResult NamedServer::dig_command(const std::vector<std::string>& args,
                                        const TsigKey* key) const {
-  std::vector<std::string> argv{"dig", "@127.0.0.1", "-p", std::to_string(port()), "+tcp",
-                                "+time=5", "+tries=1"};
+  std::vector<std::string> argv{"dig",  "@127.0.0.1", "-p",      std::to_string(port()),
+                                "+tcp", "+time=5",    "+tries=1"};
   if (key != nullptr) {
     argv.push_back("-y");
     argv.push_back(key->dig_argument());
@@ -462,8 +571,12 @@ bool NamedServer::wait_for_serial(std::string_view zone, std::uint32_t serial,
                                   std::chrono::milliseconds timeout) const {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    if (auto s = soa_serial(zone); s && *s >= serial) return true;
-    if (Clock::now() >= deadline) return false;
+    if (auto s = soa_serial(zone); s && *s >= serial) {
+      return true;
+    }
+    if (Clock::now() >= deadline) {
+      return false;
+    }
     std::this_thread::sleep_for(kPollInterval);
   }
 }
@@ -475,13 +588,15 @@ CommandResult NamedServer::nsupdate(std::string_view script) const {
 CommandResult NamedServer::nsupdate(std::string_view script, const TsigKey& key) const {
   std::string input = fmt::format("server 127.0.0.1 {}\n", port());
   input += script;
-  if (!input.empty() && input.back() != '\n') input += '\n';
+  if (!input.empty() && input.back() != '\n') {
+    input += '\n';
+  }
   return run_command({"nsupdate", "-k", key.file.string()}, input, std::chrono::minutes(5));
 }
 
 CommandResult NamedServer::rndc(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{"rndc", "-k", rndc_key_.file.string(), "-s", "127.0.0.1", "-p",
-                                std::to_string(control_port())};
+  std::vector<std::string> argv{"rndc",      "-k", rndc_key_.file.string(),       "-s",
+                                "127.0.0.1", "-p", std::to_string(control_port())};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv);
 }
@@ -490,7 +605,9 @@ void NamedServer::rndc_or_throw(const std::vector<std::string>& args) const {
   const CommandResult r = rndc(args);
   if (!r.ok()) {
     std::string joined;
-    for (const auto& a : args) joined += " " + a;
+    for (const auto& a : args) {
+      joined += " " + a;
+    }
     fail(fmt::format("rndc{} failed ({}): {}", joined, r.exit_code, r.output()));
   }
 }
@@ -501,10 +618,14 @@ std::string NamedServer::log_tail(std::size_t lines) const {
   std::string line;
   while (std::getline(in, line)) {
     tail.push_back(std::move(line));
-    if (tail.size() > lines) tail.pop_front();
+    if (tail.size() > lines) {
+      tail.pop_front();
+    }
   }
   std::string text;
-  for (const auto& l : tail) text += l + '\n';
+  for (const auto& l : tail) {
+    text += l + '\n';
+  }
   return text;
 }
 
@@ -549,7 +670,7 @@ NamedOptions secondary_options(const NamedServer& primary, std::vector<std::stri
 
 }  // namespace
 
-NamedPair::NamedPair(std::vector<std::string> zones, TsigAlgorithm algorithm)
+NamedPair::NamedPair(const std::vector<std::string>& zones, TsigAlgorithm algorithm)
     : primary_(pair_options(zones, algorithm)), secondary_(secondary_options(primary_, zones)) {
   primary_.add_notify_target(secondary_.port());
   primary_.start();

@@ -13,6 +13,8 @@
 // Every server runs `named -g -n 1` as a child of the test process, logs to DIR/named.log,
 // and is stopped (SIGTERM, then SIGKILL) and its directory removed when the object dies —
 // also when the test failed. Set ZK_KEEP_TESTDIR=1 to keep the directory for a post-mortem.
+// named dies with the thread that started it (child_process.h): create servers on a thread
+// that outlives them, e.g. the test's own.
 // Errors while setting up throw zk::testbed::FixtureError with the tail of named's log.
 #pragma once
 
@@ -71,7 +73,8 @@ struct ZoneFile {
 };
 
 // A directory under $TMPDIR (or /tmp), removed with everything in it on destruction unless
-// the environment has ZK_KEEP_TESTDIR=1.
+// the environment has ZK_KEEP_TESTDIR=1. Directories of test processes that were killed
+// before their destructors ran are swept by the next TestDirectory after an hour.
 class TestDirectory {
  public:
   explicit TestDirectory(std::string_view label);
@@ -103,6 +106,11 @@ struct NamedOptions {
   bool start = true;
   // Names the temp dir (zk-LABEL-XXXXXX) and prefixes error messages.
   std::string label = "named";
+  // true: `named -g`, everything named says goes to named.log, one line per updated RR.
+  // false (benchmarks): `named -f` with a logging statement that drops the `update` category
+  // (10,000 log lines cost ~20% of an UPDATE-heavy run here). Caveat, checked on 9.18: with -f,
+  // failures before the config is read (syntax, a taken port) go to syslog, not named.log.
+  bool log_updates = true;
 };
 
 // One `named` process, primary or secondary for its zones.
@@ -160,7 +168,8 @@ class NamedServer {
 
   // --- clients (the real BIND tools) ----------------------------------------------------
   // `dig @127.0.0.1 -p PORT +tcp +time=5 +tries=1 ARGS...`; the overload with a key signs
-  // the query (-y ALG:NAME:SECRET). Returns stdout.
+  // the query (-y ALG:NAME:SECRET). Returns stdout (where dig also prints its own errors,
+  // e.g. ";; communications error"; use dig_command() for the exit code).
   [[nodiscard]] std::string dig(const std::vector<std::string>& args) const;
   [[nodiscard]] std::string dig(const std::vector<std::string>& args, const TsigKey& key) const;
   [[nodiscard]] CommandResult dig_command(const std::vector<std::string>& args,
@@ -169,8 +178,9 @@ class NamedServer {
   // One UDP query (soa_probe.h), not a dig process: cheap enough to poll every few ms.
   [[nodiscard]] std::optional<std::uint32_t> soa_serial(std::string_view zone) const;
   // Waits until soa_serial(zone) >= serial. False on timeout.
-  [[nodiscard]] bool wait_for_serial(std::string_view zone, std::uint32_t serial,
-                                     std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
+  [[nodiscard]] bool wait_for_serial(
+      std::string_view zone, std::uint32_t serial,
+      std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
   // `nsupdate -k KEYFILE` with "server 127.0.0.1 PORT" and then `script` on stdin.
   [[nodiscard]] CommandResult nsupdate(std::string_view script) const;
   [[nodiscard]] CommandResult nsupdate(std::string_view script, const TsigKey& key) const;
@@ -196,7 +206,7 @@ class NamedServer {
   std::vector<std::string> config_zones_;  // declared in named.conf
   std::vector<std::string> added_zones_;   // added with rndc addzone (kept in _default.nzd)
   std::vector<std::uint16_t> notify_ports_;
-  std::uintmax_t log_offset_ = 0;  // where the current start's part of named.log begins
+  std::uintmax_t log_offset_ = 0;          // where the current start's part of named.log begins
   std::unique_ptr<ChildProcess> process_;  // destroyed before directory_
 };
 
@@ -204,7 +214,7 @@ class NamedServer {
 // the secondary transfers with TSIG (IXFR, or AXFR at first).
 class NamedPair {
  public:
-  explicit NamedPair(std::vector<std::string> zones,
+  explicit NamedPair(const std::vector<std::string>& zones,
                      TsigAlgorithm algorithm = TsigAlgorithm::hmac_sha256);
 
   [[nodiscard]] NamedServer& primary() { return primary_; }
@@ -216,8 +226,9 @@ class NamedPair {
   void add_zone(std::string_view zone);
   void delete_zone(std::string_view zone);
   // Waits until the secondary answers the zone's SOA with a serial >= `serial`.
-  [[nodiscard]] bool wait_secondary_serial(std::string_view zone, std::uint32_t serial,
-                                           std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
+  [[nodiscard]] bool wait_secondary_serial(
+      std::string_view zone, std::uint32_t serial,
+      std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
 
  private:
   NamedServer primary_;

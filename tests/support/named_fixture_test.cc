@@ -2,9 +2,9 @@
 #include "support/named_fixture.h"
 #include "support/soa_probe.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -24,7 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+bool process_alive(pid_t pid) {
+  return ::kill(pid, 0) == 0 || errno != ESRCH;
+}
 
 // The records of an AXFR as "owner TYPE" lines (dig +nocmd +nostats +noall +answer).
 std::multiset<std::string> axfr_owner_types(const NamedServer& named, std::string_view zone) {
@@ -36,7 +38,11 @@ std::multiset<std::string> axfr_owner_types(const NamedServer& named, std::strin
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string owner, ttl, klass, type;
-    if (fields >> owner >> ttl >> klass >> type) rrs.insert(owner + " " + type);
+    if (fields >> owner >> ttl >> klass >> type) {
+      owner += ' ';
+      owner += type;
+      rrs.insert(owner);
+    }
   }
   return rrs;
 }
@@ -67,8 +73,7 @@ TEST(RunCommand, LeaksNoDescriptorIntoTheChild) {
   // A descriptor opened without O_CLOEXEC must still not reach the child.
   const int fd = ::open("/dev/null", O_RDONLY);
   ASSERT_GE(fd, 3);
-  const CommandResult r =
-      run_command({"sh", "-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"});
+  const CommandResult r = run_command({"sh", "-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '"});
   ::close(fd);
   EXPECT_EQ(r.out, "0 1 2 3 ") << "3 is ls' own directory handle";
 }
@@ -100,6 +105,37 @@ TEST(LoopbackPort, ReservationsAreDistinctAndLocked) {
   ASSERT_GE(fd, 0);
   EXPECT_NE(::flock(fd, LOCK_EX | LOCK_NB), 0) << "another process could take the same port";
   ::close(fd);
+}
+
+// ---- TestDirectory -----------------------------------------------------------------------
+
+TEST(TestDirectory, SweepsOnlyAbandonedOldDirectoriesOfOurs) {
+  const fs::path base = fs::temp_directory_path();
+  auto make = [&](const std::string& name, std::optional<long> owner, bool old) {
+    fs::path dir = base / name;
+    fs::create_directories(dir);
+    if (owner) {
+      std::ofstream(dir / ".zk-owner") << *owner << '\n';
+    }
+    if (old) {
+      fs::last_write_time(dir, fs::file_time_type::clock::now() - std::chrono::hours(2));
+    }
+    return dir;
+  };
+  const std::string tag = std::to_string(::getpid());
+  const long dead_pid = 0x3ffffff;  // above pid_max: never a live process
+  const fs::path abandoned = make("zk-sweeptest-a" + tag, dead_pid, true);
+  const fs::path recent = make("zk-sweeptest-b" + tag, dead_pid, false);
+  const fs::path alive = make("zk-sweeptest-c" + tag, ::getpid(), true);
+  const fs::path kept = make("zk-sweeptest-d" + tag, std::nullopt, true);
+  { TestDirectory trigger("sweeptest"); }
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::exists(recent));
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(kept));
+  for (const auto& d : {recent, alive, kept}) {
+    fs::remove_all(d);
+  }
 }
 
 // ---- NamedServer -------------------------------------------------------------------------
@@ -152,16 +188,20 @@ TEST(NamedServer, NsupdateWithTheKeyAddsARecordThatDigSees) {
       "update add www.example.test. 300 A 10.0.0.2\n"
       "send\n");
   ASSERT_TRUE(r.ok()) << r.output();
-  EXPECT_EQ(named.dig({"+short", "www.example.test.", "A"}).size(), std::string("10.0.0.1\n10.0.0.2\n").size());
+  EXPECT_EQ(named.dig({"+short", "www.example.test.", "A"}).size(),
+            std::string("10.0.0.1\n10.0.0.2\n").size());
+  EXPECT_NE(named.log_tail().find("adding an RR at 'www.example.test' A 10.0.0.2"),
+            std::string::npos)
+      << "named -g logs every updated RR";
   EXPECT_EQ(named.soa_serial("example.test."), 2u) << "one UPDATE message, one serial step";
 }
 
 TEST(NamedServer, WrongSecretIsBadsigAndWrongNameIsBadkeyAndTheZoneIsUnchanged) {
   NamedServer named({.zones = {"example.test."}});
   const TsigKey& good = named.tsig_key();
-  const TsigKey wrong_secret = TsigKey::write(good.name, good.algorithm,
-                                              "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                                              named.directory() / "wrong-secret.key");
+  const TsigKey wrong_secret = TsigKey::write(
+      good.name, good.algorithm,
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", named.directory() / "wrong-secret.key");
   const TsigKey wrong_name = TsigKey::write("zk-unknown-key", good.algorithm, good.secret,
                                             named.directory() / "wrong-name.key");
   const std::string script = "update add evil.example.test. 300 A 10.6.6.6\nsend\n";
@@ -198,6 +238,17 @@ INSTANTIATE_TEST_SUITE_P(AllTsigAlgorithms, NamedServerAlgorithm,
                            std::erase(name, '-');
                            return name;
                          });
+
+TEST(NamedServer, QuietModeLogsNoUpdatedRecords) {
+  NamedServer named({.zones = {"example.test."}, .log_updates = false});
+  ASSERT_TRUE(named.nsupdate("update add q.example.test. 60 A 10.0.0.3\nsend\n").ok());
+  EXPECT_EQ(named.dig({"+short", "q.example.test.", "A"}), "10.0.0.3\n");
+  named.restart();
+  EXPECT_EQ(named.dig({"+short", "q.example.test.", "A"}), "10.0.0.3\n");
+  const std::string log = named.log_tail(1000);
+  EXPECT_NE(log.find("running"), std::string::npos) << log;
+  EXPECT_EQ(log.find("adding an RR"), std::string::npos) << log;
+}
 
 TEST(NamedServer, ZonesAreAddedAndDeletedAtRunTime) {
   NamedServer named({.zones = {"example.test."}});
@@ -253,8 +304,9 @@ TEST(NamedServer, RestartKeepsPortsDynamicRecordsAndAddedZones) {
 
 TEST(NamedServer, WipeZoneAndRestartLeavesOnlySoaAndNs) {
   NamedServer named({.zones = {"example.test.", "other.test."}});
-  ASSERT_TRUE(named.nsupdate("update add gone.example.test. 60 A 10.4.4.4\n"
-                             "update add gone.example.test. 60 TXT \"x\"\nsend\n")
+  ASSERT_TRUE(named
+                  .nsupdate("update add gone.example.test. 60 A 10.4.4.4\n"
+                            "update add gone.example.test. 60 TXT \"x\"\nsend\n")
                   .ok());
   ASSERT_TRUE(named.nsupdate("update add kept.other.test. 60 A 10.5.5.5\nsend\n").ok());
   ASSERT_EQ(named.soa_serial("example.test."), 2u);
@@ -265,7 +317,8 @@ TEST(NamedServer, WipeZoneAndRestartLeavesOnlySoaAndNs) {
             (std::multiset<std::string>{"example.test. SOA", "example.test. NS",
                                         "ns1.example.test. A", "example.test. SOA"}));
   EXPECT_FALSE(fs::exists(named.journal_file("example.test.")));
-  EXPECT_EQ(named.dig({"+short", "kept.other.test.", "A"}), "10.5.5.5\n") << "other zones keep their data";
+  EXPECT_EQ(named.dig({"+short", "kept.other.test.", "A"}), "10.5.5.5\n")
+      << "other zones keep their data";
 }
 
 TEST(NamedServer, DestructorLeavesNoProcessAndNoDirectory) {
@@ -288,7 +341,8 @@ TEST(NamedServer, AFailedStartThrowsWithTheLogTailAndCleansUp) {
   const auto t0 = std::chrono::steady_clock::now();
   fs::path dir;
   try {
-    NamedServer named({.zones = {"broken.test."}, .start_timeout = milliseconds(10000), .start = false});
+    NamedServer named(
+        {.zones = {"broken.test."}, .start_timeout = milliseconds(10000), .start = false});
     dir = named.directory();
     std::ofstream(named.zone_file("broken.test.")) << "this is not a zone file\n";
     named.start();
@@ -306,6 +360,7 @@ TEST(NamedServer, AFailedStartThrowsWithTheLogTailAndCleansUp) {
 
 TEST(NamedServer, ServersStartedTogetherNeverShareAPort) {
   std::vector<std::future<std::pair<std::uint16_t, std::uint16_t>>> starts;
+  starts.reserve(3);
   for (int i = 0; i < 3; ++i) {
     starts.push_back(std::async(std::launch::async, [] {
       NamedServer named({.zones = {"example.test."}});
@@ -369,7 +424,8 @@ TEST(NamedPair, SecondaryTransfersWithTsigAndFollowsNotify) {
   const auto catch_up = std::chrono::steady_clock::now() - t0;
   EXPECT_LT(catch_up, std::chrono::seconds(5));
   std::cout << "[ timing   ] secondary caught up "
-            << std::chrono::duration_cast<milliseconds>(catch_up).count() << " ms after nsupdate started\n";
+            << std::chrono::duration_cast<milliseconds>(catch_up).count()
+            << " ms after nsupdate started\n";
   EXPECT_EQ(secondary.dig({"+short", "www.example.test.", "A"}), "10.9.9.9\n");
   // The secondary serves transfers with the key only, and accepts no updates.
   EXPECT_EQ(axfr_owner_types(secondary, "example.test.").count("www.example.test. A"), 1u);
