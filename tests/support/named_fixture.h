@@ -143,7 +143,8 @@ class NamedServer {
   [[nodiscard]] bool running();
 
   // --- life cycle -----------------------------------------------------------------------
-  // Writes named.conf, starts named and waits until every zone answers SOA over TCP.
+  // Writes named.conf, starts named and waits until every zone answers SOA (a secondary:
+  // once transferred). Fails fast, with the log tail, if named exits or a zone does not load.
   void start();
   // SIGTERM, then SIGKILL after `grace`; reaps the process. Idempotent.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
