@@ -152,6 +152,15 @@ int main(int argc, char** argv) {
   import_flags.add_to(imp);
   imp->add_flag("--dry-run", dry_run, "print the diff only; change nothing");
 
+  auto known = [&](const char* name) {
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->get_name() == name) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+    return die(kUsageError, fmt::format("unknown command \"{}\" (expected export or import; see --help)", argv[1]));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -112,6 +112,28 @@ void add_record(model::RRsetMap& zone, ZoneRecord rec) {
   it->second.add(std::move(rec.rdata));
 }
 
+// Builds a zone map from a transfer. Servers send RRsets together and mostly in canonical
+// order, so the previous RRset and the map's end are tried before a full lookup.
+void build_zone(model::RRsetMap& zone, std::vector<ZoneRecord>& records) {
+  model::RRset* last = nullptr;
+  for (auto& rec : records) {
+    if (last && last->type() == rec.type && last->owner() == rec.owner) {
+      last->set_ttl(rec.ttl);
+      last->add(std::move(rec.rdata));
+      continue;
+    }
+    model::RRsetKey key{rec.owner, rec.type};
+    if (zone.empty() || std::prev(zone.end())->first < key) {
+      auto it = zone.emplace_hint(zone.end(), key, model::RRset(rec.owner, rec.type, rec.ttl));
+      it->second.add(std::move(rec.rdata));
+      last = &it->second;
+      continue;
+    }
+    add_record(zone, std::move(rec));
+    last = &zone.find(key)->second;
+  }
+}
+
 void remove_record(model::RRsetMap& zone, const ZoneRecord& rec) {
   auto it = zone.find(model::RRsetKey{rec.owner, rec.type});
   if (it == zone.end()) return;
@@ -466,7 +488,7 @@ asio::awaitable<Result<ZoneSnapshot>> Client::axfr(const Name& zone) {
     snap.serial = *recs->front().rdata.soa_serial();
     recs->pop_back();  // the closing SOA
     snap.records = recs->size();
-    for (auto& r : *recs) add_record(snap.rrsets, std::move(r));
+    build_zone(snap.rrsets, *recs);
     co_return snap;
   };
   co_return co_await with_deadline(op(impl_.get(), zone), impl_->opts.timeout,
@@ -494,7 +516,7 @@ asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t sinc
       snap.messages = messages;
       recs->pop_back();
       snap.records = recs->size();
-      for (auto& r : *recs) add_record(snap.rrsets, std::move(r));
+      build_zone(snap.rrsets, *recs);
       res.full = std::move(snap);
       co_return res;
     }

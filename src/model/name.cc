@@ -1,6 +1,7 @@
 #include "model/name.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -10,12 +11,23 @@ namespace {
 
 inline uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-// Offsets of each label's length byte, leftmost first (root label excluded).
-std::vector<size_t> label_offsets(const std::string& wire) {
-  std::vector<size_t> out;
+// Offsets of each label's length byte, leftmost first (root label excluded). A name has at
+// most 127 labels, so a fixed array on the stack holds them: comparisons sit on hot paths
+// (every map insert of a zone transfer) and must not allocate.
+struct LabelOffsets {
+  std::array<uint8_t, 128> at{};
+  size_t count = 0;
+  size_t size() const { return count; }
+  size_t operator[](size_t i) const { return at[i]; }
+  const uint8_t* begin() const { return at.data(); }
+  const uint8_t* end() const { return at.data() + count; }
+};
+
+LabelOffsets label_offsets(const std::string& wire) {
+  LabelOffsets out;
   size_t pos = 0;
-  while (pos < wire.size() && wire[pos] != 0) {
-    out.push_back(pos);
+  while (pos < wire.size() && wire[pos] != 0 && out.count < out.at.size()) {
+    out.at[out.count++] = static_cast<uint8_t>(pos);
     pos += 1 + static_cast<uint8_t>(wire[pos]);
   }
   return out;

@@ -1,0 +1,150 @@
+"""The zonekeeper CLI as a user runs it: export/import against a real BIND 9 named, checked with
+dig (an independent client); bad flags and files give one clear line, exit 2, and send nothing."""
+import os
+import subprocess
+import tempfile
+
+import pytest
+
+ZK = os.environ["ZK_BIN"]
+REPO = os.environ["ZK_REPO"]
+
+
+def env_of(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.strip().split("=", 1)
+                out[k] = v
+    return out
+
+
+@pytest.fixture(scope="module")
+def named():
+    d = tempfile.mkdtemp(prefix="zk-cli-")
+    subprocess.run(["bash", f"{REPO}/tools/named/start-named.sh", d, "example.test"], check=True,
+                   stdout=subprocess.DEVNULL)
+    env = env_of(f"{d}/env")
+    try:
+        yield env
+    finally:
+        subprocess.run(["bash", f"{REPO}/tools/named/stop-named.sh", d], check=False)
+
+
+def zk(*args, check=True):
+    p = subprocess.run([ZK, *args], capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError(f"zonekeeper {args} failed ({p.returncode}): {p.stderr}")
+    return p
+
+
+def dig(named, name, rtype):
+    host, port = named["ZK_DNS_SERVER"].split(":")
+    out = subprocess.run(["dig", f"@{host}", "-p", port, "+short", "+tcp", name, rtype],
+                         capture_output=True, text=True, check=True).stdout
+    return sorted(l for l in out.splitlines() if l)
+
+
+def server_args(named):
+    return ["--server", named["ZK_DNS_SERVER"], "--zone", "example.test",
+            "--tsig-key-file", named["ZK_TSIG_KEY_FILE"]]
+
+
+def serial(named):
+    return int(dig(named, "example.test", "SOA")[0].split()[2])
+
+
+def write(tmp_path, text):
+    p = tmp_path / "zone.yaml"
+    p.write_text(text)
+    return str(p)
+
+
+def test_import_dry_run_then_apply_then_export(named, tmp_path):
+    doc = write(tmp_path, """
+records:
+  - {name: www, type: A, ttl: 120, values: [192.0.2.1, 192.0.2.2]}
+  - {name: mail, type: A, values: [192.0.2.25]}
+  - {name: "@", type: MX, values: ["10 mail"]}
+  - {name: txt, type: TXT, values: ["héllo \\"world\\""]}
+""")
+    before = serial(named)
+    p = zk("import", doc, *server_args(named), "--dry-run")
+    assert "+ www.example.test. 120 IN A 192.0.2.1" in p.stdout
+    assert "dry run" in p.stderr
+    assert serial(named) == before
+    assert dig(named, "www.example.test", "A") == []
+
+    p = zk("import", doc, *server_args(named))
+    assert "applied 4 change(s) in 1 UPDATE message(s)" in p.stderr
+    assert dig(named, "www.example.test", "A") == ["192.0.2.1", "192.0.2.2"]
+    assert dig(named, "example.test", "MX") == ["10 mail.example.test."]
+    assert dig(named, "txt.example.test", "TXT") == ['"h\\195\\169llo \\"world\\""']
+
+    # Idempotent: a second import changes nothing.
+    s = serial(named)
+    p = zk("import", doc, *server_args(named))
+    assert "nothing to change" in p.stderr
+    assert serial(named) == s
+
+    out = tmp_path / "export.yaml"
+    zk("export", *server_args(named), "-o", str(out))
+    text = out.read_text()
+    assert "name: www" in text and "192.0.2.2" in text and "ttl: 120" in text
+    # The export re-imports as a no-op.
+    p = zk("import", str(out), *server_args(named))
+    assert "nothing to change" in p.stderr
+
+
+def test_import_replaces_only_names_in_the_file(named, tmp_path):
+    zk("import", write(tmp_path, "records: [{name: keep, type: A, values: [192.0.2.7]}]"), *server_args(named))
+    zk("import", write(tmp_path, """
+records:
+  - {name: change, type: A, values: [192.0.2.8]}
+  - {name: change, type: TXT, values: [x]}
+"""), *server_args(named))
+    p = zk("import", write(tmp_path, "records: [{name: change, type: A, values: [192.0.2.9]}]"),
+           *server_args(named))
+    assert "- change.example.test. 300 IN TXT \"x\"" in p.stdout
+    assert dig(named, "change.example.test", "A") == ["192.0.2.9"]
+    assert dig(named, "change.example.test", "TXT") == []
+    assert dig(named, "keep.example.test", "A") == ["192.0.2.7"]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["export"], "--server is required"),
+    (["export", "--server", "127.0.0.1:70000", "--zone", "x"], "port must be 1..65535"),
+    (["export", "--server", "127.0.0.1:5353", "--zone", "a..b"], "--zone"),
+    (["export", "--server", "127.0.0.1:5353", "--zone", "x", "--tsig-key-file", "/nonexistent"],
+     "cannot read TSIG key file"),
+    (["bogus"], "bogus"),
+])
+def test_bad_flags_one_line_exit_2(args, needle):
+    p = zk(*args, check=False)
+    assert p.returncode == 2, p.stderr
+    assert needle in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_bad_file_is_reported_with_line_and_nothing_is_sent(named, tmp_path):
+    before = serial(named)
+    doc = write(tmp_path, "records:\n  - {name: ok, type: A, values: [192.0.2.1]}\n"
+                          "  - {name: bad, type: A, values: [192.0.2.300]}\n")
+    p = zk("import", doc, *server_args(named), check=False)
+    assert p.returncode == 2
+    assert f"{doc}:3:" in p.stderr and "not an IPv4 address" in p.stderr
+    assert serial(named) == before
+    assert dig(named, "ok.example.test", "A") == []
+
+
+def test_wrong_key_fails_and_changes_nothing(named, tmp_path):
+    key = tmp_path / "wrong.key"
+    key.write_text('key "zk-key" { algorithm hmac-sha256; secret "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw=="; };\n')
+    before = serial(named)
+    p = zk("export", "--server", named["ZK_DNS_SERVER"], "--zone", "example.test",
+           "--tsig-key-file", str(key), check=False)
+    assert p.returncode == 1
+    assert "BadSig" in p.stderr
+    assert "d3Jvbmc" not in p.stderr  # the secret never reaches output
+    assert serial(named) == before
