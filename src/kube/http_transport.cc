@@ -4,6 +4,9 @@
 #include <deque>
 #include <optional>
 
+#include <sys/socket.h>
+#include <cerrno>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -87,6 +90,15 @@ Error network_error(const boost::system::error_code& ec, std::string_view what) 
 }
 
 struct Connection {
+  // True when an idle pooled connection can no longer be used: the peer closed it (EOF
+  // pending), reset it, or sent unsolicited bytes (e.g. a TLS close_notify).
+  bool peer_gone() {
+    char c;
+    ssize_t n = ::recv(lowest().socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
+    return true;  // 0 = EOF, >0 = unexpected data on an idle HTTP/1.1 connection
+  }
+
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
@@ -296,9 +308,15 @@ class HttpTransport final : public Transport {
     for (int try_fresh = 0; try_fresh < 2; ++try_fresh) {
       std::unique_ptr<Connection> conn;
       bool reused = false;
-      if (try_fresh == 0 && !idle_.empty()) {
+      while (try_fresh == 0 && !idle_.empty() && !conn) {
         conn = std::move(idle_.back());
         idle_.pop_back();
+        if (conn->peer_gone()) {
+          conn->close();
+          conn.reset();
+        }
+      }
+      if (conn) {
         reused = true;
       } else {
         auto c = co_await connect(timeout);
@@ -309,9 +327,14 @@ class HttpTransport final : public Transport {
       auto [wec, wn] = co_await with_stream(*conn, [&](auto& s) {
         return http::async_write(s, *req, use_nothrow);
       });
+      // A reused connection may have died since the check above. Requests are replayed on a
+      // fresh connection only when that cannot apply a change twice: nothing was written, or
+      // the method is idempotent and no response byte arrived.
+      const bool idempotent = request.method == "GET" || request.method == "HEAD" ||
+                              request.method == "PUT" || request.method == "DELETE";
       if (wec) {
         conn->close();
-        if (reused && wec != beast::error::timeout) continue;  // stale keep-alive connection
+        if (reused && wn == 0 && wec != beast::error::timeout) continue;
         co_return tl::unexpected(network_error(wec, describe(request)));
       }
       http::response_parser<http::string_body> parser;
@@ -321,7 +344,7 @@ class HttpTransport final : public Transport {
       });
       if (rec) {
         conn->close();
-        if (reused && !parser.got_some() && rec != beast::error::timeout) continue;
+        if (reused && idempotent && !parser.got_some() && rec != beast::error::timeout) continue;
         co_return tl::unexpected(network_error(rec, describe(request)));
       }
       auto& res = parser.get();
