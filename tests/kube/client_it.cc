@@ -1,6 +1,9 @@
 // Client against the real kube-apiserver: CRUD, CRD discovery, status patch, server-side
 // apply, 409 retry, pagination of 5,000 objects, RBAC with a real ServiceAccount token.
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <boost/asio/as_tuple.hpp>
@@ -344,6 +347,56 @@ lhWe7hEA7FExKwmmew==
   auto ok = admin_client(io);
   auto r = io.sync(ok->list(resources::kNamespaces, ""));
   EXPECT_TRUE(r) << r.error().to_string();
+}
+
+// Client-certificate authentication for real: a certificate signed by the apiserver's client
+// CA, loaded from a kubeconfig that names the files (no token).
+TEST(KubeClient, ClientCertificateFromKubeconfigFiles) {
+  IoThread io;
+  namespace fs = std::filesystem;
+  fs::path pki = Testbed::dir() / "pki";
+  ASSERT_TRUE(fs::exists(pki / "ca.key")) << "the test bed's CA key is needed to sign a client cert";
+  fs::path dir = fs::temp_directory_path() / ("zk-cert-" + unique_suffix());
+  fs::create_directories(dir);
+  auto issue = [&](const std::string& name, const std::string& subject) {
+    std::string cmd = fmt::format(
+        "cd '{0}' && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+        "-keyout {1}.key -out {1}.csr -subj '{2}' >/dev/null 2>&1 && "
+        "openssl x509 -req -in {1}.csr -CA '{3}/ca.crt' -CAkey '{3}/ca.key' -CAcreateserial "
+        "-CAserial {1}.srl -out {1}.crt -days 1 >/dev/null 2>&1",
+        dir.string(), name, subject, pki.string());
+    return std::system(cmd.c_str()) == 0;
+  };
+  ASSERT_TRUE(issue("admin", "/O=system:masters/CN=zk-cert-admin"));
+  ASSERT_TRUE(issue("nobody", "/CN=zk-cert-nobody"));
+  auto write_kubeconfig = [&](const std::string& name) {
+    std::ofstream(dir / (name + ".kubeconfig")) << fmt::format(R"(apiVersion: v1
+kind: Config
+current-context: c
+clusters: [{{name: tb, cluster: {{server: "{}", certificate-authority: "{}"}}}}]
+contexts: [{{name: c, context: {{cluster: tb, user: u}}}}]
+users: [{{name: u, user: {{client-certificate: {}.crt, client-key: {}.key}}}}]
+)", Testbed::var("ZK_APISERVER_URL"), (pki / "ca.crt").string(), name, name);
+    return dir / (name + ".kubeconfig");
+  };
+  auto admin_cfg = load_kubeconfig(write_kubeconfig("admin"));
+  ASSERT_TRUE(admin_cfg) << admin_cfg.error().to_string();
+  EXPECT_FALSE(admin_cfg->token);
+  auto admin = make_client(io, *admin_cfg);
+  auto listed = io.sync(admin->list(resources::kNamespaces, ""));
+  EXPECT_TRUE(listed) << listed.error().to_string();
+
+  auto nobody_cfg = load_kubeconfig(write_kubeconfig("nobody"));
+  ASSERT_TRUE(nobody_cfg) << nobody_cfg.error().to_string();
+  auto nobody = make_client(io, *nobody_cfg);
+  auto refused = io.sync(nobody->list(resources::kNamespaces, ""));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::Forbidden);  // authenticated as zk-cert-nobody
+  EXPECT_NE(refused.error().message.find("zk-cert-nobody"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().verb, "list");
+  EXPECT_EQ(refused.error().resource, "namespaces");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace
