@@ -10,9 +10,9 @@
 namespace {
 
 const zk::dns::TsigKey& key() {
-  static const auto k =
-      zk::dns::TsigKey::from_base64("zk-key", "hmac-sha256", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=")
-          .value();
+  static const auto k = zk::dns::TsigKey::from_base64(
+                            "zk-key", "hmac-sha256", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=")
+                            .value();
   return k;
 }
 

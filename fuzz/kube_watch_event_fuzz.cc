@@ -32,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)decoder.pending_bytes();
   (void)zk::kube::decode_watch_event(input);
-  (void)zk::kube::error_from_response(size > 2 ? 400 + data[2] % 200 : 500, input, input.substr(0, 4));
+  (void)zk::kube::error_from_response(size > 2 ? 400 + data[2] % 200 : 500, input,
+                                      input.substr(0, 4));
   return 0;
 }

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "app/zone_document.h"
 #include "dns/client.h"
@@ -37,7 +37,8 @@ struct ServerFlags {
     cmd->add_option("--zone", zone, "zone name, e.g. example.test")->required();
     cmd->add_option("--tsig-key-file", key_file,
                     "BIND key file (key \"name\" { algorithm ...; secret \"...\"; };)");
-    cmd->add_option("--timeout-ms", timeout_ms, "per-operation timeout")->check(CLI::Range(1, 3600000));
+    cmd->add_option("--timeout-ms", timeout_ms, "per-operation timeout")
+        ->check(CLI::Range(1, 3600000));
   }
 
   // Resolves flags into a client configuration; nothing is sent.
@@ -60,10 +61,11 @@ struct ServerFlags {
 
 dns::Result<dns::ZoneSnapshot> fetch(const dns::ServerAddress& addr, const model::Name& zone,
                                      const dns::ClientOptions& opts) {
-  return dns::run_blocking([&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::ZoneSnapshot>> {
-    dns::Client client(ex, addr, opts);
-    co_return co_await client.axfr(zone);
-  });
+  return dns::run_blocking(
+      [&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::ZoneSnapshot>> {
+        dns::Client client(ex, addr, opts);
+        co_return co_await client.axfr(zone);
+      });
 }
 
 int run_export(const ServerFlags& f, const std::string& output) {
@@ -123,9 +125,9 @@ int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
         co_return co_await client.apply(plan.changes);
       });
   if (!report) {
-    return die(kRuntimeError, fmt::format("{} ({} of {} changes applied)", report.error().to_string(),
-                                          report.error().changes_applied,
-                                          plan.changes.changes.size()));
+    return die(kRuntimeError,
+               fmt::format("{} ({} of {} changes applied)", report.error().to_string(),
+                           report.error().changes_applied, plan.changes.changes.size()));
   }
   fmt::print(stderr, "applied {} change(s) in {} UPDATE message(s)\n", report->changes,
              report->messages);
@@ -147,7 +149,8 @@ int main(int argc, char** argv) {
   export_flags.add_to(exp);
   exp->add_option("-o,--output", output, "file to write (default: standard output)");
 
-  auto* imp = app.add_subcommand("import", "make the server's RRsets for the names in FILE equal FILE");
+  auto* imp =
+      app.add_subcommand("import", "make the server's RRsets for the names in FILE equal FILE");
   imp->add_option("FILE", file, "zone document (YAML)")->required();
   import_flags.add_to(imp);
   imp->add_flag("--dry-run", dry_run, "print the diff only; change nothing");
@@ -159,7 +162,9 @@ int main(int argc, char** argv) {
     return false;
   };
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-    return die(kUsageError, fmt::format("unknown command \"{}\" (expected export or import; see --help)", argv[1]));
+    return die(
+        kUsageError,
+        fmt::format("unknown command \"{}\" (expected export or import; see --help)", argv[1]));
   }
   try {
     app.parse(argc, argv);

@@ -32,11 +32,37 @@ Parsed<uint32_t> ttl_of(const YAML::Node& n, std::string_view file) {
   }
 }
 
+// YAML text is Unicode: octets that are not UTF-8 cannot travel as YAML strings.
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    if (n == 2 && c < 0xC2) return false;  // overlong
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 Parsed<Rdata> value_of(RRType type, const YAML::Node& v, const Name& zone, std::string_view file) {
+  if (v.IsMap()) {
+    // {rdata: "<zone-file presentation form>"}: any type, any octets (\DDD escapes).
+    if (v.size() != 1 || !v["rdata"] || !v["rdata"].IsScalar()) {
+      return invalid(fmt::format("{}: a value mapping holds exactly `rdata: <zone-file form>`",
+                                 where(file, v)));
+    }
+    auto rd = Rdata::parse(type, v["rdata"].Scalar(), zone);
+    if (!rd) return invalid(fmt::format("{}: {}", where(file, v), rd.error()));
+    return rd;
+  }
   if (type == RRType::TXT && v.IsSequence()) {
     std::vector<std::string> strings;
     for (const auto& s : v) {
-      if (!s.IsScalar()) return invalid(fmt::format("{}: TXT strings must be text", where(file, s)));
+      if (!s.IsScalar())
+        return invalid(fmt::format("{}: TXT strings must be text", where(file, s)));
       strings.push_back(s.Scalar());
     }
     auto rd = Rdata::txt(strings);
@@ -74,7 +100,8 @@ Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view
       }
     }
     if (root["zone"]) {
-      auto z = Name::parse(root["zone"].Scalar() + (root["zone"].Scalar().ends_with('.') ? "" : "."));
+      auto z =
+          Name::parse(root["zone"].Scalar() + (root["zone"].Scalar().ends_with('.') ? "" : "."));
       if (!z) return invalid(fmt::format("{}: zone: {}", where(file, root["zone"]), z.error()));
       if (*z != expected_zone) {
         return invalid(fmt::format("{}: the document is for zone {}, not {}",
@@ -98,8 +125,9 @@ Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view
       for (const auto& kv : r) {
         auto key = kv.first.Scalar();
         if (key != "name" && key != "type" && key != "ttl" && key != "values") {
-          return invalid(fmt::format("{}: unknown record field \"{}\" (expected name, type, ttl, values)",
-                                     where(file, kv.first), key));
+          return invalid(
+              fmt::format("{}: unknown record field \"{}\" (expected name, type, ttl, values)",
+                          where(file, kv.first), key));
         }
       }
       if (!r["name"] || !r["name"].IsScalar()) {
@@ -109,7 +137,8 @@ Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view
         return invalid(fmt::format("{}: record needs `type:`", where(file, r)));
       }
       auto owner = Name::parse(r["name"].Scalar(), &expected_zone);
-      if (!owner) return invalid(fmt::format("{}: name: {}", where(file, r["name"]), owner.error()));
+      if (!owner)
+        return invalid(fmt::format("{}: name: {}", where(file, r["name"]), owner.error()));
       if (!owner->is_subdomain_of(expected_zone)) {
         return invalid(fmt::format("{}: {} is outside zone {}", where(file, r["name"]),
                                    owner->to_string(), expected_zone.to_string()));
@@ -173,7 +202,10 @@ std::string write_zone_document(const Name& zone, std::optional<uint32_t> serial
         auto strings = rd.txt_strings();
         std::string joined;
         for (const auto& s : strings) joined += s;
-        if (Rdata::txt_from_text(joined) == rd) {
+        if (!valid_utf8(joined)) {
+          out << YAML::BeginMap << YAML::Key << "rdata" << YAML::Value << rd.to_text()
+              << YAML::EndMap;
+        } else if (Rdata::txt_from_text(joined) == rd) {
           out << YAML::DoubleQuoted << joined;
         } else {
           out << YAML::Flow << YAML::BeginSeq;

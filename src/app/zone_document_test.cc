@@ -28,7 +28,8 @@ records:
     values:
       - "café \"quoted\" back\\slash"
       - [one, two]
-)", "z.yaml", kZone);
+)",
+                                 "z.yaml", kZone);
   ASSERT_TRUE(doc) << doc.error();
   EXPECT_EQ(doc->rrsets.size(), 9u);
   auto www = doc->rrsets.at({Name::parse("www", &kZone).value(), RRType::A});
@@ -44,14 +45,28 @@ TEST(ZoneDocument, RoundTripsThroughWrite) {
 records:
   - {name: www, type: A, values: [192.0.2.1]}
   - {name: t, type: TXT, values: ["x\"y", [a, b]]}
-  - {name: long, type: TXT, values: [")" + std::string(300, 'z') + R"("]}
-)", "z.yaml", kZone);
+  - {name: long, type: TXT, values: [")" +
+                                     std::string(300, 'z') + R"("]}
+)",
+                                 "z.yaml", kZone);
   ASSERT_TRUE(doc) << doc.error();
   auto text = write_zone_document(kZone, 7, doc->rrsets);
   auto again = parse_zone_document(text, "out.yaml", kZone);
   ASSERT_TRUE(again) << again.error() << "\n" << text;
   EXPECT_EQ(again->rrsets, doc->rrsets);
   EXPECT_EQ(model::canonical_hash(again->rrsets), model::canonical_hash(doc->rrsets));
+}
+
+TEST(ZoneDocument, TxtThatIsNotUtf8RoundTripsAsRdata) {
+  model::RRsetMap m;
+  model::RRset t(Name::parse("t", &kZone).value(), RRType::TXT, 60,
+                 {model::Rdata::txt({std::string("h\xc3o\xa9", 4)}).value()});
+  m[t.key()] = t;
+  auto text = write_zone_document(kZone, std::nullopt, m);
+  EXPECT_NE(text.find("rdata:"), std::string::npos) << text;
+  auto again = parse_zone_document(text, "out.yaml", kZone);
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_EQ(again->rrsets, m);
 }
 
 struct Bad {
@@ -71,8 +86,10 @@ TEST_P(ZoneDocumentRejects, WithFileLineAndReason) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ZoneDocumentRejects,
     testing::Values(
-        Bad{"records: [ {name: a, type: A, values: [1.2.3.999]} ]", "bad.yaml:1: \"1.2.3.999\" is not an IPv4"},
-        Bad{"records:\n  - {name: a, type: A, values: [1.2.3.4]}\n  - {name: b, type: A, values: [x]}\n",
+        Bad{"records: [ {name: a, type: A, values: [1.2.3.999]} ]",
+            "bad.yaml:1: \"1.2.3.999\" is not an IPv4"},
+        Bad{"records:\n  - {name: a, type: A, values: [1.2.3.4]}\n  - {name: b, type: A, values: "
+            "[x]}\n",
             "bad.yaml:3:"},
         Bad{"records: [ {name: a, type: BOGUS, values: [x]} ]", "unsupported record type"},
         Bad{"records: [ {name: a, type: A} ]", "non-empty `values:`"},
@@ -81,13 +98,15 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"zone: other.test\nrecords: []", "not example.test."},
         Bad{"records: [ {name: a, type: A, ttl: -5, values: [1.2.3.4]} ]", "outside 0..2147483647"},
         Bad{"records: [ {name: a, type: A, ttl: soon, values: [1.2.3.4]} ]", "whole number"},
-        Bad{"records: [ {name: a, type: CNAME, values: [b]}, {name: a, type: A, values: [1.2.3.4]} ]",
+        Bad{"records: [ {name: a, type: CNAME, values: [b]}, {name: a, type: A, values: [1.2.3.4]} "
+            "]",
             "cannot coexist"},
         Bad{"records: [ {name: a, type: CNAME, values: [b, c]} ]", "at most one CNAME"},
         Bad{"records: [ {name: a, typo: A} ]", "unknown record field \"typo\""},
         Bad{"records: [ {name: a, type: A, values: [1.2.3.4]", "not valid YAML"},
         Bad{"- just\n- a list\n", "expected a mapping"},
-        Bad{"records: [ {name: a, type: A, ttl: 1, values: [1.2.3.4]}, {name: a, type: A, ttl: 2, values: [1.2.3.5]} ]",
+        Bad{"records: [ {name: a, type: A, ttl: 1, values: [1.2.3.4]}, {name: a, type: A, ttl: 2, "
+            "values: [1.2.3.5]} ]",
             "different TTLs"}));
 
 }  // namespace

@@ -69,7 +69,8 @@ asio::awaitable<Result<T>> with_deadline(asio::awaitable<Result<T>> op,
     }
     co_return fail(ErrorCode::Network, fmt::format("{}: {}", what, e.what()));
   }
-  co_return fail(ErrorCode::Timeout, fmt::format("{}: no answer within {} ms", what, timeout.count()));
+  co_return fail(ErrorCode::Timeout,
+                 fmt::format("{}: no answer within {} ms", what, timeout.count()));
 }
 
 void set_id(std::vector<uint8_t>& wire, uint16_t id) {
@@ -83,7 +84,8 @@ Result<Message> check_response(std::span<const uint8_t> wire, uint16_t id, Opcod
   auto m = parse_message(wire);
   if (!m) return m;
   if (m->id != id || !m->qr) {
-    return fail(ErrorCode::MalformedResponse, fmt::format("{}: response does not match the query", what));
+    return fail(ErrorCode::MalformedResponse,
+                fmt::format("{}: response does not match the query", what));
   }
   if (m->opcode != opcode) {
     return fail(ErrorCode::MalformedResponse, fmt::format("{}: response has another opcode", what));
@@ -160,14 +162,15 @@ tl::expected<ServerAddress, std::string> ServerAddress::parse(std::string_view t
   std::string_view host = text, port;
   if (!text.empty() && text.front() == '[') {
     auto close = text.find(']');
-    if (close == std::string_view::npos) return tl::unexpected(fmt::format("bad server \"{}\"", text));
+    if (close == std::string_view::npos)
+      return tl::unexpected(fmt::format("bad server \"{}\"", text));
     host = text.substr(1, close - 1);
     if (close + 1 < text.size()) {
       if (text[close + 1] != ':') return tl::unexpected(fmt::format("bad server \"{}\"", text));
       port = text.substr(close + 2);
     }
-  } else if (auto colon = text.rfind(':'); colon != std::string_view::npos &&
-                                            text.find(':') == colon) {
+  } else if (auto colon = text.rfind(':');
+             colon != std::string_view::npos && text.find(':') == colon) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
@@ -302,8 +305,9 @@ struct Client::Impl {
         reused = false;
       }
       auto r = co_await exchange_tcp(*sock, m.wire, Opcode::Update, what);
-      if (!r && reused && (r.error().code == ErrorCode::Network ||
-                           r.error().code == ErrorCode::ConnectionRefused)) {
+      if (!r && reused &&
+          (r.error().code == ErrorCode::Network ||
+           r.error().code == ErrorCode::ConnectionRefused)) {
         // The pooled connection went stale (the server closed it while idle): once more on a
         // fresh one. UPDATE replays are safe: each change is idempotent or guarded.
         sock.reset();
@@ -334,7 +338,8 @@ struct Client::Impl {
   asio::awaitable<Result<std::vector<ZoneRecord>>> transfer(const Name& zone, uint16_t qtype,
                                                             std::optional<uint32_t> since,
                                                             size_t* messages) {
-    const std::string what = fmt::format("{} {}", qtype == kTypeAXFR ? "AXFR" : "IXFR", zone.to_string());
+    const std::string what =
+        fmt::format("{} {}", qtype == kTypeAXFR ? "AXFR" : "IXFR", zone.to_string());
     auto s = co_await connect();
     if (!s) co_return tl::unexpected(s.error());
     MessageWriter w(0, Opcode::Query);
@@ -371,25 +376,26 @@ struct Client::Impl {
       }
       for (const auto& r : m->answer) {
         if (done) {
-          co_return fail(ErrorCode::MalformedResponse, fmt::format("{}: records after the final SOA", what));
+          co_return fail(ErrorCode::MalformedResponse,
+                         fmt::format("{}: records after the final SOA", what));
         }
         auto rec = to_zone_record(r);
         if (!rec) co_return tl::unexpected(rec.error());
         if (!rec->owner.is_subdomain_of(zone)) {
-          co_return fail(ErrorCode::MalformedResponse,
-                         fmt::format("{}: record {} outside the zone", what, rec->owner.to_string()));
+          co_return fail(ErrorCode::MalformedResponse, fmt::format("{}: record {} outside the zone",
+                                                                   what, rec->owner.to_string()));
         }
         bool is_soa = rec->type == RRType::SOA && rec->owner == zone;
         if (out.empty()) {
           if (!is_soa) {
-            co_return fail(ErrorCode::MalformedResponse, fmt::format("{}: does not start with the SOA", what));
+            co_return fail(ErrorCode::MalformedResponse,
+                           fmt::format("{}: does not start with the SOA", what));
           }
           final_serial = rec->rdata.soa_serial();
           ++soa_seen;
           out.push_back(std::move(*rec));
           // IXFR "up to date" (RFC 1995 §2): a lone SOA whose serial is not newer than ours.
-          if (since && m->answer.size() == 1 &&
-              static_cast<int32_t>(*final_serial - *since) <= 0) {
+          if (since && m->answer.size() == 1 && static_cast<int32_t>(*final_serial - *since) <= 0) {
             done = true;
           }
           continue;
@@ -451,7 +457,7 @@ struct Client::Impl {
         if (rec) co_return tl::unexpected(socket_error(rec, server, what));
         std::span<const uint8_t> resp(buf.data(), n);
         if (n < 12 || (resp[0] << 8 | resp[1]) != id) continue;  // not ours: keep waiting
-        if (resp[2] & 0x02) {  // TC: retry over TCP
+        if (resp[2] & 0x02) {                                    // TC: retry over TCP
           auto s = co_await connect();
           if (!s) co_return tl::unexpected(s.error());
           co_return co_await exchange_tcp(*s, std::move(wire), opcode, what);
@@ -464,16 +470,19 @@ struct Client::Impl {
 };
 
 Client::Client(asio::any_io_executor executor, ServerAddress server, ClientOptions options)
-    : impl_(std::make_unique<Impl>(Impl{std::move(executor), std::move(server), std::move(options), {}})) {}
+    : impl_(std::make_unique<Impl>(
+          Impl{std::move(executor), std::move(server), std::move(options), {}})) {}
 
 Client::~Client() = default;
 
-const ServerAddress& Client::server() const { return impl_->server; }
+const ServerAddress& Client::server() const {
+  return impl_->server;
+}
 
 asio::awaitable<Result<UpdateReport>> Client::apply(const model::ChangeSet& changes) {
-  co_return co_await with_deadline(impl_->apply(changes), impl_->opts.timeout,
-                                   fmt::format("UPDATE {} at {}", changes.zone.to_string(),
-                                               impl_->server.to_string()));
+  co_return co_await with_deadline(
+      impl_->apply(changes), impl_->opts.timeout,
+      fmt::format("UPDATE {} at {}", changes.zone.to_string(), impl_->server.to_string()));
 }
 
 asio::awaitable<Result<ZoneSnapshot>> Client::axfr(const Name& zone) {
@@ -491,9 +500,9 @@ asio::awaitable<Result<ZoneSnapshot>> Client::axfr(const Name& zone) {
     build_zone(snap.rrsets, *recs);
     co_return snap;
   };
-  co_return co_await with_deadline(op(impl_.get(), zone), impl_->opts.timeout,
-                                   fmt::format("AXFR {} from {}", zone.to_string(),
-                                               impl_->server.to_string()));
+  co_return co_await with_deadline(
+      op(impl_.get(), zone), impl_->opts.timeout,
+      fmt::format("AXFR {} from {}", zone.to_string(), impl_->server.to_string()));
 }
 
 asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t since_serial) {
@@ -511,7 +520,7 @@ asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t sinc
                        (*recs)[1].rdata.soa_serial() != res.serial;
     if (!incremental) {
       ZoneSnapshot snap;
-    snap.zone = zone;
+      snap.zone = zone;
       snap.serial = res.serial;
       snap.messages = messages;
       recs->pop_back();
@@ -548,9 +557,9 @@ asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t sinc
     res.diffs.push_back(std::move(cur));
     co_return res;
   };
-  co_return co_await with_deadline(op(impl_.get(), zone, since_serial), impl_->opts.timeout,
-                                   fmt::format("IXFR {} from {}", zone.to_string(),
-                                               impl_->server.to_string()));
+  co_return co_await with_deadline(
+      op(impl_.get(), zone, since_serial), impl_->opts.timeout,
+      fmt::format("IXFR {} from {}", zone.to_string(), impl_->server.to_string()));
 }
 
 asio::awaitable<Result<uint32_t>> Client::soa_serial(const Name& zone) {
@@ -568,16 +577,17 @@ asio::awaitable<Result<uint32_t>> Client::soa_serial(const Name& zone) {
         co_return *rd->soa_serial();
       }
     }
-    co_return fail(ErrorCode::NotAuth, fmt::format("{}: {} is not authoritative for the zone",
-                                                   what, impl->server.to_string()));
+    co_return fail(ErrorCode::NotAuth, fmt::format("{}: {} is not authoritative for the zone", what,
+                                                   impl->server.to_string()));
   };
-  co_return co_await with_deadline(op(impl_.get(), zone), impl_->opts.timeout,
-                                   fmt::format("SOA {} at {}", zone.to_string(),
-                                               impl_->server.to_string()));
+  co_return co_await with_deadline(
+      op(impl_.get(), zone), impl_->opts.timeout,
+      fmt::format("SOA {} at {}", zone.to_string(), impl_->server.to_string()));
 }
 
 asio::awaitable<Result<void>> Client::notify(const Name& zone, std::optional<uint32_t> serial) {
-  auto op = [](Impl* impl, Name zone, std::optional<uint32_t> serial) -> asio::awaitable<Result<void>> {
+  auto op = [](Impl* impl, Name zone,
+               std::optional<uint32_t> serial) -> asio::awaitable<Result<void>> {
     MessageWriter w(0, Opcode::Notify, /*authoritative=*/true);
     w.question(zone, kTypeSOA);
     if (serial) {
@@ -589,9 +599,9 @@ asio::awaitable<Result<void>> Client::notify(const Name& zone, std::optional<uin
     if (!m) co_return tl::unexpected(m.error());
     co_return Result<void>{};
   };
-  co_return co_await with_deadline(op(impl_.get(), zone, serial), impl_->opts.timeout,
-                                   fmt::format("NOTIFY {} to {}", zone.to_string(),
-                                               impl_->server.to_string()));
+  co_return co_await with_deadline(
+      op(impl_.get(), zone, serial), impl_->opts.timeout,
+      fmt::format("NOTIFY {} to {}", zone.to_string(), impl_->server.to_string()));
 }
 
 }  // namespace zk::dns

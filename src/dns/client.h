@@ -79,8 +79,8 @@ struct IxfrDiff {
 };
 
 struct IxfrResult {
-  uint32_t serial = 0;        // the server's current serial
-  bool up_to_date = false;    // the server had nothing newer
+  uint32_t serial = 0;               // the server's current serial
+  bool up_to_date = false;           // the server had nothing newer
   std::optional<ZoneSnapshot> full;  // the server answered in AXFR form
   std::vector<IxfrDiff> diffs;       // otherwise: the incremental differences, in order
 };

@@ -39,8 +39,8 @@ std::string_view reason(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::Network;
   std::string message;
-  uint16_t rcode = 0;       // DNS RCODE when the server answered
-  uint16_t tsig_error = 0;  // TSIG error field when present (16 BADSIG, 17 BADKEY, 18 BADTIME)
+  uint16_t rcode = 0;          // DNS RCODE when the server answered
+  uint16_t tsig_error = 0;     // TSIG error field when present (16 BADSIG, 17 BADKEY, 18 BADTIME)
   size_t changes_applied = 0;  // UPDATE: changes acknowledged before the failure
 
   std::string_view reason() const { return dns::reason(code); }

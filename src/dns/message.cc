@@ -1,8 +1,8 @@
 #include "dns/message.h"
 
 // ldns' common.h defines true/false as macros unless stdbool.h came first.
-#include <stdbool.h>
 #include <ldns/ldns.h>
+#include <stdbool.h>
 
 #include <memory>
 #include <random>

@@ -105,7 +105,7 @@ std::optional<size_t> skip_name(std::span<const uint8_t> m, size_t p) {
 
 // Parsed TSIG RR fields (RFC 8945 §4.2).
 struct TsigRR {
-  size_t offset = 0;  // start of the RR in the message
+  size_t offset = 0;               // start of the RR in the message
   std::vector<uint8_t> key_name;   // wire, as sent
   std::vector<uint8_t> algorithm;  // wire
   uint64_t time_signed = 0;
@@ -152,7 +152,8 @@ std::optional<TsigRR> parse_tsig(std::span<const uint8_t> m, size_t off) {
   uint16_t other_len = rd16(m, p + 4);
   p += 6;
   if (p + other_len != end) return std::nullopt;
-  t.other.assign(m.begin() + static_cast<std::ptrdiff_t>(p), m.begin() + static_cast<std::ptrdiff_t>(end));
+  t.other.assign(m.begin() + static_cast<std::ptrdiff_t>(p),
+                 m.begin() + static_cast<std::ptrdiff_t>(end));
   return t;
 }
 
@@ -190,13 +191,15 @@ tl::expected<TsigAlgorithm, std::string> parse_tsig_algorithm(std::string_view t
   for (const auto& i : kAlgos) {
     if (s == i.name) return i.algo;
   }
-  return tl::unexpected(fmt::format(
-      "unsupported TSIG algorithm \"{}\" (use hmac-sha1, hmac-sha224, hmac-sha256, "
-      "hmac-sha384 or hmac-sha512)",
-      text));
+  return tl::unexpected(
+      fmt::format("unsupported TSIG algorithm \"{}\" (use hmac-sha1, hmac-sha224, hmac-sha256, "
+                  "hmac-sha384 or hmac-sha512)",
+                  text));
 }
 
-std::string_view to_string(TsigAlgorithm a) { return info(a).name; }
+std::string_view to_string(TsigAlgorithm a) {
+  return info(a).name;
+}
 
 std::vector<uint8_t> base64_decode_strict(std::string_view text, bool* ok) {
   std::string clean;
@@ -277,8 +280,10 @@ Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
   }
   std::string name = toks[1], algorithm, secret;
   for (size_t i = 3; i + 1 < toks.size() && toks[i] != "}"; ++i) {
-    if (toks[i] == "algorithm") algorithm = toks[++i];
-    else if (toks[i] == "secret") secret = toks[++i];
+    if (toks[i] == "algorithm")
+      algorithm = toks[++i];
+    else if (toks[i] == "secret")
+      secret = toks[++i];
   }
   if (algorithm.empty()) return fail(ErrorCode::InvalidArgument, "TSIG key file: no algorithm");
   if (secret.empty()) return fail(ErrorCode::InvalidArgument, "TSIG key file: no secret");
@@ -287,7 +292,8 @@ Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
 
 Result<TsigKey> TsigKey::load_bind_key_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail(ErrorCode::InvalidArgument, fmt::format("cannot read TSIG key file {}", path));
+  if (!in)
+    return fail(ErrorCode::InvalidArgument, fmt::format("cannot read TSIG key file {}", path));
   std::stringstream ss;
   ss << in.rdbuf();
   auto k = parse_bind_key(ss.str());
@@ -375,9 +381,9 @@ Result<void> TsigSession::verify(std::span<const uint8_t> response, uint64_t now
   auto off = find_tsig_rr(response);
   if (!off) {
     if (first_) {
-      return fail(ErrorCode::Unsigned,
-                  fmt::format("the response is not signed, but key {} was used",
-                              key_->name.to_string()));
+      return fail(
+          ErrorCode::Unsigned,
+          fmt::format("the response is not signed, but key {} was used", key_->name.to_string()));
     }
     if (++unsigned_count_ > 99) {
       return fail(ErrorCode::Unsigned, "more than 99 unsigned messages in a row (RFC 8945)");
@@ -397,10 +403,23 @@ Result<void> TsigSession::verify(std::span<const uint8_t> response, uint64_t now
     Error e;
     e.tsig_error = t->error;
     switch (t->error) {
-      case 16: e.code = ErrorCode::BadSig; e.message = "the server rejected our signature (BADSIG): wrong secret?"; break;
-      case 17: e.code = ErrorCode::BadKey; e.message = fmt::format("the server does not know key {} with {} (BADKEY)", key_->name.to_string(), to_string(key_->algorithm)); break;
-      case 18: e.code = ErrorCode::BadTime; e.message = "the server rejected our time (BADTIME): clocks differ by more than the fudge"; break;
-      default: e.code = ErrorCode::BadSig; e.message = fmt::format("TSIG error {}", t->error); break;
+      case 16:
+        e.code = ErrorCode::BadSig;
+        e.message = "the server rejected our signature (BADSIG): wrong secret?";
+        break;
+      case 17:
+        e.code = ErrorCode::BadKey;
+        e.message = fmt::format("the server does not know key {} with {} (BADKEY)",
+                                key_->name.to_string(), to_string(key_->algorithm));
+        break;
+      case 18:
+        e.code = ErrorCode::BadTime;
+        e.message = "the server rejected our time (BADTIME): clocks differ by more than the fudge";
+        break;
+      default:
+        e.code = ErrorCode::BadSig;
+        e.message = fmt::format("TSIG error {}", t->error);
+        break;
     }
     return tl::unexpected(std::move(e));
   }

@@ -2,8 +2,8 @@
 // and against real BIND 9 in tests/integration.
 #include "dns/tsig.h"
 
-#include <stdbool.h>
 #include <ldns/ldns.h>
+#include <stdbool.h>
 
 #include <gtest/gtest.h>
 
@@ -27,7 +27,9 @@ std::vector<uint8_t> query() {
   return w.finish();
 }
 
-uint64_t now() { return static_cast<uint64_t>(std::time(nullptr)); }
+uint64_t now() {
+  return static_cast<uint64_t>(std::time(nullptr));
+}
 
 TEST(Tsig, SignedRequestVerifiesWithLdns) {
   // ldns implements neither hmac-sha224 nor (by a typo) hmac-sha384: those two are proven
@@ -57,8 +59,7 @@ std::vector<uint8_t> ldns_signed_response(const std::vector<uint8_t>& request,
   ldns_pkt* resp = nullptr;
   EXPECT_EQ(ldns_wire2pkt(&resp, response_unsigned.data(), response_unsigned.size()),
             LDNS_STATUS_OK);
-  EXPECT_EQ(ldns_pkt_tsig_sign(resp, "zk-key.", kSecret, 300, "hmac-sha256.", mac),
-            LDNS_STATUS_OK);
+  EXPECT_EQ(ldns_pkt_tsig_sign(resp, "zk-key.", kSecret, 300, "hmac-sha256.", mac), LDNS_STATUS_OK);
   uint8_t* out = nullptr;
   size_t out_size = 0;
   EXPECT_EQ(ldns_pkt2wire(&out, resp, &out_size), LDNS_STATUS_OK);

@@ -51,13 +51,16 @@ void write_update(MessageWriter& w, const Change& c) {
   switch (c.op) {
     case Change::Op::Replace:
       w.rr(Section::Authority, s.owner(), type, kClassANY, 0, {});
-      for (const auto& rd : s.rdatas()) w.rr(Section::Authority, s.owner(), type, kClassIN, s.ttl(), rd.wire());
+      for (const auto& rd : s.rdatas())
+        w.rr(Section::Authority, s.owner(), type, kClassIN, s.ttl(), rd.wire());
       break;
     case Change::Op::Add:
-      for (const auto& rd : s.rdatas()) w.rr(Section::Authority, s.owner(), type, kClassIN, s.ttl(), rd.wire());
+      for (const auto& rd : s.rdatas())
+        w.rr(Section::Authority, s.owner(), type, kClassIN, s.ttl(), rd.wire());
       break;
     case Change::Op::Remove:
-      for (const auto& rd : s.rdatas()) w.rr(Section::Authority, s.owner(), type, kClassNONE, 0, rd.wire());
+      for (const auto& rd : s.rdatas())
+        w.rr(Section::Authority, s.owner(), type, kClassNONE, 0, rd.wire());
       break;
     case Change::Op::DeleteRRset:
       w.rr(Section::Authority, s.owner(), type, kClassANY, 0, {});
@@ -73,11 +76,13 @@ Result<std::vector<UpdateMessage>> pack_update(const model::ChangeSet& cs,
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const auto& c = cs.changes[i];
     if (!c.rrset.owner().is_subdomain_of(cs.zone)) {
-      return fail(ErrorCode::NotZone, fmt::format("{} is outside zone {}",
-                                                  c.rrset.owner().to_string(), cs.zone.to_string()));
+      return fail(
+          ErrorCode::NotZone,
+          fmt::format("{} is outside zone {}", c.rrset.owner().to_string(), cs.zone.to_string()));
     }
     if (c.op == Change::Op::Replace && c.rrset.type() == model::RRType::SOA) {
-      return fail(ErrorCode::InvalidArgument, "the SOA record belongs to the server; it is not replaced");
+      return fail(ErrorCode::InvalidArgument,
+                  "the SOA record belongs to the server; it is not replaced");
     }
   }
 

@@ -26,8 +26,8 @@ struct UpdateMessage {
 };
 
 struct PackOptions {
-  size_t max_bytes = 65535;    // per message, before TSIG
-  size_t max_records = 0;      // optional cap on RRs per message (0 = none)
+  size_t max_bytes = 65535;  // per message, before TSIG
+  size_t max_records = 0;    // optional cap on RRs per message (0 = none)
 };
 
 Result<std::vector<UpdateMessage>> pack_update(const model::ChangeSet& changes,

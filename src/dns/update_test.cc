@@ -14,7 +14,9 @@ using model::RRset;
 using model::RRType;
 
 const Name kZone = Name::parse("example.test.").value();
-Name N(std::string_view s) { return Name::parse(s, &kZone).value(); }
+Name N(std::string_view s) {
+  return Name::parse(s, &kZone).value();
+}
 
 Message parse(const std::vector<uint8_t>& wire) {
   auto w = wire;
@@ -59,8 +61,8 @@ TEST(PackUpdate, RemoveAddDeleteAndPrerequisites) {
   EXPECT_EQ(m.authority[1].cls, kClassIN);    // add a A
   EXPECT_EQ(m.authority[2].cls, kClassANY);   // delete old MX
   EXPECT_EQ(m.authority[2].type, 15);
-  EXPECT_EQ(m.authority[3].cls, kClassANY);   // replace new A: delete...
-  EXPECT_EQ(m.authority[4].cls, kClassIN);    // ...and add
+  EXPECT_EQ(m.authority[3].cls, kClassANY);  // replace new A: delete...
+  EXPECT_EQ(m.authority[4].cls, kClassIN);   // ...and add
 }
 
 TEST(PackUpdate, SplitsOnlyAtRRsetBoundariesAndFitsTheBudget) {
@@ -111,7 +113,8 @@ TEST(PackUpdate, RecordCapLimitsMessages) {
 TEST(PackUpdate, OversizedChangeIsRejectedNotSplit) {
   ChangeSet cs{kZone, {}};
   RRset big(N("big"), RRType::TXT, 60);
-  for (int i = 0; i < 400; ++i) big.add(Rdata::txt_from_text(std::string(200, 'a' + i % 26) + std::to_string(i)));
+  for (int i = 0; i < 400; ++i)
+    big.add(Rdata::txt_from_text(std::string(200, 'a' + i % 26) + std::to_string(i)));
   cs.replace(big);
   auto msgs = pack_update(cs, {});
   ASSERT_FALSE(msgs);
@@ -120,7 +123,8 @@ TEST(PackUpdate, OversizedChangeIsRejectedNotSplit) {
 
 TEST(PackUpdate, RejectsNamesOutsideTheZoneAndSoaReplace) {
   ChangeSet cs{kZone, {}};
-  cs.add(RRset(Name::parse("x.other.org.").value(), RRType::A, 60, {Rdata::a("192.0.2.1").value()}));
+  cs.add(
+      RRset(Name::parse("x.other.org.").value(), RRType::A, 60, {Rdata::a("192.0.2.1").value()}));
   auto r = pack_update(cs, {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::NotZone);

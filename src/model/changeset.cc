@@ -4,10 +4,14 @@ namespace zk::model {
 
 std::string to_string(Change::Op op) {
   switch (op) {
-    case Change::Op::Replace: return "replace";
-    case Change::Op::Add: return "add";
-    case Change::Op::Remove: return "remove";
-    case Change::Op::DeleteRRset: return "delete";
+    case Change::Op::Replace:
+      return "replace";
+    case Change::Op::Add:
+      return "add";
+    case Change::Op::Remove:
+      return "remove";
+    case Change::Op::DeleteRRset:
+      return "delete";
   }
   return "?";
 }

@@ -18,10 +18,10 @@ namespace zk::model {
 
 struct Change {
   enum class Op {
-    Replace,       // the RRset becomes exactly `rrset` (delete RRset, add its records)
-    Add,           // add `rrset`'s records to whatever is there
-    Remove,        // remove exactly `rrset`'s records
-    DeleteRRset,   // delete every record of rrset.key()
+    Replace,      // the RRset becomes exactly `rrset` (delete RRset, add its records)
+    Add,          // add `rrset`'s records to whatever is there
+    Remove,       // remove exactly `rrset`'s records
+    DeleteRRset,  // delete every record of rrset.key()
   };
   Op op = Op::Replace;
   RRset rrset;

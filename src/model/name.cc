@@ -9,7 +9,9 @@
 namespace zk::model {
 namespace {
 
-inline uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+inline uint8_t lower(uint8_t c) {
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
 
 // Offsets of each label's length byte, leftmost first (root label excluded). A name has at
 // most 127 labels, so a fixed array on the stack holds them: comparisons sit on hot paths
@@ -193,7 +195,9 @@ bool Name::is_subdomain_of(const Name& ancestor) const {
   return true;
 }
 
-size_t Name::label_count() const { return label_offsets(wire_).size(); }
+size_t Name::label_count() const {
+  return label_offsets(wire_).size();
+}
 
 std::vector<std::string> Name::labels() const {
   std::vector<std::string> out;

@@ -5,7 +5,9 @@
 namespace zk::model {
 namespace {
 
-Name N(std::string_view s) { return Name::parse(s).value(); }
+Name N(std::string_view s) {
+  return Name::parse(s).value();
+}
 
 TEST(Name, ParsesAbsoluteAndPrints) {
   auto n = Name::parse("www.Example.TEST.");
@@ -86,9 +88,9 @@ TEST(Name, RelativeTo) {
 
 TEST(Name, CanonicalOrderRfc4034) {
   // The example order of RFC 4034 §6.1.
-  std::vector<Name> want = {N("example."),       N("a.example."),     N("yljkjljk.a.example."),
-                            N("Z.a.example."),   N("zABC.a.EXAMPLE."), N("z.example."),
-                            N("\\001.z.example."), N("*.z.example."),  N("\\200.z.example.")};
+  std::vector<Name> want = {N("example."),         N("a.example."),      N("yljkjljk.a.example."),
+                            N("Z.a.example."),     N("zABC.a.EXAMPLE."), N("z.example."),
+                            N("\\001.z.example."), N("*.z.example."),    N("\\200.z.example.")};
   for (size_t i = 0; i + 1 < want.size(); ++i) {
     EXPECT_LT(want[i], want[i + 1]) << want[i].to_string() << " vs " << want[i + 1].to_string();
   }

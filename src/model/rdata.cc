@@ -168,8 +168,7 @@ class Reader {
 
 bool valid_caa_tag(std::string_view tag) {
   if (tag.empty() || tag.size() > 15) return false;
-  return std::all_of(tag.begin(), tag.end(),
-                     [](unsigned char c) { return std::isalnum(c) != 0; });
+  return std::all_of(tag.begin(), tag.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
 Parsed<Name> parse_name_token(const Token& t, const Name& origin, std::string_view what) {
@@ -191,16 +190,26 @@ Parsed<size_t> expect_tokens(const std::vector<Token>& toks, size_t n, RRType ty
 
 std::string to_string(RRType t) {
   switch (t) {
-    case RRType::A: return "A";
-    case RRType::NS: return "NS";
-    case RRType::CNAME: return "CNAME";
-    case RRType::SOA: return "SOA";
-    case RRType::PTR: return "PTR";
-    case RRType::MX: return "MX";
-    case RRType::TXT: return "TXT";
-    case RRType::AAAA: return "AAAA";
-    case RRType::SRV: return "SRV";
-    case RRType::CAA: return "CAA";
+    case RRType::A:
+      return "A";
+    case RRType::NS:
+      return "NS";
+    case RRType::CNAME:
+      return "CNAME";
+    case RRType::SOA:
+      return "SOA";
+    case RRType::PTR:
+      return "PTR";
+    case RRType::MX:
+      return "MX";
+    case RRType::TXT:
+      return "TXT";
+    case RRType::AAAA:
+      return "AAAA";
+    case RRType::SRV:
+      return "SRV";
+    case RRType::CAA:
+      return "CAA";
   }
   return fmt::format("TYPE{}", static_cast<uint16_t>(t));
 }
@@ -219,8 +228,12 @@ Parsed<RRType> parse_rrtype(std::string_view text) {
   return invalid(fmt::format("unknown record type \"{}\"", text));
 }
 
-bool is_supported(RRType t) { return to_string(t).rfind("TYPE", 0) != 0; }
-bool is_singleton(RRType t) { return t == RRType::CNAME || t == RRType::SOA; }
+bool is_supported(RRType t) {
+  return to_string(t).rfind("TYPE", 0) != 0;
+}
+bool is_singleton(RRType t) {
+  return t == RRType::CNAME || t == RRType::SOA;
+}
 
 std::string quote_character_string(std::string_view raw) {
   std::string out = "\"";
@@ -419,8 +432,7 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       auto rn = parse_name_token(toks[1], origin, "SOA rname");
       if (!rn) return tl::unexpected(rn.error());
       uint32_t v[5];
-      const char* what[5] = {"SOA serial", "SOA refresh", "SOA retry", "SOA expire",
-                             "SOA minimum"};
+      const char* what[5] = {"SOA serial", "SOA refresh", "SOA retry", "SOA expire", "SOA minimum"};
       for (int i = 0; i < 5; ++i) {
         auto x = parse_uint<uint32_t>(toks[2 + i].raw, what[i]);
         if (!x) return tl::unexpected(x.error());
@@ -429,8 +441,7 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       return soa(*mn, *rn, v[0], v[1], v[2], v[3], v[4]);
     }
   }
-  return fail(fmt::format("type {} has no presentation parser; use the \\# form",
-                          to_string(type)));
+  return fail(fmt::format("type {} has no presentation parser; use the \\# form", to_string(type)));
 }
 
 Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {

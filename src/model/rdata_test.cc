@@ -31,25 +31,25 @@ TEST_P(RdataRoundTrip, ParsesPrintsAndRoundTrips) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllTypes, RdataRoundTrip,
-    testing::Values(
-        Case{RRType::A, "192.0.2.1", "192.0.2.1"},
-        Case{RRType::AAAA, "2001:DB8::1", "2001:db8::1"},
-        Case{RRType::CNAME, "Target", "target.example.test."},
-        Case{RRType::CNAME, "elsewhere.org.", "elsewhere.org."},
-        Case{RRType::NS, "ns1", "ns1.example.test."},
-        Case{RRType::PTR, "host.example.test.", "host.example.test."},
-        Case{RRType::MX, "10 mail", "10 mail.example.test."},
-        Case{RRType::SRV, "0 5 5060 sip", "0 5 5060 sip.example.test."},
-        Case{RRType::CAA, "0 issue \"letsencrypt.org\"", "0 issue \"letsencrypt.org\""},
-        Case{RRType::CAA, "128 iodef mailto:sec@example.test", "128 iodef \"mailto:sec@example.test\""},
-        Case{RRType::TXT, "\"hello world\"", "\"hello world\""},
-        Case{RRType::TXT, "\"a\" \"b c\"", "\"a\" \"b c\""},
-        Case{RRType::TXT, "\"say \\\"hi\\\" \\\\ bye\"", "\"say \\\"hi\\\" \\\\ bye\""},
-        Case{RRType::TXT, "\"caf\\195\\169\"", "\"caf\\195\\169\""},
-        Case{RRType::TXT, "unquoted", "\"unquoted\""},
-        Case{RRType::SOA, "ns1 hostmaster 1 3600 600 86400 300",
-             "ns1.example.test. hostmaster.example.test. 1 3600 600 86400 300"},
-        Case{RRType::A, "\\# 4 c0000201", "192.0.2.1"}));
+    testing::Values(Case{RRType::A, "192.0.2.1", "192.0.2.1"},
+                    Case{RRType::AAAA, "2001:DB8::1", "2001:db8::1"},
+                    Case{RRType::CNAME, "Target", "target.example.test."},
+                    Case{RRType::CNAME, "elsewhere.org.", "elsewhere.org."},
+                    Case{RRType::NS, "ns1", "ns1.example.test."},
+                    Case{RRType::PTR, "host.example.test.", "host.example.test."},
+                    Case{RRType::MX, "10 mail", "10 mail.example.test."},
+                    Case{RRType::SRV, "0 5 5060 sip", "0 5 5060 sip.example.test."},
+                    Case{RRType::CAA, "0 issue \"letsencrypt.org\"", "0 issue \"letsencrypt.org\""},
+                    Case{RRType::CAA, "128 iodef mailto:sec@example.test",
+                         "128 iodef \"mailto:sec@example.test\""},
+                    Case{RRType::TXT, "\"hello world\"", "\"hello world\""},
+                    Case{RRType::TXT, "\"a\" \"b c\"", "\"a\" \"b c\""},
+                    Case{RRType::TXT, "\"say \\\"hi\\\" \\\\ bye\"", "\"say \\\"hi\\\" \\\\ bye\""},
+                    Case{RRType::TXT, "\"caf\\195\\169\"", "\"caf\\195\\169\""},
+                    Case{RRType::TXT, "unquoted", "\"unquoted\""},
+                    Case{RRType::SOA, "ns1 hostmaster 1 3600 600 86400 300",
+                         "ns1.example.test. hostmaster.example.test. 1 3600 600 86400 300"},
+                    Case{RRType::A, "\\# 4 c0000201", "192.0.2.1"}));
 
 struct BadCase {
   RRType type;
@@ -65,20 +65,19 @@ TEST_P(RdataRejects, WithSpecificMessage) {
   EXPECT_NE(rd.error().find(GetParam().needle), std::string::npos) << rd.error();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllTypes, RdataRejects,
-    testing::Values(BadCase{RRType::A, "256.1.1.1", "not an IPv4 address"},
-                    BadCase{RRType::A, "192.0.2.01", "not an IPv4 address"},
-                    BadCase{RRType::A, "2001:db8::1", "not an IPv4 address"},
-                    BadCase{RRType::AAAA, "192.0.2.1", "not an IPv6 address"},
-                    BadCase{RRType::A, "1.2.3.4 5.6.7.8", "needs 1 field"},
-                    BadCase{RRType::MX, "mail", "needs 2 field"},
-                    BadCase{RRType::MX, "70000 mail", "MX preference"},
-                    BadCase{RRType::SRV, "0 0 99999 sip", "SRV port"},
-                    BadCase{RRType::CAA, "0 is-sue \"x\"", "CAA tag"},
-                    BadCase{RRType::CNAME, "a..b", "empty label"},
-                    BadCase{RRType::TXT, "\"unterminated", "unterminated"},
-                    BadCase{RRType::SOA, "ns1 host 1 2 3", "needs 7 field"}));
+INSTANTIATE_TEST_SUITE_P(AllTypes, RdataRejects,
+                         testing::Values(BadCase{RRType::A, "256.1.1.1", "not an IPv4 address"},
+                                         BadCase{RRType::A, "192.0.2.01", "not an IPv4 address"},
+                                         BadCase{RRType::A, "2001:db8::1", "not an IPv4 address"},
+                                         BadCase{RRType::AAAA, "192.0.2.1", "not an IPv6 address"},
+                                         BadCase{RRType::A, "1.2.3.4 5.6.7.8", "needs 1 field"},
+                                         BadCase{RRType::MX, "mail", "needs 2 field"},
+                                         BadCase{RRType::MX, "70000 mail", "MX preference"},
+                                         BadCase{RRType::SRV, "0 0 99999 sip", "SRV port"},
+                                         BadCase{RRType::CAA, "0 is-sue \"x\"", "CAA tag"},
+                                         BadCase{RRType::CNAME, "a..b", "empty label"},
+                                         BadCase{RRType::TXT, "\"unterminated", "unterminated"},
+                                         BadCase{RRType::SOA, "ns1 host 1 2 3", "needs 7 field"}));
 
 TEST(Rdata, LongTxtSplitsAt255) {
   std::string text(300, 'x');

@@ -56,12 +56,14 @@ void hash_rrsets(EVP_MD_CTX* ctx, std::vector<const RRset*> sets) {
             [](const RRset* a, const RRset* b) { return a->key() < b->key(); });
   for (const RRset* s : sets) {
     auto owner = s->owner().canonical();
-    uint8_t fixed[8] = {
-        static_cast<uint8_t>(static_cast<uint16_t>(s->type()) >> 8),
-        static_cast<uint8_t>(static_cast<uint16_t>(s->type())),
-        0, 1,  // class IN
-        static_cast<uint8_t>(s->ttl() >> 24), static_cast<uint8_t>(s->ttl() >> 16),
-        static_cast<uint8_t>(s->ttl() >> 8), static_cast<uint8_t>(s->ttl())};
+    uint8_t fixed[8] = {static_cast<uint8_t>(static_cast<uint16_t>(s->type()) >> 8),
+                        static_cast<uint8_t>(static_cast<uint16_t>(s->type())),
+                        0,
+                        1,  // class IN
+                        static_cast<uint8_t>(s->ttl() >> 24),
+                        static_cast<uint8_t>(s->ttl() >> 16),
+                        static_cast<uint8_t>(s->ttl() >> 8),
+                        static_cast<uint8_t>(s->ttl())};
     for (const auto& rd : s->rdatas()) {
       EVP_DigestUpdate(ctx, owner.wire().data(), owner.wire().size());
       EVP_DigestUpdate(ctx, fixed, sizeof fixed);
@@ -105,8 +107,8 @@ std::vector<std::string> validate_zone_data(const Name& zone, const RRsetMap& rr
   std::map<Name, std::vector<RRType>> by_owner;
   for (const auto& [key, set] : rrsets) {
     if (!key.owner.is_subdomain_of(zone)) {
-      problems.push_back(fmt::format("{} is outside zone {}", key.owner.to_string(),
-                                     zone.to_string()));
+      problems.push_back(
+          fmt::format("{} is outside zone {}", key.owner.to_string(), zone.to_string()));
       continue;
     }
     by_owner[key.owner].push_back(key.type);
@@ -115,7 +117,8 @@ std::vector<std::string> validate_zone_data(const Name& zone, const RRsetMap& rr
     bool has_cname = std::find(types.begin(), types.end(), RRType::CNAME) != types.end();
     if (!has_cname) continue;
     if (owner == zone) {
-      problems.push_back(fmt::format("CNAME at the zone apex {} is not allowed", owner.to_string()));
+      problems.push_back(
+          fmt::format("CNAME at the zone apex {} is not allowed", owner.to_string()));
     } else if (types.size() > 1) {
       problems.push_back(
           fmt::format("CNAME at {} cannot coexist with other data", owner.to_string()));

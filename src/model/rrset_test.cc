@@ -8,8 +8,12 @@ namespace zk::model {
 namespace {
 
 const Name kZone = Name::parse("example.test.").value();
-Name N(std::string_view s) { return Name::parse(s, &kZone).value(); }
-Rdata A(std::string_view ip) { return Rdata::a(ip).value(); }
+Name N(std::string_view s) {
+  return Name::parse(s, &kZone).value();
+}
+Rdata A(std::string_view ip) {
+  return Rdata::a(ip).value();
+}
 
 TEST(RRset, SortedAndDeduplicated) {
   RRset s(N("www"), RRType::A, 300, {A("192.0.2.2"), A("192.0.2.1"), A("192.0.2.2")});

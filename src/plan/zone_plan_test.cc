@@ -13,10 +13,16 @@ using model::RRType;
 using Op = model::Change::Op;
 
 const Name kZone = Name::parse("example.test.").value();
-Name N(std::string_view s) { return Name::parse(s, &kZone).value(); }
-Rdata A(std::string_view s) { return Rdata::a(s).value(); }
+Name N(std::string_view s) {
+  return Name::parse(s, &kZone).value();
+}
+Rdata A(std::string_view s) {
+  return Rdata::a(s).value();
+}
 
-void put(RRsetMap& m, RRset s) { m[s.key()] = std::move(s); }
+void put(RRsetMap& m, RRset s) {
+  m[s.key()] = std::move(s);
+}
 
 RRsetMap served() {
   RRsetMap m;

@@ -34,7 +34,9 @@ using testbed::NamedServer;
 
 const std::string kZoneText = "example.test.";
 const Name kZone = Name::parse(kZoneText).value();
-Name N(std::string_view s) { return Name::parse(s, &kZone).value(); }
+Name N(std::string_view s) {
+  return Name::parse(s, &kZone).value();
+}
 
 TsigKey key_of(const NamedServer& named) {
   const auto& k = named.tsig_key();
@@ -48,7 +50,9 @@ ClientOptions options_for(const NamedServer& named) {
   return o;
 }
 
-ServerAddress address_of(const NamedServer& named) { return {"127.0.0.1", named.port()}; }
+ServerAddress address_of(const NamedServer& named) {
+  return {"127.0.0.1", named.port()};
+}
 
 Result<UpdateReport> apply(const NamedServer& named, const ChangeSet& cs, ClientOptions o) {
   return run_blocking([&](asio::any_io_executor ex) -> asio::awaitable<Result<UpdateReport>> {
@@ -106,7 +110,9 @@ RRset rrset(std::string_view owner, RRType type, uint32_t ttl, std::vector<std::
 
 class DnsEngine : public testing::Test {
  protected:
-  static void SetUpTestSuite() { named_ = new NamedServer({.zones = {kZoneText}, .label = "engine"}); }
+  static void SetUpTestSuite() {
+    named_ = new NamedServer({.zones = {kZoneText}, .label = "engine"});
+  }
   static void TearDownTestSuite() {
     delete named_;
     named_ = nullptr;
@@ -117,8 +123,8 @@ NamedServer* DnsEngine::named_ = nullptr;
 
 struct TypeCase {
   RRType type;
-  std::vector<std::string> first;   // created
-  std::vector<std::string> second;  // replaced by
+  std::vector<std::string> first;       // created
+  std::vector<std::string> second;      // replaced by
   std::vector<std::string> dig_second;  // what dig +short shows after the replace
 };
 
@@ -134,15 +140,28 @@ TEST_F(DnsEngine, EveryTypeCreateReplaceDelete) {
       {"a", {RRType::A, {"192.0.2.1"}, {"192.0.2.2", "192.0.2.3"}, {"192.0.2.2", "192.0.2.3"}}},
       {"aaaa", {RRType::AAAA, {"2001:db8::1"}, {"2001:db8::2"}, {"2001:db8::2"}}},
       {"cname", {RRType::CNAME, {"a"}, {"aaaa"}, {"aaaa.example.test."}}},
-      {"txt", {RRType::TXT, {"\"one\""}, {"\"two\" \"strings\"", "\"second\""},
-               {"\"second\"", "\"two\" \"strings\""}}},
-      {"mx", {RRType::MX, {"10 mail"}, {"20 mail2", "30 mail"},
-              {"20 mail2.example.test.", "30 mail.example.test."}}},
-      {"sub", {RRType::NS, {"ns.sub"}, {"ns.sub", "ns2.elsewhere.org."},
-               {"ns.sub.example.test.", "ns2.elsewhere.org."}}},
-      {"_sip._tcp", {RRType::SRV, {"0 5 5060 a"}, {"1 10 5061 aaaa"}, {"1 10 5061 aaaa.example.test."}}},
-      {"caa", {RRType::CAA, {"0 issue \"ca.example\""}, {"0 issuewild \";\"", "128 iodef \"mailto:x@y.z\""},
-               {"0 issuewild \";\"", "128 iodef \"mailto:x@y.z\""}}},
+      {"txt",
+       {RRType::TXT,
+        {"\"one\""},
+        {"\"two\" \"strings\"", "\"second\""},
+        {"\"second\"", "\"two\" \"strings\""}}},
+      {"mx",
+       {RRType::MX,
+        {"10 mail"},
+        {"20 mail2", "30 mail"},
+        {"20 mail2.example.test.", "30 mail.example.test."}}},
+      {"sub",
+       {RRType::NS,
+        {"ns.sub"},
+        {"ns.sub", "ns2.elsewhere.org."},
+        {"ns.sub.example.test.", "ns2.elsewhere.org."}}},
+      {"_sip._tcp",
+       {RRType::SRV, {"0 5 5060 a"}, {"1 10 5061 aaaa"}, {"1 10 5061 aaaa.example.test."}}},
+      {"caa",
+       {RRType::CAA,
+        {"0 issue \"ca.example\""},
+        {"0 issuewild \";\"", "128 iodef \"mailto:x@y.z\""},
+        {"0 issuewild \";\"", "128 iodef \"mailto:x@y.z\""}}},
       {"1.2", {RRType::PTR, {"host.example.org."}, {"other.example.org."}, {"other.example.org."}}},
   };
   for (const auto& [owner, c] : cases) {
@@ -236,7 +255,7 @@ TEST_F(DnsEngine, TenThousandRecordsInBatchesAndMultiMessageAxfr) {
   EXPECT_EQ(r->records, 10000u);
   auto snap = axfr(*named_, zone);
   ASSERT_TRUE(snap) << snap.error().to_string();
-  EXPECT_GT(snap->messages, 1u);  // TSIG verified on each of them
+  EXPECT_GT(snap->messages, 1u);                // TSIG verified on each of them
   EXPECT_EQ(snap->rrsets.size(), 10000u + 3u);  // + SOA, NS, ns1 A
   EXPECT_EQ(dig_short(*named_, "host-09999.bulk.test.", "A"), "10.0.39.15\n");
   EXPECT_EQ(named_->soa_serial("bulk.test."), snap->serial);
@@ -416,7 +435,8 @@ TEST(DnsEngineFaults, NothingListeningIsConnectionRefused) {
     co_return co_await c.soa_serial(kZone);
   });
   ASSERT_FALSE(s);
-  EXPECT_TRUE(s.error().code == ErrorCode::ConnectionRefused || s.error().code == ErrorCode::Timeout)
+  EXPECT_TRUE(s.error().code == ErrorCode::ConnectionRefused ||
+              s.error().code == ErrorCode::Timeout)
       << s.error().to_string();
 }
 
@@ -467,9 +487,10 @@ TEST(DnsEngineFaults, CallerCanCancel) {
   std::optional<Result<ZoneSnapshot>> result;
   Client c(io.get_executor(), {"127.0.0.1", silent.port}, o);
   asio::co_spawn(io, c.axfr(kZone),
-                 asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr ep, Result<ZoneSnapshot> r) {
-                   if (!ep) result = std::move(r);
-                 }));
+                 asio::bind_cancellation_slot(cancel.slot(),
+                                              [&](std::exception_ptr ep, Result<ZoneSnapshot> r) {
+                                                if (!ep) result = std::move(r);
+                                              }));
   asio::steady_timer t(io, std::chrono::milliseconds(100));
   t.async_wait([&](auto) { cancel.emit(asio::cancellation_type::terminal); });
   auto started = std::chrono::steady_clock::now();
