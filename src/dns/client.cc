@@ -150,6 +150,19 @@ void remove_record(model::RRsetMap& zone, const ZoneRecord& rec) {
   }
 }
 
+// A zone snapshot from a transfer in AXFR form: SOA first, records, SOA last.
+Result<ZoneSnapshot> snapshot_of(const Name& zone, std::vector<ZoneRecord>& recs, size_t messages) {
+  if (recs.size() < 2) return fail(ErrorCode::MalformedResponse, "zone transfer too short");
+  ZoneSnapshot snap;
+  snap.zone = zone;
+  snap.serial = *recs.front().rdata.soa_serial();
+  snap.messages = messages;
+  recs.pop_back();  // the closing SOA
+  snap.records = recs.size();
+  build_zone(snap.rrsets, recs);
+  return snap;
+}
+
 }  // namespace
 
 std::string ServerAddress::to_string() const {
@@ -487,18 +500,10 @@ asio::awaitable<Result<UpdateReport>> Client::apply(const model::ChangeSet& chan
 
 asio::awaitable<Result<ZoneSnapshot>> Client::axfr(const Name& zone) {
   auto op = [](Impl* impl, Name zone) -> asio::awaitable<Result<ZoneSnapshot>> {
-    ZoneSnapshot snap;
-    snap.zone = zone;
-    auto recs = co_await impl->transfer(zone, kTypeAXFR, std::nullopt, &snap.messages);
+    size_t messages = 0;
+    auto recs = co_await impl->transfer(zone, kTypeAXFR, std::nullopt, &messages);
     if (!recs) co_return tl::unexpected(recs.error());
-    if (recs->size() < 2) {
-      co_return fail(ErrorCode::MalformedResponse, "AXFR: transfer too short");
-    }
-    snap.serial = *recs->front().rdata.soa_serial();
-    recs->pop_back();  // the closing SOA
-    snap.records = recs->size();
-    build_zone(snap.rrsets, *recs);
-    co_return snap;
+    co_return snapshot_of(zone, *recs, messages);
   };
   co_return co_await with_deadline(
       op(impl_.get(), zone), impl_->opts.timeout,
@@ -509,6 +514,19 @@ asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t sinc
   auto op = [](Impl* impl, Name zone, uint32_t since) -> asio::awaitable<Result<IxfrResult>> {
     size_t messages = 0;
     auto recs = co_await impl->transfer(zone, kTypeIXFR, since, &messages);
+    if (!recs && (recs.error().code == ErrorCode::NotImplemented ||
+                  recs.error().code == ErrorCode::FormErr)) {
+      // A server without IXFR (RFC 1995 §4): fall back to a full transfer.
+      messages = 0;
+      recs = co_await impl->transfer(zone, kTypeAXFR, std::nullopt, &messages);
+      if (!recs) co_return tl::unexpected(recs.error());
+      auto snap = snapshot_of(zone, *recs, messages);
+      if (!snap) co_return tl::unexpected(snap.error());
+      IxfrResult res;
+      res.serial = snap->serial;
+      res.full = std::move(*snap);
+      co_return res;
+    }
     if (!recs) co_return tl::unexpected(recs.error());
     IxfrResult res;
     res.serial = *recs->front().rdata.soa_serial();
@@ -519,14 +537,9 @@ asio::awaitable<Result<IxfrResult>> Client::ixfr(const Name& zone, uint32_t sinc
     bool incremental = (*recs)[1].type == RRType::SOA && (*recs)[1].owner == zone &&
                        (*recs)[1].rdata.soa_serial() != res.serial;
     if (!incremental) {
-      ZoneSnapshot snap;
-      snap.zone = zone;
-      snap.serial = res.serial;
-      snap.messages = messages;
-      recs->pop_back();
-      snap.records = recs->size();
-      build_zone(snap.rrsets, *recs);
-      res.full = std::move(snap);
+      auto snap = snapshot_of(zone, *recs, messages);
+      if (!snap) co_return tl::unexpected(snap.error());
+      res.full = std::move(*snap);
       co_return res;
     }
     // SOA(new) [SOA(old) deletions... SOA(next) additions...]* SOA(new)
