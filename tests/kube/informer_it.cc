@@ -86,10 +86,16 @@ TEST(KubeInformer, ConfigMapsListWatchSelectorsAndIndexes) {
   sel_opts.namespace_ = ns;
   sel_opts.label_selector = "app=dns";
   RunningInformer selected(io, c, resources::kConfigMaps, sel_opts);
+  InformerOptions field_opts;
+  field_opts.namespace_ = ns;
+  field_opts.field_selector = "metadata.name=a";
+  RunningInformer by_field(io, c, resources::kConfigMaps, field_opts);
   all.start();
   selected.start();
+  by_field.start();
   ASSERT_TRUE(all.wait_synced());
   ASSERT_TRUE(selected.wait_synced());
+  ASSERT_TRUE(by_field.wait_synced());
 
   auto a = io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "a", "1", {{"app", "dns"}})));
   ASSERT_TRUE(a);
@@ -124,6 +130,9 @@ TEST(KubeInformer, ConfigMapsListWatchSelectorsAndIndexes) {
   EXPECT_EQ(cached->parse().at("data").at("v").as_string(), "2");
   EXPECT_EQ(cached->json().find("managedFields"), std::string_view::npos);
   EXPECT_EQ(selected->store().size(), 1u);
+  ASSERT_TRUE(eventually([&] { return by_field.log().size() >= 2; }));
+  EXPECT_EQ(by_field.log().entries(),
+            (std::vector<std::string>{"Added " + ns + "/a@" + rv_a1, "Updated " + ns + "/a@" + rv_a2}));
 }
 
 TEST(KubeInformer, CustomResourceListWatch) {
