@@ -4,7 +4,7 @@
 #   bash scripts/test.sh            # install what is missing, build, run everything
 #
 # Stages: (1) install Debian packages; (2) build with g++-12, warnings as errors; (3) the
-# unit tests again under ASan+UBSan; (4) every fuzz target for a bounded time; (5) the
+# unit and named-integration tests again under ASan+UBSan; (4) every fuzz target for a bounded time; (5) the
 # benchmark in smoke mode (proves it runs and checks its result; no timing assertions);
 # (6) the whole ctest suite: unit, integration (real BIND 9 named on loopback) and kube
 # (real kube-apiserver + etcd on loopback, built once by tools/testbed/build.sh).
@@ -26,13 +26,13 @@ cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=RelW
   -DZK_WERROR=ON >/dev/null
 ninja -C build -j"$JOBS"
 
-step "unit tests under ASan+UBSan (g++-12)"
+step "unit and integration tests under ASan+UBSan (g++-12)"
 # g++-12: it instruments the coroutine code fully (docs/architecture.md, "Toolchain").
 cmake -S . -B build-asan -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=Debug \
   -DZK_WERROR=ON -DZK_SANITIZE=ON -DZK_BUILD_BENCH=OFF >/dev/null
 ninja -C build-asan -j"$JOBS"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  ctest --output-on-failure -L unit)
+  ctest --output-on-failure -L "unit|integration")
 
 step "fuzz targets, ${FUZZ_SECONDS}s each (clang-14 libFuzzer + ASan/UBSan)"
 bash scripts/fuzz.sh "$FUZZ_SECONDS"
