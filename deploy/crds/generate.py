@@ -1,0 +1,635 @@
+#!/usr/bin/env python3
+"""Writes zonekeeper's CustomResourceDefinitions (deploy/crds/*.yaml).
+
+The nine record kinds share their metadata, status, printer columns and name rules, so the
+CRDs are generated from this one file instead of being copied by hand. The YAML files are
+checked in; tests/deploy/apply_test.sh fails when they differ from what this script writes.
+
+    deploy/crds/generate.py            # rewrite the YAML files next to this script
+    deploy/crds/generate.py --check    # exit 1 (and list the files) if any is out of date
+    deploy/crds/generate.py --out DIR  # write into DIR instead
+
+Field meanings, defaults and rules are documented in docs/api.md; keep the two in step.
+Needs python3-yaml (Debian), installed by scripts/install-deps.sh.
+"""
+
+import argparse
+import copy
+import os
+import sys
+
+import yaml
+
+GROUP = "dns.zonekeeper.io"
+VERSION = "v1alpha1"
+CATEGORIES = ["zonekeeper", "dns"]
+ZONE_ANNOTATION = GROUP + "/zone"
+
+# ---------------------------------------------------------------------------- name rules
+# A label of a domain name: 1..63 characters, letters, digits, hyphen (not first or last)
+# and underscore (for _service._proto, _dmarc, DKIM selectors ...).
+LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+# A label of a host name (RFC 952/1123): no underscore. BIND's default `check-names primary
+# fail` refuses underscores in A/AAAA owners and in MX/NS targets, so the schema does too.
+HLABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+
+# Names are relative to the zone unless they end with a dot (zone-file convention, as in the
+# zone document); "@" is the zone apex. 254 = 253 characters plus the trailing dot.
+NAME_MAX = 254
+OWNER_NAME = rf"^(@|(\*|{LABEL})(\.{LABEL})*\.?)$"  # record names (wildcard first label)
+HOST_OWNER_NAME = rf"^(@|(\*|{HLABEL})(\.{HLABEL})*\.?)$"  # A/AAAA record names
+SRV_OWNER_NAME = rf"^_{HLABEL}\._{HLABEL}(\.{LABEL})*\.?$"  # _service._proto[.name]
+DOMAIN_NAME = rf"^(@|{LABEL}(\.{LABEL})*\.?)$"  # CNAME/PTR targets
+HOST_NAME = rf"^(@|{HLABEL}(\.{HLABEL})*\.?)$"  # NS targets
+HOST_NAME_OR_ROOT = rf"^(\.|@|{HLABEL}(\.{HLABEL})*\.?)$"  # MX exchange, SRV target
+NS_HOST_NAME = rf"^{HLABEL}(\.{HLABEL})*\.?$"  # zone name servers, SOA MNAME
+ZONE_NAME = rf"^{LABEL}(\.{LABEL})*\.?$"
+ABS_HOST_NAME = rf"^{HLABEL}(\.{HLABEL})*\.?$"  # DNSServer address when not an IP
+# An e-mail address, written into the SOA RNAME (dots in the local part are escaped there).
+EMAIL_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+EMAIL = rf"^{EMAIL_LOCAL}@{HLABEL}(\.{HLABEL})*\.?$"
+CAA_TAG = r"^[A-Za-z0-9]{1,15}$"
+IPV4_NO_LEADING_ZEROS = r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){3}$"
+K8S_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"  # RFC 1123 subdomain
+
+INT32_MAX = 2147483647
+
+
+def s(desc, **kw):
+    return {"type": "string", "description": desc, **kw}
+
+
+def i32(desc, lo, hi, **kw):
+    return {"type": "integer", "format": "int32", "minimum": lo, "maximum": hi,
+            "description": desc, **kw}
+
+
+def i64(desc, **kw):
+    return {"type": "integer", "format": "int64", "description": desc, **kw}
+
+
+def obj(desc, props, required=None, **kw):
+    o = {"type": "object", "description": desc}
+    if required:
+        o["required"] = required
+    o["properties"] = props
+    o.update(kw)
+    return o
+
+
+def arr(desc, items, **kw):
+    return {"type": "array", "description": desc, "items": items, **kw}
+
+
+def ipv4(desc):
+    # format ipv4 is checked by the apiserver, but it accepts leading zeros ("192.0.2.01"),
+    # which some parsers read as octal: the pattern refuses them (a pattern, not a CEL rule,
+    # so that a list of addresses needs no maxItems to fit the CEL cost budget).
+    return s(desc, format="ipv4", maxLength=15, pattern=IPV4_NO_LEADING_ZEROS)
+
+
+def ttl(desc):
+    return i32(desc, 0, INT32_MAX)
+
+
+def object_ref(desc):
+    return obj(desc, {"name": s("Name of the object in the same namespace.", minLength=1,
+                                maxLength=253, pattern=K8S_NAME)}, required=["name"],
+               **{"x-kubernetes-map-type": "atomic"})
+
+
+def label_selector(desc):
+    return obj(desc, {
+        "matchLabels": {
+            "type": "object", "additionalProperties": {"type": "string", "maxLength": 63},
+            "description": "Labels that must all be present with these values (ANDed with "
+                           "matchExpressions).",
+        },
+        "matchExpressions": arr(
+            "Label requirements, all of which must hold.",
+            obj("A label requirement.", {
+                "key": s("The label key.", minLength=1, maxLength=317),
+                "operator": s("How the key relates to values.",
+                              enum=["In", "NotIn", "Exists", "DoesNotExist"]),
+                "values": arr("Values for In and NotIn; empty for Exists and DoesNotExist.",
+                              {"type": "string", "maxLength": 63}, maxItems=64,
+                              **{"x-kubernetes-list-type": "atomic"}),
+            }, required=["key", "operator"], **{"x-kubernetes-validations": [{
+                "rule": "self.operator in ['In', 'NotIn'] ? (has(self.values) && "
+                        "size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
+                "message": "values must be non-empty for In and NotIn, and empty for Exists "
+                           "and DoesNotExist",
+            }]}),
+            maxItems=32, **{"x-kubernetes-list-type": "atomic"}),
+    }, **{"x-kubernetes-map-type": "atomic"})
+
+
+CONDITIONS = arr(
+    "Conditions in the Kubernetes convention (metav1.Condition). Types and reasons: "
+    "docs/api.md.",
+    obj("One aspect of the object's current state.", {
+        "type": s("Condition type in CamelCase (Ready, Propagated).", maxLength=316,
+                  pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+                          r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"),
+        "status": s("True, False or Unknown.", enum=["True", "False", "Unknown"]),
+        "reason": s("Machine-readable CamelCase reason for the last transition.", minLength=1,
+                    maxLength=1024, pattern=r"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$"),
+        "message": s("Human-readable details.", maxLength=32768),
+        "observedGeneration": i64("metadata.generation the condition was computed from.",
+                                  minimum=0),
+        "lastTransitionTime": s("When status last changed.", format="date-time"),
+    }, required=["type", "status", "reason", "message", "lastTransitionTime"]),
+    maxItems=8, **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"]})
+
+OBSERVED_GENERATION = i64("The metadata.generation the controller last acted on.", minimum=0)
+
+
+def ready_columns():
+    return [
+        {"name": "Ready", "type": "string",
+         "jsonPath": '.status.conditions[?(@.type=="Ready")].status',
+         "description": "Ready condition status."},
+        {"name": "Reason", "type": "string",
+         "jsonPath": '.status.conditions[?(@.type=="Ready")].reason',
+         "description": "Ready condition reason."},
+    ]
+
+
+AGE = {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}
+
+
+def crd(kind, plural, short, description, spec, status, columns, root_rules=None):
+    schema = obj(description, {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object"},
+        "spec": spec,
+        "status": status,
+    }, required=["spec"])
+    if root_rules:
+        schema["x-kubernetes-validations"] = root_rules
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {
+            "name": f"{plural}.{GROUP}",
+            "labels": {"app.kubernetes.io/name": "zonekeeper",
+                       "app.kubernetes.io/component": "crd"},
+        },
+        "spec": {
+            "group": GROUP,
+            "scope": "Namespaced",
+            "names": {
+                "kind": kind,
+                "listKind": kind + "List",
+                "plural": plural,
+                "singular": kind.lower(),
+                "shortNames": short,
+                "categories": CATEGORIES,
+            },
+            "versions": [{
+                "name": VERSION,
+                "served": True,
+                "storage": True,
+                "subresources": {"status": {}},
+                "additionalPrinterColumns": columns,
+                "schema": {"openAPIV3Schema": schema},
+            }],
+        },
+    }
+
+
+# ---------------------------------------------------------------------------- DNSZone
+
+def dnszone():
+    zone_abs = "(self.zoneName.endsWith('.') ? self.zoneName : self.zoneName + '.').lowerAscii()"
+    spec = obj(
+        "The zone zonekeeper makes its servers serve.",
+        {
+            "zoneName": s("The zone's name, e.g. example.test (a trailing dot is allowed). "
+                          "Immutable.", minLength=1, maxLength=NAME_MAX, pattern=ZONE_NAME,
+                          **{"x-kubernetes-validations": [{
+                              "rule": "self == oldSelf",
+                              "message": "zoneName is immutable; create another DNSZone to "
+                                         "serve another zone"}]}),
+            "ttl": ttl("TTL in seconds for records that set none. Default 300."),
+            "soaRecord": obj(
+                "SOA fields zonekeeper writes (MNAME, RNAME and the timers). The serial is "
+                "the server's and is never set. Without soaRecord the server's SOA is left "
+                "as it is.",
+                {
+                    "primaryNs": s("SOA MNAME: the primary name server's host name "
+                                   "(relative to the zone unless it ends with a dot).",
+                                   minLength=1, maxLength=NAME_MAX, pattern=NS_HOST_NAME),
+                    "adminEmail": s("SOA RNAME as an e-mail address, e.g. "
+                                    "hostmaster@example.test.", minLength=3,
+                                    maxLength=NAME_MAX, pattern=EMAIL),
+                    "refresh": i32("Seconds between a secondary's SOA checks.", 1, INT32_MAX,
+                                   default=3600),
+                    "retry": i32("Seconds before a secondary retries a failed refresh.", 1,
+                                 INT32_MAX, default=600),
+                    "expire": i32("Seconds after which a secondary that cannot refresh stops "
+                                  "answering for the zone.", 1, INT32_MAX, default=604800),
+                    "negativeTtl": ttl("SOA MINIMUM: TTL of negative answers (RFC 2308). "
+                                       "Default 300."),
+                },
+                required=["primaryNs", "adminEmail"]),
+            "nameServers": arr(
+                "The zone's apex NS records. Without nameServers the server's apex NS set "
+                "is left as it is.",
+                obj("One name server of the zone.", {
+                    "name": s("Host name of the name server (relative to the zone unless it "
+                              "ends with a dot).", minLength=1, maxLength=NAME_MAX,
+                              pattern=NS_HOST_NAME),
+                    "ipv4Address": ipv4("Glue A record, only for a name inside the zone."),
+                    "ipv6Address": s("Glue AAAA record, only for a name inside the zone.",
+                                     format="ipv6", maxLength=45),
+                }, required=["name"]),
+                minItems=1, maxItems=32,
+                **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]}),
+            "recordsFrom": arr(
+                "Which record objects (of all nine record kinds) in this DNSZone's namespace "
+                "belong to the zone. A record matching any entry is selected.",
+                obj("A record source.", {
+                    "selector": label_selector(
+                        "Label selector over record objects; {} selects every record in "
+                        "the namespace."),
+                }, required=["selector"]),
+                maxItems=32, **{"x-kubernetes-list-type": "atomic"}),
+            "servers": obj(
+                "Which DNSServer objects in this namespace serve the zone: the union of refs "
+                "and the servers matching selector.",
+                {
+                    "refs": arr("DNSServer objects by name.", object_ref("A DNSServer."),
+                                maxItems=64,
+                                **{"x-kubernetes-list-type": "map",
+                                   "x-kubernetes-list-map-keys": ["name"]}),
+                    "selector": label_selector("Label selector over DNSServer objects."),
+                },
+                **{"x-kubernetes-validations": [{
+                    "rule": "has(self.refs) || has(self.selector)",
+                    "message": "servers needs refs or selector (or both)"}]}),
+            "driftPolicy": s("What happens to records on the server that no object "
+                             "declares: Remediate deletes them, Report only reports them.",
+                             enum=["Remediate", "Report"], default="Remediate"),
+        },
+        required=["zoneName"],
+        **{"x-kubernetes-validations": [{
+            "rule": "!has(self.nameServers) || self.nameServers.all(ns, "
+                    "(!has(ns.ipv4Address) && !has(ns.ipv6Address)) || "
+                    "!ns.name.endsWith('.') || "
+                    f"ns.name.lowerAscii() == {zone_abs} || "
+                    f"ns.name.lowerAscii().endsWith('.' + {zone_abs}))",
+            "message": "nameServers: ipv4Address/ipv6Address are glue and are allowed only for "
+                       "a name inside zoneName",
+            "fieldPath": ".nameServers",
+        }]})
+    spec["properties"]["ttl"]["default"] = 300
+    spec["properties"]["soaRecord"]["properties"]["negativeTtl"]["default"] = 300
+
+    status = obj("What the controller observed and did.", {
+        "conditions": CONDITIONS,
+        "observedGeneration": OBSERVED_GENERATION,
+        "records": arr(
+            "The selected records that are served.",
+            obj("A record object.", {
+                "apiVersion": s("e.g. dns.zonekeeper.io/v1alpha1"),
+                "kind": s("e.g. ARecord"),
+                "name": s("Object name."),
+                "namespace": s("Object namespace."),
+                "fqdn": s("The owner name it is served at, absolute (trailing dot)."),
+            }, required=["apiVersion", "kind", "name", "namespace", "fqdn"]),
+            **{"x-kubernetes-list-type": "atomic"}),
+        "recordCount": i32("Number of entries in records.", 0, INT32_MAX),
+        "servers": arr(
+            "Per serving DNSServer: its role and the zone's serial it serves.",
+            obj("A serving DNSServer.", {
+                "name": s("DNSServer name."),
+                "role": s("Primary or Secondary.", enum=["Primary", "Secondary"]),
+                "serial": i64("The zone's SOA serial as last read from this server.",
+                              minimum=0, maximum=4294967295),
+                "ready": {"type": "boolean",
+                          "description": "Primary: holds every selected record. Secondary: "
+                                         "its serial caught up with its primary's."},
+            }, required=["name"]),
+            **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]}),
+        "lastSyncTime": s("When the primaries last acknowledged the zone's desired state.",
+                          format="date-time"),
+    })
+    columns = [
+        {"name": "Zone", "type": "string", "jsonPath": ".spec.zoneName",
+         "description": "The zone's name."},
+        {"name": "Records", "type": "integer", "jsonPath": ".status.recordCount",
+         "description": "Selected records that are served."},
+        *ready_columns(),
+        {"name": "Propagated", "type": "string", "priority": 1,
+         "jsonPath": '.status.conditions[?(@.type=="Propagated")].status',
+         "description": "Secondaries serve the primary's serial."},
+        {"name": "Drift", "type": "string", "priority": 1, "jsonPath": ".spec.driftPolicy",
+         "description": "Remediate or Report."},
+        AGE,
+    ]
+    return crd("DNSZone", "dnszones", ["dnsz"],
+               "DNSZone declares a DNS zone, the record objects that belong to it and the "
+               "DNSServer objects that serve it.", spec, status, columns)
+
+
+# ---------------------------------------------------------------------------- records
+
+RECORD_STATUS = obj("What the controller observed and did.", {
+    "conditions": CONDITIONS,
+    "observedGeneration": OBSERVED_GENERATION,
+    "zone": s("Name of the DNS zone the record belongs to (absolute, trailing dot); empty "
+              "when no zone selects it."),
+    "fqdn": s("The owner name the record is served at (absolute, trailing dot)."),
+    "recordHash": s("Hash of the record's DNS data as last applied; unchanged data is not "
+                    "sent again."),
+    "lastUpdated": s("When a primary last acknowledged this record's data.",
+                     format="date-time"),
+})
+
+
+def record(kind, plural, short, what, name_pattern, data_props, data_required,
+           data_columns, spec_rules=None):
+    props = {
+        "name": s("Owner name relative to the zone, \"@\" for the apex, or absolute with a "
+                  "trailing dot (must then lie inside the zone).", minLength=1,
+                  maxLength=NAME_MAX, pattern=name_pattern),
+        "ttl": ttl("TTL in seconds; default: the zone's spec.ttl."),
+    }
+    props.update(data_props)
+    spec = obj(f"The {what}.", props, required=["name"] + data_required)
+    if spec_rules:
+        spec["x-kubernetes-validations"] = spec_rules
+    columns = [
+        {"name": "FQDN", "type": "string", "jsonPath": ".status.fqdn",
+         "description": "Owner name served."},
+        *data_columns,
+        *ready_columns(),
+        {"name": "Zone", "type": "string", "priority": 1, "jsonPath": ".status.zone",
+         "description": "The zone it belongs to."},
+        {"name": "Name", "type": "string", "priority": 1, "jsonPath": ".spec.name",
+         "description": "spec.name."},
+        AGE,
+    ]
+    return crd(kind, plural, short,
+               f"{kind} declares the {what} at one name. Selected by a DNSZone's recordsFrom.",
+               spec, copy.deepcopy(RECORD_STATUS), columns)
+
+
+def set_of(desc, item, min_items=1):
+    return arr(desc, item, minItems=min_items, **{"x-kubernetes-list-type": "set"})
+
+
+def records():
+    out = []
+    out.append(record(
+        "ARecord", "arecords", ["arec"], "A RRset (IPv4 addresses)", HOST_OWNER_NAME,
+        {"ipv4Addresses": set_of("IPv4 addresses; each is one A record.",
+                                 ipv4("An IPv4 address, e.g. 192.0.2.1."))},
+        ["ipv4Addresses"],
+        [{"name": "Addresses", "type": "string", "jsonPath": ".spec.ipv4Addresses",
+          "description": "IPv4 addresses."}]))
+    out.append(record(
+        "AAAARecord", "aaaarecords", ["aaaarec"], "AAAA RRset (IPv6 addresses)",
+        HOST_OWNER_NAME,
+        {"ipv6Addresses": set_of("IPv6 addresses; each is one AAAA record.",
+                                 s("An IPv6 address, e.g. 2001:db8::1.", format="ipv6",
+                                   maxLength=45))},
+        ["ipv6Addresses"],
+        [{"name": "Addresses", "type": "string", "jsonPath": ".spec.ipv6Addresses",
+          "description": "IPv6 addresses."}]))
+    out.append(record(
+        "CNAMERecord", "cnamerecords", ["cnamerec"], "CNAME record (an alias)", OWNER_NAME,
+        {"target": s("The canonical name (relative to the zone unless it ends with a dot; "
+                     "\"@\" is the apex).", minLength=1, maxLength=NAME_MAX,
+                     pattern=DOMAIN_NAME)},
+        ["target"],
+        [{"name": "Target", "type": "string", "jsonPath": ".spec.target",
+          "description": "Canonical name."}],
+        spec_rules=[{"rule": "self.name != '@'",
+                     "message": "a CNAME cannot be at the zone apex (\"@\"), which has SOA and "
+                                "NS records",
+                     "fieldPath": ".name"}]))
+    out.append(record(
+        "TXTRecord", "txtrecords", ["txtrec"], "TXT RRset", OWNER_NAME,
+        {"texts": set_of("Texts; each is one TXT record. A text longer than 255 octets is "
+                         "split into 255-octet character-strings of that one record.",
+                         s("UTF-8 text.", maxLength=65000))},
+        ["texts"],
+        [{"name": "Texts", "type": "string", "priority": 1, "jsonPath": ".spec.texts",
+          "description": "Texts."}]))
+    out.append(record(
+        "MXRecord", "mxrecords", ["mxrec"], "MX RRset (mail exchangers)", OWNER_NAME,
+        {"mailExchangers": arr(
+            "Mail exchangers; each is one MX record.",
+            obj("One MX record.", {
+                "preference": i32("Lower is preferred.", 0, 65535),
+                "exchange": s("Host name of the mail server (relative to the zone unless it "
+                              "ends with a dot); \".\" alone is a null MX (RFC 7505).",
+                              minLength=1, maxLength=NAME_MAX, pattern=HOST_NAME_OR_ROOT),
+            }, required=["preference", "exchange"]),
+            minItems=1, maxItems=100, **{"x-kubernetes-list-type": "atomic",
+                                         "x-kubernetes-validations": [{
+                                             "rule": "!self.exists(m, m.exchange == '.') || "
+                                                     "(size(self) == 1 && "
+                                                     "self[0].preference == 0)",
+                                             "message": "a null MX (exchange \".\") must be "
+                                                        "the only mail exchanger and have "
+                                                        "preference 0 (RFC 7505)"}]})},
+        ["mailExchangers"],
+        [{"name": "Mail Exchangers", "type": "string", "jsonPath": ".spec.mailExchangers",
+          "description": "Preferences and mail servers."}]))
+    out.append(record(
+        "NSRecord", "nsrecords", ["nsrec"], "NS RRset (a delegation)", OWNER_NAME,
+        {"nameServers": set_of("Host names of the delegated zone's name servers (relative to "
+                               "the zone unless they end with a dot); each is one NS record.",
+                               s("A host name.", minLength=1, maxLength=NAME_MAX,
+                                 pattern=HOST_NAME))},
+        ["nameServers"],
+        [{"name": "Name Servers", "type": "string", "jsonPath": ".spec.nameServers",
+          "description": "Delegated name servers."}],
+        spec_rules=[{"rule": "self.name != '@'",
+                     "message": "the apex NS records come from the DNSZone's spec.nameServers; "
+                                "NSRecord is for delegations below the apex",
+                     "fieldPath": ".name"}]))
+    out.append(record(
+        "SRVRecord", "srvrecords", ["srvrec"], "SRV RRset (RFC 2782 service locations)",
+        SRV_OWNER_NAME,
+        {"services": arr(
+            "Service locations; each is one SRV record.",
+            obj("One SRV record.", {
+                "priority": i32("Lower is tried first.", 0, 65535),
+                "weight": i32("Relative weight among equal priorities.", 0, 65535),
+                "port": i32("TCP or UDP port of the service.", 0, 65535),
+                "target": s("Host name providing the service (relative to the zone unless it "
+                            "ends with a dot); \".\" means the service is not available.",
+                            minLength=1, maxLength=NAME_MAX, pattern=HOST_NAME_OR_ROOT),
+            }, required=["priority", "weight", "port", "target"]),
+            minItems=1, **{"x-kubernetes-list-type": "atomic"})},
+        ["services"],
+        [{"name": "Services", "type": "string", "jsonPath": ".spec.services",
+          "description": "Priority, weight, port and target of each SRV record."}]))
+    out.append(record(
+        "CAARecord", "caarecords", ["caarec"], "CAA RRset (RFC 8659 certification authority "
+        "authorization)", OWNER_NAME,
+        {"entries": arr(
+            "CAA properties; each is one CAA record.",
+            obj("One CAA record.", {
+                "flags": i32("Flags octet; 128 is the issuer-critical flag.", 0, 255,
+                             default=0),
+                "tag": s("Property tag, e.g. issue, issuewild, iodef.", pattern=CAA_TAG),
+                "value": s("Property value, e.g. letsencrypt.org.", maxLength=4096),
+            }, required=["tag", "value"]),
+            minItems=1, **{"x-kubernetes-list-type": "atomic"})},
+        ["entries"],
+        [{"name": "Entries", "type": "string", "jsonPath": ".spec.entries",
+          "description": "Flags, tag and value of each CAA record."}]))
+    out.append(record(
+        "PTRRecord", "ptrrecords", ["ptrrec"], "PTR RRset (reverse mapping or DNS-SD "
+        "service instance)", OWNER_NAME,
+        {"targets": set_of("Domain names pointed to (relative to the zone unless they end "
+                           "with a dot); each is one PTR record.",
+                           s("A domain name.", minLength=1, maxLength=NAME_MAX,
+                             pattern=DOMAIN_NAME))},
+        ["targets"],
+        [{"name": "Targets", "type": "string", "jsonPath": ".spec.targets",
+          "description": "Domain names."}]))
+    return out
+
+
+# ---------------------------------------------------------------------------- DNSServer
+
+def dnsserver():
+    spec = obj(
+        "A BIND 9 server that zonekeeper updates (Primary) or watches (Secondary).",
+        {
+            "role": s("Primary servers receive RFC 2136 UPDATEs; Secondary servers transfer "
+                      "the zone from their primary and are only checked (SOA serial).",
+                      enum=["Primary", "Secondary"]),
+            "external": obj(
+                "A server that already runs, in or outside the cluster. (A later `managed` "
+                "alternative will describe servers zonekeeper deploys itself.)",
+                {
+                    "address": s("IP address or host name of the server.", minLength=1,
+                                 maxLength=253,
+                                 **{"x-kubernetes-validations": [{
+                                     "rule": "isIP(self) || (self.matches('" +
+                                             ABS_HOST_NAME.replace("\\", "\\\\") + "') && "
+                                             "!self.matches('(^|\\\\.)[0-9]+\\\\.?$'))",
+                                     "message": "address must be an IPv4 or IPv6 address or a "
+                                                "host name"}]}),
+                    "port": i32("DNS port (UDP and TCP).", 1, 65535, default=53),
+                },
+                required=["address"]),
+            "tsigKeySecretRef": object_ref(
+                "Secret in this namespace holding the TSIG key: data keys `name`, "
+                "`algorithm` (hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384, "
+                "hmac-sha512) and `secret` (base64, as tsig-keygen prints it). Required for "
+                "a Primary."),
+            "primaryServerRef": object_ref(
+                "For a Secondary: the DNSServer (same namespace) it transfers from."),
+            "timeoutSeconds": i32("Timeout of one DNS operation against this server.", 1, 300,
+                                  default=5),
+        },
+        required=["role"],
+        **{"x-kubernetes-validations": [
+            {"rule": "(has(self.external) ? 1 : 0) == 1",
+             "message": "exactly one of external or managed must be set (v1alpha1 has only "
+                        "external)"},
+            {"rule": "self.role != 'Secondary' || has(self.primaryServerRef)",
+             "message": "primaryServerRef is required when role is Secondary",
+             "fieldPath": ".primaryServerRef"},
+            {"rule": "self.role != 'Primary' || !has(self.primaryServerRef)",
+             "message": "primaryServerRef is only allowed when role is Secondary",
+             "fieldPath": ".primaryServerRef"},
+            {"rule": "self.role != 'Primary' || has(self.tsigKeySecretRef)",
+             "message": "tsigKeySecretRef is required when role is Primary (zonekeeper sends "
+                        "only TSIG-signed UPDATEs)",
+             "fieldPath": ".tsigKeySecretRef"},
+        ]})
+    status = obj("What the controller observed.", {
+        "conditions": CONDITIONS,
+        "observedGeneration": OBSERVED_GENERATION,
+        "zones": arr("Zones (absolute names) this server serves for DNSZone objects.",
+                     {"type": "string"}, **{"x-kubernetes-list-type": "set"}),
+        "lastContactTime": s("When the server last answered.", format="date-time"),
+    })
+    columns = [
+        {"name": "Role", "type": "string", "jsonPath": ".spec.role",
+         "description": "Primary or Secondary."},
+        {"name": "Address", "type": "string", "jsonPath": ".spec.external.address",
+         "description": "Server address."},
+        {"name": "Port", "type": "integer", "jsonPath": ".spec.external.port",
+         "description": "Server port."},
+        *ready_columns(),
+        {"name": "Primary", "type": "string", "priority": 1,
+         "jsonPath": ".spec.primaryServerRef.name",
+         "description": "A Secondary's primary."},
+        AGE,
+    ]
+    root_rules = [{
+        "rule": "!has(self.spec.primaryServerRef) || "
+                "self.spec.primaryServerRef.name != self.metadata.name",
+        "message": "a Secondary cannot be its own primary",
+        "fieldPath": ".spec.primaryServerRef.name",
+    }]
+    return crd("DNSServer", "dnsservers", ["dnssrv"],
+               "DNSServer is a BIND 9 server that serves DNSZone objects.", spec, status,
+               columns, root_rules)
+
+
+# ---------------------------------------------------------------------------- output
+
+def all_crds():
+    return [dnszone(), *records(), dnsserver()]
+
+
+class Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):  # shared sub-schemas are written out in full
+        return True
+
+
+def _str(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _str)
+
+
+def render(c):
+    header = (f"# {c['spec']['names']['kind']} ({c['spec']['group']}/{VERSION}). "
+              "Generated by deploy/crds/generate.py; edit that, not this file.\n"
+              "# Reference: docs/api.md.\n")
+    return header + yaml.dump(c, Dumper=Dumper, sort_keys=False, width=4096,
+                              default_flow_style=False)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    stale = []
+    for c in all_crds():
+        path = os.path.join(args.out, c["spec"]["names"]["plural"] + ".yaml")
+        text = render(c)
+        if args.check:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    if f.read() != text:
+                        stale.append(path)
+            except FileNotFoundError:
+                stale.append(path)
+        else:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+    if stale:
+        print("out of date (run deploy/crds/generate.py):", *stale, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
