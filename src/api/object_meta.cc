@@ -1,0 +1,55 @@
+#include "api/object_meta.h"
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "api/kind.h"
+
+namespace zk::api {
+
+std::optional<Timestamp> ObjectMeta::created() const {
+  auto t = parse_rfc3339(creation_timestamp);
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+model::Parsed<ObjectMeta> decode_meta(const boost::json::value& object) {
+  if (!object.is_object()) return model::invalid("the object is not a JSON object");
+  const auto* md = json::member(&object, "metadata");
+  auto mdo = json::opt_object(md, "metadata");
+  if (!mdo) return tl::unexpected(mdo.error());
+  ObjectMeta m;
+  auto name = json::req_string(json::member(md, "name"), "metadata.name");
+  if (!name) return tl::unexpected(name.error());
+  if (name->empty()) return model::invalid("metadata.name: must not be empty");
+  m.name = std::move(*name);
+  for (auto [key, field] : {std::pair{"namespace", &m.ns}, std::pair{"uid", &m.uid},
+                            std::pair{"creationTimestamp", &m.creation_timestamp}}) {
+    auto s = json::opt_string(json::member(md, key), fmt::format("metadata.{}", key));
+    if (!s) return tl::unexpected(s.error());
+    if (*s) *field = std::move(**s);
+  }
+  auto gen = json::opt_int(json::member(md, "generation"), "metadata.generation", 0, INT64_MAX);
+  if (!gen) return tl::unexpected(gen.error());
+  m.generation = gen->value_or(0);
+  auto labels = decode_labels(md);
+  if (!labels) return tl::unexpected(labels.error());
+  m.labels = std::move(*labels);
+  return m;
+}
+
+model::Parsed<bool> check_type(const boost::json::value& object, std::string_view kind) {
+  auto k = json::opt_string(json::member(&object, "kind"), "kind");
+  if (!k) return tl::unexpected(k.error());
+  if (*k && **k != kind) {
+    return model::invalid(fmt::format("kind: expected {}, got \"{}\"", kind, **k));
+  }
+  auto av = json::opt_string(json::member(&object, "apiVersion"), "apiVersion");
+  if (!av) return tl::unexpected(av.error());
+  if (*av && **av != kApiVersion) {
+    return model::invalid(fmt::format("apiVersion: expected {}, got \"{}\"", kApiVersion, **av));
+  }
+  return true;
+}
+
+}  // namespace zk::api

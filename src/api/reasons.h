@@ -1,0 +1,51 @@
+// Condition types, statuses and reasons written into status.conditions (docs/api.md lists
+// what each means). One header so the controller, the docs and the tests agree on spelling.
+//
+//   set_condition(status.conditions,
+//                 {kReady, kFalse, reasons::kConflict, message, generation, ""}, now);
+#pragma once
+
+#include <string_view>
+
+namespace zk::api {
+
+// Condition types.
+inline constexpr std::string_view kReady = "Ready";
+inline constexpr std::string_view kPropagated = "Propagated";
+
+// Condition statuses.
+inline constexpr std::string_view kTrue = "True";
+inline constexpr std::string_view kFalse = "False";
+inline constexpr std::string_view kUnknown = "Unknown";
+
+namespace reasons {
+
+// Record objects (Ready).
+inline constexpr std::string_view kServed = "Served";            // a primary acknowledged it
+inline constexpr std::string_view kPending = "Pending";          // valid, selected, not yet served
+inline constexpr std::string_view kInvalidSpec = "InvalidSpec";  // fails DNS rules
+inline constexpr std::string_view kConflict = "Conflict";        // an older object wins
+inline constexpr std::string_view kMultipleZones = "MultipleZones";
+inline constexpr std::string_view kNotSelected = "NotSelected";
+inline constexpr std::string_view kZoneNotReady = "ZoneNotReady";
+// DNS faults (records and zones).
+inline constexpr std::string_view kServerUnreachable = "ServerUnreachable";
+inline constexpr std::string_view kUpdateRefused = "UpdateRefused";
+inline constexpr std::string_view kTsigAuthFailed = "TsigAuthFailed";
+inline constexpr std::string_view kZoneNotFound = "ZoneNotFound";
+// Propagation to secondaries (Propagated).
+inline constexpr std::string_view kInSync = "InSync";
+inline constexpr std::string_view kSecondaryBehind = "SecondaryBehind";
+inline constexpr std::string_view kSecondaryUnreachable = "SecondaryUnreachable";
+// DNSZone summary (Ready).
+inline constexpr std::string_view kAllReady = "AllReady";
+inline constexpr std::string_view kPartiallyReady = "PartiallyReady";
+inline constexpr std::string_view kNotReady = "NotReady";
+inline constexpr std::string_view kNoServers = "NoServers";
+// DNSServer (Ready).
+inline constexpr std::string_view kReachable = "Reachable";
+inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
+inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
+
+}  // namespace reasons
+}  // namespace zk::api

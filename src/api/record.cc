@@ -1,0 +1,304 @@
+#include "api/record.h"
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "api/spec_name.h"
+
+namespace zk::api {
+
+using model::invalid;
+using model::Name;
+using model::Parsed;
+using model::Rdata;
+using model::RRset;
+using model::RRType;
+
+std::string record_key(Kind kind, std::string_view ns, std::string_view name) {
+  return fmt::format("{}/{}/{}", to_string(kind), ns, name);
+}
+
+std::string RecordObject::key() const {
+  return record_key(kind, ns, name);
+}
+
+Parsed<RecordObject> decode_record(const boost::json::value& object) {
+  if (!object.is_object()) return invalid("the object is not a JSON object");
+  auto kind_text = json::req_string(json::member(&object, "kind"), "kind");
+  if (!kind_text) return tl::unexpected(kind_text.error());
+  auto kind = parse_kind(*kind_text);
+  if (!kind) return invalid("kind: " + kind.error());
+  auto type_ok = check_type(object, *kind_text);
+  if (!type_ok) return tl::unexpected(type_ok.error());
+  auto meta = decode_meta(object);
+  if (!meta) return tl::unexpected(meta.error());
+  const auto* spec = json::member(&object, "spec");
+  if (!spec) return invalid("spec: required");
+  if (!spec->is_object()) {
+    return invalid(fmt::format("spec: must be an object, got {}", json::describe(*spec)));
+  }
+  RecordObject rec;
+  static_cast<ObjectMeta&>(rec) = std::move(*meta);
+  rec.kind = *kind;
+  rec.spec = *spec;
+  if (const auto* n = json::member(spec, "name"); n && n->is_string()) {
+    rec.spec_name = std::string(n->as_string());
+  }
+  if (auto t = json::opt_int(json::member(spec, "ttl"), "spec.ttl", 0, kMaxTtl); t && *t) {
+    rec.ttl = static_cast<uint32_t>(**t);
+  }
+  return rec;
+}
+
+namespace {
+
+std::string at(std::string_view field, size_t i) {
+  return fmt::format("spec.{}[{}]", field, i);
+}
+
+// A non-empty list field of the spec.
+Parsed<const boost::json::array*> list_field(const boost::json::value& spec, std::string_view field,
+                                             std::string_view what) {
+  std::string path = fmt::format("spec.{}", field);
+  auto arr = json::opt_array(json::member(&spec, field), path);
+  if (!arr) return tl::unexpected(arr.error());
+  if (!*arr) return invalid(fmt::format("{}: required (at least one {})", path, what));
+  if ((*arr)->empty()) return invalid(fmt::format("{}: needs at least one {}", path, what));
+  return *arr;
+}
+
+Parsed<Name> name_value(const boost::json::value* v, const std::string& path, const Name& zone,
+                        NameRule rule) {
+  auto text = json::req_string(v, path);
+  if (!text) return tl::unexpected(text.error());
+  auto n = parse_spec_name(*text, zone, rule);
+  if (!n) return invalid(fmt::format("{}: {}", path, n.error()));
+  return n;
+}
+
+// Adds each string of a list field, turned into an Rdata by `make`.
+template <class Make>
+Parsed<bool> add_strings(RRset& set, const boost::json::value& spec, std::string_view field,
+                         std::string_view what, Make make) {
+  auto arr = list_field(spec, field, what);
+  if (!arr) return tl::unexpected(arr.error());
+  for (size_t i = 0; i < (*arr)->size(); ++i) {
+    std::string path = at(field, i);
+    auto text = json::req_string(&(**arr)[i], path);
+    if (!text) return tl::unexpected(text.error());
+    Parsed<Rdata> rd = make(*text, path);
+    if (!rd) return tl::unexpected(rd.error());
+    set.add(std::move(*rd));
+  }
+  return true;
+}
+
+template <class Make>
+Parsed<bool> add_objects(RRset& set, const boost::json::value& spec, std::string_view field,
+                         std::string_view what, Make make) {
+  auto arr = list_field(spec, field, what);
+  if (!arr) return tl::unexpected(arr.error());
+  for (size_t i = 0; i < (*arr)->size(); ++i) {
+    std::string path = at(field, i);
+    const auto& item = (**arr)[i];
+    auto obj = json::opt_object(&item, path);
+    if (!obj) return tl::unexpected(obj.error());
+    Parsed<Rdata> rd = make(item, path);
+    if (!rd) return tl::unexpected(rd.error());
+    set.add(std::move(*rd));
+  }
+  return true;
+}
+
+Parsed<uint16_t> u16(const boost::json::value& item, std::string_view key,
+                     const std::string& path) {
+  auto n = json::req_int(json::member(&item, key), path + "." + std::string(key), 0, 65535);
+  if (!n) return tl::unexpected(n.error());
+  return static_cast<uint16_t>(*n);
+}
+
+Parsed<bool> add_data(RRset& set, const RecordObject& rec, const Name& zone) {
+  const auto& spec = rec.spec;
+  switch (rec.kind) {
+    case Kind::A:
+      return add_strings(set, spec, "ipv4Addresses", "address",
+                         [](const std::string& s, const std::string& path) -> Parsed<Rdata> {
+                           auto rd = Rdata::a(s);
+                           if (!rd) return invalid(path + ": " + rd.error());
+                           return rd;
+                         });
+    case Kind::AAAA:
+      return add_strings(set, spec, "ipv6Addresses", "address",
+                         [](const std::string& s, const std::string& path) -> Parsed<Rdata> {
+                           auto rd = Rdata::aaaa(s);
+                           if (!rd) return invalid(path + ": " + rd.error());
+                           return rd;
+                         });
+    case Kind::CNAME: {
+      const auto* t = json::member(&spec, "target");
+      if (t && t->is_array()) {
+        return invalid(fmt::format(
+            "spec.target: a name holds exactly one CNAME, so it takes one target, got a list "
+            "of {}",
+            t->as_array().size()));
+      }
+      auto target = name_value(t, "spec.target", zone, NameRule::Domain);
+      if (!target) return tl::unexpected(target.error());
+      set.add(Rdata::name_target(RRType::CNAME, *target));
+      return true;
+    }
+    case Kind::NS:
+      return add_strings(set, spec, "nameServers", "name server",
+                         [&](const std::string& s, const std::string& path) -> Parsed<Rdata> {
+                           auto n = parse_spec_name(s, zone, NameRule::Host);
+                           if (!n) return invalid(path + ": " + n.error());
+                           return Rdata::name_target(RRType::NS, *n);
+                         });
+    case Kind::PTR:
+      return add_strings(set, spec, "targets", "target",
+                         [&](const std::string& s, const std::string& path) -> Parsed<Rdata> {
+                           auto n = parse_spec_name(s, zone, NameRule::Domain);
+                           if (!n) return invalid(path + ": " + n.error());
+                           return Rdata::name_target(RRType::PTR, *n);
+                         });
+    case Kind::TXT:
+      return add_strings(set, spec, "texts", "text",
+                         [](const std::string& s, const std::string& path) -> Parsed<Rdata> {
+                           Rdata rd = Rdata::txt_from_text(s);
+                           if (rd.wire_size() > 65535) {
+                             return invalid(fmt::format(
+                                 "{}: {} octets of text make a TXT record of {} octets; the "
+                                 "limit is 65535",
+                                 path, s.size(), rd.wire_size()));
+                           }
+                           return rd;
+                         });
+    case Kind::MX: {
+      size_t items = 0;
+      bool null_mx = false, null_mx_preferred = true;
+      auto ok = add_objects(
+          set, spec, "mailExchangers", "mail exchanger",
+          [&](const boost::json::value& item, const std::string& path) -> Parsed<Rdata> {
+            ++items;
+            auto pref = u16(item, "preference", path);
+            if (!pref) return tl::unexpected(pref.error());
+            auto ex = name_value(json::member(&item, "exchange"), path + ".exchange", zone,
+                                 NameRule::HostOrRoot);
+            if (!ex) return tl::unexpected(ex.error());
+            if (ex->is_root()) {
+              null_mx = true;
+              null_mx_preferred = *pref == 0;
+            }
+            return Rdata::mx(*pref, *ex);
+          });
+      if (!ok) return ok;
+      if (null_mx && (items != 1 || !null_mx_preferred)) {
+        return invalid(
+            "spec.mailExchangers: a null MX (exchange \".\") must be the only mail exchanger "
+            "and have preference 0 (RFC 7505)");
+      }
+      return true;
+    }
+    case Kind::SRV:
+      return add_objects(
+          set, spec, "services", "service",
+          [&](const boost::json::value& item, const std::string& path) -> Parsed<Rdata> {
+            auto prio = u16(item, "priority", path);
+            if (!prio) return tl::unexpected(prio.error());
+            auto weight = u16(item, "weight", path);
+            if (!weight) return tl::unexpected(weight.error());
+            auto port = u16(item, "port", path);
+            if (!port) return tl::unexpected(port.error());
+            auto target = name_value(json::member(&item, "target"), path + ".target", zone,
+                                     NameRule::HostOrRoot);
+            if (!target) return tl::unexpected(target.error());
+            return Rdata::srv(*prio, *weight, *port, *target);
+          });
+    case Kind::CAA:
+      return add_objects(
+          set, spec, "entries", "entry",
+          [&](const boost::json::value& item, const std::string& path) -> Parsed<Rdata> {
+            auto flags = json::opt_int(json::member(&item, "flags"), path + ".flags", 0, 255);
+            if (!flags) return tl::unexpected(flags.error());
+            auto tag = json::req_string(json::member(&item, "tag"), path + ".tag");
+            if (!tag) return tl::unexpected(tag.error());
+            auto value = json::req_string(json::member(&item, "value"), path + ".value");
+            if (!value) return tl::unexpected(value.error());
+            auto rd = Rdata::caa(static_cast<uint8_t>(flags->value_or(0)), *tag, *value);
+            if (!rd) return invalid(path + ".tag: " + rd.error());
+            return rd;
+          });
+  }
+  return invalid("unknown record kind");
+}
+
+NameRule owner_rule(Kind k) {
+  return k == Kind::A || k == Kind::AAAA ? NameRule::HostOwner : NameRule::Owner;
+}
+
+}  // namespace
+
+Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t zone_default_ttl) {
+  if (!rec.spec.is_object()) return invalid("spec: must be an object");
+  // spec.name
+  if (rec.spec_name.empty()) {
+    const auto* n = json::member(&rec.spec, "name");
+    if (n && !n->is_string()) {
+      return invalid(fmt::format("spec.name: must be a string, got {}", json::describe(*n)));
+    }
+    return invalid("spec.name: required (a name relative to the zone, or \"@\" for the apex)");
+  }
+  // spec.ttl (decode_record leaves ttl empty when the field is malformed)
+  uint32_t ttl = zone_default_ttl;
+  if (rec.ttl) {
+    ttl = *rec.ttl;
+  } else if (const auto* t = json::member(&rec.spec, "ttl")) {
+    auto bad = json::opt_int(t, "spec.ttl", 0, kMaxTtl);
+    return invalid(bad ? "spec.ttl: out of range" : bad.error());
+  }
+  if (ttl > kMaxTtl) return invalid(fmt::format("spec.ttl: {} exceeds {}", ttl, kMaxTtl));
+
+  auto owner = parse_spec_name(rec.spec_name, zone, owner_rule(rec.kind));
+  if (!owner) return invalid("spec.name: " + owner.error());
+  if (!owner->is_subdomain_of(zone)) {
+    return invalid(
+        fmt::format("spec.name: \"{}\" is outside the zone {}", rec.spec_name, zone.to_string()));
+  }
+  if (rec.kind == Kind::CNAME && *owner == zone) {
+    return invalid(fmt::format(
+        "spec.name: a CNAME cannot be at the zone apex {}, which holds the SOA and NS records",
+        zone.to_string()));
+  }
+  if (rec.kind == Kind::NS && *owner == zone) {
+    return invalid(fmt::format(
+        "spec.name: the apex NS records of {} come from the DNSZone's spec.nameServers; an "
+        "NSRecord delegates a name below the apex",
+        zone.to_string()));
+  }
+  if (rec.kind == Kind::SRV) {
+    auto labels = owner->labels();
+    bool ok = owner->label_count() >= zone.label_count() + 2 && labels[0].size() > 1 &&
+              labels[0][0] == '_' && labels[1].size() > 1 && labels[1][0] == '_';
+    if (!ok) {
+      return invalid(
+          fmt::format("spec.name: \"{}\" must start with _service._proto labels (RFC 2782), e.g. "
+                      "_sip._tcp",
+                      rec.spec_name));
+    }
+  }
+
+  RRset set(*owner, record_type(rec.kind), ttl);
+  auto ok = add_data(set, rec, zone);
+  if (!ok) return tl::unexpected(ok.error());
+  if (set.wire_size() > kMaxRRsetWire) {
+    return invalid(fmt::format(
+        "spec: the records add up to {} octets; one RRset may hold at most {} so that its "
+        "replacement fits one UPDATE message",
+        set.wire_size(), kMaxRRsetWire));
+  }
+  auto valid = set.validate();
+  if (!valid) return invalid("spec: " + valid.error());
+  return set;
+}
+
+}  // namespace zk::api

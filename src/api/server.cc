@@ -1,0 +1,130 @@
+#include "api/server.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "api/kind.h"
+#include "api/spec_name.h"
+
+namespace zk::api {
+
+using model::invalid;
+using model::Parsed;
+
+std::string_view to_string(ServerRole r) {
+  return r == ServerRole::Primary ? "Primary" : "Secondary";
+}
+
+std::string Server::key() const {
+  return ns + "/" + name;
+}
+
+bool serves(const Zone& zone, const Server& server) {
+  if (zone.ns != server.ns) return false;
+  if (std::find(zone.server_refs.begin(), zone.server_refs.end(), server.name) !=
+      zone.server_refs.end()) {
+    return true;
+  }
+  return zone.server_selector.matches(server.labels);
+}
+
+namespace {
+
+bool is_ip(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+Parsed<std::optional<std::string>> ref_name(const boost::json::value* spec, std::string_view key) {
+  const auto* ref = json::member(spec, key);
+  if (!ref) return std::optional<std::string>();
+  std::string path = fmt::format("spec.{}", key);
+  auto o = json::opt_object(ref, path);
+  if (!o) return tl::unexpected(o.error());
+  auto n = json::req_string(json::member(ref, "name"), path + ".name");
+  if (!n) return tl::unexpected(n.error());
+  if (n->empty()) return invalid(path + ".name: must not be empty");
+  return std::optional<std::string>(std::move(*n));
+}
+
+}  // namespace
+
+Parsed<Server> decode_server(const boost::json::value& object) {
+  if (!object.is_object()) return invalid("the object is not a JSON object");
+  auto type_ok = check_type(object, kDNSServer);
+  if (!type_ok) return tl::unexpected(type_ok.error());
+  auto meta = decode_meta(object);
+  if (!meta) return tl::unexpected(meta.error());
+  Server s;
+  static_cast<ObjectMeta&>(s) = std::move(*meta);
+  const auto* spec = json::member(&object, "spec");
+  if (!spec) return invalid("spec: required");
+  auto so = json::opt_object(spec, "spec");
+  if (!so) return tl::unexpected(so.error());
+
+  auto role = json::req_string(json::member(spec, "role"), "spec.role");
+  if (!role) return tl::unexpected(role.error());
+  if (*role == "Primary") {
+    s.role = ServerRole::Primary;
+  } else if (*role == "Secondary") {
+    s.role = ServerRole::Secondary;
+  } else {
+    return invalid(fmt::format("spec.role: \"{}\" is not Primary or Secondary", *role));
+  }
+
+  const auto* ext = json::member(spec, "external");
+  if (!ext) return invalid("spec.external: required (the server's address and port)");
+  auto eo = json::opt_object(ext, "spec.external");
+  if (!eo) return tl::unexpected(eo.error());
+  auto addr = json::req_string(json::member(ext, "address"), "spec.external.address");
+  if (!addr) return tl::unexpected(addr.error());
+  if (!is_ip(*addr)) {
+    auto host = parse_spec_name(*addr, model::Name(), NameRule::Host);
+    bool numeric_tail =
+        !addr->empty() && addr->find_first_not_of("0123456789.") == std::string::npos;
+    if (!host || numeric_tail || addr->front() == '.') {
+      return invalid(fmt::format(
+          "spec.external.address: \"{}\" is not an IPv4 or IPv6 address or a host name", *addr));
+    }
+  }
+  s.address = std::move(*addr);
+  auto port = json::opt_int(json::member(ext, "port"), "spec.external.port", 1, 65535);
+  if (!port) return tl::unexpected(port.error());
+  s.port = static_cast<uint16_t>(port->value_or(53));
+
+  auto tsig = ref_name(spec, "tsigKeySecretRef");
+  if (!tsig) return tl::unexpected(tsig.error());
+  s.tsig_secret_name = std::move(*tsig);
+  auto primary = ref_name(spec, "primaryServerRef");
+  if (!primary) return tl::unexpected(primary.error());
+  s.primary_server_name = std::move(*primary);
+
+  auto timeout = json::opt_int(json::member(spec, "timeoutSeconds"), "spec.timeoutSeconds", 1, 300);
+  if (!timeout) return tl::unexpected(timeout.error());
+  s.timeout_seconds = static_cast<uint32_t>(timeout->value_or(5));
+
+  if (s.role == ServerRole::Primary) {
+    if (!s.tsig_secret_name) {
+      return invalid(
+          "spec.tsigKeySecretRef: required when role is Primary (zonekeeper sends only "
+          "TSIG-signed UPDATEs)");
+    }
+    if (s.primary_server_name) {
+      return invalid("spec.primaryServerRef: only allowed when role is Secondary");
+    }
+  } else {
+    if (!s.primary_server_name) {
+      return invalid("spec.primaryServerRef: required when role is Secondary");
+    }
+    if (*s.primary_server_name == s.name) {
+      return invalid("spec.primaryServerRef.name: a Secondary cannot be its own primary");
+    }
+  }
+  return s;
+}
+
+}  // namespace zk::api

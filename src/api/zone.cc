@@ -1,0 +1,225 @@
+#include "api/zone.h"
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "api/kind.h"
+#include "api/record.h"
+#include "api/spec_name.h"
+#include "model/rdata.h"
+
+namespace zk::api {
+
+using model::invalid;
+using model::Name;
+using model::Parsed;
+
+std::string_view to_string(DriftPolicy p) {
+  return p == DriftPolicy::Remediate ? "Remediate" : "Report";
+}
+
+std::string Zone::key() const {
+  return ns + "/" + name;
+}
+
+bool Zone::selects(const ObjectMeta& record) const {
+  if (record.ns != ns) return false;
+  for (const auto& sel : records_from) {
+    if (sel.matches(record.labels)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+Parsed<Name> admin_mailbox(const std::string& email, const Name& zone) {
+  auto at = email.rfind('@');
+  if (at == std::string::npos) {
+    // Already an RNAME in DNS form ("hostmaster.example.test.").
+    auto n = parse_spec_name(email, zone, NameRule::Domain);
+    if (!n) return invalid(n.error());
+    return n;
+  }
+  std::string local = email.substr(0, at);
+  std::string domain = email.substr(at + 1);
+  if (local.empty()) return invalid(fmt::format("\"{}\" has an empty local part", email));
+  if (domain.empty()) return invalid(fmt::format("\"{}\" has an empty domain", email));
+  for (unsigned char c : local) {
+    if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '@') {
+      return invalid(
+          fmt::format("\"{}\": the local part holds a character an SOA RNAME cannot", email));
+    }
+  }
+  if (domain.back() != '.') domain += '.';
+  auto d = parse_spec_name(domain, zone, NameRule::Host);
+  if (!d) return invalid(d.error());
+  std::vector<std::string> labels{local};
+  for (auto& l : d->labels()) labels.push_back(std::move(l));
+  auto n = Name::from_labels(labels);
+  if (!n) return invalid(fmt::format("\"{}\": {}", email, n.error()));
+  return n;
+}
+
+Parsed<uint32_t> u32_field(const boost::json::value* parent, std::string_view key,
+                           const std::string& path, int64_t lo, uint32_t dflt) {
+  auto v = json::opt_int(json::member(parent, key), path, lo, kMaxTtl);
+  if (!v) return tl::unexpected(v.error());
+  return static_cast<uint32_t>(v->value_or(dflt));
+}
+
+}  // namespace
+
+Parsed<Zone> decode_zone(const boost::json::value& object) {
+  if (!object.is_object()) return invalid("the object is not a JSON object");
+  auto type_ok = check_type(object, kDNSZone);
+  if (!type_ok) return tl::unexpected(type_ok.error());
+  auto meta = decode_meta(object);
+  if (!meta) return tl::unexpected(meta.error());
+  Zone z;
+  static_cast<ObjectMeta&>(z) = std::move(*meta);
+  const auto* spec = json::member(&object, "spec");
+  if (!spec) return invalid("spec: required");
+  auto spec_obj = json::opt_object(spec, "spec");
+  if (!spec_obj) return tl::unexpected(spec_obj.error());
+
+  // zoneName
+  auto zone_name = json::req_string(json::member(spec, "zoneName"), "spec.zoneName");
+  if (!zone_name) return tl::unexpected(zone_name.error());
+  if (zone_name->empty() || *zone_name == "." || *zone_name == "@") {
+    return invalid(fmt::format("spec.zoneName: \"{}\" is not a zone name", *zone_name));
+  }
+  std::string absolute = *zone_name;
+  if (absolute.back() != '.') absolute += '.';
+  auto zn = parse_spec_name(absolute, Name(), NameRule::Domain);
+  if (!zn) return invalid("spec.zoneName: " + zn.error());
+  z.zone_name = std::move(*zn);
+  const Name& zone = z.zone_name;
+
+  auto ttl = u32_field(spec, "ttl", "spec.ttl", 0, 300);
+  if (!ttl) return tl::unexpected(ttl.error());
+  z.ttl = *ttl;
+
+  // soaRecord
+  if (const auto* soa = json::member(spec, "soaRecord")) {
+    auto so = json::opt_object(soa, "spec.soaRecord");
+    if (!so) return tl::unexpected(so.error());
+    Soa s;
+    auto mname = json::req_string(json::member(soa, "primaryNs"), "spec.soaRecord.primaryNs");
+    if (!mname) return tl::unexpected(mname.error());
+    auto mn = parse_spec_name(*mname, zone, NameRule::Host);
+    if (!mn) return invalid("spec.soaRecord.primaryNs: " + mn.error());
+    s.primary_ns = std::move(*mn);
+    auto email = json::req_string(json::member(soa, "adminEmail"), "spec.soaRecord.adminEmail");
+    if (!email) return tl::unexpected(email.error());
+    auto rn = admin_mailbox(*email, zone);
+    if (!rn) return invalid("spec.soaRecord.adminEmail: " + rn.error());
+    s.admin_mailbox = std::move(*rn);
+    struct Timer {
+      const char* key;
+      uint32_t* out;
+      int64_t lo;
+      uint32_t dflt;
+    };
+    for (const Timer& t :
+         {Timer{"refresh", &s.refresh, 1, 3600}, Timer{"retry", &s.retry, 1, 600},
+          Timer{"expire", &s.expire, 1, 604800}, Timer{"negativeTtl", &s.negative_ttl, 0, 300}}) {
+      auto v = u32_field(soa, t.key, fmt::format("spec.soaRecord.{}", t.key), t.lo, t.dflt);
+      if (!v) return tl::unexpected(v.error());
+      *t.out = *v;
+    }
+    z.soa = std::move(s);
+  }
+
+  // nameServers
+  auto nss = json::opt_array(json::member(spec, "nameServers"), "spec.nameServers");
+  if (!nss) return tl::unexpected(nss.error());
+  if (*nss) {
+    if ((*nss)->empty()) {
+      return invalid(
+          "spec.nameServers: needs at least one name server (omit the field to leave the "
+          "server's apex NS records as they are)");
+    }
+    for (size_t i = 0; i < (*nss)->size(); ++i) {
+      std::string path = fmt::format("spec.nameServers[{}]", i);
+      const auto& item = (**nss)[i];
+      auto io = json::opt_object(&item, path);
+      if (!io) return tl::unexpected(io.error());
+      ZoneNameServer ns;
+      auto nm = json::req_string(json::member(&item, "name"), path + ".name");
+      if (!nm) return tl::unexpected(nm.error());
+      auto n = parse_spec_name(*nm, zone, NameRule::Host);
+      if (!n) return invalid(path + ".name: " + n.error());
+      ns.name = std::move(*n);
+      for (const auto& prev : z.name_servers) {
+        if (prev.name == ns.name) {
+          return invalid(fmt::format("{}.name: {} is listed twice", path, ns.name.to_string()));
+        }
+      }
+      for (bool v6 : {false, true}) {
+        std::string field = v6 ? "ipv6Address" : "ipv4Address";
+        auto addr = json::opt_string(json::member(&item, field), path + "." + field);
+        if (!addr) return tl::unexpected(addr.error());
+        if (!*addr) continue;
+        auto rd = v6 ? model::Rdata::aaaa(**addr) : model::Rdata::a(**addr);
+        if (!rd) return invalid(fmt::format("{}.{}: {}", path, field, rd.error()));
+        if (!ns.name.is_subdomain_of(zone)) {
+          return invalid(
+              fmt::format("{}.{}: glue is only for a name server inside the zone; {} is outside {}",
+                          path, field, ns.name.to_string(), zone.to_string()));
+        }
+        (v6 ? ns.ipv6_address : ns.ipv4_address) = std::move(**addr);
+      }
+      z.name_servers.push_back(std::move(ns));
+    }
+  }
+
+  // recordsFrom
+  auto rf = json::opt_array(json::member(spec, "recordsFrom"), "spec.recordsFrom");
+  if (!rf) return tl::unexpected(rf.error());
+  if (*rf) {
+    for (size_t i = 0; i < (*rf)->size(); ++i) {
+      std::string path = fmt::format("spec.recordsFrom[{}]", i);
+      const auto& item = (**rf)[i];
+      auto io = json::opt_object(&item, path);
+      if (!io) return tl::unexpected(io.error());
+      const auto* sv = json::member(&item, "selector");
+      if (!sv) return invalid(path + ".selector: required ({} selects every record)");
+      auto sel = LabelSelector::decode(sv, path + ".selector");
+      if (!sel) return tl::unexpected(sel.error());
+      z.records_from.push_back(std::move(*sel));
+    }
+  }
+
+  // servers
+  if (const auto* servers = json::member(spec, "servers")) {
+    auto so = json::opt_object(servers, "spec.servers");
+    if (!so) return tl::unexpected(so.error());
+    auto refs = json::opt_array(json::member(servers, "refs"), "spec.servers.refs");
+    if (!refs) return tl::unexpected(refs.error());
+    if (*refs) {
+      for (size_t i = 0; i < (*refs)->size(); ++i) {
+        std::string path = fmt::format("spec.servers.refs[{}].name", i);
+        auto n = json::req_string(json::member(&(**refs)[i], "name"), path);
+        if (!n) return tl::unexpected(n.error());
+        if (n->empty()) return invalid(path + ": must not be empty");
+        z.server_refs.push_back(std::move(*n));
+      }
+    }
+    auto sel = LabelSelector::decode(json::member(servers, "selector"), "spec.servers.selector");
+    if (!sel) return tl::unexpected(sel.error());
+    z.server_selector = std::move(*sel);
+  }
+
+  auto drift = json::opt_string(json::member(spec, "driftPolicy"), "spec.driftPolicy");
+  if (!drift) return tl::unexpected(drift.error());
+  if (!*drift || **drift == "Remediate") {
+    z.drift_policy = DriftPolicy::Remediate;
+  } else if (**drift == "Report") {
+    z.drift_policy = DriftPolicy::Report;
+  } else {
+    return invalid(fmt::format("spec.driftPolicy: \"{}\" is not Remediate or Report", **drift));
+  }
+  return z;
+}
+
+}  // namespace zk::api

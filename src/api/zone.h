@@ -1,0 +1,69 @@
+// DNSZone: the zone, its SOA fields, apex name servers (with glue), which records belong to
+// it and which servers serve it.
+//
+//   auto zone = decode_zone(object->parse());
+//   if (!zone) status = {kInvalidSpec, zone.error()};   // "spec.nameServers[0].ipv4Address: ..."
+//   zone->selects(record);      // same namespace and some recordsFrom selector matches
+//   serves(*zone, server);      // the server is in spec.servers (refs ∪ selector)
+//
+// Everything DNS needs is validated at decode time, so a decoded Zone always yields a valid
+// apex: zoneName (trailing dot optional) is a valid name; primaryNs and nameServers[].name
+// are host names relative to the zone unless they end with a dot; adminEmail
+// "hostmaster@example.test" becomes the RNAME hostmaster.example.test. (dots in the local
+// part are escaped; a value without '@' is taken as an RNAME in DNS form); glue addresses
+// are valid and only given for names inside the zone; no name server is listed twice.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "api/label_selector.h"
+#include "api/object_meta.h"
+#include "model/error.h"
+#include "model/name.h"
+
+namespace zk::api {
+
+struct Soa {
+  model::Name primary_ns;     // MNAME
+  model::Name admin_mailbox;  // RNAME
+  uint32_t refresh = 3600;
+  uint32_t retry = 600;
+  uint32_t expire = 604800;
+  uint32_t negative_ttl = 300;  // MINIMUM (RFC 2308)
+  friend bool operator==(const Soa&, const Soa&) = default;
+};
+
+struct ZoneNameServer {
+  model::Name name;
+  std::optional<std::string> ipv4_address;  // glue, validated, only inside the zone
+  std::optional<std::string> ipv6_address;
+  friend bool operator==(const ZoneNameServer&, const ZoneNameServer&) = default;
+};
+
+enum class DriftPolicy { Remediate, Report };
+std::string_view to_string(DriftPolicy p);
+
+struct Zone : ObjectMeta {
+  model::Name zone_name;                     // absolute
+  uint32_t ttl = 300;                        // default TTL of its records
+  std::optional<Soa> soa;                    // absent: the server's SOA is left alone
+  std::vector<ZoneNameServer> name_servers;  // empty: the server's apex NS are left alone
+  std::vector<LabelSelector> records_from;   // empty: selects no record
+  std::vector<std::string> server_refs;      // spec.servers.refs[].name
+  LabelSelector server_selector = LabelSelector::nothing();  // spec.servers.selector
+  DriftPolicy drift_policy = DriftPolicy::Remediate;
+
+  // "ns/name".
+  std::string key() const;
+  // Same namespace, and at least one recordsFrom selector matches the labels.
+  bool selects(const ObjectMeta& record) const;
+};
+
+model::Parsed<Zone> decode_zone(const boost::json::value& object);
+
+}  // namespace zk::api

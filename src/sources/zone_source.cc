@@ -1,0 +1,220 @@
+#include "sources/zone_source.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "api/reasons.h"
+
+namespace zk::sources {
+
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRsetKey;
+using model::RRType;
+namespace reasons = api::reasons;
+
+bool older(const api::RecordObject& a, const api::RecordObject& b) {
+  auto ta = a.created(), tb = b.created();
+  // Objects without a valid timestamp count as the newest.
+  auto rank = [](const std::optional<api::Timestamp>& t) {
+    return std::make_pair(t ? 0 : 1, t.value_or(api::Timestamp{}));
+  };
+  auto ka = rank(ta), kb = rank(tb);
+  if (ka != kb) return ka < kb;
+  return std::forward_as_tuple(a.ns, a.name, api::to_string(a.kind), a.uid, a.generation) <
+         std::forward_as_tuple(b.ns, b.name, api::to_string(b.kind), b.uid, b.generation);
+}
+
+std::vector<const api::Zone*> selecting_zones(const api::ObjectMeta& record,
+                                              const std::vector<api::Zone>& zones) {
+  std::vector<const api::Zone*> out;
+  for (const auto& z : zones) {
+    if (z.selects(record)) out.push_back(&z);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const api::Zone* a, const api::Zone* b) { return a->key() < b->key(); });
+  return out;
+}
+
+namespace {
+
+std::string labels_text(const api::Labels& labels) {
+  if (labels.empty()) return "it has no labels";
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : labels) parts.push_back(k + "=" + v);
+  return fmt::format("its labels: {}", fmt::join(parts, ","));
+}
+
+std::string zone_text(const api::Zone& z) {
+  return fmt::format("DNSZone {} ({})", z.key(), z.zone_name.to_string());
+}
+
+struct Accepted {
+  RRset set;
+  std::string holder;  // "ARecord/ns/name" or "the DNSZone's spec.nameServers"
+};
+
+void add_zone_data(std::map<RRsetKey, Accepted>& accepted, const api::Zone& zone) {
+  const Name& zn = zone.zone_name;
+  if (zone.soa) {
+    const auto& s = *zone.soa;
+    RRset soa(zn, RRType::SOA, zone.ttl,
+              {Rdata::soa(s.primary_ns, s.admin_mailbox, kSoaSerialPlaceholder, s.refresh, s.retry,
+                          s.expire, s.negative_ttl)});
+    accepted[soa.key()] = {std::move(soa), "the DNSZone's spec.soaRecord"};
+  }
+  if (zone.name_servers.empty()) return;
+  RRset ns(zn, RRType::NS, zone.ttl);
+  for (const auto& n : zone.name_servers) {
+    ns.add(Rdata::name_target(RRType::NS, n.name));
+    // decode_zone validated the addresses and that glue names lie inside the zone.
+    if (n.ipv4_address) {
+      RRsetKey k{n.name, RRType::A};
+      auto& e = accepted[k];
+      if (e.set.empty()) e = {RRset(n.name, RRType::A, zone.ttl), "the DNSZone's spec.nameServers"};
+      e.set.add(Rdata::a(*n.ipv4_address).value());
+    }
+    if (n.ipv6_address) {
+      RRsetKey k{n.name, RRType::AAAA};
+      auto& e = accepted[k];
+      if (e.set.empty()) {
+        e = {RRset(n.name, RRType::AAAA, zone.ttl), "the DNSZone's spec.nameServers"};
+      }
+      e.set.add(Rdata::aaaa(*n.ipv6_address).value());
+    }
+  }
+  accepted[ns.key()] = {std::move(ns), "the DNSZone's spec.nameServers"};
+}
+
+// The holder of any accepted data at `owner` other than `except` (lowest type first).
+const Accepted* other_data_at(const std::map<RRsetKey, Accepted>& accepted, const Name& owner,
+                              RRType except) {
+  for (auto it = accepted.lower_bound(RRsetKey{owner, static_cast<RRType>(0)});
+       it != accepted.end() && it->first.owner == owner; ++it) {
+    if (it->first.type != except) return &it->second;
+  }
+  return nullptr;
+}
+
+constexpr std::string_view kOldestWins =
+    "the oldest object wins (creationTimestamp, then name); the zone's own data always wins";
+
+}  // namespace
+
+ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
+                         const std::vector<api::Zone>& zones) {
+  ZoneDesired out;
+  const Name& zn = zone.zone_name;
+
+  // The zones of this namespace; `zone` itself stands for any entry with its key.
+  std::vector<api::Zone> peers;
+  for (const auto& z : zones) {
+    if (z.ns == zone.ns && z.key() != zone.key()) peers.push_back(z);
+  }
+  peers.push_back(zone);
+
+  // Records of the namespace, oldest first, one per key.
+  std::vector<const api::RecordObject*> recs;
+  for (const auto& r : records) {
+    if (r.ns == zone.ns) recs.push_back(&r);
+  }
+  std::sort(recs.begin(), recs.end(),
+            [](const api::RecordObject* a, const api::RecordObject* b) { return older(*a, *b); });
+
+  std::map<RRsetKey, Accepted> accepted;
+  add_zone_data(accepted, zone);
+
+  std::set<std::string> seen;
+  for (const api::RecordObject* rec : recs) {
+    std::string key = rec->key();
+    if (!seen.insert(key).second) continue;  // duplicate key: the older copy counts
+    auto selecting = selecting_zones(*rec, peers);
+    if (selecting.empty()) {
+      out.outcomes[key] = {"", std::string(reasons::kNotSelected),
+                           fmt::format("no DNSZone in namespace {} selects it ({})", rec->ns,
+                                       labels_text(rec->labels)),
+                           ""};
+      continue;
+    }
+    if (!zone.selects(*rec)) continue;
+    if (selecting.size() > 1) {
+      std::vector<std::string> names;
+      for (const auto* z : selecting) names.push_back(zone_text(*z));
+      out.outcomes[key] = {
+          "", std::string(reasons::kMultipleZones),
+          fmt::format("selected by {} DNSZones: {}; a record belongs to one zone, so it is "
+                      "served by none (change its labels or the zones' recordsFrom)",
+                      selecting.size(), fmt::join(names, ", ")),
+          ""};
+      continue;
+    }
+    auto set = api::record_rrset(*rec, zn, zone.ttl);
+    if (!set) {
+      out.outcomes[key] = {"", std::string(reasons::kInvalidSpec), set.error(), ""};
+      continue;
+    }
+    std::string fqdn = set->owner().to_string();
+    std::string type = model::to_string(set->type());
+    auto conflict = [&](std::string message) {
+      out.outcomes[key] = {fqdn, std::string(reasons::kConflict),
+                           fmt::format("{}; {}", message, kOldestWins), ""};
+    };
+    if (auto it = accepted.find(set->key()); it != accepted.end()) {
+      if (it->second.set == *set) {
+        out.outcomes[key] = {
+            fqdn, std::string(reasons::kPending),
+            fmt::format("selected by {}; its {} data equals that of {} and is served once",
+                        zone_text(zone), type, it->second.holder),
+            model::canonical_hash(std::vector<RRset>{*set})};
+      } else {
+        conflict(fmt::format(
+            "{} {}: {} declares different data{}", fqdn, type, it->second.holder,
+            it->second.set.ttl() != set->ttl() && it->second.set.rdatas() == set->rdatas()
+                ? fmt::format(" (TTL {} instead of {})", it->second.set.ttl(), set->ttl())
+                : ""));
+      }
+      continue;
+    }
+    if (set->type() == RRType::CNAME) {
+      if (const Accepted* other = other_data_at(accepted, set->owner(), RRType::CNAME)) {
+        conflict(
+            fmt::format("{}: a CNAME cannot coexist with other data, and {} declares {} "
+                        "there",
+                        fqdn, other->holder, model::to_string(other->set.type())));
+        continue;
+      }
+    } else if (auto it = accepted.find(RRsetKey{set->owner(), RRType::CNAME});
+               it != accepted.end()) {
+      conflict(fmt::format("{}: {} declares a CNAME there, which cannot coexist with {} data", fqdn,
+                           it->second.holder, type));
+      continue;
+    }
+    out.outcomes[key] = {fqdn, std::string(reasons::kPending),
+                         fmt::format("selected by {}", zone_text(zone)),
+                         model::canonical_hash(std::vector<RRset>{*set})};
+    RRsetKey k = set->key();
+    accepted[k] = {std::move(*set), key};
+  }
+
+  for (auto& [k, a] : accepted) out.rrsets.emplace(k, std::move(a.set));
+
+  // Safety net: the rules above make these impossible; report rather than serve silently.
+  for (auto& p : model::validate_zone_data(zn, out.rrsets)) out.zone_problems.push_back(p);
+  for (const auto& n : zone.name_servers) {
+    if (!n.name.is_subdomain_of(zn)) continue;
+    if (out.rrsets.count({n.name, RRType::A}) || out.rrsets.count({n.name, RRType::AAAA})) {
+      continue;
+    }
+    out.zone_problems.push_back(fmt::format(
+        "name server {} lies inside the zone but has no A or AAAA record: BIND refuses to load "
+        "such a zone; set spec.nameServers[].ipv4Address/ipv6Address or declare an ARecord",
+        n.name.to_string()));
+  }
+  return out;
+}
+
+}  // namespace zk::sources

@@ -1,0 +1,73 @@
+// Objects → desired RRsets of one zone, with an outcome for every record object (pure).
+//
+//   ZoneDesired d = desired_zone(zone, records_in_namespace, zones_in_namespace);
+//   plan::plan_names(zone.zone_name, d.rrsets, served);      // what to change
+//   for (auto& [key, o] : d.outcomes) status_of(key) = {o.reason, o.message, o.fqdn, o.hash};
+//
+// Rules (see README.md; each is unit-tested in zone_source_test.cc):
+// - Apex from the DNSZone: SOA from spec.soaRecord with serial 0 (kSoaSerialPlaceholder: the
+//   server owns the serial, and plan ignores desired SOA data), apex NS from
+//   spec.nameServers, glue A/AAAA for name servers inside the zone. Zone data always wins
+//   over record objects at the same (name, type); identical record data merges with it.
+// - Selection: a record is the zone's when it is in the zone's namespace and a recordsFrom
+//   selector matches its labels. Selected by two or more DNSZones of the namespace →
+//   MultipleZones (it contributes to none). Selected by none → NotSelected (every zone of the
+//   namespace reports the same NotSelected entries, so each record ends up with exactly one
+//   outcome across the zones of its namespace).
+// - Validity: record_rrset (api/record.h) failures → InvalidSpec (name outside the zone,
+//   CNAME/NS at the apex, values DNS refuses…).
+// - Conflicts, decided in age order (creationTimestamp, then name, then kind; a missing or
+//   malformed timestamp counts as newest): an object is accepted unless an accepted one
+//   already holds (a) the same (name, type) with different data — different records OR a
+//   different TTL; disjoint or overlapping record sets are NOT unioned — or (b) a CNAME at its
+//   name, or (c) any data at its name when it is a CNAME. Losers get Conflict naming the
+//   winner; identical data (same records and TTL) merges and both are Pending. Losers never
+//   block anyone, so the result depends only on the set of objects, never on input order,
+//   and it changes only when objects change (no flapping).
+// - TTL: spec.ttl, else the zone's spec.ttl.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/record.h"
+#include "api/zone.h"
+#include "model/rrset.h"
+
+namespace zk::sources {
+
+inline constexpr uint32_t kSoaSerialPlaceholder = 0;
+
+struct RecordOutcome {
+  std::string fqdn;     // owner served at (absolute); "" when not resolved for this zone
+  std::string reason;   // api::reasons::kPending (to be served) or the failure reason
+  std::string message;  // for the Ready condition
+  std::string hash;     // canonical_hash of the RRset it contributes; "" unless Pending
+  friend bool operator==(const RecordOutcome&, const RecordOutcome&) = default;
+};
+
+struct ZoneDesired {
+  model::RRsetMap rrsets;
+  // Key "Kind/ns/name" (api::record_key). Records of the namespace this zone selects, plus
+  // the namespace's NotSelected records.
+  std::map<std::string, RecordOutcome> outcomes;
+  // Zone-level problems (e.g. an in-zone name server without an address).
+  std::vector<std::string> zone_problems;
+  friend bool operator==(const ZoneDesired&, const ZoneDesired&) = default;
+};
+
+// `records` and `zones` may hold objects of other namespaces; they are ignored. `zone` may
+// or may not be part of `zones` (matched by namespace/name).
+ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
+                         const std::vector<api::Zone>& zones);
+
+// DNSZones (of the record's namespace) that select the record, ordered by namespace/name:
+// which zones a change to this record must re-plan.
+std::vector<const api::Zone*> selecting_zones(const api::ObjectMeta& record,
+                                              const std::vector<api::Zone>& zones);
+
+// The age order of conflict resolution: true when `a` wins over `b`.
+bool older(const api::RecordObject& a, const api::RecordObject& b);
+
+}  // namespace zk::sources
