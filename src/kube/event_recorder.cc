@@ -104,9 +104,14 @@ asio::awaitable<EventOutcome> EventRecorder::emit(const ObjectReference& regardi
   std::string series_key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", identity,
                                        severity == EventSeverity::Warning ? "W" : "N", reason,
                                        action, note);
-  // Forget series outside the window (bounded memory).
+  // Forget series outside the window and buckets that have refilled completely: memory stays
+  // bounded by the objects that had events recently.
   std::erase_if(series_, [&](const auto& kv) {
     return now - kv.second.last_seen > options_.aggregation_window;
+  });
+  auto steady_now = std::chrono::steady_clock::now();
+  std::erase_if(buckets_, [&](const auto& kv) {
+    return steady_now - kv.second.updated > options_.refill_interval * options_.burst;
   });
   auto existing = series_.find(series_key);
   if (existing != series_.end()) {
