@@ -1,1 +1,99 @@
+#include "api/server.h"
+
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace zk::api {
+namespace {
+
+model::Parsed<Server> server(std::string_view spec, std::string_view name = "bind-a") {
+  return decode_server(boost::json::parse(
+      std::string(R"({"apiVersion":"dns.zonekeeper.io/v1alpha1","kind":"DNSServer",)") +
+      R"("metadata":{"name":")" + std::string(name) +
+      R"(","namespace":"dns","labels":{"tier":"edge"}},"spec":)" + std::string(spec) + "}"));
+}
+
+TEST(DecodeServer, PrimaryWithDefaults) {
+  auto s = server(R"({"role":"Primary","external":{"address":"192.0.2.53"},
+                      "tsigKeySecretRef":{"name":"tsig"}})");
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(s->key(), "dns/bind-a");
+  EXPECT_EQ(s->role, ServerRole::Primary);
+  EXPECT_EQ(s->address, "192.0.2.53");
+  EXPECT_EQ(s->port, 53);
+  EXPECT_EQ(s->tsig_secret_name, "tsig");
+  EXPECT_FALSE(s->primary_server_name);
+  EXPECT_EQ(s->timeout_seconds, 5u);
+}
+
+TEST(DecodeServer, SecondaryWithHostNameAndPort) {
+  auto s = server(R"({"role":"Secondary","external":{"address":"bind-b.dns.svc","port":5353},
+                      "primaryServerRef":{"name":"bind-a"},"timeoutSeconds":2})",
+                  "bind-b");
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(s->role, ServerRole::Secondary);
+  EXPECT_EQ(s->address, "bind-b.dns.svc");
+  EXPECT_EQ(s->port, 5353);
+  EXPECT_EQ(s->primary_server_name, "bind-a");
+  EXPECT_EQ(s->timeout_seconds, 2u);
+  auto v6 = server(R"({"role":"Secondary","external":{"address":"2001:db8::53"},
+                       "primaryServerRef":{"name":"bind-a"}})",
+                   "b");
+  EXPECT_TRUE(v6) << v6.error();
+}
+
+TEST(DecodeServer, RefusesWhatTheSchemaRefuses) {
+  struct Bad {
+    const char* spec;
+    const char* error;
+  };
+  for (
+      const Bad& b : std::vector<Bad>{
+          {R"({"external":{"address":"a"}})", "spec.role: required"},
+          {R"({"role":"Leader","external":{"address":"a"}})",
+           "spec.role: \"Leader\" is not Primary or Secondary"},
+          {R"({"role":"Primary","tsigKeySecretRef":{"name":"t"}})", "spec.external: required"},
+          {R"({"role":"Primary","external":{"address":"bad host"},"tsigKeySecretRef":{"name":"t"}})",
+           "spec.external.address: \"bad host\" is not an IPv4 or IPv6 address or a host name"},
+          {R"({"role":"Primary","external":{"address":"192.0.2.300"},"tsigKeySecretRef":{"name":"t"}})",
+           "spec.external.address: \"192.0.2.300\" is not"},
+          {R"({"role":"Primary","external":{"address":"a","port":0},"tsigKeySecretRef":{"name":"t"}})",
+           "spec.external.port: must be an integer from 1 to 65535, got 0"},
+          {R"({"role":"Primary","external":{"address":"a"}})",
+           "spec.tsigKeySecretRef: required when role is Primary"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"primaryServerRef":{"name":"x"}})",
+           "spec.primaryServerRef: only allowed when role is Secondary"},
+          {R"({"role":"Secondary","external":{"address":"a"}})",
+           "spec.primaryServerRef: required when role is Secondary"},
+          {R"({"role":"Secondary","external":{"address":"a"},"primaryServerRef":{"name":"bind-a"}})",
+           "spec.primaryServerRef.name: a Secondary cannot be its own primary"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{}})",
+           "spec.tsigKeySecretRef.name: required"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"timeoutSeconds":301})",
+           "spec.timeoutSeconds: must be an integer from 1 to 300"},
+      }) {
+    auto s = server(b.spec);
+    ASSERT_FALSE(s) << b.spec;
+    EXPECT_EQ(s.error().find(b.error), 0u) << b.spec << " → " << s.error();
+  }
+}
+
+TEST(Serves, RefsOrSelectorInTheSameNamespace) {
+  auto s =
+      server(R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"}})")
+          .value();
+  Zone z;
+  z.ns = "dns";
+  EXPECT_FALSE(serves(z, s));  // no spec.servers: none
+  z.server_refs = {"bind-a"};
+  EXPECT_TRUE(serves(z, s));
+  z.server_refs = {"other"};
+  EXPECT_FALSE(serves(z, s));
+  z.server_selector = LabelSelector{false, {{"tier", "edge"}}, {}};
+  EXPECT_TRUE(serves(z, s));
+  z.ns = "elsewhere";
+  EXPECT_FALSE(serves(z, s));
+}
+
+}  // namespace
+}  // namespace zk::api

@@ -1,1 +1,161 @@
+#include "api/zone.h"
+
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include "api/record.h"
+
+namespace zk::api {
+namespace {
+
+using model::Name;
+
+model::Parsed<Zone> zone(std::string_view spec,
+                         std::string_view meta = R"({"name":"z","namespace":"dns"})") {
+  return decode_zone(boost::json::parse(
+      std::string(R"({"apiVersion":"dns.zonekeeper.io/v1alpha1","kind":"DNSZone","metadata":)") +
+      std::string(meta) + R"(,"spec":)" + std::string(spec) + "}"));
+}
+
+Name N(std::string_view s) {
+  return Name::parse(s).value();
+}
+
+TEST(DecodeZone, FullSpec) {
+  auto z = zone(R"({
+    "zoneName": "Example.Test", "ttl": 120,
+    "soaRecord": {"primaryNs": "ns1", "adminEmail": "host.master@example.test",
+                  "refresh": 100, "retry": 50, "expire": 1000, "negativeTtl": 30},
+    "nameServers": [{"name": "ns1", "ipv4Address": "192.0.2.53", "ipv6Address": "2001:db8::53"},
+                    {"name": "ns.other.test."}],
+    "recordsFrom": [{"selector": {"matchLabels": {"zone": "ext"}}}, {"selector": {}}],
+    "servers": {"refs": [{"name": "bind-a"}], "selector": {"matchLabels": {"tier": "edge"}}},
+    "driftPolicy": "Report"})");
+  ASSERT_TRUE(z) << z.error();
+  EXPECT_EQ(z->key(), "dns/z");
+  EXPECT_EQ(z->zone_name, N("example.test."));
+  EXPECT_EQ(z->ttl, 120u);
+  ASSERT_TRUE(z->soa);
+  EXPECT_EQ(z->soa->primary_ns, N("ns1.example.test."));
+  // The dot in the local part is part of the first label (written host\.master).
+  EXPECT_EQ(z->soa->admin_mailbox.to_string(), "host\\.master.example.test.");
+  EXPECT_EQ(z->soa->refresh, 100u);
+  EXPECT_EQ(z->soa->retry, 50u);
+  EXPECT_EQ(z->soa->expire, 1000u);
+  EXPECT_EQ(z->soa->negative_ttl, 30u);
+  ASSERT_EQ(z->name_servers.size(), 2u);
+  EXPECT_EQ(z->name_servers[0].name, N("ns1.example.test."));
+  EXPECT_EQ(z->name_servers[0].ipv4_address, "192.0.2.53");
+  EXPECT_EQ(z->name_servers[0].ipv6_address, "2001:db8::53");
+  EXPECT_EQ(z->name_servers[1].name, N("ns.other.test."));
+  EXPECT_FALSE(z->name_servers[1].ipv4_address);
+  ASSERT_EQ(z->records_from.size(), 2u);
+  EXPECT_EQ(z->server_refs, std::vector<std::string>{"bind-a"});
+  EXPECT_TRUE(z->server_selector.matches({{"tier", "edge"}}));
+  EXPECT_EQ(z->drift_policy, DriftPolicy::Report);
+}
+
+TEST(DecodeZone, Defaults) {
+  auto z = zone(R"({"zoneName": "example.test.",
+                    "soaRecord": {"primaryNs": "ns1.example.test.", "adminEmail": "h@example.test"}})");
+  ASSERT_TRUE(z) << z.error();
+  EXPECT_EQ(z->ttl, 300u);
+  EXPECT_EQ(z->soa->refresh, 3600u);
+  EXPECT_EQ(z->soa->retry, 600u);
+  EXPECT_EQ(z->soa->expire, 604800u);
+  EXPECT_EQ(z->soa->negative_ttl, 300u);
+  EXPECT_EQ(z->soa->admin_mailbox, N("h.example.test."));
+  EXPECT_TRUE(z->name_servers.empty());
+  EXPECT_TRUE(z->records_from.empty());
+  EXPECT_TRUE(z->server_selector.is_null);
+  EXPECT_EQ(z->drift_policy, DriftPolicy::Remediate);
+  auto bare = zone(R"({"zoneName": "example.test"})");
+  ASSERT_TRUE(bare);
+  EXPECT_FALSE(bare->soa);
+}
+
+TEST(DecodeZone, AdminEmailInDnsFormIsAccepted) {
+  auto z = zone(R"({"zoneName": "example.test",
+                    "soaRecord": {"primaryNs": "ns1", "adminEmail": "hostmaster.example.test."}})");
+  ASSERT_TRUE(z) << z.error();
+  EXPECT_EQ(z->soa->admin_mailbox, N("hostmaster.example.test."));
+}
+
+TEST(DecodeZone, RefusesBadSpecsNamingTheField) {
+  struct Bad {
+    const char* spec;
+    const char* error;
+  };
+  for (
+      const Bad& b : std::vector<Bad>{
+          {R"({})", "spec.zoneName: required"},
+          {R"({"zoneName": "."})", "spec.zoneName: \".\" is not a zone name"},
+          {R"({"zoneName": "a..b"})", "spec.zoneName: empty label"},
+          {R"({"zoneName": "a b.test"})", "spec.zoneName: \"a b.test.\": label \"a b\""},
+          {R"({"zoneName": "example.test", "ttl": -5})",
+           "spec.ttl: must be an integer from 0 to 2147483647, got -5"},
+          {R"({"zoneName": "example.test", "soaRecord": {"adminEmail": "h@x.test"}})",
+           "spec.soaRecord.primaryNs: required"},
+          {R"({"zoneName": "example.test", "soaRecord": {"primaryNs": "ns_1", "adminEmail": "h@x.test"}})",
+           "spec.soaRecord.primaryNs: \"ns_1\": label \"ns_1\" holds '_'"},
+          {R"({"zoneName": "example.test", "soaRecord": {"primaryNs": "ns1", "adminEmail": "@x.test"}})",
+           "spec.soaRecord.adminEmail: \"@x.test\" has an empty local part"},
+          {R"({"zoneName": "example.test", "soaRecord": {"primaryNs": "ns1", "adminEmail": "a b@x.test"}})",
+           "spec.soaRecord.adminEmail: \"a b@x.test\": the local part holds a character"},
+          {R"({"zoneName": "example.test", "soaRecord": {"primaryNs": "ns1", "adminEmail": "h@x.test", "refresh": 0}})",
+           "spec.soaRecord.refresh: must be an integer from 1 to 2147483647, got 0"},
+          {R"({"zoneName": "example.test", "nameServers": []})",
+           "spec.nameServers: needs at least one name server"},
+          {R"({"zoneName": "example.test", "nameServers": [{"ipv4Address": "192.0.2.1"}]})",
+           "spec.nameServers[0].name: required"},
+          {R"({"zoneName": "example.test", "nameServers": [{"name": "ns1", "ipv4Address": "192.0.2.300"}]})",
+           "spec.nameServers[0].ipv4Address: \"192.0.2.300\" is not an IPv4 address"},
+          {R"({"zoneName": "example.test", "nameServers": [{"name": "ns1", "ipv6Address": "192.0.2.1"}]})",
+           "spec.nameServers[0].ipv6Address: \"192.0.2.1\" is not an IPv6 address"},
+          {R"({"zoneName": "example.test", "nameServers": [{"name": "ns.other.test.", "ipv4Address": "192.0.2.1"}]})",
+           "spec.nameServers[0].ipv4Address: glue is only for a name server inside the zone; "
+           "ns.other.test. is outside example.test."},
+          {R"({"zoneName": "example.test", "nameServers": [{"name": "ns1"}, {"name": "NS1.example.test."}]})",
+           "spec.nameServers[1].name: NS1.example.test. is listed twice"},
+          {R"({"zoneName": "example.test", "recordsFrom": [{}]})",
+           "spec.recordsFrom[0].selector: required ({} selects every record)"},
+          {R"({"zoneName": "example.test", "recordsFrom": [{"selector": {"matchExpressions": [{"key": "a", "operator": "In"}]}}]})",
+           "spec.recordsFrom[0].selector.matchExpressions[0].values: must be non-empty"},
+          {R"({"zoneName": "example.test", "servers": {"refs": [{"name": ""}]}})",
+           "spec.servers.refs[0].name: must not be empty"},
+          {R"({"zoneName": "example.test", "driftPolicy": "Ignore"})",
+           "spec.driftPolicy: \"Ignore\" is not Remediate or Report"},
+      }) {
+    auto z = zone(b.spec);
+    ASSERT_FALSE(z) << b.spec;
+    EXPECT_EQ(z.error().find(b.error), 0u) << b.spec << " → " << z.error();
+  }
+  auto wrong_kind = decode_zone(boost::json::parse(
+      R"({"kind":"DNSServer","metadata":{"name":"z"},"spec":{"zoneName":"a.test"}})"));
+  ASSERT_FALSE(wrong_kind);
+  EXPECT_EQ(wrong_kind.error(), "kind: expected DNSZone, got \"DNSServer\"");
+}
+
+TEST(Zone, SelectsRecordsOfItsNamespaceOnly) {
+  auto z = zone(R"({"zoneName": "example.test",
+                    "recordsFrom": [{"selector": {"matchLabels": {"zone": "ext"}}},
+                                    {"selector": {"matchLabels": {"team": "b"}}}]})")
+               .value();
+  ObjectMeta r;
+  r.ns = "dns";
+  r.labels = {{"zone", "ext"}};
+  EXPECT_TRUE(z.selects(r));
+  r.labels = {{"team", "b"}};
+  EXPECT_TRUE(z.selects(r));  // any recordsFrom entry
+  r.labels = {{"zone", "int"}};
+  EXPECT_FALSE(z.selects(r));
+  r.labels = {{"zone", "ext"}};
+  r.ns = "other";
+  EXPECT_FALSE(z.selects(r));
+  auto none = zone(R"({"zoneName": "example.test"})").value();
+  r.ns = "dns";
+  EXPECT_FALSE(none.selects(r));  // no recordsFrom: selects nothing
+}
+
+}  // namespace
+}  // namespace zk::api

@@ -65,7 +65,8 @@ void add_zone_data(std::map<RRsetKey, Accepted>& accepted, const api::Zone& zone
     RRset soa(zn, RRType::SOA, zone.ttl,
               {Rdata::soa(s.primary_ns, s.admin_mailbox, kSoaSerialPlaceholder, s.refresh, s.retry,
                           s.expire, s.negative_ttl)});
-    accepted[soa.key()] = {std::move(soa), "the DNSZone's spec.soaRecord"};
+    RRsetKey key = soa.key();  // before the move: `a[k] = v` evaluates v first (C++17)
+    accepted[key] = {std::move(soa), "the DNSZone's spec.soaRecord"};
   }
   if (zone.name_servers.empty()) return;
   RRset ns(zn, RRType::NS, zone.ttl);
@@ -87,7 +88,8 @@ void add_zone_data(std::map<RRsetKey, Accepted>& accepted, const api::Zone& zone
       e.set.add(Rdata::aaaa(*n.ipv6_address).value());
     }
   }
-  accepted[ns.key()] = {std::move(ns), "the DNSZone's spec.nameServers"};
+  RRsetKey key = ns.key();
+  accepted[key] = {std::move(ns), "the DNSZone's spec.nameServers"};
 }
 
 // The holder of any accepted data at `owner` other than `except` (lowest type first).

@@ -1,0 +1,496 @@
+#include "sources/zone_source.h"
+
+#include <algorithm>
+#include <random>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include "api/reasons.h"
+#include "plan/zone_plan.h"
+
+namespace zk::sources {
+namespace {
+
+using api::Kind;
+using api::RecordObject;
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRType;
+namespace reasons = api::reasons;
+
+const Name kZone = Name::parse("example.test.").value();
+
+Name N(std::string_view rel) {
+  return Name::parse(rel, &kZone).value();
+}
+
+api::Zone zone(std::string_view spec, std::string_view name = "z", std::string_view ns = "dns") {
+  auto z = api::decode_zone(boost::json::parse(fmt::format(
+      R"({{"kind":"DNSZone","metadata":{{"name":"{}","namespace":"{}","creationTimestamp":"2023-01-01T00:00:00Z"}},"spec":{}}})",
+      name, ns, spec)));
+  EXPECT_TRUE(z) << z.error();
+  return *z;
+}
+
+// The usual zone: selects records labelled zone=ext.
+api::Zone ext_zone(std::string_view extra = "") {
+  return zone(fmt::format(
+      R"({{"zoneName":"example.test","recordsFrom":[{{"selector":{{"matchLabels":{{"zone":"ext"}}}}}}]{}}})",
+      extra));
+}
+
+// A record object; `second` is its creation second (older = smaller).
+RecordObject rec(Kind kind, std::string_view name, std::string_view spec, int second,
+                 std::string_view labels = R"({"zone":"ext"})", std::string_view ns = "dns") {
+  std::string created =
+      second < 0 ? "" : fmt::format(R"(,"creationTimestamp":"2024-01-01T00:00:{:02d}Z")", second);
+  auto r = api::decode_record(boost::json::parse(fmt::format(
+      R"({{"kind":"{}","metadata":{{"name":"{}","namespace":"{}","labels":{}{}}},"spec":{}}})",
+      api::to_string(kind), name, ns, labels, created, spec)));
+  EXPECT_TRUE(r) << r.error();
+  return *r;
+}
+
+RecordObject a(std::string_view name, std::string_view owner, std::string_view addrs, int second,
+               std::string_view extra = "") {
+  return rec(Kind::A, name,
+             fmt::format(R"({{"name":"{}","ipv4Addresses":[{}]{}}})", owner, addrs, extra), second);
+}
+
+RecordObject cname(std::string_view name, std::string_view owner, std::string_view target,
+                   int second) {
+  return rec(Kind::CNAME, name, fmt::format(R"({{"name":"{}","target":"{}"}})", owner, target),
+             second);
+}
+
+RecordObject txt(std::string_view name, std::string_view owner, std::string_view text, int second) {
+  return rec(Kind::TXT, name, fmt::format(R"({{"name":"{}","texts":["{}"]}})", owner, text),
+             second);
+}
+
+const RecordOutcome& outcome(const ZoneDesired& d, std::string_view key) {
+  auto it = d.outcomes.find(std::string(key));
+  if (it == d.outcomes.end()) {
+    ADD_FAILURE() << "no outcome for " << key;
+    static RecordOutcome none;
+    return none;
+  }
+  return it->second;
+}
+
+const RRset* find(const ZoneDesired& d, std::string_view rel, RRType t) {
+  auto it = d.rrsets.find({N(rel), t});
+  return it == d.rrsets.end() ? nullptr : &it->second;
+}
+
+std::string hash_of(const RRset& s) {
+  return model::canonical_hash(std::vector<RRset>{s});
+}
+
+// ---------------------------------------------------------------- apex
+
+TEST(DesiredZone, ApexFromTheZoneSpec) {
+  auto z = zone(R"({"zoneName":"example.test","ttl":120,
+      "soaRecord":{"primaryNs":"ns1","adminEmail":"hostmaster@example.test","refresh":10,"retry":20,"expire":30,"negativeTtl":40},
+      "nameServers":[{"name":"ns1","ipv4Address":"192.0.2.53","ipv6Address":"2001:db8::53"},
+                     {"name":"ns2.example.test.","ipv4Address":"192.0.2.54"},
+                     {"name":"ns.other.test."}]})");
+  auto d = desired_zone(z, {}, {z});
+  ASSERT_EQ(d.rrsets.size(), 5u);  // SOA, NS, ns1 A, ns1 AAAA, ns2 A
+  const RRset* soa = find(d, "@", RRType::SOA);
+  ASSERT_TRUE(soa);
+  EXPECT_EQ(soa->ttl(), 120u);
+  EXPECT_EQ(soa->rdatas()[0].to_text(), "ns1.example.test. hostmaster.example.test. 0 10 20 30 40");
+  EXPECT_EQ(soa->rdatas()[0].soa_serial(), kSoaSerialPlaceholder);
+  const RRset* ns = find(d, "@", RRType::NS);
+  ASSERT_TRUE(ns);
+  EXPECT_EQ(ns->ttl(), 120u);
+  EXPECT_EQ(ns->size(), 3u);
+  EXPECT_TRUE(ns->contains(Rdata::name_target(RRType::NS, N("ns.other.test."))));
+  EXPECT_EQ(find(d, "ns1", RRType::A)->rdatas()[0].to_text(), "192.0.2.53");
+  EXPECT_EQ(find(d, "ns1", RRType::AAAA)->rdatas()[0].to_text(), "2001:db8::53");
+  EXPECT_EQ(find(d, "ns2", RRType::A)->ttl(), 120u);
+  EXPECT_TRUE(d.outcomes.empty());
+  EXPECT_TRUE(d.zone_problems.empty());
+}
+
+TEST(DesiredZone, WithoutSoaOrNameServersTheServerKeepsItsOwn) {
+  auto z = ext_zone();
+  auto d = desired_zone(z, {a("www", "www", R"("192.0.2.1")", 1)}, {z});
+  EXPECT_EQ(d.rrsets.size(), 1u);
+  EXPECT_FALSE(find(d, "@", RRType::SOA));
+  EXPECT_FALSE(find(d, "@", RRType::NS));
+}
+
+TEST(DesiredZone, PlanLeavesThePlaceholderSoaAlone) {
+  auto z = zone(R"({"zoneName":"example.test",
+      "soaRecord":{"primaryNs":"ns1","adminEmail":"h@example.test"},
+      "nameServers":[{"name":"ns1","ipv4Address":"192.0.2.53"}]})");
+  auto d = desired_zone(z, {}, {z});
+  model::RRsetMap served;
+  served[{kZone, RRType::SOA}] = RRset(
+      kZone, RRType::SOA, 300, {Rdata::soa(N("ns1"), N("h"), 2024010101, 3600, 600, 604800, 300)});
+  auto p = plan::plan_names(kZone, d.rrsets, served);
+  for (const auto& c : p.changes.changes) EXPECT_NE(c.rrset.type(), RRType::SOA);
+  EXPECT_FALSE(p.changes.empty());  // NS and glue are added
+}
+
+TEST(DesiredZone, InZoneNameServerWithoutAddressIsAZoneProblem) {
+  auto z = ext_zone(R"(,"nameServers":[{"name":"ns1"},{"name":"ns.other.test."}])");
+  auto d = desired_zone(z, {}, {z});
+  ASSERT_EQ(d.zone_problems.size(), 1u);
+  EXPECT_NE(d.zone_problems[0].find("name server ns1.example.test. lies inside the zone but has "
+                                    "no A or AAAA record"),
+            std::string::npos);
+  // An ARecord object can provide the address instead of glue in the DNSZone.
+  auto d2 = desired_zone(z, {a("ns1", "ns1", R"("192.0.2.53")", 1)}, {z});
+  EXPECT_TRUE(d2.zone_problems.empty());
+  EXPECT_EQ(outcome(d2, "ARecord/dns/ns1").reason, reasons::kPending);
+}
+
+// ---------------------------------------------------------------- selection
+
+TEST(DesiredZone, SelectedRecordsArePendingWithFqdnAndHash) {
+  auto z = ext_zone(R"(,"ttl":120)");
+  auto d = desired_zone(
+      z,
+      {a("www", "www", R"("192.0.2.2","192.0.2.1")", 1),
+       a("api", "api", R"("192.0.2.9")", 2, R"(,"ttl":30)"), txt("spf", "@", "v=spf1 -all", 3)},
+      {z});
+  EXPECT_EQ(d.rrsets.size(), 3u);
+  const auto& www = outcome(d, "ARecord/dns/www");
+  EXPECT_EQ(www.reason, reasons::kPending);
+  EXPECT_EQ(www.fqdn, "www.example.test.");
+  EXPECT_EQ(www.message, "selected by DNSZone dns/z (example.test.)");
+  RRset want(N("www"), RRType::A, 120,
+             {Rdata::a("192.0.2.1").value(), Rdata::a("192.0.2.2").value()});
+  EXPECT_EQ(*find(d, "www", RRType::A), want);  // zone TTL for a TTL-less spec
+  EXPECT_EQ(www.hash, hash_of(want));
+  EXPECT_EQ(find(d, "api", RRType::A)->ttl(), 30u);
+  EXPECT_EQ(outcome(d, "TXTRecord/dns/spf").fqdn, "example.test.");
+}
+
+TEST(DesiredZone, HashIsStableAcrossSpellings) {
+  auto z = ext_zone();
+  auto d1 = desired_zone(z, {a("www", "www", R"("192.0.2.2","192.0.2.1")", 1)}, {z});
+  auto d2 = desired_zone(z, {a("www", "WWW.example.test.", R"("192.0.2.1","192.0.2.2")", 7)}, {z});
+  EXPECT_EQ(outcome(d1, "ARecord/dns/www").hash, outcome(d2, "ARecord/dns/www").hash);
+  EXPECT_EQ(outcome(d1, "ARecord/dns/www").hash.size(), 64u);
+  auto d3 = desired_zone(z, {a("www", "www", R"("192.0.2.1")", 1)}, {z});
+  EXPECT_NE(outcome(d1, "ARecord/dns/www").hash, outcome(d3, "ARecord/dns/www").hash);
+}
+
+TEST(DesiredZone, NotSelectedRecordsAreReported) {
+  auto z = ext_zone();
+  auto d =
+      desired_zone(z,
+                   {rec(Kind::A, "lonely", R"({"name":"x","ipv4Addresses":["192.0.2.1"]})", 1,
+                        R"({"zone":"int","app":"web"})"),
+                    rec(Kind::A, "bare", R"({"name":"y","ipv4Addresses":["192.0.2.1"]})", 1, "{}")},
+                   {z});
+  EXPECT_TRUE(d.rrsets.empty());
+  const auto& o = outcome(d, "ARecord/dns/lonely");
+  EXPECT_EQ(o.reason, reasons::kNotSelected);
+  EXPECT_EQ(o.message, "no DNSZone in namespace dns selects it (its labels: app=web,zone=int)");
+  EXPECT_EQ(o.fqdn, "");
+  EXPECT_EQ(outcome(d, "ARecord/dns/bare").message,
+            "no DNSZone in namespace dns selects it (it has no labels)");
+}
+
+TEST(DesiredZone, RecordsOfOtherNamespacesAreIgnored) {
+  auto z = ext_zone();
+  auto d = desired_zone(z,
+                        {rec(Kind::A, "www", R"({"name":"www","ipv4Addresses":["192.0.2.1"]})", 1,
+                             R"({"zone":"ext"})", "other-ns")},
+                        {z});
+  EXPECT_TRUE(d.rrsets.empty());
+  EXPECT_TRUE(d.outcomes.empty());
+}
+
+TEST(DesiredZone, RecordSelectedByTwoZonesServesInNeither) {
+  auto z1 = ext_zone();
+  auto z2 = zone(R"({"zoneName":"example.org","recordsFrom":[{"selector":{}}]})", "everything");
+  // A zone in another namespace selecting the same labels does not count.
+  auto z3 = zone(R"({"zoneName":"example.net","recordsFrom":[{"selector":{}}]})", "far", "x");
+  std::vector<RecordObject> recs = {a("www", "www", R"("192.0.2.1")", 1)};
+  for (const auto& z : {z1, z2}) {
+    auto d = desired_zone(z, recs, {z1, z2, z3});
+    const auto& o = outcome(d, "ARecord/dns/www");
+    EXPECT_EQ(o.reason, reasons::kMultipleZones);
+    EXPECT_EQ(o.message,
+              "selected by 2 DNSZones: DNSZone dns/everything (example.org.), DNSZone dns/z "
+              "(example.test.); a record belongs to one zone, so it is served by none (change "
+              "its labels or the zones' recordsFrom)");
+    EXPECT_TRUE(d.rrsets.empty());
+  }
+  // Without the second zone it is served.
+  auto d = desired_zone(z1, recs, {z1, z3});
+  EXPECT_EQ(outcome(d, "ARecord/dns/www").reason, reasons::kPending);
+}
+
+TEST(DesiredZone, RecordsOfAnotherZoneAreNotThisZonesBusiness) {
+  auto z1 = ext_zone();
+  auto z2 = zone(
+      R"({"zoneName":"example.org","recordsFrom":[{"selector":{"matchLabels":{"zone":"org"}}}]})",
+      "org");
+  auto r = rec(Kind::A, "www", R"({"name":"www","ipv4Addresses":["192.0.2.1"]})", 1,
+               R"({"zone":"org"})");
+  auto d = desired_zone(z1, {r}, {z1, z2});
+  EXPECT_TRUE(d.outcomes.empty());
+  EXPECT_EQ(outcome(desired_zone(z2, {r}, {z1, z2}), "ARecord/dns/www").fqdn, "www.example.org.");
+}
+
+TEST(SelectingZones, SortedByKey) {
+  auto z1 = zone(R"({"zoneName":"b.test","recordsFrom":[{"selector":{}}]})", "b");
+  auto z2 = zone(R"({"zoneName":"a.test","recordsFrom":[{"selector":{}}]})", "a");
+  auto z3 = zone(R"({"zoneName":"c.test"})", "c");
+  std::vector<api::Zone> zones{z1, z2, z3};
+  auto r = a("www", "www", R"("192.0.2.1")", 1);
+  auto s = selecting_zones(r, zones);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0]->name, "a");
+  EXPECT_EQ(s[1]->name, "b");
+}
+
+// ---------------------------------------------------------------- validity
+
+TEST(DesiredZone, InvalidRecordsDoNotStopTheRest) {
+  auto z = ext_zone();
+  auto d = desired_zone(z,
+                        {a("bad", "bad", R"("10.0.0.1","10.0.0.256")", 1),
+                         a("outside", "www.other.test.", R"("192.0.2.1")", 2),
+                         cname("apex", "example.test.", "www", 3),
+                         rec(Kind::NS, "apexns", R"({"name":"@","nameServers":["ns1"]})", 4),
+                         a("good", "good", R"("192.0.2.1")", 5)},
+                        {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/bad").reason, reasons::kInvalidSpec);
+  EXPECT_EQ(outcome(d, "ARecord/dns/bad").message,
+            R"(spec.ipv4Addresses[1]: "10.0.0.256" is not an IPv4 address)");
+  EXPECT_EQ(outcome(d, "ARecord/dns/outside").message,
+            R"(spec.name: "www.other.test." is outside the zone example.test.)");
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/apex").reason, reasons::kInvalidSpec);
+  EXPECT_NE(outcome(d, "CNAMERecord/dns/apex").message.find("cannot be at the zone apex"),
+            std::string::npos);
+  EXPECT_EQ(outcome(d, "NSRecord/dns/apexns").reason, reasons::kInvalidSpec);
+  EXPECT_EQ(outcome(d, "ARecord/dns/good").reason, reasons::kPending);
+  EXPECT_EQ(d.rrsets.size(), 1u);
+  EXPECT_TRUE(d.zone_problems.empty());
+}
+
+// ---------------------------------------------------------------- conflicts
+
+TEST(DesiredZone, OldestObjectWinsASameNameSameTypeConflict) {
+  auto z = ext_zone();
+  auto d = desired_zone(
+      z, {a("newer", "www", R"("192.0.2.2")", 5), a("older", "www", R"("192.0.2.1")", 1)}, {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/older").reason, reasons::kPending);
+  const auto& lost = outcome(d, "ARecord/dns/newer");
+  EXPECT_EQ(lost.reason, reasons::kConflict);
+  EXPECT_EQ(lost.fqdn, "www.example.test.");
+  EXPECT_EQ(lost.hash, "");
+  EXPECT_EQ(lost.message,
+            "www.example.test. A: ARecord/dns/older declares different data; the oldest object "
+            "wins (creationTimestamp, then name); the zone's own data always wins");
+  EXPECT_EQ(find(d, "www", RRType::A)->rdatas()[0].to_text(), "192.0.2.1");
+}
+
+TEST(DesiredZone, DisjointRecordsForOneRRsetConflictInsteadOfUnion) {
+  auto z = ext_zone();
+  auto d = desired_zone(
+      z, {a("one", "www", R"("192.0.2.1")", 1), a("two", "www", R"("192.0.2.1","192.0.2.2")", 2)},
+      {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/two").reason, reasons::kConflict);
+  EXPECT_EQ(find(d, "www", RRType::A)->size(), 1u);
+}
+
+TEST(DesiredZone, TtlDifferenceIsAConflict) {
+  auto z = ext_zone();
+  auto d = desired_zone(
+      z,
+      {a("one", "www", R"("192.0.2.1")", 1), a("two", "www", R"("192.0.2.1")", 2, R"(,"ttl":60)")},
+      {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/two").reason, reasons::kConflict);
+  EXPECT_NE(outcome(d, "ARecord/dns/two").message.find("(TTL 300 instead of 60)"),
+            std::string::npos);
+}
+
+TEST(DesiredZone, IdenticalDataMerges) {
+  auto z = ext_zone();
+  // Same records and the same effective TTL (explicit 300 = the zone's default).
+  auto d = desired_zone(z,
+                        {a("team-a", "www", R"("192.0.2.2","192.0.2.1")", 1),
+                         a("team-b", "WWW", R"("192.0.2.1","192.0.2.2")", 2, R"(,"ttl":300)")},
+                        {z});
+  const auto& first = outcome(d, "ARecord/dns/team-a");
+  const auto& second = outcome(d, "ARecord/dns/team-b");
+  EXPECT_EQ(first.reason, reasons::kPending);
+  EXPECT_EQ(second.reason, reasons::kPending);
+  EXPECT_EQ(first.hash, second.hash);
+  EXPECT_EQ(second.message,
+            "selected by DNSZone dns/z (example.test.); its A data equals that of "
+            "ARecord/dns/team-a and is served once");
+  EXPECT_EQ(d.rrsets.size(), 1u);
+  EXPECT_EQ(find(d, "www", RRType::A)->size(), 2u);
+}
+
+TEST(DesiredZone, CnameBesideOtherData) {
+  auto z = ext_zone();
+  auto d = desired_zone(z,
+                        {a("www-a", "www", R"("192.0.2.1")", 1),
+                         cname("www-alias", "www", "web", 2), cname("docs", "docs", "web", 3),
+                         txt("docs-txt", "docs", "hello", 4), a("api", "api", R"("192.0.2.5")", 5)},
+                        {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/www-a").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/www-alias").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/www-alias")
+                .message.find("www.example.test.: a CNAME cannot coexist with other data, and "
+                              "ARecord/dns/www-a declares A there; the oldest object wins"),
+            0u);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/docs").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "TXTRecord/dns/docs-txt").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(d, "TXTRecord/dns/docs-txt")
+                .message.find(
+                    "docs.example.test.: CNAMERecord/dns/docs declares a CNAME there, which cannot "
+                    "coexist with TXT data; the oldest object wins"),
+            0u);
+  EXPECT_EQ(outcome(d, "ARecord/dns/api").reason, reasons::kPending);  // the rest keeps serving
+  EXPECT_EQ(d.rrsets.size(), 3u);
+  EXPECT_TRUE(d.zone_problems.empty());
+}
+
+TEST(DesiredZone, TwoCnamesMergeOnlyWhenIdentical) {
+  auto z = ext_zone();
+  auto d = desired_zone(z,
+                        {cname("c1", "x", "web", 1), cname("c2", "x", "web.example.test.", 2),
+                         cname("c3", "x", "other", 3)},
+                        {z});
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/c1").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/c2").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/c3").reason, reasons::kConflict);
+  EXPECT_EQ(find(d, "x", RRType::CNAME)->size(), 1u);
+}
+
+TEST(DesiredZone, LosersNeverBlockYoungerObjects) {
+  auto z = ext_zone();
+  auto d = desired_zone(z,
+                        {txt("t", "x", "hello", 1),          // accepted
+                         cname("c", "x", "web", 2),          // loses to t
+                         a("a", "x", R"("192.0.2.1")", 3),   // fine beside TXT; c does not count
+                         cname("c2", "y", "web", 4),         // accepted
+                         a("a2", "y", R"("192.0.2.1")", 5),  // loses to c2
+                         cname("c3", "y", "web", 6)},        // merges with c2
+                        {z});
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/c").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(d, "ARecord/dns/a").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "ARecord/dns/a2").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/c3").reason, reasons::kPending);
+  EXPECT_TRUE(d.zone_problems.empty());
+}
+
+TEST(DesiredZone, AgeIsTimeThenName) {
+  auto z = ext_zone();
+  // Same second: the name decides.
+  auto d = desired_zone(z, {a("b", "www", R"("192.0.2.2")", 3), a("a", "www", R"("192.0.2.1")", 3)},
+                        {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/a").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "ARecord/dns/b").reason, reasons::kConflict);
+  // A missing timestamp counts as the newest.
+  auto d2 = desired_zone(
+      z, {a("a", "www", R"("192.0.2.1")", -1), a("z", "www", R"("192.0.2.2")", 59)}, {z});
+  EXPECT_EQ(outcome(d2, "ARecord/dns/z").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d2, "ARecord/dns/a").reason, reasons::kConflict);
+}
+
+TEST(DesiredZone, AgeComparesTimesNotText) {
+  auto z = ext_zone();
+  auto early = rec(Kind::A, "early", R"({"name":"www","ipv4Addresses":["192.0.2.1"]})", -1);
+  early.creation_timestamp = "2024-01-01T02:00:00+03:00";  // 23:00Z the day before
+  auto late = rec(Kind::A, "late", R"({"name":"www","ipv4Addresses":["192.0.2.2"]})", -1);
+  late.creation_timestamp = "2024-01-01T00:00:00Z";
+  auto d = desired_zone(z, {late, early}, {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/early").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "ARecord/dns/late").reason, reasons::kConflict);
+}
+
+TEST(DesiredZone, ZoneDataWinsOverRecordObjects) {
+  auto z = ext_zone(R"(,"nameServers":[{"name":"ns1","ipv4Address":"192.0.2.53"}])");
+  auto d = desired_zone(
+      z,
+      {a("ns1-same", "ns1", R"("192.0.2.53")", 1), a("ns1-other", "ns1", R"("192.0.2.99")", 2),
+       cname("ns1-alias", "ns1", "www", 3)},
+      {z});
+  EXPECT_EQ(outcome(d, "ARecord/dns/ns1-same").reason, reasons::kPending);
+  EXPECT_NE(outcome(d, "ARecord/dns/ns1-same")
+                .message.find("equals that of the DNSZone's "
+                              "spec.nameServers"),
+            std::string::npos);
+  EXPECT_EQ(outcome(d, "ARecord/dns/ns1-other").reason, reasons::kConflict);
+  EXPECT_NE(outcome(d, "ARecord/dns/ns1-other")
+                .message.find("the DNSZone's spec.nameServers declares different data"),
+            std::string::npos);
+  EXPECT_EQ(outcome(d, "CNAMERecord/dns/ns1-alias").reason, reasons::kConflict);
+  EXPECT_EQ(find(d, "ns1", RRType::A)->rdatas()[0].to_text(), "192.0.2.53");
+}
+
+TEST(DesiredZone, DuplicateKeysCountOnce) {
+  auto z = ext_zone();
+  auto r1 = a("www", "www", R"("192.0.2.1")", 1);
+  auto r2 = a("www", "www", R"("192.0.2.2")", 2);  // a stale copy with the same key
+  auto d = desired_zone(z, {r2, r1}, {z});
+  EXPECT_EQ(d.outcomes.size(), 1u);
+  EXPECT_EQ(outcome(d, "ARecord/dns/www").reason, reasons::kPending);
+  EXPECT_EQ(find(d, "www", RRType::A)->rdatas()[0].to_text(), "192.0.2.1");
+}
+
+// ---------------------------------------------------------------- determinism
+
+TEST(DesiredZone, ResultDoesNotDependOnInputOrder) {
+  auto z = ext_zone(R"(,"nameServers":[{"name":"ns1","ipv4Address":"192.0.2.53"}])");
+  auto other = zone(
+      R"({"zoneName":"example.org","recordsFrom":[{"selector":{"matchLabels":{"team":"b"}}}]})",
+      "org");
+  std::vector<RecordObject> recs = {
+      a("w1", "www", R"("192.0.2.1")", 3),
+      a("w2", "www", R"("192.0.2.2")", 3),  // same second as w1: name decides
+      a("w3", "www", R"("192.0.2.1")", 4),  // merges with w1
+      cname("c1", "www", "web", 1),         // oldest at www: wins over w1..w3
+      cname("c2", "alias", "web", 5),
+      txt("t1", "alias", "x", 2),  // older than c2: c2 loses
+      txt("t2", "@", "v=spf1 -all", 6),
+      a("ns1", "ns1", R"("192.0.2.99")", 0),  // loses to the zone's glue
+      a("bad", "bad", R"("300.1.1.1")", 7),
+      a("out", "x.other.test.", R"("192.0.2.1")", 8),
+      rec(Kind::A, "both", R"({"name":"both","ipv4Addresses":["192.0.2.1"]})", 9,
+          R"({"zone":"ext","team":"b"})"),
+      rec(Kind::A, "none", R"({"name":"none","ipv4Addresses":["192.0.2.1"]})", 9, "{}"),
+      rec(Kind::MX, "mx", R"({"name":"@","mailExchangers":[{"preference":10,"exchange":"mail"}]})",
+          10),
+      rec(Kind::MX, "mx2", R"({"name":"@","mailExchangers":[{"preference":20,"exchange":"mail"}]})",
+          -1),
+  };
+  std::vector<api::Zone> zones{z, other};
+  auto baseline = desired_zone(z, recs, zones);
+  // Sanity: the scenario exercises every outcome.
+  std::set<std::string> reasons_seen;
+  for (const auto& [k, o] : baseline.outcomes) reasons_seen.insert(o.reason);
+  EXPECT_EQ(reasons_seen, (std::set<std::string>{"Pending", "Conflict", "InvalidSpec",
+                                                 "MultipleZones", "NotSelected"}));
+  EXPECT_EQ(outcome(baseline, "CNAMERecord/dns/c1").reason, reasons::kPending);
+  EXPECT_EQ(outcome(baseline, "ARecord/dns/w1").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(baseline, "CNAMERecord/dns/c2").reason, reasons::kConflict);
+  EXPECT_EQ(outcome(baseline, "MXRecord/dns/mx2").reason, reasons::kConflict);
+
+  std::mt19937 rng(20240501);
+  for (int i = 0; i < 200; ++i) {
+    std::shuffle(recs.begin(), recs.end(), rng);
+    std::shuffle(zones.begin(), zones.end(), rng);
+    auto d = desired_zone(z, recs, zones);
+    ASSERT_EQ(d, baseline) << "differs after shuffle " << i;
+  }
+}
+
+}  // namespace
+}  // namespace zk::sources
