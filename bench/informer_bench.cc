@@ -17,10 +17,10 @@
 #include <string>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <fmt/format.h>
 
 #include "kube/client.h"
 #include "kube/informer.h"
@@ -75,7 +75,9 @@ int main(int argc, char** argv) {
   asio::io_context io;
   auto work = asio::make_work_guard(io);
   std::thread io_thread([&] { io.run(); });
-  auto sync = [&](auto awaitable) { return asio::co_spawn(io, std::move(awaitable), asio::use_future).get(); };
+  auto sync = [&](auto awaitable) {
+    return asio::co_spawn(io, std::move(awaitable), asio::use_future).get();
+  };
 
   TransportOptions topts;
   topts.max_idle_connections = 64;
@@ -86,8 +88,9 @@ int main(int argc, char** argv) {
   // The CRD, served.
   ApplyOptions force;
   force.force = true;
-  auto crd = sync(client->apply(resources::kCustomResourceDefinitions, "", "arecords.dns.zonekeeper.test",
-                                zk::kube::testing::arecord_crd(), force));
+  auto crd =
+      sync(client->apply(resources::kCustomResourceDefinitions, "", "arecords.dns.zonekeeper.test",
+                         zk::kube::testing::arecord_crd(), force));
   if (!crd) die(crd.error().to_string());
   for (int i = 0;; ++i) {
     if (sync(client->resolve(zk::kube::testing::kARecords))) break;
@@ -98,8 +101,10 @@ int main(int argc, char** argv) {
 
   // N objects in a fresh namespace, created concurrently (64 in flight).
   std::string ns = fmt::format("bench-informer-{}", ::getpid());
-  json::object ns_obj{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", json::object{{"name", ns}}}};
-  if (auto r = sync(client->create(resources::kNamespaces, "", ns_obj)); !r) die(r.error().to_string());
+  json::object ns_obj{
+      {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", json::object{{"name", ns}}}};
+  if (auto r = sync(client->create(resources::kNamespaces, "", ns_obj)); !r)
+    die(r.error().to_string());
   auto t_create = Clock::now();
   constexpr int kWorkers = 64;
   std::vector<std::future<int>> workers;
@@ -112,7 +117,8 @@ int main(int argc, char** argv) {
             json::object o = zk::kube::testing::arecord(ns, fmt::format("host-{:06}", i), i);
             auto r = co_await client->create(records, ns, o);
             if (!r) {
-              if (++failed == 1) std::fprintf(stderr, "create failed: %s\n", r.error().to_string().c_str());
+              if (++failed == 1)
+                std::fprintf(stderr, "create failed: %s\n", r.error().to_string().c_str());
             }
           }
           co_return failed;
@@ -149,7 +155,8 @@ int main(int argc, char** argv) {
     size_t rss_after = resident_bytes();
     double per_object = double(rss_after > rss_before ? rss_after - rss_before : 0) /
                         double(informer->store().size());
-    std::fprintf(stderr, "round %d: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), kubectl %.3f s\n",
+    std::fprintf(stderr,
+                 "round %d: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), kubectl %.3f s\n",
                  round + 1, zk_s, informer->store().size(), per_object, kubectl_s);
     best_zk = std::min(best_zk, zk_s);
     best_kubectl = std::min(best_kubectl, kubectl_s);
@@ -161,7 +168,9 @@ int main(int argc, char** argv) {
   work.reset();
   io.stop();
   io_thread.join();
-  std::printf("{\"objects\":%d,\"zonekeeper_s\":%.4f,\"kubectl_s\":%.4f,\"ratio\":%.4f,\"bytes_per_object\":%.0f}\n",
-              objects, best_zk, best_kubectl, best_zk / best_kubectl, bytes_per_object);
+  std::printf(
+      "{\"objects\":%d,\"zonekeeper_s\":%.4f,\"kubectl_s\":%.4f,\"ratio\":%.4f,\"bytes_per_"
+      "object\":%.0f}\n",
+      objects, best_zk, best_kubectl, best_zk / best_kubectl, bytes_per_object);
   return 0;
 }

@@ -1,9 +1,9 @@
 #include "kube/client.h"
 
+#include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 namespace zk::kube {
 
@@ -14,7 +14,9 @@ namespace {
 constexpr std::string_view kMergePatch = "application/merge-patch+json";
 constexpr std::string_view kApplyPatch = "application/apply-patch+yaml";
 
-bool is_2xx(int status) { return status >= 200 && status <= 299; }
+bool is_2xx(int status) {
+  return status >= 200 && status <= 299;
+}
 
 Result<json::value> parse_body(const HttpResponse& r, std::string_view what) {
   boost::system::error_code ec;
@@ -108,8 +110,8 @@ Client::Client(std::unique_ptr<Transport> transport, std::string default_namespa
     : transport_(std::move(transport)), default_namespace_(std::move(default_namespace)) {}
 
 asio::awaitable<Result<json::object>> Client::object_call(std::string method, std::string target,
-                                                         std::string body,
-                                                         std::string content_type) {
+                                                          std::string body,
+                                                          std::string content_type) {
   // Built here, not as a braced temporary in the caller's co_await: g++-12 destroys such
   // temporaries twice (coroutine bug), so requests are always named locals.
   HttpRequest request;
@@ -117,14 +119,17 @@ asio::awaitable<Result<json::object>> Client::object_call(std::string method, st
   request.target = std::move(target);
   request.body = std::move(body);
   request.content_type = std::move(content_type);
-  std::string what = fmt::format("{} {}", request.method,
-                                 std::string_view(request.target).substr(0, request.target.find('?')));
+  std::string what =
+      fmt::format("{} {}", request.method,
+                  std::string_view(request.target).substr(0, request.target.find('?')));
   auto r = co_await transport_->send(std::move(request));
   if (!r) co_return tl::unexpected(r.error());
-  if (!is_2xx(r->status)) co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));
+  if (!is_2xx(r->status))
+    co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));
   auto v = parse_body(*r, what);
   if (!v) co_return tl::unexpected(v.error());
-  if (!v->is_object()) co_return fail(ErrorCode::Decode, fmt::format("{}: response is not an object", what));
+  if (!v->is_object())
+    co_return fail(ErrorCode::Decode, fmt::format("{}: response is not an object", what));
   co_return std::move(v->get_object());
 }
 
@@ -203,8 +208,8 @@ asio::awaitable<Result<std::string>> Client::list_each(
     res->body.clear();
     res->body.shrink_to_fit();
     if (ec || !page.is_object()) {
-      co_return fail(ErrorCode::Decode, fmt::format("LIST {}: response is not a JSON object",
-                                                    r.qualified_name()));
+      co_return fail(ErrorCode::Decode,
+                     fmt::format("LIST {}: response is not a JSON object", r.qualified_name()));
     }
     json::object& p = page.get_object();
     std::string cont;
@@ -227,14 +232,16 @@ asio::awaitable<Result<std::string>> Client::list_each(
 
 asio::awaitable<Result<json::object>> Client::create(const Resource& r, std::string_view ns,
                                                      const json::object& object) {
-  co_return co_await object_call("POST", r.collection_path(ns), json::serialize(object), "application/json");
+  co_return co_await object_call("POST", r.collection_path(ns), json::serialize(object),
+                                 "application/json");
 }
 
 asio::awaitable<Result<json::object>> Client::replace(const Resource& r, std::string_view ns,
                                                       std::string_view name,
                                                       const json::object& object,
                                                       std::string_view subresource) {
-  co_return co_await object_call("PUT", r.object_path(ns, name, subresource), json::serialize(object), "application/json");
+  co_return co_await object_call("PUT", r.object_path(ns, name, subresource),
+                                 json::serialize(object), "application/json");
 }
 
 asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view ns,
@@ -250,7 +257,8 @@ asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view
     }
     body["preconditions"] = std::move(pre);
   }
-  auto r2 = co_await object_call("DELETE", r.object_path(ns, name), json::serialize(body), "application/json");
+  auto r2 = co_await object_call("DELETE", r.object_path(ns, name), json::serialize(body),
+                                 "application/json");
   if (!r2) co_return tl::unexpected(r2.error());
   co_return Result<void>();
 }
@@ -258,13 +266,15 @@ asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view
 asio::awaitable<Result<json::object>> Client::merge_patch(const Resource& r, std::string_view ns,
                                                           std::string_view name,
                                                           const json::value& patch) {
-  co_return co_await object_call("PATCH", r.object_path(ns, name), json::serialize(patch), std::string(kMergePatch));
+  co_return co_await object_call("PATCH", r.object_path(ns, name), json::serialize(patch),
+                                 std::string(kMergePatch));
 }
 
 asio::awaitable<Result<json::object>> Client::patch_status(const Resource& r, std::string_view ns,
                                                            std::string_view name,
                                                            const json::value& patch) {
-  co_return co_await object_call("PATCH", r.object_path(ns, name, "status"), json::serialize(patch), std::string(kMergePatch));
+  co_return co_await object_call("PATCH", r.object_path(ns, name, "status"), json::serialize(patch),
+                                 std::string(kMergePatch));
 }
 
 asio::awaitable<Result<json::object>> Client::apply(const Resource& r, std::string_view ns,
@@ -282,7 +292,8 @@ asio::awaitable<Result<json::object>> Client::apply(const Resource& r, std::stri
   q.add("fieldManager", options.field_manager)
       .add("force", options.force ? "true" : "")
       .add("dryRun", options.dry_run ? "All" : "");
-  co_return co_await object_call("PATCH", r.object_path(ns, name, options.subresource) + q.str(), json::serialize(object), std::string(kApplyPatch));
+  co_return co_await object_call("PATCH", r.object_path(ns, name, options.subresource) + q.str(),
+                                 json::serialize(object), std::string(kApplyPatch));
 }
 
 asio::awaitable<Result<std::unique_ptr<Watch>>> Client::watch(const Resource& r,
@@ -326,8 +337,8 @@ asio::awaitable<Result<json::object>> Client::update_with_retry(const Resource& 
   co_return tl::unexpected(last);
 }
 
-asio::awaitable<Result<std::vector<DiscoveredResource>>> Client::discover(std::string_view group,
-                                                                          std::string_view version) {
+asio::awaitable<Result<std::vector<DiscoveredResource>>> Client::discover(
+    std::string_view group, std::string_view version) {
   Resource gv{std::string(group), std::string(version), "", "", false};
   auto list = co_await object_call("GET", gv.group_version_path());
   if (!list) {
@@ -400,7 +411,8 @@ asio::awaitable<Result<json::value>> Client::request(std::string method, std::st
   std::string what = fmt::format("{} {}", req.method, req.target.substr(0, req.target.find('?')));
   auto r = co_await transport_->send(std::move(req));
   if (!r) co_return tl::unexpected(r.error());
-  if (!is_2xx(r->status)) co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));
+  if (!is_2xx(r->status))
+    co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));
   if (r->body.empty()) co_return json::value();
   co_return parse_body(*r, what);
 }

@@ -45,9 +45,9 @@ inline constexpr std::string_view kFieldManager = "zonekeeper";
 struct ListOptions {
   std::string label_selector{};
   std::string field_selector{};
-  uint32_t limit = 500;            // page size; 0 = no limit
-  std::string continue_token{};      // from the previous page
-  std::string resource_version{};    // "" = most recent (quorum read)
+  uint32_t limit = 500;                  // page size; 0 = no limit
+  std::string continue_token{};          // from the previous page
+  std::string resource_version{};        // "" = most recent (quorum read)
   std::string resource_version_match{};  // "", "Exact", "NotOlderThan"
 };
 
@@ -147,8 +147,7 @@ class Client {
                                                            std::string_view name,
                                                            const boost::json::value& patch);
   // JSON merge patch of the /status subresource.
-  asio::awaitable<Result<boost::json::object>> patch_status(const Resource& r,
-                                                            std::string_view ns,
+  asio::awaitable<Result<boost::json::object>> patch_status(const Resource& r, std::string_view ns,
                                                             std::string_view name,
                                                             const boost::json::value& patch);
   // Server-side apply (application/apply-patch+yaml with a JSON body), fieldManager
@@ -168,8 +167,7 @@ class Client {
   asio::awaitable<Result<boost::json::object>> update_with_retry(const Resource& r,
                                                                  std::string_view ns,
                                                                  std::string_view name,
-                                                                 Mutation mutate,
-                                                                 int attempts = 5,
+                                                                 Mutation mutate, int attempts = 5,
                                                                  std::string_view subresource = {});
 
   // Discovery of one group/version ("" group = core).

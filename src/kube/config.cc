@@ -72,7 +72,8 @@ Result<std::string> base64_decode(std::string_view in, std::string_view what) {
 std::string scalar(const YAML::Node& node, const char* key) {
   YAML::Node v = node[key];
   if (!v || v.IsNull()) return {};
-  if (!v.IsScalar()) throw YAML::Exception(YAML::Mark::null_mark(), fmt::format("{} is not a scalar", key));
+  if (!v.IsScalar())
+    throw YAML::Exception(YAML::Mark::null_mark(), fmt::format("{} is not a scalar", key));
   return v.as<std::string>();
 }
 
@@ -169,9 +170,9 @@ Result<Config> parse_kubeconfig_node(const YAML::Node& root, const fs::path& bas
                               user_name, name));
     }
     if (!scalar(user, "username").empty() || !scalar(user, "password").empty()) {
-      return fail(ErrorCode::BadConfig,
-                  fmt::format("kubeconfig user \"{}\" uses basic auth, which is not supported",
-                              user_name));
+      return fail(
+          ErrorCode::BadConfig,
+          fmt::format("kubeconfig user \"{}\" uses basic auth, which is not supported", user_name));
     }
     std::string token = scalar(user, "token");
     std::string token_file = scalar(user, "tokenFile");
@@ -247,7 +248,8 @@ Result<std::string> TokenSource::token() {
 std::string Config::describe() const {
   std::string auth = "no credentials";
   if (token) auth = token->from_file() ? "bearer token (file)" : "bearer token";
-  if (!client_cert_pem.empty()) auth = token ? auth + " + client certificate" : "client certificate";
+  if (!client_cert_pem.empty())
+    auth = token ? auth + " + client certificate" : "client certificate";
   std::string tls = server.starts_with("http://") ? "plain HTTP"
                     : insecure_skip_tls_verify    ? "TLS (verification DISABLED)"
                     : ca_pem.empty()              ? "TLS (system roots)"

@@ -29,9 +29,8 @@ namespace zk::kube {
 class TokenSource {
  public:
   static std::shared_ptr<TokenSource> fixed(std::string token);
-  static std::shared_ptr<TokenSource> file(std::filesystem::path path,
-                                           std::chrono::milliseconds recheck =
-                                               std::chrono::seconds(1));
+  static std::shared_ptr<TokenSource> file(
+      std::filesystem::path path, std::chrono::milliseconds recheck = std::chrono::seconds(1));
 
   // The token to send now; empty when there is none. Error only when a token file cannot be
   // read at all (after having been readable, the last good token is kept).
@@ -51,13 +50,13 @@ class TokenSource {
 };
 
 struct Config {
-  std::string server{};            // "https://127.0.0.1:6443" or "http://..."
-  std::string ca_pem{};            // PEM bundle to verify the server; empty = system roots
+  std::string server{};  // "https://127.0.0.1:6443" or "http://..."
+  std::string ca_pem{};  // PEM bundle to verify the server; empty = system roots
   bool insecure_skip_tls_verify = false;
-  std::string tls_server_name{};   // SNI / verification name override
+  std::string tls_server_name{};       // SNI / verification name override
   std::shared_ptr<TokenSource> token;  // may be null (client-certificate auth or none)
   std::string client_cert_pem{};
-  std::string client_key_pem{};    // secret
+  std::string client_key_pem{};  // secret
   std::string default_namespace = "default";
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   std::string user_agent = "zonekeeper/0.1";
@@ -73,7 +72,8 @@ Result<Config> parse_kubeconfig(std::string_view yaml_text, const std::filesyste
 // Reads and parses a kubeconfig file.
 Result<Config> load_kubeconfig(const std::filesystem::path& path, std::string_view context = {});
 
-inline constexpr std::string_view kServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
+inline constexpr std::string_view kServiceAccountDir =
+    "/var/run/secrets/kubernetes.io/serviceaccount";
 
 // In-cluster: KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT plus `sa_dir`/{token, ca.crt,
 // namespace}. The token is re-read when the file changes.

@@ -114,12 +114,21 @@ TEST(KubeconfigTest, GarbageNeverCrashes) {
       "current-context: x\n",
       "current-context: x\ncontexts: 7\n",
       "current-context: x\ncontexts: [{name: x, context: {cluster: nope}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: [1,2]}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: ftp://x}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: https://x, certificate-authority-data: '!!!'}}]\nusers: [{name: u, user: {}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: https://x}}]\nusers: [{name: u, user: {client-certificate-data: Y2VydA==}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: https://x}}]\nusers: [{name: u, user: {tokenFile: /nonexistent/token}}]\n",
-      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: https://x, insecure-skip-tls-verify: maybe}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, "
+      "cluster: {server: [1,2]}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, "
+      "cluster: {server: ftp://x}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: "
+      "[{name: c, cluster: {server: https://x, certificate-authority-data: '!!!'}}]\nusers: "
+      "[{name: u, user: {}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: "
+      "[{name: c, cluster: {server: https://x}}]\nusers: [{name: u, user: "
+      "{client-certificate-data: Y2VydA==}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: "
+      "[{name: c, cluster: {server: https://x}}]\nusers: [{name: u, user: {tokenFile: "
+      "/nonexistent/token}}]\n",
+      "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, "
+      "cluster: {server: https://x, insecure-skip-tls-verify: maybe}}]\n",
       "\x01\x02\x03\xff\xfe",
       "a: &a [*a]\n",
   };

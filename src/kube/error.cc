@@ -3,34 +3,51 @@
 #include <charconv>
 #include <regex>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 namespace zk::kube {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::Unauthorized: return "Unauthorized";
-    case ErrorCode::Forbidden: return "Forbidden";
-    case ErrorCode::NotFound: return "NotFound";
-    case ErrorCode::Conflict: return "Conflict";
-    case ErrorCode::AlreadyExists: return "AlreadyExists";
-    case ErrorCode::Gone: return "Gone";
-    case ErrorCode::Invalid: return "Invalid";
-    case ErrorCode::BadRequest: return "BadRequest";
-    case ErrorCode::TooManyRequests: return "TooManyRequests";
-    case ErrorCode::ServerError: return "ServerError";
-    case ErrorCode::Network: return "Network";
-    case ErrorCode::Timeout: return "Timeout";
-    case ErrorCode::BadConfig: return "BadConfig";
-    case ErrorCode::Decode: return "Decode";
-    case ErrorCode::Cancelled: return "Cancelled";
+    case ErrorCode::Unauthorized:
+      return "Unauthorized";
+    case ErrorCode::Forbidden:
+      return "Forbidden";
+    case ErrorCode::NotFound:
+      return "NotFound";
+    case ErrorCode::Conflict:
+      return "Conflict";
+    case ErrorCode::AlreadyExists:
+      return "AlreadyExists";
+    case ErrorCode::Gone:
+      return "Gone";
+    case ErrorCode::Invalid:
+      return "Invalid";
+    case ErrorCode::BadRequest:
+      return "BadRequest";
+    case ErrorCode::TooManyRequests:
+      return "TooManyRequests";
+    case ErrorCode::ServerError:
+      return "ServerError";
+    case ErrorCode::Network:
+      return "Network";
+    case ErrorCode::Timeout:
+      return "Timeout";
+    case ErrorCode::BadConfig:
+      return "BadConfig";
+    case ErrorCode::Decode:
+      return "Decode";
+    case ErrorCode::Cancelled:
+      return "Cancelled";
   }
   return "Unknown";
 }
 
-std::string_view Error::reason() const { return kube::to_string(code); }
+std::string_view Error::reason() const {
+  return kube::to_string(code);
+}
 
 std::string Error::to_string() const {
   std::string out = fmt::format("{}: {}", reason(), message);
@@ -44,15 +61,24 @@ namespace {
 
 ErrorCode code_for_status(int status, std::string_view reason) {
   switch (status) {
-    case 401: return ErrorCode::Unauthorized;
-    case 403: return ErrorCode::Forbidden;
-    case 404: return ErrorCode::NotFound;
-    case 409: return reason == "AlreadyExists" ? ErrorCode::AlreadyExists : ErrorCode::Conflict;
-    case 410: return ErrorCode::Gone;
-    case 422: return ErrorCode::Invalid;
-    case 429: return ErrorCode::TooManyRequests;
-    case 504: return reason == "Timeout" ? ErrorCode::Timeout : ErrorCode::ServerError;
-    default: break;
+    case 401:
+      return ErrorCode::Unauthorized;
+    case 403:
+      return ErrorCode::Forbidden;
+    case 404:
+      return ErrorCode::NotFound;
+    case 409:
+      return reason == "AlreadyExists" ? ErrorCode::AlreadyExists : ErrorCode::Conflict;
+    case 410:
+      return ErrorCode::Gone;
+    case 422:
+      return ErrorCode::Invalid;
+    case 429:
+      return ErrorCode::TooManyRequests;
+    case 504:
+      return reason == "Timeout" ? ErrorCode::Timeout : ErrorCode::ServerError;
+    default:
+      break;
   }
   if (status >= 500) return ErrorCode::ServerError;
   if (status >= 400) return ErrorCode::BadRequest;
@@ -105,8 +131,8 @@ Error from_status_object(const boost::json::object& status, int http_status,
       for (const auto& cause : c->value().get_array()) {
         if (!cause.is_object()) continue;
         const auto& co = cause.get_object();
-        e.causes.push_back({string_at(co, "field"), string_at(co, "reason"),
-                            string_at(co, "message")});
+        e.causes.push_back(
+            {string_at(co, "field"), string_at(co, "reason"), string_at(co, "message")});
       }
     }
     if (auto r = details->find("retryAfterSeconds"); r != details->end() && r->value().is_int64()) {
@@ -116,7 +142,8 @@ Error from_status_object(const boost::json::object& status, int http_status,
   if (e.code == ErrorCode::Forbidden) fill_forbidden(e, details);
   if (!retry_after.empty()) {
     int64_t secs = 0;
-    auto [p, ec] = std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), secs);
+    auto [p, ec] =
+        std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), secs);
     if (ec == std::errc() && secs >= 0) e.retry_after = std::chrono::seconds(secs);
   }
   return e;

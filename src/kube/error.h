@@ -80,7 +80,8 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
 // Maps an HTTP status and a (possibly empty or non-JSON) body to an Error. When the body is a
 // metav1.Status the message, reason, details.causes and the verb/resource of a Forbidden are
 // taken from it. `retry_after` is the raw Retry-After header value (seconds), may be empty.
-Error error_from_response(int http_status, std::string_view body, std::string_view retry_after = {});
+Error error_from_response(int http_status, std::string_view body,
+                          std::string_view retry_after = {});
 
 // Maps a metav1.Status object (e.g. delivered in a watch ERROR event; its "code" decides the
 // ErrorCode, `fallback_status` is used when it has none).

@@ -15,7 +15,9 @@ TEST(ErrorMappingTest, ForbiddenNamesVerbAndResource) {
   EXPECT_EQ(e.resource, "secrets");
   EXPECT_EQ(e.http_status, 403);
 
-  Error g = error_from_response(403, R"({"kind":"Status","message":"leases.coordination.k8s.io \"x\" is forbidden: User \"u\" cannot update resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"n\"","reason":"Forbidden","code":403})");
+  Error g = error_from_response(
+      403,
+      R"({"kind":"Status","message":"leases.coordination.k8s.io \"x\" is forbidden: User \"u\" cannot update resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"n\"","reason":"Forbidden","code":403})");
   EXPECT_EQ(g.verb, "update");
   EXPECT_EQ(g.resource, "leases.coordination.k8s.io");
 }
@@ -35,13 +37,15 @@ TEST(ErrorMappingTest, InvalidCarriesCauses) {
 }
 
 TEST(ErrorMappingTest, StatusCodes) {
-  EXPECT_EQ(error_from_response(401, R"({"kind":"Status","reason":"Unauthorized","code":401})").code,
-            ErrorCode::Unauthorized);
+  EXPECT_EQ(
+      error_from_response(401, R"({"kind":"Status","reason":"Unauthorized","code":401})").code,
+      ErrorCode::Unauthorized);
   EXPECT_EQ(error_from_response(404, "").code, ErrorCode::NotFound);
   EXPECT_EQ(error_from_response(409, R"({"kind":"Status","reason":"Conflict","code":409})").code,
             ErrorCode::Conflict);
-  EXPECT_EQ(error_from_response(409, R"({"kind":"Status","reason":"AlreadyExists","code":409})").code,
-            ErrorCode::AlreadyExists);
+  EXPECT_EQ(
+      error_from_response(409, R"({"kind":"Status","reason":"AlreadyExists","code":409})").code,
+      ErrorCode::AlreadyExists);
   EXPECT_EQ(error_from_response(410, R"({"kind":"Status","reason":"Expired","code":410})").code,
             ErrorCode::Gone);
   EXPECT_EQ(error_from_response(400, "bad").code, ErrorCode::BadRequest);
@@ -50,7 +54,8 @@ TEST(ErrorMappingTest, StatusCodes) {
   EXPECT_EQ(error_from_response(504, R"({"kind":"Status","reason":"Timeout","code":504})").code,
             ErrorCode::Timeout);
   Error t = error_from_response(429, R"({"kind":"Status","reason":"TooManyRequests","code":429,
-                                         "details":{"retryAfterSeconds":3}})", "7");
+                                         "details":{"retryAfterSeconds":3}})",
+                                "7");
   EXPECT_EQ(t.code, ErrorCode::TooManyRequests);
   EXPECT_EQ(t.retry_after, std::chrono::seconds(7));
 }

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "kube/microtime.h"
 
@@ -41,10 +41,14 @@ std::string object_identity(const ObjectReference& r) {
 
 std::string_view to_string(EventOutcome outcome) {
   switch (outcome) {
-    case EventOutcome::Created: return "Created";
-    case EventOutcome::Aggregated: return "Aggregated";
-    case EventOutcome::RateLimited: return "RateLimited";
-    case EventOutcome::Failed: return "Failed";
+    case EventOutcome::Created:
+      return "Created";
+    case EventOutcome::Aggregated:
+      return "Aggregated";
+    case EventOutcome::RateLimited:
+      return "RateLimited";
+    case EventOutcome::Failed:
+      return "Failed";
   }
   return "Unknown";
 }
@@ -72,9 +76,13 @@ struct EventRecorder::Pending {
 };
 
 EventRecorder::EventRecorder(std::shared_ptr<Client> client, EventRecorderOptions options)
-    : client_(std::move(client)), options_(std::move(options)), alive_(std::make_shared<bool>(true)) {}
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      alive_(std::make_shared<bool>(true)) {}
 
-EventRecorder::~EventRecorder() { *alive_ = false; }
+EventRecorder::~EventRecorder() {
+  *alive_ = false;
+}
 
 bool EventRecorder::take_token(const std::string& object_key) {
   auto now = std::chrono::steady_clock::now();
@@ -101,9 +109,9 @@ asio::awaitable<EventOutcome> EventRecorder::emit(const ObjectReference& regardi
   auto now = std::chrono::system_clock::now();
   std::string note = truncate_note(note_in);
   std::string identity = object_identity(regarding);
-  std::string series_key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", identity,
-                                       severity == EventSeverity::Warning ? "W" : "N", reason,
-                                       action, note);
+  std::string series_key =
+      fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", identity,
+                  severity == EventSeverity::Warning ? "W" : "N", reason, action, note);
   // Forget series outside the window and buckets that have refilled completely: memory stays
   // bounded by the objects that had events recently.
   std::erase_if(series_, [&](const auto& kv) {
@@ -122,8 +130,8 @@ asio::awaitable<EventOutcome> EventRecorder::emit(const ObjectReference& regardi
       ++stats_.rate_limited;
       co_return EventOutcome::RateLimited;
     }
-    json::object patch{{"series", json::object{{"count", s.count},
-                                               {"lastObservedTime", format_micro_time(now)}}}};
+    json::object patch{
+        {"series", json::object{{"count", s.count}, {"lastObservedTime", format_micro_time(now)}}}};
     std::string ns = s.event_namespace, name = s.event_name;
     auto r = co_await client_->merge_patch(resources::kEvents, ns, name, patch);
     if (r) {
@@ -145,8 +153,8 @@ asio::awaitable<EventOutcome> EventRecorder::emit(const ObjectReference& regardi
   std::string name = fmt::format(
       "{}.{:x}", regarding.name.empty() ? std::string("zonekeeper") : regarding.name,
       std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count());
-  json::object ref{{"apiVersion", regarding.api_version}, {"kind", regarding.kind},
-                   {"name", regarding.name}};
+  json::object ref{
+      {"apiVersion", regarding.api_version}, {"kind", regarding.kind}, {"name", regarding.name}};
   if (!regarding.namespace_.empty()) ref["namespace"] = regarding.namespace_;
   if (!regarding.uid.empty()) ref["uid"] = regarding.uid;
   if (!regarding.resource_version.empty()) ref["resourceVersion"] = regarding.resource_version;
@@ -182,8 +190,8 @@ void EventRecorder::record(const ObjectReference& regarding, EventSeverity sever
     ++stats_.rate_limited;
     return;
   }
-  queue_.push_back(Pending{regarding, severity, std::string(reason), std::string(action),
-                           std::string(note)});
+  queue_.push_back(
+      Pending{regarding, severity, std::string(reason), std::string(action), std::string(note)});
   if (!draining_) {
     draining_ = true;
     asio::co_spawn(client_->executor(), drain(), asio::detached);

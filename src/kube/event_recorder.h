@@ -43,7 +43,7 @@ struct EventRecorderOptions {
   std::string reporting_controller = "zonekeeper.dev/controller";
   std::string reporting_instance = "zonekeeper";
   std::chrono::seconds aggregation_window{std::chrono::minutes(10)};
-  int burst = 25;  // per object
+  int burst = 25;                                                      // per object
   std::chrono::milliseconds refill_interval{std::chrono::minutes(5)};  // one token per interval
   size_t max_queue = 1000;  // pending records beyond this are dropped
 };

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <cerrno>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -15,8 +17,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "kube/transport.h"
 
@@ -34,7 +34,7 @@ constexpr uint64_t kMaxBody = uint64_t(2) << 30;  // a LIST of many objects can 
 
 struct Endpoint {
   bool tls = true;
-  std::string host;       // without brackets
+  std::string host;  // without brackets
   std::string port;
   std::string host_header;
   std::string base_path;  // "" or "/prefix" (no trailing slash)
@@ -70,7 +70,8 @@ Result<Endpoint> parse_server(std::string_view server) {
     ep.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) ep.port = std::string(authority.substr(colon + 1));
   }
-  if (ep.host.empty()) return fail(ErrorCode::BadConfig, fmt::format("server \"{}\" has no host", server));
+  if (ep.host.empty())
+    return fail(ErrorCode::BadConfig, fmt::format("server \"{}\" has no host", server));
   if (ep.port.empty()) ep.port = ep.tls ? "443" : "80";
   ep.host_header = std::string(authority);
   return ep;
@@ -168,8 +169,8 @@ class HttpByteStream final : public ByteStream {
 
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(asio::any_io_executor ex, const Config& cfg, TransportOptions options,
-                Endpoint ep, std::optional<ssl::context> ctx)
+  HttpTransport(asio::any_io_executor ex, const Config& cfg, TransportOptions options, Endpoint ep,
+                std::optional<ssl::context> ctx)
       : ex_(std::move(ex)),
         token_(cfg.token),
         user_agent_(cfg.user_agent),
@@ -211,9 +212,8 @@ class HttpTransport final : public Transport {
     auto req = build(request);
     if (!req) co_return tl::unexpected(req.error());
     (*conn)->lowest().expires_after(timeout);
-    auto [wec, wn] = co_await with_stream(**conn, [&](auto& s) {
-      return http::async_write(s, *req, use_nothrow);
-    });
+    auto [wec, wn] = co_await with_stream(
+        **conn, [&](auto& s) { return http::async_write(s, *req, use_nothrow); });
     if (wec) co_return tl::unexpected(network_error(wec, describe(request)));
     auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
     parser->body_limit(boost::none);
@@ -324,9 +324,8 @@ class HttpTransport final : public Transport {
         conn = std::move(*c);
       }
       conn->lowest().expires_after(timeout);
-      auto [wec, wn] = co_await with_stream(*conn, [&](auto& s) {
-        return http::async_write(s, *req, use_nothrow);
-      });
+      auto [wec, wn] = co_await with_stream(
+          *conn, [&](auto& s) { return http::async_write(s, *req, use_nothrow); });
       // A reused connection may have died since the check above. Requests are replayed on a
       // fresh connection only when that cannot apply a change twice: nothing was written, or
       // the method is idempotent and no response byte arrived.
@@ -339,9 +338,8 @@ class HttpTransport final : public Transport {
       }
       http::response_parser<http::string_body> parser;
       parser.body_limit(kMaxBody);
-      auto [rec, rn] = co_await with_stream(*conn, [&](auto& s) {
-        return http::async_read(s, conn->buffer, parser, use_nothrow);
-      });
+      auto [rec, rn] = co_await with_stream(
+          *conn, [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_nothrow); });
       if (rec) {
         conn->close();
         if (reused && idempotent && !parser.got_some() && rec != beast::error::timeout) continue;
@@ -388,8 +386,7 @@ Result<std::unique_ptr<Transport>> make_http_transport(asio::any_io_executor exe
     ctx.emplace(ssl::context::tls_client);
     boost::system::error_code ec;
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                         ssl::context::no_tlsv1_1,
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
                      ec);
     if (config.insecure_skip_tls_verify) {
       ctx->set_verify_mode(ssl::verify_none, ec);
@@ -397,23 +394,24 @@ Result<std::unique_ptr<Transport>> make_http_transport(asio::any_io_executor exe
       ctx->set_verify_mode(ssl::verify_peer, ec);
       if (!config.ca_pem.empty()) {
         ctx->add_certificate_authority(asio::buffer(config.ca_pem), ec);
-        if (ec) return fail(ErrorCode::BadConfig, fmt::format("certificate authority: {}", ec.message()));
+        if (ec)
+          return fail(ErrorCode::BadConfig, fmt::format("certificate authority: {}", ec.message()));
       } else {
         ctx->set_default_verify_paths(ec);
       }
     }
     if (!config.client_cert_pem.empty()) {
       ctx->use_certificate_chain(asio::buffer(config.client_cert_pem), ec);
-      if (ec) return fail(ErrorCode::BadConfig, fmt::format("client certificate: {}", ec.message()));
+      if (ec)
+        return fail(ErrorCode::BadConfig, fmt::format("client certificate: {}", ec.message()));
       ctx->use_private_key(asio::buffer(config.client_key_pem), ssl::context::pem, ec);
       if (ec) return fail(ErrorCode::BadConfig, fmt::format("client key: {}", ec.message()));
     }
   } else if (config.token) {
     spdlog::warn("kube: sending a bearer token over plain HTTP to {}", config.server);
   }
-  return std::unique_ptr<Transport>(
-      std::make_unique<HttpTransport>(std::move(executor), config, options, std::move(*ep),
-                                      std::move(ctx)));
+  return std::unique_ptr<Transport>(std::make_unique<HttpTransport>(
+      std::move(executor), config, options, std::move(*ep), std::move(ctx)));
 }
 
 }  // namespace zk::kube

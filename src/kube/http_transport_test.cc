@@ -5,6 +5,8 @@
 #include <functional>
 #include <thread>
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,8 +18,6 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "kube/client.h"
 
@@ -37,16 +37,20 @@ struct Reply {
 };
 
 std::string http_response(int status, std::string_view body, std::string extra = {}) {
-  return fmt::format("HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}\r\n{}",
-                     status, body.size(), extra, body);
+  return fmt::format(
+      "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{}\r\n{}", status,
+      body.size(), extra, body);
 }
 
-std::string chunk(std::string_view data) { return fmt::format("{:x}\r\n{}\r\n", data.size(), data); }
+std::string chunk(std::string_view data) {
+  return fmt::format("{:x}\r\n{}\r\n", data.size(), data);
+}
 
 class ScriptedServer {
  public:
   using Handler = std::function<Reply(const std::string& request_head, int request_index)>;
-  explicit ScriptedServer(Handler h) : handler_(std::move(h)), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit ScriptedServer(Handler h)
+      : handler_(std::move(h)), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     asio::co_spawn(io_, accept_loop(), asio::detached);
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -54,7 +58,9 @@ class ScriptedServer {
     io_.stop();
     thread_.join();
   }
-  std::string url() const { return fmt::format("http://127.0.0.1:{}", acceptor_.local_endpoint().port()); }
+  std::string url() const {
+    return fmt::format("http://127.0.0.1:{}", acceptor_.local_endpoint().port());
+  }
   int connections() const { return connections_.load(); }
 
  private:
@@ -79,7 +85,8 @@ class ScriptedServer {
       if (cl != std::string::npos) {
         size_t len = std::stoul(head.substr(cl + 16));
         while (buf.size() < len) {
-          auto [e2, m] = co_await asio::async_read(sock, buf, asio::transfer_exactly(len - buf.size()), nothrow);
+          auto [e2, m] = co_await asio::async_read(
+              sock, buf, asio::transfer_exactly(len - buf.size()), nothrow);
           if (e2) co_return;
         }
         buf.consume(len);
@@ -110,7 +117,8 @@ class ScriptedServer {
 };
 
 std::shared_ptr<Client> client_for(asio::io_context& io, const std::string& url,
-                                   TransportOptions opts = {}, std::chrono::milliseconds timeout = 5s) {
+                                   TransportOptions opts = {},
+                                   std::chrono::milliseconds timeout = 5s) {
   Config cfg;
   cfg.server = url;
   cfg.request_timeout = timeout;
@@ -128,7 +136,9 @@ T run(asio::io_context& io, asio::awaitable<T> a) {
 const std::string kCm = R"({"kind":"ConfigMap","metadata":{"name":"x","namespace":"n"}})";
 
 TEST(HttpTransportTest, KeepAliveReusesOneConnection) {
-  ScriptedServer srv([](const std::string&, int) { return Reply{{{http_response(200, kCm), 0ms}}}; });
+  ScriptedServer srv([](const std::string&, int) {
+    return Reply{{{http_response(200, kCm), 0ms}}};
+  });
   asio::io_context io;
   auto c = client_for(io, srv.url());
   for (int i = 0; i < 3; ++i) {
@@ -141,7 +151,9 @@ TEST(HttpTransportTest, KeepAliveReusesOneConnection) {
 
 TEST(HttpTransportTest, StaleKeepAliveConnectionIsRetriedOnAFreshOne) {
   // The server answers and then silently closes every connection.
-  ScriptedServer srv([](const std::string&, int) { return Reply{{{http_response(200, kCm), 0ms}}, true}; });
+  ScriptedServer srv([](const std::string&, int) {
+    return Reply{{{http_response(200, kCm), 0ms}}, true};
+  });
   asio::io_context io;
   auto c = client_for(io, srv.url());
   for (int i = 0; i < 3; ++i) {
@@ -153,7 +165,9 @@ TEST(HttpTransportTest, StaleKeepAliveConnectionIsRetriedOnAFreshOne) {
 
 TEST(HttpTransportTest, RetryAfterIsHonouredOn429) {
   ScriptedServer srv([](const std::string&, int i) {
-    if (i == 0) return Reply{{{http_response(429, R"({"kind":"Status","code":429})", "Retry-After: 1\r\n"), 0ms}}};
+    if (i == 0)
+      return Reply{
+          {{http_response(429, R"({"kind":"Status","code":429})", "Retry-After: 1\r\n"), 0ms}}};
     return Reply{{{http_response(200, kCm), 0ms}}};
   });
   asio::io_context io;
@@ -170,7 +184,12 @@ TEST(HttpTransportTest, Persistent429BecomesTooManyRequestsAfterBoundedRetries) 
   std::atomic<int> seen{0};
   ScriptedServer srv([&](const std::string&, int) {
     ++seen;
-    return Reply{{{http_response(429, R"({"kind":"Status","code":429,"reason":"TooManyRequests","message":"slow down"})", "Retry-After: 0\r\n"), 0ms}}};
+    return Reply{
+        {{http_response(
+              429,
+              R"({"kind":"Status","code":429,"reason":"TooManyRequests","message":"slow down"})",
+              "Retry-After: 0\r\n"),
+          0ms}}};
   });
   asio::io_context io;
   auto c = client_for(io, srv.url(), {.max_429_retries = 2});
@@ -206,8 +225,12 @@ TEST(HttpTransportTest, ConnectionRefusedIsNetwork) {
 
 const std::string kChunkedHead =
     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-const std::string kEv1 = R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"1"}}})" "\n";
-const std::string kEv2 = R"({"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"2"}}})" "\n";
+const std::string kEv1 =
+    R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"1"}}})"
+    "\n";
+const std::string kEv2 =
+    R"({"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"2"}}})"
+    "\n";
 
 TEST(HttpTransportTest, ChunkedWatchDeliversEventsAsTheyArrive) {
   ScriptedServer srv([](const std::string&, int) {
@@ -231,7 +254,9 @@ TEST(HttpTransportTest, ChunkedWatchDeliversEventsAsTheyArrive) {
         break;
       }
       if (!*ev) break;
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - t0)
+                    .count();
       got.push_back(fmt::format("{} {}", to_string((*ev)->type), ms < 200 ? "early" : "late"));
     }
     co_return got;
@@ -249,11 +274,14 @@ TEST(HttpTransportTest, TruncatedAndInvalidWatchStreamsAreErrorsNotCrashes) {
       // Final chunk after half an event.
       return Reply{{{kChunkedHead + chunk(kEv1) + chunk(kEv2.substr(0, 25)) + "0\r\n\r\n", 0ms}}};
     }
-    return Reply{{{kChunkedHead + chunk(kEv1) + chunk("{\"type\":\"ADDED\",\"object\":{]]]\n") + "0\r\n\r\n", 0ms}}};
+    return Reply{
+        {{kChunkedHead + chunk(kEv1) + chunk("{\"type\":\"ADDED\",\"object\":{]]]\n") + "0\r\n\r\n",
+          0ms}}};
   });
   asio::io_context io;
   auto c = client_for(io, srv.url());
-  auto drive = [&](std::string selector) -> asio::awaitable<std::pair<int, std::optional<ErrorCode>>> {
+  auto drive =
+      [&](std::string selector) -> asio::awaitable<std::pair<int, std::optional<ErrorCode>>> {
     WatchOptions selected;
     selected.field_selector = selector;
     auto w = co_await c->watch(resources::kConfigMaps, "n", selected);
@@ -280,7 +308,11 @@ TEST(HttpTransportTest, TruncatedAndInvalidWatchStreamsAreErrorsNotCrashes) {
 
 TEST(HttpTransportTest, WatchOpenWith410IsGone) {
   ScriptedServer srv([](const std::string&, int) {
-    return Reply{{{http_response(410, R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 5 vs 100"})"), 0ms}}};
+    return Reply{
+        {{http_response(
+              410,
+              R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 5 vs 100"})"),
+          0ms}}};
   });
   asio::io_context io;
   auto c = client_for(io, srv.url());

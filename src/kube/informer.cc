@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <list>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 namespace zk::kube {
 
@@ -42,8 +42,6 @@ Informer::Informer(std::shared_ptr<Client> client, Resource resource, InformerOp
       loop_(std::make_unique<Loop>(client_->executor())) {}
 
 Informer::~Informer() = default;
-
-
 
 InformerStats Informer::stats() const {
   std::lock_guard lock(stats_mu_);
@@ -98,18 +96,18 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
     std::vector<ObjectPtr> fresh;
     size_t undecodable = 0;
     std::function<void(json::object&)> on_item = [&](json::object& item) {
-          // LIST items of built-in kinds come without apiVersion/kind; watch events have them.
-          if (!resource_.kind.empty() && !item.contains("kind")) {
-            item["apiVersion"] = resource_.api_version();
-            item["kind"] = resource_.kind;
-          }
-          auto o = Object::from_json(item);
-          if (o) {
-            fresh.push_back(std::move(*o));
-          } else {
-            ++undecodable;
-          }
-        };
+      // LIST items of built-in kinds come without apiVersion/kind; watch events have them.
+      if (!resource_.kind.empty() && !item.contains("kind")) {
+        item["apiVersion"] = resource_.api_version();
+        item["kind"] = resource_.kind;
+      }
+      auto o = Object::from_json(item);
+      if (o) {
+        fresh.push_back(std::move(*o));
+      } else {
+        ++undecodable;
+      }
+    };
     auto rv = co_await client_->list_each(resource_, options_.namespace_, lo, on_item);
     if (!rv) {
       if (rv.error().code == ErrorCode::Gone && attempt == 0) continue;  // continue expired
@@ -225,8 +223,7 @@ asio::awaitable<void> Informer::run() {
       if (gone_in_a_row++ > 0) co_await pause(backoff.next());  // 410 again at once: slow down
       if (stopping_) break;
       spdlog::info("kube informer {}: resourceVersion {} expired ({}); re-listing",
-                   resource_.qualified_name(), stats().resource_version,
-                   watched.error().message);
+                   resource_.qualified_name(), stats().resource_version, watched.error().message);
       need_list = true;
       after_gone = true;
       continue;

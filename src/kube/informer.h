@@ -44,19 +44,19 @@ struct InformerOptions {
 };
 
 struct InformerStats {
-  uint64_t lists = 0;             // full LISTs done (initial + re-lists)
+  uint64_t lists = 0;  // full LISTs done (initial + re-lists)
   uint64_t relists_after_gone = 0;
-  uint64_t watches = 0;           // watch requests opened
-  uint64_t watch_errors = 0;      // watches ended by an error (not a clean server timeout)
-  uint64_t events = 0;            // ADDED/MODIFIED/DELETED received
+  uint64_t watches = 0;       // watch requests opened
+  uint64_t watch_errors = 0;  // watches ended by an error (not a clean server timeout)
+  uint64_t events = 0;        // ADDED/MODIFIED/DELETED received
   uint64_t bookmarks = 0;
-  std::string resource_version{};   // current resume point
+  std::string resource_version{};  // current resume point
 };
 
 class Informer {
  public:
-  using Handler = std::function<void(DeltaType, const ObjectPtr& old_object,
-                                     const ObjectPtr& new_object)>;
+  using Handler =
+      std::function<void(DeltaType, const ObjectPtr& old_object, const ObjectPtr& new_object)>;
 
   Informer(std::shared_ptr<Client> client, Resource resource, InformerOptions options = {});
   ~Informer();
@@ -65,7 +65,9 @@ class Informer {
 
   // Register before run().
   void on_event(Handler handler) { handlers_.push_back(std::move(handler)); }
-  void on_synced(std::function<void()> callback) { synced_callbacks_.push_back(std::move(callback)); }
+  void on_synced(std::function<void()> callback) {
+    synced_callbacks_.push_back(std::move(callback));
+  }
 
   // Runs until stop(). Never throws; errors are logged and retried with backoff. After
   // stop() has returned control, run() may be called again: it resumes the watch from the

@@ -4,14 +4,14 @@
 
 #include <deque>
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 namespace zk::kube {
 namespace {
@@ -19,8 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string cm(std::string_view name, std::string_view rv) {
-  return fmt::format(R"({{"metadata":{{"namespace":"n","name":"{}","resourceVersion":"{}","uid":"uid-{}"}}}})",
-                     name, rv, name);
+  return fmt::format(
+      R"({{"metadata":{{"namespace":"n","name":"{}","resourceVersion":"{}","uid":"uid-{}"}}}})",
+      name, rv, name);
 }
 std::string event(std::string_view type, std::string_view obj) {
   return fmt::format(R"({{"type":"{}","object":{}}})", type, obj) + "\n";
@@ -28,8 +29,9 @@ std::string event(std::string_view type, std::string_view obj) {
 std::string page(std::vector<std::string> items, std::string_view rv, std::string_view cont) {
   std::string joined;
   for (auto& i : items) joined += (joined.empty() ? "" : ",") + i;
-  return fmt::format(R"({{"kind":"ConfigMapList","metadata":{{"resourceVersion":"{}","continue":"{}"}},"items":[{}]}})",
-                     rv, cont, joined);
+  return fmt::format(
+      R"({{"kind":"ConfigMapList","metadata":{{"resourceVersion":"{}","continue":"{}"}},"items":[{}]}})",
+      rv, cont, joined);
 }
 
 struct Script {
@@ -75,10 +77,12 @@ class FakeTransport final : public Transport {
     s_->lists.pop_front();
     co_return out;
   }
-  asio::awaitable<Result<std::unique_ptr<ByteStream>>> open_stream(HttpRequest r,
-                                                                   std::chrono::milliseconds) override {
+  asio::awaitable<Result<std::unique_ptr<ByteStream>>> open_stream(
+      HttpRequest r, std::chrono::milliseconds) override {
     s_->targets.push_back(r.target);
-    if (s_->watches.empty()) co_return std::unique_ptr<ByteStream>(std::make_unique<FakeStream>(ex_, std::vector<std::string>{}, true));
+    if (s_->watches.empty())
+      co_return std::unique_ptr<ByteStream>(
+          std::make_unique<FakeStream>(ex_, std::vector<std::string>{}, true));
     auto w = s_->watches.front();
     s_->watches.pop_front();
     if (w.open_error) co_return tl::unexpected(*w.open_error);
@@ -99,8 +103,7 @@ struct Recorded {
 };
 
 // Runs the informer until `done(script)` holds, then stops it.
-void run_until(asio::io_context& io, Informer& inf, Script& script,
-               std::function<bool()> done) {
+void run_until(asio::io_context& io, Informer& inf, Script& script, std::function<bool()> done) {
   bool finished = false;
   asio::co_spawn(io, inf.run(), [&](std::exception_ptr) { finished = true; });
   asio::co_spawn(
@@ -124,16 +127,20 @@ TEST(InformerTest, ListPagesWatchThenInStreamGoneRelistsExactDifference) {
   Script s;
   s.lists.push_back({200, page({cm("a", "5"), cm("b", "6")}, "10", "c1"), ""});
   s.lists.push_back({200, page({cm("c", "7")}, "", ""), ""});
-  s.watches.push_back({std::nullopt,
-                       {event("ADDED", cm("d", "11")), event("MODIFIED", cm("a", "12")).substr(0, 20),
-                        event("MODIFIED", cm("a", "12")).substr(20),
-                        event("BOOKMARK", R"({"metadata":{"resourceVersion":"15"}})"),
-                        event("DELETED", cm("b", "16")),
-                        event("ERROR", R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 16 vs 29"})")},
-                       false});
+  s.watches.push_back(
+      {std::nullopt,
+       {event("ADDED", cm("d", "11")), event("MODIFIED", cm("a", "12")).substr(0, 20),
+        event("MODIFIED", cm("a", "12")).substr(20),
+        event("BOOKMARK", R"({"metadata":{"resourceVersion":"15"}})"),
+        event("DELETED", cm("b", "16")),
+        event(
+            "ERROR",
+            R"({"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 16 vs 29"})")},
+       false});
   s.lists.push_back({200, page({cm("a", "12"), cm("c", "20"), cm("e", "25")}, "30", ""), ""});
   s.watches.push_back({std::nullopt, {}, true});
-  auto client = std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
+  auto client =
+      std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
   Informer inf(client, resources::kConfigMaps, {.namespace_ = "n", .page_size = 2});
   Recorded rec;
   inf.on_event(std::ref(rec));
@@ -142,7 +149,7 @@ TEST(InformerTest, ListPagesWatchThenInStreamGoneRelistsExactDifference) {
   run_until(io, inf, s, [&] { return s.watches.empty(); });
 
   EXPECT_EQ(rec.log, (std::vector<std::string>{
-                         "Added a@5", "Added b@6", "Added c@7",        // initial list
+                         "Added a@5", "Added b@6", "Added c@7",         // initial list
                          "Added d@11", "Updated a@12", "Deleted b@16",  // watch
                          "Deleted d@11", "Updated c@20", "Added e@25",  // re-list after 410
                      }));
@@ -171,14 +178,16 @@ TEST(InformerTest, HttpGoneOnWatchOpenRelists_BrokenStreamResumesFromLastEvent) 
   Script s;
   s.lists.push_back({200, page({cm("a", "5")}, "10", ""), ""});
   // Stream breaks mid-event (truncated): resume from the last complete event's RV.
-  s.watches.push_back({std::nullopt, {event("ADDED", cm("b", "11")), "{\"type\":\"ADDED\",\"obj"}, false});
+  s.watches.push_back(
+      {std::nullopt, {event("ADDED", cm("b", "11")), "{\"type\":\"ADDED\",\"obj"}, false});
   Error gone;
   gone.code = ErrorCode::Gone;
   gone.message = "too old";
   s.watches.push_back({gone, {}, false});
   s.lists.push_back({200, page({cm("b", "11")}, "40", ""), ""});
   s.watches.push_back({std::nullopt, {}, true});
-  auto client = std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
+  auto client =
+      std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
   Informer inf(client, resources::kConfigMaps,
                {.namespace_ = "n", .backoff = {.initial = 1ms, .max = 5ms}});
   Recorded rec;
@@ -194,12 +203,16 @@ TEST(InformerTest, HttpGoneOnWatchOpenRelists_BrokenStreamResumesFromLastEvent) 
 TEST(InformerTest, ListFailuresBackOffAndNeverCrash) {
   asio::io_context io;
   Script s;
-  s.lists.push_back({403, R"({"kind":"Status","code":403,"reason":"Forbidden","message":"configmaps is forbidden: User \"x\" cannot list resource \"configmaps\" in API group \"\" at the cluster scope"})", ""});
+  s.lists.push_back(
+      {403,
+       R"({"kind":"Status","code":403,"reason":"Forbidden","message":"configmaps is forbidden: User \"x\" cannot list resource \"configmaps\" in API group \"\" at the cluster scope"})",
+       ""});
   s.lists.push_back({200, "this is not json", ""});
   s.lists.push_back({200, page({cm("a", "5"), R"({"metadata":{}})", "17"}, "10", ""), ""});
   s.watches.push_back({std::nullopt, {"{garbage}\n"}, false});
   s.watches.push_back({std::nullopt, {}, true});
-  auto client = std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
+  auto client =
+      std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
   Informer inf(client, resources::kConfigMaps, {.backoff = {.initial = 1ms, .max = 5ms}});
   run_until(io, inf, s, [&] { return s.watches.empty(); });
   EXPECT_TRUE(inf.synced());

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <random>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "kube/microtime.h"
 
@@ -52,7 +52,8 @@ LeaderElector::LeaderElector(std::shared_ptr<Client> client, LeaderElectionConfi
 LeaderElector::~LeaderElector() = default;
 
 Result<void> LeaderElector::validate() const {
-  if (config_.lease_name.empty()) return fail(ErrorCode::BadConfig, "leader election: no lease name");
+  if (config_.lease_name.empty())
+    return fail(ErrorCode::BadConfig, "leader election: no lease name");
   if (config_.identity.empty()) return fail(ErrorCode::BadConfig, "leader election: no identity");
   if (!(config_.lease_duration > config_.renew_deadline)) {
     return fail(ErrorCode::BadConfig, "leader election: lease duration must exceed renew deadline");
@@ -82,24 +83,23 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
   const std::string path = leases.object_path(config_.lease_namespace, config_.lease_name);
   const milliseconds timeout = config_.renew_deadline;
   auto now = std::chrono::system_clock::now();
-  const int64_t duration_s =
-      std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(config_.lease_duration).count());
+  const int64_t duration_s = std::max<int64_t>(
+      1, std::chrono::duration_cast<std::chrono::seconds>(config_.lease_duration).count());
 
   auto got = co_await client_->request("GET", path, std::nullopt, "application/json", timeout);
   if (!got && got.error().code == ErrorCode::NotFound) {
-    json::object lease{
-        {"apiVersion", "coordination.k8s.io/v1"},
-        {"kind", "Lease"},
-        {"metadata", json::object{{"name", config_.lease_name},
-                                  {"namespace", config_.lease_namespace}}},
-        {"spec", json::object{{"holderIdentity", config_.identity},
-                              {"leaseDurationSeconds", duration_s},
-                              {"acquireTime", format_micro_time(now)},
-                              {"renewTime", format_micro_time(now)},
-                              {"leaseTransitions", 0}}}};
-    auto created = co_await client_->request(
-        "POST", leases.collection_path(config_.lease_namespace), json::value(std::move(lease)),
-        "application/json", timeout);
+    json::object lease{{"apiVersion", "coordination.k8s.io/v1"},
+                       {"kind", "Lease"},
+                       {"metadata", json::object{{"name", config_.lease_name},
+                                                 {"namespace", config_.lease_namespace}}},
+                       {"spec", json::object{{"holderIdentity", config_.identity},
+                                             {"leaseDurationSeconds", duration_s},
+                                             {"acquireTime", format_micro_time(now)},
+                                             {"renewTime", format_micro_time(now)},
+                                             {"leaseTransitions", 0}}}};
+    auto created =
+        co_await client_->request("POST", leases.collection_path(config_.lease_namespace),
+                                  json::value(std::move(lease)), "application/json", timeout);
     if (!created) {
       if (created.error().code == ErrorCode::AlreadyExists ||
           created.error().code == ErrorCode::Conflict) {
@@ -119,9 +119,9 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
   std::string holder = str_at(spec, "holderIdentity");
   int64_t their_duration = int_at(spec, "leaseDurationSeconds");
   // Expiry is judged by our clock from when we saw the record change (clocks may differ).
-  std::string record = fmt::format("{}|{}|{}|{}|{}", holder, str_at(spec, "renewTime"),
-                                   str_at(spec, "acquireTime"), their_duration,
-                                   int_at(spec, "leaseTransitions"));
+  std::string record =
+      fmt::format("{}|{}|{}|{}|{}", holder, str_at(spec, "renewTime"), str_at(spec, "acquireTime"),
+                  their_duration, int_at(spec, "leaseTransitions"));
   if (record != observed_record_) {
     observed_record_ = record;
     observed_at_ = Clock::now();
@@ -173,8 +173,8 @@ asio::awaitable<void> LeaderElector::release() {
   auto put = co_await client_->request("PUT", path, json::value(std::move(lease)),
                                        "application/json", config_.renew_deadline);
   if (!put) {
-    spdlog::warn("kube leader election: release of lease {}/{} failed: {}",
-                 config_.lease_namespace, config_.lease_name, put.error().to_string());
+    spdlog::warn("kube leader election: release of lease {}/{} failed: {}", config_.lease_namespace,
+                 config_.lease_name, put.error().to_string());
   } else {
     spdlog::info("kube leader election: {} released lease {}/{}", config_.identity,
                  config_.lease_namespace, config_.lease_name);
@@ -193,7 +193,8 @@ asio::awaitable<Result<void>> LeaderElector::run() {
       spdlog::warn("kube leader election: {} cannot read/take lease {}/{}: {}", config_.identity,
                    config_.lease_namespace, config_.lease_name, r.error().to_string());
     }
-    co_await sleep(milliseconds(int64_t(double(config_.retry_period.count()) * jitter(timer_->rng))));
+    co_await sleep(
+        milliseconds(int64_t(double(config_.retry_period.count()) * jitter(timer_->rng))));
   }
   if (stopping_) co_return Result<void>();
   leading_ = true;

@@ -3,10 +3,10 @@
 #include <cstring>
 #include <limits>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 namespace zk::kube {
 
@@ -105,11 +105,16 @@ std::string_view Object::field(int i) const {
   const char* base = data_.get();
   size_t key_len = ns_len_ == 0 ? name_len_ : ns_len_ + 1 + name_len_;
   switch (i) {
-    case 0: return {base, ns_len_};
-    case 1: return {base + (key_len - name_len_), name_len_};
-    case 2: return {base + key_len, rv_len_};
-    case 3: return {base + key_len + rv_len_, uid_len_};
-    case 4: return {base + key_len + rv_len_ + uid_len_, labels_len_};
+    case 0:
+      return {base, ns_len_};
+    case 1:
+      return {base + (key_len - name_len_), name_len_};
+    case 2:
+      return {base + key_len, rv_len_};
+    case 3:
+      return {base + key_len + rv_len_, uid_len_};
+    case 4:
+      return {base + key_len + rv_len_ + uid_len_, labels_len_};
     default: {
       size_t off = key_len + rv_len_ + uid_len_ + labels_len_;
       return {base + off, size_ - off};

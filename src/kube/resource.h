@@ -45,8 +45,8 @@ inline const Resource kCustomResourceDefinitions{
     "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false};
 inline const Resource kClusterRoles{"rbac.authorization.k8s.io", "v1", "clusterroles",
                                     "ClusterRole", false};
-inline const Resource kClusterRoleBindings{"rbac.authorization.k8s.io", "v1",
-                                           "clusterrolebindings", "ClusterRoleBinding", false};
+inline const Resource kClusterRoleBindings{"rbac.authorization.k8s.io", "v1", "clusterrolebindings",
+                                           "ClusterRoleBinding", false};
 }  // namespace resources
 
 // Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).

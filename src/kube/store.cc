@@ -6,9 +6,12 @@ namespace zk::kube {
 
 std::string_view to_string(DeltaType type) {
   switch (type) {
-    case DeltaType::Added: return "Added";
-    case DeltaType::Updated: return "Updated";
-    case DeltaType::Deleted: return "Deleted";
+    case DeltaType::Added:
+      return "Added";
+    case DeltaType::Updated:
+      return "Updated";
+    case DeltaType::Deleted:
+      return "Deleted";
   }
   return "Unknown";
 }

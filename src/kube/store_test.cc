@@ -115,8 +115,10 @@ TEST(StoreTest, ReplaceDeliversTheExactDifference) {
 }
 
 TEST(BackoffTest, GrowsCapsJittersAndResets) {
-  Backoff b({.initial = std::chrono::milliseconds(100), .max = std::chrono::milliseconds(1000),
-             .factor = 2.0, .jitter = 0.2},
+  Backoff b({.initial = std::chrono::milliseconds(100),
+             .max = std::chrono::milliseconds(1000),
+             .factor = 2.0,
+             .jitter = 0.2},
             42);
   std::vector<int64_t> ms;
   for (int i = 0; i < 8; ++i) ms.push_back(b.next().count());

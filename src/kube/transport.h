@@ -34,9 +34,9 @@ namespace asio = boost::asio;
 
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
-  std::string target{};          // path + query, already encoded
+  std::string target{};        // path + query, already encoded
   std::string body{};
-  std::string content_type{};    // empty when there is no body
+  std::string content_type{};  // empty when there is no body
   std::string accept = "application/json";
   std::chrono::milliseconds timeout{0};  // 0 = Config::request_timeout
 };
@@ -74,7 +74,7 @@ class Transport {
 struct TransportOptions {
   size_t max_idle_connections = 8;
   int max_429_retries = 3;
-  std::chrono::seconds max_retry_after{10};   // longer Retry-After values are capped to this
+  std::chrono::seconds max_retry_after{10};  // longer Retry-After values are capped to this
   std::chrono::milliseconds default_retry_after{1000};  // 429 without Retry-After
 };
 

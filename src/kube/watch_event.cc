@@ -3,19 +3,24 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 namespace zk::kube {
 
 std::string_view to_string(WatchEventType type) {
   switch (type) {
-    case WatchEventType::Added: return "ADDED";
-    case WatchEventType::Modified: return "MODIFIED";
-    case WatchEventType::Deleted: return "DELETED";
-    case WatchEventType::Bookmark: return "BOOKMARK";
-    case WatchEventType::Error: return "ERROR";
+    case WatchEventType::Added:
+      return "ADDED";
+    case WatchEventType::Modified:
+      return "MODIFIED";
+    case WatchEventType::Deleted:
+      return "DELETED";
+    case WatchEventType::Bookmark:
+      return "BOOKMARK";
+    case WatchEventType::Error:
+      return "ERROR";
   }
   return "UNKNOWN";
 }
@@ -44,7 +49,8 @@ Result<WatchEvent> decode_watch_event(std::string_view line) {
     event.type = WatchEventType::Error;
   } else {
     std::string shown(t.substr(0, 40));
-    for (char& c : shown) if (c < 0x20 || c > 0x7e) c = '?';
+    for (char& c : shown)
+      if (c < 0x20 || c > 0x7e) c = '?';
     return fail(ErrorCode::Decode, fmt::format("unknown watch event type \"{}\"", shown));
   }
   auto obj = o.find("object");

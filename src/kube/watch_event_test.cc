@@ -6,15 +6,20 @@ namespace zk::kube {
 namespace {
 
 TEST(WatchEventTest, DecodesAllTypes) {
-  auto a = decode_watch_event(R"({"type":"ADDED","object":{"metadata":{"name":"x","resourceVersion":"5"}}})");
+  auto a = decode_watch_event(
+      R"({"type":"ADDED","object":{"metadata":{"name":"x","resourceVersion":"5"}}})");
   ASSERT_TRUE(a) << a.error().to_string();
   EXPECT_EQ(a->type, WatchEventType::Added);
   EXPECT_EQ(a->object.at("metadata").at("name").as_string(), "x");
-  EXPECT_EQ(decode_watch_event(R"({"type":"MODIFIED","object":{}})")->type, WatchEventType::Modified);
+  EXPECT_EQ(decode_watch_event(R"({"type":"MODIFIED","object":{}})")->type,
+            WatchEventType::Modified);
   EXPECT_EQ(decode_watch_event(R"({"type":"DELETED","object":{}})")->type, WatchEventType::Deleted);
-  EXPECT_EQ(decode_watch_event(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}})")->type,
-            WatchEventType::Bookmark);
-  auto e = decode_watch_event(R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 1 vs 5"}})");
+  EXPECT_EQ(
+      decode_watch_event(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}})")
+          ->type,
+      WatchEventType::Bookmark);
+  auto e = decode_watch_event(
+      R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old resource version: 1 vs 5"}})");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->type, WatchEventType::Error);
   Error err = error_from_status(e->object);
@@ -23,9 +28,10 @@ TEST(WatchEventTest, DecodesAllTypes) {
 }
 
 TEST(WatchEventTest, RejectsMalformedLines) {
-  for (const char* bad : {"", "{", "[]", "42", R"({"object":{}})", R"({"type":7,"object":{}})",
-                          R"({"type":"ADDED"})", R"({"type":"ADDED","object":[]})",
-                          R"({"type":"EXPLODED","object":{}})", "{\"type\":\"ADDED\",\"object\":{}}garbage"}) {
+  for (const char* bad :
+       {"", "{", "[]", "42", R"({"object":{}})", R"({"type":7,"object":{}})", R"({"type":"ADDED"})",
+        R"({"type":"ADDED","object":[]})", R"({"type":"EXPLODED","object":{}})",
+        "{\"type\":\"ADDED\",\"object\":{}}garbage"}) {
     auto r = decode_watch_event(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, ErrorCode::Decode) << bad;
@@ -55,7 +61,9 @@ TEST(WatchEventTest, DecoderReassemblesLinesSplitAnywhere) {
 
 TEST(WatchEventTest, InvalidLineIsReportedAndDecodingContinues) {
   WatchEventDecoder d;
-  d.feed("{\"type\":\"ADDED\",\"object\":{}}\n{not json}\n{\"type\":\"DELETED\",\"object\":{}}\n{\"type\":\"ADD");
+  d.feed(
+      "{\"type\":\"ADDED\",\"object\":{}}\n{not "
+      "json}\n{\"type\":\"DELETED\",\"object\":{}}\n{\"type\":\"ADD");
   auto first = d.next();
   ASSERT_TRUE(first && *first);
   auto second = d.next();

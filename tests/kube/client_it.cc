@@ -6,12 +6,12 @@
 #include <fstream>
 #include <set>
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "record_crd.h"
 #include "testbed.h"
@@ -22,12 +22,13 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-json::object configmap(const std::string& ns, const std::string& name,
-                       json::object data = {}, json::object labels = {}) {
-  return json::object{{"apiVersion", "v1"},
-                      {"kind", "ConfigMap"},
-                      {"metadata", json::object{{"name", name}, {"namespace", ns}, {"labels", labels}}},
-                      {"data", data}};
+json::object configmap(const std::string& ns, const std::string& name, json::object data = {},
+                       json::object labels = {}) {
+  return json::object{
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata", json::object{{"name", name}, {"namespace", ns}, {"labels", labels}}},
+      {"data", data}};
 }
 
 // Installs the ARecord CRD (idempotent, server-side apply) and waits until it is served.
@@ -86,7 +87,8 @@ TEST(KubeClient, UpdateWithRetryResolvesConcurrentConflicts) {
   auto c1 = admin_client(io);
   auto c2 = admin_client(io);
   std::string ns = create_namespace(io, *c1, "zk-409");
-  ASSERT_TRUE(io.sync(c1->create(resources::kConfigMaps, ns, configmap(ns, "counter", {{"n", "0"}}))));
+  ASSERT_TRUE(
+      io.sync(c1->create(resources::kConfigMaps, ns, configmap(ns, "counter", {{"n", "0"}}))));
   std::atomic<int> conflicts_seen{0};
   auto bump = [&](std::shared_ptr<Client> c, int times) -> asio::awaitable<int> {
     int ok = 0;
@@ -121,7 +123,8 @@ TEST(KubeClient, DiscoveryReportsMissingCrdClearly) {
   auto r = io.sync(c->resolve(missing));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::NotFound);
-  EXPECT_NE(r.error().message.find("widgets.nope.zonekeeper.test"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("widgets.nope.zonekeeper.test"), std::string::npos)
+      << r.error().message;
   EXPECT_NE(r.error().message.find("CustomResourceDefinition"), std::string::npos);
   Resource wrong_name = resources::kConfigMaps;
   wrong_name.resource = "configmapz";
@@ -147,13 +150,14 @@ TEST(KubeClient, CrdServerSideApplyStatusPatchAndValidation) {
   int64_t generation = applied->at("metadata").at("generation").as_int64();
   bool managed_by_us = false;
   for (const auto& mf : applied->at("metadata").at("managedFields").as_array()) {
-    managed_by_us |= mf.at("manager").as_string() == "zonekeeper" && mf.at("operation").as_string() == "Apply";
+    managed_by_us |=
+        mf.at("manager").as_string() == "zonekeeper" && mf.at("operation").as_string() == "Apply";
   }
   EXPECT_TRUE(managed_by_us);
 
   // Status subresource: merge patch writes status only; spec and generation unchanged.
-  json::value status = json::object{{"status", json::object{{"observedGeneration", generation},
-                                                           {"recordHash", "abc123"}}}};
+  json::value status = json::object{
+      {"status", json::object{{"observedGeneration", generation}, {"recordHash", "abc123"}}}};
   auto st = io.sync(c->patch_status(kARecords, ns, "www", status));
   ASSERT_TRUE(st) << st.error().to_string();
   auto got = io.sync(c->get(kARecords, ns, "www"));
@@ -224,8 +228,9 @@ TEST(KubeClient, FiveThousandObjectsListedWithPagination) {
   std::vector<std::future<int>> workers;
   constexpr int kWorkers = 32;
   for (int w = 0; w < kWorkers; ++w) {
-    workers.push_back(asio::co_spawn(io.io(), create_range(w * kObjects / kWorkers, (w + 1) * kObjects / kWorkers),
-                                     asio::use_future));
+    workers.push_back(asio::co_spawn(
+        io.io(), create_range(w * kObjects / kWorkers, (w + 1) * kObjects / kWorkers),
+        asio::use_future));
   }
   for (auto& f : workers) ASSERT_EQ(f.get(), 0);
 
@@ -241,7 +246,8 @@ TEST(KubeClient, FiveThousandObjectsListedWithPagination) {
     ++pages;
     if (first_rv.empty()) first_rv = page->resource_version;
     EXPECT_LE(page->items.size(), 500u);
-    for (auto& item : page->items) names.insert(std::string(item.at("metadata").at("name").as_string()));
+    for (auto& item : page->items)
+      names.insert(std::string(item.at("metadata").at("name").as_string()));
     if (page->continue_token.empty()) break;
     EXPECT_TRUE(page->remaining_item_count.has_value());
     opts.continue_token = page->continue_token;
@@ -261,25 +267,33 @@ TEST(KubeClient, RbacForbiddenIsTypedWithVerbAndResource) {
   std::string ns = create_namespace(io, *admin, "zk-rbac");
   std::string sa = "narrow";
   std::string role = "zk-it-cm-reader-" + ns;
-  json::object sa_obj{{"apiVersion", "v1"}, {"kind", "ServiceAccount"},
+  json::object sa_obj{{"apiVersion", "v1"},
+                      {"kind", "ServiceAccount"},
                       {"metadata", json::object{{"name", sa}, {"namespace", ns}}}};
   ASSERT_TRUE(io.sync(admin->create(resources::kServiceAccounts, ns, sa_obj)));
-  json::object cr = json::parse(fmt::format(R"({{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+  json::object cr =
+      json::parse(fmt::format(R"({{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
       "metadata":{{"name":"{}"}},
-      "rules":[{{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list","watch"]}}]}})", role)).as_object();
+      "rules":[{{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list","watch"]}}]}})",
+                              role))
+          .as_object();
   ASSERT_TRUE(io.sync(admin->create(resources::kClusterRoles, "", cr)));
-  json::object crb = json::parse(fmt::format(R"({{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
+  json::object crb =
+      json::parse(
+          fmt::format(R"({{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
       "metadata":{{"name":"{}"}},
       "roleRef":{{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"{}"}},
-      "subjects":[{{"kind":"ServiceAccount","name":"{}","namespace":"{}"}}]}})", role, role, sa, ns)).as_object();
+      "subjects":[{{"kind":"ServiceAccount","name":"{}","namespace":"{}"}}]}})",
+                      role, role, sa, ns))
+          .as_object();
   ASSERT_TRUE(io.sync(admin->create(resources::kClusterRoleBindings, "", crb)));
 
   // A real token from the TokenRequest API.
   json::value token_request = json::object{{"apiVersion", "authentication.k8s.io/v1"},
                                            {"kind", "TokenRequest"},
                                            {"spec", json::object{{"expirationSeconds", 600}}}};
-  auto tr = io.sync(admin->request(
-      "POST", resources::kServiceAccounts.object_path(ns, sa, "token"), token_request));
+  auto tr = io.sync(admin->request("POST", resources::kServiceAccounts.object_path(ns, sa, "token"),
+                                   token_request));
   ASSERT_TRUE(tr) << tr.error().to_string();
   std::string token(tr->at("status").at("token").as_string());
   ASSERT_FALSE(token.empty());
@@ -287,7 +301,8 @@ TEST(KubeClient, RbacForbiddenIsTypedWithVerbAndResource) {
   Config narrow_cfg = Testbed::admin_config();
   narrow_cfg.token = TokenSource::fixed(token);
   auto narrow = make_client(io, narrow_cfg);
-  ASSERT_TRUE(eventually([&] { return io.sync(narrow->list(resources::kConfigMaps, ns)).has_value(); }, 20s))
+  ASSERT_TRUE(eventually(
+      [&] { return io.sync(narrow->list(resources::kConfigMaps, ns)).has_value(); }, 20s))
       << "the binding never took effect";
 
   auto secrets = io.sync(narrow->list(resources::kSecrets, ns));
@@ -355,7 +370,8 @@ TEST(KubeClient, ClientCertificateFromKubeconfigFiles) {
   IoThread io;
   namespace fs = std::filesystem;
   fs::path pki = Testbed::dir() / "pki";
-  ASSERT_TRUE(fs::exists(pki / "ca.key")) << "the test bed's CA key is needed to sign a client cert";
+  ASSERT_TRUE(fs::exists(pki / "ca.key"))
+      << "the test bed's CA key is needed to sign a client cert";
   fs::path dir = fs::temp_directory_path() / ("zk-cert-" + unique_suffix());
   fs::create_directories(dir);
   auto issue = [&](const std::string& name, const std::string& subject) {
@@ -370,13 +386,15 @@ TEST(KubeClient, ClientCertificateFromKubeconfigFiles) {
   ASSERT_TRUE(issue("admin", "/O=system:masters/CN=zk-cert-admin"));
   ASSERT_TRUE(issue("nobody", "/CN=zk-cert-nobody"));
   auto write_kubeconfig = [&](const std::string& name) {
-    std::ofstream(dir / (name + ".kubeconfig")) << fmt::format(R"(apiVersion: v1
+    std::ofstream(dir / (name + ".kubeconfig"))
+        << fmt::format(R"(apiVersion: v1
 kind: Config
 current-context: c
 clusters: [{{name: tb, cluster: {{server: "{}", certificate-authority: "{}"}}}}]
 contexts: [{{name: c, context: {{cluster: tb, user: u}}}}]
 users: [{{name: u, user: {{client-certificate: {}.crt, client-key: {}.key}}}}]
-)", Testbed::var("ZK_APISERVER_URL"), (pki / "ca.crt").string(), name, name);
+)",
+                       Testbed::var("ZK_APISERVER_URL"), (pki / "ca.crt").string(), name, name);
     return dir / (name + ".kubeconfig");
   };
   auto admin_cfg = load_kubeconfig(write_kubeconfig("admin"));
@@ -392,7 +410,8 @@ users: [{{name: u, user: {{client-certificate: {}.crt, client-key: {}.key}}}}]
   auto refused = io.sync(nobody->list(resources::kNamespaces, ""));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::Forbidden);  // authenticated as zk-cert-nobody
-  EXPECT_NE(refused.error().message.find("zk-cert-nobody"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("zk-cert-nobody"), std::string::npos)
+      << refused.error().message;
   EXPECT_EQ(refused.error().verb, "list");
   EXPECT_EQ(refused.error().resource, "namespaces");
   std::error_code ec;

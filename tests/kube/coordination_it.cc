@@ -51,8 +51,8 @@ struct Candidate {
   std::future<Result<void>> done;
 };
 
-LeaderElectionConfig lease_config(const std::string& ns, const std::string& lease, const std::string& id,
-                                  bool release) {
+LeaderElectionConfig lease_config(const std::string& ns, const std::string& lease,
+                                  const std::string& id, bool release) {
   LeaderElectionConfig c;
   c.lease_namespace = ns;
   c.lease_name = lease;
@@ -92,7 +92,8 @@ TEST(KubeLeaderElection, ExactlyOneLeaderAndHandoverWithinLeaseDurationAfterCras
   EXPECT_GE(handover, 2s) << "took over a lease that had not expired";
   auto after = io.sync(admin->get(resources::kLeases, ns, "controller"));
   ASSERT_TRUE(after);
-  EXPECT_EQ(after->at("spec").at("holderIdentity").as_string(), follower.elector->observed_leader());
+  EXPECT_EQ(after->at("spec").at("holderIdentity").as_string(),
+            follower.elector->observed_leader());
   EXPECT_GE(after->at("spec").at("leaseTransitions").as_int64(), 1);
 }
 
@@ -194,13 +195,16 @@ TEST(KubeLeaderElection, TwoProcessesKillingTheLeaderHandsOver) {
   auto admin = admin_client(io);
   std::string ns = create_namespace(io, *admin, "zk-proc");
   auto spawn = [&](const std::string& id) {
-    return std::make_unique<Child>(std::vector<std::string>{
-        ZK_LEASE_CANDIDATE, Testbed::var("KUBECONFIG"), ns, "controller", id, "4000", "3000", "500"});
+    return std::make_unique<Child>(
+        std::vector<std::string>{ZK_LEASE_CANDIDATE, Testbed::var("KUBECONFIG"), ns, "controller",
+                                 id, "4000", "3000", "500"});
   };
   auto p1 = spawn("proc-1");
   auto p2 = spawn("proc-2");
   ASSERT_TRUE(p1->running() && p2->running());
-  auto leads = [](Child& c, const std::string& id) { return c.output().find("LEADING " + id) != std::string::npos; };
+  auto leads = [](Child& c, const std::string& id) {
+    return c.output().find("LEADING " + id) != std::string::npos;
+  };
   ASSERT_TRUE(eventually([&] { return leads(*p1, "proc-1") || leads(*p2, "proc-2"); }, 15s));
   std::this_thread::sleep_for(2s);
   bool one = leads(*p1, "proc-1"), two = leads(*p2, "proc-2");
@@ -210,7 +214,8 @@ TEST(KubeLeaderElection, TwoProcessesKillingTheLeaderHandsOver) {
   std::string other_id = one ? "proc-2" : "proc-1";
   auto killed_at = Clock::now();
   leader.kill9();
-  ASSERT_TRUE(eventually([&] { return leads(other, other_id); }, 15s)) << "no handover after SIGKILL";
+  ASSERT_TRUE(eventually([&] { return leads(other, other_id); }, 15s))
+      << "no handover after SIGKILL";
   auto handover = Clock::now() - killed_at;
   EXPECT_LE(handover, 4s + 600ms + 1s) << "handover slower than the lease duration allows";
   auto lease = io.sync(admin->get(resources::kLeases, ns, "controller"));
@@ -248,7 +253,8 @@ TEST(KubeEvents, SameEventAggregatesIntoOneSeries) {
   IoThread io;
   auto c = admin_client(io);
   std::string ns = create_namespace(io, *c, "zk-events");
-  json::object cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+  json::object cm{{"apiVersion", "v1"},
+                  {"kind", "ConfigMap"},
                   {"metadata", json::object{{"name", "target"}, {"namespace", ns}}}};
   auto created = io.sync(c->create(resources::kConfigMaps, ns, cm));
   ASSERT_TRUE(created);
@@ -262,8 +268,8 @@ TEST(KubeEvents, SameEventAggregatesIntoOneSeries) {
                                         "BIND refused the UPDATE: REFUSED")));
   }
   EXPECT_EQ(outcomes, (std::vector<EventOutcome>{EventOutcome::Created, EventOutcome::Aggregated,
-                                                  EventOutcome::Aggregated, EventOutcome::Aggregated,
-                                                  EventOutcome::Aggregated}));
+                                                 EventOutcome::Aggregated, EventOutcome::Aggregated,
+                                                 EventOutcome::Aggregated}));
   int64_t count = 0;
   EXPECT_EQ(events_about(io, *c, ns, "target", &count), 1u);
   EXPECT_EQ(count, 5);
@@ -290,7 +296,8 @@ TEST(KubeEvents, AFailingObjectCannotFlood) {
   EventRecorder rec(c, opts);
   int created = 0, limited = 0;
   for (int i = 0; i < 40; ++i) {
-    auto o = io.sync(rec.emit(noisy, EventSeverity::Warning, "Failed", "Reconcile", fmt::format("attempt {} failed", i)));
+    auto o = io.sync(rec.emit(noisy, EventSeverity::Warning, "Failed", "Reconcile",
+                              fmt::format("attempt {} failed", i)));
     created += o == EventOutcome::Created;
     limited += o == EventOutcome::RateLimited;
   }
@@ -298,7 +305,8 @@ TEST(KubeEvents, AFailingObjectCannotFlood) {
   EXPECT_EQ(limited, 35);
   EXPECT_EQ(events_about(io, *c, ns, "noisy"), 5u);
   // Another object is not affected by the noisy one's bucket.
-  EXPECT_EQ(io.sync(rec.emit(calm, EventSeverity::Normal, "Synced", "Reconcile", "ok")), EventOutcome::Created);
+  EXPECT_EQ(io.sync(rec.emit(calm, EventSeverity::Normal, "Synced", "Reconcile", "ok")),
+            EventOutcome::Created);
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "kube/informer.h"
 #include "record_crd.h"
@@ -20,10 +20,11 @@ using namespace std::chrono_literals;
 
 json::object configmap(const std::string& ns, const std::string& name, const std::string& value,
                        json::object labels = {}) {
-  return json::object{{"apiVersion", "v1"},
-                      {"kind", "ConfigMap"},
-                      {"metadata", json::object{{"name", name}, {"namespace", ns}, {"labels", labels}}},
-                      {"data", json::object{{"v", value}}}};
+  return json::object{
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata", json::object{{"name", name}, {"namespace", ns}, {"labels", labels}}},
+      {"data", json::object{{"v", value}}}};
 }
 
 // Runs an informer on the io thread; stops it and waits for run() on destruction.
@@ -41,7 +42,9 @@ class RunningInformer {
     EXPECT_EQ(done_.wait_for(30s), std::future_status::ready);
     done_ = {};
   }
-  bool wait_synced() { return eventually([&] { return informer_->synced(); }, 60s); }
+  bool wait_synced() {
+    return eventually([&] { return informer_->synced(); }, 60s);
+  }
   Informer& operator*() { return *informer_; }
   Informer* operator->() { return informer_.get(); }
   DeltaLog& log() { return log_; }
@@ -62,7 +65,8 @@ std::map<std::string, std::string> server_truth(IoThread& io, Client& c, const R
   if (!all) return out;
   for (auto& item : all->items) {
     const auto& m = item.at("metadata").as_object();
-    out[fmt::format("{}/{}", m.at("namespace").as_string().c_str(), m.at("name").as_string().c_str())] =
+    out[fmt::format("{}/{}", m.at("namespace").as_string().c_str(),
+                    m.at("name").as_string().c_str())] =
         std::string(m.at("resourceVersion").as_string());
   }
   return out;
@@ -78,7 +82,8 @@ TEST(KubeInformer, ConfigMapsListWatchSelectorsAndIndexes) {
   IoThread io;
   auto c = admin_client(io);
   std::string ns = create_namespace(io, *c, "zk-inf");
-  ASSERT_TRUE(io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "pre", "0", {{"app", "dns"}}))));
+  ASSERT_TRUE(
+      io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "pre", "0", {{"app", "dns"}}))));
   InformerOptions all_opts;
   all_opts.namespace_ = ns;
   RunningInformer all(io, c, resources::kConfigMaps, all_opts);
@@ -97,9 +102,11 @@ TEST(KubeInformer, ConfigMapsListWatchSelectorsAndIndexes) {
   ASSERT_TRUE(selected.wait_synced());
   ASSERT_TRUE(by_field.wait_synced());
 
-  auto a = io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "a", "1", {{"app", "dns"}})));
+  auto a =
+      io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "a", "1", {{"app", "dns"}})));
   ASSERT_TRUE(a);
-  auto b = io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "b", "1", {{"app", "web"}})));
+  auto b =
+      io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, "b", "1", {{"app", "web"}})));
   ASSERT_TRUE(b);
   json::value patch = json::object{{"data", json::object{{"v", "2"}}}};
   auto a2 = io.sync(c->merge_patch(resources::kConfigMaps, ns, "a", patch));
@@ -131,8 +138,8 @@ TEST(KubeInformer, ConfigMapsListWatchSelectorsAndIndexes) {
   EXPECT_EQ(cached->json().find("managedFields"), std::string_view::npos);
   EXPECT_EQ(selected->store().size(), 1u);
   ASSERT_TRUE(eventually([&] { return by_field.log().size() >= 2; }));
-  EXPECT_EQ(by_field.log().entries(),
-            (std::vector<std::string>{"Added " + ns + "/a@" + rv_a1, "Updated " + ns + "/a@" + rv_a2}));
+  EXPECT_EQ(by_field.log().entries(), (std::vector<std::string>{"Added " + ns + "/a@" + rv_a1,
+                                                                "Updated " + ns + "/a@" + rv_a2}));
 }
 
 TEST(KubeInformer, CustomResourceListWatch) {
@@ -140,8 +147,8 @@ TEST(KubeInformer, CustomResourceListWatch) {
   auto c = admin_client(io);
   ApplyOptions force;
   force.force = true;
-  ASSERT_TRUE(io.sync(c->apply(resources::kCustomResourceDefinitions, "", "arecords.dns.zonekeeper.test",
-                               arecord_crd(), force)));
+  ASSERT_TRUE(io.sync(c->apply(resources::kCustomResourceDefinitions, "",
+                               "arecords.dns.zonekeeper.test", arecord_crd(), force)));
   ASSERT_TRUE(eventually([&] { return io.sync(c->resolve(kARecords)).has_value(); }, 60s));
   std::string ns = create_namespace(io, *c, "zk-crd");
   for (int i = 0; i < 3; ++i) {
@@ -171,7 +178,8 @@ TEST(KubeInformer, WatchSurvivesApiserverRestartWithoutLossOrDuplicates) {
   auto c = admin_client(io);
   std::string ns = create_namespace(io, *c, "zk-restart");
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("before-{}", i), "1"))));
+    ASSERT_TRUE(io.sync(
+        c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("before-{}", i), "1"))));
   }
   InformerOptions o;
   o.namespace_ = ns;
@@ -181,7 +189,8 @@ TEST(KubeInformer, WatchSurvivesApiserverRestartWithoutLossOrDuplicates) {
   inf.start();
   ASSERT_TRUE(inf.wait_synced());
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("watched-{}", i), "1"))));
+    ASSERT_TRUE(io.sync(
+        c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("watched-{}", i), "1"))));
   }
   ASSERT_TRUE(eventually([&] { return inf->store().size() == 20; }));
 
@@ -189,11 +198,13 @@ TEST(KubeInformer, WatchSurvivesApiserverRestartWithoutLossOrDuplicates) {
 
   // Changes after the restart: creates, updates and deletes.
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(io.sync(c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("after-{}", i), "1"))));
+    ASSERT_TRUE(io.sync(
+        c->create(resources::kConfigMaps, ns, configmap(ns, fmt::format("after-{}", i), "1"))));
   }
   for (int i = 0; i < 5; ++i) {
     json::value p = json::object{{"data", json::object{{"v", "2"}}}};
-    ASSERT_TRUE(io.sync(c->merge_patch(resources::kConfigMaps, ns, fmt::format("before-{}", i), p)));
+    ASSERT_TRUE(
+        io.sync(c->merge_patch(resources::kConfigMaps, ns, fmt::format("before-{}", i), p)));
     ASSERT_TRUE(io.sync(c->remove(resources::kConfigMaps, ns, fmt::format("watched-{}", i))));
   }
   auto truth = server_truth(io, *c, resources::kConfigMaps, ns);
@@ -290,12 +301,14 @@ TEST(KubeInformer, BookmarksAdvanceTheResourceVersion) {
   // Changes elsewhere move the global resourceVersion; our watch sees no event for them.
   uint64_t busy_rv = 0;
   for (int i = 0; i < 5; ++i) {
-    auto r = io.sync(c->create(resources::kConfigMaps, busy, configmap(busy, fmt::format("x{}", i), "1")));
+    auto r = io.sync(
+        c->create(resources::kConfigMaps, busy, configmap(busy, fmt::format("x{}", i), "1")));
     ASSERT_TRUE(r);
     busy_rv = std::stoull(std::string(r->at("metadata").at("resourceVersion").as_string()));
   }
   ASSERT_TRUE(eventually([&] { return inf->stats().bookmarks > 0; }, 30s)) << "no bookmark arrived";
-  ASSERT_TRUE(eventually([&] { return std::stoull(inf->stats().resource_version) >= busy_rv; }, 30s));
+  ASSERT_TRUE(
+      eventually([&] { return std::stoull(inf->stats().resource_version) >= busy_rv; }, 30s));
   EXPECT_GT(std::stoull(inf->stats().resource_version), listed_rv);
   EXPECT_EQ(inf->stats().events, 0u);
   EXPECT_EQ(inf.log().size(), 0u);

@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   using namespace zk::kube;
   namespace asio = boost::asio;
   if (argc != 8) {
-    std::fprintf(stderr, "usage: %s KUBECONFIG NAMESPACE LEASE IDENTITY LEASE_MS RENEW_MS RETRY_MS\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s KUBECONFIG NAMESPACE LEASE IDENTITY LEASE_MS RENEW_MS RETRY_MS\n",
+                 argv[0]);
     return 2;
   }
   auto cfg = load_kubeconfig(argv[1]);

@@ -42,13 +42,15 @@ inline boost::json::object arecord(const std::string& ns, const std::string& nam
       {"kind", "ARecord"},
       {"metadata", boost::json::object{{"name", name},
                                        {"namespace", ns},
-                                       {"labels", boost::json::object{{"zonekeeper.dev/zone", "example.test"}}}}},
-      {"spec", boost::json::object{{"zone", "example.test"},
-                                   {"name", name},
-                                   {"ttl", 300},
-                                   {"addresses", boost::json::array{
-                                                     "192.0.2." + std::to_string(i % 250 + 1),
-                                                     "198.51.100." + std::to_string(i % 250 + 1)}}}}};
+                                       {"labels", boost::json::object{{"zonekeeper.dev/zone",
+                                                                       "example.test"}}}}},
+      {"spec",
+       boost::json::object{
+           {"zone", "example.test"},
+           {"name", name},
+           {"ttl", 300},
+           {"addresses", boost::json::array{"192.0.2." + std::to_string(i % 250 + 1),
+                                            "198.51.100." + std::to_string(i % 250 + 1)}}}}};
 }
 
 }  // namespace zk::kube::testing

@@ -1,12 +1,12 @@
 #include "testbed.h"
 
+#include <sys/wait.h>
 #include <cstdlib>
 #include <fstream>
 #include <random>
-#include <sys/wait.h>
 
-#include <boost/asio/detached.hpp>
 #include <fmt/format.h>
+#include <boost/asio/detached.hpp>
 
 #include "kube/store.h"
 
@@ -29,7 +29,9 @@ int run_shell(const std::string& cmd) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
 }
 
-std::string controlplane_sh() { return std::string(ZK_SOURCE_DIR) + "/tools/testbed/controlplane.sh"; }
+std::string controlplane_sh() {
+  return std::string(ZK_SOURCE_DIR) + "/tools/testbed/controlplane.sh";
+}
 
 }  // namespace
 
@@ -140,7 +142,9 @@ std::shared_ptr<Client> make_client(IoThread& io, Config cfg) {
   return c.value_or(nullptr);
 }
 
-std::shared_ptr<Client> admin_client(IoThread& io) { return make_client(io, Testbed::admin_config()); }
+std::shared_ptr<Client> admin_client(IoThread& io) {
+  return make_client(io, Testbed::admin_config());
+}
 
 std::string unique_suffix() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -149,7 +153,8 @@ std::string unique_suffix() {
 
 std::string create_namespace(IoThread& io, Client& c, const std::string& prefix) {
   std::string name = fmt::format("{}-{}", prefix, unique_suffix());
-  boost::json::object ns{{"apiVersion", "v1"}, {"kind", "Namespace"},
+  boost::json::object ns{{"apiVersion", "v1"},
+                         {"kind", "Namespace"},
                          {"metadata", boost::json::object{{"name", name}}}};
   auto r = io.sync(c.create(resources::kNamespaces, "", ns));
   EXPECT_TRUE(r) << r.error().to_string();
