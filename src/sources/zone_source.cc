@@ -113,28 +113,48 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
   const Name& zn = zone.zone_name;
 
   // The zones of this namespace; `zone` itself stands for any entry with its key.
-  std::vector<api::Zone> peers;
+  std::vector<const api::Zone*> peers;
   for (const auto& z : zones) {
-    if (z.ns == zone.ns && z.key() != zone.key()) peers.push_back(z);
+    if (z.ns == zone.ns && z.key() != zone.key()) peers.push_back(&z);
   }
-  peers.push_back(zone);
+  peers.push_back(&zone);
+  std::sort(peers.begin(), peers.end(),
+            [](const api::Zone* a, const api::Zone* b) { return a->key() < b->key(); });
 
-  // Records of the namespace, oldest first, one per key.
-  std::vector<const api::RecordObject*> recs;
+  // The records that concern this zone — those it selects and those no zone selects — oldest
+  // first, one per key. The age key is computed once per record, not per comparison.
+  struct Candidate {
+    const api::RecordObject* rec;
+    std::vector<const api::Zone*> selecting;
+    std::optional<api::Timestamp> created;
+  };
+  std::vector<Candidate> cands;
   for (const auto& r : records) {
-    if (r.ns == zone.ns) recs.push_back(&r);
+    if (r.ns != zone.ns) continue;
+    std::vector<const api::Zone*> selecting;
+    bool mine = false;
+    for (const api::Zone* z : peers) {
+      if (!z->selects(r)) continue;
+      selecting.push_back(z);
+      mine = mine || z == &zone;
+    }
+    if (mine || selecting.empty()) cands.push_back({&r, std::move(selecting), r.created()});
   }
-  std::sort(recs.begin(), recs.end(),
-            [](const api::RecordObject* a, const api::RecordObject* b) { return older(*a, *b); });
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.created.has_value() != b.created.has_value()) return a.created.has_value();
+    if (a.created != b.created) return *a.created < *b.created;
+    return older(*a.rec, *b.rec);
+  });
 
   std::map<RRsetKey, Accepted> accepted;
   add_zone_data(accepted, zone);
 
   std::set<std::string> seen;
-  for (const api::RecordObject* rec : recs) {
+  for (const Candidate& cand : cands) {
+    const api::RecordObject* rec = cand.rec;
+    const auto& selecting = cand.selecting;
     std::string key = rec->key();
     if (!seen.insert(key).second) continue;  // duplicate key: the older copy counts
-    auto selecting = selecting_zones(*rec, peers);
     if (selecting.empty()) {
       out.outcomes[key] = {"", std::string(reasons::kNotSelected),
                            fmt::format("no DNSZone in namespace {} selects it ({})", rec->ns,
@@ -142,7 +162,6 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
                            ""};
       continue;
     }
-    if (!zone.selects(*rec)) continue;
     if (selecting.size() > 1) {
       std::vector<std::string> names;
       for (const auto* z : selecting) names.push_back(zone_text(*z));

@@ -494,3 +494,33 @@ TEST(DesiredZone, ResultDoesNotDependOnInputOrder) {
 
 }  // namespace
 }  // namespace zk::sources
+
+namespace zk::sources {
+namespace {
+
+TEST(DesiredZone, TenZonesOfAThousandRecordsEach) {
+  std::vector<api::Zone> zones;
+  for (int i = 0; i < 10; ++i) {
+    zones.push_back(zone(
+        fmt::format(
+            R"({{"zoneName":"z{0}.test","recordsFrom":[{{"selector":{{"matchLabels":{{"zone":"z{0}"}}}}}}]}})",
+            i),
+        fmt::format("z{}", i)));
+  }
+  std::vector<RecordObject> recs;
+  for (int i = 0; i < 10000; ++i) {
+    recs.push_back(rec(Kind::A, fmt::format("r{}", i),
+                       fmt::format(R"({{"name":"h{}","ipv4Addresses":["10.0.{}.{}"]}})", i,
+                                   i / 256 % 256, i % 256),
+                       i % 60, fmt::format(R"({{"zone":"z{}"}})", i % 10)));
+  }
+  for (const auto& z : zones) {
+    auto d = desired_zone(z, recs, zones);
+    ASSERT_EQ(d.rrsets.size(), 1000u) << z.key();
+    ASSERT_EQ(d.outcomes.size(), 1000u) << z.key();
+    for (const auto& [k, o] : d.outcomes) ASSERT_EQ(o.reason, reasons::kPending) << k;
+  }
+}
+
+}  // namespace
+}  // namespace zk::sources
