@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 JOBS=${ZK_JOBS:-2}
 FUZZ_SECONDS=${ZK_FUZZ_SECONDS:-30}
 
+# ccache hits across clones in other directories (CI builds a fresh clone every time).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+
 step() { printf '\n==== %s (%s)\n' "$*" "$(date +%T)"; }
 
 step "install dependencies"
