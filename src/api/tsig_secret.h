@@ -30,8 +30,4 @@ struct TsigSecret {
 
 model::Parsed<TsigSecret> decode_tsig_secret(const boost::json::value& secret_object);
 
-// Standard base64 (RFC 4648 §4) with padding; nullopt-like error on anything else. The error
-// message never contains the input.
-model::Parsed<std::vector<uint8_t>> decode_base64(std::string_view text);
-
 }  // namespace zk::api

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "model/base64.h"
+
 namespace zk::dns {
 namespace {
 
@@ -201,31 +203,6 @@ std::string_view to_string(TsigAlgorithm a) {
   return info(a).name;
 }
 
-std::vector<uint8_t> base64_decode_strict(std::string_view text, bool* ok) {
-  std::string clean;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) continue;
-    clean.push_back(c);
-  }
-  *ok = false;
-  if (clean.empty() || clean.size() % 4 != 0) return {};
-  for (size_t i = 0; i < clean.size(); ++i) {
-    char c = clean[i];
-    bool pad_ok = c == '=' && i >= clean.size() - 2;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && !pad_ok) return {};
-  }
-  std::vector<uint8_t> out(clean.size() / 4 * 3);
-  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  if (clean.back() == '=') ++pad;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  *ok = true;
-  return out;
-}
-
 Result<TsigKey> TsigKey::from_base64(std::string_view name, std::string_view algorithm,
                                      std::string_view secret_base64) {
   std::string n(name);
@@ -234,13 +211,17 @@ Result<TsigKey> TsigKey::from_base64(std::string_view name, std::string_view alg
   if (!kn) return fail(ErrorCode::InvalidArgument, "TSIG key name: " + kn.error());
   auto alg = parse_tsig_algorithm(algorithm);
   if (!alg) return fail(ErrorCode::InvalidArgument, alg.error());
-  bool ok = false;
-  auto secret = base64_decode_strict(secret_base64, &ok);
-  if (!ok || secret.empty()) {
+  // BIND key files may wrap a long secret: whitespace inside it is not part of the base64.
+  std::string compact;
+  for (char c : secret_base64) {
+    if (!std::isspace(static_cast<unsigned char>(c))) compact.push_back(c);
+  }
+  auto secret = model::decode_base64(compact);
+  if (!secret || secret->empty()) {
     return fail(ErrorCode::InvalidArgument,
                 fmt::format("TSIG key \"{}\": the secret is not valid base64", name));
   }
-  return TsigKey{*kn, *alg, std::move(secret)};
+  return TsigKey{*kn, *alg, std::move(*secret)};
 }
 
 Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {

@@ -79,6 +79,4 @@ class TsigSession {
 // well-formed up to there); used by the signer/verifier and tests.
 std::optional<size_t> find_tsig_rr(std::span<const uint8_t> message);
 
-std::vector<uint8_t> base64_decode_strict(std::string_view text, bool* ok);
-
 }  // namespace zk::dns

@@ -158,16 +158,5 @@ TEST(Tsig, ParsesBindKeyFiles) {
   EXPECT_EQ(badb64.error().message.find(kSecret), std::string::npos);
 }
 
-TEST(Tsig, Base64) {
-  bool ok = false;
-  EXPECT_EQ(base64_decode_strict("YQ==", &ok), std::vector<uint8_t>{'a'});
-  EXPECT_TRUE(ok);
-  EXPECT_EQ(base64_decode_strict("YWI=", &ok), (std::vector<uint8_t>{'a', 'b'}));
-  base64_decode_strict("Y=Q=", &ok);
-  EXPECT_FALSE(ok);
-  base64_decode_strict("YQ", &ok);
-  EXPECT_FALSE(ok);
-}
-
 }  // namespace
 }  // namespace zk::dns
