@@ -10,6 +10,17 @@
 # may change everything in the zones, a keyed rndc channel with allow-new-zones (rndc addzone),
 # zone files with SOA + NS ns1.<zone> + glue. Never port 53; nothing outside DIR is written
 # except a lock in /tmp/zk-loopback-ports, held by named itself while it runs.
+# A primary sends no NOTIFY of its own (`notify explicit` with no also-notify list): zone data
+# may name name servers outside loopback, and tests want their NOTIFYs to be explicit.
+#
+# More options by environment:
+#   ZK_TSIG_KEY_FILE=FILE          use this tsig-keygen key file (name and algorithm from it)
+#   ZK_NAMED_PRIMARY=127.0.0.1:P   start a SECONDARY of that primary for the ZONEs instead:
+#                                  transfers with the TSIG key, accepts NOTIFY from loopback,
+#                                  sends none, and refreshes only on NOTIFY (min-refresh-time
+#                                  1 day), so a test sees exactly what its NOTIFYs bring
+#   ZK_NAMED_PORT, ZK_NAMED_CONTROL_PORT   these ports instead of free ones (e.g. to restart a
+#                                  server where its clients expect it); fails if one is taken
 set -euo pipefail
 
 usage() {
@@ -60,17 +71,38 @@ for z in "$@"; do
   zones+=("$z")
 done
 
-algorithm=${ZK_TSIG_ALGORITHM:-hmac-sha256}
-key_name=${ZK_TSIG_KEY_NAME:-zk-key}
-# A key from an earlier run in DIR is kept if it is the one asked for, so clients configured
-# with it keep working across stop/start.
-if ! grep -qF "key \"$key_name\"" "$dir/tsig.key" 2>/dev/null ||
-  ! grep -qF "algorithm $algorithm;" "$dir/tsig.key"; then
-  "$tsig_keygen" -a "$algorithm" "$key_name" >"$dir/tsig.key"
+primary=${ZK_NAMED_PRIMARY:-}
+role=primary
+if [[ -n "$primary" ]]; then
+  role=secondary
+  if [[ ! "$primary" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+:[0-9]+$ ]]; then
+    echo "start-named: ZK_NAMED_PRIMARY must be 127.x.y.z:PORT (loopback only): $primary" >&2
+    exit 2
+  fi
+fi
+if [[ -n "${ZK_TSIG_KEY_FILE:-}" ]]; then
+  key_file_in=$(cd "$(dirname "$ZK_TSIG_KEY_FILE")" && pwd -P)/$(basename "$ZK_TSIG_KEY_FILE")
+  key_name=$(sed -n 's/^key "\([^"]*\)".*/\1/p' "$key_file_in" | head -n 1)
+  algorithm=$(sed -n 's/^[[:space:]]*algorithm \([a-z0-9-]*\);.*/\1/p' "$key_file_in" | head -n 1)
+  if [[ -z "$key_name" || -z "$algorithm" ]]; then
+    echo "start-named: $ZK_TSIG_KEY_FILE is not a tsig-keygen key file" >&2
+    exit 2
+  fi
+  [[ "$key_file_in" == "$dir/tsig.key" ]] || cp "$key_file_in" "$dir/tsig.key"
+else
+  algorithm=${ZK_TSIG_ALGORITHM:-hmac-sha256}
+  key_name=${ZK_TSIG_KEY_NAME:-zk-key}
+  # A key from an earlier run in DIR is kept if it is the one asked for, so clients configured
+  # with it keep working across stop/start.
+  if ! grep -qF "key \"$key_name\"" "$dir/tsig.key" 2>/dev/null ||
+    ! grep -qF "algorithm $algorithm;" "$dir/tsig.key"; then
+    "$tsig_keygen" -a "$algorithm" "$key_name" >"$dir/tsig.key"
+  fi
 fi
 "$tsig_keygen" -a hmac-sha256 zk-rndc-key >"$dir/rndc.key"
 
 for z in "${zones[@]}"; do
+  [[ "$role" == secondary ]] && break   # a secondary transfers its zones
   [[ -f "$dir/$z.db" ]] && continue   # keep a zone file (and its journal) from an earlier run
   cat >"$dir/$z.db" <<EOF
 \$ORIGIN $z.
@@ -99,9 +131,23 @@ port_in_use() {
     /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 2>/dev/null
 }
 
-# reserve_port FD: picks a port, locks it on descriptor FD of this shell, sets reserved_port.
+# reserve_port FD [PORT]: picks a port (or takes PORT), locks it on descriptor FD of this
+# shell, sets reserved_port.
 reserve_port() {
-  local fd=$1 i p
+  local fd=$1 want=${2:-} i p
+  if [[ -n "$want" ]]; then
+    if [[ ! "$want" =~ ^[0-9]+$ ]] || ((want < 1025 || want > 65535)); then
+      echo "start-named: port must be 1025..65535: $want" >&2
+      exit 2
+    fi
+    eval "exec $fd>\"$lock_dir/$want.lock\""
+    if port_in_use "$want" || ! flock -n "$fd"; then
+      echo "start-named: port $want is taken" >&2
+      exit 1
+    fi
+    reserved_port=$want
+    return 0
+  fi
   for ((i = 0; i < 500; i++)); do
     p=$((port_low + (RANDOM * 32768 + RANDOM) % (port_high - port_low + 1)))
     port_in_use "$p" && continue
@@ -117,11 +163,24 @@ reserve_port() {
 }
 
 write_config() {
-  local zone_statements="" z
+  local zone_statements="" z role_options=""
   for z in "${zones[@]}"; do
-    zone_statements+="
+    if [[ "$role" == secondary ]]; then
+      zone_statements+="
+zone \"$z\" { type secondary; file \"$z.sec.db\"; masterfile-format text; primaries { ${primary%:*} port ${primary##*:} key \"$key_name\"; }; allow-notify { 127.0.0.0/8; }; allow-transfer { key \"$key_name\"; }; notify no; };"
+    else
+      zone_statements+="
 zone \"$z\" { type primary; file \"$z.db\"; update-policy { grant \"$key_name\" zonesub ANY; }; allow-transfer { key \"$key_name\"; }; notify explicit; ixfr-from-differences yes; max-journal-size unlimited; };"
+    fi
   done
+  if [[ "$role" == secondary ]]; then
+    # Refresh only on NOTIFY (and at start); retry soon after a failed transfer.
+    role_options="
+	min-refresh-time 86400;
+	max-refresh-time 86400;
+	min-retry-time 1;
+	max-retry-time 2;"
+  fi
   cat >"$dir/named.conf" <<EOF
 # Written by tools/named/start-named.sh. Throw-away server; stop it with tools/named/stop-named.sh.
 include "$dir/tsig.key";
@@ -145,7 +204,7 @@ options {
 	notify-rate 1000;
 	startup-notify-rate 1000;
 	max-journal-size unlimited;
-	automatic-interface-scan no;
+	automatic-interface-scan no;$role_options
 };
 
 controls {
@@ -166,9 +225,9 @@ alive() {
 # --- start, retried with new ports if another process took one meanwhile --------------------
 started=""
 for attempt in 1 2 3; do
-  reserve_port 8
+  reserve_port 8 "${ZK_NAMED_PORT:-}"
   port=$reserved_port
-  reserve_port 9
+  reserve_port 9 "${ZK_NAMED_CONTROL_PORT:-}"
   control_port=$reserved_port
   write_config
   echo "---- start-named.sh: named -g -c $dir/named.conf -n 1 (attempt $attempt) ----" >>"$dir/named.log"
@@ -227,6 +286,7 @@ ZK_NAMED_DIR=$dir
 ZK_NAMED_CONTROL_PORT=$control_port
 ZK_RNDC_KEY_FILE=$dir/rndc.key
 ZK_ZONES=$(IFS=,; echo "${zones[*]}")
+ZK_NAMED_ROLE=$role
 EOF
-echo "named (pid $pid) serves ${zones[*]} on 127.0.0.1:$port; TSIG key $key_name ($algorithm) in $dir/tsig.key"
+echo "named (pid $pid) serves ${zones[*]}${primary:+ as secondary of $primary} on 127.0.0.1:$port; TSIG key $key_name ($algorithm) in $dir/tsig.key"
 echo "environment in $dir/env; stop with: tools/named/stop-named.sh $dir"
