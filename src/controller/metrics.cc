@@ -1,0 +1,203 @@
+#include "controller/metrics.h"
+
+#include <cmath>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace zk::controller {
+
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+Family<Counter>& counter(prometheus::Registry& r, const std::string& name,
+                         const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+}
+
+Family<Gauge>& gauge(prometheus::Registry& r, const std::string& name, const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+}
+
+Family<Histogram>& histogram(prometheus::Registry& r, const std::string& name,
+                             const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
+}
+
+const Histogram::BucketBoundaries& reconcile_buckets() {
+  static const Histogram::BucketBoundaries b{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                             0.25,  0.5,    1,     2.5,  5,     10};
+  return b;
+}
+
+const Histogram::BucketBoundaries& dns_update_buckets() {
+  static const Histogram::BucketBoundaries b{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                             0.1,    0.25,  0.5,    1,     2.5,  5};
+  return b;
+}
+
+// A duration that cannot be NaN or negative (a clock step must not poison the sum).
+double duration(double seconds) {
+  return std::isfinite(seconds) && seconds > 0 ? seconds : 0;
+}
+
+}  // namespace
+
+struct Metrics::Families {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  prometheus::Registry& r = *registry;
+
+  Family<Counter>& reconciles =
+      counter(r, "zonekeeper_reconciles_total", "Zone reconciles, by result.");
+  Counter& reconcile_success = reconciles.Add({{"result", "success"}});
+  Counter& reconcile_error = reconciles.Add({{"result", "error"}});
+  Histogram& reconcile_duration =
+      histogram(r, "zonekeeper_reconcile_duration_seconds", "Time taken by one zone reconcile.")
+          .Add({}, reconcile_buckets());
+
+  Family<Counter>& dns_updates =
+      counter(r, "zonekeeper_dns_updates_total", "DNS UPDATE batches applied, by server.");
+  Family<Counter>& dns_update_errors =
+      counter(r, "zonekeeper_dns_update_errors_total",
+              "DNS UPDATE batches that failed, by server and reason.");
+  Family<Histogram>& dns_update_duration =
+      histogram(r, "zonekeeper_dns_update_duration_seconds",
+                "Time taken by one DNS UPDATE batch, by server.");
+  Family<Counter>& dns_changes =
+      counter(r, "zonekeeper_dns_changes_total", "RRset changes applied by DNS UPDATE, by server.");
+
+  Family<Counter>& drift_checks =
+      counter(r, "zonekeeper_drift_checks_total", "Checks of served zones for drift, by server.");
+  Family<Counter>& drift_found = counter(r, "zonekeeper_drift_found_total",
+                                         "RRsets found differing from the desired state, by zone.");
+
+  Family<Counter>& zone_transfers = counter(r, "zonekeeper_zone_transfers_total",
+                                            "Zone transfers (AXFR, IXFR), by server and type.");
+
+  Family<Counter>& status_writes =
+      counter(r, "zonekeeper_status_writes_total", "Status writes to the API server, by kind.");
+  Family<Counter>& status_write_errors =
+      counter(r, "zonekeeper_status_write_errors_total", "Status writes that failed, by kind.");
+
+  Family<Counter>& events =
+      counter(r, "zonekeeper_events_total", "Kubernetes Events recorded, by reason.");
+
+  Gauge& queue_depth =
+      gauge(r, "zonekeeper_queue_depth", "Keys waiting in the work queue.").Add({});
+  Gauge& leader =
+      gauge(r, "zonekeeper_leader", "1 when this replica holds the leader lease, else 0.").Add({});
+  Gauge& zones = gauge(r, "zonekeeper_zones", "Zones under management.").Add({});
+  Gauge& records_served =
+      gauge(r, "zonekeeper_records_served", "Records served for the managed zones.").Add({});
+  Gauge& synced =
+      gauge(r, "zonekeeper_informers_synced", "1 when every informer has synced, else 0.").Add({});
+
+  Counter& queue_retries =
+      counter(r, "zonekeeper_queue_retries_total", "Work queue keys requeued after a failure.")
+          .Add({});
+};
+
+Metrics::Metrics() : f_(std::make_unique<Families>()) {}
+Metrics::~Metrics() = default;
+
+void Metrics::reconcile(bool ok, double seconds) {
+  (ok ? f_->reconcile_success : f_->reconcile_error).Increment();
+  f_->reconcile_duration.Observe(duration(seconds));
+}
+
+void Metrics::dns_update(const std::string& server, double seconds, size_t changes) {
+  f_->dns_updates.Add({{"server", server}}).Increment();
+  f_->dns_update_duration.Add({{"server", server}}, dns_update_buckets())
+      .Observe(duration(seconds));
+  f_->dns_changes.Add({{"server", server}}).Increment(double(changes));
+}
+
+void Metrics::dns_update_error(const std::string& server, std::string_view reason) {
+  f_->dns_update_errors.Add({{"server", server}, {"reason", std::string(reason)}}).Increment();
+}
+
+void Metrics::drift_check(const std::string& server) {
+  f_->drift_checks.Add({{"server", server}}).Increment();
+}
+
+void Metrics::drift_found(const std::string& zone, size_t rrsets) {
+  f_->drift_found.Add({{"zone", zone}}).Increment(double(rrsets));
+}
+
+void Metrics::zone_transfer(const std::string& server, std::string_view type) {
+  f_->zone_transfers.Add({{"server", server}, {"type", std::string(type)}}).Increment();
+}
+
+void Metrics::status_write(std::string_view kind, bool ok) {
+  f_->status_writes.Add({{"kind", std::string(kind)}}).Increment();
+  if (!ok) f_->status_write_errors.Add({{"kind", std::string(kind)}}).Increment();
+}
+
+void Metrics::event(std::string_view reason) {
+  f_->events.Add({{"reason", std::string(reason)}}).Increment();
+}
+
+void Metrics::set_queue_depth(size_t n) {
+  f_->queue_depth.Set(double(n));
+}
+void Metrics::set_leader(bool leading) {
+  f_->leader.Set(leading ? 1 : 0);
+}
+void Metrics::set_zones(size_t n) {
+  f_->zones.Set(double(n));
+}
+void Metrics::set_records_served(size_t n) {
+  f_->records_served.Set(double(n));
+}
+void Metrics::set_synced(bool synced) {
+  f_->synced.Set(synced ? 1 : 0);
+}
+
+void Metrics::queue_retry() {
+  f_->queue_retries.Increment();
+}
+
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(f_->registry->Collect());
+}
+
+std::optional<double> Metrics::value(std::string_view family,
+                                     const std::map<std::string, std::string>& labels) const {
+  for (const prometheus::MetricFamily& fam : f_->registry->Collect()) {
+    if (fam.name != family) continue;
+    for (const prometheus::ClientMetric& m : fam.metric) {
+      if (m.label.size() != labels.size()) continue;
+      bool same = true;
+      for (const auto& l : m.label) {
+        auto it = labels.find(l.name);
+        if (it == labels.end() || it->second != l.value) {
+          same = false;
+          break;
+        }
+      }
+      if (!same) continue;
+      switch (fam.type) {
+        case prometheus::MetricType::Counter:
+          return m.counter.value;
+        case prometheus::MetricType::Gauge:
+          return m.gauge.value;
+        case prometheus::MetricType::Histogram:
+          return double(m.histogram.sample_count);
+        default:
+          return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace zk::controller
