@@ -63,6 +63,15 @@ def test_faults_and_recovery(zk, kube, primary, aux):
     keep = KeepServing(zk, kube, primary)
     all_healthy(zk, aux, "192.0.2.32")
     keep()
+    try:
+        inject_and_recover(zk, kube, aux, keep)
+    finally:  # whatever failed, later tests get a working aux server and Secret
+        if not aux.running():
+            aux.start()
+        kube.apply([zkenv.tsig_secret("tsig-aux", NS, aux.key)])
+
+
+def inject_and_recover(zk, kube, aux, keep):
 
     # --- The primary stops: ServerUnreachable; it comes back on the same port: recovered,
     # including the change made meanwhile, without any kubectl action after the restart.
@@ -99,7 +108,9 @@ def test_faults_and_recovery(zk, kube, primary, aux):
 
 def test_zone_missing_on_server(zk, kube, primary):
     zk.setup_ns(NS, with_aux=True)
-    kube.apply([zkenv.dns_zone("missing", NS, "missing.test", ["primary"], {"zone": "missing"}),
+    kube.apply([zkenv.dns_zone("keep", NS, "keep.test", ["primary"], KEEP),
+                record("ARecord", "k1", NS, "k1", ["192.0.2.100"], KEEP),
+                zkenv.dns_zone("missing", NS, "missing.test", ["primary"], {"zone": "missing"}),
                 record("ARecord", "m1", NS, "m1", ["192.0.2.41"], {"zone": "missing"})])
     zk.wait_cond("ARecord", "m1", NS, "False", "ZoneNotFound")
     z = zk.wait_cond("DNSZone", "missing", NS, "False", "NotReady")
