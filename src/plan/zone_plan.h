@@ -15,6 +15,7 @@
 // Pure: no I/O.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,30 @@ struct Plan {
 
 Plan plan_names(const model::Name& zone, const model::RRsetMap& desired,
                 const model::RRsetMap& served);
+
+// A whole zone as a DNSZone owns it (docs/api.md "Ownership and drift"):
+// - every desired RRset is made exactly so (guarded Replace; apex NS as Add + Remove);
+// - desired SOA (serial ignored): when MNAME, RNAME or a timer differs, the SOA is written
+//   with the served serial + 1 (BIND keeps an explicitly raised serial);
+// - served RRsets nothing declares are `undeclared`; they are deleted (guarded) when
+//   `remove_undeclared` (driftPolicy Remediate) or when their key is in `released` (data the
+//   controller itself declared before and no longer does: deleted or unselected objects);
+// - never touched, never undeclared: the SOA, the apex NS when `desired` has none, DNSSEC
+//   data the server maintains (RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY, CDS, CDNSKEY) and
+//   BIND's private signing records (TYPE65534).
+struct ZoneOwnership {
+  bool remove_undeclared = true;
+  std::set<model::RRsetKey> released;
+};
+
+struct ZonePlan : Plan {
+  std::vector<model::RRsetKey> undeclared;  // served, declared by nothing (drift), sorted
+};
+
+ZonePlan plan_zone(const model::Name& zone, const model::RRsetMap& desired,
+                   const model::RRsetMap& served, const ZoneOwnership& ownership);
+
+// True for types the server maintains itself (DNSSEC, BIND's TYPE65534).
+bool server_maintained(model::RRType type);
 
 }  // namespace zk::plan

@@ -107,5 +107,102 @@ TEST(PlanNames, ApexWithoutNsKeepsServedNs) {
   EXPECT_FALSE(p.notes.empty());
 }
 
+// ---------------------------------------------------------------- plan_zone
+
+RRsetMap declared_www() {
+  RRsetMap d;
+  put(d, RRset(N("www"), RRType::A, 300, {A("192.0.2.1")}));
+  return d;
+}
+
+TEST(PlanZone, RemediateDeletesUndeclaredButNeverSoaApexNsOrDnssec) {
+  RRsetMap s = served();
+  put(s, RRset(kZone, static_cast<RRType>(46), 300, {}));  // RRSIG (empty rdata list is fine)
+  put(s, RRset(kZone, static_cast<RRType>(48), 300, {}));  // DNSKEY
+  auto p = plan_zone(kZone, declared_www(), s, {});
+  // www TXT, unrelated A, ns1 A (glue nothing declares) are undeclared.
+  std::vector<model::RRsetKey> want = {
+      {N("ns1"), RRType::A}, {N("unrelated"), RRType::A}, {N("www"), RRType::TXT}};
+  EXPECT_EQ(p.undeclared, want);
+  ASSERT_EQ(p.changes.changes.size(), 3u);
+  for (const auto& c : p.changes.changes) {
+    EXPECT_EQ(c.op, Op::DeleteRRset);
+    ASSERT_TRUE(c.expect.has_value());  // guarded: only what we saw is deleted
+    EXPECT_EQ(*c.expect, s.at(c.rrset.key()));
+  }
+}
+
+TEST(PlanZone, ReportKeepsUndeclaredButRemovesReleasedKeys) {
+  ZoneOwnership own;
+  own.remove_undeclared = false;
+  own.released.insert({N("www"), RRType::TXT});  // we served it; its object went away
+  auto p = plan_zone(kZone, declared_www(), served(), own);
+  ASSERT_EQ(p.changes.changes.size(), 1u);
+  EXPECT_EQ(p.changes.changes[0].op, Op::DeleteRRset);
+  EXPECT_EQ(p.changes.changes[0].rrset.key(), (model::RRsetKey{N("www"), RRType::TXT}));
+  std::vector<model::RRsetKey> want = {{N("ns1"), RRType::A}, {N("unrelated"), RRType::A}};
+  EXPECT_EQ(p.undeclared, want);
+}
+
+TEST(PlanZone, DeclaredDataIsRestoredUnderBothPolicies) {
+  RRsetMap d = declared_www();
+  put(d, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("new")}));
+  for (bool remediate : {true, false}) {
+    ZoneOwnership own;
+    own.remove_undeclared = remediate;
+    auto p = plan_zone(kZone, d, served(), own);
+    bool replaced = false;
+    for (const auto& c : p.changes.changes) {
+      if (c.op == Op::Replace && c.rrset.key() == model::RRsetKey{N("www"), RRType::TXT}) {
+        replaced = true;
+      }
+    }
+    EXPECT_TRUE(replaced) << remediate;
+  }
+}
+
+TEST(PlanZone, ApexNsLeftAloneUnlessDeclared) {
+  auto p = plan_zone(kZone, {}, served(), {});
+  for (const auto& c : p.changes.changes) EXPECT_NE(c.rrset.type(), RRType::NS);
+  RRsetMap d;
+  put(d, RRset(kZone, RRType::NS, 3600, {Rdata::name_target(RRType::NS, N("ns2"))}));
+  put(d, RRset(N("ns2"), RRType::A, 3600, {A("127.0.0.2")}));
+  auto q = plan_zone(kZone, d, served(), {});
+  std::vector<Op> ns_ops;
+  for (const auto& c : q.changes.changes) {
+    if (c.rrset.type() == RRType::NS) ns_ops.push_back(c.op);
+  }
+  EXPECT_EQ(ns_ops, (std::vector<Op>{Op::Add, Op::Remove}));  // never without any NS
+}
+
+TEST(PlanZone, SoaWrittenOnlyWhenAFieldOtherThanTheSerialDiffers) {
+  RRsetMap d;
+  // Same fields as served(), serial 0 (the placeholder): nothing to do.
+  put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0, 1, 2, 3, 4)}));
+  EXPECT_TRUE(plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}}).empty());
+  // A different refresh: written with serial 5 + 1.
+  put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0, 7200, 2, 3, 4)}));
+  auto p = plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}});
+  ASSERT_EQ(p.changes.changes.size(), 1u);
+  EXPECT_EQ(p.changes.changes[0].op, Op::Add);
+  EXPECT_EQ(p.changes.changes[0].rrset.rdatas()[0].to_text(),
+            "ns1.example.test. h.example.test. 6 7200 2 3 4");
+  // A different MNAME, and a serial that wraps.
+  RRsetMap s = served();
+  put(s, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0xffffffff, 1, 2, 3, 4)}));
+  put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns9"), N("h"), 0, 1, 2, 3, 4)}));
+  auto q = plan_zone(kZone, d, s, {.remove_undeclared = false, .released = {}});
+  ASSERT_EQ(q.changes.changes.size(), 1u);
+  EXPECT_EQ(q.changes.changes[0].rrset.rdatas()[0].to_text(),
+            "ns9.example.test. h.example.test. 0 1 2 3 4");
+}
+
+TEST(PlanZone, EqualStateIsAnEmptyPlan) {
+  RRsetMap s = served();
+  auto p = plan_zone(kZone, s, s, {});
+  EXPECT_TRUE(p.empty());
+  EXPECT_TRUE(p.undeclared.empty());
+}
+
 }  // namespace
 }  // namespace zk::plan

@@ -102,12 +102,32 @@ const Accepted* other_data_at(const std::map<RRsetKey, Accepted>& accepted, cons
   return nullptr;
 }
 
+}  // namespace
+
+bool zone_older(const api::Zone* a, const api::Zone* b) {
+  auto ta = a->created(), tb = b->created();
+  if (ta.has_value() != tb.has_value()) return ta.has_value();  // no timestamp = newest
+  if (ta != tb) return *ta < *tb;
+  return a->key() < b->key();
+}
+
+namespace {
+
 constexpr std::string_view kOldestWins =
     "the oldest object wins (creationTimestamp, then name); the zone's own data always wins";
 
 }  // namespace
 
 ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
+                         const std::vector<api::Zone>& zones) {
+  std::vector<const api::RecordObject*> ptrs;
+  ptrs.reserve(records.size());
+  for (const auto& r : records) ptrs.push_back(&r);
+  return desired_zone(zone, ptrs, zones);
+}
+
+ZoneDesired desired_zone(const api::Zone& zone,
+                         const std::vector<const api::RecordObject*>& records,
                          const std::vector<api::Zone>& zones) {
   ZoneDesired out;
   const Name& zn = zone.zone_name;
@@ -129,7 +149,8 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
     std::optional<api::Timestamp> created;
   };
   std::vector<Candidate> cands;
-  for (const auto& r : records) {
+  for (const api::RecordObject* rp : records) {
+    const api::RecordObject& r = *rp;
     if (r.ns != zone.ns) continue;
     std::vector<const api::Zone*> selecting;
     bool mine = false;
@@ -162,16 +183,18 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
                            ""};
       continue;
     }
+    // Selected by several zones: served only by the oldest of them, which alone reports it
+    // (MultipleZones), so a new zone with too broad a selector takes nothing away.
+    std::string multiple;
     if (selecting.size() > 1) {
+      const api::Zone* owner = *std::min_element(selecting.begin(), selecting.end(), zone_older);
+      if (owner != &zone) continue;
       std::vector<std::string> names;
       for (const auto* z : selecting) names.push_back(zone_text(*z));
-      out.outcomes[key] = {
-          "", std::string(reasons::kMultipleZones),
-          fmt::format("selected by {} DNSZones: {}; a record belongs to one zone, so it is "
-                      "served by none (change its labels or the zones' recordsFrom)",
-                      selecting.size(), fmt::join(names, ", ")),
-          ""};
-      continue;
+      multiple = fmt::format(
+          "selected by {} DNSZones: {}; a record belongs to one zone, so only the oldest, {}, "
+          "serves it (change its labels or the zones' recordsFrom)",
+          selecting.size(), fmt::join(names, ", "), zone_text(zone));
     }
     auto set = api::record_rrset(*rec, zn, zone.ttl);
     if (!set) {
@@ -214,9 +237,10 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
                            it->second.holder, type));
       continue;
     }
-    out.outcomes[key] = {fqdn, std::string(reasons::kPending),
-                         fmt::format("selected by {}", zone_text(zone)),
-                         model::canonical_hash(std::vector<RRset>{*set})};
+    out.outcomes[key] = {
+        fqdn, std::string(multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
+        multiple.empty() ? fmt::format("selected by {}", zone_text(zone)) : multiple,
+        model::canonical_hash(std::vector<RRset>{*set})};
     RRsetKey k = set->key();
     accepted[k] = {std::move(*set), key};
   }

@@ -11,9 +11,9 @@
 //   over record objects at the same (name, type); identical record data merges with it.
 // - Selection: a record is the zone's when it is in the zone's namespace and a recordsFrom
 //   selector matches its labels. Selected by two or more DNSZones of the namespace →
-//   MultipleZones (it contributes to none). Selected by none → NotSelected (every zone of the
-//   namespace reports the same NotSelected entries, so each record ends up with exactly one
-//   outcome across the zones of its namespace).
+//   MultipleZones: served by the oldest of them (zone_older), which alone reports it. Selected by
+//   none → NotSelected (every zone of the namespace reports the same NotSelected entries, so each
+//   record ends up with exactly one outcome across the zones of its namespace).
 // - Validity: record_rrset (api/record.h) failures → InvalidSpec (name outside the zone,
 //   CNAME/NS at the apex, values DNS refuses…).
 // - Conflicts, decided in age order (creationTimestamp, then name, then kind; a missing or
@@ -61,11 +61,19 @@ struct ZoneDesired {
 // or may not be part of `zones` (matched by namespace/name).
 ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
                          const std::vector<api::Zone>& zones);
+// The same over pointers (the controller's catalog keeps the objects; nothing is copied).
+ZoneDesired desired_zone(const api::Zone& zone,
+                         const std::vector<const api::RecordObject*>& records,
+                         const std::vector<api::Zone>& zones);
 
 // DNSZones (of the record's namespace) that select the record, ordered by namespace/name:
 // which zones a change to this record must re-plan.
 std::vector<const api::Zone*> selecting_zones(const api::ObjectMeta& record,
                                               const std::vector<api::Zone>& zones);
+
+// The age order of zones (creationTimestamp, then namespace/name; no timestamp = newest): a
+// record selected by several zones is served by the oldest.
+bool zone_older(const api::Zone* a, const api::Zone* b);
 
 // The age order of conflict resolution: true when `a` wins over `b`.
 bool older(const api::RecordObject& a, const api::RecordObject& b);

@@ -210,23 +210,35 @@ TEST(DesiredZone, RecordsOfOtherNamespacesAreIgnored) {
   EXPECT_TRUE(d.outcomes.empty());
 }
 
-TEST(DesiredZone, RecordSelectedByTwoZonesServesInNeither) {
-  auto z1 = ext_zone();
+TEST(DesiredZone, RecordSelectedByTwoZonesIsServedByTheOldest) {
+  auto z1 = ext_zone();  // dns/z
   auto z2 = zone(R"({"zoneName":"example.org","recordsFrom":[{"selector":{}}]})", "everything");
   // A zone in another namespace selecting the same labels does not count.
   auto z3 = zone(R"({"zoneName":"example.net","recordsFrom":[{"selector":{}}]})", "far", "x");
   std::vector<RecordObject> recs = {a("www", "www", R"("192.0.2.1")", 1)};
-  for (const auto& z : {z1, z2}) {
-    auto d = desired_zone(z, recs, {z1, z2, z3});
-    const auto& o = outcome(d, "ARecord/dns/www");
-    EXPECT_EQ(o.reason, reasons::kMultipleZones);
-    EXPECT_EQ(o.message,
-              "selected by 2 DNSZones: DNSZone dns/everything (example.org.), DNSZone dns/z "
-              "(example.test.); a record belongs to one zone, so it is served by none (change "
-              "its labels or the zones' recordsFrom)");
-    EXPECT_TRUE(d.rrsets.empty());
-  }
-  // Without the second zone it is served.
+  // Same creationTimestamp: dns/everything is older by name and serves it, with MultipleZones.
+  auto d2 = desired_zone(z2, recs, {z1, z2, z3});
+  const auto& o = outcome(d2, "ARecord/dns/www");
+  EXPECT_EQ(o.reason, reasons::kMultipleZones);
+  EXPECT_EQ(o.fqdn, "www.example.org.");
+  EXPECT_FALSE(o.hash.empty());
+  EXPECT_EQ(o.message,
+            "selected by 2 DNSZones: DNSZone dns/everything (example.org.), DNSZone dns/z "
+            "(example.test.); a record belongs to one zone, so only the oldest, DNSZone "
+            "dns/everything (example.org.), serves it (change its labels or the zones' "
+            "recordsFrom)");
+  EXPECT_NE(find(d2, "www.example.org.", RRType::A), nullptr);
+  // The younger zone neither serves nor reports it (one outcome per record).
+  auto d1 = desired_zone(z1, recs, {z1, z2, z3});
+  EXPECT_TRUE(d1.rrsets.empty());
+  EXPECT_EQ(d1.outcomes.count("ARecord/dns/www"), 0u);
+  // An older creationTimestamp beats the name order.
+  auto z1_old = z1;
+  z1_old.creation_timestamp = "2022-01-01T00:00:00Z";
+  EXPECT_EQ(outcome(desired_zone(z1_old, recs, {z1_old, z2}), "ARecord/dns/www").reason,
+            reasons::kMultipleZones);
+  EXPECT_EQ(desired_zone(z2, recs, {z1_old, z2}).outcomes.count("ARecord/dns/www"), 0u);
+  // Without the second zone it is served plainly.
   auto d = desired_zone(z1, recs, {z1, z3});
   EXPECT_EQ(outcome(d, "ARecord/dns/www").reason, reasons::kPending);
 }
@@ -451,7 +463,7 @@ TEST(DesiredZone, ResultDoesNotDependOnInputOrder) {
   auto z = ext_zone(R"(,"nameServers":[{"name":"ns1","ipv4Address":"192.0.2.53"}])");
   auto other = zone(
       R"({"zoneName":"example.org","recordsFrom":[{"selector":{"matchLabels":{"team":"b"}}}]})",
-      "org");
+      "zz-org");  // younger than dns/z by name: z serves "both" (MultipleZones)
   std::vector<RecordObject> recs = {
       a("w1", "www", R"("192.0.2.1")", 3),
       a("w2", "www", R"("192.0.2.2")", 3),  // same second as w1: name decides

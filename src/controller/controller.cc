@@ -1,0 +1,1066 @@
+#include "controller/controller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "api/reasons.h"
+#include "api/time.h"
+#include "controller/metrics.h"
+#include "dns/tsig.h"
+#include "plan/zone_plan.h"
+#include "providers/rfc2136.h"
+#include "sources/zone_source.h"
+
+namespace zk::controller {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace reasons = api::reasons;
+using model::Name;
+using model::RRsetKey;
+using model::RRType;
+using providers::Rfc2136Server;
+
+// ------------------------------------------------------------------ state
+
+struct Controller::ZoneEntry {
+  api::ObjectMeta meta;
+  std::optional<api::Zone> zone;  // decoded
+  std::string error;              // InvalidSpec message when not
+};
+
+struct Controller::ServerEntry {
+  api::ObjectMeta meta;
+  std::optional<api::Server> server;
+  std::string error;
+};
+
+struct Controller::NamespaceObjects {
+  std::map<std::string, api::RecordObject> records;  // by "Kind/ns/name"
+  std::map<std::string, ZoneEntry> zones;            // by name
+  std::map<std::string, ServerEntry> servers;        // by name
+  bool empty() const { return records.empty() && zones.empty() && servers.empty(); }
+};
+
+struct Controller::ZoneRuntime {
+  std::set<RRsetKey> declared;                    // keys of the last desired state we applied
+  std::map<std::string, std::string> acked_hash;  // record key → hash acknowledged
+  std::map<std::string, uint32_t> acked_serial;   // record key → primary serial at that time
+  bool dirty = true;                              // catalog changed since the last full reconcile
+  bool healthy = false;                           // last full reconcile succeeded everywhere
+  bool secondaries_behind = false;
+  int propagation_checks = 0;     // re-checks since the last change (backoff)
+  std::set<std::string> servers;  // server keys involved last time
+};
+
+struct Controller::Provider {
+  std::string fingerprint;  // address, port, timeout and key: a change makes a new one
+  std::shared_ptr<Rfc2136Server> server;  // shared: an operation in flight keeps it alive
+};
+
+struct Controller::PrimaryResult {
+  const api::Server* server = nullptr;
+  bool ok = false;     // holds the declared state (modulo `refused`)
+  std::string reason;  // record reason when !ok
+  std::string message;
+  std::map<RRsetKey, std::string> refused;  // RRset → the server's message
+  bool applied = false;                     // changes were acknowledged now
+  std::optional<uint32_t> serial;
+};
+
+namespace {
+
+std::string ns_key(std::string_view ns, std::string_view name) {
+  return fmt::format("{}/{}", ns, name);
+}
+
+// dns::Error → the record/zone condition reason (docs/api.md).
+std::string reason_for(const dns::Error& e) {
+  using dns::ErrorCode;
+  switch (e.code) {
+    case ErrorCode::Timeout:
+    case ErrorCode::ConnectionRefused:
+    case ErrorCode::Network:
+    case ErrorCode::Cancelled:
+      return std::string(reasons::kServerUnreachable);
+    case ErrorCode::BadKey:
+    case ErrorCode::BadSig:
+    case ErrorCode::BadTime:
+    case ErrorCode::Unsigned:
+      return std::string(reasons::kTsigAuthFailed);
+    case ErrorCode::NotAuth:
+      return std::string(reasons::kZoneNotFound);
+    default:
+      return std::string(reasons::kUpdateRefused);
+  }
+}
+
+ConditionSpec ready(std::string_view status, std::string_view reason, std::string message) {
+  return {"Ready", std::string(status), std::string(reason), std::move(message)};
+}
+
+ObjectRef ref_of(const api::ObjectMeta& m, std::string_view kind) {
+  return {std::string(api::kApiVersion), std::string(kind), m.ns, m.name, m.uid, m.generation};
+}
+
+bool serial_at_least(uint32_t have, uint32_t want) {
+  return have == want || static_cast<int32_t>(have - want) > 0;
+}
+
+// Same spec, labels, generation and identity: an update that only touched status/annotations.
+bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
+  return a.uid == b.uid && a.generation == b.generation && a.labels == b.labels &&
+         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ construction
+
+Controller::Controller(asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
+                       Metrics& metrics)
+    : ex_(ex),
+      options_(options),
+      sink_(sink),
+      metrics_(metrics),
+      queue_(ex, options.retry),
+      generation_(std::make_shared<bool>(true)) {}
+
+Controller::~Controller() {
+  stop();
+}
+
+std::string Controller::now_rfc3339() const {
+  return api::format_rfc3339(std::time(nullptr));
+}
+
+std::shared_ptr<Controller::ZoneRuntime> Controller::runtime(const std::string& zone_key) {
+  auto& rt = zone_rt_[zone_key];
+  if (!rt) rt = std::make_shared<ZoneRuntime>();
+  return rt;
+}
+
+size_t Controller::zone_count() const {
+  size_t n = 0;
+  for (const auto& [ns, o] : namespaces_) n += o.zones.size();
+  return n;
+}
+
+// ------------------------------------------------------------------ catalog
+
+std::vector<api::Zone> Controller::zones_in(const std::string& ns) const {
+  std::vector<api::Zone> out;
+  auto it = namespaces_.find(ns);
+  if (it == namespaces_.end()) return out;
+  for (const auto& [name, e] : it->second.zones) {
+    if (e.zone) out.push_back(*e.zone);
+  }
+  return out;
+}
+
+void Controller::enqueue_namespace(const std::string& ns) {
+  auto it = namespaces_.find(ns);
+  bool any_zone = false;
+  if (it != namespaces_.end()) {
+    for (const auto& [name, e] : it->second.zones) {
+      queue_.add("z/" + ns_key(ns, name));
+      runtime(ns_key(ns, name))->dirty = true;
+      any_zone = true;
+    }
+  }
+  if (!any_zone) queue_.add("n/" + ns);
+}
+
+void Controller::enqueue_zones_selecting(const api::RecordObject& record) {
+  auto it = namespaces_.find(record.ns);
+  bool any = false;
+  if (it != namespaces_.end()) {
+    for (const auto& [name, e] : it->second.zones) {
+      if (!e.zone || !e.zone->selects(record)) continue;
+      std::string key = ns_key(record.ns, name);
+      runtime(key)->dirty = true;
+      queue_.add("z/" + key);
+      any = true;
+    }
+  }
+  // Selected by nothing: every zone of the namespace reports it NotSelected (and removes its
+  // data if it served it before); with no zone at all, the namespace item does.
+  if (!any) enqueue_namespace(record.ns);
+}
+
+void Controller::put_record(const json::value& object) {
+  auto rec = api::decode_record(object);
+  if (!rec) {
+    spdlog::warn("ignoring a record object that cannot be identified: {}", rec.error());
+    return;
+  }
+  auto& records = namespaces_[rec->ns].records;
+  std::string key = rec->key();
+  auto it = records.find(key);
+  if (it != records.end()) {
+    if (same_record(it->second, *rec)) return;
+    enqueue_zones_selecting(it->second);  // the zones that had it (labels may have changed)
+    it->second = std::move(*rec);
+  } else {
+    it = records.emplace(key, std::move(*rec)).first;
+  }
+  enqueue_zones_selecting(it->second);
+}
+
+void Controller::remove_record(api::Kind kind, std::string_view ns, std::string_view name) {
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return;
+  auto it = nit->second.records.find(api::record_key(kind, ns, name));
+  if (it == nit->second.records.end()) return;
+  api::RecordObject gone = std::move(it->second);
+  nit->second.records.erase(it);
+  sink_.forget(ref_of(gone, api::to_string(kind)));
+  enqueue_zones_selecting(gone);
+}
+
+void Controller::put_zone(const json::value& object) {
+  auto meta = api::decode_meta(object);
+  if (!meta) {
+    spdlog::warn("ignoring a DNSZone that cannot be identified: {}", meta.error());
+    return;
+  }
+  ZoneEntry e{*meta, std::nullopt, ""};
+  auto z = api::decode_zone(object);
+  if (z) {
+    e.zone = std::move(*z);
+  } else {
+    e.error = z.error();
+  }
+  auto& zones = namespaces_[meta->ns].zones;
+  auto old = zones.find(meta->name);
+  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error &&
+      old->second.meta.generation == e.meta.generation) {
+    return;  // status or annotation updates coming back
+  }
+  std::optional<Name> old_name;
+  if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
+  zones[meta->name] = std::move(e);
+  enqueue_namespace(meta->ns);
+  // Zones elsewhere with the same name may have been in conflict with this one.
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, other] : objs.zones) {
+      if (!other.zone) continue;
+      if ((z && other.zone->zone_name == z->zone_name) ||
+          (old_name && other.zone->zone_name == *old_name)) {
+        runtime(ns_key(ns, name))->dirty = true;
+        queue_.add("z/" + ns_key(ns, name));
+      }
+    }
+  }
+}
+
+void Controller::remove_zone(std::string_view ns, std::string_view name) {
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return;
+  auto it = nit->second.zones.find(std::string(name));
+  if (it == nit->second.zones.end()) return;
+  std::optional<Name> zone_name;
+  if (it->second.zone) zone_name = it->second.zone->zone_name;
+  sink_.forget(ref_of(it->second.meta, api::kDNSZone));
+  nit->second.zones.erase(it);
+  zone_rt_.erase(ns_key(ns, name));
+  // Its data stays on the servers (docs/api.md); its records become NotSelected.
+  enqueue_namespace(std::string(ns));
+  for (const auto& [ons, objs] : namespaces_) {
+    for (const auto& [oname, other] : objs.zones) {
+      if (other.zone && zone_name && other.zone->zone_name == *zone_name) {
+        queue_.add("z/" + ns_key(ons, oname));
+      }
+    }
+  }
+  for (const auto& [sname, s] : nit->second.servers) queue_.add("s/" + ns_key(ns, sname));
+}
+
+void Controller::put_server(const json::value& object) {
+  auto meta = api::decode_meta(object);
+  if (!meta) {
+    spdlog::warn("ignoring a DNSServer that cannot be identified: {}", meta.error());
+    return;
+  }
+  ServerEntry e{*meta, std::nullopt, ""};
+  auto s = api::decode_server(object);
+  if (s) {
+    e.server = std::move(*s);
+  } else {
+    e.error = s.error();
+  }
+  auto& servers = namespaces_[meta->ns].servers;
+  auto old = servers.find(meta->name);
+  if (old != servers.end() && old->second.meta == e.meta && old->second.error == e.error) return;
+  if (e.server && e.server->tsig_secret_name && secret_referenced_) {
+    secret_referenced_(meta->ns, *e.server->tsig_secret_name);
+  }
+  servers[meta->name] = std::move(e);
+  enqueue_namespace(meta->ns);
+  queue_.add("s/" + ns_key(meta->ns, meta->name));
+}
+
+void Controller::remove_server(std::string_view ns, std::string_view name) {
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return;
+  auto it = nit->second.servers.find(std::string(name));
+  if (it == nit->second.servers.end()) return;
+  sink_.forget(ref_of(it->second.meta, api::kDNSServer));
+  nit->second.servers.erase(it);
+  providers_.erase(ns_key(ns, name));
+  enqueue_namespace(std::string(ns));
+}
+
+void Controller::put_secret(std::string_view ns, std::string_view name, SecretState state) {
+  std::string key = ns_key(ns, name);
+  auto& cur = secrets_[key];
+  bool same = cur.kind == state.kind && cur.message == state.message &&
+              cur.key.has_value() == state.key.has_value() &&
+              (!cur.key ||
+               (cur.key->name == state.key->name && cur.key->algorithm == state.key->algorithm &&
+                cur.key->secret == state.key->secret));
+  if (same) return;
+  cur = std::move(state);
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return;
+  bool used = false;
+  for (const auto& [sname, s] : nit->second.servers) {
+    if (s.server && s.server->tsig_secret_name == std::string(name)) {
+      queue_.add("s/" + ns_key(ns, sname));
+      used = true;
+    }
+  }
+  if (used) enqueue_namespace(std::string(ns));
+}
+
+// ------------------------------------------------------------------ running
+
+void Controller::start() {
+  if (running_) return;
+  running_ = true;
+  queue_.restart();
+  metrics_.set_leader(true);
+  auto gen = generation_;
+  for (size_t i = 0; i < std::max<size_t>(1, options_.workers); ++i) {
+    asio::co_spawn(ex_, worker(), asio::detached);
+  }
+  asio::co_spawn(ex_, drift_loop(), asio::detached);
+  // Everything once: the served state may have changed while we were not leading.
+  for (auto& [key, rt] : zone_rt_) rt->dirty = true;
+  for (const auto& [ns, objs] : namespaces_) {
+    enqueue_namespace(ns);
+    for (const auto& [name, s] : objs.servers) queue_.add("s/" + ns_key(ns, name));
+  }
+}
+
+void Controller::stop() {
+  if (!running_) return;
+  running_ = false;
+  *generation_ = false;
+  generation_ = std::make_shared<bool>(true);
+  queue_.shutdown();
+  if (drift_timer_) drift_timer_->cancel();
+  metrics_.set_leader(false);
+}
+
+asio::awaitable<void> Controller::worker() {
+  auto alive = generation_;
+  while (*alive) {
+    auto item = co_await queue_.next();
+    if (!item || !*alive) co_return;
+    auto t0 = std::chrono::steady_clock::now();
+    bool ok = false;
+    try {
+      ok = co_await reconcile(*item);
+    } catch (const std::exception& e) {
+      spdlog::error("reconcile {} failed unexpectedly: {}", *item, e.what());
+    }
+    if (!*alive) co_return;
+    metrics_.reconcile(
+        ok, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (ok) {
+      queue_.forget(*item);
+    } else {
+      auto delay = queue_.retry(*item);
+      metrics_.queue_retry();
+      spdlog::debug("{}: retry in {} ms", *item, delay.count());
+    }
+    queue_.done(*item);
+    metrics_.set_queue_depth(queue_.depth());
+  }
+}
+
+asio::awaitable<void> Controller::drift_loop() {
+  auto alive = generation_;
+  drift_timer_ = std::make_unique<asio::steady_timer>(ex_);
+  auto* timer = drift_timer_.get();
+  while (*alive) {
+    timer->expires_after(options_.drift_interval);
+    boost::system::error_code ec;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!*alive) co_return;
+    // A drift check is part of the zone's work item, so it never overlaps an UPDATE.
+    for (const auto& [ns, objs] : namespaces_) {
+      for (const auto& [name, e] : objs.zones) {
+        if (e.zone) queue_.add("z/" + ns_key(ns, name));
+      }
+    }
+  }
+}
+
+asio::awaitable<bool> Controller::reconcile(const std::string& item) {
+  if (item.size() < 3 || item[1] != '/') co_return true;
+  std::string rest = item.substr(2);
+  if (item[0] == 'n') co_return reconcile_namespace(rest);
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) co_return true;
+  std::string ns = rest.substr(0, slash), name = rest.substr(slash + 1);
+  if (item[0] == 'z') {
+    auto rt = runtime(rest);
+    if (!rt->dirty && rt->healthy && !rt->secondaries_behind)
+      co_return co_await check_zone_drift(ns, name);
+    co_return co_await reconcile_zone(ns, name);
+  }
+  if (item[0] == 's') co_return co_await reconcile_server(ns, name);
+  co_return true;
+}
+
+// ------------------------------------------------------------------ servers
+
+std::vector<const api::Server*> Controller::servers_of(const api::Zone& zone) const {
+  std::vector<const api::Server*> out;
+  auto it = namespaces_.find(zone.ns);
+  if (it == namespaces_.end()) return out;
+  for (const auto& [name, e] : it->second.servers) {
+    if (e.server && api::serves(zone, *e.server)) out.push_back(&*e.server);
+  }
+  return out;
+}
+
+std::shared_ptr<Rfc2136Server> Controller::provider_for(const api::Server& server,
+                                                        std::string* problem, std::string* reason) {
+  std::optional<dns::TsigKey> key;
+  std::string key_fp;
+  if (server.tsig_secret_name) {
+    auto it = secrets_.find(ns_key(server.ns, *server.tsig_secret_name));
+    SecretState state = it == secrets_.end() ? SecretState{} : it->second;
+    std::string what = fmt::format("DNSServer {}: Secret {}", server.key(),
+                                   ns_key(server.ns, *server.tsig_secret_name));
+    switch (state.kind) {
+      case SecretState::Kind::Unknown:
+        *reason = "Unknown";
+        *problem = what + " has not been read yet";
+        return nullptr;
+      case SecretState::Kind::Missing:
+        *reason = std::string(reasons::kSecretNotFound);
+        *problem = what + " does not exist";
+        return nullptr;
+      case SecretState::Kind::Forbidden:
+        *reason = "SecretForbidden";
+        *problem = what + ": " + state.message;
+        return nullptr;
+      case SecretState::Kind::Invalid:
+        *reason = std::string(reasons::kSecretInvalid);
+        *problem = what + ": " + state.message;
+        return nullptr;
+      case SecretState::Kind::Ok:
+        break;
+    }
+    auto k = dns::TsigKey::from_base64(state.key->name, state.key->algorithm, state.key->secret);
+    if (!k) {
+      *reason = std::string(reasons::kSecretInvalid);
+      *problem = what + ": " + k.error().message;
+      return nullptr;
+    }
+    key = std::move(*k);
+    key_fp = state.key->name + "|" + state.key->algorithm + "|" + state.key->secret;
+  }
+  std::string fp =
+      fmt::format("{}|{}|{}|{}", server.address, server.port, server.timeout_seconds, key_fp);
+  auto& p = providers_[server.key()];
+  if (!p.server || p.fingerprint != fp) {
+    p.fingerprint = fp;
+    p.server = std::make_shared<Rfc2136Server>(
+        ex_, dns::ServerAddress{server.address, server.port}, std::move(key),
+        std::chrono::seconds(server.timeout_seconds), &metrics_, server.key());
+  }
+  return p.server;
+}
+
+const api::Zone* Controller::conflicting_zone(const api::Zone& zone) const {
+  // An older DNSZone with the same zoneName on a server at the same address:port.
+  std::set<std::string> mine;
+  for (const auto* s : servers_of(zone)) mine.insert(fmt::format("{}:{}", s->address, s->port));
+  const api::Zone* winner = nullptr;
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || e.zone->key() == zone.key() || !(e.zone->zone_name == zone.zone_name)) {
+        continue;
+      }
+      if (!sources::zone_older(&*e.zone, &zone)) continue;
+      bool shared = false;
+      for (const auto* s : servers_of(*e.zone)) {
+        shared = shared || mine.count(fmt::format("{}:{}", s->address, s->port));
+      }
+      if (shared && (!winner || sources::zone_older(&*e.zone, winner))) winner = &*e.zone;
+    }
+  }
+  return winner;
+}
+
+asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const std::string& name) {
+  auto nit = namespaces_.find(ns);
+  if (nit == namespaces_.end()) co_return true;
+  auto it = nit->second.servers.find(name);
+  if (it == nit->second.servers.end()) co_return true;
+  ServerStatus st;
+  st.ref = ref_of(it->second.meta, api::kDNSServer);
+  if (!it->second.server) {
+    st.ready = ready(api::kFalse, reasons::kInvalidSpec, it->second.error);
+    sink_.server_status(st);
+    co_return true;
+  }
+  api::Server server = *it->second.server;  // a copy: the catalog may change while we wait
+  std::vector<std::string> zone_names;
+  for (const auto& [zname, e] : nit->second.zones) {
+    if (e.zone && api::serves(*e.zone, server)) zone_names.push_back(e.zone->zone_name.to_string());
+  }
+  std::sort(zone_names.begin(), zone_names.end());
+  zone_names.erase(std::unique(zone_names.begin(), zone_names.end()), zone_names.end());
+  st.zones = zone_names;
+  std::string problem, reason;
+  std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+  if (!p) {
+    st.ready = ready(api::kFalse, reason, problem);
+    sink_.server_status(st);
+    co_return true;
+  }
+  if (!p->health().known) {
+    // Nothing asked it anything yet: one SOA query (a zone it serves, else the root).
+    Name probe = zone_names.empty()
+                     ? Name::parse(".").value()
+                     : Name::parse(zone_names.front()).value_or(Name::parse(".").value());
+    auto r = co_await p->soa_serial(probe);
+    (void)r;
+    if (!running_) co_return true;
+  }
+  const auto& h = p->health();
+  if (h.ok) {
+    st.ready =
+        ready(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->address().to_string()));
+    st.contacted = true;
+  } else {
+    std::string r = reason_for(h.error);
+    if (r != reasons::kTsigAuthFailed) r = std::string(reasons::kServerUnreachable);
+    if (h.error.code == dns::ErrorCode::NotAuth) {
+      st.ready = ready(api::kTrue, reasons::kReachable,
+                       fmt::format("{} answers ({})", p->address().to_string(), h.error.message));
+      st.contacted = true;
+    } else {
+      st.ready = ready(api::kFalse, r, h.error.to_string());
+    }
+  }
+  sink_.server_status(st);
+  co_return true;
+}
+
+// ------------------------------------------------------------------ namespaces without zones
+
+bool Controller::reconcile_namespace(const std::string& ns) {
+  auto nit = namespaces_.find(ns);
+  if (nit == namespaces_.end()) return true;
+  bool has_zone = false;
+  for (const auto& [name, e] : nit->second.zones) has_zone = has_zone || e.zone.has_value();
+  if (has_zone) return true;  // the zones report their namespace's unselected records
+  for (const auto& [key, rec] : nit->second.records) {
+    RecordStatus st;
+    st.ref = ref_of(rec, api::to_string(rec.kind));
+    st.ready = ready(api::kFalse, reasons::kNotSelected,
+                     fmt::format("no DNSZone in namespace {} selects it", ns));
+    sink_.record_status(st);
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ zones
+
+asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const std::string& name) {
+  std::string key = ns_key(ns, name);
+  auto nit = namespaces_.find(ns);
+  if (nit == namespaces_.end()) co_return true;
+  auto zit = nit->second.zones.find(name);
+  if (zit == nit->second.zones.end() || !zit->second.zone) co_return true;
+  api::Zone zone = *zit->second.zone;
+  bool needs_reconcile = false;
+  std::vector<api::Server> secondaries;
+  std::optional<uint32_t> primary_serial;
+  for (const api::Server* sp : servers_of(zone)) {
+    api::Server server = *sp;
+    std::string problem, reason;
+    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    if (!p) {
+      needs_reconcile = true;
+      continue;
+    }
+    metrics_.drift_check(server.key());
+    if (server.role == api::ServerRole::Secondary) {
+      secondaries.push_back(std::move(server));
+      continue;
+    }
+    bool was_ok = p->health().ok;
+    auto r = co_await p->refresh(zone.zone_name);
+    if (!running_) co_return true;
+    if (!r) {
+      needs_reconcile = true;
+      queue_.add("s/" + server.key());
+      continue;
+    }
+    if (!was_ok) queue_.add("s/" + server.key());
+    if (const providers::ServedZone* z = p->served(zone.zone_name); z && !primary_serial) {
+      primary_serial = z->serial;
+    }
+    if (r->moved && !r->changed.empty()) {
+      metrics_.drift_found(zone.zone_name.to_string(), r->changed.size());
+      std::vector<std::string> what;
+      for (size_t i = 0; i < r->changed.size() && i < 10; ++i) {
+        what.push_back(fmt::format("{} {}", r->changed[i].owner.to_string(),
+                                   model::to_string(r->changed[i].type)));
+      }
+      std::string note =
+          fmt::format("{} changed on {} outside zonekeeper: {}{}", zone.zone_name.to_string(),
+                      p->address().to_string(), fmt::join(what, ", "),
+                      r->changed.size() > what.size()
+                          ? fmt::format(" and {} more", r->changed.size() - what.size())
+                          : "");
+      spdlog::info("{}", note);
+      if (zone.drift_policy == api::DriftPolicy::Report) {
+        sink_.event(ref_of(zone, api::kDNSZone), true, "DriftDetected", note);
+      }
+      needs_reconcile = true;
+    }
+  }
+  // Secondaries: one SOA query each; a serial other than the primary's means re-check.
+  for (const api::Server& server : secondaries) {
+    if (needs_reconcile) break;
+    std::string problem, reason;
+    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    if (!p) break;
+    auto s = co_await p->soa_serial(zone.zone_name);
+    if (!running_) co_return true;
+    if (!s || !primary_serial || *s != *primary_serial) needs_reconcile = true;
+  }
+  if (needs_reconcile) {
+    runtime(key)->dirty = true;
+    co_return co_await reconcile_zone(ns, name);
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const std::string& name) {
+  std::string key = ns_key(ns, name);
+  auto nit = namespaces_.find(ns);
+  if (nit == namespaces_.end()) co_return true;
+  auto zit = nit->second.zones.find(name);
+  if (zit == nit->second.zones.end()) co_return true;
+  ObjectRef zref = ref_of(zit->second.meta, api::kDNSZone);
+  std::shared_ptr<ZoneRuntime> rt = runtime(key);  // shared: survives a delete meanwhile
+  rt->dirty = false;
+  rt->healthy = false;
+  if (!zit->second.zone) {
+    ZoneStatus st;
+    st.ref = zref;
+    st.ready = ready(api::kFalse, reasons::kInvalidSpec, zit->second.error);
+    sink_.zone_status(st);
+    co_return true;  // nothing to retry: a new generation brings a new event
+  }
+  // Copies: the catalog may change while this coroutine waits on the network.
+  api::Zone zone = *zit->second.zone;
+  std::vector<api::Zone> peers = zones_in(ns);
+  std::vector<const api::RecordObject*> recs;
+  recs.reserve(nit->second.records.size());
+  for (const auto& [k, r] : nit->second.records) recs.push_back(&r);
+  sources::ZoneDesired desired = sources::desired_zone(zone, recs, peers);
+  std::map<std::string, api::RecordObject> rec_copy;
+  for (const auto& [rkey, o] : desired.outcomes) {
+    if (auto r = nit->second.records.find(rkey); r != nit->second.records.end()) {
+      rec_copy.emplace(rkey, r->second);
+    }
+  }
+  std::vector<api::Server> primaries, secondaries;
+  for (const api::Server* s : servers_of(zone)) {
+    (s->role == api::ServerRole::Primary ? primaries : secondaries).push_back(*s);
+  }
+  std::string zone_text = zone.zone_name.to_string();
+
+  // Zone-level blockers: the records cannot be served at all.
+  std::optional<ConditionSpec> blocked;
+  if (const api::Zone* winner = conflicting_zone(zone)) {
+    blocked = ready(api::kFalse, reasons::kConflict,
+                    fmt::format("DNSZone {} is older and declares {} on the same server; this one "
+                                "changes nothing there",
+                                winner->key(), zone_text));
+  } else if (primaries.empty()) {
+    blocked = ready(api::kFalse, reasons::kNoServers,
+                    "spec.servers matches no DNSServer with role Primary in namespace " + ns);
+  } else if (!desired.zone_problems.empty()) {
+    blocked = ready(api::kFalse, reasons::kNotReady,
+                    fmt::format("{}", fmt::join(desired.zone_problems, "; ")));
+  }
+
+  auto write_records =
+      [&](const std::function<RecordStatus(const std::string&, const sources::RecordOutcome&)>& f) {
+        for (const auto& [rkey, o] : desired.outcomes) {
+          auto r = rec_copy.find(rkey);
+          if (r == rec_copy.end()) continue;
+          RecordStatus st = f(rkey, o);
+          st.ref = ref_of(r->second, api::to_string(r->second.kind));
+          if (o.reason != reasons::kNotSelected) {
+            st.zone = zone_text;
+            st.fqdn = o.fqdn;
+          }
+          sink_.record_status(st);
+        }
+      };
+
+  if (blocked) {
+    ZoneStatus st;
+    st.ref = zref;
+    st.ready = *blocked;
+    sink_.zone_status(st);
+    write_records([&](const std::string&, const sources::RecordOutcome& o) {
+      RecordStatus st;
+      bool servable =
+          o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
+      st.ready = servable ? ready(api::kFalse, reasons::kZoneNotReady,
+                                  fmt::format("DNSZone {} is not ready: {}: {}", zone.key(),
+                                              blocked->reason, blocked->message))
+                          : ready(api::kFalse, o.reason, o.message);
+      return st;
+    });
+    co_return true;
+  }
+
+  // Ownership: what we declared before and no longer declare is released (removed even
+  // under driftPolicy Report).
+  plan::ZoneOwnership own;
+  own.remove_undeclared = zone.drift_policy == api::DriftPolicy::Remediate;
+  for (const auto& k : rt->declared) {
+    if (!desired.rrsets.count(k)) own.released.insert(k);
+  }
+
+  // Primaries: plan against each one's copy, apply.
+  std::vector<PrimaryResult> results;
+  std::set<std::string> involved;
+  for (const api::Server& server : primaries) {
+    PrimaryResult res;
+    res.server = &server;
+    involved.insert(server.key());
+    std::string problem, reason;
+    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    if (!p && reason == "Unknown") co_return false;  // the Secret is not read yet: soon
+    if (!p) {
+      res.reason = reason == reasons::kSecretNotFound || reason == reasons::kSecretInvalid ||
+                           reason == "SecretForbidden"
+                       ? std::string(reasons::kTsigAuthFailed)
+                       : reason;
+      res.message = problem;
+      results.push_back(std::move(res));
+      continue;
+    }
+    bool applied_any = false;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!p->served(zone.zone_name)) {
+        auto loaded = co_await p->load(zone.zone_name);
+        if (!running_) co_return true;
+        if (!loaded) {
+          const auto& e = loaded.error();
+          res.reason = e.code == dns::ErrorCode::Refused || e.code == dns::ErrorCode::NotAuth
+                           ? std::string(reasons::kZoneNotFound)
+                           : reason_for(e);
+          res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
+                                    p->address().to_string(), zone_text, e.to_string());
+          break;
+        }
+      }
+      const providers::ServedZone* served = p->served(zone.zone_name);
+      if (!served) break;
+      plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served->rrsets, own);
+      if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
+        metrics_.drift_found(zone_text, zp.undeclared.size());
+      }
+      if (zp.empty()) {
+        if (!p->health().ok) {
+          // Nothing to send, but the server failed us before: is it back?
+          auto r = co_await p->refresh(zone.zone_name);
+          if (!running_) co_return true;
+          if (!r) {
+            res.reason = reason_for(r.error());
+            res.message = fmt::format("{} ({}): {}", server.key(), p->address().to_string(),
+                                      r.error().to_string());
+            break;
+          }
+          if (r->moved && attempt == 0) continue;  // it changed meanwhile: plan again
+        }
+        res.ok = true;
+        break;
+      }
+      for (const auto& line : zp.diff) {
+        spdlog::debug("{} {}: {}", zone_text, server.key(), line.to_string());
+      }
+      auto out = co_await p->apply(zp.changes);
+      if (!running_) co_return true;
+      if (!out) {
+        const auto& e = out.error();
+        res.reason = reason_for(e);
+        res.message =
+            fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
+        if (e.code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;  // re-plan
+        break;
+      }
+      applied_any = applied_any || out->applied > 0;
+      for (const auto& f : out->refused) {
+        res.refused[f.change.rrset.key()] =
+            fmt::format("{} ({}) refused the change of {} {}: {}", server.key(),
+                        p->address().to_string(), f.change.rrset.owner().to_string(),
+                        model::to_string(f.change.rrset.type()), f.error.to_string());
+      }
+      spdlog::info("{}: {} changes applied on {} in {} messages{}", zone_text, out->applied,
+                   server.key(), out->messages,
+                   out->refused.empty() ? "" : fmt::format(", {} refused", out->refused.size()));
+      res.ok = true;
+      break;
+    }
+    res.applied = applied_any;
+    if (const providers::ServedZone* s = p->served(zone.zone_name)) res.serial = s->serial;
+    results.push_back(std::move(res));
+  }
+
+  size_t ok_count = 0;
+  bool any_applied = false;
+  std::optional<uint32_t> primary_serial;
+  for (const auto& r : results) {
+    if (r.ok) {
+      ++ok_count;
+      if (!primary_serial) primary_serial = r.serial;
+    }
+    any_applied = any_applied || r.applied;
+  }
+  if (ok_count == results.size()) {
+    rt->declared.clear();
+    for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);
+  } else if (ok_count > 0) {
+    for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);
+  }
+
+  // Secondaries: NOTIFY after a change, then compare serials.
+  std::vector<ServerSerial> server_rows;
+  for (const auto& r : results) {
+    server_rows.push_back({r.server->name, "Primary", r.serial, r.ok && r.refused.empty()});
+  }
+  std::optional<ConditionSpec> zone_propagated;
+  std::map<std::string, std::optional<uint32_t>> secondary_serials;  // name → serial
+  std::string behind_reason, behind_message;
+  for (const api::Server& server : secondaries) {
+    involved.insert(server.key());
+    std::string problem, reason;
+    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::optional<uint32_t> want = primary_serial;
+    for (const auto& r : results) {
+      if (server.primary_server_name && r.server->name == *server.primary_server_name) {
+        want = r.serial;
+      }
+    }
+    std::optional<uint32_t> have;
+    std::string why;
+    if (p) {
+      if ((any_applied || rt->secondaries_behind) && want) {
+        (void)co_await p->notify(zone.zone_name, want);
+      }
+      auto s = co_await p->soa_serial(zone.zone_name);
+      if (!running_) co_return true;
+      if (s) {
+        have = *s;
+      } else {
+        why = s.error().to_string();
+      }
+    } else {
+      why = problem;
+    }
+    secondary_serials[server.name] = have;
+    bool caught_up = have && want && serial_at_least(*have, *want);
+    server_rows.push_back({server.name, "Secondary", have, caught_up});
+    if (!have) {
+      behind_reason = std::string(reasons::kSecondaryUnreachable);
+      behind_message = fmt::format("{}: {}", server.key(), why);
+    } else if (!caught_up && behind_reason.empty()) {
+      behind_reason = std::string(reasons::kSecondaryBehind);
+      behind_message = fmt::format("{} serves serial {}, its primary {}", server.key(), *have,
+                                   want ? std::to_string(*want) : std::string("unknown"));
+    }
+  }
+  rt->secondaries_behind = !behind_reason.empty();
+  zone_propagated =
+      behind_reason.empty()
+          ? ConditionSpec{"Propagated", "True", std::string(reasons::kInSync),
+                          secondaries.empty()
+                              ? "the zone has no Secondary"
+                              : fmt::format("{} Secondaries serve the primary's serial",
+                                            secondaries.size())}
+          : ConditionSpec{"Propagated", "False", behind_reason, behind_message};
+
+  // Record statuses.
+  std::map<std::string, size_t> not_ready_by_reason;
+  std::vector<ServedRecord> served_records;
+  std::string first_failure_reason, first_failure_message;
+  for (const auto& r : results) {
+    if (!r.ok && first_failure_reason.empty()) {
+      first_failure_reason = r.reason;
+      first_failure_message = r.message;
+    }
+  }
+  write_records([&](const std::string& rkey, const sources::RecordOutcome& o) {
+    RecordStatus st;
+    bool servable =
+        o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
+    if (!servable) {
+      if (o.reason != reasons::kNotSelected) ++not_ready_by_reason[o.reason];
+      st.ready = ready(api::kFalse, o.reason, o.message);
+      return st;
+    }
+    auto rec = rec_copy.find(rkey);
+    RRsetKey rrkey{Name::parse(o.fqdn).value_or(zone.zone_name),
+                   api::record_type(rec->second.kind)};
+    std::string refused;
+    for (const auto& r : results) {
+      if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
+    }
+    if (!first_failure_reason.empty()) {
+      ++not_ready_by_reason[first_failure_reason];
+      st.ready = ready(api::kFalse, first_failure_reason, first_failure_message);
+      return st;
+    }
+    if (!refused.empty()) {
+      ++not_ready_by_reason[std::string(reasons::kUpdateRefused)];
+      st.ready = ready(api::kFalse, reasons::kUpdateRefused, refused);
+      return st;
+    }
+    // Served by every Primary.
+    st.acknowledged_hash = o.hash;
+    if (rt->acked_hash[rkey] != o.hash) {
+      rt->acked_hash[rkey] = o.hash;
+      rt->acked_serial[rkey] = primary_serial.value_or(0);
+    }
+    if (o.reason == reasons::kMultipleZones) {
+      ++not_ready_by_reason[o.reason];
+      st.ready = ready(api::kFalse, o.reason, o.message);
+    } else {
+      st.ready = ready(api::kTrue, reasons::kServed,
+                       fmt::format("served at {} by {} Primar{}", o.fqdn, results.size(),
+                                   results.size() == 1 ? "y" : "ies"));
+    }
+    served_records.push_back({std::string(api::kApiVersion),
+                              std::string(api::to_string(rec->second.kind)), rec->second.name,
+                              rec->second.ns, o.fqdn});
+    // Propagated: every Secondary serves a serial at least the one this data was acked at.
+    uint32_t at = rt->acked_serial[rkey];
+    std::string behind;
+    for (const auto& [sname, have] : secondary_serials) {
+      if (!have) {
+        behind = std::string(reasons::kSecondaryUnreachable);
+        break;
+      }
+      if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
+    }
+    st.propagated = behind.empty()
+                        ? ConditionSpec{"Propagated", "True", std::string(reasons::kInSync),
+                                        zone_propagated->message}
+                        : ConditionSpec{"Propagated", "False", behind, zone_propagated->message};
+    return st;
+  });
+  // Forget acknowledgements of records that left the zone.
+  for (auto it = rt->acked_hash.begin(); it != rt->acked_hash.end();) {
+    if (!desired.outcomes.count(it->first)) {
+      rt->acked_serial.erase(it->first);
+      it = rt->acked_hash.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  // The zone's summary.
+  ZoneStatus zs;
+  zs.ref = zref;
+  std::sort(served_records.begin(), served_records.end(),
+            [](const ServedRecord& a, const ServedRecord& b) {
+              return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+            });
+  zs.record_count = served_records.size();
+  zs.records = std::move(served_records);
+  zs.servers = std::move(server_rows);
+  zs.propagated = zone_propagated;
+  zs.synced = any_applied && ok_count == results.size();
+  size_t not_ready = 0;
+  std::vector<std::string> counts;
+  for (const auto& [r, n] : not_ready_by_reason) {
+    not_ready += n;
+    counts.push_back(fmt::format("{} {}", n, r));
+  }
+  if (ok_count == 0) {
+    zs.ready = ready(api::kFalse, reasons::kNotReady, first_failure_message);
+  } else if (ok_count < results.size() || not_ready > 0) {
+    std::string msg = not_ready > 0
+                          ? fmt::format("{} of {} records not ready: {}", not_ready,
+                                        zs.record_count + not_ready, fmt::join(counts, ", "))
+                          : std::string();
+    if (ok_count < results.size()) {
+      msg += (msg.empty() ? "" : "; ") + fmt::format("{} of {} Primaries failed: {}",
+                                                     results.size() - ok_count, results.size(),
+                                                     first_failure_message);
+    }
+    zs.ready = ready(api::kFalse, reasons::kPartiallyReady, msg);
+  } else {
+    zs.ready = ready(api::kTrue, reasons::kAllReady,
+                     fmt::format("{} records served by {} Primar{}", zs.record_count,
+                                 results.size(), results.size() == 1 ? "y" : "ies"));
+  }
+  sink_.zone_status(zs);
+
+  // Servers whose health we just learned.
+  for (const auto& s : involved) {
+    if (!rt->servers.count(s)) queue_.add("s/" + s);
+  }
+  for (const api::Server& server : primaries) {
+    if (auto it = providers_.find(server.key()); it != providers_.end() && it->second.server) {
+      const auto& h = it->second.server->health();
+      if (!h.ok) queue_.add("s/" + server.key());
+    }
+  }
+  rt->servers = involved;
+
+  bool all_ok = ok_count == results.size();
+  rt->healthy = all_ok;
+  if (any_applied) rt->propagation_checks = 0;
+  if (all_ok && rt->secondaries_behind) {
+    // Nothing tells us when a Secondary caught up: look again soon, then less and less often.
+    auto delay = std::min<std::chrono::milliseconds>(
+        std::chrono::milliseconds(200) * (1 << std::min(rt->propagation_checks, 10)),
+        options_.drift_interval);
+    ++rt->propagation_checks;
+    queue_.add_after("z/" + key, delay);
+  }
+  if (!all_ok) {
+    for (const auto& s : involved) queue_.add("s/" + s);
+  }
+  metrics_.set_zones(zone_count());
+  co_return all_ok;
+}
+
+}  // namespace zk::controller

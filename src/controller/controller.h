@@ -1,0 +1,155 @@
+// The reconciler: declared objects in, served zones and truthful status out.
+//
+//   Controller c(ex, {.drift_interval = 60s}, sink, metrics);
+//   c.put_zone(json); c.put_record(json); c.put_server(json); c.put_secret(ns, name, state);
+//   c.start();      // the leader reconciles; everyone else only keeps the catalog current
+//   ...             // informer events (cluster) or file events (local) keep calling put_*/remove_*
+//   c.stop();
+//
+// Work items (WorkQueue keys): "z/ns/name" a DNSZone, "s/ns/name" a DNSServer, "n/ns" the
+// record objects of a namespace without any DNSZone (NotSelected). A catalog change enqueues
+// only what it affects: a record change its selecting zones (old and new labels), a zone or
+// server change the zones of its namespace. A record update that changes neither spec, labels
+// nor generation (our own status writes coming back) enqueues nothing.
+//
+// A zone reconcile: sources::desired_zone → for each Primary plan::plan_zone against the
+// provider's copy → atomic UPDATEs (a refused batch is bisected) → NOTIFY and SOA checks of
+// the Secondaries → statuses (StatusSink writes only what changed). Failures are retried
+// with capped exponential backoff and jitter; other zones are unaffected. Every
+// drift_interval each zone's servers get one SOA query; only a moved serial costs a transfer
+// and a re-plan (Remediate) or a DriftDetected event (Report).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/kind.h"
+#include "api/record.h"
+#include "api/server.h"
+#include "api/tsig_secret.h"
+#include "api/zone.h"
+#include "controller/status.h"
+#include "controller/work_queue.h"
+#include "model/rrset.h"
+
+namespace zk::providers {
+class Rfc2136Server;
+}
+
+namespace zk::controller {
+
+class Metrics;
+
+struct ControllerOptions {
+  std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
+  size_t workers = 4;
+  RetryPolicy retry{};
+};
+
+// What the wiring knows about a Secret a DNSServer references.
+struct SecretState {
+  enum class Kind { Unknown, Missing, Forbidden, Invalid, Ok };
+  Kind kind = Kind::Unknown;
+  std::optional<api::TsigSecret> key;  // Ok
+  std::string message;                 // never the secret itself
+};
+
+// Where statuses and events go: the API server (cluster mode) or the terminal (local mode).
+class StatusSink {
+ public:
+  virtual ~StatusSink() = default;
+  virtual void record_status(const RecordStatus& s) = 0;
+  virtual void zone_status(const ZoneStatus& s) = 0;
+  virtual void server_status(const ServerStatus& s) = 0;
+  virtual void event(const ObjectRef& ref, bool warning, std::string_view reason,
+                     std::string note) = 0;
+  // The object is gone; drop anything cached for it.
+  virtual void forget(const ObjectRef& /*ref*/) {}
+};
+
+class Controller {
+ public:
+  Controller(boost::asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
+             Metrics& metrics);
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // The catalog. `object` is the full object (JSON); decoding problems become statuses.
+  void put_zone(const boost::json::value& object);
+  void remove_zone(std::string_view ns, std::string_view name);
+  void put_record(const boost::json::value& object);
+  void remove_record(api::Kind kind, std::string_view ns, std::string_view name);
+  void put_server(const boost::json::value& object);
+  void remove_server(std::string_view ns, std::string_view name);
+  void put_secret(std::string_view ns, std::string_view name, SecretState state);
+  // Called for every Secret a DNSServer references ("ns", "name"), so the wiring can watch it.
+  void on_secret_referenced(std::function<void(const std::string&, const std::string&)> f) {
+    secret_referenced_ = std::move(f);
+  }
+
+  // Reconcile (the leader) from now on: every zone, server and namespace once, then events.
+  void start();
+  // Stop reconciling (leadership lost, shutdown). The catalog stays current.
+  void stop();
+  bool running() const { return running_; }
+  // Nothing queued or in progress (for tests and local mode's "converged").
+  bool idle() const { return !queue_.busy(); }
+  size_t queue_depth() const { return queue_.depth(); }
+  size_t zone_count() const;
+
+ private:
+  struct ZoneEntry;
+  struct ServerEntry;
+  struct NamespaceObjects;
+  struct ZoneRuntime;
+  struct PrimaryResult;
+
+  boost::asio::awaitable<void> worker();
+  boost::asio::awaitable<void> drift_loop();
+  boost::asio::awaitable<bool> reconcile(const std::string& item);
+  boost::asio::awaitable<bool> reconcile_zone(const std::string& ns, const std::string& name);
+  boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name);
+  boost::asio::awaitable<bool> reconcile_server(const std::string& ns, const std::string& name);
+  bool reconcile_namespace(const std::string& ns);
+
+  std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
+  std::shared_ptr<providers::Rfc2136Server> provider_for(const api::Server& server,
+                                                         std::string* problem, std::string* reason);
+  std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
+  const api::Zone* conflicting_zone(const api::Zone& zone) const;
+  std::vector<api::Zone> zones_in(const std::string& ns) const;
+
+  void enqueue_namespace(const std::string& ns);
+  void enqueue_zones_selecting(const api::RecordObject& record);
+  std::string now_rfc3339() const;
+
+  boost::asio::any_io_executor ex_;
+  ControllerOptions options_;
+  StatusSink& sink_;
+  Metrics& metrics_;
+  WorkQueue queue_;
+  std::map<std::string, NamespaceObjects> namespaces_;
+  std::map<std::string, SecretState> secrets_;                   // "ns/name"
+  std::map<std::string, std::shared_ptr<ZoneRuntime>> zone_rt_;  // "ns/name" of the DNSZone
+  struct Provider;
+  std::map<std::string, Provider> providers_;  // "ns/name" of the DNSServer
+  std::function<void(const std::string&, const std::string&)> secret_referenced_;
+  bool running_ = false;
+  std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
+  std::unique_ptr<boost::asio::steady_timer> drift_timer_;
+};
+
+}  // namespace zk::controller

@@ -1,0 +1,119 @@
+#include "controller/status.h"
+
+#include <fmt/format.h>
+
+#include "api/condition.h"
+#include "api/time.h"
+
+namespace zk::controller {
+
+namespace json = boost::json;
+
+std::string ObjectRef::key() const {
+  return fmt::format("{}/{}/{}", kind, ns, name);
+}
+
+namespace {
+
+const json::value* field(const json::value& status, std::string_view key) {
+  if (!status.is_object()) return nullptr;
+  return status.as_object().if_contains(key);
+}
+
+std::string string_field(const json::value& status, std::string_view key) {
+  const json::value* v = field(status, key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// Conditions merged per SetStatusCondition; `keep_types` absent ones are removed.
+json::value merged_conditions(const json::value& status, const ConditionSpec& ready,
+                              const std::optional<ConditionSpec>& propagated, int64_t generation,
+                              const std::string& now) {
+  std::vector<api::Condition> conds;
+  if (const json::value* c = field(status, "conditions")) {
+    if (auto parsed = api::conditions_from_json(*c)) conds = std::move(*parsed);
+  }
+  auto set = [&](const ConditionSpec& s) {
+    (void)api::set_condition(conds, {s.type, s.status, s.reason, s.message, generation, ""}, now);
+  };
+  set(ready);
+  if (propagated) {
+    set(*propagated);
+  } else {
+    api::remove_condition(conds, "Propagated");
+  }
+  return api::conditions_to_json(conds);
+}
+
+std::optional<json::object> changed(const json::value& current, json::object next) {
+  if (current.is_object() && current.as_object() == next) return std::nullopt;
+  return next;
+}
+
+// Copies fields of `current` that this controller does not set, so a merge never drops them.
+json::object base(const json::value& current) {
+  return current.is_object() ? current.as_object() : json::object();
+}
+
+}  // namespace
+
+std::optional<json::object> merge_record_status(const json::value& current, const RecordStatus& s,
+                                                const std::string& now) {
+  json::object next = base(current);
+  next["conditions"] = merged_conditions(current, s.ready, s.propagated, s.ref.generation, now);
+  next["observedGeneration"] = s.ref.generation;
+  next["zone"] = s.zone;
+  next["fqdn"] = s.fqdn;
+  if (!s.acknowledged_hash.empty() && string_field(current, "recordHash") != s.acknowledged_hash) {
+    next["recordHash"] = s.acknowledged_hash;
+    next["lastUpdated"] = now;
+  }
+  return changed(current, std::move(next));
+}
+
+std::optional<json::object> merge_zone_status(const json::value& current, const ZoneStatus& s,
+                                              const std::string& now, int64_t /*now_seconds*/) {
+  json::object next = base(current);
+  next["conditions"] = merged_conditions(current, s.ready, s.propagated, s.ref.generation, now);
+  next["observedGeneration"] = s.ref.generation;
+  json::array records;
+  for (const auto& r : s.records) {
+    if (records.size() >= kMaxListedRecords) break;
+    records.push_back(json::object{{"apiVersion", r.api_version},
+                                   {"kind", r.kind},
+                                   {"name", r.name},
+                                   {"namespace", r.ns},
+                                   {"fqdn", r.fqdn}});
+  }
+  next["records"] = std::move(records);
+  next["recordCount"] = static_cast<int64_t>(s.record_count);
+  json::array servers;
+  for (const auto& sv : s.servers) {
+    json::object o{{"name", sv.name}, {"role", sv.role}, {"ready", sv.ready}};
+    if (sv.serial) o["serial"] = static_cast<int64_t>(*sv.serial);
+    servers.push_back(std::move(o));
+  }
+  next["servers"] = std::move(servers);
+  if (s.synced || (!field(current, "lastSyncTime") && s.ready.status == "True")) {
+    next["lastSyncTime"] = now;
+  }
+  return changed(current, std::move(next));
+}
+
+std::optional<json::object> merge_server_status(const json::value& current, const ServerStatus& s,
+                                                const std::string& now, int64_t now_seconds) {
+  json::object next = base(current);
+  next["conditions"] = merged_conditions(current, s.ready, std::nullopt, s.ref.generation, now);
+  next["observedGeneration"] = s.ref.generation;
+  json::array zones;
+  for (const auto& z : s.zones) zones.push_back(json::string(z));
+  next["zones"] = std::move(zones);
+  if (s.contacted) {
+    auto last = api::parse_rfc3339(string_field(current, "lastContactTime"));
+    bool stale = !last || now_seconds - last->seconds >= kContactRefreshSeconds;
+    if (stale || changed(current, next)) next["lastContactTime"] = now;
+  }
+  return changed(current, std::move(next));
+}
+
+}  // namespace zk::controller

@@ -1,0 +1,103 @@
+// The status zonekeeper reports on each object, and how it is merged into what the object
+// already carries (pure: the caller passes the clock).
+//
+//   RecordStatus s{.ref = ref, .ready = {"Ready", "True", "Served", "..."}, .zone = ..., ...};
+//   auto next = merge_record_status(current_status_json, s, api::format_rfc3339(now));
+//   if (next) write(*next);        // nullopt: nothing changed, nothing is written
+//
+// Rules: conditions follow apimachinery's SetStatusCondition (lastTransitionTime moves only
+// when the status flips); observedGeneration is the generation the status describes;
+// recordHash and lastUpdated move only when a Primary acknowledged new data; lastSyncTime only
+// when the Primaries acknowledged changes (or first reach the declared state);
+// lastContactTime only when the server's condition changes or the old value is older than
+// kContactRefresh (so an idle controller writes nothing).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace zk::controller {
+
+inline constexpr int64_t kContactRefreshSeconds = 600;
+
+struct ObjectRef {
+  std::string api_version;  // "dns.zonekeeper.io/v1alpha1"
+  std::string kind;         // "ARecord", "DNSZone", "DNSServer"
+  std::string ns;
+  std::string name;
+  std::string uid;
+  int64_t generation = 0;
+  std::string key() const;  // "Kind/ns/name"
+  friend bool operator==(const ObjectRef&, const ObjectRef&) = default;
+};
+
+struct ConditionSpec {
+  std::string type;
+  std::string status;  // "True" | "False" | "Unknown"
+  std::string reason;
+  std::string message;
+  friend bool operator==(const ConditionSpec&, const ConditionSpec&) = default;
+};
+
+struct RecordStatus {
+  ObjectRef ref;
+  ConditionSpec ready;
+  std::optional<ConditionSpec> propagated;  // absent: the Propagated condition is removed
+  std::string zone;                         // absolute, lowercase; "" when no zone selects it
+  std::string fqdn;
+  std::string acknowledged_hash;  // set when a Primary holds this data now; else keep the old
+  friend bool operator==(const RecordStatus&, const RecordStatus&) = default;
+};
+
+struct ServedRecord {
+  std::string api_version, kind, name, ns, fqdn;
+  friend bool operator==(const ServedRecord&, const ServedRecord&) = default;
+};
+
+struct ServerSerial {
+  std::string name;
+  std::string role;  // "Primary" | "Secondary"
+  std::optional<uint32_t> serial;
+  bool ready = false;
+  friend bool operator==(const ServerSerial&, const ServerSerial&) = default;
+};
+
+inline constexpr size_t kMaxListedRecords = 1000;
+
+struct ZoneStatus {
+  ObjectRef ref;
+  ConditionSpec ready;
+  std::optional<ConditionSpec> propagated;
+  std::vector<ServedRecord> records;  // all served; at most kMaxListedRecords are written
+  size_t record_count = 0;
+  std::vector<ServerSerial> servers;
+  bool synced = false;  // the Primaries acknowledged changes of the declared state just now
+  friend bool operator==(const ZoneStatus&, const ZoneStatus&) = default;
+};
+
+struct ServerStatus {
+  ObjectRef ref;
+  ConditionSpec ready;
+  std::vector<std::string> zones;  // sorted
+  bool contacted = false;          // the server answered now
+  friend bool operator==(const ServerStatus&, const ServerStatus&) = default;
+};
+
+// Each returns the full new `status` object, or nullopt when it equals `current` (the
+// object's status, null or an object). `now` is RFC 3339.
+std::optional<boost::json::object> merge_record_status(const boost::json::value& current,
+                                                       const RecordStatus& s,
+                                                       const std::string& now);
+std::optional<boost::json::object> merge_zone_status(const boost::json::value& current,
+                                                     const ZoneStatus& s, const std::string& now,
+                                                     int64_t now_seconds);
+std::optional<boost::json::object> merge_server_status(const boost::json::value& current,
+                                                       const ServerStatus& s,
+                                                       const std::string& now, int64_t now_seconds);
+
+}  // namespace zk::controller

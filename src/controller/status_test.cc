@@ -1,0 +1,114 @@
+#include "controller/status.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace zk::controller {
+namespace {
+
+namespace json = boost::json;
+
+RecordStatus served(std::string hash = "h1") {
+  RecordStatus s;
+  s.ref = {"dns.zonekeeper.io/v1alpha1", "ARecord", "dns", "www", "uid-1", 3};
+  s.ready = {"Ready", "True", "Served", "served at www.example.test. by 1 Primary"};
+  s.propagated = ConditionSpec{"Propagated", "True", "InSync", "the zone has no Secondary"};
+  s.zone = "example.test.";
+  s.fqdn = "www.example.test.";
+  s.acknowledged_hash = std::move(hash);
+  return s;
+}
+
+TEST(RecordStatusMerge, FirstWriteThenNothingWhenUnchanged) {
+  auto first = merge_record_status(json::value(nullptr), served(), "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["recordHash"], "h1");
+  EXPECT_EQ((*first)["lastUpdated"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ((*first)["observedGeneration"], 3);
+  EXPECT_EQ((*first)["conditions"].as_array().size(), 2u);
+  // Same desired status a minute later: no write at all (no storms).
+  EXPECT_FALSE(merge_record_status(json::value(*first), served(), "2026-01-01T00:01:00Z"));
+}
+
+TEST(RecordStatusMerge, TransitionTimeMovesOnlyWhenStatusFlips) {
+  auto first = merge_record_status(json::value(nullptr), served(), "2026-01-01T00:00:00Z");
+  RecordStatus failing = served();
+  failing.ready = {"Ready", "False", "ServerUnreachable", "dns/p: Timeout"};
+  failing.propagated.reset();
+  failing.acknowledged_hash.clear();
+  auto second = merge_record_status(json::value(*first), failing, "2026-01-01T00:05:00Z");
+  ASSERT_TRUE(second);
+  const auto& conds = (*second)["conditions"].as_array();
+  ASSERT_EQ(conds.size(), 1u);  // Propagated removed while not served
+  EXPECT_EQ(conds[0].as_object().at("lastTransitionTime"), "2026-01-01T00:05:00Z");
+  EXPECT_EQ((*second)["recordHash"], "h1");  // the last acknowledged data, kept
+  EXPECT_EQ((*second)["lastUpdated"], "2026-01-01T00:00:00Z");
+  // A new message with the same status keeps the transition time.
+  failing.ready.message = "dns/p: ConnectionRefused";
+  auto third = merge_record_status(json::value(*second), failing, "2026-01-01T00:06:00Z");
+  ASSERT_TRUE(third);
+  EXPECT_EQ((*third)["conditions"].as_array()[0].as_object().at("lastTransitionTime"),
+            "2026-01-01T00:05:00Z");
+}
+
+TEST(RecordStatusMerge, NewDataMovesHashAndLastUpdated) {
+  auto first = merge_record_status(json::value(nullptr), served("h1"), "2026-01-01T00:00:00Z");
+  auto second = merge_record_status(json::value(*first), served("h2"), "2026-01-01T00:09:00Z");
+  ASSERT_TRUE(second);
+  EXPECT_EQ((*second)["recordHash"], "h2");
+  EXPECT_EQ((*second)["lastUpdated"], "2026-01-01T00:09:00Z");
+}
+
+TEST(ZoneStatusMerge, ListsRecordsAndSyncTime) {
+  ZoneStatus z;
+  z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "example", "u", 2};
+  z.ready = {"Ready", "True", "AllReady", "1 records served by 1 Primary"};
+  z.records = {{"dns.zonekeeper.io/v1alpha1", "ARecord", "www", "dns", "www.example.test."}};
+  z.record_count = 1;
+  z.servers = {{"p", "Primary", 7u, true}, {"s", "Secondary", std::nullopt, false}};
+  z.synced = true;
+  auto first = merge_zone_status(json::value(nullptr), z, "2026-01-01T00:00:00Z", 0);
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["recordCount"], 1);
+  EXPECT_EQ((*first)["lastSyncTime"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ((*first)["servers"].as_array()[0].as_object().at("serial"), 7);
+  EXPECT_FALSE((*first)["servers"].as_array()[1].as_object().contains("serial"));
+  z.synced = false;  // nothing applied this time: nothing to write
+  EXPECT_FALSE(merge_zone_status(json::value(*first), z, "2026-01-01T00:01:00Z", 60));
+}
+
+TEST(ZoneStatusMerge, RecordListIsCapped) {
+  ZoneStatus z;
+  z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "big", "u", 1};
+  z.ready = {"Ready", "True", "AllReady", ""};
+  for (size_t i = 0; i < kMaxListedRecords + 5; ++i) {
+    z.records.push_back({"v", "ARecord", "r" + std::to_string(i), "dns", "x."});
+  }
+  z.record_count = z.records.size();
+  auto st = merge_zone_status(json::value(nullptr), z, "2026-01-01T00:00:00Z", 0);
+  EXPECT_EQ((*st)["records"].as_array().size(), kMaxListedRecords);
+  EXPECT_EQ((*st)["recordCount"], static_cast<int64_t>(kMaxListedRecords + 5));
+}
+
+TEST(ServerStatusMerge, ContactTimeRefreshedRarely) {
+  ServerStatus s;
+  s.ref = {"dns.zonekeeper.io/v1alpha1", "DNSServer", "dns", "p", "u", 1};
+  s.ready = {"Ready", "True", "Reachable", "127.0.0.1:53 answers"};
+  s.zones = {"example.test."};
+  s.contacted = true;
+  auto first = merge_server_status(json::value(nullptr), s, "2026-01-01T00:00:00Z", 1767225600);
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["lastContactTime"], "2026-01-01T00:00:00Z");
+  // One minute later: unchanged, not written.
+  EXPECT_FALSE(
+      merge_server_status(json::value(*first), s, "2026-01-01T00:01:00Z", 1767225600 + 60));
+  // Ten minutes later: refreshed.
+  auto later = merge_server_status(json::value(*first), s, "2026-01-01T00:10:00Z",
+                                   1767225600 + kContactRefreshSeconds);
+  ASSERT_TRUE(later);
+  EXPECT_EQ((*later)["lastContactTime"], "2026-01-01T00:10:00Z");
+}
+
+}  // namespace
+}  // namespace zk::controller

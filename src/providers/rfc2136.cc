@@ -1,0 +1,323 @@
+#include "providers/rfc2136.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "controller/metrics.h"
+
+namespace zk::providers {
+
+namespace asio = boost::asio;
+using dns::ErrorCode;
+using model::Change;
+using model::Name;
+using model::RRset;
+using model::RRsetKey;
+using model::RRsetMap;
+using model::RRType;
+
+namespace {
+
+bool serial_gt(uint32_t a, uint32_t b) {
+  return a != b && static_cast<int32_t>(a - b) > 0;  // RFC 1982
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::vector<RRsetKey> differences(const RRsetMap& before, const RRsetMap& after) {
+  std::vector<RRsetKey> out;
+  auto a = before.begin(), b = after.begin();
+  while (a != before.end() || b != after.end()) {
+    if (b == after.end() || (a != before.end() && a->first < b->first)) {
+      out.push_back(a->first);
+      ++a;
+    } else if (a == before.end() || b->first < a->first) {
+      out.push_back(b->first);
+      ++b;
+    } else {
+      if (!(a->second == b->second)) out.push_back(a->first);
+      ++a;
+      ++b;
+    }
+  }
+  std::erase_if(out, [](const RRsetKey& k) { return k.type == RRType::SOA; });
+  return out;
+}
+
+}  // namespace
+
+bool change_specific(const dns::Error& e) {
+  switch (e.code) {
+    case ErrorCode::Refused:
+    case ErrorCode::ServFail:
+    case ErrorCode::FormErr:
+    case ErrorCode::NotImplemented:
+    case ErrorCode::NotZone:
+    case ErrorCode::MessageTooLarge:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool server_wide(const dns::Error& e) {
+  switch (e.code) {
+    case ErrorCode::Timeout:
+    case ErrorCode::ConnectionRefused:
+    case ErrorCode::Network:
+    case ErrorCode::BadKey:
+    case ErrorCode::BadSig:
+    case ErrorCode::BadTime:
+    case ErrorCode::Unsigned:
+    case ErrorCode::MalformedResponse:
+    case ErrorCode::InvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void apply_changes(RRsetMap& zone, const std::vector<Change>& changes) {
+  for (const Change& c : changes) {
+    RRsetKey key = c.rrset.key();
+    switch (c.op) {
+      case Change::Op::Replace:
+        if (c.rrset.empty()) {
+          zone.erase(key);
+        } else {
+          zone[key] = c.rrset;
+        }
+        break;
+      case Change::Op::DeleteRRset:
+        if (key.type != RRType::SOA) zone.erase(key);
+        break;
+      case Change::Op::Add: {
+        auto it = zone.find(key);
+        if (it == zone.end() || key.type == RRType::SOA || key.type == RRType::CNAME) {
+          zone[key] = c.rrset;  // singletons are replaced
+          break;
+        }
+        for (const auto& rd : c.rrset.rdatas()) it->second.add(rd);
+        it->second.set_ttl(c.rrset.ttl());  // BIND gives the whole RRset the new TTL
+        break;
+      }
+      case Change::Op::Remove: {
+        auto it = zone.find(key);
+        if (it == zone.end()) break;
+        RRset kept(it->second.owner(), it->second.type(), it->second.ttl());
+        for (const auto& rd : it->second.rdatas()) {
+          if (!c.rrset.contains(rd)) kept.add(rd);
+        }
+        if (kept.empty()) {
+          zone.erase(it);
+        } else {
+          it->second = std::move(kept);
+        }
+        break;
+      }
+    }
+  }
+}
+
+Rfc2136Server::Rfc2136Server(asio::any_io_executor ex, dns::ServerAddress address,
+                             std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
+                             controller::Metrics* metrics, std::string label)
+    : address_(std::move(address)), metrics_(metrics), label_(std::move(label)) {
+  dns::ClientOptions opts;
+  opts.key = std::move(key);
+  opts.timeout = timeout;
+  client_ = std::make_unique<dns::Client>(ex, address_, opts);
+}
+
+Rfc2136Server::~Rfc2136Server() = default;
+
+const ServedZone* Rfc2136Server::served(const Name& zone) const {
+  auto it = zones_.find(zone);
+  return it == zones_.end() ? nullptr : &it->second;
+}
+
+void Rfc2136Server::note(const dns::Result<void>& r) {
+  if (r) {
+    health_ = {true, true, {}};
+  } else if (server_wide(r.error()) || r.error().code == ErrorCode::NotAuth) {
+    health_ = {true, false, r.error()};
+  } else {
+    health_.known = true;  // the server answered: it is reachable and the key works
+    health_.ok = true;
+  }
+}
+
+asio::awaitable<dns::Result<void>> Rfc2136Server::load(const Name& zone) {
+  auto snap = co_await client_->axfr(zone);
+  note(snap);
+  if (metrics_) metrics_->zone_transfer(label_, "axfr");
+  if (!snap) co_return tl::unexpected(snap.error());
+  zones_[zone] = ServedZone{snap->serial, std::move(snap->rrsets)};
+  co_return dns::Result<void>{};
+}
+
+asio::awaitable<dns::Result<uint32_t>> Rfc2136Server::soa_serial(const Name& zone) {
+  auto r = co_await client_->soa_serial(zone);
+  note(r);
+  co_return r;
+}
+
+asio::awaitable<dns::Result<void>> Rfc2136Server::notify(const Name& zone,
+                                                         std::optional<uint32_t> serial) {
+  auto r = co_await client_->notify(zone, serial);
+  note(r);
+  co_return r;
+}
+
+asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh(const Name& zone) {
+  RefreshOutcome out;
+  auto it = zones_.find(zone);
+  if (it == zones_.end()) {
+    auto loaded = co_await load(zone);
+    if (!loaded) co_return tl::unexpected(loaded.error());
+    out.moved = true;
+    co_return out;
+  }
+  auto serial = co_await soa_serial(zone);
+  if (!serial) co_return tl::unexpected(serial.error());
+  it = zones_.find(zone);  // the map may have changed while we waited
+  if (it == zones_.end() || *serial == it->second.serial) co_return out;
+  out.moved = true;
+  RRsetMap before = it->second.rrsets;
+  uint32_t known = it->second.serial;
+  if (serial_gt(*serial, known)) {
+    auto ixfr = co_await client_->ixfr(zone, known);
+    note(ixfr);
+    if (metrics_) metrics_->zone_transfer(label_, ixfr && ixfr->full ? "axfr" : "ixfr");
+    it = zones_.find(zone);
+    if (ixfr && !ixfr->up_to_date && it != zones_.end()) {
+      dns::apply_ixfr(it->second.rrsets, *ixfr);
+      it->second.serial = ixfr->serial;
+      out.changed = differences(before, it->second.rrsets);
+      co_return out;
+    }
+    if (!ixfr && server_wide(ixfr.error())) co_return tl::unexpected(ixfr.error());
+  }
+  // The server went backwards (restored, lost its journal) or IXFR could not say: AXFR.
+  auto loaded = co_await load(zone);
+  if (!loaded) co_return tl::unexpected(loaded.error());
+  if (const ServedZone* now = served(zone)) out.changed = differences(before, now->rrsets);
+  co_return out;
+}
+
+asio::awaitable<dns::Result<size_t>> Rfc2136Server::send(const Name& zone,
+                                                         const std::vector<Change>& part,
+                                                         size_t* applied) {
+  model::ChangeSet cs;
+  cs.zone = zone;
+  cs.changes = part;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = co_await client_->apply(cs);
+  note(r);
+  if (metrics_) {
+    if (r) {
+      metrics_->dns_update(label_, seconds_since(t0), r->changes);
+    } else {
+      metrics_->dns_update_error(label_, r.error().reason());
+    }
+  }
+  if (!r) {
+    *applied = r.error().changes_applied;
+    co_return tl::unexpected(r.error());
+  }
+  *applied = part.size();
+  co_return r->messages;
+}
+
+asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply_bisect(const Name& zone,
+                                                                       std::vector<Change> part) {
+  ApplyOutcome out;
+  size_t applied = 0;
+  auto r = co_await send(zone, part, &applied);
+  if (r) {
+    out.applied = part.size();
+    out.messages = *r;
+    co_return out;
+  }
+  if (!change_specific(r.error())) co_return tl::unexpected(r.error());
+  out.applied = applied;
+  std::vector<Change> rest(part.begin() + static_cast<std::ptrdiff_t>(applied), part.end());
+  if (rest.size() == 1) {
+    out.refused.push_back({rest.front(), r.error()});
+    co_return out;
+  }
+  size_t half = rest.size() / 2;
+  for (auto piece :
+       {std::vector<Change>(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(half)),
+        std::vector<Change>(rest.begin() + static_cast<std::ptrdiff_t>(half), rest.end())}) {
+    if (piece.empty()) continue;
+    auto sub = co_await apply_bisect(zone, std::move(piece));
+    if (!sub) co_return tl::unexpected(sub.error());
+    out.applied += sub->applied;
+    out.messages += sub->messages;
+    for (auto& f : sub->refused) out.refused.push_back(std::move(f));
+  }
+  co_return out;
+}
+
+asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::ChangeSet& changes) {
+  const Name& zone = changes.zone;
+  ApplyOutcome out;
+  if (changes.empty()) co_return out;
+  uint32_t before = 0;
+  if (const ServedZone* z = served(zone)) before = z->serial;
+  size_t applied = 0;
+  auto first = co_await send(zone, changes.changes, &applied);
+  if (first) {
+    out.applied = changes.changes.size();
+    out.messages = *first;
+    // Fast path: our copy stays exact when the serial moved by exactly our messages.
+    auto serial = co_await client_->soa_serial(zone);
+    auto it = zones_.find(zone);
+    if (serial && it != zones_.end() && it->second.serial == before &&
+        *serial == static_cast<uint32_t>(before + out.messages)) {
+      apply_changes(it->second.rrsets, changes.changes);
+      it->second.serial = *serial;
+      if (auto soa = it->second.rrsets.find(RRsetKey{zone, RRType::SOA});
+          soa != it->second.rrsets.end() && !soa->second.rdatas().empty()) {
+        // Keep the SOA record itself in step with the serial (MNAME.. fields unchanged).
+        auto rd = soa->second.rdatas().front();
+        auto wire = std::vector<uint8_t>(rd.wire().begin(), rd.wire().end());
+        size_t at = wire.size() - 20;
+        for (int i = 0; i < 4; ++i) wire[at + i] = static_cast<uint8_t>(*serial >> (24 - 8 * i));
+        if (auto fixed = model::Rdata::from_wire(RRType::SOA, wire)) {
+          soa->second = RRset(zone, RRType::SOA, soa->second.ttl(), {*fixed});
+        }
+      }
+      co_return out;
+    }
+    auto refreshed = co_await refresh(zone);
+    if (!refreshed) forget(zone);
+    co_return out;
+  }
+  const dns::Error& e = first.error();
+  if (e.code == ErrorCode::PrerequisiteFailed || !change_specific(e)) {
+    // A failed guard means our copy was stale: reload it so the next plan is right.
+    if (e.code == ErrorCode::PrerequisiteFailed || applied > 0) {
+      if (!co_await refresh(zone)) forget(zone);
+    }
+    co_return tl::unexpected(e);
+  }
+  // Refused (or similar): find the culprits; everything else goes through.
+  out.applied = applied;
+  std::vector<Change> rest(changes.changes.begin() + static_cast<std::ptrdiff_t>(applied),
+                           changes.changes.end());
+  auto sub = co_await apply_bisect(zone, std::move(rest));
+  if (!co_await refresh(zone)) forget(zone);
+  if (!sub) co_return tl::unexpected(sub.error());
+  out.applied += sub->applied;
+  out.messages += sub->messages;
+  out.refused = std::move(sub->refused);
+  co_return out;
+}
+
+}  // namespace zk::providers

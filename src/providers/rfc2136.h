@@ -1,0 +1,123 @@
+// A BIND 9 (RFC 2136) server as zonekeeper's provider: applies ChangeSets and keeps its own
+// copy of every zone it writes, so planning never waits on the network.
+//
+//   Rfc2136Server primary(ex, {"127.0.0.1", 5353}, key, 5s, &metrics, "dns/bind-primary");
+//   co_await primary.load(zone);                        // AXFR once (or after a reset)
+//   auto plan = plan::plan_zone(zone, desired, primary.served(zone)->rrsets, ownership);
+//   auto outcome = co_await primary.apply(plan.changes); // atomic UPDATEs, bisected on refusal
+//   auto drift = co_await primary.refresh(zone);        // SOA; IXFR/AXFR only if it moved
+//
+// The copy follows the server exactly: after our own UPDATEs the SOA serial must have moved
+// by exactly the number of messages (then the acknowledged changes are applied locally);
+// otherwise someone else wrote too and an IXFR since our serial (AXFR when the server went
+// backwards, e.g. it lost its journal) brings the copy up to date.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "dns/client.h"
+#include "model/changeset.h"
+#include "model/rrset.h"
+
+namespace zk::controller {
+class Metrics;
+}
+
+namespace zk::providers {
+
+struct ServedZone {
+  uint32_t serial = 0;
+  model::RRsetMap rrsets;  // SOA included
+};
+
+// A change the server refused on its own (found by bisecting a refused batch).
+struct ChangeFailure {
+  model::Change change;
+  dns::Error error;
+};
+
+struct ApplyOutcome {
+  size_t applied = 0;                  // changes acknowledged
+  size_t messages = 0;                 // UPDATE messages sent
+  std::vector<ChangeFailure> refused;  // changes the server refused individually
+};
+
+struct RefreshOutcome {
+  bool moved = false;                    // the serial was not the one we knew
+  std::vector<model::RRsetKey> changed;  // RRsets whose served data changed (SOA excluded)
+};
+
+// The server's answer to "may I reach you": the last operation's result.
+struct ServerHealth {
+  bool known = false;
+  bool ok = false;
+  dns::Error error;  // when !ok
+};
+
+class Rfc2136Server {
+ public:
+  Rfc2136Server(boost::asio::any_io_executor ex, dns::ServerAddress address,
+                std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
+                controller::Metrics* metrics, std::string label);
+  ~Rfc2136Server();
+
+  const dns::ServerAddress& address() const { return address_; }
+  const std::string& label() const { return label_; }
+  // The copy of `zone`, or null before load().
+  const ServedZone* served(const model::Name& zone) const;
+  void forget(const model::Name& zone) { zones_.erase(zone); }
+  const ServerHealth& health() const { return health_; }
+
+  // AXFR into the copy.
+  boost::asio::awaitable<dns::Result<void>> load(const model::Name& zone);
+  // SOA serial check; when it moved, IXFR (or AXFR) into the copy and report what changed.
+  // Loads the zone when there is no copy yet.
+  boost::asio::awaitable<dns::Result<RefreshOutcome>> refresh(const model::Name& zone);
+  // Applies the changes. A refused batch is bisected, so every change the server accepts is
+  // applied and each one it refuses is reported in `refused`. Errors that concern the whole
+  // server (unreachable, TSIG, zone not found, a failed prerequisite meaning our copy was
+  // stale) fail the call; the copy is then refreshed or dropped so the next plan is right.
+  boost::asio::awaitable<dns::Result<ApplyOutcome>> apply(const model::ChangeSet& changes);
+  boost::asio::awaitable<dns::Result<uint32_t>> soa_serial(const model::Name& zone);
+  boost::asio::awaitable<dns::Result<void>> notify(const model::Name& zone,
+                                                   std::optional<uint32_t> serial);
+
+ private:
+  boost::asio::awaitable<dns::Result<ApplyOutcome>> apply_bisect(const model::Name& zone,
+                                                                 std::vector<model::Change> part);
+  boost::asio::awaitable<dns::Result<size_t>> send(const model::Name& zone,
+                                                   const std::vector<model::Change>& part,
+                                                   size_t* applied);
+  void note(const dns::Result<void>& r);
+  template <class T>
+  void note(const dns::Result<T>& r) {
+    note(r ? dns::Result<void>{} : dns::Result<void>(tl::unexpected(r.error())));
+  }
+
+  dns::ServerAddress address_;
+  std::unique_ptr<dns::Client> client_;
+  controller::Metrics* metrics_;
+  std::string label_;
+  std::map<model::Name, ServedZone> zones_;
+  ServerHealth health_;
+};
+
+// Applies acknowledged changes to a copy of the zone, as BIND applies them.
+void apply_changes(model::RRsetMap& zone, const std::vector<model::Change>& changes);
+
+// True when the error is about one change rather than the server (REFUSED, SERVFAIL, …):
+// bisecting can find the culprit.
+bool change_specific(const dns::Error& e);
+// True when the error says the server cannot be used at all right now.
+bool server_wide(const dns::Error& e);
+
+}  // namespace zk::providers
