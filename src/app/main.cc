@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "app/cluster_mode.h"
+#include "app/logging.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
 #include "plan/zone_plan.h"
@@ -155,6 +157,37 @@ int main(int argc, char** argv) {
   import_flags.add_to(imp);
   imp->add_flag("--dry-run", dry_run, "print the diff only; change nothing");
 
+  app::ClusterOptions cluster;
+  int64_t drift_seconds = 60;
+  bool no_leader_election = false;
+  std::string log_format = "json", log_level = "info";
+  auto* ctl = app.add_subcommand(
+      "controller", "cluster mode: serve DNSZone and record objects through BIND 9 (RFC 2136)");
+  ctl->add_option("--kubeconfig", cluster.kubeconfig,
+                  "kubeconfig file (default: $KUBECONFIG, else in-cluster)");
+  ctl->add_option("--listen", cluster.listen, "address:port for /healthz, /readyz and /metrics")
+      ->capture_default_str();
+  ctl->add_flag("--no-leader-election", no_leader_election,
+                "reconcile without taking the Lease (one replica only)");
+  ctl->add_option("--lease-namespace", cluster.lease_namespace,
+                  "namespace of the Lease (default: $POD_NAMESPACE, else zonekeeper-system)");
+  ctl->add_option("--lease-name", cluster.lease_name, "name of the Lease")->capture_default_str();
+  ctl->add_option("--identity", cluster.identity,
+                  "leader election identity (default: $POD_NAME, else the host name)");
+  ctl->add_option("--drift-interval", drift_seconds,
+                  "seconds between SOA drift checks of each zone's servers")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  ctl->add_option("--workers", cluster.workers, "zones reconciled in parallel")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  ctl->add_option("--log-format", log_format, "json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  ctl->add_option("--log-level", log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
   auto known = [&](const char* name) {
     for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -164,7 +197,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
     return die(
         kUsageError,
-        fmt::format("unknown command \"{}\" (expected export or import; see --help)", argv[1]));
+        fmt::format("unknown command \"{}\" (expected controller, export or import; see --help)",
+                    argv[1]));
   }
   try {
     app.parse(argc, argv);
@@ -175,6 +209,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One clear line, not the whole help text.
     return die(kUsageError, fmt::format("{} (see --help)", e.what()));
+  }
+  if (*ctl) {
+    app::configure_logging(*app::parse_log_format(log_format), spdlog::level::from_str(log_level));
+    cluster.leader_election = !no_leader_election;
+    cluster.drift_interval = std::chrono::seconds(drift_seconds);
+    return app::run_cluster(cluster);
   }
   if (*exp) return run_export(export_flags, output);
   if (*imp) return run_import(import_flags, file, dry_run);

@@ -1,0 +1,335 @@
+#include "app/cluster_mode.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "api/kind.h"
+#include "app/kube_status_writer.h"
+#include "controller/controller.h"
+#include "controller/metrics.h"
+#include "dns/client.h"
+#include "kube/client.h"
+#include "kube/config.h"
+#include "kube/event_recorder.h"
+#include "kube/informer.h"
+#include "kube/leader_election.h"
+#include "server/http_server.h"
+
+namespace zk::app {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using controller::SecretState;
+
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::move(fallback);
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0) return "zonekeeper";
+  return buf;
+}
+
+kube::Resource our_resource(std::string_view plural, std::string_view kind) {
+  return kube::Resource{std::string(api::kGroup), std::string(api::kVersion), std::string(plural),
+                        std::string(kind), true};
+}
+
+SecretState secret_state(const kube::ObjectPtr& obj) {
+  SecretState st;
+  if (!obj) {
+    st.kind = SecretState::Kind::Missing;
+    return st;
+  }
+  auto key = api::decode_tsig_secret(obj->parse());
+  if (!key) {
+    st.kind = SecretState::Kind::Invalid;
+    st.message = key.error();
+    return st;
+  }
+  st.kind = SecretState::Kind::Ok;
+  st.key = std::move(*key);
+  return st;
+}
+
+// One informer per kind, plus one per referenced Secret; the controller sees every event.
+class Cluster {
+ public:
+  Cluster(asio::io_context& io, std::shared_ptr<kube::Client> client, const ClusterOptions& o)
+      : io_(io),
+        client_(std::move(client)),
+        options_(o),
+        events_(client_, events_options(o)),
+        writer_(
+            client_, [this](std::string_view kind) { return store_of(kind); },
+            [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
+        controller_(io.get_executor(), controller_options(o), writer_, metrics_) {
+    for (api::Kind k : api::kAllKinds) {
+      add_informer(our_resource(api::plural(k), api::to_string(k)));
+    }
+    add_informer(our_resource(api::kDNSZones, api::kDNSZone));
+    add_informer(our_resource(api::kDNSServers, api::kDNSServer));
+    controller_.on_secret_referenced(
+        [this](const std::string& ns, const std::string& name) { watch_secret(ns, name); });
+  }
+
+  const kube::Store* store_of(std::string_view kind) const {
+    auto it = informers_.find(std::string(kind));
+    return it == informers_.end() ? nullptr : &it->second->store();
+  }
+  const kube::Resource* resource_of(std::string_view kind) const {
+    auto it = informers_.find(std::string(kind));
+    return it == informers_.end() ? nullptr : &it->second->resource();
+  }
+
+  bool synced() const {
+    for (const auto& [k, inf] : informers_) {
+      if (!inf->synced()) return false;
+    }
+    return true;
+  }
+
+  controller::Metrics& metrics() { return metrics_; }
+  controller::Controller& controller() { return controller_; }
+
+  void start_informers() {
+    for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
+  }
+
+  // Reconcile only with complete caches: a half-listed cache would look like deletions.
+  asio::awaitable<void> lead_when_synced(std::shared_ptr<bool> alive) {
+    for (auto& [kind, inf] : informers_) {
+      while (*alive && !co_await inf->wait_synced(std::chrono::seconds(5))) {
+        spdlog::info("waiting for the {} cache", kind);
+      }
+    }
+    if (!*alive) co_return;
+    metrics_.set_synced(true);
+    spdlog::info("caches synced: {} zones", controller_.zone_count());
+    if (!options_.leader_election) {
+      start_leading();
+      co_return;
+    }
+    kube::LeaderElectionConfig cfg;
+    cfg.lease_namespace = options_.lease_namespace;
+    cfg.lease_name = options_.lease_name;
+    cfg.identity = options_.identity;
+    elector_ = std::make_unique<kube::LeaderElector>(client_, cfg);
+    elector_->on_started_leading([this] { start_leading(); });
+    elector_->on_stopped_leading([this] { stop_leading(); });
+    elector_->on_new_leader([](const std::string& who) { spdlog::info("leader: {}", who); });
+    while (*alive) {
+      auto r = co_await elector_->run();
+      if (!r) spdlog::error("leader election: {}", r.error().to_string());
+      if (!*alive || stopping_) break;
+      asio::steady_timer t(io_);
+      t.expires_after(std::chrono::seconds(1));
+      co_await t.async_wait(asio::use_awaitable);
+    }
+  }
+
+  asio::awaitable<void> shutdown() {
+    stopping_ = true;
+    stop_leading();
+    if (elector_) elector_->stop();
+    co_await events_.flush();
+    for (auto& [k, inf] : informers_) inf->stop();
+    for (auto& [k, inf] : secret_informers_) inf->stop();
+  }
+
+ private:
+  static kube::EventRecorderOptions events_options(const ClusterOptions& o) {
+    kube::EventRecorderOptions e;
+    e.reporting_instance = o.identity;
+    return e;
+  }
+  static controller::ControllerOptions controller_options(const ClusterOptions& o) {
+    controller::ControllerOptions c;
+    c.drift_interval = o.drift_interval;
+    c.workers = o.workers;
+    return c;
+  }
+
+  void start_leading() {
+    if (stopping_) return;
+    spdlog::info("leading: reconciling");
+    controller_.start();
+  }
+  void stop_leading() {
+    if (!controller_.running()) return;
+    spdlog::info("not leading: reconciling stopped");
+    controller_.stop();
+    writer_.clear();
+  }
+
+  void add_informer(kube::Resource r) {
+    std::string kind = r.kind;
+    auto inf = std::make_unique<kube::Informer>(client_, r);
+    inf->on_event(
+        [this, kind](kube::DeltaType t, const kube::ObjectPtr& old_obj,
+                     const kube::ObjectPtr& new_obj) { on_event(kind, t, old_obj, new_obj); });
+    informers_.emplace(kind, std::move(inf));
+  }
+
+  void on_event(const std::string& kind, kube::DeltaType t, const kube::ObjectPtr& old_obj,
+                const kube::ObjectPtr& new_obj) {
+    if (t == kube::DeltaType::Deleted) {
+      std::string ns(old_obj->namespace_()), name(old_obj->name());
+      if (kind == api::kDNSZone) {
+        controller_.remove_zone(ns, name);
+      } else if (kind == api::kDNSServer) {
+        controller_.remove_server(ns, name);
+      } else if (auto k = api::parse_kind(kind)) {
+        controller_.remove_record(*k, ns, name);
+      }
+      return;
+    }
+    json::value v = new_obj->parse();
+    if (kind == api::kDNSZone) {
+      controller_.put_zone(v);
+    } else if (kind == api::kDNSServer) {
+      controller_.put_server(v);
+    } else {
+      controller_.put_record(v);
+    }
+  }
+
+  void watch_secret(const std::string& ns, const std::string& name) {
+    std::string key = ns + "/" + name;
+    if (secret_informers_.count(key)) return;
+    kube::InformerOptions o;
+    o.namespace_ = ns;
+    o.field_selector = "metadata.name=" + name;
+    auto inf = std::make_unique<kube::Informer>(client_, kube::resources::kSecrets, o);
+    inf->on_event([this, ns, name](kube::DeltaType t, const kube::ObjectPtr&,
+                                   const kube::ObjectPtr& new_obj) {
+      controller_.put_secret(ns, name,
+                             secret_state(t == kube::DeltaType::Deleted ? nullptr : new_obj));
+    });
+    auto* raw = inf.get();
+    inf->on_synced([this, ns, name, raw] {
+      if (!raw->store().get(ns, name)) controller_.put_secret(ns, name, secret_state(nullptr));
+    });
+    secret_informers_.emplace(key, std::move(inf));
+    // Forbidden never syncs: find out with one GET, so the server can say why.
+    asio::co_spawn(
+        io_,
+        [this, ns, name]() -> asio::awaitable<void> {
+          auto r = co_await client_->get(kube::resources::kSecrets, ns, name);
+          if (!r && r.error().code == kube::ErrorCode::Forbidden) {
+            SecretState st;
+            st.kind = SecretState::Kind::Forbidden;
+            st.message = fmt::format(
+                "the controller may not read Secrets in namespace {}: bind ClusterRole "
+                "zonekeeper-tsig-secret-reader there",
+                ns);
+            controller_.put_secret(ns, name, st);
+          } else if (!r && r.error().code == kube::ErrorCode::NotFound) {
+            controller_.put_secret(ns, name, secret_state(nullptr));
+          }
+        },
+        asio::detached);
+    asio::co_spawn(io_, raw->run(), asio::detached);
+  }
+
+  asio::io_context& io_;
+  std::shared_ptr<kube::Client> client_;
+  ClusterOptions options_;
+  controller::Metrics metrics_;
+  kube::EventRecorder events_;
+  KubeStatusWriter writer_;
+  std::map<std::string, std::unique_ptr<kube::Informer>> informers_;
+  std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
+  controller::Controller controller_;
+  std::unique_ptr<kube::LeaderElector> elector_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+int run_cluster(const ClusterOptions& given) {
+  ClusterOptions o = given;
+  if (o.lease_namespace.empty()) o.lease_namespace = env_or("POD_NAMESPACE", "zonekeeper-system");
+  if (o.identity.empty()) o.identity = env_or("POD_NAME", host_name());
+
+  auto listen = dns::ServerAddress::parse(o.listen);
+  if (!listen) {
+    fmt::print(stderr, "zonekeeper: --listen {}: {}\n", o.listen, listen.error());
+    return 2;
+  }
+  auto cfg =
+      o.kubeconfig.empty() ? kube::load_default_config() : kube::load_kubeconfig(o.kubeconfig);
+  if (!cfg) {
+    fmt::print(stderr, "zonekeeper: {}\n", cfg.error().to_string());
+    return 1;
+  }
+  asio::io_context io(1);
+  auto client = kube::Client::create(io.get_executor(), std::move(*cfg));
+  if (!client) {
+    fmt::print(stderr, "zonekeeper: {}\n", client.error().to_string());
+    return 1;
+  }
+  auto cluster = std::make_unique<Cluster>(io, *client, o);
+
+  server::HttpServerOptions hopts;
+  hopts.address = listen->host;
+  hopts.port = listen->port;
+  server::HttpServer http(io.get_executor(), hopts);
+  Cluster* c = cluster.get();
+  http.route("/healthz", [] { return server::Response{200, "text/plain; charset=utf-8", "ok\n"}; });
+  http.route("/readyz", [c] {
+    if (c->synced()) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
+    return server::Response{503, "text/plain; charset=utf-8", "caches not synced\n"};
+  });
+  http.route("/metrics", [c] {
+    c->metrics().set_queue_depth(c->controller().queue_depth());
+    return server::Response{200, std::string(controller::Metrics::kContentType),
+                            c->metrics().render()};
+  });
+  if (auto started = http.start(); !started) {
+    fmt::print(stderr, "zonekeeper: {}\n", started.error());
+    return 1;
+  }
+  spdlog::info("zonekeeper controller {} serving /healthz /readyz /metrics on {}:{}", o.identity,
+               listen->host, http.port());
+
+  auto alive = std::make_shared<bool>(true);
+  cluster->start_informers();
+  asio::co_spawn(io, cluster->lead_when_synced(alive), asio::detached);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", sig);
+    *alive = false;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          co_await cluster->shutdown();
+          http.stop();
+          io.stop();
+        },
+        asio::detached);
+  });
+  io.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace zk::app

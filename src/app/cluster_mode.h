@@ -1,0 +1,28 @@
+// `zonekeeper controller`: cluster mode. Informers feed the Controller; the leader reconciles;
+// statuses, annotations and Events go back to the API server; /healthz, /readyz and /metrics
+// are served on --listen.
+//
+//   ClusterOptions o; o.kubeconfig = "/tmp/kube/kubeconfig"; o.listen = "127.0.0.1:8080";
+//   return run_cluster(o);      // until SIGINT/SIGTERM; exit code
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace zk::app {
+
+struct ClusterOptions {
+  std::string kubeconfig;  // "" = $KUBECONFIG, else in-cluster
+  std::string listen = "0.0.0.0:8080";
+  bool leader_election = true;
+  std::string lease_namespace;  // "" = $POD_NAMESPACE, else zonekeeper-system
+  std::string lease_name = "zonekeeper-controller";
+  std::string identity;  // "" = $POD_NAME, else the host name
+  std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
+  size_t workers = 4;
+};
+
+int run_cluster(const ClusterOptions& options);
+
+}  // namespace zk::app

@@ -1,0 +1,233 @@
+#include "app/kube_status_writer.h"
+
+#include <charconv>
+#include <ctime>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "api/kind.h"
+#include "api/time.h"
+#include "controller/metrics.h"
+
+namespace zk::app {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using controller::ObjectRef;
+
+namespace {
+
+std::optional<uint64_t> numeric(std::string_view rv) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), v);
+  if (ec != std::errc() || p != rv.data() + rv.size()) return std::nullopt;
+  return v;
+}
+
+std::string annotation_of(const json::value& object) {
+  const auto* meta = object.is_object() ? object.as_object().if_contains("metadata") : nullptr;
+  const auto* ann =
+      meta && meta->is_object() ? meta->as_object().if_contains("annotations") : nullptr;
+  const auto* v =
+      ann && ann->is_object() ? ann->as_object().if_contains(api::kZoneAnnotation) : nullptr;
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+KubeStatusWriter::KubeStatusWriter(
+    std::shared_ptr<kube::Client> client,
+    std::function<const kube::Store*(std::string_view kind)> store_of,
+    std::function<const kube::Resource*(std::string_view kind)> resource_of,
+    kube::EventRecorder& events, controller::Metrics& metrics, size_t concurrency)
+    : client_(std::move(client)),
+      store_of_(std::move(store_of)),
+      resource_of_(std::move(resource_of)),
+      events_(events),
+      metrics_(metrics),
+      concurrency_(std::max<size_t>(1, concurrency)),
+      alive_(std::make_shared<bool>(true)) {}
+
+KubeStatusWriter::~KubeStatusWriter() {
+  *alive_ = false;
+}
+
+json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* rv) {
+  const kube::Store* store = store_of_(ref.kind);
+  if (!store) return json::value(json::value_ref(nullptr));
+  kube::ObjectPtr obj = store->get(ref.ns, ref.name);
+  if (!obj) {
+    *rv = "";
+    return json::value();
+  }
+  *rv = std::string(obj->resource_version());
+  std::string key = ref.key();
+  if (auto w = written_.find(key); w != written_.end()) {
+    auto mine = numeric(w->second.resource_version), cached = numeric(obj->resource_version());
+    bool cache_behind = w->second.in_flight ||
+                        obj->resource_version() == w->second.resource_version ||
+                        (mine && cached && *cached < *mine);
+    if (cache_behind) return json::value(w->second.status);
+    written_.erase(w);  // someone wrote after us: the cache is the truth
+  }
+  json::value whole = obj->parse();
+  if (const auto* st = whole.as_object().if_contains("status")) return *st;
+  return json::value();
+}
+
+void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
+  std::string rv;
+  json::value cur = current_status(s.ref, &rv);
+  if (rv.empty()) return;  // not (or no longer) in the cache
+  auto next = controller::merge_record_status(cur, s, api::format_rfc3339(std::time(nullptr)));
+  std::optional<std::string> annotation;
+  std::string key = s.ref.key();
+  auto done = annotated_.find(key);
+  if (done == annotated_.end() || done->second != s.zone) {
+    const kube::Store* store = store_of_(s.ref.kind);
+    kube::ObjectPtr obj = store ? store->get(s.ref.ns, s.ref.name) : nullptr;
+    if (obj && annotation_of(obj->parse()) != s.zone) {
+      annotation = s.zone;
+    } else {
+      annotated_[key] = s.zone;
+    }
+  }
+  if (next || annotation) write(s.ref, std::move(next), std::move(annotation));
+}
+
+void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
+  std::string rv;
+  json::value cur = current_status(s.ref, &rv);
+  if (rv.empty()) return;
+  auto now = std::time(nullptr);
+  auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
+  if (next) write(s.ref, std::move(next), std::nullopt);
+}
+
+void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
+  std::string rv;
+  json::value cur = current_status(s.ref, &rv);
+  if (rv.empty()) return;
+  auto now = std::time(nullptr);
+  auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
+  if (next) write(s.ref, std::move(next), std::nullopt);
+}
+
+void KubeStatusWriter::event(const ObjectRef& ref, bool warning, std::string_view reason,
+                             std::string note) {
+  kube::ObjectReference r;
+  r.api_version = ref.api_version;
+  r.kind = ref.kind;
+  r.namespace_ = ref.ns;
+  r.name = ref.name;
+  r.uid = ref.uid;
+  events_.record(r, warning ? kube::EventSeverity::Warning : kube::EventSeverity::Normal, reason,
+                 "Reconcile", note);
+  metrics_.event(reason);
+}
+
+void KubeStatusWriter::forget(const ObjectRef& ref) {
+  std::string key = ref.key();
+  written_.erase(key);
+  annotated_.erase(key);
+  pending_.erase(key);
+}
+
+void KubeStatusWriter::clear() {
+  pending_.clear();
+  order_.clear();
+}
+
+void KubeStatusWriter::write(const ObjectRef& ref, std::optional<json::object> status,
+                             std::optional<std::string> annotation) {
+  std::string key = ref.key();
+  auto [it, fresh] = pending_.try_emplace(key);
+  it->second.ref = ref;
+  if (status) it->second.status = std::move(status);
+  if (annotation) it->second.annotation = std::move(annotation);
+  if (fresh) order_.push_back(key);
+  kick();
+}
+
+void KubeStatusWriter::kick() {
+  while (running_ < concurrency_ && !order_.empty()) {
+    ++running_;
+    asio::co_spawn(client_->executor(), drain(alive_), asio::detached);
+  }
+}
+
+asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
+  asio::steady_timer timer(client_->executor());
+  while (*alive && !order_.empty()) {
+    std::string key = order_.front();
+    order_.pop_front();
+    auto it = pending_.find(key);
+    if (it == pending_.end()) continue;
+    Pending p = std::move(it->second);
+    pending_.erase(it);
+    const kube::Resource* res = resource_of_(p.ref.kind);
+    if (!res) continue;
+    bool ok = true;
+    bool gone = false;
+    if (p.status) {
+      // Remember it first: a reconcile while the PATCH is in flight must not write it again.
+      written_[key] = Written{*p.status, "", true};
+      json::object body;
+      body["status"] = *p.status;
+      json::value patch(std::move(body));
+      auto r = co_await client_->patch_status(*res, p.ref.ns, p.ref.name, patch);
+      if (!*alive) co_return;
+      metrics_.status_write(p.ref.kind, r.has_value());
+      if (r) {
+        const auto* meta = r->if_contains("metadata");
+        const auto* rv =
+            meta && meta->is_object() ? meta->as_object().if_contains("resourceVersion") : nullptr;
+        written_[key] =
+            Written{*p.status, rv && rv->is_string() ? std::string(rv->as_string()) : "", false};
+      } else {
+        written_.erase(key);
+        gone = r.error().code == kube::ErrorCode::NotFound;
+        ok = false;
+        if (!gone) spdlog::warn("status of {}: {}", key, r.error().to_string());
+      }
+    }
+    if (p.annotation && !gone) {
+      json::value value = p.annotation->empty() ? json::value(nullptr) : json::value(*p.annotation);
+      json::object annotations;
+      annotations[api::kZoneAnnotation] = value;
+      json::object meta;
+      meta["annotations"] = std::move(annotations);
+      json::object body;
+      body["metadata"] = std::move(meta);
+      json::value patch(std::move(body));
+      auto r = co_await client_->merge_patch(*res, p.ref.ns, p.ref.name, patch);
+      if (!*alive) co_return;
+      if (r) {
+        annotated_[key] = *p.annotation;
+      } else {
+        gone = r.error().code == kube::ErrorCode::NotFound;
+        ok = false;
+        if (!gone) spdlog::warn("annotation of {}: {}", key, r.error().to_string());
+      }
+    }
+    if (!ok && !gone && p.attempts < 8) {
+      // Retry with backoff unless a newer write for the object is already queued.
+      timer.expires_after(std::chrono::milliseconds(200) * (1 << p.attempts));
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (!*alive) co_return;
+      ++p.attempts;
+      auto [pit, fresh] = pending_.try_emplace(key, std::move(p));
+      if (fresh) order_.push_back(key);
+    }
+  }
+  if (*alive) --running_;
+}
+
+}  // namespace zk::app

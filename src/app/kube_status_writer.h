@@ -1,0 +1,90 @@
+// The StatusSink of cluster mode: writes status subresources, the record annotation
+// dns.zonekeeper.io/zone and Events, only when they change.
+//
+//   KubeStatusWriter writer(client, stores, events, metrics);
+//   Controller controller(ex, options, writer, metrics);     // the controller calls writer.*
+//
+// The current status of an object is what the informer cached, or — until the watch brings
+// our own write back — what we wrote last (so a reconcile right after a write does not write
+// the same thing again). Writes are merge patches of /status, coalesced per object (the
+// latest wins) and sent by a few concurrent writers; failures are retried with backoff.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "controller/controller.h"
+#include "kube/client.h"
+#include "kube/event_recorder.h"
+#include "kube/store.h"
+
+namespace zk::controller {
+class Metrics;
+}
+
+namespace zk::app {
+
+class KubeStatusWriter : public controller::StatusSink {
+ public:
+  // `store_of(kind)` gives the informer store of "ARecord", "DNSZone", "DNSServer", …;
+  // `resource_of(kind)` its API resource.
+  KubeStatusWriter(std::shared_ptr<kube::Client> client,
+                   std::function<const kube::Store*(std::string_view kind)> store_of,
+                   std::function<const kube::Resource*(std::string_view kind)> resource_of,
+                   kube::EventRecorder& events, controller::Metrics& metrics,
+                   size_t concurrency = 4);
+  ~KubeStatusWriter() override;
+
+  void record_status(const controller::RecordStatus& s) override;
+  void zone_status(const controller::ZoneStatus& s) override;
+  void server_status(const controller::ServerStatus& s) override;
+  void event(const controller::ObjectRef& ref, bool warning, std::string_view reason,
+             std::string note) override;
+  void forget(const controller::ObjectRef& ref) override;
+
+  // Drops everything not yet written (leadership lost).
+  void clear();
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Written {
+    boost::json::object status;
+    std::string resource_version;  // of the object our write produced
+    bool in_flight = false;        // the PATCH has not returned yet
+  };
+  struct Pending {
+    controller::ObjectRef ref;
+    std::optional<boost::json::object> status;  // merge into /status
+    std::optional<std::string> annotation;      // "" = remove
+    int attempts = 0;
+  };
+  boost::json::value current_status(const controller::ObjectRef& ref, std::string* rv);
+  void write(const controller::ObjectRef& ref, std::optional<boost::json::object> status,
+             std::optional<std::string> annotation);
+  void annotate(const controller::ObjectRef& ref, const std::string& zone);
+  void kick();
+  boost::asio::awaitable<void> drain(std::shared_ptr<bool> alive);
+
+  std::shared_ptr<kube::Client> client_;
+  std::function<const kube::Store*(std::string_view)> store_of_;
+  std::function<const kube::Resource*(std::string_view)> resource_of_;
+  kube::EventRecorder& events_;
+  controller::Metrics& metrics_;
+  size_t concurrency_;
+  size_t running_ = 0;
+  std::map<std::string, Pending> pending_;  // by ref key
+  std::deque<std::string> order_;
+  std::map<std::string, Written> written_;
+  std::map<std::string, std::string> annotated_;  // ref key → value we wrote
+  std::shared_ptr<bool> alive_;
+};
+
+}  // namespace zk::app
