@@ -443,8 +443,10 @@ class Controller:
 
     running_logs: list = []   # log files of running controllers, shown when a test fails
 
-    def __init__(self, kube, workdir, identity="e2e-a", drift_interval=2, leader_election=True, extra=()):
+    def __init__(self, kube, workdir, identity="e2e-a", drift_interval=2, leader_election=True, extra=(),
+                 log_level="debug"):
         self.kube = kube
+        self.log_level = log_level
         self.workdir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.identity = identity
@@ -460,7 +462,7 @@ class Controller:
     def argv(self):
         a = [ZK_BIN, "controller", "--kubeconfig", self.kubeconfig, "--listen", f"127.0.0.1:{self.port}",
              "--drift-interval", str(self.drift_interval), "--identity", self.identity,
-             "--log-format", "json", "--log-level", "debug"]
+             "--log-format", "json", "--log-level", self.log_level]
         if not self.leader_election:
             a.append("--no-leader-election")
         return a + self.extra
