@@ -1,6 +1,7 @@
 #include "controller/metrics.h"
 
 #include <cmath>
+#include <mutex>
 #include <vector>
 
 #include <prometheus/counter.h>
@@ -19,17 +20,41 @@ using prometheus::Family;
 using prometheus::Gauge;
 using prometheus::Histogram;
 
+// Every family declared, so render() can show HELP/TYPE of labelled families that have no
+// series yet (prometheus-cpp leaves them out; scrapers and dashboards want to see them).
+struct Declared {
+  std::string name, help, type;
+};
+std::vector<Declared>& declared() {
+  static std::vector<Declared> all;
+  return all;
+}
+std::mutex& declared_mu() {
+  static std::mutex mu;
+  return mu;
+}
+void declare(const std::string& name, const std::string& help, const char* type) {
+  std::lock_guard lock(declared_mu());
+  for (const auto& d : declared()) {
+    if (d.name == name) return;
+  }
+  declared().push_back({name, help, type});
+}
+
 Family<Counter>& counter(prometheus::Registry& r, const std::string& name,
                          const std::string& help) {
+  declare(name, help, "counter");
   return prometheus::BuildCounter().Name(name).Help(help).Register(r);
 }
 
 Family<Gauge>& gauge(prometheus::Registry& r, const std::string& name, const std::string& help) {
+  declare(name, help, "gauge");
   return prometheus::BuildGauge().Name(name).Help(help).Register(r);
 }
 
 Family<Histogram>& histogram(prometheus::Registry& r, const std::string& name,
                              const std::string& help) {
+  declare(name, help, "histogram");
   return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
 }
 
@@ -167,7 +192,13 @@ void Metrics::queue_retry() {
 }
 
 std::string Metrics::render() const {
-  return prometheus::TextSerializer().Serialize(f_->registry->Collect());
+  std::string out = prometheus::TextSerializer().Serialize(f_->registry->Collect());
+  std::lock_guard lock(declared_mu());
+  for (const auto& d : declared()) {
+    if (out.find("# TYPE " + d.name + " ") != std::string::npos) continue;
+    out += "# HELP " + d.name + " " + d.help + "\n# TYPE " + d.name + " " + d.type + "\n";
+  }
+  return out;
 }
 
 std::optional<double> Metrics::value(std::string_view family,

@@ -144,15 +144,16 @@ TEST(Metrics, RenderHasHelpTypeAndSeries) {
   EXPECT_THAT(
       text,
       HasSubstr("zonekeeper_dns_update_errors_total{reason=\"Refused\",server=\"ns/a\"} 1\n"));
-  // Unlabelled families are there from the start; labelled ones from their first series
-  // (prometheus-cpp leaves out families without series).
+  // Every family shows HELP and TYPE from the start, labelled ones without series too
+  // (prometheus-cpp leaves those out; render() adds them).
   for (const char* family :
        {"zonekeeper_queue_depth", "zonekeeper_leader", "zonekeeper_records_served",
         "zonekeeper_informers_synced", "zonekeeper_queue_retries_total",
         "zonekeeper_dns_updates_total", "zonekeeper_dns_update_duration_seconds"}) {
     EXPECT_THAT(text, HasSubstr(std::string("# TYPE ") + family + " ")) << family;
   }
-  EXPECT_THAT(text, Not(HasSubstr("zonekeeper_events_total")));
+  EXPECT_THAT(text, HasSubstr("# TYPE zonekeeper_events_total counter\n"));
+  EXPECT_THAT(text, Not(HasSubstr("zonekeeper_events_total{")));
   EXPECT_THAT(text, Not(HasSubstr("\n\n")));
 }
 
