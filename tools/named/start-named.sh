@@ -131,6 +131,15 @@ port_in_use() {
     /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 2>/dev/null
 }
 
+# Something listens on the port (TCP LISTEN, or a UDP socket): connections of earlier clients
+# in TIME_WAIT do not count, so a server can restart on its own port.
+port_listened() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v p="$hex" 'FNR > 1 { split($2, a, ":"); if (a[2] == p && (FILENAME ~ /udp/ || $4 == "0A")) found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/udp /proc/net/tcp6 /proc/net/udp6 2>/dev/null
+}
+
 # reserve_port FD [PORT]: picks a port (or takes PORT), locks it on descriptor FD of this
 # shell, sets reserved_port.
 reserve_port() {
@@ -141,7 +150,7 @@ reserve_port() {
       exit 2
     fi
     eval "exec $fd>\"$lock_dir/$want.lock\""
-    if port_in_use "$want" || ! flock -n "$fd"; then
+    if port_listened "$want" || ! flock -n "$fd"; then
       echo "start-named: port $want is taken" >&2
       exit 1
     fi
