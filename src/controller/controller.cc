@@ -68,8 +68,9 @@ struct Controller::Provider {
 
 struct Controller::PrimaryResult {
   const api::Server* server = nullptr;
-  bool ok = false;     // holds the declared state (modulo `refused`)
-  std::string reason;  // record reason when !ok
+  bool ok = false;            // holds the declared state (modulo `refused`)
+  std::string reason;         // record reason when !ok
+  std::string server_reason;  // the server's own reason (SecretNotFound, …) when it differs
   std::string message;
   std::map<RRsetKey, std::string> refused;  // RRset → the server's message
   bool applied = false;                     // changes were acknowledged now
@@ -767,6 +768,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
     if (!p && reason == "Unknown") co_return false;  // the Secret is not read yet: soon
     if (!p) {
+      res.server_reason = reason;
       res.reason = reason == reasons::kSecretNotFound || reason == reasons::kSecretInvalid ||
                            reason == "SecretForbidden"
                        ? std::string(reasons::kTsigAuthFailed)
@@ -920,11 +922,15 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   std::map<std::string, size_t> not_ready_by_reason;
   std::vector<ServedRecord> served_records;
   std::string first_failure_reason, first_failure_message;
+  std::vector<std::string> failures;  // "Reason: message" per failed Primary, for the zone
   for (const auto& r : results) {
-    if (!r.ok && first_failure_reason.empty()) {
+    if (r.ok) continue;
+    if (first_failure_reason.empty()) {
       first_failure_reason = r.reason;
       first_failure_message = r.message;
     }
+    failures.push_back(
+        fmt::format("{}: {}", r.server_reason.empty() ? r.reason : r.server_reason, r.message));
   }
   write_records([&](const std::string& rkey, const sources::RecordOutcome& o) {
     RecordStatus st;
@@ -1014,7 +1020,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     counts.push_back(fmt::format("{} {}", n, r));
   }
   if (ok_count == 0) {
-    zs.ready = ready(api::kFalse, reasons::kNotReady, first_failure_message);
+    zs.ready = ready(api::kFalse, reasons::kNotReady, fmt::format("{}", fmt::join(failures, "; ")));
   } else if (ok_count < results.size() || not_ready > 0) {
     std::string msg = not_ready > 0
                           ? fmt::format("{} of {} records not ready: {}", not_ready,
@@ -1023,7 +1029,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     if (ok_count < results.size()) {
       msg += (msg.empty() ? "" : "; ") + fmt::format("{} of {} Primaries failed: {}",
                                                      results.size() - ok_count, results.size(),
-                                                     first_failure_message);
+                                                     fmt::join(failures, "; "));
     }
     zs.ready = ready(api::kFalse, reasons::kPartiallyReady, msg);
   } else {
@@ -1033,16 +1039,9 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   }
   sink_.zone_status(zs);
 
-  // Servers whose health we just learned.
-  for (const auto& s : involved) {
-    if (!rt->servers.count(s)) queue_.add("s/" + s);
-  }
-  for (const api::Server& server : primaries) {
-    if (auto it = providers_.find(server.key()); it != providers_.end() && it->second.server) {
-      const auto& h = it->second.server->health();
-      if (!h.ok) queue_.add("s/" + server.key());
-    }
-  }
+  // The servers' own statuses follow what we just learned about them (deduplicated by the
+  // queue; unchanged statuses are not written).
+  for (const auto& sk : involved) queue_.add("s/" + sk);
   rt->servers = involved;
 
   bool all_ok = ok_count == results.size();
@@ -1055,9 +1054,6 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         options_.drift_interval);
     ++rt->propagation_checks;
     queue_.add_after("z/" + key, delay);
-  }
-  if (!all_ok) {
-    for (const auto& s : involved) queue_.add("s/" + s);
   }
   metrics_.set_zones(zone_count());
   co_return all_ok;
