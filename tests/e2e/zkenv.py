@@ -379,6 +379,7 @@ class Named:
         self.port = None
         self.control_port = None
         self.env = None
+        self.watchdog = None
 
     @property
     def role(self):
@@ -399,6 +400,14 @@ class Named:
         self.control_port = int(self.env["ZK_NAMED_CONTROL_PORT"])
         self.key = TsigKey.from_file(self.env["ZK_TSIG_KEY_FILE"])
         log(f"named {self.role.lower()} {self.dir} on 127.0.0.1:{self.port}")
+        if self.watchdog is None:
+            # named runs in its own session (start-named.sh): stop it when this process dies,
+            # even by SIGKILL (a ctest timeout), like the test bed's ZK_TESTBED_OWNER_PID.
+            self.watchdog = subprocess.Popen(
+                ["bash", "-c", 'while kill -0 "$0" 2>/dev/null; do sleep 1; done; exec bash "$1" "$2"',
+                 str(os.getpid()), os.path.join(REPO, "tools/named/stop-named.sh"), self.dir],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
         return self
 
     def running(self):
@@ -476,7 +485,7 @@ class Controller:
         # Only what the controller needs: no admin KUBECONFIG leaks into its environment.
         env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG",) and not k.startswith("ZK_")}
         self.proc = subprocess.Popen(self.argv(), stdout=logf, stderr=subprocess.STDOUT, env=env,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         logf.close()
         if self.log_path not in Controller.running_logs:
             Controller.running_logs.append(self.log_path)
@@ -544,6 +553,15 @@ class Controller:
                 return "".join(f.readlines()[-n:])
         except OSError:
             return ""
+
+
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies (Linux PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
 
 
 # ----------------------------------------------------------------------------- Prometheus text
