@@ -46,6 +46,7 @@ inline constexpr std::string_view kNoServers = "NoServers";
 inline constexpr std::string_view kReachable = "Reachable";
 inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
 inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
+inline constexpr std::string_view kSecretForbidden = "SecretForbidden";
 
 }  // namespace reasons
 }  // namespace zk::api

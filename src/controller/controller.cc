@@ -465,7 +465,7 @@ std::shared_ptr<Rfc2136Server> Controller::provider_for(const api::Server& serve
         *problem = what + " does not exist";
         return nullptr;
       case SecretState::Kind::Forbidden:
-        *reason = "SecretForbidden";
+        *reason = std::string(reasons::kSecretForbidden);
         *problem = what + ": " + state.message;
         return nullptr;
       case SecretState::Kind::Invalid:
@@ -770,7 +770,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     if (!p) {
       res.server_reason = reason;
       res.reason = reason == reasons::kSecretNotFound || reason == reasons::kSecretInvalid ||
-                           reason == "SecretForbidden"
+                           reason == reasons::kSecretForbidden
                        ? std::string(reasons::kTsigAuthFailed)
                        : reason;
       res.message = problem;
