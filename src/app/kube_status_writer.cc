@@ -13,6 +13,7 @@
 
 #include "api/kind.h"
 #include "api/time.h"
+#include "app/logging.h"
 #include "controller/metrics.h"
 
 namespace zk::app {
@@ -98,6 +99,10 @@ void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
       annotated_[key] = s.zone;
     }
   }
+  if (next) {
+    app::log(spdlog::level::debug, {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
+             s.ready.message);
+  }
   if (next || annotation) write(s.ref, std::move(next), std::move(annotation));
 }
 
@@ -107,7 +112,11 @@ void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
   if (rv.empty()) return;
   auto now = std::time(nullptr);
   auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
-  if (next) write(s.ref, std::move(next), std::nullopt);
+  if (next) {
+    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+             s.ready.message);
+    write(s.ref, std::move(next), std::nullopt);
+  }
 }
 
 void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
@@ -116,7 +125,11 @@ void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
   if (rv.empty()) return;
   auto now = std::time(nullptr);
   auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
-  if (next) write(s.ref, std::move(next), std::nullopt);
+  if (next) {
+    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+             s.ready.message);
+    write(s.ref, std::move(next), std::nullopt);
+  }
 }
 
 void KubeStatusWriter::event(const ObjectRef& ref, bool warning, std::string_view reason,

@@ -13,6 +13,7 @@
 
 #include "api/reasons.h"
 #include "api/time.h"
+#include "app/logging.h"
 #include "controller/metrics.h"
 #include "dns/tsig.h"
 #include "plan/zone_plan.h"
@@ -641,7 +642,12 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
                       r->changed.size() > what.size()
                           ? fmt::format(" and {} more", r->changed.size() - what.size())
                           : "");
-      spdlog::info("{}", note);
+      app::log(spdlog::level::info,
+               {{"zone", zone.zone_name.to_string()},
+                {"object", "DNSZone/" + zone.key()},
+                {"server", server.key()},
+                {"drift_policy", std::string(api::to_string(zone.drift_policy))}},
+               note);
       if (zone.drift_policy == api::DriftPolicy::Report) {
         sink_.event(ref_of(zone, api::kDNSZone), true, "DriftDetected", note);
       }
@@ -789,6 +795,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                            : reason_for(e);
           res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
                                     p->address().to_string(), zone_text, e.to_string());
+          app::log(spdlog::level::warn,
+                   {{"zone", zone_text},
+                    {"object", "DNSZone/" + zone.key()},
+                    {"server", server.key()},
+                    {"reason", res.reason}},
+                   res.message);
           break;
         }
       }
@@ -814,8 +826,13 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         res.ok = true;
         break;
       }
-      for (const auto& line : zp.diff) {
-        spdlog::debug("{} {}: {}", zone_text, server.key(), line.to_string());
+      if (spdlog::should_log(spdlog::level::debug)) {
+        for (const auto& line : zp.diff) {
+          app::log(
+              spdlog::level::debug,
+              {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
+              line.to_string());
+        }
       }
       auto out = co_await p->apply(zp.changes);
       if (!running_) co_return true;
@@ -824,6 +841,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         res.reason = reason_for(e);
         res.message =
             fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
+        app::log(spdlog::level::warn,
+                 {{"zone", zone_text},
+                  {"object", "DNSZone/" + zone.key()},
+                  {"server", server.key()},
+                  {"reason", res.reason}},
+                 res.message);
         if (e.code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;  // re-plan
         break;
       }
@@ -834,9 +857,18 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                         p->address().to_string(), f.change.rrset.owner().to_string(),
                         model::to_string(f.change.rrset.type()), f.error.to_string());
       }
-      spdlog::info("{}: {} changes applied on {} in {} messages{}", zone_text, out->applied,
-                   server.key(), out->messages,
-                   out->refused.empty() ? "" : fmt::format(", {} refused", out->refused.size()));
+      app::log(spdlog::level::info,
+               {{"zone", zone_text},
+                {"object", "DNSZone/" + zone.key()},
+                {"server", server.key()},
+                {"changes", std::to_string(out->applied)},
+                {"messages", std::to_string(out->messages)},
+                {"refused", std::to_string(out->refused.size())}},
+               "changes applied");
+      for (const auto& [k, why] : res.refused) {
+        app::log(spdlog::level::warn,
+                 {{"zone", zone_text}, {"server", server.key()}, {"reason", "UpdateRefused"}}, why);
+      }
       res.ok = true;
       break;
     }
