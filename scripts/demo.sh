@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# The README's first command: installs what is needed, builds zonekeeper, and runs its main
-# job on an embedded default. Until local mode lands (issue: local mode), the main job shown
-# is the DNS engine on a real BIND 9: a throw-away named on a loopback port, examples/zone.yaml
-# imported with a TSIG-signed atomic UPDATE, then exported back via AXFR.
+# The README's first command: installs what is needed, builds zonekeeper, and runs local mode
+# on examples/cluster/ (the same manifests a cluster would get): zonekeeper starts a BIND 9
+# named on 127.0.0.1:5300 with a configuration it writes in $ZK_DEMO_DIR, serves the folder,
+# and follows edits to it. Ctrl-C stops zonekeeper and named.
 #
-#   bash scripts/demo.sh            # leaves named running and prints the dig to try
-#   bash scripts/demo.sh --stop     # stops the demo's named
+#   bash scripts/demo.sh            # runs in the foreground until Ctrl-C
+#   ZK_DEMO_PORT=5353 bash scripts/demo.sh
+# (5300, not local mode's default 5353: on desktops avahi-daemon often holds 5353 for mDNS.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STATE=${ZK_DEMO_DIR:-/tmp/zonekeeper-demo}
+STATE=${ZK_DEMO_DIR:-/tmp/zonekeeper-local-demo}
+PORT=${ZK_DEMO_PORT:-5300}
 
 if [ "${1:-}" = "--stop" ]; then
-  bash tools/named/stop-named.sh "$STATE"
+  # Local mode stops with Ctrl-C; this only stops a named left by the earlier demo script.
+  old=/tmp/zonekeeper-demo
+  [ -f "$old/env" ] && bash tools/named/stop-named.sh "$old"
   exit 0
 fi
 
@@ -19,23 +23,8 @@ bash scripts/install-deps.sh >&2
 cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build zonekeeper >&2
 
-[ -f "$STATE/env" ] && bash tools/named/stop-named.sh "$STATE" >/dev/null 2>&1 || true
-bash tools/named/start-named.sh "$STATE" example.test >&2
-set -a
-# shellcheck disable=SC1091
-. "$STATE/env"
-set +a
-port=${ZK_DNS_SERVER##*:}
-
-echo "== zonekeeper import examples/zone.yaml (the diff, then one atomic UPDATE)"
-build/zonekeeper import examples/zone.yaml --server "$ZK_DNS_SERVER" --zone example.test \
-  --tsig-key-file "$ZK_TSIG_KEY_FILE"
-echo
-echo "== zonekeeper export (AXFR, TSIG-verified)"
-build/zonekeeper export --server "$ZK_DNS_SERVER" --zone example.test --tsig-key-file "$ZK_TSIG_KEY_FILE"
-echo
-echo "== named is serving example.test on 127.0.0.1:$port. Try:"
-echo "   dig @127.0.0.1 -p $port www.example.test A +short"
-echo "   dig @127.0.0.1 -p $port example.test MX +short"
-echo "   build/zonekeeper export --server $ZK_DNS_SERVER --zone example.test --tsig-key-file $ZK_TSIG_KEY_FILE"
-echo "   Edit examples/zone.yaml and run the import again; stop with: bash scripts/demo.sh --stop"
+echo "== zonekeeper local: examples/cluster/ served by BIND 9 on 127.0.0.1:$PORT. In another terminal:"
+echo "   dig @127.0.0.1 -p $PORT www.example.test A +short"
+echo "   then edit examples/cluster/40-records.yaml and dig again. Ctrl-C stops zonekeeper and named."
+exec build/zonekeeper local --manifests examples/cluster --listen "127.0.0.1:$PORT" \
+  --state-dir "$STATE"

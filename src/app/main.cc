@@ -1,4 +1,4 @@
-// zonekeeper command line: `export`, `import` (later: `local`, `controller`).
+// zonekeeper command line: `export`, `import`, `local`, `controller`.
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cluster_mode.h"
+#include "app/local_mode.h"
 #include "app/logging.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
@@ -188,6 +189,27 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
+  app::LocalOptions local;
+  std::string local_log_format = "text";
+  std::string local_log_level = "info";
+  auto* loc = app.add_subcommand(
+      "local", "local mode: serve the manifests of a folder through a BIND 9 named it runs");
+  loc->add_option("--manifests", local.manifests, "folder of *.yaml manifests (watched)")
+      ->required();
+  loc->add_option("--listen", local.listen, "address:port named answers on")->capture_default_str();
+  loc->add_option("--state-dir", local.state_dir,
+                  "named's configuration and zone files (default: "
+                  "~/.local/state/zonekeeper/local-HASH)");
+  loc->add_option("--hosts-file", local.hosts_file,
+                  "also write served A/AAAA records into a managed block of this hosts file");
+  loc->add_option("--http", local.http, "address:port for /healthz, /readyz and /metrics");
+  loc->add_option("--log-format", local_log_format, "json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  loc->add_option("--log-level", local_log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
   auto known = [&](const char* name) {
     for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -197,8 +219,9 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
     return die(
         kUsageError,
-        fmt::format("unknown command \"{}\" (expected controller, export or import; see --help)",
-                    argv[1]));
+        fmt::format(
+            "unknown command \"{}\" (expected controller, local, export or import; see --help)",
+            argv[1]));
   }
   try {
     app.parse(argc, argv);
@@ -215,6 +238,11 @@ int main(int argc, char** argv) {
     cluster.leader_election = !no_leader_election;
     cluster.drift_interval = std::chrono::seconds(drift_seconds);
     return app::run_cluster(cluster);
+  }
+  if (*loc) {
+    app::configure_logging(*app::parse_log_format(local_log_format),
+                           spdlog::level::from_str(local_log_level));
+    return app::run_local(local);
   }
   if (*exp) return run_export(export_flags, output);
   if (*imp) return run_import(import_flags, file, dry_run);
