@@ -519,6 +519,7 @@ const api::Zone* Controller::conflicting_zone(const api::Zone& zone) const {
 }
 
 asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const std::string& name) {
+  auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   auto nit = namespaces_.find(ns);
   if (nit == namespaces_.end()) co_return true;
   auto it = nit->second.servers.find(name);
@@ -552,7 +553,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
                      : Name::parse(zone_names.front()).value_or(Name::parse(".").value());
     auto r = co_await p->soa_serial(probe);
     (void)r;
-    if (!running_) co_return true;
+    if (!*alive) co_return true;
   }
   const auto& h = p->health();
   if (h.ok) {
@@ -595,6 +596,7 @@ bool Controller::reconcile_namespace(const std::string& ns) {
 // ------------------------------------------------------------------ zones
 
 asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const std::string& name) {
+  auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
   auto nit = namespaces_.find(ns);
   if (nit == namespaces_.end()) co_return true;
@@ -604,8 +606,9 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
   bool needs_reconcile = false;
   std::vector<api::Server> secondaries;
   std::optional<uint32_t> primary_serial;
-  for (const api::Server* sp : servers_of(zone)) {
-    api::Server server = *sp;
+  std::vector<api::Server> servers;  // copies: the catalog may change while we wait
+  for (const api::Server* sp : servers_of(zone)) servers.push_back(*sp);
+  for (api::Server& server : servers) {
     std::string problem, reason;
     std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
     if (!p) {
@@ -619,7 +622,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
     }
     bool was_ok = p->health().ok;
     auto r = co_await p->refresh(zone.zone_name);
-    if (!running_) co_return true;
+    if (!*alive) co_return true;
     if (!r) {
       needs_reconcile = true;
       queue_.add("s/" + server.key());
@@ -661,7 +664,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
     std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
     if (!p) break;
     auto s = co_await p->soa_serial(zone.zone_name);
-    if (!running_) co_return true;
+    if (!*alive) co_return true;
     if (!s || !primary_serial || *s != *primary_serial) needs_reconcile = true;
   }
   if (needs_reconcile) {
@@ -672,6 +675,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
 }
 
 asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const std::string& name) {
+  auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
   auto nit = namespaces_.find(ns);
   if (nit == namespaces_.end()) co_return true;
@@ -787,7 +791,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!p->served(zone.zone_name)) {
         auto loaded = co_await p->load(zone.zone_name);
-        if (!running_) co_return true;
+        if (!*alive) co_return true;
         if (!loaded) {
           const auto& e = loaded.error();
           res.reason = e.code == dns::ErrorCode::Refused || e.code == dns::ErrorCode::NotAuth
@@ -814,7 +818,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         if (!p->health().ok) {
           // Nothing to send, but the server failed us before: is it back?
           auto r = co_await p->refresh(zone.zone_name);
-          if (!running_) co_return true;
+          if (!*alive) co_return true;
           if (!r) {
             res.reason = reason_for(r.error());
             res.message = fmt::format("{} ({}): {}", server.key(), p->address().to_string(),
@@ -835,7 +839,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         }
       }
       auto out = co_await p->apply(zp.changes);
-      if (!running_) co_return true;
+      if (!*alive) co_return true;
       if (!out) {
         const auto& e = out.error();
         res.reason = reason_for(e);
@@ -919,7 +923,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         (void)co_await p->notify(zone.zone_name, want);
       }
       auto s = co_await p->soa_serial(zone.zone_name);
-      if (!running_) co_return true;
+      if (!*alive) co_return true;
       if (s) {
         have = *s;
       } else {
