@@ -698,7 +698,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   std::vector<const api::RecordObject*> recs;
   recs.reserve(nit->second.records.size());
   for (const auto& [k, r] : nit->second.records) recs.push_back(&r);
-  sources::ZoneDesired desired = sources::desired_zone(zone, recs, peers);
+  sources::ZoneDesired desired = sources::desired_zone_refs(zone, recs, peers);
   std::map<std::string, api::RecordObject> rec_copy;
   for (const auto& [rkey, o] : desired.outcomes) {
     if (auto r = nit->second.records.find(rkey); r != nit->second.records.end()) {

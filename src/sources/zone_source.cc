@@ -123,12 +123,12 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
   std::vector<const api::RecordObject*> ptrs;
   ptrs.reserve(records.size());
   for (const auto& r : records) ptrs.push_back(&r);
-  return desired_zone(zone, ptrs, zones);
+  return desired_zone_refs(zone, ptrs, zones);
 }
 
-ZoneDesired desired_zone(const api::Zone& zone,
-                         const std::vector<const api::RecordObject*>& records,
-                         const std::vector<api::Zone>& zones) {
+ZoneDesired desired_zone_refs(const api::Zone& zone,
+                              const std::vector<const api::RecordObject*>& records,
+                              const std::vector<api::Zone>& zones) {
   ZoneDesired out;
   const Name& zn = zone.zone_name;
 

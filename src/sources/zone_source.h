@@ -62,9 +62,9 @@ struct ZoneDesired {
 ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
                          const std::vector<api::Zone>& zones);
 // The same over pointers (the controller's catalog keeps the objects; nothing is copied).
-ZoneDesired desired_zone(const api::Zone& zone,
-                         const std::vector<const api::RecordObject*>& records,
-                         const std::vector<api::Zone>& zones);
+ZoneDesired desired_zone_refs(const api::Zone& zone,
+                              const std::vector<const api::RecordObject*>& records,
+                              const std::vector<api::Zone>& zones);
 
 // DNSZones (of the record's namespace) that select the record, ordered by namespace/name:
 // which zones a change to this record must re-plan.
