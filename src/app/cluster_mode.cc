@@ -280,7 +280,9 @@ int run_cluster(const ClusterOptions& given) {
     return 1;
   }
   asio::io_context io(1);
-  auto client = kube::Client::create(io.get_executor(), std::move(*cfg));
+  kube::TransportOptions topts;
+  topts.max_idle_connections = 16;  // the status writers' keep-alive connections, and some
+  auto client = kube::Client::create(io.get_executor(), std::move(*cfg), topts);
   if (!client) {
     fmt::print(stderr, "zonekeeper: {}\n", client.error().to_string());
     return 1;

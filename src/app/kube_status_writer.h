@@ -7,7 +7,8 @@
 // The current status of an object is what the informer cached, or — until the watch brings
 // our own write back — what we wrote last (so a reconcile right after a write does not write
 // the same thing again). Writes are merge patches of /status, coalesced per object (the
-// latest wins) and sent by a few concurrent writers; failures are retried with backoff.
+// latest wins) and sent by 8 concurrent writers (each its own keep-alive connection); failures
+// are retried with backoff.
 #pragma once
 
 #include <chrono>
@@ -40,7 +41,7 @@ class KubeStatusWriter : public controller::StatusSink {
                    std::function<const kube::Store*(std::string_view kind)> store_of,
                    std::function<const kube::Resource*(std::string_view kind)> resource_of,
                    kube::EventRecorder& events, controller::Metrics& metrics,
-                   size_t concurrency = 4);
+                   size_t concurrency = 8);
   ~KubeStatusWriter() override;
 
   void record_status(const controller::RecordStatus& s) override;
