@@ -1,0 +1,216 @@
+#include "sources/httproute_source.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+
+namespace zk::sources {
+
+namespace json = api::json;
+
+namespace {
+
+constexpr std::string_view kGatewayGroup = "gateway.networking.k8s.io";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string str(const boost::json::value* obj, std::string_view key, std::string_view dflt = "") {
+  const auto* v = json::member(obj, key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string(dflt);
+}
+
+std::optional<int64_t> integer(const boost::json::value* obj, std::string_view key) {
+  const auto* v = json::member(obj, key);
+  if (v && v->is_int64()) return v->as_int64();
+  if (v && v->is_uint64()) return static_cast<int64_t>(v->as_uint64());
+  return std::nullopt;
+}
+
+const boost::json::array* arr(const boost::json::value* obj, std::string_view key) {
+  const auto* v = json::member(obj, key);
+  return v && v->is_array() ? &v->as_array() : nullptr;
+}
+
+bool accepted(const boost::json::value& parent) {
+  if (const auto* conds = arr(&parent, "conditions")) {
+    for (const auto& c : *conds) {
+      if (str(&c, "type") == "Accepted" && str(&c, "status") == "True") return true;
+    }
+  }
+  return false;
+}
+
+// Does `listener` of a Gateway in `gw_ns` admit an HTTPRoute in `route_ns`? Error: a problem.
+model::Parsed<bool> listener_allows(const boost::json::value& listener, const std::string& gw_ns,
+                                    const std::string& route_ns,
+                                    const std::map<std::string, api::Labels>& ns_labels,
+                                    const std::string& where) {
+  std::string proto = str(&listener, "protocol");
+  if (proto != "HTTP" && proto != "HTTPS") return false;
+  const auto* allowed = json::member(&listener, "allowedRoutes");
+  if (const auto* kinds = arr(allowed, "kinds"); kinds && !kinds->empty()) {
+    bool ok = std::any_of(kinds->begin(), kinds->end(), [](const boost::json::value& k) {
+      return str(&k, "kind") == "HTTPRoute" && str(&k, "group", kGatewayGroup) == kGatewayGroup;
+    });
+    if (!ok) return false;
+  }
+  const auto* nss = json::member(allowed, "namespaces");
+  std::string from = str(nss, "from", "Same");
+  if (from == "All") return true;
+  if (from == "Same") return gw_ns == route_ns;
+  if (from == "Selector") {
+    auto sel = api::LabelSelector::decode(json::member(nss, "selector"),
+                                          where + ".allowedRoutes.namespaces.selector");
+    if (!sel) return tl::unexpected(sel.error());
+    auto it = ns_labels.find(route_ns);
+    return sel->matches(it == ns_labels.end() ? api::Labels{} : it->second);
+  }
+  return model::invalid(
+      fmt::format("{}.allowedRoutes.namespaces.from: unknown value \"{}\"", where, from));
+}
+
+std::vector<std::string> gateway_targets(const boost::json::value& gw) {
+  if (auto t = annotation(gw, "target")) return split_list(*t);
+  std::vector<std::string> out;
+  if (const auto* addrs = arr(json::member(&gw, "status"), "addresses")) {
+    for (const auto& a : *addrs) {
+      std::string type = str(&a, "type", "IPAddress");
+      std::string value = str(&a, "value");
+      if ((type == "IPAddress" || type == "Hostname") && !value.empty()) out.push_back(value);
+    }
+  }
+  return out;
+}
+
+void add_unique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+}  // namespace
+
+std::optional<std::string> intersect_hostnames(std::string_view route_host,
+                                               std::string_view listener_host) {
+  if (listener_host.empty()) return std::string(route_host);
+  std::string r = lower(route_host), l = lower(listener_host);
+  if (r == l) return std::string(route_host);
+  if (l.starts_with("*.") && ends_with(r, l.substr(1))) return std::string(route_host);
+  if (r.starts_with("*.") && ends_with(l, r.substr(1))) return std::string(listener_host);
+  return std::nullopt;
+}
+
+model::Parsed<ObjectEndpoints> httproute_endpoints(
+    const boost::json::value& route, const std::vector<const boost::json::value*>& gateways,
+    const std::map<std::string, api::Labels>& namespace_labels) {
+  auto id = source_id("httproute", route);
+  if (!id) return tl::unexpected(id.error());
+  ObjectEndpoints out;
+  Annotations ann = read_annotations(route);
+  if (!ann.excluded.empty()) {
+    out.skipped = ann.excluded;
+    return out;
+  }
+  out.problems = ann.problems;
+  std::string route_ns = str(json::member(&route, "metadata"), "namespace");
+
+  std::vector<std::string> route_hosts;
+  if (const auto* hs = arr(json::member(&route, "spec"), "hostnames")) {
+    for (const auto& h : *hs)
+      if (h.is_string() && !h.as_string().empty()) route_hosts.emplace_back(h.as_string());
+  }
+  for (const auto& h : ann.hostnames) route_hosts.push_back(h);
+
+  // host (lowercased) → {spelling, targets}, in order of first appearance.
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> hosts;
+  bool any_accepted = false;
+  const auto* parents = arr(json::member(&route, "status"), "parents");
+  for (size_t pi = 0; parents && pi < parents->size(); ++pi) {
+    const auto& parent = (*parents)[pi];
+    const auto* ref = json::member(&parent, "parentRef");
+    if (str(ref, "group", kGatewayGroup) != kGatewayGroup ||
+        str(ref, "kind", "Gateway") != "Gateway")
+      continue;
+    if (!accepted(parent)) continue;
+    any_accepted = true;
+    std::string gw_ns = str(ref, "namespace", route_ns);
+    std::string gw_name = str(ref, "name");
+    const boost::json::value* gw = nullptr;
+    for (const auto* g : gateways) {
+      const auto* md = json::member(g, "metadata");
+      if (str(md, "name") == gw_name && str(md, "namespace") == gw_ns) gw = g;
+    }
+    if (!gw) {
+      out.problems.push_back(fmt::format("parent Gateway {}/{} not found", gw_ns, gw_name));
+      continue;
+    }
+    std::string section = str(ref, "sectionName");
+    auto port = integer(ref, "port");
+    std::vector<std::string> produced;
+    const auto* listeners = arr(json::member(gw, "spec"), "listeners");
+    for (size_t li = 0; listeners && li < listeners->size(); ++li) {
+      const auto& l = (*listeners)[li];
+      if (!section.empty() && str(&l, "name") != section) continue;
+      if (port && integer(&l, "port") != port) continue;
+      auto where = fmt::format("Gateway {}/{} spec.listeners[{}]", gw_ns, gw_name, li);
+      auto allows = listener_allows(l, gw_ns, route_ns, namespace_labels, where);
+      if (!allows) {
+        out.problems.push_back(allows.error());
+        continue;
+      }
+      if (!*allows) continue;
+      std::string lh = str(&l, "hostname");
+      if (route_hosts.empty()) {
+        if (!lh.empty()) add_unique(produced, lh);
+        continue;
+      }
+      for (const auto& rh : route_hosts) {
+        if (auto h = intersect_hostnames(rh, lh)) add_unique(produced, *h);
+      }
+    }
+    if (produced.empty()) continue;
+    auto targets = gateway_targets(*gw);
+    if (targets.empty()) {
+      out.problems.push_back(
+          fmt::format("Gateway {}/{} has no address (status.addresses) and no target annotation",
+                      gw_ns, gw_name));
+      continue;
+    }
+    for (const auto& h : produced) {
+      auto key = lower(h);
+      auto [it, fresh] = hosts.try_emplace(key, h, std::vector<std::string>{});
+      if (fresh) order.push_back(key);
+      for (const auto& t : targets) add_unique(it->second.second, t);
+    }
+  }
+  if (!any_accepted && (!route_hosts.empty() || parents)) {
+    out.problems.push_back("not accepted by any parent Gateway (status.parents Accepted=True)");
+  }
+  for (const auto& key : order) {
+    auto& [host, targets] = hosts[key];
+    auto is_ip = [](const std::string& t) { return is_ipv4(t) || is_ipv6(t); };
+    if (std::any_of(targets.begin(), targets.end(), is_ip) &&
+        !std::all_of(targets.begin(), targets.end(), is_ip)) {
+      out.problems.push_back(fmt::format(
+          "{}: targets mix addresses and host names; only the addresses are used", host));
+      std::erase_if(targets, [&](const std::string& t) { return !is_ip(t); });
+    }
+    for (auto& ep : endpoints_for_targets(host, targets, ann.ttl, *id)) {
+      ep.labels["resource"] = *id;
+      out.endpoints.push_back(std::move(ep));
+    }
+  }
+  return out;
+}
+
+}  // namespace zk::sources
