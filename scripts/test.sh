@@ -50,3 +50,8 @@ fi
 
 step "all tests: unit, integration (real named), kube (real kube-apiserver)"
 (cd build && ctest --output-on-failure --timeout 900)
+
+step "benchmark smoke runs on the real servers (full sizes: bench/README.md)"
+for b in latency converge idle local-edit; do
+  ZK_BUILD_DIR=build bench/$b --quick | tail -1
+done
