@@ -138,6 +138,16 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
   ZonePlan p;
   p.changes.zone = zone;
   bool manage_apex_ns = desired.count(RRsetKey{zone, RRType::NS}) > 0;
+  // Without declared name servers, the server's apex NS set and the addresses of its in-zone
+  // targets are the server's (BIND refuses to lose them anyway).
+  std::set<Name> server_ns_hosts;
+  if (!manage_apex_ns) {
+    if (auto ns = served.find(RRsetKey{zone, RRType::NS}); ns != served.end()) {
+      for (const auto& rd : ns->second.rdatas()) {
+        if (auto t = rd.target()) server_ns_hosts.insert(*t);
+      }
+    }
+  }
 
   // Deletions first: served RRsets nothing declares.
   for (const auto& [key, set] : served) {
@@ -145,6 +155,9 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
     if (key.type == RRType::SOA || server_maintained(key.type)) continue;
     if (key.type == RRType::NS && key.owner == zone) {
       if (!manage_apex_ns) continue;
+    }
+    if ((key.type == RRType::A || key.type == RRType::AAAA) && server_ns_hosts.count(key.owner)) {
+      continue;
     }
     bool released = ownership.released.count(key) > 0;
     if (!released) p.undeclared.push_back(key);

@@ -120,16 +120,36 @@ TEST(PlanZone, RemediateDeletesUndeclaredButNeverSoaApexNsOrDnssec) {
   put(s, RRset(kZone, static_cast<RRType>(46), 300, {}));  // RRSIG (empty rdata list is fine)
   put(s, RRset(kZone, static_cast<RRType>(48), 300, {}));  // DNSKEY
   auto p = plan_zone(kZone, declared_www(), s, {});
-  // www TXT, unrelated A, ns1 A (glue nothing declares) are undeclared.
-  std::vector<model::RRsetKey> want = {
-      {N("ns1"), RRType::A}, {N("unrelated"), RRType::A}, {N("www"), RRType::TXT}};
+  // www TXT and unrelated A are undeclared; ns1 A, the address of the server's own apex NS
+  // (no nameServers declared), is the server's.
+  std::vector<model::RRsetKey> want = {{N("unrelated"), RRType::A}, {N("www"), RRType::TXT}};
   EXPECT_EQ(p.undeclared, want);
-  ASSERT_EQ(p.changes.changes.size(), 3u);
+  ASSERT_EQ(p.changes.changes.size(), 2u);
   for (const auto& c : p.changes.changes) {
     EXPECT_EQ(c.op, Op::DeleteRRset);
     ASSERT_TRUE(c.expect.has_value());  // guarded: only what we saw is deleted
     EXPECT_EQ(*c.expect, s.at(c.rrset.key()));
   }
+}
+
+TEST(PlanZone, WithoutDeclaredNameServersTheirAddressesAreTheServers) {
+  RRsetMap s = served();
+  put(s, RRset(N("old"), RRType::A, 300, {A("192.0.2.7")}));
+  RRsetMap d = declared_www();
+  put(d, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("old")}));
+  put(d, RRset(N("unrelated"), RRType::A, 300, {A("192.0.2.99")}));
+  // No apex NS declared: ns1's address (target of the served NS) stays, "old" goes.
+  auto p = plan_zone(kZone, d, s, {});
+  std::vector<model::RRsetKey> want = {{N("old"), RRType::A}};
+  EXPECT_EQ(p.undeclared, want);
+  ASSERT_EQ(p.changes.changes.size(), 1u);
+  EXPECT_EQ(p.changes.changes[0].rrset.key(), (model::RRsetKey{N("old"), RRType::A}));
+  // With name servers declared, the old glue is ours to manage: undeclared, deleted.
+  put(d, RRset(kZone, RRType::NS, 3600, {Rdata::name_target(RRType::NS, N("ns2"))}));
+  put(d, RRset(N("ns2"), RRType::A, 3600, {A("127.0.0.2")}));
+  auto q = plan_zone(kZone, d, s, {});
+  EXPECT_EQ(q.undeclared,
+            (std::vector<model::RRsetKey>{{N("ns1"), RRType::A}, {N("old"), RRType::A}}));
 }
 
 TEST(PlanZone, ReportKeepsUndeclaredButRemovesReleasedKeys) {
@@ -140,7 +160,7 @@ TEST(PlanZone, ReportKeepsUndeclaredButRemovesReleasedKeys) {
   ASSERT_EQ(p.changes.changes.size(), 1u);
   EXPECT_EQ(p.changes.changes[0].op, Op::DeleteRRset);
   EXPECT_EQ(p.changes.changes[0].rrset.key(), (model::RRsetKey{N("www"), RRType::TXT}));
-  std::vector<model::RRsetKey> want = {{N("ns1"), RRType::A}, {N("unrelated"), RRType::A}};
+  std::vector<model::RRsetKey> want = {{N("unrelated"), RRType::A}};
   EXPECT_EQ(p.undeclared, want);
 }
 
