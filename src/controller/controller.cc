@@ -350,7 +350,6 @@ void Controller::start() {
   running_ = true;
   queue_.restart();
   metrics_.set_leader(true);
-  auto gen = generation_;
   for (size_t i = 0; i < std::max<size_t>(1, options_.workers); ++i) {
     asio::co_spawn(ex_, worker(), asio::detached);
   }
