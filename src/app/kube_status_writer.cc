@@ -221,6 +221,7 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
       json::value patch(std::move(body));
       auto r = co_await client_->merge_patch(*res, p.ref.ns, p.ref.name, patch);
       if (!*alive) co_return;
+      metrics_.status_write(p.ref.kind, r.has_value());
       if (r) {
         annotated_[key] = *p.annotation;
       } else {

@@ -108,10 +108,12 @@ struct Metrics::Families {
   Family<Counter>& zone_transfers = counter(r, "zonekeeper_zone_transfers_total",
                                             "Zone transfers (AXFR, IXFR), by server and type.");
 
-  Family<Counter>& status_writes =
-      counter(r, "zonekeeper_status_writes_total", "Status writes to the API server, by kind.");
+  Family<Counter>& status_writes = counter(r, "zonekeeper_status_writes_total",
+                                           "Writes to the API server for status (the /status "
+                                           "subresource and the record zone annotation), by kind.");
   Family<Counter>& status_write_errors =
-      counter(r, "zonekeeper_status_write_errors_total", "Status writes that failed, by kind.");
+      counter(r, "zonekeeper_status_write_errors_total",
+              "Status and annotation writes that failed, by kind.");
 
   Family<Counter>& events =
       counter(r, "zonekeeper_events_total", "Kubernetes Events recorded, by reason.");

@@ -58,6 +58,7 @@ class Metrics {
   // zonekeeper_zone_transfers_total{server,type="axfr"|"ixfr"}.
   void zone_transfer(const std::string& server, std::string_view type);
 
+  // One PATCH of /status or of a record's zone annotation:
   // zonekeeper_status_writes_total{kind} (kind = "DNSZone", "ARecord", ...), and on failure
   // also zonekeeper_status_write_errors_total{kind}.
   void status_write(std::string_view kind, bool ok);
