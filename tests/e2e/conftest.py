@@ -15,7 +15,7 @@ from zkenv import condition, is_current, wait_for  # noqa: E402
 # Zones on the shared pair (every one of them also on the secondary).
 SHARED_ZONES = ["example.test", "upd.test", "move1.test", "move2.test", "bad.test", "badother.test",
                 "keep.test", "restart.test", "drift.test", "report.test", "unmanaged.test", "leader.test",
-                "quiet.test", "multi.test"]
+                "quiet.test", "multi.test", "prop.test"]
 # Zones on the auxiliary primary, which tests stop, break and wipe. multi.test is on both
 # primaries (test_11).
 AUX_ZONES = ["fault.test", "replay.test", "multi.test"]
