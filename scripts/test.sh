@@ -51,6 +51,19 @@ fi
 step "all tests: unit, integration (real named), kube (real kube-apiserver)"
 (cd build && ctest --output-on-failure --timeout 900)
 
+step "end-to-end suite again with the ASan+UBSan controller (build-asan/)"
+# The controller's coroutines and shutdown under the sanitizers: any report fails the stage.
+san_dir=$(mktemp -d)
+ZK_BUILD_DIR=build-asan ZK_E2E_TIMEOUT=90 \
+  ASAN_OPTIONS=detect_leaks=1:log_path=$san_dir/asan UBSAN_OPTIONS=print_stacktrace=1:log_path=$san_dir/ubsan \
+  "${ZK_PYTHON:-/usr/bin/python3}" -m pytest -q tests/e2e
+if compgen -G "$san_dir/*" >/dev/null; then
+  cat "$san_dir"/* >&2
+  echo "sanitizer reports from the controller (above)" >&2
+  exit 1
+fi
+rm -rf "$san_dir"
+
 step "benchmark smoke runs on the real servers (full sizes: bench/README.md)"
 for b in latency converge idle local-edit; do
   ZK_BUILD_DIR=build bench/$b --quick | tail -1

@@ -330,6 +330,11 @@ int run_cluster(const ClusterOptions& given) {
         asio::detached);
   });
   io.run();
+  // Let every coroutine that shutdown() cancelled unwind while the objects it refers to still
+  // exist: destroying the io_context with frames still suspended would run their destructors
+  // after the informers and clients are gone (found by ASan).
+  io.restart();
+  io.run_for(std::chrono::seconds(5));
   spdlog::info("stopped");
   return 0;
 }
