@@ -597,4 +597,13 @@ std::optional<uint32_t> Rdata::soa_serial() const {
   return r.u32();
 }
 
+std::optional<Rdata> Rdata::with_soa_serial(uint32_t serial) const {
+  if (type_ != RRType::SOA || wire_.size() < 20) return std::nullopt;
+  // MNAME and RNAME, then serial, refresh, retry, expire, minimum (5 x 32 bits).
+  std::vector<uint8_t> wire = wire_;
+  size_t at = wire.size() - 20;
+  for (int i = 0; i < 4; ++i) wire[at + i] = static_cast<uint8_t>(serial >> (24 - 8 * i));
+  return Rdata(type_, std::move(wire));
+}
+
 }  // namespace zk::model

@@ -77,6 +77,8 @@ class Rdata {
   std::optional<Name> target() const;
   // SOA only: the serial.
   std::optional<uint32_t> soa_serial() const;
+  // SOA only: the same record with another serial (nullopt for other types).
+  std::optional<Rdata> with_soa_serial(uint32_t serial) const;
 
   friend bool operator==(const Rdata& a, const Rdata& b) = default;
   friend auto operator<=>(const Rdata& a, const Rdata& b) = default;

@@ -128,6 +128,15 @@ TEST(Rdata, TargetsAndSerial) {
   EXPECT_FALSE(Rdata::a("192.0.2.1")->target());
 }
 
+TEST(Rdata, WithSoaSerialChangesOnlyTheSerial) {
+  auto soa = Rdata::parse(RRType::SOA, "ns h 42 1 2 3 4", kZone).value();
+  auto next = soa.with_soa_serial(4294967295u);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->to_text(), "ns.example.test. h.example.test. 4294967295 1 2 3 4");
+  EXPECT_EQ(next->with_soa_serial(42), soa);
+  EXPECT_FALSE(Rdata::a("192.0.2.1")->with_soa_serial(1));
+}
+
 TEST(RRType, Names) {
   EXPECT_EQ(parse_rrtype("aaaa").value(), RRType::AAAA);
   EXPECT_EQ(to_string(static_cast<RRType>(99)), "TYPE99");

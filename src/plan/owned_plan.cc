@@ -36,24 +36,6 @@ std::optional<Policy> parse_policy(std::string_view text) {
 
 namespace {
 
-void diff_rrsets(Plan& p, const RRset* before, const RRset* after) {
-  bool ttl_changed = before && after && before->ttl() != after->ttl();
-  if (before) {
-    for (const auto& rd : before->rdatas()) {
-      if (ttl_changed || !after || !after->contains(rd)) {
-        p.diff.push_back({'-', before->owner(), before->type(), before->ttl(), rd});
-      }
-    }
-  }
-  if (after) {
-    for (const auto& rd : after->rdatas()) {
-      if (ttl_changed || !before || !before->contains(rd)) {
-        p.diff.push_back({'+', after->owner(), after->type(), after->ttl(), rd});
-      }
-    }
-  }
-}
-
 // Data we never manage in a shared zone.
 bool untouchable(const Name& zone, const RRsetKey& k) {
   return k.type == RRType::SOA || server_maintained(k.type) ||
@@ -327,14 +309,14 @@ void Planner::emit() {
   // 1. Records of ours nothing desires (Sync), then their registry TXT.
   for (const auto& k : deletions_) {
     const RRset& have = served_.at(k);
-    diff_rrsets(p_, &have, nullptr);
+    add_diff(p_, &have, nullptr);
     cs.remove_rrset(k, have);
   }
   for (const auto& [n, rds] : registry_removals_) {
     const RRset* have = served_at(n, RRType::TXT);
     if (!have) continue;
     RRset gone(n, RRType::TXT, have->ttl(), rds);
-    diff_rrsets(p_, &gone, nullptr);
+    add_diff(p_, &gone, nullptr);
     if (gone == *have) {
       cs.remove_rrset({n, RRType::TXT}, *have);
     } else {
@@ -349,21 +331,21 @@ void Planner::emit() {
                {registry_rdata(cfg_.owner_id, it.want->resource)});
     const RRset* have = served_at(*it.new_name, RRType::TXT);
     if (have && have->rdatas() == want.rdatas()) continue;  // the TTL is not ours to fight over
-    diff_rrsets(p_, have, &want);
+    add_diff(p_, have, &want);
     cs.replace(want, have ? *have : RRset(*it.new_name, RRType::TXT, 0));
   }
   for (const auto& [n, rds] : old_adds_) {
     // Beside other TXT data, keep its TTL: BIND gives a whole RRset the TTL of an added record.
     const RRset* have = served_at(n, RRType::TXT);
     RRset add(n, RRType::TXT, have ? have->ttl() : cfg_.ttl, rds);
-    diff_rrsets(p_, nullptr, &add);
+    add_diff(p_, nullptr, &add);
     cs.add(std::move(add));
   }
   // 3. The records.
   for (const auto& it : items_) {
     if (it.act == Act::Keep) continue;
     const RRset& want = it.want->rrset;
-    diff_rrsets(p_, it.have, &want);
+    add_diff(p_, it.have, &want);
     cs.replace(want, it.have ? *it.have : RRset(it.key.owner, it.key.type, 0));
   }
 }

@@ -19,9 +19,7 @@ std::string DiffLine::to_string() const {
                      rdata.to_text());
 }
 
-namespace {
-
-void diff_rrsets(Plan& p, const RRset* before, const RRset* after) {
+void add_diff(Plan& p, const RRset* before, const RRset* after) {
   bool ttl_changed = before && after && before->ttl() != after->ttl();
   if (before) {
     for (const auto& rd : before->rdatas()) {
@@ -39,12 +37,30 @@ void diff_rrsets(Plan& p, const RRset* before, const RRset* after) {
   }
 }
 
+namespace {
+
 RRset difference(const RRset& a, const RRset& b) {
   RRset out(a.owner(), a.type(), a.ttl());
   for (const auto& rd : a.rdatas()) {
     if (!b.contains(rd)) out.add(rd);
   }
   return out;
+}
+
+// Makes the served `have` (null: absent) into `want`: one guarded Replace; the apex NS as Add
+// of the new records then Remove of the old ones (BIND ignores "delete all apex NS", and the
+// zone must never be without NS).
+void change_to(Plan& p, const Name& zone, const RRset& want, const RRset* have) {
+  add_diff(p, have, &want);
+  if (want.type() == RRType::NS && want.owner() == zone && have) {
+    RRset add = want;  // re-adding existing records with the new TTL updates the TTL
+    if (have->ttl() == want.ttl()) add = difference(want, *have);
+    RRset remove = difference(*have, want);
+    if (!add.empty()) p.changes.add(std::move(add));
+    if (!remove.empty()) p.changes.remove(std::move(remove));
+    return;
+  }
+  p.changes.replace(want, have ? *have : RRset(want.owner(), want.type(), 0));
 }
 
 }  // namespace
@@ -63,7 +79,7 @@ Plan plan_names(const Name& zone, const RRsetMap& desired, const RRsetMap& serve
       p.notes.push_back("the apex NS records are kept: a zone cannot lose all its name servers");
       continue;
     }
-    diff_rrsets(p, &set, nullptr);
+    add_diff(p, &set, nullptr);
     p.changes.remove_rrset(key, set);
   }
 
@@ -75,16 +91,7 @@ Plan plan_names(const Name& zone, const RRsetMap& desired, const RRsetMap& serve
     auto it = served.find(key);
     const RRset* have = it == served.end() ? nullptr : &it->second;
     if (have && *have == want) continue;
-    diff_rrsets(p, have, &want);
-    if (key.type == RRType::NS && key.owner == zone && have) {
-      RRset add = want;  // re-adding existing records with the new TTL updates the TTL
-      if (have->ttl() == want.ttl()) add = difference(want, *have);
-      RRset remove = difference(*have, want);
-      if (!add.empty()) p.changes.add(std::move(add));
-      if (!remove.empty()) p.changes.remove(std::move(remove));
-      continue;
-    }
-    p.changes.replace(want, have ? *have : RRset(key.owner, key.type, 0));
+    change_to(p, zone, want, have);
   }
   return p;
 }
@@ -109,26 +116,16 @@ bool server_maintained(RRType type) {
 
 namespace {
 
-// The SOA as desired, but with the served serial: equal when only the serial differs.
+// The desired SOA with the served serial + 1, when a field other than the serial (or the TTL)
+// differs from the served one; nullopt when they are equal but for the serial.
 std::optional<model::Rdata> soa_fields_differ(const RRset& want, const RRset& have) {
   if (want.rdatas().empty() || have.rdatas().empty()) return std::nullopt;
-  auto serial = have.rdatas().front().soa_serial();
+  const model::Rdata& served = have.rdatas().front();
+  auto serial = served.soa_serial();
   if (!serial) return std::nullopt;
-  // SOA RDATA ends with serial, refresh, retry, expire, minimum (5 x 32 bits).
-  auto w = want.rdatas().front().wire();
-  auto h = have.rdatas().front().wire();
-  if (w.size() < 20 || h.size() < 20) return std::nullopt;
-  std::vector<uint8_t> same(w.begin(), w.end());
-  uint32_t next = *serial + 1;  // RFC 1982 arithmetic: wraps
-  size_t at = same.size() - 20;
-  bool differs = w.size() != h.size() ||
-                 !std::equal(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(at), h.begin()) ||
-                 !std::equal(w.end() - 16, w.end(), h.end() - 16) || want.ttl() != have.ttl();
-  if (!differs) return std::nullopt;
-  for (int i = 0; i < 4; ++i) same[at + i] = static_cast<uint8_t>(next >> (24 - 8 * i));
-  auto rd = model::Rdata::from_wire(RRType::SOA, same);
-  if (!rd) return std::nullopt;
-  return *rd;
+  auto same_serial = want.rdatas().front().with_soa_serial(*serial);
+  if (!same_serial || (*same_serial == served && want.ttl() == have.ttl())) return std::nullopt;
+  return want.rdatas().front().with_soa_serial(*serial + 1);  // RFC 1982 arithmetic: wraps
 }
 
 }  // namespace
@@ -162,7 +159,7 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
     bool released = ownership.released.count(key) > 0;
     if (!released) p.undeclared.push_back(key);
     if (!ownership.remove_undeclared && !released) continue;
-    diff_rrsets(p, &set, nullptr);
+    add_diff(p, &set, nullptr);
     p.changes.remove_rrset(key, set);
   }
 
@@ -173,22 +170,13 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
       if (!have) continue;  // a zone always has an SOA; nothing to guard against
       if (auto rd = soa_fields_differ(want, *have)) {
         RRset soa(key.owner, RRType::SOA, want.ttl(), {*rd});
-        diff_rrsets(p, have, &soa);
+        add_diff(p, have, &soa);
         p.changes.add(std::move(soa));  // SOA is a singleton: adding replaces it
       }
       continue;
     }
     if (have && *have == want) continue;
-    diff_rrsets(p, have, &want);
-    if (key.type == RRType::NS && key.owner == zone && have) {
-      RRset add = want;
-      if (have->ttl() == want.ttl()) add = difference(want, *have);
-      RRset remove = difference(*have, want);
-      if (!add.empty()) p.changes.add(std::move(add));
-      if (!remove.empty()) p.changes.remove(std::move(remove));
-      continue;
-    }
-    p.changes.replace(want, have ? *have : RRset(key.owner, key.type, 0));
+    change_to(p, zone, want, have);
   }
   return p;
 }

@@ -43,6 +43,10 @@ struct Plan {
 Plan plan_names(const model::Name& zone, const model::RRsetMap& desired,
                 const model::RRsetMap& served);
 
+// Appends to p.diff the lines between two versions of one RRset (either may be null); a TTL
+// change shows every record as removed and added.
+void add_diff(Plan& p, const model::RRset* before, const model::RRset* after);
+
 // A whole zone as a DNSZone owns it (docs/api.md "Ownership and drift"):
 // - every desired RRset is made exactly so (guarded Replace; apex NS as Add + Remove);
 // - desired SOA (serial ignored): when MNAME, RNAME or a timer differs, the SOA is written

@@ -285,11 +285,7 @@ asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::Cha
       if (auto soa = it->second.rrsets.find(RRsetKey{zone, RRType::SOA});
           soa != it->second.rrsets.end() && !soa->second.rdatas().empty()) {
         // Keep the SOA record itself in step with the serial (MNAME.. fields unchanged).
-        auto rd = soa->second.rdatas().front();
-        auto wire = std::vector<uint8_t>(rd.wire().begin(), rd.wire().end());
-        size_t at = wire.size() - 20;
-        for (int i = 0; i < 4; ++i) wire[at + i] = static_cast<uint8_t>(*serial >> (24 - 8 * i));
-        if (auto fixed = model::Rdata::from_wire(RRType::SOA, wire)) {
+        if (auto fixed = soa->second.rdatas().front().with_soa_serial(*serial)) {
           soa->second = RRset(zone, RRType::SOA, soa->second.ttl(), {*fixed});
         }
       }
