@@ -243,9 +243,8 @@ void Controller::put_zone(const json::value& object) {
   }
   auto& zones = namespaces_[meta->ns].zones;
   auto old = zones.find(meta->name);
-  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error &&
-      old->second.meta.generation == e.meta.generation) {
-    return;  // status or annotation updates coming back
+  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error) {
+    return;  // status or annotation updates coming back (meta includes the generation)
   }
   std::optional<Name> old_name;
   if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
