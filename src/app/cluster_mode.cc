@@ -35,6 +35,9 @@ using controller::SecretState;
 
 namespace {
 
+// The informer key of traefik.containo.us IngressRoutes (the kind is the same as traefik.io's).
+constexpr const char* kLegacyIngressRoute = "IngressRoute.traefik.containo.us";
+
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : std::move(fallback);
@@ -68,6 +71,18 @@ SecretState secret_state(const kube::ObjectPtr& obj) {
   return st;
 }
 
+// --dry-run: statuses and Events are dropped (the plans are logged by the controller).
+class DiscardingSink : public controller::StatusSink {
+ public:
+  void record_status(const controller::RecordStatus&) override {}
+  void zone_status(const controller::ZoneStatus&) override {}
+  void server_status(const controller::ServerStatus&) override {}
+  void event(const controller::ObjectRef& ref, bool, std::string_view reason,
+             std::string note) override {
+    spdlog::debug("dry-run: not recording Event {} on {}: {}", reason, ref.key(), note);
+  }
+};
+
 // One informer per kind, plus one per referenced Secret; the controller sees every event.
 class Cluster {
  public:
@@ -79,7 +94,9 @@ class Cluster {
         writer_(
             client_, [this](std::string_view kind) { return store_of(kind); },
             [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
-        controller_(io.get_executor(), controller_options(o), writer_, metrics_) {
+        controller_(io.get_executor(), controller_options(o),
+                    o.dry_run ? static_cast<controller::StatusSink&>(discard_) : writer_,
+                    metrics_) {
     for (api::Kind k : api::kAllKinds) {
       add_informer(our_resource(api::plural(k), api::to_string(k)));
     }
@@ -108,7 +125,41 @@ class Cluster {
   controller::Metrics& metrics() { return metrics_; }
   controller::Controller& controller() { return controller_; }
 
-  void start_informers() {
+  // Informers for the enabled sources whose API resource is served (discovery), then every
+  // informer runs.
+  asio::awaitable<void> start_informers() {
+    const auto& so = options_.sources;
+    if (!so.zones.empty()) {
+      std::vector<std::pair<std::string, kube::Resource>> wanted;
+      auto want = [&](controller::SourceKind k, std::string key, kube::Resource r) {
+        if (so.kinds.count(k)) wanted.emplace_back(std::move(key), std::move(r));
+      };
+      using controller::SourceKind;
+      want(SourceKind::Ingress, "Ingress",
+           {"networking.k8s.io", "v1", "ingresses", "Ingress", true});
+      want(SourceKind::IngressRoute, "IngressRoute",
+           {"traefik.io", "v1alpha1", "ingressroutes", "IngressRoute", true});
+      if (so.ingressroute.legacy_group) {
+        want(SourceKind::IngressRoute, kLegacyIngressRoute,
+             {"traefik.containo.us", "v1alpha1", "ingressroutes", "IngressRoute", true});
+      }
+      want(SourceKind::HTTPRoute, "HTTPRoute",
+           {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true});
+      want(SourceKind::HTTPRoute, "Gateway",
+           {"gateway.networking.k8s.io", "v1", "gateways", "Gateway", true});
+      want(SourceKind::HTTPRoute, "Namespace", kube::resources::kNamespaces);
+      want(SourceKind::DNSEndpoint, "DNSEndpoint",
+           {"externaldns.k8s.io", "v1alpha1", "dnsendpoints", "DNSEndpoint", true});
+      for (auto& [key, r] : wanted) {
+        auto served = co_await client_->resolve(r);
+        if (!served) {
+          spdlog::warn("source {} is not watched: {}", key, served.error().to_string());
+          continue;
+        }
+        spdlog::info("watching {} ({})", key, r.api_version());
+        add_informer(r, key);
+      }
+    }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
   }
 
@@ -163,6 +214,8 @@ class Cluster {
     controller::ControllerOptions c;
     c.drift_interval = o.drift_interval;
     c.workers = o.workers;
+    c.sources = o.sources;
+    c.dry_run = o.dry_run;
     return c;
   }
 
@@ -178,8 +231,8 @@ class Cluster {
     writer_.clear();
   }
 
-  void add_informer(kube::Resource r) {
-    std::string kind = r.kind;
+  void add_informer(kube::Resource r, std::string key = {}) {
+    std::string kind = key.empty() ? r.kind : std::move(key);
     auto inf = std::make_unique<kube::Informer>(client_, r);
     inf->on_event(
         [this, kind](kube::DeltaType t, const kube::ObjectPtr& old_obj,
@@ -187,11 +240,26 @@ class Cluster {
     informers_.emplace(kind, std::move(inf));
   }
 
+  static std::optional<controller::SourceKind> source_kind(const std::string& kind) {
+    if (kind == kLegacyIngressRoute) return controller::SourceKind::IngressRoute;
+    for (auto k : controller::kAllSourceKinds) {
+      if (controller::to_string(k) == kind) return k;
+    }
+    return std::nullopt;
+  }
+
   void on_event(const std::string& kind, kube::DeltaType t, const kube::ObjectPtr& old_obj,
                 const kube::ObjectPtr& new_obj) {
+    auto source = source_kind(kind);
     if (t == kube::DeltaType::Deleted) {
       std::string ns(old_obj->namespace_()), name(old_obj->name());
-      if (kind == api::kDNSZone) {
+      if (source) {
+        controller_.remove_source(*source, ns, name);
+      } else if (kind == "Gateway") {
+        controller_.remove_gateway(ns, name);
+      } else if (kind == "Namespace") {
+        controller_.remove_namespace(name);
+      } else if (kind == api::kDNSZone) {
         controller_.remove_zone(ns, name);
       } else if (kind == api::kDNSServer) {
         controller_.remove_server(ns, name);
@@ -201,7 +269,13 @@ class Cluster {
       return;
     }
     json::value v = new_obj->parse();
-    if (kind == api::kDNSZone) {
+    if (source) {
+      controller_.put_source(*source, v);
+    } else if (kind == "Gateway") {
+      controller_.put_gateway(v);
+    } else if (kind == "Namespace") {
+      controller_.put_namespace(v);
+    } else if (kind == api::kDNSZone) {
       controller_.put_zone(v);
     } else if (kind == api::kDNSServer) {
       controller_.put_server(v);
@@ -254,6 +328,7 @@ class Cluster {
   controller::Metrics metrics_;
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
+  DiscardingSink discard_;  // --dry-run: no status, annotation or Event is written
   std::map<std::string, std::unique_ptr<kube::Informer>> informers_;
   std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
   controller::Controller controller_;
@@ -312,8 +387,13 @@ int run_cluster(const ClusterOptions& given) {
                listen->host, http.port());
 
   auto alive = std::make_shared<bool>(true);
-  cluster->start_informers();
-  asio::co_spawn(io, cluster->lead_when_synced(alive), asio::detached);
+  asio::co_spawn(
+      io,
+      [c, alive]() -> asio::awaitable<void> {
+        co_await c->start_informers();
+        co_await c->lead_when_synced(alive);
+      },
+      asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "controller/source_catalog.h"
+
 namespace zk::app {
 
 struct ClusterOptions {
@@ -21,6 +23,8 @@ struct ClusterOptions {
   std::string identity;  // "" = $POD_NAME, else the host name
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
   size_t workers = 4;
+  controller::SourceOptions sources;  // --zone, --source, registry, policy, filters
+  bool dry_run = false;
 };
 
 int run_cluster(const ClusterOptions& options);

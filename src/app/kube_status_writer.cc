@@ -75,7 +75,13 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
                         obj->resource_version() == w->second.resource_version ||
                         (mine && cached && *cached < *mine);
     if (cache_behind) return json::value(w->second.status);
+    json::value whole = obj->parse();
+    const auto* st = whole.as_object().if_contains("status");
+    if (st && !w->second.stored.is_null() && *st == w->second.stored) {
+      return json::value(w->second.status);  // ours, as stored (maybe pruned)
+    }
     written_.erase(w);  // someone wrote after us: the cache is the truth
+    return st ? *st : json::value();
   }
   json::value whole = obj->parse();
   if (const auto* st = whole.as_object().if_contains("status")) return *st;
@@ -125,6 +131,18 @@ void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
   if (rv.empty()) return;
   auto now = std::time(nullptr);
   auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
+  if (next) {
+    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+             s.ready.message);
+    write(s.ref, std::move(next), std::nullopt);
+  }
+}
+
+void KubeStatusWriter::endpoint_status(const controller::EndpointStatus& s) {
+  std::string rv;
+  json::value cur = current_status(s.ref, &rv);
+  if (rv.empty()) return;
+  auto next = controller::merge_endpoint_status(cur, s, api::format_rfc3339(std::time(nullptr)));
   if (next) {
     app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
              s.ready.message);
@@ -190,7 +208,7 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     bool gone = false;
     if (p.status) {
       // Remember it first: a reconcile while the PATCH is in flight must not write it again.
-      written_[key] = Written{*p.status, "", true};
+      written_[key] = Written{*p.status, "", true, json::value()};
       json::object body;
       body["status"] = *p.status;
       json::value patch(std::move(body));
@@ -201,8 +219,12 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
         const auto* meta = r->if_contains("metadata");
         const auto* rv =
             meta && meta->is_object() ? meta->as_object().if_contains("resourceVersion") : nullptr;
+        const auto* stored = r->if_contains("status");
         written_[key] =
-            Written{*p.status, rv && rv->is_string() ? std::string(rv->as_string()) : "", false};
+            Written{*p.status, rv && rv->is_string() ? std::string(rv->as_string()) : "", false,
+                    // Kept only when the server pruned something (memory: the usual case
+                    // forgets the write once the cache has caught up).
+                    stored && *stored != json::value(*p.status) ? *stored : json::value()};
       } else {
         written_.erase(key);
         gone = r.error().code == kube::ErrorCode::NotFound;

@@ -47,6 +47,7 @@ class KubeStatusWriter : public controller::StatusSink {
   void record_status(const controller::RecordStatus& s) override;
   void zone_status(const controller::ZoneStatus& s) override;
   void server_status(const controller::ServerStatus& s) override;
+  void endpoint_status(const controller::EndpointStatus& s) override;
   void event(const controller::ObjectRef& ref, bool warning, std::string_view reason,
              std::string note) override;
   void forget(const controller::ObjectRef& ref) override;
@@ -60,6 +61,10 @@ class KubeStatusWriter : public controller::StatusSink {
     boost::json::object status;
     std::string resource_version;  // of the object our write produced
     bool in_flight = false;        // the PATCH has not returned yet
+    // The status as the API server stored it (a schema may prune fields: the upstream
+    // DNSEndpoint CRD keeps only observedGeneration). While the cache still shows exactly
+    // this, `status` is what we consider written, so a pruned field is not written again.
+    boost::json::value stored;
   };
   struct Pending {
     controller::ObjectRef ref;

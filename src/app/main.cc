@@ -1,6 +1,7 @@
 // zonekeeper command line: `export`, `import`, `local`, `controller`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "app/logging.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
+#include "plan/owned_plan.h"
 #include "plan/zone_plan.h"
 
 namespace {
@@ -164,6 +166,39 @@ int main(int argc, char** argv) {
   std::string log_format = "json", log_level = "info";
   auto* ctl = app.add_subcommand(
       "controller", "cluster mode: serve DNSZone and record objects through BIND 9 (RFC 2136)");
+  std::vector<std::string> shared_zones, source_kinds;
+  std::string policy = "sync";
+  auto& so = cluster.sources;
+  ctl->add_option("--zone", shared_zones,
+                  "NAME=NAMESPACE/DNSSERVER: a zone shared with others that the Ingress, "
+                  "IngressRoute, HTTPRoute and DNSEndpoint sources write into (records owned "
+                  "through the TXT registry); repeat for more zones or servers");
+  ctl->add_option("--source", source_kinds,
+                  "ingress, ingressroute, httproute, dnsendpoint (comma list or repeated; "
+                  "default: all, when a --zone is given)")
+      ->delimiter(',');
+  ctl->add_option("--txt-owner-id", so.registry.owner_id,
+                  "owner id in the TXT registry (external-dns --txt-owner-id)")
+      ->capture_default_str();
+  ctl->add_option("--txt-prefix", so.registry.prefix,
+                  "prefix of registry TXT names (may hold %{record_type})");
+  ctl->add_option("--txt-suffix", so.registry.suffix, "suffix of registry TXT names");
+  ctl->add_option("--txt-wildcard-replacement", so.registry.wildcard_replacement,
+                  "stands for a leading '*' in registry TXT names");
+  ctl->add_option("--policy", policy, "sync, upsert-only or create-only")
+      ->check(CLI::IsMember({"sync", "upsert-only", "create-only"}))
+      ->capture_default_str();
+  ctl->add_option("--domain-filter", so.filter.include,
+                  "serve only names in these domains (repeatable)");
+  ctl->add_option("--exclude-domains", so.filter.exclude, "never serve names in these domains");
+  std::vector<std::string> ingress_classes;
+  ctl->add_option("--ingress-class", ingress_classes, "serve only Ingresses of these classes");
+  ctl->add_option("--default-target", so.ingress.default_targets,
+                  "targets for Ingresses and IngressRoutes (instead of their status addresses)");
+  ctl->add_flag("--traefik-legacy-group", so.ingressroute.legacy_group,
+                "also read traefik.containo.us/v1alpha1 IngressRoutes (Traefik v2)");
+  ctl->add_flag("--dry-run", cluster.dry_run,
+                "log the planned changes (\"dry-run: ...\"); send no UPDATE, write no status");
   ctl->add_option("--kubeconfig", cluster.kubeconfig,
                   "kubeconfig file (default: $KUBECONFIG, else in-cluster)");
   ctl->add_option("--listen", cluster.listen, "address:port for /healthz, /readyz and /metrics")
@@ -237,6 +272,46 @@ int main(int argc, char** argv) {
     app::configure_logging(*app::parse_log_format(log_format), spdlog::level::from_str(log_level));
     cluster.leader_election = !no_leader_election;
     cluster.drift_interval = std::chrono::seconds(drift_seconds);
+    auto absolute = [](std::string n) { return n.empty() || n.back() == '.' ? n : n + "."; };
+    for (const auto& z : shared_zones) {
+      auto eq = z.find('=');
+      auto slash = z.find('/', eq == std::string::npos ? 0 : eq);
+      auto name = eq == std::string::npos ? model::Parsed<model::Name>(model::invalid("no '='"))
+                                          : model::Name::parse(absolute(z.substr(0, eq)));
+      if (!name || slash == std::string::npos || slash == eq + 1 || slash + 1 == z.size()) {
+        return die(kUsageError, fmt::format("--zone {}: expected NAME=NAMESPACE/DNSSERVER, e.g. "
+                                            "example.test=dns/primary",
+                                            z));
+      }
+      std::string server = z.substr(eq + 1);
+      auto it = std::find_if(so.zones.begin(), so.zones.end(),
+                             [&](const auto& s) { return s.name == *name; });
+      if (it == so.zones.end()) {
+        so.zones.push_back({*name, {server}});
+      } else {
+        it->servers.push_back(server);
+      }
+    }
+    for (const auto& k : source_kinds) {
+      auto kind = controller::parse_source_kind(k);
+      if (!kind) {
+        return die(kUsageError,
+                   fmt::format("--source {}: expected ingress, ingressroute, httproute or "
+                               "dnsendpoint",
+                               k));
+      }
+      so.kinds.insert(*kind);
+    }
+    if (source_kinds.empty()) {
+      so.kinds.insert(std::begin(controller::kAllSourceKinds),
+                      std::end(controller::kAllSourceKinds));
+    }
+    if (auto ok = so.registry.validate(); !ok) {
+      return die(kUsageError, fmt::format("TXT registry: {}", ok.error()));
+    }
+    so.policy = *plan::parse_policy(policy);
+    so.ingress.ingress_classes.insert(ingress_classes.begin(), ingress_classes.end());
+    so.ingressroute.default_targets = so.ingress.default_targets;
     return app::run_cluster(cluster);
   }
   if (*loc) {

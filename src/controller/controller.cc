@@ -14,6 +14,7 @@
 #include "api/reasons.h"
 #include "api/time.h"
 #include "app/logging.h"
+#include "controller/catalog_entries.h"
 #include "controller/metrics.h"
 #include "dns/tsig.h"
 #include "plan/zone_plan.h"
@@ -31,25 +32,6 @@ using model::RRType;
 using providers::Rfc2136Server;
 
 // ------------------------------------------------------------------ state
-
-struct Controller::ZoneEntry {
-  api::ObjectMeta meta;
-  std::optional<api::Zone> zone;  // decoded
-  std::string error;              // InvalidSpec message when not
-};
-
-struct Controller::ServerEntry {
-  api::ObjectMeta meta;
-  std::optional<api::Server> server;
-  std::string error;
-};
-
-struct Controller::NamespaceObjects {
-  std::map<std::string, api::RecordObject> records;  // by "Kind/ns/name"
-  std::map<std::string, ZoneEntry> zones;            // by name
-  std::map<std::string, ServerEntry> servers;        // by name
-  bool empty() const { return records.empty() && zones.empty() && servers.empty(); }
-};
 
 struct Controller::ZoneRuntime {
   std::set<RRsetKey> declared;                    // keys of the last desired state we applied
@@ -134,6 +116,7 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
       sink_(sink),
       metrics_(metrics),
       queue_(ex, options.retry),
+      catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
 
 Controller::~Controller() {
@@ -179,6 +162,7 @@ void Controller::enqueue_namespace(const std::string& ns) {
     }
   }
   if (!any_zone) queue_.add("n/" + ns);
+  enqueue_shared_using(ns);  // a shared zone's DNSServer or its Secret may live here
 }
 
 void Controller::enqueue_zones_selecting(const api::RecordObject& record) {
@@ -250,6 +234,9 @@ void Controller::put_zone(const json::value& object) {
   if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
   zones[meta->name] = std::move(e);
   enqueue_namespace(meta->ns);
+  for (const auto& n : {z ? std::optional<Name>(z->zone_name) : std::nullopt, old_name}) {
+    if (n && catalog_.zone(*n)) enqueue_shared({*n});
+  }
   // Zones elsewhere with the same name may have been in conflict with this one.
   for (const auto& [ns, objs] : namespaces_) {
     for (const auto& [name, other] : objs.zones) {
@@ -275,6 +262,7 @@ void Controller::remove_zone(std::string_view ns, std::string_view name) {
   zone_rt_.erase(ns_key(ns, name));
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
   enqueue_namespace(std::string(ns));
+  if (zone_name && catalog_.zone(*zone_name)) enqueue_shared({*zone_name});
   for (const auto& [ons, objs] : namespaces_) {
     for (const auto& [oname, other] : objs.zones) {
       if (other.zone && zone_name && other.zone->zone_name == *zone_name) {
@@ -359,6 +347,14 @@ void Controller::start() {
     enqueue_namespace(ns);
     for (const auto& [name, s] : objs.servers) queue_.add("s/" + ns_key(ns, name));
   }
+  if (catalog_.enabled()) {
+    auto names = catalog_.zone_names();
+    enqueue_shared(std::set<Name>(names.begin(), names.end()));
+    // Objects in no shared zone (filtered, unmatched, invalid) are reported once now.
+    for (const auto& [id, o] : catalog_.objects()) {
+      if (o.by_zone.empty()) report_source(id);
+    }
+  }
 }
 
 void Controller::stop() {
@@ -413,6 +409,10 @@ asio::awaitable<void> Controller::drift_loop() {
         if (e.zone) queue_.add("z/" + ns_key(ns, name));
       }
     }
+    if (catalog_.enabled()) {
+      auto names = catalog_.zone_names();
+      enqueue_shared(std::set<Name>(names.begin(), names.end()));
+    }
   }
 }
 
@@ -420,6 +420,10 @@ asio::awaitable<bool> Controller::reconcile(const std::string& item) {
   if (item.size() < 3 || item[1] != '/') co_return true;
   std::string rest = item.substr(2);
   if (item[0] == 'n') co_return reconcile_namespace(rest);
+  if (item[0] == 'x') {
+    auto zone = Name::parse(rest);
+    co_return !zone || co_await reconcile_shared_zone(*zone);
+  }
   auto slash = rest.find('/');
   if (slash == std::string::npos) co_return true;
   std::string ns = rest.substr(0, slash), name = rest.substr(slash + 1);
@@ -824,6 +828,16 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
             break;
           }
           if (r->moved && attempt == 0) continue;  // it changed meanwhile: plan again
+        }
+        res.ok = true;
+        break;
+      }
+      if (options_.dry_run) {
+        for (const auto& line : zp.diff) {
+          app::log(
+              spdlog::level::info,
+              {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
+              "dry-run: " + line.to_string());
         }
         res.ok = true;
         break;

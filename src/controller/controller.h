@@ -40,6 +40,7 @@
 #include "api/server.h"
 #include "api/tsig_secret.h"
 #include "api/zone.h"
+#include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "controller/work_queue.h"
 #include "model/rrset.h"
@@ -56,6 +57,9 @@ struct ControllerOptions {
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
   size_t workers = 4;
   RetryPolicy retry{};
+  SourceOptions sources;  // shared zones and the Ingress/…/DNSEndpoint sources
+  // Plans are logged ("dry-run: …"), never applied; the wiring also drops statuses and Events.
+  bool dry_run = false;
 };
 
 // What the wiring knows about a Secret a DNSServer references.
@@ -73,6 +77,7 @@ class StatusSink {
   virtual void record_status(const RecordStatus& s) = 0;
   virtual void zone_status(const ZoneStatus& s) = 0;
   virtual void server_status(const ServerStatus& s) = 0;
+  virtual void endpoint_status(const EndpointStatus& /*s*/) {}
   virtual void event(const ObjectRef& ref, bool warning, std::string_view reason,
                      std::string note) = 0;
   // The object is gone; drop anything cached for it.
@@ -95,6 +100,14 @@ class Controller {
   void put_server(const boost::json::value& object);
   void remove_server(std::string_view ns, std::string_view name);
   void put_secret(std::string_view ns, std::string_view name, SecretState state);
+  // Source objects for the shared zones (ignored when no --zone is configured).
+  void put_source(SourceKind kind, const boost::json::value& object);
+  void remove_source(SourceKind kind, std::string_view ns, std::string_view name);
+  void put_gateway(const boost::json::value& object);
+  void remove_gateway(std::string_view ns, std::string_view name);
+  void put_namespace(const boost::json::value& object);
+  void remove_namespace(std::string_view name);
+  const SourceCatalog& sources() const { return catalog_; }
   // Called for every Secret a DNSServer references ("ns", "name"), so the wiring can watch it.
   void on_secret_referenced(std::function<void(const std::string&, const std::string&)> f) {
     secret_referenced_ = std::move(f);
@@ -116,6 +129,7 @@ class Controller {
   struct NamespaceObjects;
   struct ZoneRuntime;
   struct PrimaryResult;
+  struct SharedRuntime;
 
   boost::asio::awaitable<void> worker();
   boost::asio::awaitable<void> drift_loop();
@@ -124,6 +138,13 @@ class Controller {
   boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name);
   boost::asio::awaitable<bool> reconcile_server(const std::string& ns, const std::string& name);
   bool reconcile_namespace(const std::string& ns);
+  // Shared zones (work item "x/<zone>"): the sources' endpoints, owned via the TXT registry.
+  boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone);
+  void enqueue_shared(const std::set<model::Name>& zones);
+  void enqueue_shared_using(const std::string& ns);  // zones whose servers live in `ns`
+  void report_source(const std::string& id);
+  void report_source_metrics();
+  const api::Zone* dns_zone_owning(const model::Name& zone, const api::Server& server) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   std::shared_ptr<providers::Rfc2136Server> provider_for(const api::Server& server,
@@ -147,6 +168,10 @@ class Controller {
   struct Provider;
   std::map<std::string, Provider> providers_;  // "ns/name" of the DNSServer
   std::function<void(const std::string&, const std::string&)> secret_referenced_;
+  SourceCatalog catalog_;
+  std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
+  std::map<std::string, std::string> reported_;  // source id → last verdict reported
+  std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   bool running_ = false;
   std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
   std::unique_ptr<boost::asio::steady_timer> drift_timer_;

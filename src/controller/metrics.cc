@@ -128,6 +128,11 @@ struct Metrics::Families {
   Gauge& synced =
       gauge(r, "zonekeeper_informers_synced", "1 when every informer has synced, else 0.").Add({});
 
+  Family<Gauge>& source_endpoints =
+      gauge(r, "zonekeeper_source_endpoints",
+            "Endpoints of Ingress, IngressRoute, HTTPRoute and DNSEndpoint objects, by state "
+            "(served, conflict, failed, invalid, filtered, unmatched).");
+
   Counter& queue_retries =
       counter(r, "zonekeeper_queue_retries_total", "Work queue keys requeued after a failure.")
           .Add({});
@@ -187,6 +192,15 @@ void Metrics::set_records_served(size_t n) {
 }
 void Metrics::set_synced(bool synced) {
   f_->synced.Set(synced ? 1 : 0);
+}
+
+void Metrics::set_source_endpoints(const std::map<std::string, size_t>& by_state) {
+  for (std::string_view state :
+       {"served", "conflict", "failed", "invalid", "filtered", "unmatched"}) {
+    auto it = by_state.find(std::string(state));
+    f_->source_endpoints.Add({{"state", std::string(state)}})
+        .Set(double(it == by_state.end() ? 0 : it->second));
+  }
 }
 
 void Metrics::queue_retry() {

@@ -74,6 +74,10 @@ class Metrics {
   void set_records_served(size_t n);
   void set_synced(bool synced);
 
+  // zonekeeper_source_endpoints{state} for every state (served, conflict, failed, invalid,
+  // filtered, unmatched); absent states are 0.
+  void set_source_endpoints(const std::map<std::string, size_t>& by_state);
+
   // zonekeeper_queue_retries_total.
   void queue_retry();
 

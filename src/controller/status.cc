@@ -116,4 +116,15 @@ std::optional<json::object> merge_server_status(const json::value& current, cons
   return changed(current, std::move(next));
 }
 
+std::optional<json::object> merge_endpoint_status(const json::value& current,
+                                                  const EndpointStatus& s, const std::string& now) {
+  json::object next = base(current);
+  next["conditions"] = merged_conditions(current, s.ready, std::nullopt, s.ref.generation, now);
+  next["observedGeneration"] = s.ref.generation;
+  if (s.synced || (!field(current, "lastSyncTime") && s.ready.status == "True")) {
+    next["lastSyncTime"] = now;
+  }
+  return changed(current, std::move(next));
+}
+
 }  // namespace zk::controller

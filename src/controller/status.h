@@ -88,6 +88,14 @@ struct ServerStatus {
   friend bool operator==(const ServerStatus&, const ServerStatus&) = default;
 };
 
+// A DNSEndpoint's status (externaldns.k8s.io; our CRD adds conditions and lastSyncTime).
+struct EndpointStatus {
+  ObjectRef ref;
+  ConditionSpec ready;
+  bool synced = false;  // the provider acknowledged this object's data just now
+  friend bool operator==(const EndpointStatus&, const EndpointStatus&) = default;
+};
+
 // Each returns the full new `status` object, or nullopt when it equals `current` (the
 // object's status, null or an object). `now` is RFC 3339.
 std::optional<boost::json::object> merge_record_status(const boost::json::value& current,
@@ -99,5 +107,9 @@ std::optional<boost::json::object> merge_zone_status(const boost::json::value& c
 std::optional<boost::json::object> merge_server_status(const boost::json::value& current,
                                                        const ServerStatus& s,
                                                        const std::string& now, int64_t now_seconds);
+// lastSyncTime moves when `synced`, or is set the first time Ready becomes True.
+std::optional<boost::json::object> merge_endpoint_status(const boost::json::value& current,
+                                                         const EndpointStatus& s,
+                                                         const std::string& now);
 
 }  // namespace zk::controller

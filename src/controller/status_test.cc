@@ -110,5 +110,27 @@ TEST(ServerStatusMerge, ContactTimeRefreshedRarely) {
   EXPECT_EQ((*later)["lastContactTime"], "2026-01-01T00:10:00Z");
 }
 
+TEST(EndpointStatusMerge, LastSyncTimeMovesOnlyWhenDataIsAcknowledged) {
+  EndpointStatus st;
+  st.ref = {"externaldns.k8s.io/v1alpha1", "DNSEndpoint", "dns", "recs", "u", 2};
+  st.ready = {"Ready", "True", "Programmed", "served: a.ext.test A (zone ext.test.)"};
+  auto first = merge_endpoint_status(json::value(nullptr), st, "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["observedGeneration"], 2);
+  EXPECT_EQ((*first)["lastSyncTime"], "2026-01-01T00:00:00Z");
+  // The same verdict later: nothing to write.
+  EXPECT_FALSE(merge_endpoint_status(json::value(*first), st, "2026-01-01T00:01:00Z"));
+  st.synced = true;
+  auto again = merge_endpoint_status(json::value(*first), st, "2026-01-01T00:02:00Z");
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)["lastSyncTime"], "2026-01-01T00:02:00Z");
+  // A failure keeps the last successful sync time.
+  st.synced = false;
+  st.ready = {"Ready", "False", "Failed", "a.ext.test A: Timeout"};
+  auto failed = merge_endpoint_status(json::value(*again), st, "2026-01-01T00:03:00Z");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ((*failed)["lastSyncTime"], "2026-01-01T00:02:00Z");
+}
+
 }  // namespace
 }  // namespace zk::controller

@@ -191,12 +191,14 @@ Parsed<std::vector<RRset>> endpoint_rrsets(const Endpoint& ep, uint32_t default_
 }
 
 ZoneEndpoints endpoints_to_rrsets(const Name& zone, const std::vector<Endpoint>& endpoints,
-                                  uint32_t default_ttl) {
+                                  uint32_t default_ttl, SourceOrder source_order) {
   ZoneEndpoints z;
   std::vector<size_t> order(endpoints.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return endpoints[a].source < endpoints[b].source; });
+  if (source_order == SourceOrder::ById) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return endpoints[a].source < endpoints[b].source; });
+  }
   // For conflict messages: which source holds each key / each CNAME owner.
   std::map<model::RRsetKey, std::string> holder;
   auto problem = [&](const Endpoint& ep, std::string_view reason, std::string message) {

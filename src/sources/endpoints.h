@@ -83,8 +83,11 @@ model::Parsed<model::RRType> parse_endpoint_type(std::string_view type);
 model::Parsed<std::vector<model::RRset>> endpoint_rrsets(const Endpoint& ep, uint32_t default_ttl);
 
 // Endpoints of one zone → RRsets. Endpoints outside `zone` are Invalid ("not in zone").
+// Who wins a name: ById — the smaller source id (the result does not depend on input order);
+// AsGiven — the earlier endpoint (the caller orders by priority, e.g. object age).
+enum class SourceOrder { ById, AsGiven };
 ZoneEndpoints endpoints_to_rrsets(const model::Name& zone, const std::vector<Endpoint>& endpoints,
-                                  uint32_t default_ttl);
+                                  uint32_t default_ttl, SourceOrder order = SourceOrder::ById);
 
 // Targets → typed endpoints the way external-dns' sources do it: IPv4 → A, IPv6 → AAAA, other
 // values → CNAME (one endpoint per non-empty type, targets de-duplicated, input order kept).

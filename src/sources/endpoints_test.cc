@@ -156,6 +156,17 @@ TEST(EndpointsToRRsets, DifferentDataIsAConflictForTheLaterSource) {
   EXPECT_EQ(render(z.rrsets.begin()->second), "www.example.com. A 60 192.0.2.1");
 }
 
+TEST(EndpointsToRRsets, AsGivenTheEarlierEndpointWinsWhateverItsSourceId) {
+  // The controller orders by object age: the older object keeps the name.
+  std::vector<Endpoint> eps = {ep("www.example.com", "A", {"192.0.2.2"}, 60, "ingress/b/two"),
+                               ep("www.example.com", "A", {"192.0.2.1"}, 60, "ingress/a/one")};
+  auto z = endpoints_to_rrsets(kZone, eps, 300, SourceOrder::AsGiven);
+  ASSERT_EQ(z.problems.size(), 1u);
+  EXPECT_EQ(z.problems[0].source, "ingress/a/one");
+  ASSERT_EQ(z.rrsets.size(), 1u);
+  EXPECT_EQ(render(z.rrsets.begin()->second), "www.example.com. A 60 192.0.2.2");
+}
+
 TEST(EndpointsToRRsets, DifferentTtlIsAConflict) {
   auto z = endpoints_to_rrsets(kZone,
                                {ep("www.example.com", "A", {"192.0.2.1"}, 60, "a"),

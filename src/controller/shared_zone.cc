@@ -1,0 +1,371 @@
+// The shared zones (--zone): Ingress, IngressRoute, HTTPRoute and DNSEndpoint endpoints written
+// into zones others write too, owned through the external-dns TXT registry (plan_owned).
+// Part of Controller; see controller.h and docs/architecture.md "Sources and shared zones".
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "api/reasons.h"
+#include "app/logging.h"
+#include "controller/catalog_entries.h"
+#include "controller/controller.h"
+#include "controller/metrics.h"
+#include "plan/owned_plan.h"
+#include "providers/rfc2136.h"
+
+namespace zk::controller {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using model::Name;
+using model::RRsetKey;
+using providers::Rfc2136Server;
+
+struct Controller::SharedRuntime {
+  // Per source id: the catalog version the outcomes describe, and the outcomes in this zone.
+  std::map<std::string, std::pair<uint64_t, std::vector<EndpointOutcome>>> outcomes;
+  std::set<std::string> synced;  // ids whose data the last reconcile changed on the servers
+};
+
+namespace {
+
+std::string type_text(model::RRType t) {
+  return std::string(model::to_string(t));
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ catalog
+
+void Controller::enqueue_shared(const std::set<Name>& zones) {
+  for (const auto& z : zones) queue_.add("x/" + z.to_string());
+}
+
+void Controller::enqueue_shared_using(const std::string& ns) {
+  std::set<Name> zones;
+  for (const auto& z : catalog_.options().zones) {
+    for (const auto& s : z.servers) {
+      if (s.substr(0, s.find('/')) == ns) zones.insert(z.name);
+    }
+  }
+  enqueue_shared(zones);
+}
+
+void Controller::put_source(SourceKind kind, const json::value& object) {
+  if (!catalog_.enabled()) return;
+  auto meta = api::decode_meta(object);
+  if (!meta) return;
+  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), meta->ns, meta->name);
+  const SourceObject* before = catalog_.find(id);
+  int64_t old_generation = before ? before->ref.generation : -1;
+  auto zones = catalog_.put(kind, object);
+  enqueue_shared(zones);
+  const SourceObject* now = catalog_.find(id);
+  if (!now) return;
+  // Objects in no zone are reported now; the others after their zones' reconciles. A new
+  // generation with the same data still needs its observedGeneration written.
+  if (running_ &&
+      (now->by_zone.empty() || (zones.empty() && old_generation != now->ref.generation))) {
+    report_source(id);
+  }
+}
+
+void Controller::remove_source(SourceKind kind, std::string_view ns, std::string_view name) {
+  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), ns, name);
+  if (const SourceObject* o = catalog_.find(id)) sink_.forget(o->ref);
+  enqueue_shared(catalog_.remove(kind, ns, name));
+  reported_.erase(id);
+  source_counts_.erase(id);
+  for (auto& [z, rt] : shared_rt_) {
+    rt->outcomes.erase(id);
+    rt->synced.erase(id);
+  }
+  report_source_metrics();
+}
+
+void Controller::put_gateway(const json::value& object) {
+  if (catalog_.enabled()) enqueue_shared(catalog_.put_gateway(object));
+}
+void Controller::remove_gateway(std::string_view ns, std::string_view name) {
+  if (catalog_.enabled()) enqueue_shared(catalog_.remove_gateway(ns, name));
+}
+void Controller::put_namespace(const json::value& object) {
+  if (catalog_.enabled()) enqueue_shared(catalog_.put_namespace(object));
+}
+void Controller::remove_namespace(std::string_view name) {
+  if (catalog_.enabled()) enqueue_shared(catalog_.remove_namespace(name));
+}
+
+// ------------------------------------------------------------------ reporting
+
+void Controller::report_source(const std::string& id) {
+  const SourceObject* obj = catalog_.find(id);
+  if (!obj) return;
+  std::vector<EndpointOutcome> outcomes;
+  bool synced = false;
+  for (const auto& [zone, eps] : obj->by_zone) {
+    auto rt = shared_rt_.find(zone);
+    if (rt == shared_rt_.end()) return;  // not reconciled yet: say nothing before we know
+    auto it = rt->second->outcomes.find(id);
+    if (it == rt->second->outcomes.end() || it->second.first != obj->version) return;
+    outcomes.insert(outcomes.end(), it->second.second.begin(), it->second.second.end());
+  }
+  auto verdict = source_verdict(*obj, outcomes);
+  if (!verdict) {
+    reported_.erase(id);
+    source_counts_.erase(id);
+    report_source_metrics();
+    return;
+  }
+  source_counts_[id] = verdict->counts;
+  report_source_metrics();
+  // lastSyncTime: the servers acknowledged a change of this object's data just now.
+  for (const auto& [zone, eps] : obj->by_zone)
+    synced = synced || shared_rt_[zone]->synced.count(id);
+  if (obj->kind == SourceKind::DNSEndpoint) {
+    sink_.endpoint_status({obj->ref, verdict->ready, synced});  // the sink writes only changes
+  }
+  // Events: a problem once per change of the verdict (and once after a controller restart);
+  // "Programmed" only when its data was written now or a problem went away — a restart that
+  // finds everything in place records nothing.
+  std::string key = verdict->ready.reason + "|" + verdict->ready.message;
+  std::string& last = reported_[id];
+  bool tell = verdict->warning ? last != key : (synced || (!last.empty() && last != key));
+  last = key;
+  if (!tell) return;
+  sink_.event(obj->ref, verdict->warning, verdict->ready.reason, verdict->ready.message);
+  app::log(verdict->warning ? spdlog::level::warn : spdlog::level::info,
+           {{"object", obj->ref.key()}, {"reason", verdict->ready.reason}}, verdict->ready.message);
+}
+
+void Controller::report_source_metrics() {
+  std::map<std::string, size_t> total;
+  for (const auto& [id, counts] : source_counts_) {
+    for (const auto& [state, n] : counts) total[state] += n;
+  }
+  metrics_.set_source_endpoints(total);
+}
+
+// ------------------------------------------------------------------ reconcile
+
+const api::Zone* Controller::dns_zone_owning(const Name& zone, const api::Server& server) const {
+  // A DNSZone that remediates the same zone on a server at the same address deletes whatever
+  // it does not declare: sharing the zone with it would be a fight. The DNSZone wins.
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || !(e.zone->zone_name == zone) ||
+          e.zone->drift_policy != api::DriftPolicy::Remediate) {
+        continue;
+      }
+      for (const api::Server* s : servers_of(*e.zone)) {
+        if (s->address == server.address && s->port == server.port) return &*e.zone;
+      }
+    }
+  }
+  return nullptr;
+}
+
+asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
+  auto alive = generation_;
+  const SharedZone* cfg = catalog_.zone(zone);
+  if (!cfg) co_return true;
+  std::string zone_text = zone.to_string();
+  auto& rt_slot = shared_rt_[zone];
+  if (!rt_slot) rt_slot = std::make_shared<SharedRuntime>();
+  std::shared_ptr<SharedRuntime> rt = rt_slot;
+
+  // Desired state: the endpoints of every object in the zone, oldest object first.
+  std::vector<std::string> ids = catalog_.sources_of(zone);
+  std::map<std::string, uint64_t> versions;
+  for (const auto& id : ids) versions[id] = catalog_.find(id)->version;
+  sources::ZoneEndpoints ze =
+      sources::endpoints_to_rrsets(zone, catalog_.endpoints_of(zone),
+                                   catalog_.options().default_ttl, sources::SourceOrder::AsGiven);
+  plan::DesiredRecords desired;
+  for (const auto& [key, rrset] : ze.rrsets) {
+    const auto& srcs = ze.sources[key];
+    std::string winner = srcs.empty() ? std::string() : srcs.front();
+    for (const auto& s : srcs) {
+      if (catalog_.older(s, winner)) winner = s;
+    }
+    desired.emplace(key, plan::DesiredRecord{rrset, winner});
+  }
+
+  std::set<RRsetKey> applied;  // desired keys the servers acknowledged a change of just now
+  // Per key, what happened: "" served, else state + message.
+  std::map<RRsetKey, std::pair<std::string, std::string>> failed;
+  std::string zone_failure;  // every key failed for this reason (server problem)
+  std::string zone_failure_state = std::string(kFailed);
+  bool all_ok = true;
+  bool dry = options_.dry_run;
+
+  // The servers.
+  std::vector<api::Server> servers;
+  for (const auto& skey : cfg->servers) {
+    auto slash = skey.find('/');
+    auto nit = namespaces_.find(skey.substr(0, slash));
+    const api::Server* s = nullptr;
+    if (nit != namespaces_.end()) {
+      auto sit = nit->second.servers.find(skey.substr(slash + 1));
+      if (sit != nit->second.servers.end() && sit->second.server) s = &*sit->second.server;
+    }
+    if (!s) {
+      zone_failure = fmt::format("DNSServer {} does not exist (or is invalid)", skey);
+      all_ok = false;
+      continue;
+    }
+    if (s->role != api::ServerRole::Primary) {
+      zone_failure = fmt::format("DNSServer {} is not a Primary", skey);
+      all_ok = false;
+      continue;
+    }
+    servers.push_back(*s);
+  }
+
+  for (const api::Server& server : servers) {
+    if (const api::Zone* owner = dns_zone_owning(zone, server)) {
+      zone_failure = fmt::format(
+          "DNSZone {} owns {} on {} with driftPolicy Remediate; the sources change nothing there",
+          owner->key(), zone_text, server.key());
+      zone_failure_state = std::string(kConflict);
+      all_ok = false;
+      continue;
+    }
+    std::string problem, reason;
+    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    if (!p && reason == "Unknown") co_return false;  // the Secret is not read yet: soon
+    if (!p) {
+      zone_failure = fmt::format("{}: {}", reason, problem);
+      all_ok = false;
+      continue;
+    }
+    std::string where = fmt::format("{} ({})", server.key(), p->address().to_string());
+    bool done = false;
+    for (int attempt = 0; attempt < 2 && !done; ++attempt) {
+      dns::Result<void> ready_copy;
+      if (!p->served(zone)) {
+        ready_copy = co_await p->load(zone);
+      } else {
+        auto r = co_await p->refresh(zone);  // one SOA query; a transfer only if it moved
+        if (!r) ready_copy = dns::Result<void>(tl::unexpected(r.error()));
+      }
+      if (!*alive) co_return true;
+      if (!ready_copy) {
+        zone_failure = fmt::format("{}: {}", where, ready_copy.error().to_string());
+        all_ok = false;
+        break;
+      }
+      const providers::ServedZone* served = p->served(zone);
+      if (!served) break;
+      plan::OwnedPlan plan = plan::plan_owned(
+          zone, desired, served->rrsets, catalog_.options().registry, catalog_.options().policy);
+      for (const auto& c : plan.conflicts) {
+        failed[c.key] = {std::string(kConflict),
+                         c.owner.empty()
+                             ? fmt::format("{} on {}", c.reason, where)
+                             : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
+      }
+      if (plan.empty()) {
+        done = true;
+        break;
+      }
+      if (dry) {
+        for (const auto& line : plan.diff) {
+          app::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
+                   "dry-run: " + line.to_string());
+        }
+        done = true;
+        break;
+      }
+      auto out = co_await p->apply(plan.changes);
+      if (!*alive) co_return true;
+      if (!out) {
+        if (out.error().code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;
+        zone_failure = fmt::format("{}: {}", where, out.error().to_string());
+        all_ok = false;
+        break;
+      }
+      for (const auto& c : plan.changes.changes) {
+        if (desired.count(c.rrset.key())) applied.insert(c.rrset.key());
+      }
+      for (const auto& f : out->refused) {
+        RRsetKey k = f.change.rrset.key();
+        std::string why = fmt::format("{} refused the change: {}", where, f.error.to_string());
+        if (desired.count(k)) {
+          failed[k] = {std::string(kFailed), why};
+          continue;
+        }
+        // A registry TXT: the record it owns failed with it.
+        auto rk = plan::parse_registry_name(k.owner, catalog_.options().registry);
+        for (const auto& [dk, d] : desired) {
+          if (rk && plan::registry_key(dk, catalog_.options().registry) == *rk) {
+            failed[dk] = {std::string(kFailed), why};
+          }
+        }
+      }
+      app::log(spdlog::level::info,
+               {{"zone", zone_text},
+                {"server", server.key()},
+                {"changes", std::to_string(out->applied)},
+                {"messages", std::to_string(out->messages)},
+                {"refused", std::to_string(out->refused.size())}},
+               "shared zone: changes applied");
+      done = true;
+    }
+  }
+  if (servers.empty() && zone_failure.empty()) {
+    zone_failure = "no DNSServer is configured for this zone";
+    all_ok = false;
+  }
+
+  // Outcomes per object: its endpoints in this zone.
+  std::map<std::string, std::vector<EndpointOutcome>> outcomes;
+  for (const auto& id : ids) outcomes[id];
+  for (const auto& p : ze.problems) {
+    outcomes[p.source].push_back(
+        {p.dns_name, p.record_type, zone_text,
+         p.reason == sources::kEndpointConflict ? std::string(kConflict) : std::string(kInvalid),
+         p.message});
+  }
+  for (const auto& [key, d] : desired) {
+    EndpointOutcome o{key.owner.to_string(), type_text(key.type), zone_text, "", ""};
+    if (!o.dns_name.empty() && o.dns_name.back() == '.') o.dns_name.pop_back();
+    auto f = failed.find(key);
+    if (!zone_failure.empty()) {
+      o.state = zone_failure_state;
+      o.message = zone_failure;
+    } else if (f != failed.end()) {
+      o.state = f->second.first;
+      o.message = f->second.second;
+    } else {
+      o.state = std::string(kProgrammed);
+      o.message = zone_text;
+    }
+    // Every object that wants this data (identical data merges) gets the outcome.
+    for (const auto& s : ze.sources[key]) outcomes[s].push_back(o);
+  }
+  if (dry) co_return all_ok;  // nothing was written: nothing to report
+  for (auto& [id, list] : outcomes) {
+    auto v = versions.find(id);
+    if (v == versions.end()) continue;
+    rt->outcomes[id] = {v->second, std::move(list)};
+  }
+  for (auto it = rt->outcomes.begin(); it != rt->outcomes.end();) {
+    it = versions.count(it->first) ? std::next(it) : rt->outcomes.erase(it);
+  }
+  rt->synced.clear();
+  for (const auto& k : applied) {
+    if (failed.count(k) || !zone_failure.empty()) continue;
+    for (const auto& s : ze.sources[k]) rt->synced.insert(s);
+  }
+  for (const auto& id : ids) report_source(id);
+  if (!zone_failure.empty()) {
+    app::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
+             zone_failure);
+  }
+  co_return all_ok;
+}
+
+}  // namespace zk::controller

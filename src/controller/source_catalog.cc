@@ -1,0 +1,404 @@
+#include "controller/source_catalog.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "api/json_fields.h"
+#include "api/object_meta.h"
+#include "sources/httproute_source.h"
+
+namespace zk::controller {
+
+namespace json = boost::json;
+namespace jf = api::json;
+using model::Name;
+
+std::string_view to_string(SourceKind k) {
+  switch (k) {
+    case SourceKind::Ingress:
+      return "Ingress";
+    case SourceKind::IngressRoute:
+      return "IngressRoute";
+    case SourceKind::HTTPRoute:
+      return "HTTPRoute";
+    case SourceKind::DNSEndpoint:
+      return "DNSEndpoint";
+  }
+  return "";
+}
+
+std::string_view source_prefix(SourceKind k) {
+  switch (k) {
+    case SourceKind::Ingress:
+      return "ingress";
+    case SourceKind::IngressRoute:
+      return "ingressroute";
+    case SourceKind::HTTPRoute:
+      return "httproute";
+    case SourceKind::DNSEndpoint:
+      return "crd";
+  }
+  return "";
+}
+
+std::optional<SourceKind> parse_source_kind(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (t == "ingress") return SourceKind::Ingress;
+  if (t == "ingressroute") return SourceKind::IngressRoute;
+  if (t == "httproute") return SourceKind::HTTPRoute;
+  if (t == "dnsendpoint") return SourceKind::DNSEndpoint;
+  return std::nullopt;
+}
+
+size_t SourceObject::endpoint_count() const {
+  size_t n = filtered.size() + unmatched.size();
+  for (const auto& [z, eps] : by_zone) n += eps.size();
+  return n;
+}
+
+namespace {
+
+std::string api_version_of(SourceKind kind, const json::value& object) {
+  if (const auto* av = jf::member(&object, "apiVersion"); av && av->is_string()) {
+    return std::string(av->as_string());
+  }
+  switch (kind) {
+    case SourceKind::Ingress:
+      return "networking.k8s.io/v1";
+    case SourceKind::IngressRoute:
+      return "traefik.io/v1alpha1";
+    case SourceKind::HTTPRoute:
+      return "gateway.networking.k8s.io/v1";
+    case SourceKind::DNSEndpoint:
+      return "externaldns.k8s.io/v1alpha1";
+  }
+  return "";
+}
+
+std::string string_at(const json::value* v, std::string_view key) {
+  const auto* f = jf::member(v, key);
+  return f && f->is_string() ? std::string(f->as_string()) : std::string();
+}
+
+// Same endpoints, problems and verdict inputs: nothing DNS-relevant changed.
+bool same_data(const SourceObject& a, const SourceObject& b) {
+  auto same_eps = [](const std::vector<sources::Endpoint>& x,
+                     const std::vector<sources::Endpoint>& y) { return x == y; };
+  return a.skipped == b.skipped && a.problems == b.problems && a.by_zone == b.by_zone &&
+         same_eps(a.filtered, b.filtered) && same_eps(a.unmatched, b.unmatched) &&
+         a.invalid == b.invalid && a.created == b.created && a.ref.uid == b.ref.uid;
+}
+
+}  // namespace
+
+SourceCatalog::SourceCatalog(SourceOptions options) : options_(std::move(options)) {
+  for (const auto& z : options_.zones) zone_names_.push_back(z.name);
+}
+
+std::vector<Name> SourceCatalog::zone_names() const {
+  return zone_names_;
+}
+
+const SharedZone* SourceCatalog::zone(const Name& name) const {
+  for (const auto& z : options_.zones) {
+    if (z.name == name) return &z;
+  }
+  return nullptr;
+}
+
+std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
+                                                  const json::value& object) const {
+  auto meta = api::decode_meta(object);
+  if (!meta) return std::nullopt;
+  SourceObject obj;
+  obj.kind = kind;
+  obj.ref = {api_version_of(kind, object),
+             std::string(to_string(kind)),
+             meta->ns,
+             meta->name,
+             meta->uid,
+             meta->generation};
+  obj.created = meta->creation_timestamp;
+  obj.id = fmt::format("{}/{}/{}", source_prefix(kind), meta->ns, meta->name);
+  std::vector<sources::Endpoint> endpoints;
+  switch (kind) {
+    case SourceKind::Ingress:
+    case SourceKind::IngressRoute:
+    case SourceKind::HTTPRoute: {
+      model::Parsed<sources::ObjectEndpoints> r = [&]() -> model::Parsed<sources::ObjectEndpoints> {
+        if (kind == SourceKind::Ingress)
+          return sources::ingress_endpoints(object, options_.ingress);
+        if (kind == SourceKind::IngressRoute) {
+          return sources::ingressroute_endpoints(object, options_.ingressroute);
+        }
+        std::vector<const json::value*> gateways;
+        if (const auto* parents = jf::member(jf::member(&object, "status"), "parents");
+            parents && parents->is_array()) {
+          for (const auto& p : parents->as_array()) {
+            const auto* ref = jf::member(&p, "parentRef");
+            std::string gns = string_at(ref, "namespace");
+            if (gns.empty()) gns = meta->ns;
+            auto g = gateways_.find(gns + "/" + string_at(ref, "name"));
+            if (g != gateways_.end()) gateways.push_back(&g->second);
+          }
+        }
+        return sources::httproute_endpoints(object, gateways, namespace_labels_);
+      }();
+      if (!r) return std::nullopt;
+      obj.skipped = r->skipped;
+      obj.problems = r->problems;
+      endpoints = std::move(r->endpoints);
+      break;
+    }
+    case SourceKind::DNSEndpoint: {
+      auto r = sources::dnsendpoint_endpoints(object);
+      if (!r) {
+        obj.problems.push_back(r.error());
+        break;
+      }
+      for (const auto& e : r->entries) {
+        if (!e.valid()) {
+          obj.invalid.push_back({obj.id, e.endpoint.dns_name, e.endpoint.record_type,
+                                 std::string(sources::kEndpointInvalid), e.message});
+        }
+      }
+      endpoints = r->endpoints();
+      break;
+    }
+  }
+  if (!obj.skipped.empty()) return obj;
+  auto a = sources::assign_zones(endpoints, zone_names_, options_.filter);
+  obj.by_zone = std::move(a.by_zone);
+  obj.filtered = std::move(a.filtered);
+  obj.unmatched = std::move(a.unmatched);
+  for (auto& p : a.invalid) obj.invalid.push_back(std::move(p));
+  return obj;
+}
+
+std::set<Name> SourceCatalog::store(SourceObject obj) {
+  std::set<Name> touched;
+  auto it = objects_.find(obj.id);
+  if (it != objects_.end()) {
+    if (same_data(it->second, obj)) {
+      it->second.ref = obj.ref;  // generation may have moved (a DNSEndpoint's status shows it)
+      return touched;
+    }
+    for (const auto& [z, eps] : it->second.by_zone) {
+      touched.insert(z);
+      by_zone_[z].erase(obj.id);
+    }
+  }
+  obj.version = next_version_++;
+  for (const auto& [z, eps] : obj.by_zone) {
+    touched.insert(z);
+    by_zone_[z].insert(obj.id);
+  }
+  objects_[obj.id] = std::move(obj);
+  return touched;
+}
+
+std::set<Name> SourceCatalog::drop(const std::string& id) {
+  std::set<Name> touched;
+  auto it = objects_.find(id);
+  if (it == objects_.end()) return touched;
+  for (const auto& [z, eps] : it->second.by_zone) {
+    touched.insert(z);
+    by_zone_[z].erase(id);
+  }
+  objects_.erase(it);
+  return touched;
+}
+
+std::set<Name> SourceCatalog::put(SourceKind kind, const json::value& object) {
+  if (!options_.kinds.count(kind)) return {};
+  auto obj = decode(kind, object);
+  if (!obj) return {};
+  if (kind == SourceKind::HTTPRoute) routes_[obj->id] = object;
+  return store(std::move(*obj));
+}
+
+std::set<Name> SourceCatalog::remove(SourceKind kind, std::string_view ns, std::string_view name) {
+  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), ns, name);
+  routes_.erase(id);
+  return drop(id);
+}
+
+std::set<Name> SourceCatalog::reevaluate_routes() {
+  std::set<Name> touched;
+  for (const auto& [id, route] : routes_) {
+    if (auto obj = decode(SourceKind::HTTPRoute, route)) touched.merge(store(std::move(*obj)));
+  }
+  return touched;
+}
+
+std::set<Name> SourceCatalog::put_gateway(const json::value& object) {
+  auto meta = api::decode_meta(object);
+  if (!meta) return {};
+  std::string key = meta->ns + "/" + meta->name;
+  auto it = gateways_.find(key);
+  if (it != gateways_.end()) {
+    // Routes read the Gateway's spec, status and annotations only.
+    auto same = [](const json::value* a, const json::value* b) {
+      return (a == nullptr && b == nullptr) || (a && b && *a == *b);
+    };
+    const json::value& old = it->second;
+    if (same(jf::member(&old, "spec"), jf::member(&object, "spec")) &&
+        same(jf::member(&old, "status"), jf::member(&object, "status")) &&
+        same(jf::member(jf::member(&old, "metadata"), "annotations"),
+             jf::member(jf::member(&object, "metadata"), "annotations"))) {
+      return {};
+    }
+  }
+  gateways_[key] = object;
+  return reevaluate_routes();
+}
+
+std::set<Name> SourceCatalog::remove_gateway(std::string_view ns, std::string_view name) {
+  if (!gateways_.erase(std::string(ns) + "/" + std::string(name))) return {};
+  return reevaluate_routes();
+}
+
+std::set<Name> SourceCatalog::put_namespace(const json::value& object) {
+  auto meta = api::decode_meta(object);
+  if (!meta) return {};
+  auto& labels = namespace_labels_[meta->name];
+  if (labels == meta->labels) return {};
+  labels = meta->labels;
+  return reevaluate_routes();
+}
+
+std::set<Name> SourceCatalog::remove_namespace(std::string_view name) {
+  if (!namespace_labels_.erase(std::string(name))) return {};
+  return reevaluate_routes();
+}
+
+const SourceObject* SourceCatalog::find(const std::string& id) const {
+  auto it = objects_.find(id);
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+bool SourceCatalog::older(const std::string& a, const std::string& b) const {
+  const SourceObject* x = find(a);
+  const SourceObject* y = find(b);
+  std::string ca = x ? x->created : std::string(), cb = y ? y->created : std::string();
+  // An object without a timestamp sorts last (it is the odd one).
+  if (ca.empty() != cb.empty()) return !ca.empty();
+  return std::tie(ca, a) < std::tie(cb, b);
+}
+
+std::vector<std::string> SourceCatalog::sources_of(const Name& zone) const {
+  std::vector<std::string> ids;
+  if (auto it = by_zone_.find(zone); it != by_zone_.end()) {
+    ids.assign(it->second.begin(), it->second.end());
+  }
+  std::sort(ids.begin(), ids.end(),
+            [this](const std::string& a, const std::string& b) { return older(a, b); });
+  return ids;
+}
+
+std::vector<sources::Endpoint> SourceCatalog::endpoints_of(const Name& zone) const {
+  std::vector<sources::Endpoint> out;
+  for (const auto& id : sources_of(zone)) {
+    const SourceObject* o = find(id);
+    auto it = o->by_zone.find(zone);
+    if (it == o->by_zone.end()) continue;
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ verdicts
+
+namespace {
+
+std::string listed(const std::vector<std::string>& items, size_t max = 5) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < max; ++i) out += (i ? "; " : "") + items[i];
+  if (items.size() > max) out += fmt::format("; and {} more", items.size() - max);
+  return out;
+}
+
+std::string what(const std::string& name, const std::string& type) {
+  return type.empty() ? name : name + " " + type;
+}
+
+}  // namespace
+
+std::optional<SourceVerdict> source_verdict(const SourceObject& obj,
+                                            const std::vector<EndpointOutcome>& outcomes) {
+  if (!obj.skipped.empty()) return std::nullopt;
+  SourceVerdict v;
+  std::vector<std::string> served, conflicts, failures, invalid, filtered;
+  std::set<std::string> zones;
+  for (const auto& o : outcomes) {
+    if (o.state == kProgrammed) {
+      served.push_back(what(o.dns_name, o.record_type));
+      zones.insert(o.zone);
+      ++v.counts["served"];
+    } else if (o.state == kConflict) {
+      conflicts.push_back(what(o.dns_name, o.record_type) + ": " + o.message);
+      ++v.counts["conflict"];
+    } else if (o.state == kFailed) {
+      failures.push_back(what(o.dns_name, o.record_type) + ": " + o.message);
+      ++v.counts["failed"];
+    } else {
+      invalid.push_back(what(o.dns_name, o.record_type) + ": " + o.message);
+      ++v.counts["invalid"];
+    }
+  }
+  for (const auto& p : obj.invalid) {
+    invalid.push_back(p.message);
+    ++v.counts["invalid"];
+  }
+  for (const auto& p : obj.problems) invalid.push_back(p);
+  for (const auto& e : obj.filtered) {
+    filtered.push_back(e.dns_name + ": excluded by the domain filter");
+    ++v.counts["filtered"];
+  }
+  for (const auto& e : obj.unmatched) {
+    filtered.push_back(e.dns_name + ": in no zone this controller serves (--zone)");
+    ++v.counts["unmatched"];
+  }
+  auto dedup = [](std::vector<std::string>& xs) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (auto& x : xs) {
+      if (seen.insert(x).second) out.push_back(std::move(x));
+    }
+    xs = std::move(out);
+  };
+  dedup(served);
+  dedup(filtered);
+  std::string served_msg =
+      served.empty()
+          ? std::string()
+          : fmt::format("served: {} (zone {})", listed(served, 10),
+                        fmt::join(std::vector<std::string>(zones.begin(), zones.end()), ", "));
+  auto with_served = [&](std::string msg) {
+    return served_msg.empty() ? msg : msg + "; " + served_msg;
+  };
+  v.warning = true;
+  if (!failures.empty()) {
+    v.ready = {"Ready", "False", std::string(kFailed), with_served(listed(failures))};
+  } else if (!conflicts.empty()) {
+    v.ready = {"Ready", "False", std::string(kConflict), with_served(listed(conflicts))};
+  } else if (!invalid.empty()) {
+    v.ready = {"Ready", "False", std::string(kInvalid), with_served(listed(invalid))};
+  } else if (served.empty() && !filtered.empty()) {
+    v.ready = {"Ready", "False", std::string(kFiltered), listed(filtered)};
+  } else if (served.empty()) {
+    if (obj.kind != SourceKind::DNSEndpoint) return std::nullopt;  // no host names: nothing to say
+    v.ready = {"Ready", "True", std::string(kNoEndpoints), "spec.endpoints is empty"};
+    v.warning = false;
+  } else {
+    v.ready = {"Ready", "True", std::string(kProgrammed),
+               filtered.empty() ? served_msg : served_msg + "; ignored: " + listed(filtered)};
+    v.warning = false;
+  }
+  return v;
+}
+
+}  // namespace zk::controller

@@ -1,0 +1,154 @@
+// The Ingress, IngressRoute, HTTPRoute and DNSEndpoint objects the controller serves into its
+// shared zones (--zone), decoded once per event into Endpoints assigned to zones (pure: no I/O).
+//
+//   SourceCatalog cat(options);                        // shared zones, filters, source options
+//   auto zones = cat.put(SourceKind::Ingress, json);   // the zones whose data may have changed
+//   auto eps = cat.endpoints_of(zone);                 // oldest object first (conflict winner)
+//   auto v = source_verdict(*cat.find(id), outcomes);  // what its status / Event says
+//
+// Rules (each unit-tested in source_catalog_test.cc):
+// - An object's endpoints come from the pure sources (src/sources); each lands in the longest
+//   shared zone containing its name, after the domain filter (sources/zone_match.h).
+// - HTTPRoutes are re-evaluated when a Gateway or a Namespace's labels change (listener
+//   allowedRoutes and addresses live there).
+// - Priority: the older object (creationTimestamp, then "kind/ns/name") wins a name two objects
+//   want with different data; so a new object never takes a name away (no flapping).
+// - put/remove return the zones that held or now hold the object's endpoints; an object that
+//   changed nothing DNS-relevant (our own status writes coming back) returns none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "api/label_selector.h"
+#include "controller/status.h"
+#include "model/name.h"
+#include "plan/owned_plan.h"
+#include "sources/dnsendpoint_source.h"
+#include "sources/endpoints.h"
+#include "sources/ingress_source.h"
+#include "sources/ingressroute_source.h"
+#include "sources/zone_match.h"
+
+namespace zk::controller {
+
+enum class SourceKind { Ingress, IngressRoute, HTTPRoute, DNSEndpoint };
+inline constexpr SourceKind kAllSourceKinds[] = {SourceKind::Ingress, SourceKind::IngressRoute,
+                                                 SourceKind::HTTPRoute, SourceKind::DNSEndpoint};
+std::string_view to_string(SourceKind k);  // "Ingress", "IngressRoute", "HTTPRoute", "DNSEndpoint"
+std::string_view source_prefix(SourceKind k);  // "ingress", "ingressroute", "httproute", "crd"
+// "ingress", "ingressroute", "httproute", "dnsendpoint" (any case).
+std::optional<SourceKind> parse_source_kind(std::string_view text);
+
+// A zone the sources write into (--zone NAME=NS/DNSSERVER), shared with people and tools.
+struct SharedZone {
+  model::Name name;
+  std::vector<std::string> servers;  // "ns/name" of DNSServer objects (role Primary)
+};
+
+struct SourceOptions {
+  SourceOptions() { registry.owner_id = "zonekeeper"; }
+  std::vector<SharedZone> zones;
+  std::set<SourceKind> kinds;     // enabled sources
+  plan::RegistryConfig registry;  // owner id "zonekeeper" unless --txt-owner-id
+  plan::Policy policy = plan::Policy::Sync;
+  sources::DomainFilter filter;
+  sources::IngressOptions ingress;
+  sources::IngressRouteOptions ingressroute;
+  uint32_t default_ttl = 300;
+};
+
+struct SourceObject {
+  SourceKind kind{};
+  ObjectRef ref;
+  std::string created;                // metadata.creationTimestamp (RFC 3339 sorts as text)
+  std::string id;                     // "ingress/ns/name" — external-dns/resource
+  uint64_t version = 0;               // bumped whenever its endpoints change
+  std::string skipped;                // not ours to serve (IngressClass, opt-out, apiVersion)
+  std::vector<std::string> problems;  // object-level: unparsable rule, no target, bad entry
+  std::map<model::Name, std::vector<sources::Endpoint>> by_zone;
+  std::vector<sources::Endpoint> filtered;   // refused by the domain filter
+  std::vector<sources::Endpoint> unmatched;  // in no shared zone
+  std::vector<sources::EndpointProblem> invalid;
+  size_t endpoint_count() const;
+};
+
+class SourceCatalog {
+ public:
+  explicit SourceCatalog(SourceOptions options);
+  const SourceOptions& options() const { return options_; }
+  bool enabled() const { return !options_.zones.empty() && !options_.kinds.empty(); }
+  std::vector<model::Name> zone_names() const;
+  const SharedZone* zone(const model::Name& name) const;
+
+  std::set<model::Name> put(SourceKind kind, const boost::json::value& object);
+  std::set<model::Name> remove(SourceKind kind, std::string_view ns, std::string_view name);
+  std::set<model::Name> put_gateway(const boost::json::value& object);
+  std::set<model::Name> remove_gateway(std::string_view ns, std::string_view name);
+  std::set<model::Name> put_namespace(const boost::json::value& object);
+  std::set<model::Name> remove_namespace(std::string_view name);
+
+  const SourceObject* find(const std::string& id) const;
+  const std::map<std::string, SourceObject>& objects() const { return objects_; }
+  // Ids of the objects with endpoints in `zone`, oldest first.
+  std::vector<std::string> sources_of(const model::Name& zone) const;
+  // Their endpoints in that order (the input of sources::endpoints_to_rrsets, kAsGiven).
+  std::vector<sources::Endpoint> endpoints_of(const model::Name& zone) const;
+  bool older(const std::string& a, const std::string& b) const;
+
+ private:
+  std::set<model::Name> store(SourceObject obj);
+  std::set<model::Name> drop(const std::string& id);
+  std::set<model::Name> reevaluate_routes();
+  std::optional<SourceObject> decode(SourceKind kind, const boost::json::value& object) const;
+
+  SourceOptions options_;
+  std::vector<model::Name> zone_names_;
+  std::map<std::string, SourceObject> objects_;           // by id
+  std::map<model::Name, std::set<std::string>> by_zone_;  // zone → ids
+  std::map<std::string, boost::json::value> routes_;      // HTTPRoutes by id
+  std::map<std::string, boost::json::value> gateways_;    // "ns/name"
+  std::map<std::string, api::Labels> namespace_labels_;
+  uint64_t next_version_ = 1;
+};
+
+// What one endpoint became in its zone's last reconcile.
+struct EndpointOutcome {
+  std::string dns_name;
+  std::string record_type;
+  std::string zone;
+  std::string state;  // kProgrammed, kConflict, kFailed, kInvalid
+  std::string message;
+  friend bool operator==(const EndpointOutcome&, const EndpointOutcome&) = default;
+};
+
+// Reasons of a source object's Ready condition (DNSEndpoint) and Events (the others).
+inline constexpr std::string_view kProgrammed = "Programmed";
+inline constexpr std::string_view kFailed = "Failed";
+inline constexpr std::string_view kConflict = "Conflict";
+inline constexpr std::string_view kInvalid = "Invalid";
+inline constexpr std::string_view kFiltered = "Filtered";
+inline constexpr std::string_view kNoEndpoints = "NoEndpoints";
+
+struct SourceVerdict {
+  ConditionSpec ready;  // type Ready
+  bool warning = false;
+  // How many endpoints ended in each state ("served", "conflict", "failed", "invalid",
+  // "filtered", "unmatched"): the zonekeeper_source_endpoints gauge.
+  std::map<std::string, size_t> counts;
+};
+
+// The object's Ready condition from its decoding and the outcomes of its endpoints in every
+// zone. Worst first: Failed > Conflict > Invalid > Filtered (nothing servable) > Programmed.
+// nullopt when there is nothing to say (skipped objects, objects without host names).
+std::optional<SourceVerdict> source_verdict(const SourceObject& obj,
+                                            const std::vector<EndpointOutcome>& outcomes);
+
+}  // namespace zk::controller

@@ -1,0 +1,208 @@
+#include "controller/source_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace zk::controller {
+namespace {
+
+namespace json = boost::json;
+using model::Name;
+
+Name N(const char* s) {
+  return Name::parse(s).value();
+}
+
+SourceOptions options(std::vector<const char*> zones = {"ext.test."}) {
+  SourceOptions o;
+  for (const char* z : zones) o.zones.push_back({N(z), {"dns/primary"}});
+  o.kinds = {std::begin(kAllSourceKinds), std::end(kAllSourceKinds)};
+  return o;
+}
+
+json::value ingress(const std::string& name, const std::string& host, const std::string& target,
+                    const std::string& created = "2026-01-01T00:00:00Z", int64_t generation = 1) {
+  return json::parse(
+      R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":")" + name +
+      R"(","namespace":"web","uid":"u-)" + name + R"(","creationTimestamp":")" + created +
+      R"(","generation":)" + std::to_string(generation) +
+      R"(,"annotations":{"external-dns.alpha.kubernetes.io/target":")" + target +
+      R"("}},"spec":{"rules":[{"host":")" + host + R"("}]}})");
+}
+
+TEST(SourceCatalog, IngressLandsInItsZoneAndUnchangedDataTouchesNothing) {
+  SourceCatalog cat(options());
+  auto zones = cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1"));
+  EXPECT_EQ(zones, std::set<Name>{N("ext.test.")});
+  auto eps = cat.endpoints_of(N("ext.test."));
+  ASSERT_EQ(eps.size(), 1u);
+  EXPECT_EQ(eps[0].dns_name, "www.ext.test");
+  EXPECT_EQ(eps[0].source, "ingress/web/www");
+  // Our own writes coming back, or a new generation with the same DNS data: no zone work.
+  EXPECT_TRUE(cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1")).empty());
+  EXPECT_TRUE(cat.put(SourceKind::Ingress,
+                      ingress("www", "www.ext.test", "192.0.2.1", "2026-01-01T00:00:00Z", 2))
+                  .empty());
+  EXPECT_EQ(cat.find("ingress/web/www")->ref.generation, 2);
+  // A new target: the zone again; removal: the zone once more, then nothing is left.
+  EXPECT_EQ(cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.2")).size(), 1u);
+  EXPECT_EQ(cat.remove(SourceKind::Ingress, "web", "www"), std::set<Name>{N("ext.test.")});
+  EXPECT_TRUE(cat.endpoints_of(N("ext.test.")).empty());
+  EXPECT_EQ(cat.find("ingress/web/www"), nullptr);
+}
+
+TEST(SourceCatalog, MovingAHostTouchesBothZonesAndTheLongestZoneWins) {
+  SourceCatalog cat(options({"ext.test.", "eu.ext.test."}));
+  EXPECT_EQ(cat.put(SourceKind::Ingress, ingress("www", "a.eu.ext.test", "192.0.2.1")),
+            std::set<Name>{N("eu.ext.test.")});
+  EXPECT_EQ(cat.put(SourceKind::Ingress, ingress("www", "a.ext.test", "192.0.2.1")),
+            (std::set<Name>{N("ext.test."), N("eu.ext.test.")}));
+}
+
+TEST(SourceCatalog, FilteredAndUnmatchedAreKeptForTheVerdict) {
+  SourceOptions o = options();
+  o.filter.exclude = {"internal.ext.test"};
+  SourceCatalog cat(o);
+  EXPECT_TRUE(
+      cat.put(SourceKind::Ingress, ingress("a", "x.internal.ext.test", "192.0.2.1")).empty());
+  EXPECT_TRUE(cat.put(SourceKind::Ingress, ingress("b", "www.other.test", "192.0.2.1")).empty());
+  EXPECT_EQ(cat.find("ingress/web/a")->filtered.size(), 1u);
+  EXPECT_EQ(cat.find("ingress/web/b")->unmatched.size(), 1u);
+  auto v = source_verdict(*cat.find("ingress/web/b"), {});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ready.reason, kFiltered);
+  EXPECT_NE(v->ready.message.find("www.other.test: in no zone"), std::string::npos);
+  EXPECT_EQ(v->counts.at("unmatched"), 1u);
+}
+
+TEST(SourceCatalog, OlderObjectsComeFirstWhateverTheirNames) {
+  SourceCatalog cat(options());
+  cat.put(SourceKind::Ingress, ingress("aaa", "a.ext.test", "192.0.2.1", "2026-02-01T00:00:00Z"));
+  cat.put(SourceKind::Ingress, ingress("zzz", "z.ext.test", "192.0.2.2", "2026-01-01T00:00:00Z"));
+  cat.put(SourceKind::Ingress, ingress("mmm", "m.ext.test", "192.0.2.3", "2026-01-01T00:00:00Z"));
+  EXPECT_EQ(cat.sources_of(N("ext.test.")),
+            (std::vector<std::string>{"ingress/web/mmm", "ingress/web/zzz", "ingress/web/aaa"}));
+  EXPECT_TRUE(cat.older("ingress/web/zzz", "ingress/web/aaa"));
+  auto eps = cat.endpoints_of(N("ext.test."));
+  ASSERT_EQ(eps.size(), 3u);
+  EXPECT_EQ(eps[0].dns_name, "m.ext.test");
+  EXPECT_EQ(eps[2].dns_name, "a.ext.test");
+}
+
+TEST(SourceCatalog, DisabledKindsAreIgnored) {
+  SourceOptions o = options();
+  o.kinds = {SourceKind::DNSEndpoint};
+  SourceCatalog cat(o);
+  EXPECT_TRUE(cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1")).empty());
+  EXPECT_EQ(cat.find("ingress/web/www"), nullptr);
+}
+
+TEST(SourceCatalog, HttpRouteIsReevaluatedWhenItsGatewayArrivesOrChanges) {
+  SourceCatalog cat(options());
+  auto route = json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute",
+    "metadata":{"name":"shop","namespace":"web","uid":"r1","creationTimestamp":"2026-01-01T00:00:00Z"},
+    "spec":{"parentRefs":[{"name":"gw"}],"hostnames":["shop.ext.test"]},
+    "status":{"parents":[{"parentRef":{"name":"gw"},"controllerName":"x",
+      "conditions":[{"type":"Accepted","status":"True"}]}]}})");
+  EXPECT_TRUE(cat.put(SourceKind::HTTPRoute, route).empty());
+  ASSERT_EQ(cat.find("httproute/web/shop")->problems.size(), 1u);
+  auto gw = json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway",
+    "metadata":{"name":"gw","namespace":"web"},
+    "spec":{"gatewayClassName":"c","listeners":[{"name":"http","port":80,"protocol":"HTTP",
+      "hostname":"*.ext.test"}]},
+    "status":{"addresses":[{"type":"IPAddress","value":"192.0.2.80"}]}})");
+  EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
+  auto eps = cat.endpoints_of(N("ext.test."));
+  ASSERT_EQ(eps.size(), 1u);
+  EXPECT_EQ(eps[0].targets, std::vector<std::string>{"192.0.2.80"});
+  // The same Gateway again (a status heartbeat elsewhere): nothing to do.
+  EXPECT_TRUE(cat.put_gateway(gw).empty());
+  gw.as_object()["status"].as_object()["addresses"].as_array()[0].as_object()["value"] =
+      "192.0.2.81";
+  EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
+  EXPECT_EQ(cat.endpoints_of(N("ext.test."))[0].targets, std::vector<std::string>{"192.0.2.81"});
+  EXPECT_EQ(cat.remove_gateway("web", "gw"), std::set<Name>{N("ext.test.")});
+  EXPECT_TRUE(cat.endpoints_of(N("ext.test.")).empty());
+}
+
+TEST(SourceCatalog, DnsEndpointInvalidEntriesAreKeptBesideTheValidOnes) {
+  SourceCatalog cat(options());
+  auto de = json::parse(R"({"apiVersion":"externaldns.k8s.io/v1alpha1","kind":"DNSEndpoint",
+    "metadata":{"name":"recs","namespace":"dns","generation":4},
+    "spec":{"endpoints":[{"dnsName":"ok.ext.test","recordType":"A","targets":["192.0.2.1"]},
+                          {"dnsName":"bad.ext.test","recordType":"NAPTR","targets":["x"]}]}})");
+  EXPECT_EQ(cat.put(SourceKind::DNSEndpoint, de), std::set<Name>{N("ext.test.")});
+  const SourceObject* o = cat.find("crd/dns/recs");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->ref.kind, "DNSEndpoint");
+  EXPECT_EQ(o->ref.api_version, "externaldns.k8s.io/v1alpha1");
+  EXPECT_EQ(o->ref.generation, 4);
+  ASSERT_EQ(o->invalid.size(), 1u);
+  auto v = source_verdict(*o, {{"ok.ext.test", "A", "ext.test.", std::string(kProgrammed), ""}});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ready.status, "False");
+  EXPECT_EQ(v->ready.reason, kInvalid);
+  EXPECT_NE(v->ready.message.find("NAPTR"), std::string::npos);
+  EXPECT_NE(v->ready.message.find("served: ok.ext.test A"), std::string::npos);
+}
+
+SourceObject object(SourceKind kind) {
+  SourceObject o;
+  o.kind = kind;
+  o.id = "x/ns/n";
+  return o;
+}
+
+TEST(SourceVerdict, WorstOutcomeWinsAndServedNamesAreListed) {
+  SourceObject o = object(SourceKind::Ingress);
+  std::vector<EndpointOutcome> out = {
+      {"a.ext.test", "A", "ext.test.", std::string(kProgrammed), ""},
+      {"b.ext.test", "A", "ext.test.", std::string(kConflict), "data without a registry record"}};
+  auto v = source_verdict(o, out);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ready.reason, kConflict);
+  EXPECT_TRUE(v->warning);
+  EXPECT_NE(v->ready.message.find("b.ext.test A: data without a registry record"),
+            std::string::npos);
+  out.push_back({"c.ext.test", "A", "ext.test.", std::string(kFailed), "Timeout"});
+  EXPECT_EQ(source_verdict(o, out)->ready.reason, kFailed);
+  auto ok = source_verdict(o, {out[0]});
+  EXPECT_EQ(ok->ready.status, "True");
+  EXPECT_EQ(ok->ready.reason, kProgrammed);
+  EXPECT_FALSE(ok->warning);
+  EXPECT_EQ(ok->ready.message, "served: a.ext.test A (zone ext.test.)");
+  EXPECT_EQ(ok->counts.at("served"), 1u);
+}
+
+TEST(SourceVerdict, NothingToSayForSkippedObjectsAndHostlessIngresses) {
+  SourceObject o = object(SourceKind::Ingress);
+  EXPECT_FALSE(source_verdict(o, {}));
+  o.skipped = "IngressClass nginx is not served";
+  EXPECT_FALSE(source_verdict(o, {}));
+  SourceObject d = object(SourceKind::DNSEndpoint);
+  auto v = source_verdict(d, {});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ready.status, "True");
+  EXPECT_EQ(v->ready.reason, kNoEndpoints);
+}
+
+TEST(SourceVerdict, ObjectProblemsAreInvalidEvenWithoutEndpoints) {
+  SourceObject o = object(SourceKind::IngressRoute);
+  o.problems = {"spec.routes[0].match: at 5: expected '('"};
+  auto v = source_verdict(o, {});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ready.reason, kInvalid);
+  EXPECT_EQ(v->ready.message, "spec.routes[0].match: at 5: expected '('");
+}
+
+TEST(SourceKinds, ParseAndNames) {
+  EXPECT_EQ(parse_source_kind("DNSEndpoint"), SourceKind::DNSEndpoint);
+  EXPECT_EQ(parse_source_kind("ingressroute"), SourceKind::IngressRoute);
+  EXPECT_FALSE(parse_source_kind("service"));
+  EXPECT_EQ(source_prefix(SourceKind::DNSEndpoint), "crd");
+  EXPECT_EQ(to_string(SourceKind::HTTPRoute), "HTTPRoute");
+}
+
+}  // namespace
+}  // namespace zk::controller
