@@ -231,7 +231,7 @@ class Cluster {
     writer_.clear();
   }
 
-  void add_informer(kube::Resource r, std::string key = {}) {
+  void add_informer(const kube::Resource& r, std::string key = {}) {
     std::string kind = key.empty() ? r.kind : std::move(key);
     auto inf = std::make_unique<kube::Informer>(client_, r);
     inf->on_event(

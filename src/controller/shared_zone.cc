@@ -242,8 +242,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
       continue;
     }
     std::string where = fmt::format("{} ({})", server.key(), p->address().to_string());
-    bool done = false;
-    for (int attempt = 0; attempt < 2 && !done; ++attempt) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
       dns::Result<void> ready_copy;
       if (!p->served(zone)) {
         ready_copy = co_await p->load(zone);
@@ -268,7 +267,6 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
                              : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
       }
       if (plan.empty()) {
-        done = true;
         break;
       }
       if (dry) {
@@ -276,7 +274,6 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
           app::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
                    "dry-run: " + line.to_string());
         }
-        done = true;
         break;
       }
       auto out = co_await p->apply(plan.changes);
@@ -312,7 +309,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
                 {"messages", std::to_string(out->messages)},
                 {"refused", std::to_string(out->refused.size())}},
                "shared zone: changes applied");
-      done = true;
+      break;
     }
   }
   if (servers.empty() && zone_failure.empty()) {

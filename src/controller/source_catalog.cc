@@ -377,7 +377,7 @@ std::optional<SourceVerdict> source_verdict(const SourceObject& obj,
           ? std::string()
           : fmt::format("served: {} (zone {})", listed(served, 10),
                         fmt::join(std::vector<std::string>(zones.begin(), zones.end()), ", "));
-  auto with_served = [&](std::string msg) {
+  auto with_served = [&](const std::string& msg) {
     return served_msg.empty() ? msg : msg + "; " + served_msg;
   };
   v.warning = true;
