@@ -123,6 +123,7 @@ class Cluster {
   }
 
   controller::Metrics& metrics() { return metrics_; }
+  uint64_t events_dropped() const { return events_.stats().rate_limited; }
   controller::Controller& controller() { return controller_; }
 
   // Informers for the enabled sources whose API resource is served (discovery), then every
@@ -208,6 +209,9 @@ class Cluster {
   static kube::EventRecorderOptions events_options(const ClusterOptions& o) {
     kube::EventRecorderOptions e;
     e.reporting_instance = o.identity;
+    // A cold start that writes thousands of new Ingress hosts records one Programmed Event
+    // each; they are written one at a time, so the queue must hold them (about 300 bytes each).
+    e.max_queue = 50000;
     return e;
   }
   static controller::ControllerOptions controller_options(const ClusterOptions& o) {
@@ -216,6 +220,7 @@ class Cluster {
     c.workers = o.workers;
     c.sources = o.sources;
     c.dry_run = o.dry_run;
+    c.dnszones = !o.sources_only;
     return c;
   }
 
@@ -376,6 +381,7 @@ int run_cluster(const ClusterOptions& given) {
   });
   http.route("/metrics", [c] {
     c->metrics().set_queue_depth(c->controller().queue_depth());
+    c->metrics().set_events_dropped(c->events_dropped());
     return server::Response{200, std::string(controller::Metrics::kContentType),
                             c->metrics().render()};
   });

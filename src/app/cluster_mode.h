@@ -25,6 +25,7 @@ struct ClusterOptions {
   size_t workers = 4;
   controller::SourceOptions sources;  // --zone, --source, registry, policy, filters
   bool dry_run = false;
+  bool sources_only = false;  // reconcile only the --zone shared zones
 };
 
 int run_cluster(const ClusterOptions& options);

@@ -197,6 +197,9 @@ int main(int argc, char** argv) {
                   "targets for Ingresses and IngressRoutes (instead of their status addresses)");
   ctl->add_flag("--traefik-legacy-group", so.ingressroute.legacy_group,
                 "also read traefik.containo.us/v1alpha1 IngressRoutes (Traefik v2)");
+  ctl->add_flag("--sources-only", cluster.sources_only,
+                "reconcile only the --zone shared zones; leave DNSZones, records and DNSServer "
+                "statuses to another instance (e.g. one instance per zone set)");
   ctl->add_flag("--dry-run", cluster.dry_run,
                 "log the planned changes (\"dry-run: ...\"); send no UPDATE, write no status");
   ctl->add_option("--kubeconfig", cluster.kubeconfig,

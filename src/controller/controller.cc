@@ -419,6 +419,7 @@ asio::awaitable<void> Controller::drift_loop() {
 asio::awaitable<bool> Controller::reconcile(const std::string& item) {
   if (item.size() < 3 || item[1] != '/') co_return true;
   std::string rest = item.substr(2);
+  if (!options_.dnszones && item[0] != 'x') co_return true;  // --sources-only
   if (item[0] == 'n') co_return reconcile_namespace(rest);
   if (item[0] == 'x') {
     auto zone = Name::parse(rest);

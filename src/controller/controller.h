@@ -60,6 +60,9 @@ struct ControllerOptions {
   SourceOptions sources;  // shared zones and the Ingress/…/DNSEndpoint sources
   // Plans are logged ("dry-run: …"), never applied; the wiring also drops statuses and Events.
   bool dry_run = false;
+  // False (--sources-only): only the shared zones are reconciled; DNSZones, records and
+  // DNSServer statuses are left to another instance (DNSServer objects are still read).
+  bool dnszones = true;
 };
 
 // What the wiring knows about a Secret a DNSServer references.
@@ -143,6 +146,7 @@ class Controller {
   void enqueue_shared(const std::set<model::Name>& zones);
   void enqueue_shared_using(const std::string& ns);  // zones whose servers live in `ns`
   void report_source(const std::string& id);
+  void set_source_counts(const std::string& id, std::map<std::string, size_t> counts);
   void report_source_metrics();
   const api::Zone* dns_zone_owning(const model::Name& zone, const api::Server& server) const;
 
@@ -172,6 +176,7 @@ class Controller {
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
   std::map<std::string, std::string> reported_;  // source id → last verdict reported
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
+  std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;
   std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
   std::unique_ptr<boost::asio::steady_timer> drift_timer_;

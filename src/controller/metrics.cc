@@ -117,6 +117,10 @@ struct Metrics::Families {
 
   Family<Counter>& events =
       counter(r, "zonekeeper_events_total", "Kubernetes Events recorded, by reason.");
+  Counter& events_dropped =
+      counter(r, "zonekeeper_events_dropped_total",
+              "Kubernetes Events not written: the per-object rate limit or a full queue.")
+          .Add({});
 
   Gauge& queue_depth =
       gauge(r, "zonekeeper_queue_depth", "Keys waiting in the work queue.").Add({});
@@ -201,6 +205,11 @@ void Metrics::set_source_endpoints(const std::map<std::string, size_t>& by_state
     f_->source_endpoints.Add({{"state", std::string(state)}})
         .Set(double(it == by_state.end() ? 0 : it->second));
   }
+}
+
+void Metrics::set_events_dropped(uint64_t total) {
+  double have = f_->events_dropped.Value();
+  if (double(total) > have) f_->events_dropped.Increment(double(total) - have);
 }
 
 void Metrics::queue_retry() {

@@ -63,8 +63,11 @@ class Metrics {
   // also zonekeeper_status_write_errors_total{kind}.
   void status_write(std::string_view kind, bool ok);
 
-  // zonekeeper_events_total{reason}.
+  // zonekeeper_events_total{reason}: Events handed to the recorder.
   void event(std::string_view reason);
+  // zonekeeper_events_dropped_total: the recorder's running total of Events it did not write
+  // (per-object rate limit, or its queue full); the counter follows it.
+  void set_events_dropped(uint64_t total);
 
   // Gauges: zonekeeper_queue_depth, zonekeeper_leader (0/1), zonekeeper_zones,
   // zonekeeper_records_served, zonekeeper_informers_synced (0/1).

@@ -77,7 +77,7 @@ void Controller::remove_source(SourceKind kind, std::string_view ns, std::string
   if (const SourceObject* o = catalog_.find(id)) sink_.forget(o->ref);
   enqueue_shared(catalog_.remove(kind, ns, name));
   reported_.erase(id);
-  source_counts_.erase(id);
+  set_source_counts(id, {});
   for (auto& [z, rt] : shared_rt_) {
     rt->outcomes.erase(id);
     rt->synced.erase(id);
@@ -115,15 +115,20 @@ void Controller::report_source(const std::string& id) {
   auto verdict = source_verdict(*obj, outcomes);
   if (!verdict) {
     reported_.erase(id);
-    source_counts_.erase(id);
+    set_source_counts(id, {});
     report_source_metrics();
     return;
   }
-  source_counts_[id] = verdict->counts;
+  set_source_counts(id, verdict->counts);
   report_source_metrics();
+  if (!verdict->report) {
+    reported_.erase(id);
+    return;
+  }
   // lastSyncTime: the servers acknowledged a change of this object's data just now.
+  // Consumed here: another zone's later reconcile must not count it again.
   for (const auto& [zone, eps] : obj->by_zone)
-    synced = synced || shared_rt_[zone]->synced.count(id);
+    synced = shared_rt_[zone]->synced.erase(id) || synced;
   if (obj->kind == SourceKind::DNSEndpoint) {
     sink_.endpoint_status({obj->ref, verdict->ready, synced});  // the sink writes only changes
   }
@@ -136,16 +141,22 @@ void Controller::report_source(const std::string& id) {
   last = key;
   if (!tell) return;
   sink_.event(obj->ref, verdict->warning, verdict->ready.reason, verdict->ready.message);
-  app::log(verdict->warning ? spdlog::level::warn : spdlog::level::info,
+  app::log(verdict->warning ? spdlog::level::warn : spdlog::level::debug,
            {{"object", obj->ref.key()}, {"reason", verdict->ready.reason}}, verdict->ready.message);
 }
 
-void Controller::report_source_metrics() {
-  std::map<std::string, size_t> total;
-  for (const auto& [id, counts] : source_counts_) {
-    for (const auto& [state, n] : counts) total[state] += n;
+void Controller::set_source_counts(const std::string& id, std::map<std::string, size_t> counts) {
+  auto it = source_counts_.find(id);
+  if (it != source_counts_.end()) {
+    for (const auto& [state, n] : it->second) source_totals_[state] -= n;
+    source_counts_.erase(it);
   }
-  metrics_.set_source_endpoints(total);
+  for (const auto& [state, n] : counts) source_totals_[state] += n;
+  if (!counts.empty()) source_counts_.emplace(id, std::move(counts));
+}
+
+void Controller::report_source_metrics() {
+  metrics_.set_source_endpoints(source_totals_);  // O(states): totals are kept incrementally
 }
 
 // ------------------------------------------------------------------ reconcile

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -87,9 +88,10 @@ std::string string_at(const json::value* v, std::string_view key) {
 bool same_data(const SourceObject& a, const SourceObject& b) {
   auto same_eps = [](const std::vector<sources::Endpoint>& x,
                      const std::vector<sources::Endpoint>& y) { return x == y; };
-  return a.skipped == b.skipped && a.problems == b.problems && a.by_zone == b.by_zone &&
-         same_eps(a.filtered, b.filtered) && same_eps(a.unmatched, b.unmatched) &&
-         a.invalid == b.invalid && a.created == b.created && a.ref.uid == b.ref.uid;
+  return a.skipped == b.skipped && a.pending == b.pending && a.problems == b.problems &&
+         a.by_zone == b.by_zone && same_eps(a.filtered, b.filtered) &&
+         same_eps(a.unmatched, b.unmatched) && a.invalid == b.invalid && a.created == b.created &&
+         a.ref.uid == b.ref.uid;
 }
 
 }  // namespace
@@ -149,6 +151,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
       }();
       if (!r) return std::nullopt;
       obj.skipped = r->skipped;
+      obj.pending = r->pending;
       obj.problems = r->problems;
       endpoints = std::move(r->endpoints);
       break;
@@ -172,9 +175,17 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
   if (!obj.skipped.empty()) return obj;
   auto a = sources::assign_zones(endpoints, zone_names_, options_.filter);
   obj.by_zone = std::move(a.by_zone);
-  obj.filtered = std::move(a.filtered);
   obj.unmatched = std::move(a.unmatched);
+  // Only what lies in our zones is ours to report on: with several instances (disjoint --zone
+  // sets, external-dns style), the others' names are neither Filtered nor Invalid here.
+  auto ours = [this](const std::string& host) {
+    return sources::zone_for(host, zone_names_).has_value() || !sources::parse_hostname(host);
+  };
+  for (auto& e : a.filtered) {
+    (ours(e.dns_name) ? obj.filtered : obj.unmatched).push_back(std::move(e));
+  }
   for (auto& p : a.invalid) obj.invalid.push_back(std::move(p));
+  std::erase_if(obj.invalid, [&](const auto& p) { return !ours(p.dns_name); });
   return obj;
 }
 
@@ -290,12 +301,19 @@ bool SourceCatalog::older(const std::string& a, const std::string& b) const {
 }
 
 std::vector<std::string> SourceCatalog::sources_of(const Name& zone) const {
-  std::vector<std::string> ids;
+  // (no timestamp last, timestamp, id): the order of older(), with one lookup per object.
+  std::vector<std::tuple<bool, std::string_view, std::string_view>> keyed;
   if (auto it = by_zone_.find(zone); it != by_zone_.end()) {
-    ids.assign(it->second.begin(), it->second.end());
+    keyed.reserve(it->second.size());
+    for (const auto& id : it->second) {
+      const std::string& created = objects_.at(id).created;
+      keyed.emplace_back(created.empty(), created, id);
+    }
   }
-  std::sort(ids.begin(), ids.end(),
-            [this](const std::string& a, const std::string& b) { return older(a, b); });
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::string> ids;
+  ids.reserve(keyed.size());
+  for (const auto& k : keyed) ids.emplace_back(std::get<2>(k));
   return ids;
 }
 
@@ -361,6 +379,14 @@ std::optional<SourceVerdict> source_verdict(const SourceObject& obj,
   for (const auto& e : obj.unmatched) {
     filtered.push_back(e.dns_name + ": in no zone this controller serves (--zone)");
     ++v.counts["unmatched"];
+  }
+  if (served.empty() && conflicts.empty() && failures.empty() && invalid.empty() &&
+      obj.filtered.empty()) {
+    if (!obj.pending.empty()) return std::nullopt;  // an Ingress before its address: normal
+    if (!obj.unmatched.empty()) {
+      v.report = false;  // only names outside our zones: someone else's to report
+      return v;
+    }
   }
   auto dedup = [](std::vector<std::string>& xs) {
     std::vector<std::string> out;

@@ -68,14 +68,18 @@ struct SourceOptions {
 struct SourceObject {
   SourceKind kind{};
   ObjectRef ref;
-  std::string created;                // metadata.creationTimestamp (RFC 3339 sorts as text)
-  std::string id;                     // "ingress/ns/name" — external-dns/resource
-  uint64_t version = 0;               // bumped whenever its endpoints change
-  std::string skipped;                // not ours to serve (IngressClass, opt-out, apiVersion)
+  std::string created;   // metadata.creationTimestamp (RFC 3339 sorts as text)
+  std::string id;        // "ingress/ns/name" — external-dns/resource
+  uint64_t version = 0;  // bumped whenever its endpoints change
+  std::string skipped;   // not ours to serve (IngressClass, opt-out, apiVersion)
+  std::string pending;   // waits for an address (an Ingress before its load balancer's)
   std::vector<std::string> problems;  // object-level: unparsable rule, no target, bad entry
   std::map<model::Name, std::vector<sources::Endpoint>> by_zone;
-  std::vector<sources::Endpoint> filtered;   // refused by the domain filter
-  std::vector<sources::Endpoint> unmatched;  // in no shared zone
+  // In one of our zones but refused by the domain filter.
+  std::vector<sources::Endpoint> filtered;
+  // In none of our zones (filtered or not): another instance's, or nobody's. Counted only.
+  std::vector<sources::Endpoint> unmatched;
+  // Invalid endpoints named in our zones (or whose name is no host name at all).
   std::vector<sources::EndpointProblem> invalid;
   size_t endpoint_count() const;
 };
@@ -138,6 +142,9 @@ inline constexpr std::string_view kFiltered = "Filtered";
 inline constexpr std::string_view kNoEndpoints = "NoEndpoints";
 
 struct SourceVerdict {
+  // False when nothing of the object is ours to speak about (only names outside our zones):
+  // several instances with disjoint --zone sets must not overwrite each other's status.
+  bool report = true;
   ConditionSpec ready;  // type Ready
   bool warning = false;
   // How many endpoints ended in each state ("served", "conflict", "failed", "invalid",
@@ -147,7 +154,8 @@ struct SourceVerdict {
 
 // The object's Ready condition from its decoding and the outcomes of its endpoints in every
 // zone. Worst first: Failed > Conflict > Invalid > Filtered (nothing servable) > Programmed.
-// nullopt when there is nothing to say (skipped objects, objects without host names).
+// nullopt when there is nothing to say (skipped objects, objects without host names, an
+// Ingress waiting for its address); report=false when only other zones are concerned.
 std::optional<SourceVerdict> source_verdict(const SourceObject& obj,
                                             const std::vector<EndpointOutcome>& outcomes);
 

@@ -69,11 +69,44 @@ TEST(SourceCatalog, FilteredAndUnmatchedAreKeptForTheVerdict) {
   EXPECT_TRUE(cat.put(SourceKind::Ingress, ingress("b", "www.other.test", "192.0.2.1")).empty());
   EXPECT_EQ(cat.find("ingress/web/a")->filtered.size(), 1u);
   EXPECT_EQ(cat.find("ingress/web/b")->unmatched.size(), 1u);
+  // In our zone but excluded: Filtered. In none of our zones: another instance's business —
+  // counted, not reported (instances with disjoint zones must not fight over a status).
+  auto f = source_verdict(*cat.find("ingress/web/a"), {});
+  ASSERT_TRUE(f);
+  EXPECT_TRUE(f->report);
+  EXPECT_EQ(f->ready.reason, kFiltered);
+  EXPECT_NE(f->ready.message.find("x.internal.ext.test: excluded by the domain filter"),
+            std::string::npos);
   auto v = source_verdict(*cat.find("ingress/web/b"), {});
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->ready.reason, kFiltered);
-  EXPECT_NE(v->ready.message.find("www.other.test: in no zone"), std::string::npos);
+  EXPECT_FALSE(v->report);
   EXPECT_EQ(v->counts.at("unmatched"), 1u);
+}
+
+TEST(SourceCatalog, OnlyOurZonesAreOursToReportOn) {
+  SourceOptions o = options();
+  o.filter.include = {"ext.test"};
+  SourceCatalog cat(o);
+  // Refused by the include filter but outside our zones anyway: unmatched, not Filtered.
+  cat.put(SourceKind::Ingress, ingress("a", "www.other.test", "192.0.2.1"));
+  EXPECT_TRUE(cat.find("ingress/web/a")->filtered.empty());
+  EXPECT_EQ(cat.find("ingress/web/a")->unmatched.size(), 1u);
+  // An invalid entry named in another instance's zone is not ours to call Invalid.
+  auto de = json::parse(R"({"metadata":{"name":"d","namespace":"dns"},
+    "spec":{"endpoints":[{"dnsName":"x.other.test","recordType":"NAPTR","targets":["x"]},
+                          {"dnsName":"y.ext.test","recordType":"NAPTR","targets":["x"]}]}})");
+  cat.put(SourceKind::DNSEndpoint, de);
+  ASSERT_EQ(cat.find("crd/dns/d")->invalid.size(), 1u);
+  EXPECT_EQ(cat.find("crd/dns/d")->invalid[0].dns_name, "y.ext.test");
+}
+
+TEST(SourceCatalog, AnIngressWaitingForItsAddressHasNothingToSay) {
+  SourceCatalog cat(options());
+  auto ing = json::parse(R"({"metadata":{"name":"w","namespace":"web"},
+    "spec":{"rules":[{"host":"w.ext.test"}]}})");
+  EXPECT_TRUE(cat.put(SourceKind::Ingress, ing).empty());
+  EXPECT_NE(cat.find("ingress/web/w")->pending.find("no target yet"), std::string::npos);
+  EXPECT_FALSE(source_verdict(*cat.find("ingress/web/w"), {}));
 }
 
 TEST(SourceCatalog, OlderObjectsComeFirstWhateverTheirNames) {

@@ -188,6 +188,11 @@ void EventRecorder::record(const ObjectReference& regarding, EventSeverity sever
                            std::string_view note) {
   if (queue_.size() >= options_.max_queue) {
     ++stats_.rate_limited;
+    if (++stats_.dropped % 1000 == 1) {
+      spdlog::warn("kube events: {} pending; dropped {} Event(s) so far (this one: {} {} on {}/{})",
+                   queue_.size(), stats_.dropped, reason, note, regarding.namespace_,
+                   regarding.name);
+    }
     return;
   }
   queue_.push_back(

@@ -45,7 +45,7 @@ struct EventRecorderOptions {
   std::chrono::seconds aggregation_window{std::chrono::minutes(10)};
   int burst = 25;                                                      // per object
   std::chrono::milliseconds refill_interval{std::chrono::minutes(5)};  // one token per interval
-  size_t max_queue = 1000;  // pending records beyond this are dropped
+  size_t max_queue = 1000;  // pending records beyond this are dropped (logged, counted)
 };
 
 enum class EventOutcome { Created, Aggregated, RateLimited, Failed };
@@ -54,7 +54,8 @@ std::string_view to_string(EventOutcome outcome);
 struct EventRecorderStats {
   uint64_t created = 0;
   uint64_t aggregated = 0;
-  uint64_t rate_limited = 0;
+  uint64_t rate_limited = 0;  // per-object token bucket empty, or the queue full
+  uint64_t dropped = 0;       // of those: the queue was full (logged)
   uint64_t failed = 0;
 };
 

@@ -39,6 +39,9 @@ struct ObjectEndpoints {
   std::vector<std::string> problems;
   // Non-empty when the object is not ours to serve, and why (IngressClass, opt-out, group).
   std::string skipped;
+  // Non-empty when the object waits for something that normally comes by itself (an Ingress
+  // whose load balancer has no address yet): not a problem, nothing to report.
+  std::string pending;
   friend bool operator==(const ObjectEndpoints&, const ObjectEndpoints&) = default;
 };
 

@@ -115,9 +115,9 @@ model::Parsed<ObjectEndpoints> ingress_endpoints(const boost::json::value& ingre
     targets = ips.empty() ? names : ips;
   }
   if (targets.empty()) {
-    out.problems.push_back(
+    out.pending =
         "no target yet: status.loadBalancer.ingress is empty and neither a target annotation nor "
-        "a default target is set");
+        "a default target is set";
     return out;
   }
   bool has_ip = std::any_of(targets.begin(), targets.end(),

@@ -18,7 +18,7 @@
 //   status.loadBalancer.ingress[] (ip, else hostname). When targets mix addresses and host
 //   names, only the addresses are used (A/AAAA beside a CNAME is invalid DNS; external-dns
 //   would emit both) and, for annotation or default targets, a problem says so. No target → no
-//   endpoints and a problem ("waiting for an address").
+//   endpoints and `pending` ("no target yet": the load balancer has not given an address).
 // - Endpoints: one per (host, type) via endpoints_for_targets; TTL from the ttl annotation;
 //   source "ingress/ns/name"; label "resource" = the source.
 #pragma once
