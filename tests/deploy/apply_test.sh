@@ -573,7 +573,38 @@ cannot "list Secrets in its own namespace" list secrets -n zonekeeper-system
 cannot "update Secrets where it may read them" update secrets/bind-tsig -n $ns
 cannot "create pods" create pods -n zonekeeper-system
 cannot "create core v1 events" create events -n $ns
-cannot "list ingresses (not a source yet)" list ingresses.networking.k8s.io --all-namespaces
+# The sources of shared zones (issue 6): read only; DNSEndpoint's /status written.
+can "watch Ingresses in all namespaces" watch ingresses.networking.k8s.io --all-namespaces
+can "list Namespaces (HTTPRoute allowedRoutes selectors)" list namespaces --all-namespaces
+can "watch DNSEndpoints in all namespaces" watch dnsendpoints.externaldns.k8s.io --all-namespaces
+can "patch dnsendpoints/status" patch dnsendpoints.externaldns.k8s.io --subresource=status -n $ns
+can "update dnsendpoints/status" update dnsendpoints.externaldns.k8s.io --subresource=status -n $ns
+cannot "patch Ingresses" patch ingresses.networking.k8s.io -n $ns
+cannot "update Ingress status (the ingress controller's)" update ingresses.networking.k8s.io --subresource=status -n $ns
+cannot "patch DNSEndpoints (spec)" patch dnsendpoints.externaldns.k8s.io -n $ns
+cannot "create DNSEndpoints" create dnsendpoints.externaldns.k8s.io -n $ns
+cannot "delete DNSEndpoints" delete dnsendpoints.externaldns.k8s.io -n $ns
+cannot "delete Namespaces" delete namespaces --all-namespaces
+# Traefik and Gateway API CRDs are not installed here, so `kubectl auth can-i` cannot map
+# their resource names: ask the API server directly (SelfSubjectAccessReview).
+review() {  # review DESC WANT VERB GROUP RESOURCE [SUBRESOURCE]
+  local desc="$1" want="$2" got
+  got="$(sa create --validate=false -o jsonpath='{.status.allowed}' -f - 2>&1 <<EOF
+{"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+ "spec": {"resourceAttributes": {"verb": "$3", "group": "$4", "resource": "$5", "subresource": "${6:-}"}}}
+EOF
+)" || true
+  expect_eq "$desc" "$want" "${got:-false}"
+}
+for g in traefik.io traefik.containo.us; do
+  review "can: watch IngressRoutes ($g) in all namespaces" true watch "$g" ingressroutes
+  review "cannot: update IngressRoutes ($g)" false update "$g" ingressroutes
+done
+for r in gateways httproutes; do
+  review "can: watch $r.gateway.networking.k8s.io in all namespaces" true watch gateway.networking.k8s.io "$r"
+  review "cannot: patch $r.gateway.networking.k8s.io/status" false patch gateway.networking.k8s.io "$r" status
+done
+review "cannot: list GatewayClasses" false list gateway.networking.k8s.io gatewayclasses
 cannot "update Leases in default" update leases.coordination.k8s.io -n default
 cannot "create Leases in default" create leases.coordination.k8s.io -n default
 cannot "update another Lease in zonekeeper-system" update leases.coordination.k8s.io/other -n zonekeeper-system

@@ -11,13 +11,18 @@
 #     drops fields a schema does not know: that is checked too);
 #   - their status can be written through the /status subresource the way a test fakes the
 #     controllers: Ingress status.loadBalancer, GatewayClass/Gateway/HTTPRoute status
-#     (Gateway status.addresses, HTTPRoute status.parents), DNSEndpoint status.
+#     (Gateway status.addresses, HTTPRoute status.parents), DNSEndpoint status;
+#   - zonekeeper's DNSEndpoint CRD (deploy/crds/dnsendpoints.externaldns.k8s.io.yaml, a superset
+#     of upstream's) applied OVER the upstream one is accepted without a field conflict, keeps
+#     upstream's schema, leaves existing DNSEndpoints identical, and stores status.conditions and
+#     status.lastSyncTime, which the upstream CRD prunes.
 # Prints one line per check and, last, "<n> passed, <m> failed"; exits 1 on any failure.
 #
 #   tests/deploy/upstream_crds_test.sh                 # starts and stops its own control plane
 #   ZK_KUBE_ENV=/tmp/zk-kube/env tests/deploy/upstream_crds_test.sh
 #                                                      # reuses a running one; leaves the CRDs
-#                                                      # installed, removes its sample objects
+#                                                      # installed (DNSEndpoint: ours), removes
+#                                                      # its sample objects
 #   ZK_TESTBED_KEEP=1 tests/deploy/upstream_crds_test.sh   # keep the temp dir (apiserver logs)
 set -euo pipefail
 
@@ -125,6 +130,12 @@ wanted_crds=(ingressroutes.traefik.io ingressroutes.traefik.containo.us
   gatewayclasses.gateway.networking.k8s.io gateways.gateway.networking.k8s.io
   httproutes.gateway.networking.k8s.io dnsendpoints.externaldns.k8s.io)
 
+# A reused bed may hold zonekeeper's superset DNSEndpoint CRD (deploy/, or an earlier run of
+# this script): put the upstream one back first, whole (replace, not apply: an apply would keep
+# the fields another manager added), so the checks below see upstream's schema. Objects stay.
+if k get crd dnsendpoints.externaldns.k8s.io >/dev/null 2>&1; then
+  k replace -f "$tmp/crds/external-dns.yaml" >/dev/null
+fi
 for f in "${crd_files[@]}"; do
   if out="$(k apply --server-side --field-manager=zk-upstream-crds -f "$tmp/crds/$f" 2>&1)"; then
     ok "kubectl apply --server-side -f $f"
@@ -408,6 +419,103 @@ expect_eq "DNSEndpoint: status.conditions is NOT in the upstream schema: pruned 
   "$(get dnsendpoint/records '{.status.conditions}')"
 expect_eq "DNSEndpoint: status writes leave spec alone (generation 1, both endpoints)" "1|a.example.test txt.example.test" \
   "$(get dnsendpoint/records '{.metadata.generation}|{.spec.endpoints[*].dnsName}')"
+
+# ------------------------------------------------------------------ zonekeeper's DNSEndpoint CRD
+# deploy/crds/dnsendpoints.externaldns.k8s.io.yaml is the upstream CRD plus status.conditions and
+# status.lastSyncTime (and printer columns). Installed OVER the upstream one (what
+# `kubectl apply -k deploy/` does in a cluster that already runs external-dns) it must change
+# nothing upstream defines: same group, names, version, spec schema; existing DNSEndpoints
+# read back identical; and the status zonekeeper writes must now survive.
+ours="$root/deploy/crds/dnsendpoints.externaldns.k8s.io.yaml"
+apply_sample "(setup) a DNSEndpoint with A, CNAME and TXT entries under the upstream CRD" "$(cat <<'EOF'
+apiVersion: externaldns.k8s.io/v1alpha1
+kind: DNSEndpoint
+metadata:
+  name: compat
+  labels: {app: compat}
+spec:
+  endpoints:
+  - dnsName: www.example.test
+    recordType: A
+    targets: [192.0.2.30]
+    recordTTL: 60
+  - dnsName: alias.example.test
+    recordType: CNAME
+    targets: [www.example.test]
+  - dnsName: www.example.test
+    recordType: TXT
+    targets: ["k=v"]
+    providerSpecific: [{name: aws/weight, value: "1"}]
+EOF
+)"
+kn patch dnsendpoint compat --subresource=status --type=merge -p '{"status":{"observedGeneration":1}}' >/dev/null
+objects() { kn get dnsendpoints -o json | jq -S '.items'; }
+before_objs="$(objects)"
+# crd_view FILE|-: the parts of a DNSEndpoint CRD that upstream defines, as sorted JSON.
+crd_view() {
+  jq -S '{group: .spec.group, names: .spec.names, scope: .spec.scope,
+          versions: [.spec.versions[] | {name, served, storage, subresources,
+            spec: .schema.openAPIV3Schema.properties.spec,
+            top: (.schema.openAPIV3Schema | del(.properties.status) | del(.properties.spec)),
+            observedGeneration: .schema.openAPIV3Schema.properties.status.properties.observedGeneration}]}'
+}
+upstream_view="$(k create --dry-run=client -o json -f "$tmp/crds/external-dns.yaml" | crd_view)"
+ours_view="$(k create --dry-run=client -o json -f "$ours" | crd_view)"
+expect_eq "our DNSEndpoint CRD file: group, names, scope, version, subresources, spec schema and status.observedGeneration are upstream's" \
+  "$upstream_view" "$ours_view"
+# Server-side apply by another field manager: the API server treats a CRD's spec.versions as one
+# atomic list (the schema lives in it), so that and nothing else conflicts: group, names, scope,
+# metadata are co-owned because their values are the same.
+out="$(k apply --server-side --field-manager=zk-superset-test -f "$ours" 2>&1)" || true
+expect_eq "our DNSEndpoint CRD server-side applied over the upstream one by another field manager: the only conflict is .spec.versions (atomic)" \
+  ".spec.versions" "$(grep -oE '(^- |": )\.[A-Za-z0-9_.]+' <<<"$out" | sed -E 's/^(- |": )//' | sort -u)"
+expect_ok "... applied with --force-conflicts" \
+  k apply --server-side --force-conflicts --field-manager=zk-superset-test -f "$ours"
+expect_ok "... and client-side applied too, as \`kubectl apply -k deploy/\` does" \
+  k apply -f "$ours"
+expect_ok "... the CRD is Established" \
+  k wait --for condition=established --timeout=60s crd/dnsendpoints.externaldns.k8s.io
+expect_eq "... the installed CRD still has upstream's group, names, version, subresources, spec schema" \
+  "$upstream_view" "$(k get crd dnsendpoints.externaldns.k8s.io -o json | crd_view)"
+expect_eq "... and now has status.conditions and status.lastSyncTime" "array|date-time" \
+  "$(k get crd dnsendpoints.externaldns.k8s.io -o jsonpath='{.spec.versions[0].schema.openAPIV3Schema.properties.status.properties.conditions.type}|{.spec.versions[0].schema.openAPIV3Schema.properties.status.properties.lastSyncTime.format}')"
+expect_eq "DNSEndpoints created under the upstream CRD read back identical (whole objects: spec, status, resourceVersion)" \
+  "$before_objs" "$(objects)"
+expect_ok "DNSEndpoint: a spec write under our CRD is accepted (same manifest as under upstream)" \
+  kn label dnsendpoint compat touched=yes
+expect_eq "... and changes nothing of the spec (generation 1, endpoints as created)" \
+  "$(jq -c '.[] | select(.metadata.name=="compat") | [.metadata.generation, .spec]' <<<"$before_objs")" \
+  "$(kn get dnsendpoint compat -o json | jq -c '[.metadata.generation, .spec]')"
+sync_time="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+status_patch="$(cat <<EOF
+{"status":{"observedGeneration":1,"lastSyncTime":"$sync_time","conditions":[
+ {"type":"Ready","status":"True","reason":"Programmed","message":"3 endpoints served in zone example.test",
+  "lastTransitionTime":"$sync_time","observedGeneration":1}]}}
+EOF
+)"
+expect_ok "DNSEndpoint: status.conditions + lastSyncTime written through /status" \
+  kn patch dnsendpoint compat --subresource=status --type=merge -p "$status_patch"
+expect_eq "... survive (not pruned any more) and read back" \
+  "1|$sync_time|Ready True Programmed 1 3 endpoints served in zone example.test" \
+  "$(get dnsendpoint/compat '{.status.observedGeneration}|{.status.lastSyncTime}|{range .status.conditions[*]}{.type} {.status} {.reason} {.observedGeneration} {.message}{end}')"
+expect_eq "... printer columns show Ready and Reason" "compat True Programmed" \
+  "$(kn get dnsendpoint compat --no-headers 2>&1 | awk '{print $1, $2, $3}')"
+expect_ok "DNSEndpoint: external-dns' own status write (observedGeneration only) still works" \
+  kn patch dnsendpoint compat --subresource=status --type=merge -p '{"status":{"observedGeneration":1}}'
+expect_eq "... and leaves the conditions alone" "Programmed" \
+  "$(get dnsendpoint/compat '{.status.conditions[?(@.type=="Ready")].reason}')"
+expect_fail "DNSEndpoint: a condition with status Maybe is rejected (metav1.Condition schema)" "Unsupported value" \
+  kn patch dnsendpoint compat --subresource=status --type=merge \
+  -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Maybe\",\"reason\":\"X\",\"message\":\"\",\"lastTransitionTime\":\"$sync_time\"}]}}"
+expect_fail "DNSEndpoint: a condition without a reason is rejected" "reason" \
+  kn patch dnsendpoint compat --subresource=status --type=merge \
+  -p "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"message\":\"\",\"lastTransitionTime\":\"$sync_time\"}]}}"
+expect_fail "DNSEndpoint: lastSyncTime that is not a date-time is rejected" "lastSyncTime" \
+  kn patch dnsendpoint compat --subresource=status --type=merge -p '{"status":{"lastSyncTime":"yesterday"}}'
+expect_eq "DNSEndpoint: status writes leave spec alone (generation 1)" 1 \
+  "$(get dnsendpoint/compat '{.metadata.generation}')"
+# Left installed: our CRD is what deploy/ installs and what the e2e tests need. A later run of
+# this script on the same bed puts the upstream one back first (above).
 
 # ------------------------------------------------------------------ summary
 

@@ -1,6 +1,7 @@
-"""pytest fixtures for the end-to-end suite: one control plane, one named primary + secondary pair
-(plus an auxiliary primary that fault tests may stop and wipe) and one controller for the whole
-session; tests are isolated by namespace and zone. On failure the controller's and nameds' log
+"""pytest fixtures for the end-to-end suite: one control plane (deploy/ and the upstream Traefik and
+Gateway API CRDs applied), one named primary + secondary pair (plus an auxiliary primary that fault
+tests may stop and wipe) and one controller for the whole session (with the issue 6 shared zones
+ext.test and ext2.test); tests are isolated by namespace and zone. On failure the controller's and nameds' log
 tails are attached to the report."""
 import os
 import sys
@@ -12,10 +13,26 @@ sys.path.insert(0, os.path.dirname(__file__))
 import zkenv  # noqa: E402
 from zkenv import condition, is_current, wait_for  # noqa: E402
 
+# The shared zones of the session's controller (issue 6: `--zone NAME=zk-src/primary`). The
+# namespace zk-src and its DNSServer `primary` do not exist when the controller starts: test_13
+# creates them (Env.setup_ns), which is part of what it tests.
+SOURCE_SERVER_NS = "zk-src"
+SOURCE_ZONES = ("ext.test", "ext2.test")
+SECOND_CONTROLLER_ZONES = ("upsert.test", "create.test", "dry.test")
+# Names under this domain are refused by the session controller's --exclude-domains.
+EXCLUDED_DOMAIN = "excluded.ext.test"
+SOURCE_FLAGS = [a for z in SOURCE_ZONES for a in ("--zone", f"{z}={SOURCE_SERVER_NS}/primary")] + \
+    [a for z in SOURCE_ZONES for a in ("--domain-filter", z)] + ["--exclude-domains", EXCLUDED_DOMAIN]
+
 # Zones on the shared pair (every one of them also on the secondary).
 SHARED_ZONES = ["example.test", "upd.test", "move1.test", "move2.test", "bad.test", "badother.test",
                 "keep.test", "restart.test", "drift.test", "report.test", "unmanaged.test", "leader.test",
-                "quiet.test", "multi.test", "prop.test"]
+                "quiet.test", "multi.test", "prop.test",
+                # Issue 6's shared zones (--zone, written by the Ingress/IngressRoute/HTTPRoute/
+                # DNSEndpoint sources through the DNSServer zk-src/primary): ext.test and
+                # ext2.test for the shared controller; upsert.test, create.test and dry.test for
+                # the second controllers of test_13 (policies, --dry-run).
+                ] + list(SOURCE_ZONES) + list(SECOND_CONTROLLER_ZONES)
 # Zones on the auxiliary primary, which tests stop, break and wipe. multi.test is on both
 # primaries (test_11).
 AUX_ZONES = ["fault.test", "replay.test", "multi.test"]
@@ -36,6 +53,8 @@ def kube(workdir):
     cp = zkenv.ControlPlane(env_path=os.environ.get("ZK_KUBE_ENV"), workdir=workdir)
     try:
         cp.apply_deploy()
+        # Before the controller starts: it discovers at start which source kinds are served.
+        cp.apply_upstream_crds(os.path.join(workdir, "upstream-crds"))
         yield cp
     finally:
         cp.stop()
@@ -92,7 +111,10 @@ def controller(kube, named_pair, aux, workdir):
     why = _controller_available()
     if why:
         pytest.fail(f"the controller is not built: {why}")
-    c = zkenv.Controller(kube, os.path.join(workdir, "controller"), identity="e2e-a")
+    # The issue 6 source flags only when this build has them (so the rest of the suite still
+    # runs against an older binary; test_13 fails then, saying so).
+    extra = SOURCE_FLAGS if "--zone" in zkenv.controller_flags() else []
+    c = zkenv.Controller(kube, os.path.join(workdir, "controller"), identity="e2e-a", extra=extra)
     c.start(wait_ready=True, wait_leader=True)
     _CONTROLLERS.append(c)
     yield c

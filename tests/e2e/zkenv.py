@@ -31,6 +31,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.tsigkeyring
 import dns.update
+import dns.xfr  # noqa: F401 - dns.query.xfr needs it loaded
 import yaml
 
 REPO = os.path.abspath(os.environ.get("ZK_REPO") or os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -39,6 +40,11 @@ ZK_BIN = os.path.join(BUILD_DIR, "zonekeeper")
 GROUP = "dns.zonekeeper.io"
 API_VERSION = f"{GROUP}/v1alpha1"
 ZONE_ANNOTATION = "dns.zonekeeper.io/zone"
+DNSENDPOINT_CRD = "dnsendpoints.externaldns.k8s.io"
+# The sources' upstream CRDs the e2e suite installs (ControlPlane.apply_upstream_crds).
+UPSTREAM_SOURCE_CRDS = ["ingressroutes.traefik.io", "ingressroutes.traefik.containo.us",
+                        "gatewayclasses.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io",
+                        "httproutes.gateway.networking.k8s.io"]
 RECORD_KINDS = ["ARecord", "AAAARecord", "CNAMERecord", "TXTRecord", "MXRecord", "NSRecord",
                 "SRVRecord", "CAARecord", "PTRRecord"]
 PLURAL = {k: k.lower() + "s" for k in RECORD_KINDS}
@@ -168,11 +174,50 @@ class ControlPlane:
         return self.kubectl("patch", resource(kind), name, "-n", ns, "--type", ptype, "-p", json.dumps(patch))
 
     def apply_deploy(self):
-        """deploy/ for real: CRDs, RBAC, the admission policy (and the Deployment, whose pods never
-        run here: the test bed has no kubelet)."""
+        """deploy/ for real: CRDs (ours and our superset of external-dns' DNSEndpoint CRD), RBAC,
+        the admission policy (and the Deployment, whose pods never run here: the test bed has no
+        kubelet)."""
         self.kubectl("apply", "-k", os.path.join(REPO, "deploy"))
-        crds = [f"crd/{PLURAL[k]}.{GROUP}" for k in PLURAL]
+        crds = [f"crd/{PLURAL[k]}.{GROUP}" for k in PLURAL] + [f"crd/{DNSENDPOINT_CRD}"]
         self.kubectl("wait", "--for", "condition=established", "--timeout=120s", *crds)
+
+    def apply_upstream_crds(self, dir):
+        """The upstream CRDs of the sources zonekeeper reads, as a cluster running Traefik and a
+        Gateway API implementation has them: Traefik's (traefik.io, plus the legacy
+        traefik.containo.us IngressRoute) and the Gateway API standard channel, fetched (cached)
+        by tools/testbed/upstream-crds.sh into `dir`. Server-side apply: the HTTPRoute CRD is too
+        big for client-side apply's last-applied annotation. external-dns' DNSEndpoint CRD is
+        NOT applied: deploy/ brings our compatible superset of it (apply_deploy)."""
+        run(["bash", os.path.join(REPO, "tools/testbed/upstream-crds.sh"), dir], timeout=900)
+        files = [os.path.join(dir, f) for f in ("traefik.yaml", "traefik-containo-us.yaml", "gateway-api.yaml")]
+        args = ["apply", "--server-side", "--force-conflicts", "--field-manager=zk-e2e"]
+        for f in files:
+            args += ["-f", f]
+        self.kubectl(*args)
+        self.kubectl("wait", "--for", "condition=established", "--timeout=120s",
+                     *[f"crd/{c}" for c in UPSTREAM_SOURCE_CRDS])
+
+    def patch_status(self, kind, name, ns, patch, ptype="merge"):
+        """A write through the /status subresource (what an ingress or gateway controller does)."""
+        args = ["patch", resource(kind), name, "--subresource=status", "--type", ptype, "-p", json.dumps(patch)]
+        if ns:
+            args[3:3] = ["-n", ns]
+        return self.kubectl(*args)
+
+    def events_about(self, kind, name, ns, reason=None, type=None):
+        """events.k8s.io Events in `ns` regarding the object kind/name (optionally one reason/type),
+        oldest first."""
+        out = []
+        for e in self.events(ns):
+            reg = e.get("regarding") or {}
+            if reg.get("kind") != kind or reg.get("name") != name:
+                continue
+            if reason is not None and e.get("reason") != reason:
+                continue
+            if type is not None and e.get("type") != type:
+                continue
+            out.append(e)
+        return sorted(out, key=lambda e: e.get("eventTime") or e["metadata"].get("creationTimestamp") or "")
 
     def namespace(self, ns, secret_reader=True):
         objs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}]
@@ -355,6 +400,34 @@ def nsupdate(port, zone, key, adds=(), deletes=()):
     r = dns.query.tcp(u, "127.0.0.1", port=port, timeout=5)
     if r.rcode() != dns.rcode.NOERROR:
         raise AssertionError(f"nsupdate {zone}: {dns.rcode.to_text(r.rcode())}")
+
+
+def axfr(port, zone, key):
+    """The zone as the server holds it, by TSIG-signed AXFR over TCP:
+    {(owner, TYPE): (ttl, ((rdata text, rdata wire hex), ...) sorted)}; owners absolute and
+    lowercase. Two snapshots compare equal only if every RRset is byte-identical (rdata and TTL)."""
+    out = {}
+    msgs = dns.query.xfr("127.0.0.1", zone, port=port, keyring=key.keyring(), keyname=key.name,
+                         keyalgorithm=dns.name.from_text(key.algorithm), relativize=False, lifetime=10)
+    seen_soa = 0
+    for m in msgs:
+        for rrset in m.answer:
+            if rrset.rdtype == dns.rdatatype.SOA:
+                seen_soa += 1
+                if seen_soa > 1:  # the closing SOA of the transfer
+                    continue
+            k = (rrset.name.to_text().lower(), dns.rdatatype.to_text(rrset.rdtype))
+            rds = [(rd.to_text(), rd.to_wire().hex()) for rd in rrset]
+            if k in out:
+                ttl, prev = out[k]
+                rds += list(prev)
+            out[k] = (rrset.ttl, tuple(sorted(rds)))
+    return out
+
+
+def registry_text(owner, resource):
+    """The external-dns TXT registry record (new format) as dig shows it: quoted."""
+    return f'"heritage=external-dns,external-dns/owner={owner},external-dns/resource={resource}"'
 
 
 def notify(port, zone):
@@ -553,6 +626,28 @@ class Controller:
                 return "".join(f.readlines()[-n:])
         except OSError:
             return ""
+
+    def log_records(self):
+        """The JSON log lines of this controller (every start), as dicts; other lines skipped."""
+        out = []
+        try:
+            with open(self.log_path, errors="replace") as f:
+                for line in f:
+                    if line.startswith("{"):
+                        try:
+                            out.append(json.loads(line))
+                        except ValueError:
+                            pass
+        except OSError:
+            pass
+        return out
+
+
+def controller_flags():
+    """The flags `zonekeeper controller --help` lists (e.g. to know whether this build has the
+    issue 6 sources: --zone)."""
+    p = run([ZK_BIN, "controller", "--help"], check=False)
+    return set(re.findall(r"(--[a-z][a-z0-9-]*)", p.stdout))
 
 
 def _die_with_parent():
