@@ -1,4 +1,5 @@
-"""Shared pieces of the controller benchmarks (bench/latency, bench/converge, bench/idle).
+"""Shared pieces of the controller benchmarks (bench/latency, bench/converge, bench/idle,
+bench/ingress).
 
 The environment is tests/e2e/zkenv.py, imported as it is: a real kube-apiserver + etcd
 (tools/testbed), a loopback BIND 9 primary (tools/named) and `zonekeeper controller` run with
@@ -7,10 +8,12 @@ top: a fast API client (persistent HTTPS connections with the admin token, no ku
 object), bulk creation, AXFR counting and percentiles. Everything talks to 127.0.0.1 only."""
 from __future__ import annotations
 
+import collections
 import http.client
 import json
 import os
 import queue
+import socket
 import ssl
 import sys
 import tempfile
@@ -22,9 +25,13 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(BENCH_DIR, "..", "tests", "e2e"))
 import zkenv  # noqa: E402  (reused as it is; see tests/e2e/README.md)
 
+import dns.exception  # noqa: E402
 import dns.name  # noqa: E402
 import dns.query  # noqa: E402
+import dns.rcode  # noqa: E402
+import dns.rdataclass  # noqa: E402
 import dns.rdatatype  # noqa: E402
+import dns.rdtypes.ANY.TXT  # noqa: E402
 import dns.update  # noqa: E402
 import dns.zone  # noqa: E402
 
@@ -134,11 +141,16 @@ class Api:
             self.conn = None
 
 
+# Kinds outside our group that benchmarks create or watch: kind → (API prefix, plural).
+OTHER_KINDS = {"Ingress": ("/apis/networking.k8s.io/v1", "ingresses"),
+               "Event": ("/apis/events.k8s.io/v1", "events")}
+
+
 def collection_path(kind, ns=None):
-    plural = zkenv.PLURAL[kind]
+    prefix, plural = OTHER_KINDS.get(kind) or (f"/apis/{zkenv.GROUP}/v1alpha1", zkenv.PLURAL.get(kind))
     if ns:
-        return f"/apis/{zkenv.GROUP}/v1alpha1/namespaces/{ns}/{plural}"
-    return f"/apis/{zkenv.GROUP}/v1alpha1/{plural}"
+        return f"{prefix}/namespaces/{ns}/{plural}"
+    return f"{prefix}/{plural}"
 
 
 def bulk_create(kube, objs, connections=8):
@@ -210,9 +222,10 @@ class Bench:
     namespace zk-bench with the TSIG Secret and DNSServer `primary`, and a controller (not
     started). Use as a context manager: everything it started is stopped on exit."""
 
-    def __init__(self, zones, drift_interval=60, log_level="info", keep=False):
+    def __init__(self, zones, drift_interval=60, log_level="info", keep=False, extra=()):
         self.workdir = tempfile.mkdtemp(prefix="zk-bench-")
         self.zones = zones
+        self.extra = list(extra)  # further `zonekeeper controller` arguments
         self.drift_interval = drift_interval
         self.log_level = log_level
         self.keep = keep or os.environ.get("ZK_BENCH_KEEP") == "1"
@@ -229,7 +242,7 @@ class Bench:
                              zkenv.dns_server("primary", NS, self.named.port, secret="tsig")])
             self.controller = zkenv.Controller(self.kube, os.path.join(self.workdir, "controller"),
                                                identity="bench", drift_interval=self.drift_interval,
-                                               log_level=self.log_level)
+                                               log_level=self.log_level, extra=self.extra)
             say(f"environment up in {time.monotonic() - t0:.1f} s (workdir {self.workdir})")
             return self
         except BaseException:
@@ -258,29 +271,139 @@ class Bench:
         k = self.named.key
         return dict(keyring=k.keyring(), keyname=k.name, keyalgorithm=dns.name.from_text(k.algorithm))
 
-    def axfr_a(self, zone):
-        """{relative host: sorted addresses} of the zone's A records below the apex (AXFR+TSIG)."""
+    def axfr(self, zone, rdtypes=("A",)):
+        """{(relative name, type): sorted data} of the zone's RRsets of those types below the apex,
+        the ns1 glue left out (AXFR+TSIG). A TXT record's data is its strings joined, decoded."""
         z = dns.zone.from_xfr(dns.query.xfr("127.0.0.1", zone, port=self.named.port, timeout=10,
                                             relativize=True, **self.keyring_args()))
         out = {}
-        for name, rds in z.iterate_rdatasets(dns.rdatatype.A):
-            n = name.to_text()
-            if n not in ("@", "ns1"):
-                out[n] = sorted(r.to_text() for r in rds)
+        for t in rdtypes:
+            rdtype = dns.rdatatype.from_text(t)
+            for name, rds in z.iterate_rdatasets(rdtype):
+                n = name.to_text()
+                if n in ("@", "ns1"):
+                    continue
+                out[(n, t)] = sorted(b"".join(r.strings).decode() if rdtype == dns.rdatatype.TXT
+                                     else r.to_text() for r in rds)
         return out
+
+    def axfr_a(self, zone):
+        """{relative host: sorted addresses} of the zone's A records below the apex (AXFR+TSIG)."""
+        return {n: v for (n, _), v in self.axfr(zone).items()}
+
+    def update_message(self, zone, rrs, ttl=300):
+        """One TSIG-signed UPDATE adding rrs [(relative name, type, data)] to zone (built, not
+        sent). TXT data is one string, as it is (not zone-file text)."""
+        u = dns.update.UpdateMessage(zone, **self.keyring_args())
+        for name, t, data in rrs:
+            if t == "TXT":
+                u.add(name, ttl, dns.rdtypes.ANY.TXT.TXT(dns.rdataclass.IN, dns.rdatatype.TXT, [data.encode()]))
+            else:
+                u.add(name, ttl, t, data)
+        return u
 
     def update_batch(self, zone, recs, ttl=300):
         """One TSIG-signed UPDATE adding recs [(host, ip)] to zone (built, not sent)."""
-        u = dns.update.UpdateMessage(zone, **self.keyring_args())
-        for h, ip in recs:
-            u.add(h, ttl, "A", ip)
-        return u
+        return self.update_message(zone, [(h, "A", ip) for h, ip in recs], ttl)
 
-    def send_tcp(self, msg):
-        r = dns.query.tcp(msg, "127.0.0.1", port=self.named.port, timeout=30)
+    def update_messages(self, zone, groups, ttl=300):
+        """TSIG-signed UPDATEs adding groups [[(name, type, data), ...], ...] to zone, as few as
+        fit in a DNS message over TCP (64 KiB; a group is never split): a zone's change set."""
+        def fits(m):
+            try:
+                return bool(m.to_wire())
+            except dns.exception.TooBig:
+                return False
+        n = 1
+        while True:
+            size = -(-len(groups) // n)
+            msgs = [self.update_message(zone, [rr for g in groups[k:k + size] for rr in g], ttl)
+                    for k in range(0, len(groups), size)]
+            if all(fits(m) for m in msgs) or size == 1:
+                return msgs
+            n += 1
+
+    def send_tcp(self, msg, sock=None):
+        r = dns.query.tcp(msg, "127.0.0.1", port=self.named.port, timeout=30, sock=sock)
         if r.rcode() != 0:
             raise AssertionError(f"UPDATE refused: {dns.rcode.to_text(r.rcode())}")
         return r
+
+    def send_all_tcp(self, msgs):
+        """Sends msgs in order on one TCP connection (as the controller does per server)."""
+        with socket.create_connection(("127.0.0.1", self.named.port), timeout=30) as sock:
+            for m in msgs:
+                self.send_tcp(m, sock=sock)
+
+    def measure_floor(self, resource, count, updates, expected, fetch):
+        """The floor of a cold start, what the controller's work costs done directly:
+        `kubectl get RESOURCE -A -o json` of the `count` objects (timed including the process;
+        the count is checked), then updates {zone: [UPDATE messages]}, prebuilt, sent on one TCP
+        connection per zone (timed); each zone's fetch(zone) must then equal expected[zone].
+        Returns (kubectl_s, update_s)."""
+        t0 = time.monotonic()
+        p = self.kube.kubectl("get", resource, "-A", "-o", "json")
+        kubectl_s = time.monotonic() - t0
+        listed = len(json.loads(p.stdout)["items"])
+        if listed != count:
+            raise AssertionError(f"kubectl listed {listed} {resource}, expected {count}")
+        t0 = time.monotonic()
+        for msgs in updates.values():
+            self.send_all_tcp(msgs)
+        update_s = time.monotonic() - t0
+        for zone in updates:
+            got = fetch(zone)
+            if got != expected[zone]:
+                raise AssertionError(f"floor zone {zone}: {len(got)} RRsets, expected {len(expected[zone])}")
+        n = sum(len(m) for m in updates.values())
+        say(f"floor: kubectl get {listed} {resource} {kubectl_s:.2f} s + {n} UPDATEs (TCP, TSIG) "
+            f"{update_s:.2f} s = {kubectl_s + update_s:.2f} s")
+        return kubectl_s, update_s
+
+    def converge(self, expected, fetch, poll=0.2, timeout=600):
+        """Starts the controller cold; returns (seconds until every zone's fetch(zone) equals
+        expected[zone], t0 on the monotonic clock). Zones are polled every ~poll s: the SOA serial
+        (named bumps it on every applied UPDATE), and fetch only when it moved since the last
+        fetch; a finished zone is not polled again; data that is not expected fails at once."""
+        pending = dict(expected)
+        progress, fetched_at = {}, {}
+        t0 = time.monotonic()
+        self.controller.start(wait_ready=False)
+        last_say = t0
+        while pending:
+            self.controller.alive_or_raise()
+            for zone in list(pending):
+                try:
+                    serial = zkenv.serial(self.named.port, zone)
+                    if fetched_at.get(zone) == serial:
+                        continue
+                    t_f = time.monotonic()
+                    got = fetch(zone)
+                    fetched_at[zone] = serial
+                    if os.environ.get("ZK_BENCH_TRACE"):
+                        say(f"  trace: {zone} serial {serial} at {t_f - t0:.3f} s: {len(got)} RRsets, "
+                            f"fetched in {time.monotonic() - t_f:.3f} s")
+                except Exception as e:  # noqa: BLE001 - a transfer during heavy updates may fail
+                    progress[zone] = f"AXFR error {e!r}"
+                    continue
+                progress[zone] = len(got)
+                if got == pending[zone]:
+                    del pending[zone]
+                elif len(got) > len(pending[zone]) or any(got.get(k, v) != v for k, v in pending[zone].items()):
+                    wrong = [(k, v, pending[zone].get(k)) for k, v in got.items() if pending[zone].get(k) != v]
+                    raise AssertionError(f"{zone} serves something else than declared: {len(got)} RRsets, "
+                                         f"e.g. (key, served, expected) {wrong[:3]}")
+            now = time.monotonic()
+            if not pending:
+                return now - t0, t0
+            if now - t0 > timeout:
+                raise AssertionError(f"not converged after {timeout} s: {progress}; metrics {self.metrics_summary()}")
+            if now - last_say > 5:
+                last_say = now
+                served = sum(len(expected[z]) if z not in pending else progress.get(z, 0) if
+                             isinstance(progress.get(z), int) else 0 for z in expected)
+                say(f"  {now - t0:.1f} s: {served}/{sum(len(v) for v in expected.values())} RRsets served")
+            time.sleep(poll)
 
     # -- controller
 
@@ -307,6 +430,57 @@ class Bench:
                                       "zonekeeper_status_write_errors_total", "zonekeeper_events_total",
                                       "zonekeeper_reconciles_total", "zonekeeper_drift_checks_total",
                                       "zonekeeper_drift_found_total", "zonekeeper_queue_retries_total")}
+
+
+def wait_watch(kube, kind, ns, value, done, t0, timeout, desc, stall_s=None):
+    """Seconds from t0 until done(counts, size) holds, where counts is a Counter of value(obj)
+    over the kind's objects in ns and size their number: one LIST, then a WATCH from its
+    resourceVersion (repeated LISTs of thousands of objects would load the apiserver and this
+    machine far more than the controller's own writes do). Raises after `timeout` s from t0,
+    or (stall_s) when no object changed for stall_s seconds."""
+    api = Api(kube)
+    try:
+        state = {o["metadata"]["name"]: value(o) for o in api.list(kind, ns, limit=0)}
+        counts = collections.Counter(state.values())
+        rv = api.last_list_rv
+
+        def put(name, v):
+            old = state.pop(name, _ABSENT)
+            if old is not _ABSENT:
+                counts[old] -= 1
+                if not counts[old]:
+                    del counts[old]
+            if v is not _ABSENT:
+                state[name] = v
+                counts[v] += 1
+        last_change = time.monotonic()
+        while not done(counts, len(state)):
+            now = time.monotonic()
+            left = timeout - (now - t0)
+            stalled = stall_s is not None and now - last_change >= stall_s
+            if left <= 0 or stalled:
+                why = f"nothing changed for {now - last_change:.0f} s" if stalled else f"not reached after {timeout} s"
+                raise AssertionError(f"{desc}: {why} ({len(state)} objects, "
+                                     f"most common values {counts.most_common(3)})")
+            quiet_left = stall_s - (now - last_change) if stall_s is not None else left
+            for ev in api.watch(kind, ns, rv, timeout_s=max(1, int(min(left, quiet_left)))):
+                last_change = time.monotonic()
+                o = ev["object"]
+                if ev["type"] == "ERROR":
+                    raise AssertionError(f"watch error: {o}")
+                rv = o["metadata"].get("resourceVersion", rv)
+                if ev["type"] == "DELETED":
+                    put(o["metadata"]["name"], _ABSENT)
+                elif ev["type"] in ("ADDED", "MODIFIED"):
+                    put(o["metadata"]["name"], value(o))
+                if done(counts, len(state)):
+                    break
+        return time.monotonic() - t0
+    finally:
+        api.close()
+
+
+_ABSENT = object()
 
 
 def ready(obj):
