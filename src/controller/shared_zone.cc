@@ -127,8 +127,9 @@ void Controller::report_source(const std::string& id) {
   }
   // lastSyncTime: the servers acknowledged a change of this object's data just now.
   // Consumed here: another zone's later reconcile must not count it again.
-  for (const auto& [zone, eps] : obj->by_zone)
+  for (const auto& [zone, eps] : obj->by_zone) {
     synced = shared_rt_[zone]->synced.erase(id) || synced;
+  }
   if (obj->kind == SourceKind::DNSEndpoint) {
     sink_.endpoint_status({obj->ref, verdict->ready, synced});  // the sink writes only changes
   }
