@@ -22,7 +22,8 @@ SECOND_CONTROLLER_ZONES = ("upsert.test", "create.test", "dry.test")
 # Names under this domain are refused by the session controller's --exclude-domains.
 EXCLUDED_DOMAIN = "excluded.ext.test"
 SOURCE_FLAGS = [a for z in SOURCE_ZONES for a in ("--zone", f"{z}={SOURCE_SERVER_NS}/primary")] + \
-    [a for z in SOURCE_ZONES for a in ("--domain-filter", z)] + ["--exclude-domains", EXCLUDED_DOMAIN]
+    [a for z in SOURCE_ZONES for a in ("--domain-filter", z)] + ["--exclude-domains", EXCLUDED_DOMAIN] + \
+    ["--traefik-legacy-group"]
 
 # Zones on the shared pair (every one of them also on the secondary).
 SHARED_ZONES = ["example.test", "upd.test", "move1.test", "move2.test", "bad.test", "badother.test",

@@ -288,9 +288,18 @@ def test_ingressroute_hosts_and_bad_rule(zk, kube, primary, controller, unowned)
     wait_answer(p, "a.ext.test.", "A", ["192.0.2.23"])
     wait_answer(p, "b.ext.test.", "A", ["192.0.2.23"])
 
+    # Traefik v2's group traefik.containo.us (the session controller runs with
+    # --traefik-legacy-group): read the same way, owned under the same resource kind.
+    legacy = ingressroute("legacy", ns, ["Host(`g.ext.test`)"], target="192.0.2.24")
+    legacy["apiVersion"] = "traefik.containo.us/v1alpha1"
+    kube.apply(legacy)
+    wait_answer(p, "g.ext.test.", "A", ["192.0.2.24"])
+    wait_answer(p, "a-g.ext.test.", "TXT", [registry_text(OWNER, f"ingressroute/{ns}/legacy")])
+    kube.delete("ingressroutes.traefik.containo.us", "legacy", ns)
+
     for n in ("both", "broken", "after"):
         kube.delete("ingressroutes.traefik.io", n, ns)
-    for h in "abdef":
+    for h in "abdefg":
         wait_rcode(p, f"{h}.ext.test.", "A", "NXDOMAIN")
         wait_rcode(p, f"a-{h}.ext.test.", "TXT", "NXDOMAIN")
     unowned.check()
