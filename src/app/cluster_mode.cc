@@ -153,6 +153,18 @@ class Cluster {
            {"externaldns.k8s.io", "v1alpha1", "dnsendpoints", "DNSEndpoint", true});
       for (auto& [key, r] : wanted) {
         auto served = co_await client_->resolve(r);
+        // NotFound: the CRD is not installed. Anything else (the API server restarting, a
+        // timeout) is retried, so a hiccup at start does not drop a source until a restart.
+        for (int attempt = 1; !served && served.error().code != kube::ErrorCode::NotFound &&
+                              attempt < 6 && !stopping_;
+             ++attempt) {
+          spdlog::warn("discovery of {}: {}; retrying", key, served.error().to_string());
+          asio::steady_timer t(io_);
+          t.expires_after(std::chrono::seconds(attempt));
+          co_await t.async_wait(asio::use_awaitable);
+          served = co_await client_->resolve(r);
+        }
+        if (stopping_) co_return;
         if (!served) {
           spdlog::warn("source {} is not watched: {}", key, served.error().to_string());
           continue;

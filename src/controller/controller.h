@@ -7,10 +7,11 @@
 //   c.stop();
 //
 // Work items (WorkQueue keys): "z/ns/name" a DNSZone, "s/ns/name" a DNSServer, "n/ns" the
-// record objects of a namespace without any DNSZone (NotSelected). A catalog change enqueues
-// only what it affects: a record change its selecting zones (old and new labels), a zone or
-// server change the zones of its namespace. A record update that changes neither spec, labels
-// nor generation (our own status writes coming back) enqueues nothing.
+// record objects of a namespace without any DNSZone (NotSelected), "x/<zone>" a shared zone
+// (--zone) written by the Ingress/IngressRoute/HTTPRoute/DNSEndpoint sources (shared_zone.cc). A
+// catalog change enqueues only what it affects: a record change its selecting zones (old and new
+// labels), a zone or server change the zones of its namespace. A record update that changes neither
+// spec, labels nor generation (our own status writes coming back) enqueues nothing.
 //
 // A zone reconcile: sources::desired_zone → for each Primary plan::plan_zone against the
 // provider's copy → atomic UPDATEs (a refused batch is bisected) → NOTIFY and SOA checks of
