@@ -27,6 +27,7 @@ struct Controller::SharedRuntime {
   // Per source id: the catalog version the outcomes describe, and the outcomes in this zone.
   std::map<std::string, std::pair<uint64_t, std::vector<EndpointOutcome>>> outcomes;
   std::set<std::string> synced;  // ids whose data the last reconcile changed on the servers
+  std::string failure;           // the last zone-wide failure logged (logged once per change)
 };
 
 namespace {
@@ -370,9 +371,12 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     for (const auto& s : ze.sources[k]) rt->synced.insert(s);
   }
   for (const auto& id : ids) report_source(id);
-  if (!zone_failure.empty()) {
-    app::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
-             zone_failure);
+  if (zone_failure != rt->failure) {
+    rt->failure = zone_failure;
+    if (!zone_failure.empty()) {
+      app::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
+               zone_failure);
+    }
   }
   co_return all_ok;
 }
