@@ -203,7 +203,9 @@ class LineFormatter final : public spdlog::formatter {
         for (const LogField& f : *t_fields) {
           dest.push_back(',');
           if (reserved_key(f.key)) {
-            append_json_string(dest, std::string("_") + std::string(f.key));
+            std::string key = "_";  // not "_" + key: g++-12 -O3 warns -Wrestrict (false)
+            key.append(f.key);
+            append_json_string(dest, key);
           } else {
             append_json_string(dest, f.key);
           }
