@@ -1,5 +1,7 @@
 #include "dns/message.h"
 
+#include "dns/tsig.h"
+
 // ldns' common.h defines true/false as macros unless stdbool.h came first.
 #include <ldns/ldns.h>
 #include <stdbool.h>
@@ -114,6 +116,9 @@ std::vector<uint8_t> MessageWriter::finish() {
 
 Result<Message> parse_message(std::span<const uint8_t> wire) {
   if (wire.size() < 12) return fail(ErrorCode::MalformedResponse, "message shorter than a header");
+  if (auto problem = meta_record_problem(wire)) {
+    return fail(ErrorCode::MalformedResponse, "cannot parse the response: " + *problem);
+  }
   ldns_pkt* raw = nullptr;
   ldns_status st = ldns_wire2pkt(&raw, wire.data(), wire.size());
   std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);

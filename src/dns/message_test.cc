@@ -1,5 +1,7 @@
 #include "dns/message.h"
 
+#include "dns/tsig.h"
+
 #include <gtest/gtest.h>
 
 namespace zk::dns {
@@ -30,6 +32,44 @@ TEST(MessageWriter, CompressesOwnersAgainstTheZoneAndParsesBack) {
   EXPECT_EQ(m->authority[1].owner, kZone);
   EXPECT_EQ(m->authority[0].ttl, 300u);
   EXPECT_EQ(m->authority[0].rdata, std::vector<uint8_t>(a.wire().begin(), a.wire().end()));
+}
+
+// ldns keeps only the last TSIG (and OPT) record and leaks the others; RFC 8945 and 6891 make
+// such messages malformed anyway. Found by fuzz/dns_message_fuzz (LeakSanitizer).
+TEST(ParseMessage, RefusesTwoTsigRecordsATsigNotLastAndTwoOptRecords) {
+  auto message = [](std::vector<uint16_t> types) {
+    MessageWriter w(7, Opcode::Query);
+    w.question(kZone, kTypeSOA);
+    for (uint16_t t : types) w.rr(Section::Additional, kZone, t, 255, 0, {});
+    auto wire = w.finish();
+    wire[2] |= 0x80;
+    return wire;
+  };
+  constexpr uint16_t kTsig = 250, kOpt = 41, kA = 1;
+  for (const auto& [types, why] : std::vector<std::pair<std::vector<uint16_t>, std::string>>{
+           {{kTsig, kTsig}, "not the last record"},
+           {{kTsig, kA}, "not the last record"},
+           {{kOpt, kOpt}, "more than one OPT"}}) {
+    auto wire = message(types);
+    ASSERT_TRUE(meta_record_problem(wire)) << why;
+    EXPECT_NE(meta_record_problem(wire)->find(why), std::string::npos)
+        << *meta_record_problem(wire);
+    auto m = parse_message(wire);
+    ASSERT_FALSE(m) << why;
+    EXPECT_EQ(m.error().code, ErrorCode::MalformedResponse);
+  }
+  // One OPT, then one TSIG last: fine (as every signed EDNS response).
+  EXPECT_FALSE(meta_record_problem(message({kOpt, kTsig})));
+  // A layout that does not add up (one trailing octet; an RDLENGTH past the end) never
+  // reaches ldns.
+  auto trailing = message({kA});
+  trailing.push_back(0);
+  EXPECT_NE(meta_record_problem(trailing)->find("does not add up"), std::string::npos);
+  EXPECT_FALSE(parse_message(trailing));
+  auto overrun = message({kA});
+  overrun[overrun.size() - 1] = 9;  // RDLENGTH 9, no RDATA
+  EXPECT_TRUE(meta_record_problem(overrun));
+  EXPECT_FALSE(parse_message(overrun));
 }
 
 TEST(ParseMessage, RejectsGarbageWithoutCrashing) {

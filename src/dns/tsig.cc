@@ -289,30 +289,63 @@ size_t TsigKey::tsig_rr_size() const {
          info(algorithm).mac_size + 6;
 }
 
-std::optional<size_t> find_tsig_rr(std::span<const uint8_t> m) {
-  if (m.size() < 12) return std::nullopt;
+namespace {
+
+// Calls f(index, offset of the owner, type) for each RR after the question section, in order,
+// while f returns true. False when the layout is broken (or the message has trailing bytes).
+template <class F>
+bool for_each_rr(std::span<const uint8_t> m, F&& f) {
+  if (m.size() < 12) return false;
   uint16_t qd = rd16(m, 4), an = rd16(m, 6), ns = rd16(m, 8), ar = rd16(m, 10);
-  if (ar == 0) return std::nullopt;
   size_t p = 12;
   for (uint16_t i = 0; i < qd; ++i) {
     auto q = skip_name(m, p);
-    if (!q || *q + 4 > m.size()) return std::nullopt;
+    if (!q || *q + 4 > m.size()) return false;
     p = *q + 4;
   }
   size_t total = size_t{an} + ns + ar;
-  size_t last = 0;
   for (size_t i = 0; i < total; ++i) {
-    last = p;
     auto q = skip_name(m, p);
-    if (!q || *q + 10 > m.size()) return std::nullopt;
-    size_t rdlen = rd16(m, *q + 8);
-    p = *q + 10 + rdlen;
-    if (p > m.size()) return std::nullopt;
+    if (!q || *q + 10 > m.size()) return false;
+    if (!f(i, total, p, rd16(m, *q))) return true;
+    p = *q + 10 + rd16(m, *q + 8);
+    if (p > m.size()) return false;
   }
-  if (p != m.size()) return std::nullopt;
-  auto q = skip_name(m, last);
-  if (!q || rd16(m, *q) != kTypeTsig) return std::nullopt;
+  return p == m.size();
+}
+
+}  // namespace
+
+std::optional<size_t> find_tsig_rr(std::span<const uint8_t> m) {
+  if (m.size() < 12 || rd16(m, 10) == 0) return std::nullopt;
+  std::optional<size_t> last;
+  uint16_t last_type = 0;
+  bool whole = for_each_rr(m, [&](size_t, size_t, size_t offset, uint16_t type) {
+    last = offset;
+    last_type = type;
+    return true;
+  });
+  if (!whole || !last || last_type != kTypeTsig) return std::nullopt;
   return last;
+}
+
+std::optional<std::string> meta_record_problem(std::span<const uint8_t> m) {
+  constexpr uint16_t kTypeOpt = 41;
+  std::optional<std::string> problem;
+  size_t opt = 0;
+  bool whole = for_each_rr(m, [&](size_t i, size_t total, size_t, uint16_t type) {
+    // Two TSIG records: the first is not the last record.
+    if (type == kTypeTsig && i + 1 != total) {
+      problem = "a TSIG record that is not the last record (RFC 8945 5.1)";
+    } else if (type == kTypeOpt && ++opt > 1) {
+      problem = "more than one OPT record (RFC 6891 6.1.1)";
+    }
+    return !problem;
+  });
+  if (!problem && !whole) {
+    problem = "the record layout does not add up (a name, an RDLENGTH or the message length)";
+  }
+  return problem;
 }
 
 void TsigSession::sign(std::vector<uint8_t>& message, uint64_t now) {
