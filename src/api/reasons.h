@@ -47,6 +47,13 @@ inline constexpr std::string_view kReachable = "Reachable";
 inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
 inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
 inline constexpr std::string_view kSecretForbidden = "SecretForbidden";
+// Source objects: DNSEndpoint (Ready) and Events on Ingress, IngressRoute, HTTPRoute; also
+// kConflict (an older object, or a record zonekeeper does not own, holds the name).
+inline constexpr std::string_view kProgrammed = "Programmed";  // every Primary serves it
+inline constexpr std::string_view kFailed = "Failed";          // a Primary did not take it
+inline constexpr std::string_view kInvalid = "Invalid";        // an entry or rule is invalid
+inline constexpr std::string_view kFiltered = "Filtered";      // excluded by the domain filter
+inline constexpr std::string_view kNoEndpoints = "NoEndpoints";
 
 }  // namespace reasons
 }  // namespace zk::api

@@ -58,7 +58,7 @@ void Controller::put_source(SourceKind kind, const json::value& object) {
   if (!catalog_.enabled()) return;
   auto meta = api::decode_meta(object);
   if (!meta) return;
-  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), meta->ns, meta->name);
+  std::string id = source_id(kind, meta->ns, meta->name);
   const SourceObject* before = catalog_.find(id);
   int64_t old_generation = before ? before->ref.generation : -1;
   auto zones = catalog_.put(kind, object);
@@ -74,7 +74,7 @@ void Controller::put_source(SourceKind kind, const json::value& object) {
 }
 
 void Controller::remove_source(SourceKind kind, std::string_view ns, std::string_view name) {
-  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), ns, name);
+  std::string id = source_id(kind, ns, name);
   if (const SourceObject* o = catalog_.find(id)) sink_.forget(o->ref);
   enqueue_shared(catalog_.remove(kind, ns, name));
   reported_.erase(id);
@@ -194,7 +194,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   std::map<std::string, uint64_t> versions;
   for (const auto& id : ids) versions[id] = catalog_.find(id)->version;
   sources::ZoneEndpoints ze =
-      sources::endpoints_to_rrsets(zone, catalog_.endpoints_of(zone),
+      sources::endpoints_to_rrsets(zone, catalog_.endpoints_of(zone, ids),
                                    catalog_.options().default_ttl, sources::SourceOrder::AsGiven);
   plan::DesiredRecords desired;
   for (const auto& [key, rrset] : ze.rrsets) {

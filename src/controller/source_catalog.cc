@@ -44,6 +44,10 @@ std::string_view source_prefix(SourceKind k) {
   return "";
 }
 
+std::string source_id(SourceKind k, std::string_view ns, std::string_view name) {
+  return fmt::format("{}/{}/{}", source_prefix(k), ns, name);
+}
+
 std::optional<SourceKind> parse_source_kind(std::string_view text) {
   std::string t(text);
   std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -124,7 +128,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
              meta->uid,
              meta->generation};
   obj.created = meta->creation_timestamp;
-  obj.id = fmt::format("{}/{}/{}", source_prefix(kind), meta->ns, meta->name);
+  obj.id = source_id(kind, meta->ns, meta->name);
   std::vector<sources::Endpoint> endpoints;
   switch (kind) {
     case SourceKind::Ingress:
@@ -232,7 +236,7 @@ std::set<Name> SourceCatalog::put(SourceKind kind, const json::value& object) {
 }
 
 std::set<Name> SourceCatalog::remove(SourceKind kind, std::string_view ns, std::string_view name) {
-  std::string id = fmt::format("{}/{}/{}", source_prefix(kind), ns, name);
+  std::string id = source_id(kind, ns, name);
   routes_.erase(id);
   return drop(id);
 }
@@ -317,9 +321,10 @@ std::vector<std::string> SourceCatalog::sources_of(const Name& zone) const {
   return ids;
 }
 
-std::vector<sources::Endpoint> SourceCatalog::endpoints_of(const Name& zone) const {
+std::vector<sources::Endpoint> SourceCatalog::endpoints_of(
+    const Name& zone, const std::vector<std::string>& ids) const {
   std::vector<sources::Endpoint> out;
-  for (const auto& id : sources_of(zone)) {
+  for (const auto& id : ids) {
     const SourceObject* o = find(id);
     auto it = o->by_zone.find(zone);
     if (it == o->by_zone.end()) continue;

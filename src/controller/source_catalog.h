@@ -28,6 +28,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/label_selector.h"
+#include "api/reasons.h"
 #include "controller/status.h"
 #include "model/name.h"
 #include "plan/owned_plan.h"
@@ -44,6 +45,8 @@ inline constexpr SourceKind kAllSourceKinds[] = {SourceKind::Ingress, SourceKind
                                                  SourceKind::HTTPRoute, SourceKind::DNSEndpoint};
 std::string_view to_string(SourceKind k);  // "Ingress", "IngressRoute", "HTTPRoute", "DNSEndpoint"
 std::string_view source_prefix(SourceKind k);  // "ingress", "ingressroute", "httproute", "crd"
+// "ingress/ns/name": the object's id, and its external-dns/resource label.
+std::string source_id(SourceKind k, std::string_view ns, std::string_view name);
 // "ingress", "ingressroute", "httproute", "dnsendpoint" (any case).
 std::optional<SourceKind> parse_source_kind(std::string_view text);
 
@@ -103,8 +106,10 @@ class SourceCatalog {
   const std::map<std::string, SourceObject>& objects() const { return objects_; }
   // Ids of the objects with endpoints in `zone`, oldest first.
   std::vector<std::string> sources_of(const model::Name& zone) const;
-  // Their endpoints in that order (the input of sources::endpoints_to_rrsets, kAsGiven).
-  std::vector<sources::Endpoint> endpoints_of(const model::Name& zone) const;
+  // The endpoints in `zone` of those objects (ids from sources_of), in that order: the input
+  // of sources::endpoints_to_rrsets with SourceOrder::AsGiven.
+  std::vector<sources::Endpoint> endpoints_of(const model::Name& zone,
+                                              const std::vector<std::string>& ids) const;
   bool older(const std::string& a, const std::string& b) const;
 
  private:
@@ -133,13 +138,14 @@ struct EndpointOutcome {
   friend bool operator==(const EndpointOutcome&, const EndpointOutcome&) = default;
 };
 
-// Reasons of a source object's Ready condition (DNSEndpoint) and Events (the others).
-inline constexpr std::string_view kProgrammed = "Programmed";
-inline constexpr std::string_view kFailed = "Failed";
-inline constexpr std::string_view kConflict = "Conflict";
-inline constexpr std::string_view kInvalid = "Invalid";
-inline constexpr std::string_view kFiltered = "Filtered";
-inline constexpr std::string_view kNoEndpoints = "NoEndpoints";
+// Reasons of a source object's Ready condition (DNSEndpoint) and Events (the others): the
+// contract lives with every other reason in api/reasons.h.
+using api::reasons::kConflict;
+using api::reasons::kFailed;
+using api::reasons::kFiltered;
+using api::reasons::kInvalid;
+using api::reasons::kNoEndpoints;
+using api::reasons::kProgrammed;
 
 struct SourceVerdict {
   // False when nothing of the object is ours to speak about (only names outside our zones):

@@ -35,7 +35,7 @@ TEST(SourceCatalog, IngressLandsInItsZoneAndUnchangedDataTouchesNothing) {
   SourceCatalog cat(options());
   auto zones = cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1"));
   EXPECT_EQ(zones, std::set<Name>{N("ext.test.")});
-  auto eps = cat.endpoints_of(N("ext.test."));
+  auto eps = cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")));
   ASSERT_EQ(eps.size(), 1u);
   EXPECT_EQ(eps[0].dns_name, "www.ext.test");
   EXPECT_EQ(eps[0].source, "ingress/web/www");
@@ -48,7 +48,7 @@ TEST(SourceCatalog, IngressLandsInItsZoneAndUnchangedDataTouchesNothing) {
   // A new target: the zone again; removal: the zone once more, then nothing is left.
   EXPECT_EQ(cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.2")).size(), 1u);
   EXPECT_EQ(cat.remove(SourceKind::Ingress, "web", "www"), std::set<Name>{N("ext.test.")});
-  EXPECT_TRUE(cat.endpoints_of(N("ext.test.")).empty());
+  EXPECT_TRUE(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test."))).empty());
   EXPECT_EQ(cat.find("ingress/web/www"), nullptr);
 }
 
@@ -117,7 +117,7 @@ TEST(SourceCatalog, OlderObjectsComeFirstWhateverTheirNames) {
   EXPECT_EQ(cat.sources_of(N("ext.test.")),
             (std::vector<std::string>{"ingress/web/mmm", "ingress/web/zzz", "ingress/web/aaa"}));
   EXPECT_TRUE(cat.older("ingress/web/zzz", "ingress/web/aaa"));
-  auto eps = cat.endpoints_of(N("ext.test."));
+  auto eps = cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")));
   ASSERT_EQ(eps.size(), 3u);
   EXPECT_EQ(eps[0].dns_name, "m.ext.test");
   EXPECT_EQ(eps[2].dns_name, "a.ext.test");
@@ -146,7 +146,7 @@ TEST(SourceCatalog, HttpRouteIsReevaluatedWhenItsGatewayArrivesOrChanges) {
       "hostname":"*.ext.test"}]},
     "status":{"addresses":[{"type":"IPAddress","value":"192.0.2.80"}]}})");
   EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
-  auto eps = cat.endpoints_of(N("ext.test."));
+  auto eps = cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")));
   ASSERT_EQ(eps.size(), 1u);
   EXPECT_EQ(eps[0].targets, std::vector<std::string>{"192.0.2.80"});
   // The same Gateway again (a status heartbeat elsewhere): nothing to do.
@@ -154,9 +154,10 @@ TEST(SourceCatalog, HttpRouteIsReevaluatedWhenItsGatewayArrivesOrChanges) {
   gw.as_object()["status"].as_object()["addresses"].as_array()[0].as_object()["value"] =
       "192.0.2.81";
   EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
-  EXPECT_EQ(cat.endpoints_of(N("ext.test."))[0].targets, std::vector<std::string>{"192.0.2.81"});
+  EXPECT_EQ(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")))[0].targets,
+            std::vector<std::string>{"192.0.2.81"});
   EXPECT_EQ(cat.remove_gateway("web", "gw"), std::set<Name>{N("ext.test.")});
-  EXPECT_TRUE(cat.endpoints_of(N("ext.test.")).empty());
+  EXPECT_TRUE(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test."))).empty());
 }
 
 TEST(SourceCatalog, DnsEndpointInvalidEntriesAreKeptBesideTheValidOnes) {
