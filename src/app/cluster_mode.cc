@@ -18,7 +18,7 @@
 #include "api/kind.h"
 #include "app/kube_status_writer.h"
 #include "controller/controller.h"
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 #include "dns/client.h"
 #include "kube/client.h"
 #include "kube/config.h"
@@ -122,7 +122,7 @@ class Cluster {
     return true;
   }
 
-  controller::Metrics& metrics() { return metrics_; }
+  telemetry::Metrics& metrics() { return metrics_; }
   uint64_t events_dropped() const { return events_.stats().rate_limited; }
   controller::Controller& controller() { return controller_; }
 
@@ -342,7 +342,7 @@ class Cluster {
   asio::io_context& io_;
   std::shared_ptr<kube::Client> client_;
   ClusterOptions options_;
-  controller::Metrics metrics_;
+  telemetry::Metrics metrics_;
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
   DiscardingSink discard_;  // --dry-run: no status, annotation or Event is written
@@ -394,7 +394,7 @@ int run_cluster(const ClusterOptions& given) {
   http.route("/metrics", [c] {
     c->metrics().set_queue_depth(c->controller().queue_depth());
     c->metrics().set_events_dropped(c->events_dropped());
-    return server::Response{200, std::string(controller::Metrics::kContentType),
+    return server::Response{200, std::string(telemetry::Metrics::kContentType),
                             c->metrics().render()};
   });
   if (auto started = http.start(); !started) {

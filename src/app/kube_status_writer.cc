@@ -13,8 +13,8 @@
 
 #include "api/kind.h"
 #include "api/time.h"
-#include "app/logging.h"
-#include "controller/metrics.h"
+#include "telemetry/logging.h"
+#include "telemetry/metrics.h"
 
 namespace zk::app {
 
@@ -46,7 +46,7 @@ KubeStatusWriter::KubeStatusWriter(
     std::shared_ptr<kube::Client> client,
     std::function<const kube::Store*(std::string_view kind)> store_of,
     std::function<const kube::Resource*(std::string_view kind)> resource_of,
-    kube::EventRecorder& events, controller::Metrics& metrics, size_t concurrency)
+    kube::EventRecorder& events, telemetry::Metrics& metrics, size_t concurrency)
     : client_(std::move(client)),
       store_of_(std::move(store_of)),
       resource_of_(std::move(resource_of)),
@@ -106,7 +106,7 @@ void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
     }
   }
   if (next) {
-    app::log(spdlog::level::debug, {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
+    telemetry::log(spdlog::level::debug, {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
              s.ready.message);
   }
   if (next || annotation) write(s.ref, std::move(next), std::move(annotation));
@@ -119,7 +119,7 @@ void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
   auto now = std::time(nullptr);
   auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
-    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
              s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
@@ -132,7 +132,7 @@ void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
   auto now = std::time(nullptr);
   auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
-    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
              s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
@@ -144,7 +144,7 @@ void KubeStatusWriter::endpoint_status(const controller::EndpointStatus& s) {
   if (rv.empty()) return;
   auto next = controller::merge_endpoint_status(cur, s, api::format_rfc3339(std::time(nullptr)));
   if (next) {
-    app::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
+    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
              s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }

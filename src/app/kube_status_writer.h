@@ -27,7 +27,7 @@
 #include "kube/event_recorder.h"
 #include "kube/store.h"
 
-namespace zk::controller {
+namespace zk::telemetry {
 class Metrics;
 }
 
@@ -40,7 +40,7 @@ class KubeStatusWriter : public controller::StatusSink {
   KubeStatusWriter(std::shared_ptr<kube::Client> client,
                    std::function<const kube::Store*(std::string_view kind)> store_of,
                    std::function<const kube::Resource*(std::string_view kind)> resource_of,
-                   kube::EventRecorder& events, controller::Metrics& metrics,
+                   kube::EventRecorder& events, telemetry::Metrics& metrics,
                    size_t concurrency = 8);
   ~KubeStatusWriter() override;
 
@@ -83,7 +83,7 @@ class KubeStatusWriter : public controller::StatusSink {
   std::function<const kube::Store*(std::string_view)> store_of_;
   std::function<const kube::Resource*(std::string_view)> resource_of_;
   kube::EventRecorder& events_;
-  controller::Metrics& metrics_;
+  telemetry::Metrics& metrics_;
   size_t concurrency_;
   size_t running_ = 0;
   std::map<std::string, Pending> pending_;  // by ref key

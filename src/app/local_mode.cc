@@ -31,11 +31,11 @@
 #include "api/zone.h"
 #include "app/hosts_file.h"
 #include "app/local_status.h"
-#include "app/logging.h"
+#include "telemetry/logging.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
 #include "controller/controller.h"
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 #include "dns/client.h"
 #include "server/http_server.h"
 
@@ -164,7 +164,7 @@ class Local {
     status_.on_change([this] { schedule_output(); });
   }
 
-  controller::Metrics& metrics() { return metrics_; }
+  telemetry::Metrics& metrics() { return metrics_; }
   controller::Controller& controller() { return controller_; }
   NamedRunner& named() { return named_; }
   bool converged() const { return started_ && controller_.idle(); }
@@ -554,7 +554,7 @@ class Local {
   std::string manifests_;
   dns::ServerAddress listen_;
   bool table_;
-  controller::Metrics metrics_;
+  telemetry::Metrics metrics_;
   NamedRunner named_;
   LocalStatus status_;
   controller::Controller controller_;
@@ -630,7 +630,7 @@ int run_local(const LocalOptions& o) {
     });
     http->route("/metrics", [l] {
       l->metrics().set_queue_depth(l->controller().queue_depth());
-      return server::Response{200, std::string(controller::Metrics::kContentType),
+      return server::Response{200, std::string(telemetry::Metrics::kContentType),
                               l->metrics().render()};
     });
     if (auto started = http->start(); !started) {

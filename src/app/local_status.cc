@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "app/logging.h"
+#include "telemetry/logging.h"
 
 namespace zk::app {
 
@@ -54,7 +54,7 @@ void LocalStatus::record_status(const RecordStatus& s) {
   if (!options_.table) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
-    log(ok ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
         {{"object", key},
          {"zone", s.zone},
          {"name", s.fqdn},
@@ -76,7 +76,7 @@ void LocalStatus::zone_status(const ZoneStatus& s) {
   if (!options_.table) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
-    log(ok ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
         {{"object", key},
          {"records", std::to_string(s.record_count)},
          {"reason", s.ready.reason},
@@ -93,7 +93,7 @@ void LocalStatus::server_status(const ServerStatus& s) {
   servers_[key] = s;
   if (same) return;
   if (!options_.table || s.ready.status != "True") {
-    log(s.ready.status == "True" ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(s.ready.status == "True" ? spdlog::level::info : spdlog::level::warn,
         {{"object", key}, {"reason", s.ready.reason}}, s.ready.message);
   }
   changed();
@@ -102,7 +102,7 @@ void LocalStatus::server_status(const ServerStatus& s) {
 void LocalStatus::event(const ObjectRef& ref, bool warning, std::string_view reason,
                         std::string note) {
   if (options_.table && !warning) return;
-  log(warning ? spdlog::level::warn : spdlog::level::info,
+  telemetry::log(warning ? spdlog::level::warn : spdlog::level::info,
       {{"object", ref.key()}, {"reason", std::string(reason)}}, note);
 }
 
@@ -116,7 +116,7 @@ void LocalStatus::set_problems(std::vector<std::string> problems) {
   if (problems == problems_) return;
   for (const auto& p : problems) {
     if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) {
-      log(spdlog::level::warn, {}, "skipped: " + p);
+      telemetry::log(spdlog::level::warn, {}, "skipped: " + p);
     }
   }
   problems_ = std::move(problems);

@@ -12,7 +12,7 @@
 
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
-#include "app/logging.h"
+#include "telemetry/logging.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
 #include "plan/owned_plan.h"
@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
     return die(kUsageError, fmt::format("{} (see --help)", e.what()));
   }
   if (*ctl) {
-    app::configure_logging(*app::parse_log_format(log_format), spdlog::level::from_str(log_level));
+    telemetry::configure_logging(*telemetry::parse_log_format(log_format), spdlog::level::from_str(log_level));
     cluster.leader_election = !no_leader_election;
     cluster.drift_interval = std::chrono::seconds(drift_seconds);
     auto absolute = [](std::string n) { return n.empty() || n.back() == '.' ? n : n + "."; };
@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
     return app::run_cluster(cluster);
   }
   if (*loc) {
-    app::configure_logging(*app::parse_log_format(local_log_format),
+    telemetry::configure_logging(*telemetry::parse_log_format(local_log_format),
                            spdlog::level::from_str(local_log_level));
     return app::run_local(local);
   }

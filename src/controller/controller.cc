@@ -13,9 +13,9 @@
 
 #include "api/reasons.h"
 #include "api/time.h"
-#include "app/logging.h"
+#include "telemetry/logging.h"
 #include "controller/catalog_entries.h"
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 #include "dns/tsig.h"
 #include "plan/zone_plan.h"
 #include "providers/rfc2136.h"
@@ -648,7 +648,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
                       r->changed.size() > what.size()
                           ? fmt::format(" and {} more", r->changed.size() - what.size())
                           : "");
-      app::log(spdlog::level::info,
+      telemetry::log(spdlog::level::info,
                {{"zone", zone.zone_name.to_string()},
                 {"object", "DNSZone/" + zone.key()},
                 {"server", server.key()},
@@ -802,7 +802,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                            : reason_for(e);
           res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
                                     p->address().to_string(), zone_text, e.to_string());
-          app::log(spdlog::level::warn,
+          telemetry::log(spdlog::level::warn,
                    {{"zone", zone_text},
                     {"object", "DNSZone/" + zone.key()},
                     {"server", server.key()},
@@ -835,7 +835,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       }
       if (options_.dry_run) {
         for (const auto& line : zp.diff) {
-          app::log(
+          telemetry::log(
               spdlog::level::info,
               {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
               "dry-run: " + line.to_string());
@@ -845,7 +845,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       }
       if (spdlog::should_log(spdlog::level::debug)) {
         for (const auto& line : zp.diff) {
-          app::log(
+          telemetry::log(
               spdlog::level::debug,
               {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
               line.to_string());
@@ -858,7 +858,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         res.reason = reason_for(e);
         res.message =
             fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
-        app::log(spdlog::level::warn,
+        telemetry::log(spdlog::level::warn,
                  {{"zone", zone_text},
                   {"object", "DNSZone/" + zone.key()},
                   {"server", server.key()},
@@ -874,7 +874,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                         p->address().to_string(), f.change.rrset.owner().to_string(),
                         model::to_string(f.change.rrset.type()), f.error.to_string());
       }
-      app::log(spdlog::level::info,
+      telemetry::log(spdlog::level::info,
                {{"zone", zone_text},
                 {"object", "DNSZone/" + zone.key()},
                 {"server", server.key()},
@@ -883,7 +883,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                 {"refused", std::to_string(out->refused.size())}},
                "changes applied");
       for (const auto& [k, why] : res.refused) {
-        app::log(spdlog::level::warn,
+        telemetry::log(spdlog::level::warn,
                  {{"zone", zone_text}, {"server", server.key()}, {"reason", "UpdateRefused"}}, why);
       }
       res.ok = true;

@@ -50,9 +50,13 @@ namespace zk::providers {
 class Rfc2136Server;
 }
 
+namespace zk::telemetry {
+class Metrics;
+}
+
 namespace zk::controller {
 
-class Metrics;
+using telemetry::Metrics;
 
 struct ControllerOptions {
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};

@@ -8,10 +8,10 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/reasons.h"
-#include "app/logging.h"
+#include "telemetry/logging.h"
 #include "controller/catalog_entries.h"
 #include "controller/controller.h"
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 #include "plan/owned_plan.h"
 #include "providers/rfc2136.h"
 
@@ -143,7 +143,7 @@ void Controller::report_source(const std::string& id) {
   last = key;
   if (!tell) return;
   sink_.event(obj->ref, verdict->warning, verdict->ready.reason, verdict->ready.message);
-  app::log(verdict->warning ? spdlog::level::warn : spdlog::level::debug,
+  telemetry::log(verdict->warning ? spdlog::level::warn : spdlog::level::debug,
            {{"object", obj->ref.key()}, {"reason", verdict->ready.reason}}, verdict->ready.message);
 }
 
@@ -284,7 +284,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
       }
       if (dry) {
         for (const auto& line : plan.diff) {
-          app::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
+          telemetry::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
                    "dry-run: " + line.to_string());
         }
         break;
@@ -315,7 +315,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
           }
         }
       }
-      app::log(spdlog::level::info,
+      telemetry::log(spdlog::level::info,
                {{"zone", zone_text},
                 {"server", server.key()},
                 {"changes", std::to_string(out->applied)},
@@ -374,7 +374,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   if (zone_failure != rt->failure) {
     rt->failure = zone_failure;
     if (!zone_failure.empty()) {
-      app::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
+      telemetry::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
                zone_failure);
     }
   }

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 
 namespace zk::providers {
 
@@ -125,7 +125,7 @@ void apply_changes(RRsetMap& zone, const std::vector<Change>& changes) {
 
 Rfc2136Server::Rfc2136Server(asio::any_io_executor ex, dns::ServerAddress address,
                              std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
-                             controller::Metrics* metrics, std::string label)
+                             telemetry::Metrics* metrics, std::string label)
     : address_(std::move(address)), metrics_(metrics), label_(std::move(label)) {
   dns::ClientOptions opts;
   opts.key = std::move(key);

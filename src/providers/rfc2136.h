@@ -28,7 +28,7 @@
 #include "model/changeset.h"
 #include "model/rrset.h"
 
-namespace zk::controller {
+namespace zk::telemetry {
 class Metrics;
 }
 
@@ -67,7 +67,7 @@ class Rfc2136Server {
  public:
   Rfc2136Server(boost::asio::any_io_executor ex, dns::ServerAddress address,
                 std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
-                controller::Metrics* metrics, std::string label);
+                telemetry::Metrics* metrics, std::string label);
   ~Rfc2136Server();
 
   const dns::ServerAddress& address() const { return address_; }
@@ -105,7 +105,7 @@ class Rfc2136Server {
 
   dns::ServerAddress address_;
   std::unique_ptr<dns::Client> client_;
-  controller::Metrics* metrics_;
+  telemetry::Metrics* metrics_;
   std::string label_;
   std::map<model::Name, ServedZone> zones_;
   ServerHealth health_;

@@ -1,7 +1,7 @@
 // One spdlog formatter for both formats. Structured fields reach it through a thread_local set
 // by log() around the (synchronous) spdlog call: spdlog formats on the calling thread, under
 // the sink's mutex, so the formatter sees exactly the fields of the line it is formatting.
-#include "app/logging.h"
+#include "telemetry/logging.h"
 
 #include <atomic>
 #include <chrono>
@@ -15,7 +15,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-namespace zk::app {
+namespace zk::telemetry {
 
 namespace {
 
@@ -300,4 +300,4 @@ void log(spdlog::level::level_enum level, std::initializer_list<LogField> fields
   logger->log(level, spdlog::string_view_t(message.data(), message.size()));
 }
 
-}  // namespace zk::app
+}  // namespace zk::telemetry

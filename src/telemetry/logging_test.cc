@@ -1,4 +1,4 @@
-#include "app/logging.h"
+#include "telemetry/logging.h"
 
 #include <regex>
 #include <sstream>
@@ -12,7 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
-namespace zk::app {
+namespace zk::telemetry {
 namespace {
 
 namespace json = boost::json;
@@ -201,4 +201,4 @@ TEST_F(LoggingTest, ConcurrentLinesStayWholeAndKeepTheirOwnFields) {
 }
 
 }  // namespace
-}  // namespace zk::app
+}  // namespace zk::telemetry

@@ -1,7 +1,7 @@
 // Log lines: JSON lines (default) or readable text, to stderr, through spdlog's default logger.
 //
-//   zk::app::configure_logging(zk::app::LogFormat::Json, spdlog::level::info);
-//   zk::app::log(spdlog::level::info, {{"zone", "example.test."}, {"object", "ARecord/ns/www"}},
+//   zk::telemetry::configure_logging(zk::telemetry::LogFormat::Json, spdlog::level::info);
+//   zk::telemetry::log(spdlog::level::info, {{"zone", "example.test."}, {"object", "ARecord/ns/www"}},
 //                "applied 3 changes");
 //   spdlog::warn("kube: {} retries", n);   // plain spdlog calls come out in the same format
 //
@@ -28,7 +28,7 @@
 #include <spdlog/common.h>
 #include <spdlog/formatter.h>
 
-namespace zk::app {
+namespace zk::telemetry {
 
 enum class LogFormat { Json, Text };
 
@@ -54,4 +54,4 @@ struct LogField {
 void log(spdlog::level::level_enum level, std::initializer_list<LogField> fields,
          std::string_view message);
 
-}  // namespace zk::app
+}  // namespace zk::telemetry

@@ -1,4 +1,4 @@
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 
 #include <string>
 #include <thread>
@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace zk::controller {
+namespace zk::telemetry {
 namespace {
 
 using ::testing::HasSubstr;
@@ -182,4 +182,4 @@ TEST(Metrics, RenderWhileRecordingFromAnotherThread) {
 }
 
 }  // namespace
-}  // namespace zk::controller
+}  // namespace zk::telemetry

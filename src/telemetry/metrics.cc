@@ -1,4 +1,4 @@
-#include "controller/metrics.h"
+#include "telemetry/metrics.h"
 
 #include <cmath>
 #include <mutex>
@@ -11,7 +11,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-namespace zk::controller {
+namespace zk::telemetry {
 
 namespace {
 
@@ -256,4 +256,4 @@ std::optional<double> Metrics::value(std::string_view family,
   return std::nullopt;
 }
 
-}  // namespace zk::controller
+}  // namespace zk::telemetry

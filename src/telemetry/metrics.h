@@ -1,12 +1,12 @@
 // Metrics: the controller's Prometheus metrics (prometheus-cpp core registry), rendered in the
 // text exposition format 0.0.4 for the /metrics route of src/server.
 //
-//   zk::controller::Metrics metrics;
+//   zk::telemetry::Metrics metrics;
 //   metrics.reconcile(/*ok=*/true, 0.012);
 //   metrics.dns_update("ns/bind-primary", 0.004, /*changes=*/3);
 //   server.route("/metrics", [&] {
 //     return zk::server::Response{.content_type =
-//     std::string(zk::controller::Metrics::kContentType),
+//     std::string(zk::telemetry::Metrics::kContentType),
 //                                 .body = metrics.render()};
 //   });
 //
@@ -27,7 +27,7 @@
 #include <string>
 #include <string_view>
 
-namespace zk::controller {
+namespace zk::telemetry {
 
 class Metrics {
  public:
@@ -98,4 +98,4 @@ class Metrics {
   std::unique_ptr<Families> f_;
 };
 
-}  // namespace zk::controller
+}  // namespace zk::telemetry
