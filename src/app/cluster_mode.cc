@@ -18,7 +18,6 @@
 #include "api/kind.h"
 #include "app/kube_status_writer.h"
 #include "controller/controller.h"
-#include "telemetry/metrics.h"
 #include "dns/client.h"
 #include "kube/client.h"
 #include "kube/config.h"
@@ -26,6 +25,7 @@
 #include "kube/informer.h"
 #include "kube/leader_election.h"
 #include "server/http_server.h"
+#include "telemetry/metrics.h"
 
 namespace zk::app {
 

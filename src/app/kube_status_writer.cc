@@ -106,8 +106,9 @@ void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
     }
   }
   if (next) {
-    telemetry::log(spdlog::level::debug, {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
-             s.ready.message);
+    telemetry::log(spdlog::level::debug,
+                   {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
+                   s.ready.message);
   }
   if (next || annotation) write(s.ref, std::move(next), std::move(annotation));
 }
@@ -120,7 +121,7 @@ void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
   auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
     telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-             s.ready.message);
+                   s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }
@@ -133,7 +134,7 @@ void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
   auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
     telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-             s.ready.message);
+                   s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }
@@ -145,7 +146,7 @@ void KubeStatusWriter::endpoint_status(const controller::EndpointStatus& s) {
   auto next = controller::merge_endpoint_status(cur, s, api::format_rfc3339(std::time(nullptr)));
   if (next) {
     telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-             s.ready.message);
+                   s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }

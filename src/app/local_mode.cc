@@ -31,13 +31,13 @@
 #include "api/zone.h"
 #include "app/hosts_file.h"
 #include "app/local_status.h"
-#include "telemetry/logging.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
 #include "controller/controller.h"
-#include "telemetry/metrics.h"
 #include "dns/client.h"
 #include "server/http_server.h"
+#include "telemetry/logging.h"
+#include "telemetry/metrics.h"
 
 namespace zk::app {
 

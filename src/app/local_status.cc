@@ -55,14 +55,14 @@ void LocalStatus::record_status(const RecordStatus& s) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
     telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
-        {{"object", key},
-         {"zone", s.zone},
-         {"name", s.fqdn},
-         {"type", info.type},
-         {"value", info.value},
-         {"reason", s.ready.reason},
-         {"at", info.location}},
-        ok ? "served" : "not served: " + s.ready.message);
+                   {{"object", key},
+                    {"zone", s.zone},
+                    {"name", s.fqdn},
+                    {"type", info.type},
+                    {"value", info.value},
+                    {"reason", s.ready.reason},
+                    {"at", info.location}},
+                   ok ? "served" : "not served: " + s.ready.message);
   }
   changed();
 }
@@ -77,11 +77,11 @@ void LocalStatus::zone_status(const ZoneStatus& s) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
     telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
-        {{"object", key},
-         {"records", std::to_string(s.record_count)},
-         {"reason", s.ready.reason},
-         {"at", info.location}},
-        ok ? "zone served" : "zone not served: " + s.ready.message);
+                   {{"object", key},
+                    {"records", std::to_string(s.record_count)},
+                    {"reason", s.ready.reason},
+                    {"at", info.location}},
+                   ok ? "zone served" : "zone not served: " + s.ready.message);
   }
   changed();
 }
@@ -94,7 +94,7 @@ void LocalStatus::server_status(const ServerStatus& s) {
   if (same) return;
   if (!options_.table || s.ready.status != "True") {
     telemetry::log(s.ready.status == "True" ? spdlog::level::info : spdlog::level::warn,
-        {{"object", key}, {"reason", s.ready.reason}}, s.ready.message);
+                   {{"object", key}, {"reason", s.ready.reason}}, s.ready.message);
   }
   changed();
 }
@@ -103,7 +103,7 @@ void LocalStatus::event(const ObjectRef& ref, bool warning, std::string_view rea
                         std::string note) {
   if (options_.table && !warning) return;
   telemetry::log(warning ? spdlog::level::warn : spdlog::level::info,
-      {{"object", ref.key()}, {"reason", std::string(reason)}}, note);
+                 {{"object", ref.key()}, {"reason", std::string(reason)}}, note);
 }
 
 void LocalStatus::forget(const ObjectRef& ref) {

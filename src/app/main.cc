@@ -12,11 +12,11 @@
 
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
-#include "telemetry/logging.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
 #include "plan/owned_plan.h"
 #include "plan/zone_plan.h"
+#include "telemetry/logging.h"
 
 namespace {
 
@@ -272,7 +272,8 @@ int main(int argc, char** argv) {
     return die(kUsageError, fmt::format("{} (see --help)", e.what()));
   }
   if (*ctl) {
-    telemetry::configure_logging(*telemetry::parse_log_format(log_format), spdlog::level::from_str(log_level));
+    telemetry::configure_logging(*telemetry::parse_log_format(log_format),
+                                 spdlog::level::from_str(log_level));
     cluster.leader_election = !no_leader_election;
     cluster.drift_interval = std::chrono::seconds(drift_seconds);
     auto absolute = [](std::string n) { return n.empty() || n.back() == '.' ? n : n + "."; };
@@ -319,7 +320,7 @@ int main(int argc, char** argv) {
   }
   if (*loc) {
     telemetry::configure_logging(*telemetry::parse_log_format(local_log_format),
-                           spdlog::level::from_str(local_log_level));
+                                 spdlog::level::from_str(local_log_level));
     return app::run_local(local);
   }
   if (*exp) return run_export(export_flags, output);

@@ -13,13 +13,13 @@
 
 #include "api/reasons.h"
 #include "api/time.h"
-#include "telemetry/logging.h"
 #include "controller/catalog_entries.h"
-#include "telemetry/metrics.h"
 #include "dns/tsig.h"
 #include "plan/zone_plan.h"
 #include "providers/rfc2136.h"
 #include "sources/zone_source.h"
+#include "telemetry/logging.h"
+#include "telemetry/metrics.h"
 
 namespace zk::controller {
 
@@ -649,11 +649,11 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
                           ? fmt::format(" and {} more", r->changed.size() - what.size())
                           : "");
       telemetry::log(spdlog::level::info,
-               {{"zone", zone.zone_name.to_string()},
-                {"object", "DNSZone/" + zone.key()},
-                {"server", server.key()},
-                {"drift_policy", std::string(api::to_string(zone.drift_policy))}},
-               note);
+                     {{"zone", zone.zone_name.to_string()},
+                      {"object", "DNSZone/" + zone.key()},
+                      {"server", server.key()},
+                      {"drift_policy", std::string(api::to_string(zone.drift_policy))}},
+                     note);
       if (zone.drift_policy == api::DriftPolicy::Report) {
         sink_.event(ref_of(zone, api::kDNSZone), true, "DriftDetected", note);
       }
@@ -803,11 +803,11 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
           res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
                                     p->address().to_string(), zone_text, e.to_string());
           telemetry::log(spdlog::level::warn,
-                   {{"zone", zone_text},
-                    {"object", "DNSZone/" + zone.key()},
-                    {"server", server.key()},
-                    {"reason", res.reason}},
-                   res.message);
+                         {{"zone", zone_text},
+                          {"object", "DNSZone/" + zone.key()},
+                          {"server", server.key()},
+                          {"reason", res.reason}},
+                         res.message);
           break;
         }
       }
@@ -859,11 +859,11 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         res.message =
             fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
         telemetry::log(spdlog::level::warn,
-                 {{"zone", zone_text},
-                  {"object", "DNSZone/" + zone.key()},
-                  {"server", server.key()},
-                  {"reason", res.reason}},
-                 res.message);
+                       {{"zone", zone_text},
+                        {"object", "DNSZone/" + zone.key()},
+                        {"server", server.key()},
+                        {"reason", res.reason}},
+                       res.message);
         if (e.code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;  // re-plan
         break;
       }
@@ -875,16 +875,17 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                         model::to_string(f.change.rrset.type()), f.error.to_string());
       }
       telemetry::log(spdlog::level::info,
-               {{"zone", zone_text},
-                {"object", "DNSZone/" + zone.key()},
-                {"server", server.key()},
-                {"changes", std::to_string(out->applied)},
-                {"messages", std::to_string(out->messages)},
-                {"refused", std::to_string(out->refused.size())}},
-               "changes applied");
+                     {{"zone", zone_text},
+                      {"object", "DNSZone/" + zone.key()},
+                      {"server", server.key()},
+                      {"changes", std::to_string(out->applied)},
+                      {"messages", std::to_string(out->messages)},
+                      {"refused", std::to_string(out->refused.size())}},
+                     "changes applied");
       for (const auto& [k, why] : res.refused) {
         telemetry::log(spdlog::level::warn,
-                 {{"zone", zone_text}, {"server", server.key()}, {"reason", "UpdateRefused"}}, why);
+                       {{"zone", zone_text}, {"server", server.key()}, {"reason", "UpdateRefused"}},
+                       why);
       }
       res.ok = true;
       break;

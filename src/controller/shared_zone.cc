@@ -8,12 +8,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/reasons.h"
-#include "telemetry/logging.h"
 #include "controller/catalog_entries.h"
 #include "controller/controller.h"
-#include "telemetry/metrics.h"
 #include "plan/owned_plan.h"
 #include "providers/rfc2136.h"
+#include "telemetry/logging.h"
+#include "telemetry/metrics.h"
 
 namespace zk::controller {
 
@@ -144,7 +144,8 @@ void Controller::report_source(const std::string& id) {
   if (!tell) return;
   sink_.event(obj->ref, verdict->warning, verdict->ready.reason, verdict->ready.message);
   telemetry::log(verdict->warning ? spdlog::level::warn : spdlog::level::debug,
-           {{"object", obj->ref.key()}, {"reason", verdict->ready.reason}}, verdict->ready.message);
+                 {{"object", obj->ref.key()}, {"reason", verdict->ready.reason}},
+                 verdict->ready.message);
 }
 
 void Controller::set_source_counts(const std::string& id, std::map<std::string, size_t> counts) {
@@ -285,7 +286,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
       if (dry) {
         for (const auto& line : plan.diff) {
           telemetry::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
-                   "dry-run: " + line.to_string());
+                         "dry-run: " + line.to_string());
         }
         break;
       }
@@ -316,12 +317,12 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
         }
       }
       telemetry::log(spdlog::level::info,
-               {{"zone", zone_text},
-                {"server", server.key()},
-                {"changes", std::to_string(out->applied)},
-                {"messages", std::to_string(out->messages)},
-                {"refused", std::to_string(out->refused.size())}},
-               "shared zone: changes applied");
+                     {{"zone", zone_text},
+                      {"server", server.key()},
+                      {"changes", std::to_string(out->applied)},
+                      {"messages", std::to_string(out->messages)},
+                      {"refused", std::to_string(out->refused.size())}},
+                     "shared zone: changes applied");
       break;
     }
   }
@@ -375,7 +376,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     rt->failure = zone_failure;
     if (!zone_failure.empty()) {
       telemetry::log(spdlog::level::warn, {{"zone", zone_text}, {"reason", zone_failure_state}},
-               zone_failure);
+                     zone_failure);
     }
   }
   co_return all_ok;

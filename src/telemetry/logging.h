@@ -1,7 +1,8 @@
 // Log lines: JSON lines (default) or readable text, to stderr, through spdlog's default logger.
 //
 //   zk::telemetry::configure_logging(zk::telemetry::LogFormat::Json, spdlog::level::info);
-//   zk::telemetry::log(spdlog::level::info, {{"zone", "example.test."}, {"object", "ARecord/ns/www"}},
+//   zk::telemetry::log(spdlog::level::info, {{"zone", "example.test."}, {"object",
+//   "ARecord/ns/www"}},
 //                "applied 3 changes");
 //   spdlog::warn("kube: {} retries", n);   // plain spdlog calls come out in the same format
 //
