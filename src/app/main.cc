@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
   ctl->add_option("--log-format", log_format, "json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
-  ctl->add_option("--log-level", log_level, "debug, info, warn or error")
+  ctl->add_option("--log-level", log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
   loc->add_option("--log-format", local_log_format, "json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
-  loc->add_option("--log-level", local_log_level, "debug, info, warn or error")
+  loc->add_option("--log-level", local_log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 

@@ -12,8 +12,9 @@
 //
 // Label values must be bounded: server and zone keys ("namespace/name"), reasons from a fixed
 // set (the dns error reasons of docs/api.md), kinds from our CRD kinds. Labelled series are
-// created on first use (a family with no series yet is not rendered); the unlabelled ones and
-// both reconciles_total{result} series exist from the start, at 0.
+// created on first use; a labelled family with no series yet is still rendered, as its HELP
+// and TYPE lines alone. The unlabelled series and both reconciles_total{result} series exist
+// from the start, at 0.
 //
 // Threading: every method may be called from any thread (prometheus-cpp families and metrics
 // are thread-safe); the controller calls the recording methods from its executor and the HTTP
