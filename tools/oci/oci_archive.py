@@ -4,7 +4,7 @@ with nothing but Python's standard library: no daemon, no registry.
 
   oci_archive.py --name zonekeeper:dev --rootfs DIR --out zonekeeper.tar \
       [--owner UID:GID=PATH ...] [--user 65532:65532] [--env K=V ...] [--workdir /] \
-      [--label K=V ...] [--expose 8080/tcp ...] [--cmd ARG ...] [--entrypoint ARG ...]
+      [--label K=V ...] [--expose 8080/tcp ...] [--cmd JSON-OR-ARG] [--entrypoint JSON-OR-ARG]
 
 The archive is an OCI image layout in one tar (oci-layout, index.json, blobs/sha256/...),
 importable with `ctr -n k8s.io images import` (index.json carries io.containerd.image.name)
@@ -86,6 +86,19 @@ def parse_owner(text):
     return int(uid), int(gid), path.strip("/")
 
 
+def argv_list(text):
+    """--cmd/--entrypoint: a JSON list of strings, or one word."""
+    if not text.startswith("["):
+        return [text]
+    try:
+        v = json.loads(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not a JSON list: {e}")
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise argparse.ArgumentTypeError("expected a JSON list of strings")
+    return v
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--name", required=True, help="image reference, e.g. zonekeeper:dev")
@@ -97,8 +110,10 @@ def main():
     p.add_argument("--workdir", default="/")
     p.add_argument("--label", action="append", default=[])
     p.add_argument("--expose", action="append", default=[])
-    p.add_argument("--cmd", nargs="+")
-    p.add_argument("--entrypoint", nargs="+")
+    # One argument each: a JSON list (["/usr/sbin/named", "-g"]) or a single word, so that
+    # arguments starting with "-" never read as options of this script.
+    p.add_argument("--cmd", type=argv_list)
+    p.add_argument("--entrypoint", type=argv_list)
     p.add_argument("--arch", default="amd64")
     a = p.parse_args()
     if not os.path.isdir(a.rootfs):
