@@ -16,6 +16,8 @@ PACKAGES=(
   # the real DNS test bed and its independent clients
   bind9 bind9-utils bind9-dnsutils
   python3 python3-pytest python3-dnspython python3-yaml
+  # the test bed's node (tools/testbed/node.sh): container runtime, pod network, images
+  containerd runc iptables busybox-static libc6-dev
   # misc used by scripts
   curl procps iproute2 jq
 )
@@ -41,3 +43,5 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 # Debian starts named as a service on install; zonekeeper's tests run their own named
 # processes on loopback ports, so the packaged one is stopped where systemd/init exists.
 if command -v service >/dev/null 2>&1; then $SUDO service named stop >/dev/null 2>&1 || true; fi
+# Likewise containerd: the test bed's node runs its own, with its own socket and state.
+if command -v service >/dev/null 2>&1; then $SUDO service containerd stop >/dev/null 2>&1 || true; fi

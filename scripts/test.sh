@@ -44,11 +44,11 @@ step "benchmark smoke run"
 ZK_BUILD_DIR=build bench/dns-apply --quick
 
 if [ -d src/kube ]; then
-  step "Kubernetes test bed (kube-apiserver + etcd, cached by version)"
+  step "Kubernetes test bed (control plane, node binaries, CNI plugins; cached by version)"
   bash tools/testbed/build.sh
 fi
 
-step "all tests: unit, integration (real named), kube (real kube-apiserver)"
+step "all tests: unit, integration (real named), kube (real kube-apiserver), node (real kubelet)"
 (cd build && ctest --output-on-failure --timeout 900)
 
 step "end-to-end suite again with the ASan+UBSan controller (build-asan/)"

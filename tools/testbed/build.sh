@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Build the real Kubernetes control plane binaries (kube-apiserver, etcd,
-# kubectl) pinned in tools/testbed/go.mod, from the Go module proxy, into a
-# cache directory keyed by version:
+# Build the real Kubernetes binaries pinned in tools/testbed/go.mod (kube-apiserver, etcd,
+# kubectl; and for the node: kubelet, kube-controller-manager, kube-scheduler, kube-proxy) and
+# the CNI plugins pinned in tools/testbed/cni/go.mod (bridge, host-local, loopback),
+# from the Go module proxy, into cache directories keyed by version:
 #
 #   ${ZK_CACHE_DIR:-$HOME/.cache/zonekeeper}/testbed/<k8s-version>-<etcd-version>/bin
+#   ${ZK_CACHE_DIR:-$HOME/.cache/zonekeeper}/testbed/cni-<plugins-version>/bin
 #
-# Idempotent: does nothing when all three binaries already exist. Safe to run
+# Idempotent: does nothing when every binary already exists. Safe to run
 # concurrently (flock). Each binary is written under a temporary name and
 # renamed, so an interrupted build never leaves a half-written binary.
 # Progress goes to stderr; the last line on stdout is the bin directory.
@@ -39,12 +41,18 @@ fi
 
 cache_root="${ZK_CACHE_DIR:-$HOME/.cache/zonekeeper}/testbed"
 bin="$cache_root/${k8s_version}-${etcd_version}/bin"
-tools=(kube-apiserver etcd kubectl)
+tools=(kube-apiserver etcd kubectl kubelet kube-controller-manager kube-scheduler kube-proxy)
+cni_version="$(awk '$1 == "github.com/containernetworking/plugins" { print $2; exit }' "$here/cni/go.mod")"
+cni_bin="$cache_root/cni-${cni_version}/bin"
+cni_plugins=(bridge host-local loopback)
 
 all_built() {
   local t
   for t in "${tools[@]}"; do
     [[ -x "$bin/$t" ]] || return 1
+  done
+  for t in "${cni_plugins[@]}"; do
+    [[ -x "$cni_bin/$t" ]] || return 1
   done
 }
 
@@ -79,6 +87,15 @@ declare -A pkgs=(
   [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
   [etcd]=zonekeeper.dev/testbed/cmd/etcd
+  [kubelet]=k8s.io/kubernetes/cmd/kubelet
+  [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
+  [kube-proxy]=k8s.io/kubernetes/cmd/kube-proxy
+)
+declare -A cni_pkgs=(
+  [bridge]=github.com/containernetworking/plugins/plugins/main/bridge
+  [host-local]=github.com/containernetworking/plugins/plugins/ipam/host-local
+  [loopback]=github.com/containernetworking/plugins/plugins/main/loopback
 )
 
 start=$SECONDS
@@ -99,6 +116,18 @@ for t in "${tools[@]}"; do
   mv -f "$tmp" "$bin/$t"
   trap - EXIT
   log "built $t in $((SECONDS - t0)) s"
+done
+mkdir -p "$cni_bin"
+for t in "${cni_plugins[@]}"; do
+  [[ -x "$cni_bin/$t" ]] && continue
+  log "building CNI plugin $t ($cni_version) ..."
+  tmp="$cni_bin/.$t.tmp.$$"
+  # shellcheck disable=SC2064
+  trap "rm -f '$tmp'" EXIT
+  (cd "$here/cni" && CGO_ENABLED=0 "$GO" build -mod=readonly -trimpath -ldflags="-s -w" \
+    -o "$tmp" "${cni_pkgs[$t]}")
+  mv -f "$tmp" "$cni_bin/$t"
+  trap - EXIT
 done
 if (( SECONDS > start )); then
   log "build done in $((SECONDS - start)) s -> $bin"

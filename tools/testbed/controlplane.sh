@@ -5,13 +5,14 @@
 #   controlplane.sh start DIR              start (building first if needed); writes DIR/env, DIR/kubeconfig
 #   controlplane.sh stop DIR               stop both (SIGTERM, then SIGKILL); idempotent
 #   controlplane.sh restart-apiserver DIR  restart only kube-apiserver, same flags and port
+#   controlplane.sh pki DIR                create DIR/pki (CA, serving and service-account keys) only
 #   controlplane.sh compact DIR            compact etcd at its current revision; prints the revision
 #   controlplane.sh status DIR             exit 0 if both run and /readyz answers ok
 #   controlplane.sh run -- CMD ARGS...     start in a temp dir, run CMD with DIR/env exported, stop, clean up;
 #                                          exits with CMD's exit code
 #
 # DIR/env holds plain KEY=VALUE lines (no quoting, no spaces; `set -a; . DIR/env; set +a`):
-#   KUBECONFIG ZK_APISERVER_URL ZK_ETCD_URL ZK_ADMIN_TOKEN ZK_KUBECTL ZK_CA_FILE ZK_TESTBED_DIR
+#   KUBECONFIG ZK_APISERVER_URL ZK_APISERVER_ADDRESS ZK_ETCD_URL ZK_ADMIN_TOKEN ZK_KUBECTL ZK_CA_FILE ZK_TESTBED_DIR
 #   ZK_TESTBED_BIN ZK_APISERVER_PORT ZK_ETCD_PORT ZK_ETCD_PEER_PORT ZK_APISERVER_PID ZK_ETCD_PID
 #   ZK_K8S_VERSION ZK_ETCD_VERSION
 #
@@ -21,6 +22,9 @@
 #   ZK_APISERVER_EXTRA_ARGS   extra kube-apiserver flags, split on spaces (e.g. "--watch-cache=false");
 #                             kept for restart-apiserver
 #   ZK_APISERVER_V            kube-apiserver log verbosity (default 1)
+#   ZK_APISERVER_AUTHORIZATION_MODE  --authorization-mode (default RBAC; node.sh: Node,RBAC)
+#   ZK_APISERVER_ADDRESS      address kube-apiserver binds, advertises and is reached at (default
+#                             127.0.0.1; node.sh uses its bridge address, so Pods reach it too)
 #   ZK_TESTBED_KEEP=1         `run`: keep the temp dir (logs) after stopping
 #   ZK_TESTBED_OWNER_PID      `start`: stop the test bed when this process exits, even if it is
 #                             SIGKILLed (a watchdog polls it every second); `run` sets it itself
@@ -46,6 +50,7 @@ need() {
 }
 
 timeout_s="${ZK_TESTBED_TIMEOUT:-120}"
+addr="${ZK_APISERVER_ADDRESS:-127.0.0.1}"
 grace_s="${ZK_TESTBED_STOP_GRACE:-10}"
 
 # ---------------------------------------------------------------- helpers
@@ -159,7 +164,7 @@ etcd_healthy() {
 apiserver_ready() { # DIR PORT
   local out
   out="$(curl -sS --max-time 3 --cacert "$1/pki/ca.crt" \
-    "https://127.0.0.1:$2/readyz" 2>/dev/null)" || return 1
+    "https://$addr:$2/readyz" 2>/dev/null)" || return 1
   [[ "$out" == ok ]]
 }
 
@@ -198,6 +203,7 @@ load_env() {
   # shellcheck disable=SC1091
   . "$dir/env"
   set +a
+  addr="${ZK_APISERVER_ADDRESS:-127.0.0.1}"
 }
 
 # ---------------------------------------------------------------- PKI
@@ -216,11 +222,11 @@ gen_pki() {
   if [[ ! -s "$pki/apiserver.crt" || ! -s "$pki/apiserver.key" ]]; then
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
       -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" -subj "/CN=kube-apiserver" 2>/dev/null
-    cat >"$pki/apiserver.ext" <<'EOF'
+    cat >"$pki/apiserver.ext" <<EOF
 basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+subjectAltName=IP:127.0.0.1,IP:$addr,DNS:localhost,IP:10.0.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 EOF
     openssl x509 -req -sha256 -days 3650 -in "$pki/apiserver.csr" \
       -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
@@ -263,9 +269,9 @@ start_etcd() { # DIR BIN PORT PEER_PORT
 write_apiserver_args() { # DIR ETCD_PORT API_PORT
   local dir="$1" etcd_port="$2" port="$3" a extra=()
   local args=(
-    --bind-address=127.0.0.1
+    --bind-address="$addr"
     --secure-port="$port"
-    --advertise-address=127.0.0.1
+    --advertise-address="$addr"
     --endpoint-reconciler-type=none
     --service-cluster-ip-range=10.0.0.0/24
     --etcd-servers="http://127.0.0.1:$etcd_port"
@@ -279,7 +285,7 @@ write_apiserver_args() { # DIR ETCD_PORT API_PORT
     --tls-private-key-file="$dir/pki/apiserver.key"
     --client-ca-file="$dir/pki/ca.crt"
     --token-auth-file="$dir/tokens.csv"
-    --authorization-mode=RBAC
+    --authorization-mode="${ZK_APISERVER_AUTHORIZATION_MODE:-RBAC}"
     --service-account-key-file="$dir/pki/sa.pub"
     --service-account-signing-key-file="$dir/pki/sa.key"
     --service-account-issuer=https://kubernetes.default.svc.cluster.local
@@ -311,7 +317,7 @@ kind: Config
 clusters:
 - name: zonekeeper-testbed
   cluster:
-    server: https://127.0.0.1:$port
+    server: https://$addr:$port
     certificate-authority-data: $ca
 users:
 - name: admin
@@ -336,7 +342,8 @@ write_env() { # DIR BIN API_PORT ETCD_PORT PEER_PORT
   k8s="${k8s%-*}"
   (umask 077 && cat >"$dir/env.tmp" <<EOF
 KUBECONFIG=$dir/kubeconfig
-ZK_APISERVER_URL=https://127.0.0.1:$port
+ZK_APISERVER_URL=https://$addr:$port
+ZK_APISERVER_ADDRESS=$addr
 ZK_ETCD_URL=http://127.0.0.1:$etcd_port
 ZK_ADMIN_TOKEN=$(admin_token "$dir")
 ZK_KUBECTL=$bin/kubectl
@@ -455,7 +462,7 @@ cmd_start() {
     ((rc == 2)) || break
   done
   ((rc == 0)) || die "kube-apiserver did not become ready (logs: $dir/kube-apiserver.log)"
-  log "kube-apiserver ready at https://127.0.0.1:$port (pid $(cat "$dir/kube-apiserver.pid"))"
+  log "kube-apiserver ready at https://$addr:$port (pid $(cat "$dir/kube-apiserver.pid"))"
 
   write_kubeconfig "$dir" "$port"
   write_env "$dir" "$bin" "$port" "$etcd_port" "$peer"
@@ -541,6 +548,7 @@ case "${1:-}" in
   start) (($# == 2)) || usage; cmd_start "$2" ;;
   stop) (($# == 2)) || usage; cmd_stop "$2" ;;
   restart-apiserver) (($# == 2)) || usage; cmd_restart_apiserver "$2" ;;
+  pki) (($# == 2)) || usage; need openssl; gen_pki "$(abs_dir "$2")" ;;
   compact) (($# == 2)) || usage; cmd_compact "$2" ;;
   status)
     (($# == 2)) || usage
