@@ -46,6 +46,7 @@ ZK_BUILD_DIR=build bench/dns-apply --quick
 if [ -d src/kube ]; then
   step "Kubernetes test bed (control plane, node binaries, CNI plugins; cached by version)"
   bash tools/testbed/build.sh
+  bash tools/helm/build.sh
 fi
 
 step "all tests: unit, integration (real named), kube (real kube-apiserver), node (real kubelet)"
