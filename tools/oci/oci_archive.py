@@ -86,6 +86,17 @@ def parse_owner(text):
     return int(uid), int(gid), path.strip("/")
 
 
+def normalized(ref):
+    """The reference as the CRI resolves what a Pod names: Docker's normalization, so that
+    `image: zonekeeper:dev` finds the imported docker.io/library/zonekeeper:dev without a pull."""
+    first, _, rest = ref.partition("/")
+    if not rest:
+        return "docker.io/library/" + ref
+    if "." not in first and ":" not in first and first != "localhost":
+        return "docker.io/" + ref
+    return ref
+
+
 def argv_list(text):
     """--cmd/--entrypoint: a JSON list of strings, or one word."""
     if not text.startswith("["):
@@ -154,7 +165,7 @@ def main():
                     "config": config_desc, "layers": [layer_desc]}
         manifest_desc = add_blob(out, canonical(manifest),
                                  "application/vnd.oci.image.manifest.v1+json", mtime)
-        manifest_desc["annotations"] = {"io.containerd.image.name": a.name,
+        manifest_desc["annotations"] = {"io.containerd.image.name": normalized(a.name),
                                         "org.opencontainers.image.ref.name": tag}
         manifest_desc["platform"] = {"architecture": a.arch, "os": "linux"}
         add_file(out, "oci-layout", canonical({"imageLayoutVersion": "1.0.0"}), mtime)

@@ -197,6 +197,12 @@ state = "$dir/containerd/state"
         SystemdCgroup = false
         BinaryName = "$(command -v runc)"
         Root = "$dir/containerd/runc"
+  # No registry is reachable from here, and nothing may try: any pull (an image that was not
+  # imported) goes to a closed port on loopback and fails at once.
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+    endpoint = ["http://127.0.0.1:9"]
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."*"]
+    endpoint = ["http://127.0.0.1:9"]
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "$CNI_BIN"
     conf_dir = "$dir/cni/net.d"
@@ -405,6 +411,7 @@ subjectAltName=IP:$node_ip,DNS:$node_name"
   local pvs="" n=${ZK_NODE_PVS:-8}
   for ((i = 0; i < n; i++)); do
     mkdir -p "$dir/pv/pv$i"
+    chmod 1777 "$dir/pv/pv$i" # any Pod user may write its claim (no provisioner sets owners)
     pvs+="---
 apiVersion: v1
 kind: PersistentVolume

@@ -1,0 +1,166 @@
+"""zonekeeper as its users run it: our image as Pods on a real node, installed with the Helm chart
+(and once with `kubectl apply -k deploy/`), in namespaces that enforce Pod Security
+"restricted", serving examples/cluster/ through BIND 9 Pods from zonekeeper-bind9, with `dig`-
+style queries from the host. The tests run in order and share the cluster: install → serve →
+leader failover → upgrade → uninstall → kustomize → a broken value."""
+import json
+import os
+import time
+
+import pytest
+
+import cluster
+from cluster import EXAMPLE_NS, a_record, log, wait_answer, wait_for
+
+CONTROLLER_NS = "zonekeeper-system"
+SELECTOR = "app.kubernetes.io/name=zonekeeper,app.kubernetes.io/component=controller"
+CHART = os.path.join(cluster.REPO, "charts/zonekeeper")
+LEASE = "zonekeeper-controller"
+
+# (name, type) → answer, for every example record the suite checks on both servers.
+EXAMPLES = {
+    ("www.example.test.", "A"): ["192.0.2.10", "192.0.2.11"],
+    ("mail.example.test.", "A"): ["192.0.2.25"],
+    ("www.example.test.", "AAAA"): ["2001:db8::10"],
+    ("api.example.test.", "CNAME"): ["www.example.test."],
+    ("example.test.", "MX"): ["10 mail.example.test."],
+    ("_sip._tcp.example.test.", "SRV"): ["10 5 5060 www.example.test."],
+}
+
+
+def controller_pods(c, ns=CONTROLLER_NS):
+    return c.list("pods", ns, SELECTOR)
+
+
+def all_served(bind, extra=()):
+    for ip in (bind.primary_ip, bind.secondary_ip):
+        for (name, rtype), want in list(EXAMPLES.items()) + list(extra):
+            wait_answer(ip, name, rtype, want)
+
+
+@pytest.fixture(scope="module")
+def installed(node, bind):
+    node.restricted_namespace(CONTROLLER_NS)
+    node.helm("install", "zonekeeper", CHART, "-n", CONTROLLER_NS, "--wait", "--timeout", "180s")
+    node.apply(bind.example_objects())
+    return node
+
+
+def test_controller_pods_run_our_image_in_cluster_and_pass_their_probes(installed):
+    c = installed
+    pods = wait_for(lambda: len(c.ready_pods(CONTROLLER_NS, SELECTOR)) == 2 and controller_pods(c),
+                    desc="two Ready controller Pods")
+    for p in pods:
+        spec = p["spec"]["containers"][0]
+        assert spec["image"] == "zonekeeper:dev"
+        assert spec["imagePullPolicy"] == "IfNotPresent"
+        status = p["status"]["containerStatuses"][0]
+        assert status["ready"] and status["restartCount"] == 0, status
+        # The in-cluster configuration, exactly as a real cluster hands it out: the kubernetes
+        # Service's address and a projected service-account token.
+        assert any(v.get("projected") for v in p["spec"]["volumes"]), p["spec"]["volumes"]
+        assert p["spec"]["securityContext"]["runAsUser"] == 65532
+    logs = c.kubectl("logs", "-n", CONTROLLER_NS, pods[0]["metadata"]["name"]).stdout
+    first = json.loads(logs.splitlines()[0])  # JSON lines by default
+    assert "serving /healthz /readyz /metrics" in first["msg"], first
+    holder = wait_for(lambda: c.lease_holder(CONTROLLER_NS, LEASE), desc="a leader")
+    assert holder in {p["metadata"]["name"] for p in pods}
+
+
+def test_examples_are_served_by_bind_pods(installed, bind):
+    all_served(bind)
+    c = installed
+    zone = wait_for(lambda: (z := c.get("dnszone", "example-test", EXAMPLE_NS)) and
+                    any(x["type"] == "Ready" and x["status"] == "True"
+                        for x in z.get("status", {}).get("conditions", [])) and z,
+                    desc="DNSZone example-test Ready")
+    assert zone["status"]["observedGeneration"] == zone["metadata"]["generation"]
+    www = c.get("arecord", "www", EXAMPLE_NS)
+    ready = {x["type"]: x for x in www["status"]["conditions"]}["Ready"]
+    assert ready["status"] == "True", ready
+
+
+def test_killing_the_leader_hands_over_and_loses_nothing(installed, bind):
+    c = installed
+    leader = c.lease_holder(CONTROLLER_NS, LEASE)
+    standby = [n for n in c.ready_pods(CONTROLLER_NS, SELECTOR) if n != leader]
+    assert standby, "no standby"
+    t0 = time.monotonic()
+    c.kubectl("delete", "pod", "-n", CONTROLLER_NS, leader, "--grace-period=0", "--force", "--wait=false")
+    c.apply([a_record("failover", "failover", "192.0.2.101")])
+    new = wait_for(lambda: (h := c.lease_holder(CONTROLLER_NS, LEASE)) and h != leader and h,
+                   desc="a new leader")
+    log(f"leader {leader} killed; {new} leads after {time.monotonic() - t0:.1f} s")
+    wait_answer(bind.primary_ip, "failover.example.test.", "A", ["192.0.2.101"])
+    log(f"record created during the failover served after {time.monotonic() - t0:.1f} s")
+    # Nothing lost, nothing doubled: every example answers exactly as declared, on both.
+    all_served(bind, extra=[(("failover.example.test.", "A"), ["192.0.2.101"])])
+
+
+def test_helm_upgrade_rolls_the_deployment_and_takes_effect(installed, bind):
+    c = installed
+    before = {p["metadata"]["name"] for p in controller_pods(c)}
+    c.helm("upgrade", "zonekeeper", CHART, "-n", CONTROLLER_NS, "--reuse-values",
+           "--set", "logFormat=text", "--wait", "--timeout", "180s")
+    c.kubectl("rollout", "status", "deployment/zonekeeper", "-n", CONTROLLER_NS, "--timeout=180s")
+    pods = wait_for(lambda: (ps := controller_pods(c)) and len(c.ready_pods(CONTROLLER_NS, SELECTOR)) == 2
+                    and not ({p["metadata"]["name"] for p in ps} & before) and ps,
+                    desc="two new Ready controller Pods")
+    for p in pods:
+        assert "--log-format=text" in p["spec"]["containers"][0]["args"]
+    logs = c.kubectl("logs", "-n", CONTROLLER_NS, pods[0]["metadata"]["name"]).stdout
+    assert logs and not logs.lstrip().startswith("{"), logs[:200]
+    c.apply([a_record("after-upgrade", "after-upgrade", "192.0.2.102")])
+    wait_answer(bind.primary_ip, "after-upgrade.example.test.", "A", ["192.0.2.102"])
+
+
+def test_helm_uninstall_leaves_every_served_record_untouched(installed, bind):
+    c = installed
+    serial_before = cluster.query(bind.primary_ip, "example.test.", "SOA").answer[0][0].serial
+    c.helm("uninstall", "zonekeeper", "-n", CONTROLLER_NS, "--wait")
+    wait_for(lambda: not controller_pods(c), desc="controller Pods gone")
+    assert c.get("crd", "dnszones.dns.zonekeeper.io") is not None  # CRDs are never uninstalled
+    assert c.get("dnszone", "example-test", EXAMPLE_NS) is not None
+    all_served(bind, extra=[(("failover.example.test.", "A"), ["192.0.2.101"]),
+                            (("after-upgrade.example.test.", "A"), ["192.0.2.102"])])
+    assert cluster.query(bind.primary_ip, "example.test.", "SOA").answer[0][0].serial == serial_before
+
+
+def test_kustomize_install_serves_too(installed, bind):
+    c = installed
+    c.kubectl("apply", "-k", os.path.join(cluster.REPO, "deploy"))
+    c.kubectl("rollout", "status", "deployment/zonekeeper", "-n", CONTROLLER_NS, "--timeout=180s")
+    wait_for(lambda: len(c.ready_pods(CONTROLLER_NS, SELECTOR)) == 2, desc="two Ready Pods (kustomize)")
+    c.apply([a_record("kustomize", "kustomize", "192.0.2.103")])
+    wait_answer(bind.primary_ip, "kustomize.example.test.", "A", ["192.0.2.103"])
+    wait_answer(bind.secondary_ip, "kustomize.example.test.", "A", ["192.0.2.103"])
+    c.kubectl("delete", "deployment", "zonekeeper", "-n", CONTROLLER_NS, "--wait=true")
+
+
+def test_a_broken_value_crash_loops_with_one_clear_line(node):
+    c = node
+    c.restricted_namespace("zk-bad")
+    c.helm("install", "zk-bad", CHART, "-n", "zk-bad", "--set", "name=zk-bad", "--set", "replicas=1",
+           "--set", "leaderElection.leaseName=zk-bad", "--set", "recordPatchPolicy.enabled=false",
+           "--set-json", 'zones=[{"name":"bad..zone","server":"dns/primary"}]')
+    sel = "app.kubernetes.io/name=zk-bad,app.kubernetes.io/component=controller"
+
+    def crash_looping():
+        for p in c.list("pods", "zk-bad", sel):
+            for s in p.get("status", {}).get("containerStatuses", []):
+                if s["restartCount"] >= 1 and not s["ready"]:
+                    return p
+        return None
+
+    pod = wait_for(crash_looping, desc="the bad-value Pod restarting")
+    name = pod["metadata"]["name"]
+    # The log of the container that exited (its file may be rotated between restarts: retry).
+    previous = wait_for(lambda: (lines := c.kubectl("logs", "-n", "zk-bad", name, "--previous",
+                                                    check=False).stdout.strip().splitlines())
+                        and "unable to retrieve" not in lines[0] and lines,
+                        desc="the exited container's log")
+    assert len(previous) == 1, previous
+    assert "--zone bad..zone=dns/primary" in previous[0] and "error" in previous[0], previous
+    conds = {x["type"]: x["status"] for x in c.get("pod", name, "zk-bad")["status"]["conditions"]}
+    assert conds.get("Ready") == "False", conds
+    c.helm("uninstall", "zk-bad", "-n", "zk-bad", "--wait")
