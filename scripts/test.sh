@@ -21,8 +21,9 @@ step() { printf '\n==== %s (%s)\n' "$*" "$(date +%T)"; }
 step "install dependencies"
 bash scripts/install-deps.sh
 
-step "format check (clang-format-14)"
+step "format check (clang-format-14) and layer check (scripts/layers.py)"
 bash scripts/format.sh --check
+python3 scripts/layers.py
 
 step "build (g++-12, -Werror)"
 cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
