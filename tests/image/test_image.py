@@ -1,7 +1,7 @@
 """The two OCI archives scripts/image.sh writes: reproducible, small, non-root, no shell, and
 working — each image's root file system is unpacked and its entry point run as uid 65532
-(chroot), the controller answering --version and serving /healthz in local mode, named serving
-a zone on loopback. Label "integration"."""
+(chroot): the controller answering --version and refusing a bad flag, named serving
+a zone on loopback. Label "image"."""
 import gzip
 import hashlib
 import io
