@@ -33,6 +33,8 @@ inline constexpr std::string_view kServerUnreachable = "ServerUnreachable";
 inline constexpr std::string_view kUpdateRefused = "UpdateRefused";
 inline constexpr std::string_view kTsigAuthFailed = "TsigAuthFailed";
 inline constexpr std::string_view kZoneNotFound = "ZoneNotFound";
+// DNSZone Event when the drift check finds the served data changed behind our back.
+inline constexpr std::string_view kDriftDetected = "DriftDetected";
 // Propagation to secondaries (Propagated).
 inline constexpr std::string_view kInSync = "InSync";
 inline constexpr std::string_view kSecondaryBehind = "SecondaryBehind";
@@ -47,6 +49,9 @@ inline constexpr std::string_view kReachable = "Reachable";
 inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
 inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
 inline constexpr std::string_view kSecretForbidden = "SecretForbidden";
+// The Secret named by tsigKeySecretRef has not been delivered by the informer yet (moments
+// after start or after the reference changed): the server is not contacted until it is.
+inline constexpr std::string_view kSecretPending = "SecretPending";
 // Source objects: DNSEndpoint (Ready) and Events on Ingress, IngressRoute, HTTPRoute; also
 // kConflict (an older object, or a record zonekeeper does not own, holds the name).
 inline constexpr std::string_view kProgrammed = "Programmed";  // every Primary serves it

@@ -123,7 +123,7 @@ class Cluster {
   }
 
   telemetry::Metrics& metrics() { return metrics_; }
-  uint64_t events_dropped() const { return events_.stats().rate_limited; }
+  uint64_t events_dropped() const { return events_.stats().not_written(); }
   controller::Controller& controller() { return controller_; }
 
   // Informers for the enabled sources whose API resource is served (discovery), then every
@@ -192,7 +192,7 @@ class Cluster {
     }
     kube::LeaderElectionConfig cfg;
     cfg.lease_namespace = options_.lease_namespace;
-    cfg.lease_name = options_.lease_name;
+    cfg.lease_name = effective_lease_name(options_);
     cfg.identity = options_.identity;
     elector_ = std::make_unique<kube::LeaderElector>(client_, cfg);
     elector_->on_started_leading([this] { start_leading(); });
@@ -354,6 +354,10 @@ class Cluster {
 };
 
 }  // namespace
+
+std::string effective_lease_name(const ClusterOptions& options) {
+  return options.dry_run ? options.lease_name + "-dry-run" : options.lease_name;
+}
 
 int run_cluster(const ClusterOptions& given) {
   ClusterOptions o = given;

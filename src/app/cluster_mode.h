@@ -28,6 +28,10 @@ struct ClusterOptions {
   bool sources_only = false;  // reconcile only the --zone shared zones
 };
 
+// The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",
+// so a dry run never takes (or even delays) the production leader's Lease.
+std::string effective_lease_name(const ClusterOptions& options);
+
 int run_cluster(const ClusterOptions& options);
 
 }  // namespace zk::app

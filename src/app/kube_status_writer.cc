@@ -120,8 +120,8 @@ void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
   auto now = std::time(nullptr);
   auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
-    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-                   s.ready.message);
+    telemetry::log(controller::is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
+                   {{"object", s.ref.key()}, {"reason", s.ready.reason}}, s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }
@@ -133,8 +133,8 @@ void KubeStatusWriter::server_status(const controller::ServerStatus& s) {
   auto now = std::time(nullptr);
   auto next = controller::merge_server_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
-    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-                   s.ready.message);
+    telemetry::log(controller::is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
+                   {{"object", s.ref.key()}, {"reason", s.ready.reason}}, s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }
@@ -145,8 +145,8 @@ void KubeStatusWriter::endpoint_status(const controller::EndpointStatus& s) {
   if (rv.empty()) return;
   auto next = controller::merge_endpoint_status(cur, s, api::format_rfc3339(std::time(nullptr)));
   if (next) {
-    telemetry::log(spdlog::level::info, {{"object", s.ref.key()}, {"reason", s.ready.reason}},
-                   s.ready.message);
+    telemetry::log(controller::is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
+                   {{"object", s.ref.key()}, {"reason", s.ready.reason}}, s.ready.message);
     write(s.ref, std::move(next), std::nullopt);
   }
 }

@@ -54,7 +54,7 @@ void LocalStatus::record_status(const RecordStatus& s) {
   if (!options_.table) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
-    telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
                    {{"object", key},
                     {"zone", s.zone},
                     {"name", s.fqdn},
@@ -76,7 +76,7 @@ void LocalStatus::zone_status(const ZoneStatus& s) {
   if (!options_.table) {
     ObjectInfo info = describe_ ? describe_(s.ref) : ObjectInfo{};
     bool ok = s.ready.status == "True";
-    telemetry::log(ok ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
                    {{"object", key},
                     {"records", std::to_string(s.record_count)},
                     {"reason", s.ready.reason},
@@ -93,7 +93,7 @@ void LocalStatus::server_status(const ServerStatus& s) {
   servers_[key] = s;
   if (same) return;
   if (!options_.table || s.ready.status != "True") {
-    telemetry::log(s.ready.status == "True" ? spdlog::level::info : spdlog::level::warn,
+    telemetry::log(is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
                    {{"object", key}, {"reason", s.ready.reason}}, s.ready.message);
   }
   changed();

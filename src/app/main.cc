@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
                 "reconcile only the --zone shared zones; leave DNSZones, records and DNSServer "
                 "statuses to another instance (e.g. one instance per zone set)");
   ctl->add_flag("--dry-run", cluster.dry_run,
-                "log the planned changes (\"dry-run: ...\"); send no UPDATE, write no status");
+                "log the planned changes (\"dry-run: ...\"); send no UPDATE, write no status; "
+                "contend for the Lease <lease-name>-dry-run, never the production one");
   ctl->add_option("--kubeconfig", cluster.kubeconfig,
                   "kubeconfig file (default: $KUBECONFIG, else in-cluster)");
   ctl->add_option("--listen", cluster.listen, "address:port for /healthz, /readyz and /metrics")
@@ -210,7 +211,9 @@ int main(int argc, char** argv) {
                 "reconcile without taking the Lease (one replica only)");
   ctl->add_option("--lease-namespace", cluster.lease_namespace,
                   "namespace of the Lease (default: $POD_NAMESPACE, else zonekeeper-system)");
-  ctl->add_option("--lease-name", cluster.lease_name, "name of the Lease")->capture_default_str();
+  ctl->add_option("--lease-name", cluster.lease_name,
+                  "name of the Lease (with --dry-run: NAME-dry-run)")
+      ->capture_default_str();
   ctl->add_option("--identity", cluster.identity,
                   "leader election identity (default: $POD_NAME, else the host name)");
   ctl->add_option("--drift-interval", drift_seconds,

@@ -37,6 +37,8 @@ struct Controller::ZoneRuntime {
   std::set<RRsetKey> declared;                    // keys of the last desired state we applied
   std::map<std::string, std::string> acked_hash;  // record key → hash acknowledged
   std::map<std::string, uint32_t> acked_serial;   // record key → primary serial at that time
+  std::map<std::string, std::string> acked_fqdn;  // record key → the name it is served at
+  std::string zone_name;                          // of the last valid generation ("" = none)
   bool dirty = true;                              // catalog changed since the last full reconcile
   bool healthy = false;                           // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
@@ -461,7 +463,7 @@ std::shared_ptr<Rfc2136Server> Controller::provider_for(const api::Server& serve
                                    ns_key(server.ns, *server.tsig_secret_name));
     switch (state.kind) {
       case SecretState::Kind::Unknown:
-        *reason = "Unknown";
+        *reason = std::string(reasons::kSecretPending);
         *problem = what + " has not been read yet";
         return nullptr;
       case SecretState::Kind::Missing:
@@ -655,7 +657,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
                       {"drift_policy", std::string(api::to_string(zone.drift_policy))}},
                      note);
       if (zone.drift_policy == api::DriftPolicy::Report) {
-        sink_.event(ref_of(zone, api::kDNSZone), true, "DriftDetected", note);
+        sink_.event(ref_of(zone, api::kDNSZone), true, reasons::kDriftDetected, note);
       }
       needs_reconcile = true;
     }
@@ -693,6 +695,20 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     st.ref = zref;
     st.ready = ready(api::kFalse, reasons::kInvalidSpec, zit->second.error);
     sink_.zone_status(st);
+    // The records its last valid generation served keep their data on the servers (nothing is
+    // removed for an invalid spec), but no longer "Served" as if all were well.
+    for (const auto& [rkey, fqdn] : rt->acked_fqdn) {
+      auto r = nit->second.records.find(rkey);
+      if (r == nit->second.records.end()) continue;
+      RecordStatus rs;
+      rs.ref = ref_of(r->second, api::to_string(r->second.kind));
+      rs.zone = rt->zone_name;
+      rs.fqdn = fqdn;
+      rs.ready = ready(api::kFalse, reasons::kZoneNotReady,
+                       fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec,
+                                   zit->second.error));
+      sink_.record_status(rs);
+    }
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
@@ -713,6 +729,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     (s->role == api::ServerRole::Primary ? primaries : secondaries).push_back(*s);
   }
   std::string zone_text = zone.zone_name.to_string();
+  rt->zone_name = zone_text;
 
   // Zone-level blockers: the records cannot be served at all.
   std::optional<ConditionSpec> blocked;
@@ -779,7 +796,8 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     involved.insert(server.key());
     std::string problem, reason;
     std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
-    if (!p && reason == "Unknown") co_return false;  // the Secret is not read yet: soon
+    if (!p && reason == reasons::kSecretPending)
+      co_return false;  // the Secret is not read yet: soon
     if (!p) {
       res.server_reason = reason;
       res.reason = reason == reasons::kSecretNotFound || reason == reasons::kSecretInvalid ||
@@ -1014,6 +1032,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       rt->acked_hash[rkey] = o.hash;
       rt->acked_serial[rkey] = primary_serial.value_or(0);
     }
+    rt->acked_fqdn[rkey] = o.fqdn;
     if (o.reason == reasons::kMultipleZones) {
       ++not_ready_by_reason[o.reason];
       st.ready = ready(api::kFalse, o.reason, o.message);
@@ -1045,6 +1064,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   for (auto it = rt->acked_hash.begin(); it != rt->acked_hash.end();) {
     if (!desired.outcomes.count(it->first)) {
       rt->acked_serial.erase(it->first);
+      rt->acked_fqdn.erase(it->first);
       it = rt->acked_hash.erase(it);
     } else {
       ++it;

@@ -249,7 +249,8 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     }
     std::string problem, reason;
     std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
-    if (!p && reason == "Unknown") co_return false;  // the Secret is not read yet: soon
+    if (!p && reason == api::reasons::kSecretPending)
+      co_return false;  // the Secret is not read yet: soon
     if (!p) {
       zone_failure = fmt::format("{}: {}", reason, problem);
       all_ok = false;

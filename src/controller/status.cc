@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/condition.h"
+#include "api/reasons.h"
 #include "api/time.h"
 
 namespace zk::controller {
@@ -56,6 +57,13 @@ json::object base(const json::value& current) {
 }
 
 }  // namespace
+
+bool is_failure(const ConditionSpec& condition) {
+  if (condition.status != api::kFalse) return false;
+  namespace reasons = api::reasons;
+  return condition.reason != reasons::kPending && condition.reason != reasons::kSecretPending &&
+         condition.reason != reasons::kNotSelected;
+}
 
 std::optional<json::object> merge_record_status(const json::value& current, const RecordStatus& s,
                                                 const std::string& now) {

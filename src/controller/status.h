@@ -44,6 +44,12 @@ struct ConditionSpec {
   friend bool operator==(const ConditionSpec&, const ConditionSpec&) = default;
 };
 
+// True when the condition says something is wrong (status False), not merely on its way:
+// Pending (valid, not served yet), SecretPending (the key not read yet) and NotSelected are
+// states of waiting. Status writers log a change into a failure at warn and every other change
+// (recoveries included) at info, so a warn-level log filter shows outages and their causes.
+bool is_failure(const ConditionSpec& condition);
+
 struct RecordStatus {
   ObjectRef ref;
   ConditionSpec ready;

@@ -132,5 +132,16 @@ TEST(EndpointStatusMerge, LastSyncTimeMovesOnlyWhenDataIsAcknowledged) {
   EXPECT_EQ((*failed)["lastSyncTime"], "2026-01-01T00:02:00Z");
 }
 
+TEST(ConditionSpec, FailuresAreFalseConditionsThatAreNotWaiting) {
+  EXPECT_TRUE(is_failure({"Ready", "False", "ServerUnreachable", "timeout"}));
+  EXPECT_TRUE(is_failure({"Ready", "False", "TsigAuthFailed", ""}));
+  EXPECT_TRUE(is_failure({"Ready", "False", "NoServers", ""}));
+  EXPECT_FALSE(is_failure({"Ready", "True", "Reachable", ""}));  // a recovery: info
+  EXPECT_FALSE(is_failure({"Ready", "False", "Pending", ""}));   // on its way
+  EXPECT_FALSE(is_failure({"Ready", "False", "SecretPending", ""}));
+  EXPECT_FALSE(is_failure({"Ready", "False", "NotSelected", ""}));
+  EXPECT_FALSE(is_failure({"Ready", "Unknown", "", ""}));
+}
+
 }  // namespace
 }  // namespace zk::controller

@@ -56,7 +56,10 @@ struct EventRecorderStats {
   uint64_t aggregated = 0;
   uint64_t rate_limited = 0;  // per-object token bucket empty, or the queue full
   uint64_t dropped = 0;       // of those: the queue was full (logged)
-  uint64_t failed = 0;
+  uint64_t failed = 0;        // the API server refused the write or could not be reached (logged)
+  // Events (or series increments) that never reached the API server, for whatever reason:
+  // what zonekeeper_events_dropped_total counts.
+  uint64_t not_written() const { return rate_limited + failed; }
 };
 
 class EventRecorder {

@@ -117,10 +117,10 @@ struct Metrics::Families {
 
   Family<Counter>& events =
       counter(r, "zonekeeper_events_total", "Kubernetes Events recorded, by reason.");
-  Counter& events_dropped =
-      counter(r, "zonekeeper_events_dropped_total",
-              "Kubernetes Events not written: the per-object rate limit or a full queue.")
-          .Add({});
+  Counter& events_dropped = counter(r, "zonekeeper_events_dropped_total",
+                                    "Kubernetes Events not written: the per-object rate limit, a "
+                                    "full queue, or a write the API server refused or never got.")
+                                .Add({});
 
   Gauge& queue_depth =
       gauge(r, "zonekeeper_queue_depth", "Keys waiting in the work queue.").Add({});

@@ -67,7 +67,7 @@ class Metrics {
   // zonekeeper_events_total{reason}: Events handed to the recorder.
   void event(std::string_view reason);
   // zonekeeper_events_dropped_total: the recorder's running total of Events it did not write
-  // (per-object rate limit, or its queue full); the counter follows it.
+  // (per-object rate limit, its queue full, or a failed write); the counter follows it.
   void set_events_dropped(uint64_t total);
 
   // Gauges: zonekeeper_queue_depth, zonekeeper_leader (0/1), zonekeeper_zones,

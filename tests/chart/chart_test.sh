@@ -88,7 +88,7 @@ if [[ "$args" == *"registry.test/zk:1.2.3"* && "$args" == *"$want_args"* ]]; the
 else
   bad "values reach the image and the controller's flags" "$args"
 fi
-if [[ "$args" == *"lease:zk2-lease"* ]]; then ok "the Lease Role allows leaderElection.leaseName"; else
+if [[ "$args" == *"lease:zk2-lease,zk2-lease-dry-run"* ]]; then ok "the Lease Role allows leaderElection.leaseName"; else
   bad "the Lease Role allows leaderElection.leaseName" "$args"
 fi
 

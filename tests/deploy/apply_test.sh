@@ -559,6 +559,7 @@ can "patch events.k8s.io Events" patch events.events.k8s.io -n default
 can "create Leases in zonekeeper-system" create leases.coordination.k8s.io -n zonekeeper-system
 can "get its Lease" get leases.coordination.k8s.io/zonekeeper-controller -n zonekeeper-system
 can "update its Lease" update leases.coordination.k8s.io/zonekeeper-controller -n zonekeeper-system
+can "update the dry-run Lease (--dry-run contends for that one)" update leases.coordination.k8s.io/zonekeeper-controller-dry-run -n zonekeeper-system
 cannot "delete dnszones" delete dnszones.dns.zonekeeper.io -n $ns
 cannot "create dnszones" create dnszones.dns.zonekeeper.io -n $ns
 cannot "update dnszones (spec)" update dnszones.dns.zonekeeper.io -n $ns

@@ -193,6 +193,32 @@ def test_serve_edit_delete_add_and_broken_files(folder, tmp_path):
         assert z.stop() == 0
 
 
+def test_records_of_a_zone_that_turns_invalid_are_zone_not_ready(folder, tmp_path):
+    """A DNSZone edited into an invalid spec is no longer served, and the records it served say
+    so — ZoneNotReady, naming the zone's InvalidSpec — instead of keeping a stale "served"."""
+    write(folder / "zone.yaml", zone_yaml("inv.test", name="inv-test"))
+    write(folder / "a.yaml", a_yaml("a", "inv.test", "a", "192.0.2.1"))
+    z = Local(str(folder), str(tmp_path / "state"))
+    try:
+        z.wait("a.inv.test", "A", ("NOERROR", ["192.0.2.1"]))
+        write(folder / "zone.yaml", zone_yaml("inv.test", name="inv-test").replace(
+            "zoneName: inv.test", "zoneName: inv..test"))
+        deadline = time.monotonic() + 10
+        lines = []
+        while time.monotonic() < deadline and not lines:
+            lines = [l for l in z.output().splitlines()
+                     if "ZoneNotReady" in l and "a.inv.test" in l and "InvalidSpec" in l]
+            time.sleep(0.05)
+        assert lines, z.output()
+        # (Local mode's named serves valid zones only: it refuses inv.test meanwhile.)
+        z.wait("a.inv.test", "A", ("REFUSED", []), timeout=10)
+        # Valid again: served again.
+        write(folder / "zone.yaml", zone_yaml("inv.test", name="inv-test"))
+        z.wait("a.inv.test", "A", ("NOERROR", ["192.0.2.1"]), timeout=10)
+    finally:
+        assert z.stop() == 0
+
+
 def test_restart_converges(folder, tmp_path):
     state = str(tmp_path / "state")
     write(folder / "zone.yaml", zone_yaml("restart.test"))

@@ -307,6 +307,21 @@ TEST(KubeEvents, AFailingObjectCannotFlood) {
   // Another object is not affected by the noisy one's bucket.
   EXPECT_EQ(io.sync(rec.emit(calm, EventSeverity::Normal, "Synced", "Reconcile", "ok")),
             EventOutcome::Created);
+  EXPECT_EQ(rec.stats().not_written(), 35u);
+}
+
+TEST(KubeEvents, AWriteTheApiServerRefusesCountsAsNotWritten) {
+  IoThread io;
+  auto c = admin_client(io);
+  // The namespace does not exist: the API server refuses to create the Event there.
+  ObjectReference lost{"v1", "ConfigMap", "zk-no-such-namespace", "lost", "uid-lost", ""};
+  EventRecorder rec(c, {});
+  EXPECT_EQ(io.sync(rec.emit(lost, EventSeverity::Warning, "Failed", "Reconcile", "not written")),
+            EventOutcome::Failed);
+  EXPECT_EQ(rec.stats().failed, 1u);
+  EXPECT_EQ(rec.stats().rate_limited, 0u);
+  // What zonekeeper_events_dropped_total reports (cluster mode's /metrics).
+  EXPECT_EQ(rec.stats().not_written(), 1u);
 }
 
 }  // namespace
