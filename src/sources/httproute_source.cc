@@ -51,30 +51,41 @@ bool accepted(const boost::json::value& parent) {
   return false;
 }
 
-// Does `listener` of a Gateway in `gw_ns` admit an HTTPRoute in `route_ns`? Error: a problem.
-model::Parsed<bool> listener_allows(const boost::json::value& listener, const std::string& gw_ns,
-                                    const std::string& route_ns,
-                                    const std::map<std::string, api::Labels>& ns_labels,
-                                    const std::string& where) {
+// Does `listener` of a Gateway in `gw_ns` admit an HTTPRoute in `route_ns`? "" when it does,
+// else why not (for the route's message). Error: a problem in the Gateway's spec.
+model::Parsed<std::string> listener_refusal(const boost::json::value& listener,
+                                            const std::string& gw_ns, const std::string& route_ns,
+                                            const std::map<std::string, api::Labels>& ns_labels,
+                                            const std::string& where) {
   std::string proto = str(&listener, "protocol");
-  if (proto != "HTTP" && proto != "HTTPS") return false;
+  if (proto != "HTTP" && proto != "HTTPS") {
+    return fmt::format("{}: protocol {} carries no HTTPRoutes", where, proto);
+  }
   const auto* allowed = json::member(&listener, "allowedRoutes");
   if (const auto* kinds = arr(allowed, "kinds"); kinds && !kinds->empty()) {
     bool ok = std::any_of(kinds->begin(), kinds->end(), [](const boost::json::value& k) {
       return str(&k, "kind") == "HTTPRoute" && str(&k, "group", kGatewayGroup) == kGatewayGroup;
     });
-    if (!ok) return false;
+    if (!ok) return fmt::format("{}: allowedRoutes.kinds does not include HTTPRoute", where);
   }
   const auto* nss = json::member(allowed, "namespaces");
   std::string from = str(nss, "from", "Same");
-  if (from == "All") return true;
-  if (from == "Same") return gw_ns == route_ns;
+  if (from == "All") return std::string();
+  if (from == "Same") {
+    if (gw_ns == route_ns) return std::string();
+    return fmt::format(
+        "{}: allowedRoutes.namespaces.from is Same (namespace {}) and the route is in {}", where,
+        gw_ns, route_ns);
+  }
   if (from == "Selector") {
     auto sel = api::LabelSelector::decode(json::member(nss, "selector"),
                                           where + ".allowedRoutes.namespaces.selector");
     if (!sel) return tl::unexpected(sel.error());
     auto it = ns_labels.find(route_ns);
-    return sel->matches(it == ns_labels.end() ? api::Labels{} : it->second);
+    if (sel->matches(it == ns_labels.end() ? api::Labels{} : it->second)) return std::string();
+    return fmt::format(
+        "{}: allowedRoutes.namespaces.selector does not match the labels of namespace {}", where,
+        route_ns);
   }
   return model::invalid(
       fmt::format("{}.allowedRoutes.namespaces.from: unknown value \"{}\"", where, from));
@@ -157,18 +168,24 @@ model::Parsed<ObjectEndpoints> httproute_endpoints(
     std::string section = str(ref, "sectionName");
     auto port = integer(ref, "port");
     std::vector<std::string> produced;
+    std::vector<std::string> refusals;  // listeners that would not take the route, and why
+    bool admitted = false;
     const auto* listeners = arr(json::member(gw, "spec"), "listeners");
     for (size_t li = 0; listeners && li < listeners->size(); ++li) {
       const auto& l = (*listeners)[li];
       if (!section.empty() && str(&l, "name") != section) continue;
       if (port && integer(&l, "port") != port) continue;
       auto where = fmt::format("Gateway {}/{} spec.listeners[{}]", gw_ns, gw_name, li);
-      auto allows = listener_allows(l, gw_ns, route_ns, namespace_labels, where);
-      if (!allows) {
-        out.problems.push_back(allows.error());
+      auto refusal = listener_refusal(l, gw_ns, route_ns, namespace_labels, where);
+      if (!refusal) {
+        out.problems.push_back(refusal.error());
         continue;
       }
-      if (!*allows) continue;
+      if (!refusal->empty()) {
+        refusals.push_back(std::move(*refusal));
+        continue;
+      }
+      admitted = true;
       std::string lh = str(&l, "hostname");
       if (route_hosts.empty()) {
         if (!lh.empty()) add_unique(produced, lh);
@@ -177,6 +194,14 @@ model::Parsed<ObjectEndpoints> httproute_endpoints(
       for (const auto& rh : route_hosts) {
         if (auto h = intersect_hostnames(rh, lh)) add_unique(produced, *h);
       }
+    }
+    if (!admitted && !refusals.empty()) {
+      // Its status says Accepted, yet by its spec no listener takes the route: say which
+      // listener refused and why, rather than blaming the parent's acceptance.
+      out.problems.push_back(
+          fmt::format("Gateway {}/{} lists the route as Accepted, but no listener admits it: {}",
+                      gw_ns, gw_name, fmt::join(refusals, "; ")));
+      continue;
     }
     if (produced.empty()) continue;
     auto targets = gateway_targets(*gw);
@@ -193,8 +218,33 @@ model::Parsed<ObjectEndpoints> httproute_endpoints(
       for (const auto& t : targets) add_unique(it->second.second, t);
     }
   }
-  if (!any_accepted && (!route_hosts.empty() || parents)) {
-    out.problems.push_back("not accepted by any parent Gateway (status.parents Accepted=True)");
+  if (!any_accepted) {
+    if (!parents || parents->empty()) {
+      // Right after creation no Gateway controller has answered yet: the normal first moments
+      // of every route, as an Ingress before its address.
+      out.pending = "no parent Gateway has answered yet: status.parents is empty";
+      return out;
+    }
+    std::vector<std::string> said;
+    for (const auto& parent : *parents) {
+      const auto* ref = json::member(&parent, "parentRef");
+      if (str(ref, "group", kGatewayGroup) != kGatewayGroup ||
+          str(ref, "kind", "Gateway") != "Gateway")
+        continue;  // another kind of parent: not ours to read
+      std::string why = "no Accepted condition";
+      if (const auto* conds = arr(&parent, "conditions")) {
+        for (const auto& c : *conds) {
+          if (str(&c, "type") == "Accepted") {
+            why = fmt::format("Accepted={} {}", str(&c, "status"), str(&c, "reason"));
+          }
+        }
+      }
+      said.push_back(
+          fmt::format("Gateway {}/{}: {}", str(ref, "namespace", route_ns), str(ref, "name"), why));
+    }
+    out.problems.push_back(said.empty() ? std::string("no parent in status.parents is a Gateway")
+                                        : fmt::format("not accepted by any parent Gateway ({})",
+                                                      fmt::join(said, "; ")));
   }
   for (const auto& key : order) {
     auto& [host, targets] = hosts[key];

@@ -172,8 +172,8 @@ std::vector<Case> cases() {
                R"("conditions":[{"type":"Accepted","status":"False","reason":"NotAllowedByListeners"}])")),
        {gateway(wild)},
        {},
-       "not accepted"},
-      {"no status yet", route(R"(["shop.example.com"])", ""), {gateway(wild)}, {}, "not accepted"},
+       "not accepted by any parent Gateway (Gateway infra/gw: Accepted=False "
+       "NotAllowedByListeners)"},
       {"parent gateway missing",
        route(R"(["shop.example.com"])", parent()),
        {},
@@ -185,17 +185,19 @@ std::vector<Case> cases() {
                  "}"),
        {gateway(wild)},
        {},
-       "not accepted"},
-      {"TCP listener ignored",
+       "no parent in status.parents is a Gateway"},
+      {"TCP listener refuses, and says so",
        route(R"(["shop.example.com"])", parent()),
        {gateway("[" + listener("tcp", "", 5432, "TCP") + "]")},
        {},
-       ""},
-      {"from Same (default) refuses another namespace",
+       "Gateway infra/gw lists the route as Accepted, but no listener admits it: Gateway infra/gw "
+       "spec.listeners[0]: protocol TCP carries no HTTPRoutes"},
+      {"from Same (default) refuses another namespace, and says which listener",
        route(R"(["shop.example.com"])", parent()),
        {gateway("[" + listener("l", "*.example.com", 80, "HTTP", R"("x":1)") + "]")},
        {},
-       ""},
+       "no listener admits it: Gateway infra/gw spec.listeners[0]: allowedRoutes.namespaces.from "
+       "is Same (namespace infra) and the route is in shop"},
       {"from Same admits the Gateway's namespace",
        route(R"(["shop.example.com"])", parent(), "", "infra"),
        {gateway("[" + listener("l", "*.example.com", 80, "HTTP", R"("x":1)") + "]")},
@@ -220,7 +222,7 @@ std::vector<Case> cases() {
                R"("allowedRoutes":{"namespaces":{"from":"Selector","selector":{"matchLabels":{"expose":"true"}}}})") +
            "]")},
        {},
-       ""},
+       "allowedRoutes.namespaces.selector does not match the labels of namespace other"},
       {"kinds without HTTPRoute refuse",
        route(R"(["shop.example.com"])", parent()),
        {gateway(
@@ -230,7 +232,7 @@ std::vector<Case> cases() {
                R"("allowedRoutes":{"namespaces":{"from":"All"},"kinds":[{"kind":"GRPCRoute"}]})") +
            "]")},
        {},
-       ""},
+       "allowedRoutes.kinds does not include HTTPRoute"},
       {"kinds with HTTPRoute admit",
        route(R"(["shop.example.com"])", parent()),
        {gateway(
@@ -324,6 +326,22 @@ TEST(HttpRoute, BadSelectorIsAProblem) {
       r->problems[0].find("Gateway infra/gw spec.listeners[0].allowedRoutes.namespaces.selector"),
       std::string::npos)
       << r->problems[0];
+}
+
+TEST(HttpRoute, WithoutStatusParentsIsPendingNotAProblem) {
+  // Right after creation no Gateway controller has written status.parents: nothing to warn about.
+  for (const char* status : {"", R"("status":{})", R"("status":{"parents":[]})"}) {
+    auto r = boost::json::parse(
+        std::string(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute",)") +
+        R"("metadata":{"name":"r","namespace":"shop"},)" +
+        R"("spec":{"hostnames":["shop.example.com"]})" +
+        (*status ? std::string(",") + status : std::string()) + "}");
+    auto out = httproute_endpoints(r, {}, {});
+    ASSERT_TRUE(out) << out.error();
+    EXPECT_TRUE(out->problems.empty()) << status << ": " << out->problems.front();
+    EXPECT_TRUE(out->endpoints.empty());
+    EXPECT_NE(out->pending.find("status.parents is empty"), std::string::npos) << status;
+  }
 }
 
 }  // namespace

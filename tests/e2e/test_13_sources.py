@@ -377,6 +377,10 @@ def test_httproute_through_gateway(zk, kube, primary, controller, unowned):
     assert query_rcode(primary, "a-pending.ext.test.", "TXT") == "NXDOMAIN"
     assert query_rcode(primary, "shop.ext2.test.") == "NXDOMAIN"
     assert query_rcode(primary, "foreign-ns.ext.test.") == "NXDOMAIN"
+    # The foreign route's Event says which listener refused it, not "not accepted".
+    wait_event(kube, "HTTPRoute", "foreign", other, "Invalid", type="Warning",
+               note_has="no listener admits it: Gateway " + ns + "/gw spec.listeners[0]: "
+                        "allowedRoutes.namespaces.from is Same")
 
     # The Gateway accepts it now: served. The Gateway's address changes: both follow.
     kube.patch_status("httproute", "pending", ns, route_status(True))
