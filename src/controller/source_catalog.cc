@@ -344,8 +344,13 @@ std::string listed(const std::vector<std::string>& items, size_t max = 5) {
   return out;
 }
 
+// A name as served and as every other message spells it: lower case (DNS compares names
+// case-insensitively; an object may write UPPER.Example.COM), without the trailing dot.
 std::string what(const std::string& name, const std::string& type) {
-  return type.empty() ? name : name + " " + type;
+  std::string served = name;
+  for (char& c : served) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (served.size() > 1 && served.back() == '.') served.pop_back();
+  return type.empty() ? served : served + " " + type;
 }
 
 }  // namespace

@@ -209,6 +209,19 @@ TEST(SourceVerdict, WorstOutcomeWinsAndServedNamesAreListed) {
   EXPECT_EQ(ok->counts.at("served"), 1u);
 }
 
+TEST(SourceVerdict, NamesAreQuotedAsServedNotAsWritten) {
+  SourceObject o = object(SourceKind::IngressRoute);
+  auto v = source_verdict(
+      o, {{"UPPER.Example.COM", "A", "example.com.", std::string(kProgrammed), ""},
+          {"Other.Example.COM.", "A", "example.com.", std::string(kConflict), "already declared"}});
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->ready.message.find("other.example.com A: already declared"), std::string::npos)
+      << v->ready.message;
+  EXPECT_NE(v->ready.message.find("served: upper.example.com A"), std::string::npos)
+      << v->ready.message;
+  EXPECT_EQ(v->ready.message.find("Example"), std::string::npos) << v->ready.message;
+}
+
 TEST(SourceVerdict, NothingToSayForSkippedObjectsAndHostlessIngresses) {
   SourceObject o = object(SourceKind::Ingress);
   EXPECT_FALSE(source_verdict(o, {}));
