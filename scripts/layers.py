@@ -42,6 +42,8 @@ KNOWN_CROSSINGS = {
     ("src/controller/controller.cc", "dns"):
         "TSIG keys are decoded and fingerprinted in the controller; they move behind the "
         "provider factory app/ hands in (issue 15, the provider interface)",
+    ("src/controller/dns_reasons.h", "dns"):
+        "the DNS engine's errors → condition reasons; moves behind the provider interface",
 }
 
 

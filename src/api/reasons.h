@@ -33,6 +33,8 @@ inline constexpr std::string_view kServerUnreachable = "ServerUnreachable";
 inline constexpr std::string_view kUpdateRefused = "UpdateRefused";
 inline constexpr std::string_view kTsigAuthFailed = "TsigAuthFailed";
 inline constexpr std::string_view kZoneNotFound = "ZoneNotFound";
+// A Primary refused the zone transfer (allow-transfer denies zonekeeper's key or address).
+inline constexpr std::string_view kTransferRefused = "TransferRefused";
 // DNSZone Event when the drift check finds the served data changed behind our back.
 inline constexpr std::string_view kDriftDetected = "DriftDetected";
 // Propagation to secondaries (Propagated).
@@ -46,6 +48,10 @@ inline constexpr std::string_view kNotReady = "NotReady";
 inline constexpr std::string_view kNoServers = "NoServers";
 // DNSServer (Ready).
 inline constexpr std::string_view kReachable = "Reachable";
+inline constexpr std::string_view kServerRefused = "ServerRefused";          // RCODE REFUSED
+inline constexpr std::string_view kServerFailure = "ServerFailure";          // RCODE SERVFAIL
+inline constexpr std::string_view kQueryRejected = "QueryRejected";          // FORMERR, NOTIMP
+inline constexpr std::string_view kMalformedResponse = "MalformedResponse";  // unparseable answer
 inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
 inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
 inline constexpr std::string_view kSecretForbidden = "SecretForbidden";

@@ -14,6 +14,7 @@
 #include "api/reasons.h"
 #include "api/time.h"
 #include "controller/catalog_entries.h"
+#include "controller/dns_reasons.h"
 #include "dns/tsig.h"
 #include "plan/zone_plan.h"
 #include "providers/rfc2136.h"
@@ -66,27 +67,6 @@ namespace {
 
 std::string ns_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
-}
-
-// dns::Error → the record/zone condition reason (docs/api.md).
-std::string reason_for(const dns::Error& e) {
-  using dns::ErrorCode;
-  switch (e.code) {
-    case ErrorCode::Timeout:
-    case ErrorCode::ConnectionRefused:
-    case ErrorCode::Network:
-    case ErrorCode::Cancelled:
-      return std::string(reasons::kServerUnreachable);
-    case ErrorCode::BadKey:
-    case ErrorCode::BadSig:
-    case ErrorCode::BadTime:
-    case ErrorCode::Unsigned:
-      return std::string(reasons::kTsigAuthFailed);
-    case ErrorCode::NotAuth:
-      return std::string(reasons::kZoneNotFound);
-    default:
-      return std::string(reasons::kUpdateRefused);
-  }
 }
 
 ConditionSpec ready(std::string_view status, std::string_view reason, std::string message) {
@@ -566,8 +546,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
         ready(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->address().to_string()));
     st.contacted = true;
   } else {
-    std::string r = reason_for(h.error);
-    if (r != reasons::kTsigAuthFailed) r = std::string(reasons::kServerUnreachable);
+    std::string r = server_reason(h.error);
     if (h.error.code == dns::ErrorCode::NotAuth) {
       st.ready = ready(api::kTrue, reasons::kReachable,
                        fmt::format("{} answers ({})", p->address().to_string(), h.error.message));
@@ -815,9 +794,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         if (!*alive) co_return true;
         if (!loaded) {
           const auto& e = loaded.error();
-          res.reason = e.code == dns::ErrorCode::Refused || e.code == dns::ErrorCode::NotAuth
-                           ? std::string(reasons::kZoneNotFound)
-                           : reason_for(e);
+          res.reason = transfer_reason(e);
           res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
                                     p->address().to_string(), zone_text, e.to_string());
           telemetry::log(spdlog::level::warn,
@@ -841,7 +818,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
           auto r = co_await p->refresh(zone.zone_name);
           if (!*alive) co_return true;
           if (!r) {
-            res.reason = reason_for(r.error());
+            res.reason = record_reason(r.error());
             res.message = fmt::format("{} ({}): {}", server.key(), p->address().to_string(),
                                       r.error().to_string());
             break;
@@ -873,7 +850,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       if (!*alive) co_return true;
       if (!out) {
         const auto& e = out.error();
-        res.reason = reason_for(e);
+        res.reason = record_reason(e);
         res.message =
             fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
         telemetry::log(spdlog::level::warn,

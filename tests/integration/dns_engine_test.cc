@@ -128,6 +128,24 @@ struct TypeCase {
   std::vector<std::string> dig_second;  // what dig +short shows after the replace
 };
 
+// What the controller's reasons rest on (controller/dns_reasons.h): BIND 9 answers a transfer
+// of a zone it does not have with NOTAUTH (ZoneNotFound) and one its allow-transfer denies with
+// REFUSED (TransferRefused).
+TEST_F(DnsEngine, TransferOfAMissingZoneIsNotAuthAndADeniedOneIsRefused) {
+  auto missing = axfr(*named_, Name::parse("missing.test.").value());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::NotAuth) << missing.error().to_string();
+  auto denied =
+      run_blocking([&](asio::any_io_executor ex) -> asio::awaitable<Result<ZoneSnapshot>> {
+        ClientOptions unsigned_options;  // no key: allow-transfer { key ...; } refuses it
+        unsigned_options.timeout = std::chrono::seconds(20);
+        Client c(ex, address_of(*named_), unsigned_options);
+        co_return co_await c.axfr(kZone);
+      });
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code, ErrorCode::Refused) << denied.error().to_string();
+}
+
 TEST_F(DnsEngine, EveryTypeCreateReplaceDelete) {
   // Address records that MX/NS/SRV targets need (BIND's update integrity checks).
   ChangeSet glue{kZone, {}};
