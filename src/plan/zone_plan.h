@@ -9,7 +9,9 @@
 // - At those names, RRsets that differ become one atomic Replace, guarded by a prerequisite
 //   that the server still holds what we planned against; RRsets absent from `desired` are
 //   deleted (also guarded).
-// - The SOA belongs to the server: desired SOA data is ignored (noted), served SOA never deleted.
+// - plan_names (names only, the CLI's import): the SOA belongs to the server — desired SOA
+//   data is ignored (noted), the served SOA never deleted. plan_zone (a whole zone, a DNSZone)
+//   writes the desired SOA's MNAME, RNAME and timers (see below).
 // - Apex NS: BIND ignores "delete all apex NS", so an apex NS change is an Add of the new
 //   records followed by a Remove of the old ones, never a delete of the whole RRset.
 // Pure: no I/O.
