@@ -109,6 +109,8 @@ void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
     telemetry::log(spdlog::level::debug,
                    {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
                    s.ready.message);
+    if (auto e = controller::verdict_event(cur, s.ready))
+      event(s.ref, e->warning, e->reason, e->note);
   }
   if (next || annotation) write(s.ref, std::move(next), std::move(annotation));
 }
@@ -120,6 +122,8 @@ void KubeStatusWriter::zone_status(const controller::ZoneStatus& s) {
   auto now = std::time(nullptr);
   auto next = controller::merge_zone_status(cur, s, api::format_rfc3339(now), now);
   if (next) {
+    if (auto e = controller::verdict_event(cur, s.ready))
+      event(s.ref, e->warning, e->reason, e->note);
     telemetry::log(controller::is_failure(s.ready) ? spdlog::level::warn : spdlog::level::info,
                    {{"object", s.ref.key()}, {"reason", s.ready.reason}}, s.ready.message);
     write(s.ref, std::move(next), std::nullopt);

@@ -10,8 +10,8 @@ using dns::ErrorCode;
 namespace {
 
 bool unreachable(ErrorCode c) {
-  return c == ErrorCode::Timeout || c == ErrorCode::ConnectionRefused ||
-         c == ErrorCode::Network || c == ErrorCode::Cancelled;
+  return c == ErrorCode::Timeout || c == ErrorCode::ConnectionRefused || c == ErrorCode::Network ||
+         c == ErrorCode::Cancelled;
 }
 
 bool tsig(ErrorCode c) {

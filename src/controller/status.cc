@@ -65,6 +65,25 @@ bool is_failure(const ConditionSpec& condition) {
          condition.reason != reasons::kNotSelected;
 }
 
+std::optional<VerdictEvent> verdict_event(const json::value& current, const ConditionSpec& ready) {
+  std::optional<ConditionSpec> before;
+  if (const json::value* c = field(current, "conditions")) {
+    if (auto parsed = api::conditions_from_json(*c)) {
+      if (const api::Condition* r = api::find_condition(*parsed, ready.type)) {
+        before = ConditionSpec{r->type, r->status, r->reason, r->message};
+      }
+    }
+  }
+  if (before && before->status == ready.status && before->reason == ready.reason) {
+    return std::nullopt;
+  }
+  if (is_failure(ready)) return VerdictEvent{true, ready.reason, ready.message};
+  if (before && is_failure(*before) && ready.status == api::kTrue) {
+    return VerdictEvent{false, ready.reason, ready.message};
+  }
+  return std::nullopt;
+}
+
 std::optional<json::object> merge_record_status(const json::value& current, const RecordStatus& s,
                                                 const std::string& now) {
   json::object next = base(current);

@@ -50,6 +50,20 @@ struct ConditionSpec {
 // (recoveries included) at info, so a warn-level log filter shows outages and their causes.
 bool is_failure(const ConditionSpec& condition);
 
+// The Event a status change deserves (DNSZone and record objects; sources get theirs from
+// source_verdict): a Warning with the new reason when Ready turns into a failure or from one
+// failure into another, a Normal one when it recovers from a failure to True. Nothing when the
+// verdict (status and reason) did not change, or for a first status that is not a failure.
+// `current` is the object's status as stored. The recorder aggregates repeats into a series.
+struct VerdictEvent {
+  bool warning = false;
+  std::string reason;
+  std::string note;
+  friend bool operator==(const VerdictEvent&, const VerdictEvent&) = default;
+};
+std::optional<VerdictEvent> verdict_event(const boost::json::value& current,
+                                          const ConditionSpec& ready);
+
 struct RecordStatus {
   ObjectRef ref;
   ConditionSpec ready;

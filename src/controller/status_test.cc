@@ -143,5 +143,31 @@ TEST(ConditionSpec, FailuresAreFalseConditionsThatAreNotWaiting) {
   EXPECT_FALSE(is_failure({"Ready", "Unknown", "", ""}));
 }
 
+TEST(VerdictEvent, WarningsOnFailuresNormalOnRecoveryNothingOtherwise) {
+  auto status = [](const char* st, const char* reason) {
+    return boost::json::parse(std::string(R"({"conditions":[{"type":"Ready","status":")") + st +
+                              R"(","reason":")" + reason +
+                              R"(","message":"m","lastTransitionTime":"2026-01-01T00:00:00Z"}]})");
+  };
+  ConditionSpec served{"Ready", "True", "Served", "ok"};
+  ConditionSpec down{"Ready", "False", "ServerUnreachable", "ns/primary: Timeout"};
+  ConditionSpec refused{"Ready", "False", "UpdateRefused", "REFUSED"};
+  // First status: only a failure is worth an Event.
+  EXPECT_EQ(verdict_event(boost::json::value(), served), std::nullopt);
+  EXPECT_EQ(verdict_event(boost::json::value(), down),
+            (VerdictEvent{true, "ServerUnreachable", "ns/primary: Timeout"}));
+  // Into a failure, from one failure into another: Warning.
+  EXPECT_EQ(verdict_event(status("True", "Served"), down)->warning, true);
+  EXPECT_EQ(verdict_event(status("False", "ServerUnreachable"), refused)->reason, "UpdateRefused");
+  // The same verdict again (a new message only): nothing, the status write is enough.
+  EXPECT_EQ(verdict_event(status("False", "ServerUnreachable"), down), std::nullopt);
+  EXPECT_EQ(verdict_event(status("True", "Served"), served), std::nullopt);
+  // Recovery: Normal.
+  EXPECT_EQ(verdict_event(status("False", "ServerUnreachable"), served),
+            (VerdictEvent{false, "Served", "ok"}));
+  // From waiting to served: nothing (not a recovery from a failure).
+  EXPECT_EQ(verdict_event(status("False", "Pending"), served), std::nullopt);
+}
+
 }  // namespace
 }  // namespace zk::controller

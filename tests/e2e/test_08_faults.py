@@ -78,10 +78,15 @@ def inject_and_recover(zk, kube, aux, keep):
     # including the change made meanwhile, without any kubectl action after the restart.
     aux.stop()
     broken(zk, "ServerUnreachable", "ServerUnreachable", keep)
+    # The change of verdict is an Event too: Warning into the failure, Normal on recovery.
+    zkenv.wait_for(lambda: kube.events_about("ARecord", "f1", NS, reason="ServerUnreachable",
+                                             type="Warning"), desc="Warning Event on f1")
     set_f2(kube, "192.0.2.33")
     zk.wait_cond("ARecord", "f2", NS, "False", "ServerUnreachable")
     aux.start()
     all_healthy(zk, aux, "192.0.2.33")
+    zkenv.wait_for(lambda: kube.events_about("ARecord", "f1", NS, reason="Served", type="Normal"),
+                   desc="Normal Event on f1 after recovery")
 
     # --- A wrong TSIG secret (valid base64, another key): TsigAuthFailed; fixed: recovered.
     wrong = base64.b64encode(os.urandom(32)).decode()
