@@ -24,6 +24,7 @@
 #include "kube/event_recorder.h"
 #include "kube/informer.h"
 #include "kube/leader_election.h"
+#include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
 #include "telemetry/metrics.h"
 
@@ -95,8 +96,8 @@ class Cluster {
             client_, [this](std::string_view kind) { return store_of(kind); },
             [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
         controller_(io.get_executor(), controller_options(o),
-                    o.dry_run ? static_cast<controller::StatusSink&>(discard_) : writer_,
-                    metrics_) {
+                    o.dry_run ? static_cast<controller::StatusSink&>(discard_) : writer_, metrics_,
+                    providers_) {
     for (api::Kind k : api::kAllKinds) {
       add_informer(our_resource(api::plural(k), api::to_string(k)));
     }
@@ -343,6 +344,7 @@ class Cluster {
   std::shared_ptr<kube::Client> client_;
   ClusterOptions options_;
   telemetry::Metrics metrics_;
+  providers::Rfc2136Factory providers_{io_.get_executor(), &metrics_};
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
   DiscardingSink discard_;  // --dry-run: no status, annotation or Event is written

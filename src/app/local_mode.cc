@@ -35,6 +35,7 @@
 #include "app/named_runner.h"
 #include "controller/controller.h"
 #include "dns/client.h"
+#include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
@@ -158,7 +159,7 @@ class Local {
         table_(table),
         named_(NamedOptions{state, listen_.host, listen_.port}),
         status_(LocalStatusOptions{table}, [this](const ObjectRef& r) { return describe(r); }),
-        controller_(io.get_executor(), controller_options(o), status_, metrics_),
+        controller_(io.get_executor(), controller_options(o), status_, metrics_, providers_),
         inotify_(io),
         redraw_(io) {
     status_.on_change([this] { schedule_output(); });
@@ -555,6 +556,7 @@ class Local {
   dns::ServerAddress listen_;
   bool table_;
   telemetry::Metrics metrics_;
+  providers::Rfc2136Factory providers_{io_.get_executor(), &metrics_};
   NamedRunner named_;
   LocalStatus status_;
   controller::Controller controller_;

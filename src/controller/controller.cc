@@ -14,10 +14,9 @@
 #include "api/reasons.h"
 #include "api/time.h"
 #include "controller/catalog_entries.h"
-#include "controller/dns_reasons.h"
-#include "dns/tsig.h"
+#include "controller/converge.h"
 #include "plan/zone_plan.h"
-#include "providers/rfc2136.h"
+#include "providers/provider.h"
 #include "sources/zone_source.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
@@ -30,7 +29,6 @@ namespace reasons = api::reasons;
 using model::Name;
 using model::RRsetKey;
 using model::RRType;
-using providers::Rfc2136Server;
 
 // ------------------------------------------------------------------ state
 
@@ -47,9 +45,9 @@ struct Controller::ZoneRuntime {
   std::set<std::string> servers;  // server keys involved last time
 };
 
-struct Controller::Provider {
-  std::string fingerprint;  // address, port, timeout and key: a change makes a new one
-  std::shared_ptr<Rfc2136Server> server;  // shared: an operation in flight keeps it alive
+struct Controller::ProviderSlot {
+  providers::ProviderSpec spec;  // address, port, timeout and key: a change makes a new one
+  std::shared_ptr<providers::Provider> provider;  // shared: an operation in flight keeps it alive
 };
 
 struct Controller::PrimaryResult {
@@ -92,11 +90,12 @@ bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
 // ------------------------------------------------------------------ construction
 
 Controller::Controller(asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
-                       Metrics& metrics)
+                       Metrics& metrics, providers::ProviderFactory& factory)
     : ex_(ex),
       options_(options),
       sink_(sink),
       metrics_(metrics),
+      factory_(factory),
       queue_(ex, options.retry),
       catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
@@ -432,15 +431,20 @@ std::vector<const api::Server*> Controller::servers_of(const api::Zone& zone) co
   return out;
 }
 
-std::shared_ptr<Rfc2136Server> Controller::provider_for(const api::Server& server,
-                                                        std::string* problem, std::string* reason) {
-  std::optional<dns::TsigKey> key;
-  std::string key_fp;
+std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server& server,
+                                                              std::string* problem,
+                                                              std::string* reason) {
+  providers::ProviderSpec spec;
+  spec.label = server.key();
+  spec.address = server.address;
+  spec.port = server.port;
+  spec.timeout_seconds = server.timeout_seconds;
+  std::string what = "DNSServer " + server.key();
   if (server.tsig_secret_name) {
     auto it = secrets_.find(ns_key(server.ns, *server.tsig_secret_name));
     SecretState state = it == secrets_.end() ? SecretState{} : it->second;
-    std::string what = fmt::format("DNSServer {}: Secret {}", server.key(),
-                                   ns_key(server.ns, *server.tsig_secret_name));
+    what = fmt::format("DNSServer {}: Secret {}", server.key(),
+                       ns_key(server.ns, *server.tsig_secret_name));
     switch (state.kind) {
       case SecretState::Kind::Unknown:
         *reason = std::string(reasons::kSecretPending);
@@ -461,25 +465,22 @@ std::shared_ptr<Rfc2136Server> Controller::provider_for(const api::Server& serve
       case SecretState::Kind::Ok:
         break;
     }
-    auto k = dns::TsigKey::from_base64(state.key->name, state.key->algorithm, state.key->secret);
-    if (!k) {
-      *reason = std::string(reasons::kSecretInvalid);
-      *problem = what + ": " + k.error().message;
+    spec.key =
+        providers::ProviderSpec::Key{state.key->name, state.key->algorithm, state.key->secret};
+  }
+  auto& slot = providers_[server.key()];
+  if (!slot.provider || !(slot.spec == spec)) {
+    auto made = factory_.make(spec);
+    if (!made) {
+      *reason = made.error().reason;
+      *problem = what + ": " + made.error().message;
+      providers_.erase(server.key());
       return nullptr;
     }
-    key = std::move(*k);
-    key_fp = state.key->name + "|" + state.key->algorithm + "|" + state.key->secret;
+    slot.spec = std::move(spec);
+    slot.provider = std::move(*made);
   }
-  std::string fp =
-      fmt::format("{}|{}|{}|{}", server.address, server.port, server.timeout_seconds, key_fp);
-  auto& p = providers_[server.key()];
-  if (!p.server || p.fingerprint != fp) {
-    p.fingerprint = fp;
-    p.server = std::make_shared<Rfc2136Server>(
-        ex_, dns::ServerAddress{server.address, server.port}, std::move(key),
-        std::chrono::seconds(server.timeout_seconds), &metrics_, server.key());
-  }
-  return p.server;
+  return slot.provider;
 }
 
 const api::Zone* Controller::conflicting_zone(const api::Zone& zone) const {
@@ -525,7 +526,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   zone_names.erase(std::unique(zone_names.begin(), zone_names.end()), zone_names.end());
   st.zones = zone_names;
   std::string problem, reason;
-  std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+  std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
   if (!p) {
     st.ready = ready(api::kFalse, reason, problem);
     sink_.server_status(st);
@@ -542,18 +543,14 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   }
   const auto& h = p->health();
   if (h.ok) {
-    st.ready =
-        ready(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->address().to_string()));
+    st.ready = ready(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->endpoint()));
+    st.contacted = true;
+  } else if (h.failure.answers) {  // it answers, just not for the zone we asked about
+    st.ready = ready(api::kTrue, reasons::kReachable,
+                     fmt::format("{} answers ({})", p->endpoint(), h.failure.message));
     st.contacted = true;
   } else {
-    std::string r = server_reason(h.error);
-    if (h.error.code == dns::ErrorCode::NotAuth) {
-      st.ready = ready(api::kTrue, reasons::kReachable,
-                       fmt::format("{} answers ({})", p->address().to_string(), h.error.message));
-      st.contacted = true;
-    } else {
-      st.ready = ready(api::kFalse, r, h.error.to_string());
-    }
+    st.ready = ready(api::kFalse, h.failure.server_reason, h.failure.message);
   }
   sink_.server_status(st);
   co_return true;
@@ -594,7 +591,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
   for (const api::Server* sp : servers_of(zone)) servers.push_back(*sp);
   for (api::Server& server : servers) {
     std::string problem, reason;
-    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     if (!p) {
       needs_reconcile = true;
       continue;
@@ -625,7 +622,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
       }
       std::string note =
           fmt::format("{} changed on {} outside zonekeeper: {}{}", zone.zone_name.to_string(),
-                      p->address().to_string(), fmt::join(what, ", "),
+                      p->endpoint(), fmt::join(what, ", "),
                       r->changed.size() > what.size()
                           ? fmt::format(" and {} more", r->changed.size() - what.size())
                           : "");
@@ -645,7 +642,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
   for (const api::Server& server : secondaries) {
     if (needs_reconcile) break;
     std::string problem, reason;
-    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     if (!p) break;
     auto s = co_await p->soa_serial(zone.zone_name);
     if (!*alive) co_return true;
@@ -774,7 +771,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     res.server = &server;
     involved.insert(server.key());
     std::string problem, reason;
-    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     if (!p && reason == reasons::kSecretPending)
       co_return false;  // the Secret is not read yet: soon
     if (!p) {
@@ -787,104 +784,42 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       results.push_back(std::move(res));
       continue;
     }
-    bool applied_any = false;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (!p->served(zone.zone_name)) {
-        auto loaded = co_await p->load(zone.zone_name);
-        if (!*alive) co_return true;
-        if (!loaded) {
-          const auto& e = loaded.error();
-          res.reason = transfer_reason(e);
-          res.message = fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
-                                    p->address().to_string(), zone_text, e.to_string());
-          telemetry::log(spdlog::level::warn,
-                         {{"zone", zone_text},
-                          {"object", "DNSZone/" + zone.key()},
-                          {"server", server.key()},
-                          {"reason", res.reason}},
-                         res.message);
-          break;
-        }
-      }
-      const providers::ServedZone* served = p->served(zone.zone_name);
-      if (!served) break;
-      plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served->rrsets, own);
-      if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
-        metrics_.drift_found(zone_text, zp.undeclared.size());
-      }
-      if (zp.empty()) {
-        if (!p->health().ok) {
-          // Nothing to send, but the server failed us before: is it back?
-          auto r = co_await p->refresh(zone.zone_name);
-          if (!*alive) co_return true;
-          if (!r) {
-            res.reason = record_reason(r.error());
-            res.message = fmt::format("{} ({}): {}", server.key(), p->address().to_string(),
-                                      r.error().to_string());
-            break;
+    std::vector<telemetry::LogField> fields{
+        {"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}};
+    ConvergeStep step = co_await converge(
+        *p, zone.zone_name, {.check_first = false, .dry_run = options_.dry_run}, fields,
+        [&](const providers::ServedZone& served) {
+          plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, own);
+          if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
+            metrics_.drift_found(zone_text, zp.undeclared.size());
           }
-          if (r->moved && attempt == 0) continue;  // it changed meanwhile: plan again
-        }
-        res.ok = true;
-        break;
-      }
-      if (options_.dry_run) {
-        for (const auto& line : zp.diff) {
-          telemetry::log(
-              spdlog::level::info,
-              {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
-              "dry-run: " + line.to_string());
-        }
-        res.ok = true;
-        break;
-      }
-      if (spdlog::should_log(spdlog::level::debug)) {
-        for (const auto& line : zp.diff) {
-          telemetry::log(
-              spdlog::level::debug,
-              {{"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}},
-              line.to_string());
-        }
-      }
-      auto out = co_await p->apply(zp.changes);
-      if (!*alive) co_return true;
-      if (!out) {
-        const auto& e = out.error();
-        res.reason = record_reason(e);
-        res.message =
-            fmt::format("{} ({}): {}", server.key(), p->address().to_string(), e.to_string());
+          return plan::Plan{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
+        },
+        alive);
+    if (step.abandoned) co_return true;
+    if (step.failure) {
+      res.reason = step.failure->reason;
+      res.message = step.loading ? fmt::format("{} ({}): zone transfer of {}: {}", server.key(),
+                                               p->endpoint(), zone_text, step.failure->message)
+                                 : fmt::format("{} ({}): {}", server.key(), p->endpoint(),
+                                               step.failure->message);
+      fields.push_back({"reason", res.reason});
+      telemetry::log(spdlog::level::warn, fields, res.message);
+    } else {
+      res.ok = true;
+      for (const auto& f : step.outcome.refused) {
+        std::string why = fmt::format("{} ({}) refused the change of {} {}: {}", server.key(),
+                                      p->endpoint(), f.change.rrset.owner().to_string(),
+                                      model::to_string(f.change.rrset.type()), f.message);
         telemetry::log(spdlog::level::warn,
                        {{"zone", zone_text},
-                        {"object", "DNSZone/" + zone.key()},
                         {"server", server.key()},
-                        {"reason", res.reason}},
-                       res.message);
-        if (e.code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;  // re-plan
-        break;
-      }
-      applied_any = applied_any || out->applied > 0;
-      for (const auto& f : out->refused) {
-        res.refused[f.change.rrset.key()] =
-            fmt::format("{} ({}) refused the change of {} {}: {}", server.key(),
-                        p->address().to_string(), f.change.rrset.owner().to_string(),
-                        model::to_string(f.change.rrset.type()), f.error.to_string());
-      }
-      telemetry::log(spdlog::level::info,
-                     {{"zone", zone_text},
-                      {"object", "DNSZone/" + zone.key()},
-                      {"server", server.key()},
-                      {"changes", std::to_string(out->applied)},
-                      {"messages", std::to_string(out->messages)},
-                      {"refused", std::to_string(out->refused.size())}},
-                     "changes applied");
-      for (const auto& [k, why] : res.refused) {
-        telemetry::log(spdlog::level::warn,
-                       {{"zone", zone_text}, {"server", server.key()}, {"reason", "UpdateRefused"}},
+                        {"reason", std::string(reasons::kUpdateRefused)}},
                        why);
+        res.refused[f.change.rrset.key()] = std::move(why);
       }
-      res.ok = true;
-      break;
     }
+    bool applied_any = step.outcome.applied > 0;
     res.applied = applied_any;
     if (const providers::ServedZone* s = p->served(zone.zone_name)) res.serial = s->serial;
     results.push_back(std::move(res));
@@ -918,7 +853,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   for (const api::Server& server : secondaries) {
     involved.insert(server.key());
     std::string problem, reason;
-    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     std::optional<uint32_t> want = primary_serial;
     for (const auto& r : results) {
       if (server.primary_server_name && r.server->name == *server.primary_server_name) {
@@ -936,7 +871,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       if (s) {
         have = *s;
       } else {
-        why = s.error().to_string();
+        why = s.error().message;
       }
     } else {
       why = problem;

@@ -1,6 +1,7 @@
 // The reconciler: declared objects in, served zones and truthful status out.
 //
-//   Controller c(ex, {.drift_interval = 60s}, sink, metrics);
+//   providers::Rfc2136Factory factory(ex, &metrics);
+//   Controller c(ex, {.drift_interval = 60s}, sink, metrics, factory);
 //   c.put_zone(json); c.put_record(json); c.put_server(json); c.put_secret(ns, name, state);
 //   c.start();      // the leader reconciles; everyone else only keeps the catalog current
 //   ...             // informer events (cluster) or file events (local) keep calling put_*/remove_*
@@ -47,8 +48,9 @@
 #include "model/rrset.h"
 
 namespace zk::providers {
-class Rfc2136Server;
-}
+class Provider;
+class ProviderFactory;
+}  // namespace zk::providers
 
 namespace zk::telemetry {
 class Metrics;
@@ -94,8 +96,9 @@ class StatusSink {
 
 class Controller {
  public:
+  // `factory` builds the provider of each DNSServer (providers::Rfc2136Factory in the wiring).
   Controller(boost::asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
-             Metrics& metrics);
+             Metrics& metrics, providers::ProviderFactory& factory);
   ~Controller();
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
@@ -156,8 +159,8 @@ class Controller {
   const api::Zone* dns_zone_owning(const model::Name& zone, const api::Server& server) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
-  std::shared_ptr<providers::Rfc2136Server> provider_for(const api::Server& server,
-                                                         std::string* problem, std::string* reason);
+  std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
+                                                    std::string* reason);
   std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
   const api::Zone* conflicting_zone(const api::Zone& zone) const;
   std::vector<api::Zone> zones_in(const std::string& ns) const;
@@ -170,12 +173,13 @@ class Controller {
   ControllerOptions options_;
   StatusSink& sink_;
   Metrics& metrics_;
+  providers::ProviderFactory& factory_;
   WorkQueue queue_;
   std::map<std::string, NamespaceObjects> namespaces_;
   std::map<std::string, SecretState> secrets_;                   // "ns/name"
   std::map<std::string, std::shared_ptr<ZoneRuntime>> zone_rt_;  // "ns/name" of the DNSZone
-  struct Provider;
-  std::map<std::string, Provider> providers_;  // "ns/name" of the DNSServer
+  struct ProviderSlot;
+  std::map<std::string, ProviderSlot> providers_;  // "ns/name" of the DNSServer
   std::function<void(const std::string&, const std::string&)> secret_referenced_;
   SourceCatalog catalog_;
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;

@@ -10,8 +10,9 @@
 #include "api/reasons.h"
 #include "controller/catalog_entries.h"
 #include "controller/controller.h"
+#include "controller/converge.h"
 #include "plan/owned_plan.h"
-#include "providers/rfc2136.h"
+#include "providers/provider.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
 
@@ -21,7 +22,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using model::Name;
 using model::RRsetKey;
-using providers::Rfc2136Server;
 
 struct Controller::SharedRuntime {
   // Per source id: the catalog version the outcomes describe, and the outcomes in this zone.
@@ -248,7 +248,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
       continue;
     }
     std::string problem, reason;
-    std::shared_ptr<Rfc2136Server> p = provider_for(server, &problem, &reason);
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     if (!p && reason == api::reasons::kSecretPending)
       co_return false;  // the Secret is not read yet: soon
     if (!p) {
@@ -256,75 +256,46 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
       all_ok = false;
       continue;
     }
-    std::string where = fmt::format("{} ({})", server.key(), p->address().to_string());
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      dns::Result<void> ready_copy;
-      if (!p->served(zone)) {
-        ready_copy = co_await p->load(zone);
-      } else {
-        auto r = co_await p->refresh(zone);  // one SOA query; a transfer only if it moved
-        if (!r) ready_copy = dns::Result<void>(tl::unexpected(r.error()));
+    std::string where = fmt::format("{} ({})", server.key(), p->endpoint());
+    plan::OwnedPlan last;  // the plan of the last attempt: its conflicts
+    std::vector<telemetry::LogField> fields{{"zone", zone_text}, {"server", server.key()}};
+    ConvergeStep step = co_await converge(
+        *p, zone, {.check_first = true, .dry_run = dry}, fields,
+        [&](const providers::ServedZone& served) {
+          last = plan::plan_owned(zone, desired, served.rrsets, catalog_.options().registry,
+                                  catalog_.options().policy);
+          return plan::Plan{last.changes, last.diff, last.notes};
+        },
+        alive);
+    if (step.abandoned) co_return true;
+    for (const auto& c : last.conflicts) {
+      failed[c.key] = {std::string(kConflict),
+                       c.owner.empty()
+                           ? fmt::format("{} on {}", c.reason, where)
+                           : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
+    }
+    if (step.failure) {
+      zone_failure = fmt::format("{}: {}", where, step.failure->message);
+      all_ok = false;
+      continue;
+    }
+    for (const auto& c : step.applied.changes) {
+      if (desired.count(c.rrset.key())) applied.insert(c.rrset.key());
+    }
+    for (const auto& f : step.outcome.refused) {
+      RRsetKey k = f.change.rrset.key();
+      std::string why = fmt::format("{} refused the change: {}", where, f.message);
+      if (desired.count(k)) {
+        failed[k] = {std::string(kFailed), why};
+        continue;
       }
-      if (!*alive) co_return true;
-      if (!ready_copy) {
-        zone_failure = fmt::format("{}: {}", where, ready_copy.error().to_string());
-        all_ok = false;
-        break;
-      }
-      const providers::ServedZone* served = p->served(zone);
-      if (!served) break;
-      plan::OwnedPlan plan = plan::plan_owned(
-          zone, desired, served->rrsets, catalog_.options().registry, catalog_.options().policy);
-      for (const auto& c : plan.conflicts) {
-        failed[c.key] = {std::string(kConflict),
-                         c.owner.empty()
-                             ? fmt::format("{} on {}", c.reason, where)
-                             : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
-      }
-      if (plan.empty()) {
-        break;
-      }
-      if (dry) {
-        for (const auto& line : plan.diff) {
-          telemetry::log(spdlog::level::info, {{"zone", zone_text}, {"server", server.key()}},
-                         "dry-run: " + line.to_string());
-        }
-        break;
-      }
-      auto out = co_await p->apply(plan.changes);
-      if (!*alive) co_return true;
-      if (!out) {
-        if (out.error().code == dns::ErrorCode::PrerequisiteFailed && attempt == 0) continue;
-        zone_failure = fmt::format("{}: {}", where, out.error().to_string());
-        all_ok = false;
-        break;
-      }
-      for (const auto& c : plan.changes.changes) {
-        if (desired.count(c.rrset.key())) applied.insert(c.rrset.key());
-      }
-      for (const auto& f : out->refused) {
-        RRsetKey k = f.change.rrset.key();
-        std::string why = fmt::format("{} refused the change: {}", where, f.error.to_string());
-        if (desired.count(k)) {
-          failed[k] = {std::string(kFailed), why};
-          continue;
-        }
-        // A registry TXT: the record it owns failed with it.
-        auto rk = plan::parse_registry_name(k.owner, catalog_.options().registry);
-        for (const auto& [dk, d] : desired) {
-          if (rk && plan::registry_key(dk, catalog_.options().registry) == *rk) {
-            failed[dk] = {std::string(kFailed), why};
-          }
+      // A registry TXT: the record it owns failed with it.
+      auto rk = plan::parse_registry_name(k.owner, catalog_.options().registry);
+      for (const auto& [dk, d] : desired) {
+        if (rk && plan::registry_key(dk, catalog_.options().registry) == *rk) {
+          failed[dk] = {std::string(kFailed), why};
         }
       }
-      telemetry::log(spdlog::level::info,
-                     {{"zone", zone_text},
-                      {"server", server.key()},
-                      {"changes", std::to_string(out->applied)},
-                      {"messages", std::to_string(out->messages)},
-                      {"refused", std::to_string(out->refused.size())}},
-                     "shared zone: changes applied");
-      break;
     }
   }
   if (servers.empty() && zone_failure.empty()) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "providers/rfc2136_reasons.h"
 #include "telemetry/metrics.h"
 
 namespace zk::providers {
@@ -144,14 +145,14 @@ void Rfc2136Server::note(const dns::Result<void>& r) {
   if (r) {
     health_ = {true, true, {}};
   } else if (server_wide(r.error()) || r.error().code == ErrorCode::NotAuth) {
-    health_ = {true, false, r.error()};
+    health_ = {true, false, failure_of(r.error(), Operation::Update)};
   } else {
     health_.known = true;  // the server answered: it is reachable and the key works
     health_.ok = true;
   }
 }
 
-asio::awaitable<dns::Result<void>> Rfc2136Server::load(const Name& zone) {
+asio::awaitable<dns::Result<void>> Rfc2136Server::load_copy(const Name& zone) {
   auto snap = co_await client_->axfr(zone);
   note(snap);
   if (metrics_) metrics_->zone_transfer(label_, "axfr");
@@ -160,29 +161,52 @@ asio::awaitable<dns::Result<void>> Rfc2136Server::load(const Name& zone) {
   co_return dns::Result<void>{};
 }
 
-asio::awaitable<dns::Result<uint32_t>> Rfc2136Server::soa_serial(const Name& zone) {
+asio::awaitable<Result<void>> Rfc2136Server::load(const Name& zone) {
+  auto r = co_await load_copy(zone);
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Transfer));
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<uint32_t>> Rfc2136Server::soa_serial(const Name& zone) {
   auto r = co_await client_->soa_serial(zone);
   note(r);
-  co_return r;
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
+  co_return *r;
 }
 
-asio::awaitable<dns::Result<void>> Rfc2136Server::notify(const Name& zone,
-                                                         std::optional<uint32_t> serial) {
+asio::awaitable<Result<void>> Rfc2136Server::notify(const Name& zone,
+                                                    std::optional<uint32_t> serial) {
   auto r = co_await client_->notify(zone, serial);
   note(r);
-  co_return r;
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
+  co_return Result<void>{};
 }
 
-asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh(const Name& zone) {
+asio::awaitable<Result<RefreshOutcome>> Rfc2136Server::refresh(const Name& zone) {
+  auto r = co_await refresh_copy(zone);
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
+  co_return std::move(*r);
+}
+
+asio::awaitable<Result<ApplyOutcome>> Rfc2136Server::apply(const model::ChangeSet& changes) {
+  auto r = co_await apply_changes_to(changes);
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
+  ApplyOutcome out{r->applied, r->messages, {}};
+  for (auto& f : r->refused) out.refused.push_back({std::move(f.change), f.error.to_string()});
+  co_return out;
+}
+
+asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh_copy(const Name& zone) {
   RefreshOutcome out;
   auto it = zones_.find(zone);
   if (it == zones_.end()) {
-    auto loaded = co_await load(zone);
+    auto loaded = co_await load_copy(zone);
     if (!loaded) co_return tl::unexpected(loaded.error());
     out.moved = true;
     co_return out;
   }
-  auto serial = co_await soa_serial(zone);
+  auto serial = co_await client_->soa_serial(zone);
+  note(serial);
   if (!serial) co_return tl::unexpected(serial.error());
   it = zones_.find(zone);  // the map may have changed while we waited
   if (it == zones_.end() || *serial == it->second.serial) co_return out;
@@ -203,7 +227,7 @@ asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh(const Name& 
     if (!ixfr && server_wide(ixfr.error())) co_return tl::unexpected(ixfr.error());
   }
   // The server went backwards (restored, lost its journal) or IXFR could not say: AXFR.
-  auto loaded = co_await load(zone);
+  auto loaded = co_await load_copy(zone);
   if (!loaded) co_return tl::unexpected(loaded.error());
   if (const ServedZone* now = served(zone)) out.changed = differences(before, now->rrsets);
   co_return out;
@@ -233,9 +257,9 @@ asio::awaitable<dns::Result<size_t>> Rfc2136Server::send(const Name& zone,
   co_return r->messages;
 }
 
-asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply_bisect(const Name& zone,
-                                                                       std::vector<Change> part) {
-  ApplyOutcome out;
+asio::awaitable<dns::Result<Rfc2136Server::Sent>> Rfc2136Server::apply_bisect(
+    const Name& zone, std::vector<Change> part) {
+  Sent out;
   size_t applied = 0;
   auto r = co_await send(zone, part, &applied);
   if (r) {
@@ -264,9 +288,10 @@ asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply_bisect(const Nam
   co_return out;
 }
 
-asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::ChangeSet& changes) {
+asio::awaitable<dns::Result<Rfc2136Server::Sent>> Rfc2136Server::apply_changes_to(
+    const model::ChangeSet& changes) {
   const Name& zone = changes.zone;
-  ApplyOutcome out;
+  Sent out;
   if (changes.empty()) co_return out;
   uint32_t before = 0;
   if (const ServedZone* z = served(zone)) before = z->serial;
@@ -291,7 +316,7 @@ asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::Cha
       }
       co_return out;
     }
-    auto refreshed = co_await refresh(zone);
+    auto refreshed = co_await refresh_copy(zone);
     if (!refreshed) forget(zone);
     co_return out;
   }
@@ -299,7 +324,7 @@ asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::Cha
   if (e.code == ErrorCode::PrerequisiteFailed || !change_specific(e)) {
     // A failed guard means our copy was stale: reload it so the next plan is right.
     if (e.code == ErrorCode::PrerequisiteFailed || applied > 0) {
-      if (!co_await refresh(zone)) forget(zone);
+      if (!co_await refresh_copy(zone)) forget(zone);
     }
     co_return tl::unexpected(e);
   }
@@ -308,7 +333,7 @@ asio::awaitable<dns::Result<ApplyOutcome>> Rfc2136Server::apply(const model::Cha
   std::vector<Change> rest(changes.changes.begin() + static_cast<std::ptrdiff_t>(applied),
                            changes.changes.end());
   auto sub = co_await apply_bisect(zone, std::move(rest));
-  if (!co_await refresh(zone)) forget(zone);
+  if (!co_await refresh_copy(zone)) forget(zone);
   if (!sub) co_return tl::unexpected(sub.error());
   out.applied += sub->applied;
   out.messages += sub->messages;

@@ -1,4 +1,4 @@
-// A BIND 9 (RFC 2136) server as zonekeeper's provider: applies ChangeSets and keeps its own
+// A BIND 9 (RFC 2136) server as a Provider (provider.h): applies ChangeSets and keeps its own
 // copy of every zone it writes, so planning never waits on the network.
 //
 //   Rfc2136Server primary(ex, {"127.0.0.1", 5353}, key, 5s, &metrics, "dns/bind-primary");
@@ -27,6 +27,7 @@
 #include "dns/client.h"
 #include "model/changeset.h"
 #include "model/rrset.h"
+#include "providers/provider.h"
 
 namespace zk::telemetry {
 class Metrics;
@@ -34,36 +35,7 @@ class Metrics;
 
 namespace zk::providers {
 
-struct ServedZone {
-  uint32_t serial = 0;
-  model::RRsetMap rrsets;  // SOA included
-};
-
-// A change the server refused on its own (found by bisecting a refused batch).
-struct ChangeFailure {
-  model::Change change;
-  dns::Error error;
-};
-
-struct ApplyOutcome {
-  size_t applied = 0;                  // changes acknowledged
-  size_t messages = 0;                 // UPDATE messages sent
-  std::vector<ChangeFailure> refused;  // changes the server refused individually
-};
-
-struct RefreshOutcome {
-  bool moved = false;                    // the serial was not the one we knew
-  std::vector<model::RRsetKey> changed;  // RRsets whose served data changed (SOA excluded)
-};
-
-// The server's answer to "may I reach you": the last operation's result.
-struct ServerHealth {
-  bool known = false;
-  bool ok = false;
-  dns::Error error;  // when !ok
-};
-
-class Rfc2136Server {
+class Rfc2136Server final : public Provider {
  public:
   Rfc2136Server(boost::asio::any_io_executor ex, dns::ServerAddress address,
                 std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
@@ -72,28 +44,40 @@ class Rfc2136Server {
 
   const dns::ServerAddress& address() const { return address_; }
   const std::string& label() const { return label_; }
-  // The copy of `zone`, or null before load().
-  const ServedZone* served(const model::Name& zone) const;
-  void forget(const model::Name& zone) { zones_.erase(zone); }
-  const ServerHealth& health() const { return health_; }
+  std::string endpoint() const override { return address_.to_string(); }
+  const ServedZone* served(const model::Name& zone) const override;
+  void forget(const model::Name& zone) override { zones_.erase(zone); }
+  const Health& health() const override { return health_; }
 
   // AXFR into the copy.
-  boost::asio::awaitable<dns::Result<void>> load(const model::Name& zone);
+  boost::asio::awaitable<Result<void>> load(const model::Name& zone) override;
   // SOA serial check; when it moved, IXFR (or AXFR) into the copy and report what changed.
   // Loads the zone when there is no copy yet.
-  boost::asio::awaitable<dns::Result<RefreshOutcome>> refresh(const model::Name& zone);
+  boost::asio::awaitable<Result<RefreshOutcome>> refresh(const model::Name& zone) override;
   // Applies the changes. A refused batch is bisected, so every change the server accepts is
   // applied and each one it refuses is reported in `refused`. Errors that concern the whole
   // server (unreachable, TSIG, zone not found, a failed prerequisite meaning our copy was
   // stale) fail the call; the copy is then refreshed or dropped so the next plan is right.
-  boost::asio::awaitable<dns::Result<ApplyOutcome>> apply(const model::ChangeSet& changes);
-  boost::asio::awaitable<dns::Result<uint32_t>> soa_serial(const model::Name& zone);
-  boost::asio::awaitable<dns::Result<void>> notify(const model::Name& zone,
-                                                   std::optional<uint32_t> serial);
+  boost::asio::awaitable<Result<ApplyOutcome>> apply(const model::ChangeSet& changes) override;
+  boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) override;
+  boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
+                                              std::optional<uint32_t> serial) override;
 
  private:
-  boost::asio::awaitable<dns::Result<ApplyOutcome>> apply_bisect(const model::Name& zone,
-                                                                 std::vector<model::Change> part);
+  struct Refused {
+    model::Change change;
+    dns::Error error;
+  };
+  struct Sent {
+    size_t applied = 0;
+    size_t messages = 0;
+    std::vector<Refused> refused;
+  };
+  boost::asio::awaitable<dns::Result<void>> load_copy(const model::Name& zone);
+  boost::asio::awaitable<dns::Result<RefreshOutcome>> refresh_copy(const model::Name& zone);
+  boost::asio::awaitable<dns::Result<Sent>> apply_changes_to(const model::ChangeSet& changes);
+  boost::asio::awaitable<dns::Result<Sent>> apply_bisect(const model::Name& zone,
+                                                         std::vector<model::Change> part);
   boost::asio::awaitable<dns::Result<size_t>> send(const model::Name& zone,
                                                    const std::vector<model::Change>& part,
                                                    size_t* applied);
@@ -108,7 +92,7 @@ class Rfc2136Server {
   telemetry::Metrics* metrics_;
   std::string label_;
   std::map<model::Name, ServedZone> zones_;
-  ServerHealth health_;
+  Health health_;
 };
 
 // Applies acknowledged changes to a copy of the zone, as BIND applies them.

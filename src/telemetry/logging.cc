@@ -19,7 +19,7 @@ namespace zk::telemetry {
 
 namespace {
 
-thread_local const std::initializer_list<LogField>* t_fields = nullptr;
+thread_local const std::span<const LogField>* t_fields = nullptr;
 std::atomic<bool> g_configured{false};
 
 void append(spdlog::memory_buf_t& out, std::string_view s) {
@@ -250,7 +250,7 @@ class LineFormatter final : public spdlog::formatter {
 
 class FieldsScope {
  public:
-  explicit FieldsScope(const std::initializer_list<LogField>& fields) : previous_(t_fields) {
+  explicit FieldsScope(const std::span<const LogField>& fields) : previous_(t_fields) {
     t_fields = &fields;
   }
   ~FieldsScope() { t_fields = previous_; }
@@ -258,7 +258,7 @@ class FieldsScope {
   FieldsScope& operator=(const FieldsScope&) = delete;
 
  private:
-  const std::initializer_list<LogField>* previous_;
+  const std::span<const LogField>* previous_;
 };
 
 }  // namespace
@@ -286,6 +286,11 @@ void configure_logging(LogFormat format, spdlog::level::level_enum level, spdlog
 }
 
 void log(spdlog::level::level_enum level, std::initializer_list<LogField> fields,
+         std::string_view message) {
+  log(level, std::span<const LogField>(fields.begin(), fields.size()), message);
+}
+
+void log(spdlog::level::level_enum level, std::span<const LogField> fields,
          std::string_view message) {
   spdlog::logger* logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;

@@ -23,6 +23,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,8 @@ struct LogField {
 // (no fmt braces). Before configure_logging(), the fields are appended to the message as
 // key=value.
 void log(spdlog::level::level_enum level, std::initializer_list<LogField> fields,
+         std::string_view message);
+void log(spdlog::level::level_enum level, std::span<const LogField> fields,
          std::string_view message);
 
 }  // namespace zk::telemetry

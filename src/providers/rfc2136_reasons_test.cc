@@ -1,8 +1,8 @@
-#include "controller/dns_reasons.h"
+#include "providers/rfc2136_reasons.h"
 
 #include <gtest/gtest.h>
 
-namespace zk::controller {
+namespace zk::providers {
 namespace {
 
 dns::Error error(dns::ErrorCode code) {
@@ -43,5 +43,21 @@ TEST(DnsReasons, RecordReasons) {
   EXPECT_EQ(record_reason(error(ErrorCode::Unsigned)), "TsigAuthFailed");
 }
 
+TEST(DnsReasons, FailureCarriesEveryContext) {
+  dns::Error notauth{dns::ErrorCode::NotAuth, "not authoritative"};
+  Failure f = failure_of(notauth, Operation::Update);
+  EXPECT_EQ(f.reason, "ZoneNotFound");
+  EXPECT_TRUE(f.answers);
+  EXPECT_FALSE(f.stale_copy);
+  EXPECT_EQ(f.message, notauth.to_string());
+  dns::Error refused{dns::ErrorCode::Refused, "no"};
+  EXPECT_EQ(failure_of(refused, Operation::Transfer).reason, "TransferRefused");
+  EXPECT_EQ(failure_of(refused, Operation::Update).reason, "UpdateRefused");
+  EXPECT_EQ(failure_of(refused, Operation::Update).server_reason, "ServerRefused");
+  EXPECT_FALSE(failure_of(refused, Operation::Update).answers);
+  dns::Error guard{dns::ErrorCode::PrerequisiteFailed, "NXRRSET"};
+  EXPECT_TRUE(failure_of(guard, Operation::Update).stale_copy);
+}
+
 }  // namespace
-}  // namespace zk::controller
+}  // namespace zk::providers

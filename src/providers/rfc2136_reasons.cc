@@ -1,8 +1,8 @@
-#include "controller/dns_reasons.h"
+#include "providers/rfc2136_reasons.h"
 
 #include "api/reasons.h"
 
-namespace zk::controller {
+namespace zk::providers {
 
 namespace reasons = api::reasons;
 using dns::ErrorCode;
@@ -50,4 +50,14 @@ std::string server_reason(const dns::Error& e) {
   }
 }
 
-}  // namespace zk::controller
+Failure failure_of(const dns::Error& e, Operation op) {
+  Failure f;
+  f.reason = op == Operation::Transfer ? transfer_reason(e) : record_reason(e);
+  f.server_reason = server_reason(e);
+  f.message = e.to_string();
+  f.answers = e.code == ErrorCode::NotAuth;  // it answered, just not for this zone
+  f.stale_copy = e.code == ErrorCode::PrerequisiteFailed;
+  return f;
+}
+
+}  // namespace zk::providers
