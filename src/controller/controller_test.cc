@@ -1,0 +1,539 @@
+// The Controller through its public API, against fake providers (tests/support/fake_provider.h):
+// every condition reason docs/api.md lists for DNSZones, records and DNSServers is produced
+// here at least once. tests/e2e proves the same against a real API server and BIND 9.
+#include "controller/controller.h"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+
+#include "support/fake_provider.h"
+#include "telemetry/metrics.h"
+
+namespace zk::controller {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRsetKey;
+using model::RRsetMap;
+using model::RRType;
+using providers::Failure;
+using testing::FakeProvider;
+using testing::FakeProviderFactory;
+
+const Name kZone = Name::parse("example.test.").value();
+
+Name N(std::string_view s) {
+  return Name::parse(s, &kZone).value();
+}
+
+RRsetMap apex() {
+  RRsetMap m;
+  RRset soa(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("hostmaster"), 1, 60, 60, 600, 60)});
+  m[soa.key()] = soa;
+  RRset ns(kZone, RRType::NS, 3600, {Rdata::name_target(RRType::NS, N("ns1"))});
+  m[ns.key()] = ns;
+  return m;
+}
+
+struct Event {
+  ObjectRef ref;
+  bool warning;
+  std::string reason, note;
+};
+
+class Sink : public StatusSink {
+ public:
+  void record_status(const RecordStatus& s) override { records[s.ref.key()] = s; }
+  void zone_status(const ZoneStatus& s) override { zones[s.ref.key()] = s; }
+  void server_status(const ServerStatus& s) override { servers[s.ref.key()] = s; }
+  void event(const ObjectRef& ref, bool warning, std::string_view reason,
+             std::string note) override {
+    events.push_back({ref, warning, std::string(reason), std::move(note)});
+  }
+  std::map<std::string, RecordStatus> records;
+  std::map<std::string, ZoneStatus> zones;
+  std::map<std::string, ServerStatus> servers;
+  std::vector<Event> events;
+};
+
+// Objects as the API server (or local mode) hands them over.
+struct Objects {
+  int uid = 0;
+  json::value meta(std::string_view kind, std::string_view ns, std::string_view name, int second,
+                   int64_t generation = 1, std::string_view labels = "{}") {
+    return json::parse(fmt::format(
+        R"({{"apiVersion":"dns.zonekeeper.io/v1alpha1","kind":"{}","metadata":{{"name":"{}",)"
+        R"("namespace":"{}","uid":"uid-{}","generation":{},)"
+        R"("creationTimestamp":"2026-01-01T00:00:{:02}Z","labels":{}}}}})",
+        kind, name, ns, ++uid, generation, second, labels));
+  }
+  json::value with_spec(json::value o, std::string_view spec) {
+    o.as_object()["spec"] = json::parse(spec);
+    return o;
+  }
+  // A Primary needs a TSIG key: Secret "tsig" unless `extra` names another.
+  json::value server(std::string_view ns, std::string_view name, std::string_view extra = "",
+                     std::string_view role = "Primary", int port = 5353) {
+    std::string key = role == "Primary" && extra.find("tsigKeySecretRef") == std::string::npos
+                          ? R"(,"tsigKeySecretRef":{"name":"tsig"})"
+                          : "";
+    return with_spec(
+        meta("DNSServer", ns, name, 0),
+        fmt::format(R"({{"role":"{}","external":{{"address":"127.0.0.1","port":{}}}{}{}}})", role,
+                    port, key, extra));
+  }
+  json::value zone(std::string_view ns, std::string_view name, std::string_view servers,
+                   int second = 1, std::string_view extra = "", int64_t generation = 1,
+                   std::string_view selector = R"({"matchLabels":{"zone":"example"}})") {
+    return with_spec(
+        meta("DNSZone", ns, name, second, generation),
+        fmt::format(R"({{"zoneName":"example.test","recordsFrom":[{{"selector":{}}}]{}{}}})",
+                    selector, servers.empty() ? "" : fmt::format(R"(,"servers":{})", servers),
+                    extra));
+  }
+  json::value a(std::string_view ns, std::string_view name, std::string_view owner,
+                std::string_view address, int second = 2,
+                std::string_view labels = R"({"zone":"example"})") {
+    return with_spec(meta("ARecord", ns, name, second, 1, labels),
+                     fmt::format(R"({{"name":"{}","ipv4Addresses":["{}"]}})", owner, address));
+  }
+};
+
+constexpr std::string_view kRefsPrimary = R"({"refs":[{"name":"primary"}]})";
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void make(ControllerOptions options = {}) {
+    options.retry = {std::chrono::milliseconds(5), std::chrono::milliseconds(50), 0.0};
+    options.workers = 2;
+    c = std::make_unique<Controller>(io.get_executor(), options, sink, metrics, factory);
+  }
+  void SetUp() override { make(); }
+  void TearDown() override {
+    c.reset();
+    io.poll();
+  }
+
+  // Runs until nothing is queued or in flight (delayed retries do not count).
+  void settle() {
+    for (int i = 0; i < 5000; ++i) {
+      io.poll();
+      if (c->idle()) {
+        io.poll();
+        if (c->idle()) return;
+      }
+      io.run_for(std::chrono::milliseconds(1));
+    }
+    FAIL() << "the controller never went idle";
+  }
+  // Runs until `done` (retries, re-checks and drift checks run on timers).
+  template <class F>
+  void run_until(F done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        FAIL() << "the expected state never came";
+        return;
+      }
+      io.run_for(std::chrono::milliseconds(2));
+    }
+  }
+
+  // The Secret "tsig" of `ns`, read and valid.
+  void key(std::string_view ns) {
+    c->put_secret(ns, "tsig",
+                  {SecretState::Kind::Ok, api::TsigSecret{"zk.", "hmac-sha256", "c2VjcmV0"}, ""});
+  }
+  // The provider of DNSServer ns/primary, serving the zone; its Secret read.
+  FakeProvider& primary(std::string_view ns = "dns") {
+    FakeProvider& p = factory.server(fmt::format("{}/primary", ns));
+    if (!p.truth(kZone)) p.add_zone(kZone, apex());
+    key(ns);
+    return p;
+  }
+  const ConditionSpec& record(std::string_view key) {
+    return sink.records.at(std::string(key)).ready;
+  }
+  const ConditionSpec& zone(std::string_view key) { return sink.zones.at(std::string(key)).ready; }
+  const ConditionSpec& server(std::string_view key) {
+    return sink.servers.at(std::string(key)).ready;
+  }
+
+  asio::io_context io;
+  Sink sink;
+  telemetry::Metrics metrics;
+  FakeProviderFactory factory;
+  Objects o;
+  std::unique_ptr<Controller> c;
+};
+
+TEST_F(ControllerTest, ServesSelectedRecordsAndSaysSo) {
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->put_record(o.a("dns", "api", "api", "192.0.2.2"));
+  c->start();
+  settle();
+
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  EXPECT_EQ(record("ARecord/dns/www").status, "True");
+  EXPECT_EQ(sink.records.at("ARecord/dns/www").fqdn, "www.example.test.");
+  ASSERT_TRUE(sink.records.at("ARecord/dns/www").propagated);
+  EXPECT_EQ(sink.records.at("ARecord/dns/www").propagated->reason, "InSync");
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "AllReady");
+  EXPECT_EQ(zone("DNSZone/dns/example").message, "2 records served by 1 Primary");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").record_count, 2u);
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "Reachable");
+  const RRset* www = nullptr;
+  if (auto it = p.truth(kZone)->rrsets.find(RRsetKey{N("www"), RRType::A});
+      it != p.truth(kZone)->rrsets.end()) {
+    www = &it->second;
+  }
+  ASSERT_NE(www, nullptr) << "the record reached the server";
+  EXPECT_EQ(www->rdatas(), std::vector<Rdata>{Rdata::a("192.0.2.1").value()});
+  EXPECT_EQ(factory.made.size(), 1u);
+  EXPECT_EQ(factory.made[0].label, "dns/primary");
+  EXPECT_EQ(factory.made[0].port, 5353);
+
+  // Removing a record removes its data (it was ours).
+  c->remove_record(api::Kind::A, "dns", "api");
+  settle();
+  EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("api"), RRType::A}));
+  EXPECT_EQ(zone("DNSZone/dns/example").message, "1 records served by 1 Primary");
+}
+
+TEST_F(ControllerTest, RecordReasonsFromTheirOwnData) {
+  primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_zone(o.zone("dns", "broad", kRefsPrimary, 5, "", 1, R"({"matchLabels":{"wide":"yes"}})"));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1", 2));
+  c->put_record(o.a("dns", "www-later", "www", "192.0.2.9", 3));  // same name, other data
+  c->put_record(o.a("dns", "outside", "www.elsewhere.test.", "192.0.2.3"));
+  c->put_record(o.a("dns", "lonely", "lonely", "192.0.2.4", 2, R"({"zone":"other"})"));
+  c->put_record(o.a("dns", "both", "both", "192.0.2.5", 2, R"({"zone":"example","wide":"yes"})"));
+  c->start();
+  settle();
+
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  EXPECT_EQ(record("ARecord/dns/www-later").reason, "Conflict");
+  EXPECT_EQ(record("ARecord/dns/outside").reason, "InvalidSpec");
+  EXPECT_EQ(record("ARecord/dns/lonely").reason, "NotSelected");
+  EXPECT_EQ(record("ARecord/dns/both").reason, "MultipleZones");
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "PartiallyReady");
+  EXPECT_NE(zone("DNSZone/dns/example").message.find("1 Conflict"), std::string::npos)
+      << zone("DNSZone/dns/example").message;
+}
+
+TEST_F(ControllerTest, RecordsOfANamespaceWithoutZonesAreNotSelected) {
+  c->put_record(o.a("apps", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/apps/www").reason, "NotSelected");
+  EXPECT_EQ(record("ARecord/apps/www").message, "no DNSZone in namespace apps selects it");
+}
+
+TEST_F(ControllerTest, AZoneWithoutAPrimaryHasNoServers) {
+  c->put_server(
+      o.server("dns", "secondary", R"(,"primaryServerRef":{"name":"primary"})", "Secondary"));
+  c->put_zone(o.zone("dns", "example", R"({"refs":[{"name":"secondary"}]})"));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "NoServers");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "ZoneNotReady");
+  EXPECT_NE(record("ARecord/dns/www").message.find("NoServers"), std::string::npos);
+}
+
+TEST_F(ControllerTest, AnInvalidZoneMakesItsServedRecordsZoneNotReady) {
+  primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  ASSERT_EQ(record("ARecord/dns/www").reason, "Served");
+
+  // Generation 2 with an empty nameServers list (the schema admits it; the rules do not).
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, R"(,"nameServers":[])", 2));
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "InvalidSpec");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "ZoneNotReady");
+  EXPECT_NE(record("ARecord/dns/www").message.find("InvalidSpec"), std::string::npos);
+  EXPECT_TRUE(primary().truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}))
+      << "nothing is removed for an invalid spec";
+}
+
+TEST_F(ControllerTest, TheOlderOfTwoDNSZonesOnOneServerWins) {
+  primary("a");
+  primary("b");  // another DNSServer object, the same address:port
+  c->put_server(o.server("a", "primary"));
+  c->put_server(o.server("b", "primary"));
+  c->put_zone(o.zone("a", "example", kRefsPrimary, 1));
+  c->put_zone(o.zone("b", "example", kRefsPrimary, 9));
+  c->put_record(o.a("a", "www", "www", "192.0.2.1"));
+  c->put_record(o.a("b", "www", "www", "192.0.2.2"));
+  c->start();
+  settle();
+  EXPECT_EQ(zone("DNSZone/a/example").reason, "AllReady");
+  EXPECT_EQ(zone("DNSZone/b/example").reason, "Conflict");
+  EXPECT_NE(zone("DNSZone/b/example").message.find("a/example is older"), std::string::npos);
+  EXPECT_EQ(record("ARecord/b/www").reason, "ZoneNotReady");
+  EXPECT_EQ(factory.server("b/primary").applies, 0u) << "the younger zone changes nothing";
+}
+
+TEST_F(ControllerTest, ServerFailuresBecomeRecordZoneAndServerReasonsAndRecover) {
+  FakeProvider& p = primary();
+  p.fail_all =
+      Failure{"ServerUnreachable", "ServerUnreachable", "Timeout: no answer", false, false};
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/dns/www").reason, "ServerUnreachable");
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "NotReady");
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "ServerUnreachable");
+
+  p.fail_all.reset();  // it answers again: the retry finds out, no manual step
+  run_until([&] { return record("ARecord/dns/www").reason == "Served"; });
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "AllReady");
+  run_until([&] { return server("DNSServer/dns/primary").reason == "Reachable"; });
+}
+
+TEST_F(ControllerTest, EachFailureKeepsTheProvidersReason) {
+  for (const auto& [reason, server_reason] :
+       std::vector<std::pair<std::string, std::string>>{{"TsigAuthFailed", "TsigAuthFailed"},
+                                                        {"TransferRefused", "ServerRefused"},
+                                                        {"UpdateRefused", "ServerFailure"}}) {
+    sink = Sink{};
+    factory = FakeProviderFactory{};
+    make();
+    FakeProvider& p = primary();
+    p.fail_all = Failure{reason, server_reason, reason + ": fake", false, false};
+    c->put_server(o.server("dns", "primary"));
+    c->put_zone(o.zone("dns", "example", kRefsPrimary));
+    c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+    c->start();
+    settle();
+    EXPECT_EQ(record("ARecord/dns/www").reason, reason);
+    EXPECT_NE(record("ARecord/dns/www").message.find(reason + ": fake"), std::string::npos);
+    EXPECT_EQ(server("DNSServer/dns/primary").reason, server_reason);
+    c->stop();
+  }
+}
+
+TEST_F(ControllerTest, AMissingZoneIsZoneNotFoundOnAServerThatAnswers) {
+  factory.server("dns/primary");  // serves no zone at all
+  key("dns");
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/dns/www").reason, "ZoneNotFound");
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "NotReady");
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "Reachable");
+}
+
+TEST_F(ControllerTest, ARefusedChangeIsThatRecordsAlone) {
+  FakeProvider& p = primary();
+  p.refuse.insert(RRsetKey{N("bad"), RRType::A});
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->put_record(o.a("dns", "bad", "bad", "192.0.2.66"));
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  EXPECT_EQ(record("ARecord/dns/bad").reason, "UpdateRefused");
+  EXPECT_NE(record("ARecord/dns/bad").message.find("refused the change of bad.example.test. A"),
+            std::string::npos)
+      << record("ARecord/dns/bad").message;
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "PartiallyReady");
+}
+
+TEST_F(ControllerTest, OnePrimaryOfTwoFailingIsPartiallyReady) {
+  primary();
+  FakeProvider& second = factory.server("dns/primary2");
+  second.add_zone(kZone, apex());
+  second.fail_all = Failure{"ServerUnreachable", "ServerUnreachable", "Timeout", false, false};
+  c->put_server(o.server("dns", "primary"));
+  c->put_server(o.server("dns", "primary2", "", "Primary", 5354));
+  c->put_zone(o.zone("dns", "example", R"({"refs":[{"name":"primary"},{"name":"primary2"}]})"));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "PartiallyReady");
+  EXPECT_NE(zone("DNSZone/dns/example").message.find("1 of 2 Primaries failed"), std::string::npos);
+  EXPECT_EQ(record("ARecord/dns/www").reason, "ServerUnreachable")
+      << "served only when every Primary holds it";
+}
+
+TEST_F(ControllerTest, SecretsDecideWhetherAServerIsContacted) {
+  primary();
+  c->put_server(o.server("dns", "primary", R"(,"tsigKeySecretRef":{"name":"other"})"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretPending");
+  EXPECT_TRUE(factory.made.empty()) << "not contacted before the Secret is read";
+
+  c->put_secret("dns", "other", {SecretState::Kind::Missing, std::nullopt, ""});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretNotFound");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "TsigAuthFailed");
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "NotReady");
+  EXPECT_NE(zone("DNSZone/dns/example").message.find("SecretNotFound"), std::string::npos);
+
+  c->put_secret("dns", "other", {SecretState::Kind::Forbidden, std::nullopt, "forbidden"});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretForbidden");
+
+  c->put_secret("dns", "other", {SecretState::Kind::Invalid, std::nullopt, "no algorithm"});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretInvalid");
+
+  // Read fine, but the provider cannot use it.
+  c->put_secret("dns", "other",
+                {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "not base64!"}, ""});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretInvalid");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "TsigAuthFailed") << "no usable key for it";
+
+  c->put_secret("dns", "other",
+                {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "c2VjcmV0"}, ""});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "Reachable");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  ASSERT_FALSE(factory.made.empty());
+  ASSERT_TRUE(factory.made.back().key);
+  EXPECT_EQ(factory.made.back().key->secret, "c2VjcmV0");
+  for (const auto& [key, s] : sink.servers) {
+    EXPECT_EQ(s.ready.message.find("c2VjcmV0"), std::string::npos) << "no secret in status";
+  }
+}
+
+TEST_F(ControllerTest, AnInvalidServerIsInvalidSpec) {
+  c->put_server(o.with_spec(o.meta("DNSServer", "dns", "broken", 0), R"({"role":"Tertiary"})"));
+  c->start();
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/broken").reason, "InvalidSpec");
+  EXPECT_EQ(server("DNSServer/dns/broken").status, "False");
+}
+
+TEST_F(ControllerTest, ServerHealthReasonsComeFromTheProvider) {
+  for (std::string reason : {"ServerRefused", "QueryRejected", "MalformedResponse"}) {
+    sink = Sink{};
+    factory = FakeProviderFactory{};
+    make();
+    factory.server("dns/lonely").fail_all = Failure{"UpdateRefused", reason, "fake", false, false};
+    key("dns");
+    c->put_server(o.server("dns", "lonely"));  // serves no zone: probed with the root's SOA
+    c->start();
+    settle();
+    EXPECT_EQ(server("DNSServer/dns/lonely").reason, reason);
+    c->stop();
+  }
+}
+
+TEST_F(ControllerTest, SecondariesBehindThenInSync) {
+  FakeProvider& p = primary();
+  FakeProvider& s = factory.server("dns/secondary");
+  s.add_zone(kZone, apex(), 1);
+  c->put_server(o.server("dns", "primary"));
+  c->put_server(
+      o.server("dns", "secondary", R"(,"primaryServerRef":{"name":"primary"})", "Secondary", 5354));
+  c->put_zone(o.zone("dns", "example", R"({"refs":[{"name":"primary"},{"name":"secondary"}]})"));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  ASSERT_TRUE(sink.records.at("ARecord/dns/www").propagated);
+  EXPECT_EQ(sink.records.at("ARecord/dns/www").propagated->reason, "SecondaryBehind");
+  ASSERT_TRUE(sink.zones.at("DNSZone/dns/example").propagated);
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").propagated->reason, "SecondaryBehind");
+  EXPECT_GE(s.notifies, 1u) << "the Secondary was told";
+
+  s.set_serial(kZone, p.truth(kZone)->serial);  // it transferred the zone
+  run_until([&] { return sink.records.at("ARecord/dns/www").propagated->reason == "InSync"; });
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").propagated->reason, "InSync");
+
+  s.fail_all = Failure{"ServerUnreachable", "ServerUnreachable", "Timeout", false, false};
+  c->put_record(o.a("dns", "api", "api", "192.0.2.2"));
+  settle();
+  EXPECT_EQ(sink.records.at("ARecord/dns/api").propagated->reason, "SecondaryUnreachable");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").propagated->reason, "SecondaryUnreachable");
+}
+
+TEST_F(ControllerTest, DriftIsReportedUnderReportAndUndoneUnderRemediate) {
+  ControllerOptions options;
+  options.drift_interval = std::chrono::milliseconds(20);
+  make(options);
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, R"(,"driftPolicy":"Report")"));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  ASSERT_EQ(record("ARecord/dns/www").reason, "Served");
+
+  // Someone else writes to the zone.
+  p.add_zone(
+      kZone,
+      [&] {
+        RRsetMap m = p.truth(kZone)->rrsets;
+        RRset x(N("intruder"), RRType::A, 60, {Rdata::a("192.0.2.99").value()});
+        m[x.key()] = x;
+        return m;
+      }(),
+      p.truth(kZone)->serial + 1);
+  run_until([&] {
+    for (const auto& e : sink.events) {
+      if (e.reason == "DriftDetected") return true;
+    }
+    return false;
+  });
+  for (const auto& e : sink.events) {
+    if (e.reason != "DriftDetected") continue;
+    EXPECT_TRUE(e.warning);
+    EXPECT_NE(e.note.find("intruder.example.test. A"), std::string::npos) << e.note;
+  }
+  EXPECT_TRUE(p.truth(kZone)->rrsets.count(RRsetKey{N("intruder"), RRType::A}))
+      << "Report leaves what it did not write";
+
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, "", 2));  // driftPolicy Remediate
+  settle();
+  run_until([&] { return !p.truth(kZone)->rrsets.count(RRsetKey{N("intruder"), RRType::A}); });
+  EXPECT_TRUE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
+}
+
+TEST_F(ControllerTest, DryRunPlansButNeverWrites) {
+  ControllerOptions options;
+  options.dry_run = true;
+  make(options);
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(p.applies, 0u);
+  EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
+}
+
+}  // namespace
+}  // namespace zk::controller
