@@ -15,6 +15,7 @@
 #include "api/time.h"
 #include "controller/catalog_entries.h"
 #include "controller/converge.h"
+#include "controller/zone_report.h"
 #include "plan/zone_plan.h"
 #include "providers/provider.h"
 #include "sources/zone_source.h"
@@ -33,13 +34,11 @@ using model::RRType;
 // ------------------------------------------------------------------ state
 
 struct Controller::ZoneRuntime {
-  std::set<RRsetKey> declared;                    // keys of the last desired state we applied
-  std::map<std::string, std::string> acked_hash;  // record key → hash acknowledged
-  std::map<std::string, uint32_t> acked_serial;   // record key → primary serial at that time
-  std::map<std::string, std::string> acked_fqdn;  // record key → the name it is served at
-  std::string zone_name;                          // of the last valid generation ("" = none)
-  bool dirty = true;                              // catalog changed since the last full reconcile
-  bool healthy = false;                           // last full reconcile succeeded everywhere
+  std::set<RRsetKey> declared;  // keys of the last desired state we applied
+  ZoneAcks acks;                // what its records' statuses rest on
+  std::string zone_name;        // of the last valid generation ("" = none)
+  bool dirty = true;            // catalog changed since the last full reconcile
+  bool healthy = false;         // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
   int propagation_checks = 0;     // re-checks since the last change (backoff)
   std::set<std::string> servers;  // server keys involved last time
@@ -50,33 +49,10 @@ struct Controller::ProviderSlot {
   std::shared_ptr<providers::Provider> provider;  // shared: an operation in flight keeps it alive
 };
 
-struct Controller::PrimaryResult {
-  const api::Server* server = nullptr;
-  bool ok = false;            // holds the declared state (modulo `refused`)
-  std::string reason;         // record reason when !ok
-  std::string server_reason;  // the server's own reason (SecretNotFound, …) when it differs
-  std::string message;
-  std::map<RRsetKey, std::string> refused;  // RRset → the server's message
-  bool applied = false;                     // changes were acknowledged now
-  std::optional<uint32_t> serial;
-};
-
 namespace {
 
 std::string ns_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
-}
-
-ConditionSpec ready(std::string_view status, std::string_view reason, std::string message) {
-  return {"Ready", std::string(status), std::string(reason), std::move(message)};
-}
-
-ObjectRef ref_of(const api::ObjectMeta& m, std::string_view kind) {
-  return {std::string(api::kApiVersion), std::string(kind), m.ns, m.name, m.uid, m.generation};
-}
-
-bool serial_at_least(uint32_t have, uint32_t want) {
-  return have == want || static_cast<int32_t>(have - want) > 0;
 }
 
 // Same spec, labels, generation and identity: an update that only touched status/annotations.
@@ -189,7 +165,7 @@ void Controller::remove_record(api::Kind kind, std::string_view ns, std::string_
   if (it == nit->second.records.end()) return;
   api::RecordObject gone = std::move(it->second);
   nit->second.records.erase(it);
-  sink_.forget(ref_of(gone, api::to_string(kind)));
+  sink_.forget(object_ref(gone, api::to_string(kind)));
   enqueue_zones_selecting(gone);
 }
 
@@ -238,7 +214,7 @@ void Controller::remove_zone(std::string_view ns, std::string_view name) {
   if (it == nit->second.zones.end()) return;
   std::optional<Name> zone_name;
   if (it->second.zone) zone_name = it->second.zone->zone_name;
-  sink_.forget(ref_of(it->second.meta, api::kDNSZone));
+  sink_.forget(object_ref(it->second.meta, api::kDNSZone));
   nit->second.zones.erase(it);
   zone_rt_.erase(ns_key(ns, name));
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
@@ -283,7 +259,7 @@ void Controller::remove_server(std::string_view ns, std::string_view name) {
   if (nit == namespaces_.end()) return;
   auto it = nit->second.servers.find(std::string(name));
   if (it == nit->second.servers.end()) return;
-  sink_.forget(ref_of(it->second.meta, api::kDNSServer));
+  sink_.forget(object_ref(it->second.meta, api::kDNSServer));
   nit->second.servers.erase(it);
   providers_.erase(ns_key(ns, name));
   enqueue_namespace(std::string(ns));
@@ -511,9 +487,9 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   auto it = nit->second.servers.find(name);
   if (it == nit->second.servers.end()) co_return true;
   ServerStatus st;
-  st.ref = ref_of(it->second.meta, api::kDNSServer);
+  st.ref = object_ref(it->second.meta, api::kDNSServer);
   if (!it->second.server) {
-    st.ready = ready(api::kFalse, reasons::kInvalidSpec, it->second.error);
+    st.ready = ready_condition(api::kFalse, reasons::kInvalidSpec, it->second.error);
     sink_.server_status(st);
     co_return true;
   }
@@ -528,7 +504,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   std::string problem, reason;
   std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
   if (!p) {
-    st.ready = ready(api::kFalse, reason, problem);
+    st.ready = ready_condition(api::kFalse, reason, problem);
     sink_.server_status(st);
     co_return true;
   }
@@ -543,14 +519,15 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   }
   const auto& h = p->health();
   if (h.ok) {
-    st.ready = ready(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->endpoint()));
+    st.ready =
+        ready_condition(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->endpoint()));
     st.contacted = true;
   } else if (h.failure.answers) {  // it answers, just not for the zone we asked about
-    st.ready = ready(api::kTrue, reasons::kReachable,
-                     fmt::format("{} answers ({})", p->endpoint(), h.failure.message));
+    st.ready = ready_condition(api::kTrue, reasons::kReachable,
+                               fmt::format("{} answers ({})", p->endpoint(), h.failure.message));
     st.contacted = true;
   } else {
-    st.ready = ready(api::kFalse, h.failure.server_reason, h.failure.message);
+    st.ready = ready_condition(api::kFalse, h.failure.server_reason, h.failure.message);
   }
   sink_.server_status(st);
   co_return true;
@@ -566,9 +543,9 @@ bool Controller::reconcile_namespace(const std::string& ns) {
   if (has_zone) return true;  // the zones report their namespace's unselected records
   for (const auto& [key, rec] : nit->second.records) {
     RecordStatus st;
-    st.ref = ref_of(rec, api::to_string(rec.kind));
-    st.ready = ready(api::kFalse, reasons::kNotSelected,
-                     fmt::format("no DNSZone in namespace {} selects it", ns));
+    st.ref = object_ref(rec, api::to_string(rec.kind));
+    st.ready = ready_condition(api::kFalse, reasons::kNotSelected,
+                               fmt::format("no DNSZone in namespace {} selects it", ns));
     sink_.record_status(st);
   }
   return true;
@@ -633,7 +610,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
                       {"drift_policy", std::string(api::to_string(zone.drift_policy))}},
                      note);
       if (zone.drift_policy == api::DriftPolicy::Report) {
-        sink_.event(ref_of(zone, api::kDNSZone), true, reasons::kDriftDetected, note);
+        sink_.event(object_ref(zone, api::kDNSZone), true, reasons::kDriftDetected, note);
       }
       needs_reconcile = true;
     }
@@ -662,27 +639,19 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   if (nit == namespaces_.end()) co_return true;
   auto zit = nit->second.zones.find(name);
   if (zit == nit->second.zones.end()) co_return true;
-  ObjectRef zref = ref_of(zit->second.meta, api::kDNSZone);
+  ObjectRef zref = object_ref(zit->second.meta, api::kDNSZone);
   std::shared_ptr<ZoneRuntime> rt = runtime(key);  // shared: survives a delete meanwhile
   rt->dirty = false;
   rt->healthy = false;
   if (!zit->second.zone) {
     ZoneStatus st;
     st.ref = zref;
-    st.ready = ready(api::kFalse, reasons::kInvalidSpec, zit->second.error);
+    st.ready = ready_condition(api::kFalse, reasons::kInvalidSpec, zit->second.error);
     sink_.zone_status(st);
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
-    for (const auto& [rkey, fqdn] : rt->acked_fqdn) {
-      auto r = nit->second.records.find(rkey);
-      if (r == nit->second.records.end()) continue;
-      RecordStatus rs;
-      rs.ref = ref_of(r->second, api::to_string(r->second.kind));
-      rs.zone = rt->zone_name;
-      rs.fqdn = fqdn;
-      rs.ready = ready(api::kFalse, reasons::kZoneNotReady,
-                       fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec,
-                                   zit->second.error));
+    for (const auto& rs : report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks,
+                                              nit->second.records)) {
       sink_.record_status(rs);
     }
     co_return true;  // nothing to retry: a new generation brings a new event
@@ -710,48 +679,27 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   // Zone-level blockers: the records cannot be served at all.
   std::optional<ConditionSpec> blocked;
   if (const api::Zone* winner = conflicting_zone(zone)) {
-    blocked = ready(api::kFalse, reasons::kConflict,
-                    fmt::format("DNSZone {} is older and declares {} on the same server; this one "
-                                "changes nothing there",
-                                winner->key(), zone_text));
+    blocked = ready_condition(
+        api::kFalse, reasons::kConflict,
+        fmt::format("DNSZone {} is older and declares {} on the same server; this one "
+                    "changes nothing there",
+                    winner->key(), zone_text));
   } else if (primaries.empty()) {
-    blocked = ready(api::kFalse, reasons::kNoServers,
-                    "spec.servers matches no DNSServer with role Primary in namespace " + ns);
+    blocked =
+        ready_condition(api::kFalse, reasons::kNoServers,
+                        "spec.servers matches no DNSServer with role Primary in namespace " + ns);
   } else if (!desired.zone_problems.empty()) {
-    blocked = ready(api::kFalse, reasons::kNotReady,
-                    fmt::format("{}", fmt::join(desired.zone_problems, "; ")));
+    blocked = ready_condition(api::kFalse, reasons::kNotReady,
+                              fmt::format("{}", fmt::join(desired.zone_problems, "; ")));
   }
 
-  auto write_records =
-      [&](const std::function<RecordStatus(const std::string&, const sources::RecordOutcome&)>& f) {
-        for (const auto& [rkey, o] : desired.outcomes) {
-          auto r = rec_copy.find(rkey);
-          if (r == rec_copy.end()) continue;
-          RecordStatus st = f(rkey, o);
-          st.ref = ref_of(r->second, api::to_string(r->second.kind));
-          if (o.reason != reasons::kNotSelected) {
-            st.zone = zone_text;
-            st.fqdn = o.fqdn;
-          }
-          sink_.record_status(st);
-        }
-      };
-
   if (blocked) {
-    ZoneStatus st;
-    st.ref = zref;
-    st.ready = *blocked;
-    sink_.zone_status(st);
-    write_records([&](const std::string&, const sources::RecordOutcome& o) {
-      RecordStatus st;
-      bool servable =
-          o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
-      st.ready = servable ? ready(api::kFalse, reasons::kZoneNotReady,
-                                  fmt::format("DNSZone {} is not ready: {}: {}", zone.key(),
-                                              blocked->reason, blocked->message))
-                          : ready(api::kFalse, o.reason, o.message);
-      return st;
-    });
+    const std::vector<PrimaryOutcome> no_primaries;
+    const std::vector<SecondaryOutcome> no_secondaries;
+    ZoneReport rep = report_blocked_zone(
+        {zone, zref, desired, rec_copy, no_primaries, no_secondaries}, *blocked);
+    sink_.zone_status(rep.zone);
+    for (const auto& st : rep.records) sink_.record_status(st);
     co_return true;
   }
 
@@ -764,11 +712,11 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   }
 
   // Primaries: plan against each one's copy, apply.
-  std::vector<PrimaryResult> results;
+  std::vector<PrimaryOutcome> results;
   std::set<std::string> involved;
   for (const api::Server& server : primaries) {
-    PrimaryResult res;
-    res.server = &server;
+    PrimaryOutcome res;
+    res.server = server.name;
     involved.insert(server.key());
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
@@ -843,183 +791,36 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   }
 
   // Secondaries: NOTIFY after a change, then compare serials.
-  std::vector<ServerSerial> server_rows;
-  for (const auto& r : results) {
-    server_rows.push_back({r.server->name, "Primary", r.serial, r.ok && r.refused.empty()});
-  }
-  std::optional<ConditionSpec> zone_propagated;
-  std::map<std::string, std::optional<uint32_t>> secondary_serials;  // name → serial
-  std::string behind_reason, behind_message;
+  std::vector<SecondaryOutcome> seconds;
   for (const api::Server& server : secondaries) {
     involved.insert(server.key());
+    SecondaryOutcome so{server.name, server.key(), std::nullopt, primary_serial, ""};
+    for (const auto& r : results) {
+      if (server.primary_server_name && r.server == *server.primary_server_name) so.want = r.serial;
+    }
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
-    std::optional<uint32_t> want = primary_serial;
-    for (const auto& r : results) {
-      if (server.primary_server_name && r.server->name == *server.primary_server_name) {
-        want = r.serial;
-      }
-    }
-    std::optional<uint32_t> have;
-    std::string why;
     if (p) {
-      if ((any_applied || rt->secondaries_behind) && want) {
-        (void)co_await p->notify(zone.zone_name, want);
+      if ((any_applied || rt->secondaries_behind) && so.want) {
+        (void)co_await p->notify(zone.zone_name, so.want);
       }
-      auto s = co_await p->soa_serial(zone.zone_name);
+      auto serial = co_await p->soa_serial(zone.zone_name);
       if (!*alive) co_return true;
-      if (s) {
-        have = *s;
+      if (serial) {
+        so.serial = *serial;
       } else {
-        why = s.error().message;
+        so.why = serial.error().message;
       }
     } else {
-      why = problem;
+      so.why = problem;
     }
-    secondary_serials[server.name] = have;
-    bool caught_up = have && want && serial_at_least(*have, *want);
-    server_rows.push_back({server.name, "Secondary", have, caught_up});
-    if (!have) {
-      behind_reason = std::string(reasons::kSecondaryUnreachable);
-      behind_message = fmt::format("{}: {}", server.key(), why);
-    } else if (!caught_up && behind_reason.empty()) {
-      behind_reason = std::string(reasons::kSecondaryBehind);
-      behind_message = fmt::format("{} serves serial {}, its primary {}", server.key(), *have,
-                                   want ? std::to_string(*want) : std::string("unknown"));
-    }
-  }
-  rt->secondaries_behind = !behind_reason.empty();
-  zone_propagated =
-      behind_reason.empty()
-          ? ConditionSpec{"Propagated", "True", std::string(reasons::kInSync),
-                          secondaries.empty()
-                              ? "the zone has no Secondary"
-                              : fmt::format("{} Secondaries serve the primary's serial",
-                                            secondaries.size())}
-          : ConditionSpec{"Propagated", "False", behind_reason, behind_message};
-
-  // Record statuses.
-  std::map<std::string, size_t> not_ready_by_reason;
-  std::vector<ServedRecord> served_records;
-  std::string first_failure_reason, first_failure_message;
-  std::vector<std::string> failures;  // "Reason: message" per failed Primary, for the zone
-  for (const auto& r : results) {
-    if (r.ok) continue;
-    if (first_failure_reason.empty()) {
-      first_failure_reason = r.reason;
-      first_failure_message = r.message;
-    }
-    failures.push_back(
-        fmt::format("{}: {}", r.server_reason.empty() ? r.reason : r.server_reason, r.message));
-  }
-  write_records([&](const std::string& rkey, const sources::RecordOutcome& o) {
-    RecordStatus st;
-    bool servable =
-        o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
-    if (!servable) {
-      if (o.reason != reasons::kNotSelected) ++not_ready_by_reason[o.reason];
-      st.ready = ready(api::kFalse, o.reason, o.message);
-      return st;
-    }
-    auto rec = rec_copy.find(rkey);
-    RRsetKey rrkey{Name::parse(o.fqdn).value_or(zone.zone_name),
-                   api::record_type(rec->second.kind)};
-    std::string refused;
-    for (const auto& r : results) {
-      if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
-    }
-    if (!first_failure_reason.empty()) {
-      ++not_ready_by_reason[first_failure_reason];
-      st.ready = ready(api::kFalse, first_failure_reason, first_failure_message);
-      return st;
-    }
-    if (!refused.empty()) {
-      ++not_ready_by_reason[std::string(reasons::kUpdateRefused)];
-      st.ready = ready(api::kFalse, reasons::kUpdateRefused, refused);
-      return st;
-    }
-    // Served by every Primary.
-    st.acknowledged_hash = o.hash;
-    if (rt->acked_hash[rkey] != o.hash) {
-      rt->acked_hash[rkey] = o.hash;
-      rt->acked_serial[rkey] = primary_serial.value_or(0);
-    }
-    rt->acked_fqdn[rkey] = o.fqdn;
-    if (o.reason == reasons::kMultipleZones) {
-      ++not_ready_by_reason[o.reason];
-      st.ready = ready(api::kFalse, o.reason, o.message);
-    } else {
-      st.ready = ready(api::kTrue, reasons::kServed,
-                       fmt::format("served at {} by {} Primar{}", o.fqdn, results.size(),
-                                   results.size() == 1 ? "y" : "ies"));
-    }
-    served_records.push_back({std::string(api::kApiVersion),
-                              std::string(api::to_string(rec->second.kind)), rec->second.name,
-                              rec->second.ns, o.fqdn});
-    // Propagated: every Secondary serves a serial at least the one this data was acked at.
-    uint32_t at = rt->acked_serial[rkey];
-    std::string behind;
-    for (const auto& [sname, have] : secondary_serials) {
-      if (!have) {
-        behind = std::string(reasons::kSecondaryUnreachable);
-        break;
-      }
-      if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
-    }
-    st.propagated = behind.empty()
-                        ? ConditionSpec{"Propagated", "True", std::string(reasons::kInSync),
-                                        zone_propagated->message}
-                        : ConditionSpec{"Propagated", "False", behind, zone_propagated->message};
-    return st;
-  });
-  // Forget acknowledgements of records that left the zone.
-  for (auto it = rt->acked_hash.begin(); it != rt->acked_hash.end();) {
-    if (!desired.outcomes.count(it->first)) {
-      rt->acked_serial.erase(it->first);
-      rt->acked_fqdn.erase(it->first);
-      it = rt->acked_hash.erase(it);
-    } else {
-      ++it;
-    }
+    seconds.push_back(std::move(so));
   }
 
-  // The zone's summary.
-  ZoneStatus zs;
-  zs.ref = zref;
-  std::sort(served_records.begin(), served_records.end(),
-            [](const ServedRecord& a, const ServedRecord& b) {
-              return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
-            });
-  zs.record_count = served_records.size();
-  zs.records = std::move(served_records);
-  zs.servers = std::move(server_rows);
-  zs.propagated = zone_propagated;
-  zs.synced = any_applied && ok_count == results.size();
-  size_t not_ready = 0;
-  std::vector<std::string> counts;
-  for (const auto& [r, n] : not_ready_by_reason) {
-    not_ready += n;
-    counts.push_back(fmt::format("{} {}", n, r));
-  }
-  if (ok_count == 0) {
-    zs.ready = ready(api::kFalse, reasons::kNotReady, fmt::format("{}", fmt::join(failures, "; ")));
-  } else if (ok_count < results.size() || not_ready > 0) {
-    std::string msg = not_ready > 0
-                          ? fmt::format("{} of {} records not ready: {}", not_ready,
-                                        zs.record_count + not_ready, fmt::join(counts, ", "))
-                          : std::string();
-    if (ok_count < results.size()) {
-      msg += (msg.empty() ? "" : "; ") + fmt::format("{} of {} Primaries failed: {}",
-                                                     results.size() - ok_count, results.size(),
-                                                     fmt::join(failures, "; "));
-    }
-    zs.ready = ready(api::kFalse, reasons::kPartiallyReady, msg);
-  } else {
-    zs.ready = ready(api::kTrue, reasons::kAllReady,
-                     fmt::format("{} records served by {} Primar{}", zs.record_count,
-                                 results.size(), results.size() == 1 ? "y" : "ies"));
-  }
-  sink_.zone_status(zs);
+  ZoneReport rep = report_zone({zone, zref, desired, rec_copy, results, seconds}, rt->acks);
+  rt->secondaries_behind = rep.secondaries_behind;
+  for (const auto& st : rep.records) sink_.record_status(st);
+  sink_.zone_status(rep.zone);
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).

@@ -139,7 +139,6 @@ class Controller {
   struct ServerEntry;
   struct NamespaceObjects;
   struct ZoneRuntime;
-  struct PrimaryResult;
   struct SharedRuntime;
 
   boost::asio::awaitable<void> worker();

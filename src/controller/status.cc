@@ -3,10 +3,20 @@
 #include <fmt/format.h>
 
 #include "api/condition.h"
+#include "api/kind.h"
 #include "api/reasons.h"
 #include "api/time.h"
 
 namespace zk::controller {
+
+ObjectRef object_ref(const api::ObjectMeta& m, std::string_view kind) {
+  return {std::string(api::kApiVersion), std::string(kind), m.ns, m.name, m.uid, m.generation};
+}
+
+ConditionSpec ready_condition(std::string_view status, std::string_view reason,
+                              std::string message) {
+  return {std::string(api::kReady), std::string(status), std::string(reason), std::move(message)};
+}
 
 namespace json = boost::json;
 

@@ -21,6 +21,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "api/object_meta.h"
+
 namespace zk::controller {
 
 inline constexpr int64_t kContactRefreshSeconds = 600;
@@ -43,6 +45,12 @@ struct ConditionSpec {
   std::string message;
   friend bool operator==(const ConditionSpec&, const ConditionSpec&) = default;
 };
+
+// The reference to one of our objects (apiVersion dns.zonekeeper.io/v1alpha1).
+ObjectRef object_ref(const api::ObjectMeta& meta, std::string_view kind);
+// A Ready condition.
+ConditionSpec ready_condition(std::string_view status, std::string_view reason,
+                              std::string message);
 
 // True when the condition says something is wrong (status False), not merely on its way:
 // Pending (valid, not served yet), SecretPending (the key not read yet) and NotSelected are

@@ -1,0 +1,260 @@
+#include "controller/zone_report.h"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "api/kind.h"
+#include "api/reasons.h"
+
+namespace zk::controller {
+
+namespace reasons = api::reasons;
+using model::Name;
+using model::RRsetKey;
+
+namespace {
+
+// Servable: to be served by this zone (Pending), or MultipleZones where this zone is the oldest.
+bool servable(const sources::RecordOutcome& o) {
+  return o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
+}
+
+// One status per desired outcome whose object we hold; `f` says its conditions.
+std::vector<RecordStatus> each_record(
+    const ZoneReportInput& in,
+    const std::function<RecordStatus(const std::string&, const api::RecordObject&,
+                                     const sources::RecordOutcome&)>& f) {
+  std::vector<RecordStatus> out;
+  std::string zone_text = in.zone.zone_name.to_string();
+  for (const auto& [rkey, o] : in.desired.outcomes) {
+    auto r = in.records.find(rkey);
+    if (r == in.records.end()) continue;
+    RecordStatus st = f(rkey, r->second, o);
+    st.ref = object_ref(r->second, api::to_string(r->second.kind));
+    if (o.reason != reasons::kNotSelected) {
+      st.zone = zone_text;
+      st.fqdn = o.fqdn;
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+std::string primaries_text(size_t n) {
+  return fmt::format("{} Primar{}", n, n == 1 ? "y" : "ies");
+}
+
+}  // namespace
+
+bool serial_at_least(uint32_t have, uint32_t want) {
+  return have == want || static_cast<int32_t>(have - want) > 0;
+}
+
+ZoneReport report_blocked_zone(const ZoneReportInput& in, const ConditionSpec& blocked) {
+  ZoneReport rep;
+  rep.zone.ref = in.ref;
+  rep.zone.ready = blocked;
+  rep.records = each_record(in, [&](const std::string&, const api::RecordObject&,
+                                    const sources::RecordOutcome& o) {
+    RecordStatus st;
+    st.ready = servable(o)
+                   ? ready_condition(api::kFalse, reasons::kZoneNotReady,
+                                     fmt::format("DNSZone {} is not ready: {}: {}", in.zone.key(),
+                                                 blocked.reason, blocked.message))
+                   : ready_condition(api::kFalse, o.reason, o.message);
+    return st;
+  });
+  return rep;
+}
+
+std::vector<RecordStatus> report_invalid_zone(
+    const std::string& key, const std::string& error, const std::string& zone_name,
+    const ZoneAcks& acks, const std::map<std::string, api::RecordObject>& records) {
+  std::vector<RecordStatus> out;
+  for (const auto& [rkey, fqdn] : acks.fqdn) {
+    auto r = records.find(rkey);
+    if (r == records.end()) continue;
+    RecordStatus rs;
+    rs.ref = object_ref(r->second, api::to_string(r->second.kind));
+    rs.zone = zone_name;
+    rs.fqdn = fqdn;
+    rs.ready = ready_condition(
+        api::kFalse, reasons::kZoneNotReady,
+        fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec, error));
+    out.push_back(std::move(rs));
+  }
+  return out;
+}
+
+ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
+  ZoneReport rep;
+  const auto& results = in.primaries;
+  size_t ok_count = 0;
+  bool any_applied = false;
+  std::optional<uint32_t> primary_serial;
+  for (const auto& r : results) {
+    if (r.ok) {
+      ++ok_count;
+      if (!primary_serial) primary_serial = r.serial;
+    }
+    any_applied = any_applied || r.applied;
+  }
+
+  // Servers: the Primaries, then whether each Secondary caught up with its primary.
+  std::vector<ServerSerial> server_rows;
+  for (const auto& r : results) {
+    server_rows.push_back({r.server, "Primary", r.serial, r.ok && r.refused.empty()});
+  }
+  std::map<std::string, std::optional<uint32_t>> secondary_serials;  // name → serial
+  std::string behind_reason, behind_message;
+  for (const auto& s : in.secondaries) {
+    secondary_serials[s.server] = s.serial;
+    bool caught_up = s.serial && s.want && serial_at_least(*s.serial, *s.want);
+    server_rows.push_back({s.server, "Secondary", s.serial, caught_up});
+    if (!s.serial) {
+      behind_reason = std::string(reasons::kSecondaryUnreachable);
+      behind_message = fmt::format("{}: {}", s.key, s.why);
+    } else if (!caught_up && behind_reason.empty()) {
+      behind_reason = std::string(reasons::kSecondaryBehind);
+      behind_message = fmt::format("{} serves serial {}, its primary {}", s.key, *s.serial,
+                                   s.want ? std::to_string(*s.want) : std::string("unknown"));
+    }
+  }
+  rep.secondaries_behind = !behind_reason.empty();
+  ConditionSpec zone_propagated =
+      behind_reason.empty()
+          ? ConditionSpec{std::string(api::kPropagated), std::string(api::kTrue),
+                          std::string(reasons::kInSync),
+                          in.secondaries.empty()
+                              ? "the zone has no Secondary"
+                              : fmt::format("{} Secondaries serve the primary's serial",
+                                            in.secondaries.size())}
+          : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse), behind_reason,
+                          behind_message};
+
+  // Record statuses.
+  std::map<std::string, size_t> not_ready_by_reason;
+  std::vector<ServedRecord> served_records;
+  std::string first_failure_reason, first_failure_message;
+  std::vector<std::string> failures;  // "Reason: message" per failed Primary, for the zone
+  for (const auto& r : results) {
+    if (r.ok) continue;
+    if (first_failure_reason.empty()) {
+      first_failure_reason = r.reason;
+      first_failure_message = r.message;
+    }
+    failures.push_back(
+        fmt::format("{}: {}", r.server_reason.empty() ? r.reason : r.server_reason, r.message));
+  }
+  rep.records = each_record(in, [&](const std::string& rkey, const api::RecordObject& rec,
+                                    const sources::RecordOutcome& o) {
+    RecordStatus st;
+    if (!servable(o)) {
+      if (o.reason != reasons::kNotSelected) ++not_ready_by_reason[o.reason];
+      st.ready = ready_condition(api::kFalse, o.reason, o.message);
+      return st;
+    }
+    RRsetKey rrkey{Name::parse(o.fqdn).value_or(in.zone.zone_name), api::record_type(rec.kind)};
+    std::string refused;
+    for (const auto& r : results) {
+      if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
+    }
+    if (!first_failure_reason.empty()) {
+      ++not_ready_by_reason[first_failure_reason];
+      st.ready = ready_condition(api::kFalse, first_failure_reason, first_failure_message);
+      return st;
+    }
+    if (!refused.empty()) {
+      ++not_ready_by_reason[std::string(reasons::kUpdateRefused)];
+      st.ready = ready_condition(api::kFalse, reasons::kUpdateRefused, refused);
+      return st;
+    }
+    // Served by every Primary.
+    st.acknowledged_hash = o.hash;
+    if (acks.hash[rkey] != o.hash) {
+      acks.hash[rkey] = o.hash;
+      acks.serial[rkey] = primary_serial.value_or(0);
+    }
+    acks.fqdn[rkey] = o.fqdn;
+    if (o.reason == reasons::kMultipleZones) {
+      ++not_ready_by_reason[o.reason];
+      st.ready = ready_condition(api::kFalse, o.reason, o.message);
+    } else {
+      st.ready = ready_condition(
+          api::kTrue, reasons::kServed,
+          fmt::format("served at {} by {}", o.fqdn, primaries_text(results.size())));
+    }
+    served_records.push_back({std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
+                              rec.name, rec.ns, o.fqdn});
+    // Propagated: every Secondary serves a serial at least the one this data was acked at.
+    uint32_t at = acks.serial[rkey];
+    std::string behind;
+    for (const auto& [sname, have] : secondary_serials) {
+      if (!have) {
+        behind = std::string(reasons::kSecondaryUnreachable);
+        break;
+      }
+      if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
+    }
+    st.propagated = behind.empty()
+                        ? ConditionSpec{std::string(api::kPropagated), std::string(api::kTrue),
+                                        std::string(reasons::kInSync), zone_propagated.message}
+                        : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
+                                        behind, zone_propagated.message};
+    return st;
+  });
+  // Forget acknowledgements of records that left the zone.
+  for (auto it = acks.hash.begin(); it != acks.hash.end();) {
+    if (!in.desired.outcomes.count(it->first)) {
+      acks.serial.erase(it->first);
+      acks.fqdn.erase(it->first);
+      it = acks.hash.erase(it);
+    } else {
+      ++it;
+    }
+  }
+
+  // The zone's summary.
+  ZoneStatus& zs = rep.zone;
+  zs.ref = in.ref;
+  std::sort(served_records.begin(), served_records.end(),
+            [](const ServedRecord& a, const ServedRecord& b) {
+              return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+            });
+  zs.record_count = served_records.size();
+  zs.records = std::move(served_records);
+  zs.servers = std::move(server_rows);
+  zs.propagated = zone_propagated;
+  zs.synced = any_applied && ok_count == results.size();
+  size_t not_ready = 0;
+  std::vector<std::string> counts;
+  for (const auto& [r, n] : not_ready_by_reason) {
+    not_ready += n;
+    counts.push_back(fmt::format("{} {}", n, r));
+  }
+  if (ok_count == 0) {
+    zs.ready = ready_condition(api::kFalse, reasons::kNotReady,
+                               fmt::format("{}", fmt::join(failures, "; ")));
+  } else if (ok_count < results.size() || not_ready > 0) {
+    std::string msg = not_ready > 0
+                          ? fmt::format("{} of {} records not ready: {}", not_ready,
+                                        zs.record_count + not_ready, fmt::join(counts, ", "))
+                          : std::string();
+    if (ok_count < results.size()) {
+      msg += (msg.empty() ? "" : "; ") + fmt::format("{} of {} Primaries failed: {}",
+                                                     results.size() - ok_count, results.size(),
+                                                     fmt::join(failures, "; "));
+    }
+    zs.ready = ready_condition(api::kFalse, reasons::kPartiallyReady, msg);
+  } else {
+    zs.ready = ready_condition(
+        api::kTrue, reasons::kAllReady,
+        fmt::format("{} records served by {}", zs.record_count, primaries_text(results.size())));
+  }
+  return rep;
+}
+
+}  // namespace zk::controller

@@ -1,0 +1,83 @@
+// The status report of one DNSZone reconcile: what each Primary and Secondary did → the
+// record statuses and the zone's summary (docs/api.md "Conditions and reasons"). Pure.
+//
+//   ZoneReport r = report_zone({zone, zref, desired, records, primaries, secondaries}, acks);
+//   for (auto& s : r.records) sink.record_status(s);
+//   sink.zone_status(r.zone);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/record.h"
+#include "api/zone.h"
+#include "controller/status.h"
+#include "model/rrset.h"
+#include "sources/zone_source.h"
+
+namespace zk::controller {
+
+// What one Primary did in this reconcile.
+struct PrimaryOutcome {
+  std::string server;         // the DNSServer's name
+  bool ok = false;            // holds the declared state (modulo `refused`)
+  std::string reason;         // record reason when !ok
+  std::string server_reason;  // the server's own reason (SecretNotFound, …) when it differs
+  std::string message;
+  std::map<model::RRsetKey, std::string> refused;  // RRset → the server's message
+  bool applied = false;                            // changes were acknowledged now
+  std::optional<uint32_t> serial;
+};
+
+// What one Secondary serves.
+struct SecondaryOutcome {
+  std::string server;              // the DNSServer's name
+  std::string key;                 // "ns/name", for messages
+  std::optional<uint32_t> serial;  // none: it did not answer (`why`)
+  std::optional<uint32_t> want;    // its primary's serial
+  std::string why;
+};
+
+// What the controller remembers of a zone's records between reconciles (per record key).
+struct ZoneAcks {
+  std::map<std::string, std::string> hash;  // hash acknowledged by every Primary
+  std::map<std::string, uint32_t> serial;   // the primary's serial at that time
+  std::map<std::string, std::string> fqdn;  // the name it is served at
+};
+
+struct ZoneReportInput {
+  const api::Zone& zone;
+  const ObjectRef& ref;
+  const sources::ZoneDesired& desired;
+  const std::map<std::string, api::RecordObject>& records;  // the desired outcomes' objects
+  const std::vector<PrimaryOutcome>& primaries;
+  const std::vector<SecondaryOutcome>& secondaries;
+};
+
+struct ZoneReport {
+  std::vector<RecordStatus> records;
+  ZoneStatus zone;
+  bool secondaries_behind = false;  // some Secondary is behind or unreachable
+};
+
+// RFC 1982: `have` is `want` or newer.
+bool serial_at_least(uint32_t have, uint32_t want);
+
+// A full reconcile's report; updates `acks` (acknowledged now, or forgotten: left the zone).
+ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks);
+
+// The zone cannot be served at all (`blocked`: Conflict, NoServers, NotReady): the zone says
+// why; servable records are ZoneNotReady, the others keep their own reason.
+ZoneReport report_blocked_zone(const ZoneReportInput& in, const ConditionSpec& blocked);
+
+// Records that a zone, now InvalidSpec (`error`), served before: ZoneNotReady (their data stays
+// on the servers). `zone_name` is the last valid generation's; `key` the DNSZone's "ns/name".
+std::vector<RecordStatus> report_invalid_zone(
+    const std::string& key, const std::string& error, const std::string& zone_name,
+    const ZoneAcks& acks, const std::map<std::string, api::RecordObject>& records);
+
+}  // namespace zk::controller

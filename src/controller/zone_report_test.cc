@@ -1,0 +1,141 @@
+#include "controller/zone_report.h"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace zk::controller {
+namespace {
+
+namespace json = boost::json;
+
+api::Zone zone() {
+  return api::decode_zone(json::parse(R"({"kind":"DNSZone","metadata":{"name":"example",
+      "namespace":"dns","creationTimestamp":"2026-01-01T00:00:00Z"},"spec":{
+      "zoneName":"example.test","recordsFrom":[{"selector":{"matchLabels":{"z":"e"}}}]}})"))
+      .value();
+}
+
+api::RecordObject a(const std::string& name, const std::string& address,
+                    const std::string& owner = "") {
+  std::string text = R"({"kind":"ARecord","metadata":{"name":")" + name +
+                     R"(","namespace":"dns","uid":"u-)" + name +
+                     R"(","creationTimestamp":"2026-01-01T00:00:01Z","labels":{"z":"e"}},)" +
+                     R"("spec":{"name":")" + (owner.empty() ? name : owner) +
+                     R"(","ipv4Addresses":[")" + address + R"("]}})";
+  return api::decode_record(json::parse(text)).value();
+}
+
+struct Fixture {
+  api::Zone z = zone();
+  ObjectRef ref = object_ref(z, "DNSZone");
+  std::map<std::string, api::RecordObject> records;
+  sources::ZoneDesired desired;
+  explicit Fixture(std::vector<api::RecordObject> recs) {
+    for (auto& r : recs) records.emplace(r.key(), r);
+    desired = sources::desired_zone(z, recs, {z});
+  }
+};
+
+TEST(ZoneReport, ServedWhenEveryPrimaryHoldsItAndPropagatedBySerial) {
+  Fixture f({a("www", "192.0.2.1")});
+  std::vector<PrimaryOutcome> primaries{{"p", true, "", "", "", {}, true, 7}};
+  std::vector<SecondaryOutcome> secondaries{{"s", "dns/s", 6, 7, ""}};
+  ZoneAcks acks;
+  ZoneReport r = report_zone({f.z, f.ref, f.desired, f.records, primaries, secondaries}, acks);
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].ready.reason, "Served");
+  EXPECT_EQ(r.records[0].ready.message, "served at www.example.test. by 1 Primary");
+  ASSERT_TRUE(r.records[0].propagated);
+  EXPECT_EQ(r.records[0].propagated->reason, "SecondaryBehind");
+  EXPECT_EQ(r.zone.ready.reason, "AllReady");
+  EXPECT_EQ(r.zone.propagated->message, "dns/s serves serial 6, its primary 7");
+  EXPECT_TRUE(r.secondaries_behind);
+  EXPECT_TRUE(r.zone.synced);
+  EXPECT_EQ(acks.serial.at("ARecord/dns/www"), 7u);
+  ASSERT_EQ(r.zone.servers.size(), 2u);
+  EXPECT_FALSE(r.zone.servers[1].ready);
+
+  // The Secondary caught up; the record's data was acknowledged at serial 7 and stays so.
+  secondaries[0].serial = 7;
+  primaries[0].applied = false;
+  r = report_zone({f.z, f.ref, f.desired, f.records, primaries, secondaries}, acks);
+  EXPECT_EQ(r.records[0].propagated->reason, "InSync");
+  EXPECT_FALSE(r.zone.synced) << "nothing was written now";
+  EXPECT_FALSE(r.secondaries_behind);
+}
+
+TEST(ZoneReport, FailuresNameTheFirstFailedPrimaryAndCountReasons) {
+  Fixture f({a("www", "192.0.2.1"), a("api", "192.0.2.2")});
+  std::vector<PrimaryOutcome> primaries{{"p1", true, "", "", "", {}, true, 3},
+                                        {"p2",
+                                         false,
+                                         "TsigAuthFailed",
+                                         "SecretNotFound",
+                                         "Secret dns/k does not exist",
+                                         {},
+                                         false,
+                                         std::nullopt}};
+  ZoneAcks acks;
+  ZoneReport r = report_zone({f.z, f.ref, f.desired, f.records, primaries, {}}, acks);
+  for (const auto& st : r.records) EXPECT_EQ(st.ready.reason, "TsigAuthFailed");
+  EXPECT_EQ(r.zone.ready.reason, "PartiallyReady");
+  EXPECT_EQ(r.zone.ready.message,
+            "2 of 2 records not ready: 2 TsigAuthFailed; 1 of 2 Primaries failed: "
+            "SecretNotFound: Secret dns/k does not exist");
+  EXPECT_TRUE(acks.hash.empty()) << "nothing acknowledged by every Primary";
+
+  primaries[0].ok = false;
+  primaries[0].reason = "ServerUnreachable";
+  primaries[0].message = "timeout";
+  r = report_zone({f.z, f.ref, f.desired, f.records, primaries, {}}, acks);
+  EXPECT_EQ(r.zone.ready.reason, "NotReady");
+  EXPECT_EQ(r.records[0].ready.reason, "ServerUnreachable");
+}
+
+TEST(ZoneReport, ARefusedRRsetIsThatRecordsAloneAndAcksOfLeaversAreForgotten) {
+  Fixture f({a("www", "192.0.2.1"), a("bad", "192.0.2.66")});
+  PrimaryOutcome p{"p", true, "", "", "", {}, true, 2};
+  p.refused[model::RRsetKey{model::Name::parse("bad.example.test.").value(), model::RRType::A}] =
+      "p refused it";
+  ZoneAcks acks;
+  ZoneReport r = report_zone({f.z, f.ref, f.desired, f.records, {p}, {}}, acks);
+  std::map<std::string, std::string> by;
+  for (const auto& st : r.records) by[st.ref.name] = st.ready.reason;
+  EXPECT_EQ(by["www"], "Served");
+  EXPECT_EQ(by["bad"], "UpdateRefused");
+  EXPECT_EQ(r.zone.ready.message, "1 of 2 records not ready: 1 UpdateRefused");
+  EXPECT_TRUE(acks.hash.count("ARecord/dns/www"));
+
+  Fixture g({a("bad", "192.0.2.66")});  // www left the zone
+  report_zone({g.z, g.ref, g.desired, g.records, {p}, {}}, acks);
+  EXPECT_FALSE(acks.hash.count("ARecord/dns/www"));
+  EXPECT_FALSE(acks.fqdn.count("ARecord/dns/www"));
+}
+
+TEST(ZoneReport, ABlockedZoneMakesServableRecordsZoneNotReady) {
+  Fixture f({a("www", "192.0.2.1"), a("outside", "192.0.2.1", "x.elsewhere.test.")});
+  ZoneReport r = report_blocked_zone({f.z, f.ref, f.desired, f.records, {}, {}},
+                                     ready_condition("False", "NoServers", "none"));
+  EXPECT_EQ(r.zone.ready.reason, "NoServers");
+  std::map<std::string, std::string> by;
+  for (const auto& st : r.records) by[st.ref.name] = st.ready.reason;
+  EXPECT_EQ(by["www"], "ZoneNotReady");
+  EXPECT_EQ(by["outside"], "InvalidSpec");
+}
+
+TEST(ZoneReport, AnInvalidZonesServedRecordsAreZoneNotReady) {
+  ZoneAcks acks;
+  acks.fqdn["ARecord/dns/www"] = "www.example.test.";
+  acks.fqdn["ARecord/dns/gone"] = "gone.example.test.";
+  std::map<std::string, api::RecordObject> records{{"ARecord/dns/www", a("www", "192.0.2.1")}};
+  auto out =
+      report_invalid_zone("dns/example", "spec.nameServers: empty", "example.test.", acks, records);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].ready.reason, "ZoneNotReady");
+  EXPECT_EQ(out[0].ready.message,
+            "DNSZone dns/example is not ready: InvalidSpec: spec.nameServers: empty");
+  EXPECT_EQ(out[0].zone, "example.test.");
+}
+
+}  // namespace
+}  // namespace zk::controller
