@@ -13,7 +13,6 @@
 
 #include "api/reasons.h"
 #include "api/time.h"
-#include "controller/catalog_entries.h"
 #include "controller/converge.h"
 #include "controller/zone_report.h"
 #include "plan/zone_plan.h"
@@ -40,8 +39,7 @@ struct Controller::ZoneRuntime {
   bool dirty = true;            // catalog changed since the last full reconcile
   bool healthy = false;         // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
-  int propagation_checks = 0;     // re-checks since the last change (backoff)
-  std::set<std::string> servers;  // server keys involved last time
+  int propagation_checks = 0;  // re-checks since the last change (backoff)
 };
 
 struct Controller::ProviderSlot {
@@ -53,12 +51,6 @@ namespace {
 
 std::string ns_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
-}
-
-// Same spec, labels, generation and identity: an update that only touched status/annotations.
-bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
-  return a.uid == b.uid && a.generation == b.generation && a.labels == b.labels &&
-         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind;
 }
 
 }  // namespace
@@ -73,6 +65,7 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
       metrics_(metrics),
       factory_(factory),
       queue_(ex, options.retry),
+      objects_(options.sources.zones),
       catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
 
@@ -91,200 +84,53 @@ std::shared_ptr<Controller::ZoneRuntime> Controller::runtime(const std::string& 
 }
 
 size_t Controller::zone_count() const {
-  size_t n = 0;
-  for (const auto& [ns, o] : namespaces_) n += o.zones.size();
-  return n;
+  return objects_.zone_count();
 }
 
 // ------------------------------------------------------------------ catalog
 
-std::vector<api::Zone> Controller::zones_in(const std::string& ns) const {
-  std::vector<api::Zone> out;
-  auto it = namespaces_.find(ns);
-  if (it == namespaces_.end()) return out;
-  for (const auto& [name, e] : it->second.zones) {
-    if (e.zone) out.push_back(*e.zone);
+void Controller::apply(CatalogChange change) {
+  if (!change.ignored.empty()) spdlog::warn("ignoring {}", change.ignored);
+  if (change.forget) sink_.forget(*change.forget);
+  if (change.secret_referenced && secret_referenced_) {
+    secret_referenced_(change.secret_referenced->first, change.secret_referenced->second);
   }
-  return out;
+  for (const WorkItem& w : change.work) enqueue(w);
 }
 
-void Controller::enqueue_namespace(const std::string& ns) {
-  auto it = namespaces_.find(ns);
-  bool any_zone = false;
-  if (it != namespaces_.end()) {
-    for (const auto& [name, e] : it->second.zones) {
-      queue_.add("z/" + ns_key(ns, name));
-      runtime(ns_key(ns, name))->dirty = true;
-      any_zone = true;
-    }
-  }
-  if (!any_zone) queue_.add("n/" + ns);
-  enqueue_shared_using(ns);  // a shared zone's DNSServer or its Secret may live here
-}
-
-void Controller::enqueue_zones_selecting(const api::RecordObject& record) {
-  auto it = namespaces_.find(record.ns);
-  bool any = false;
-  if (it != namespaces_.end()) {
-    for (const auto& [name, e] : it->second.zones) {
-      if (!e.zone || !e.zone->selects(record)) continue;
-      std::string key = ns_key(record.ns, name);
-      runtime(key)->dirty = true;
-      queue_.add("z/" + key);
-      any = true;
-    }
-  }
-  // Selected by nothing: every zone of the namespace reports it NotSelected (and removes its
-  // data if it served it before); with no zone at all, the namespace item does.
-  if (!any) enqueue_namespace(record.ns);
+void Controller::enqueue(const WorkItem& w) {
+  if (w.kind == WorkItem::Kind::Zone && w.dirty) runtime(w.object_key())->dirty = true;
+  queue_.add(w.key());
 }
 
 void Controller::put_record(const json::value& object) {
-  auto rec = api::decode_record(object);
-  if (!rec) {
-    spdlog::warn("ignoring a record object that cannot be identified: {}", rec.error());
-    return;
-  }
-  auto& records = namespaces_[rec->ns].records;
-  std::string key = rec->key();
-  auto it = records.find(key);
-  if (it != records.end()) {
-    if (same_record(it->second, *rec)) return;
-    enqueue_zones_selecting(it->second);  // the zones that had it (labels may have changed)
-    it->second = std::move(*rec);
-  } else {
-    it = records.emplace(key, std::move(*rec)).first;
-  }
-  enqueue_zones_selecting(it->second);
+  apply(objects_.put_record(object));
 }
 
 void Controller::remove_record(api::Kind kind, std::string_view ns, std::string_view name) {
-  auto nit = namespaces_.find(std::string(ns));
-  if (nit == namespaces_.end()) return;
-  auto it = nit->second.records.find(api::record_key(kind, ns, name));
-  if (it == nit->second.records.end()) return;
-  api::RecordObject gone = std::move(it->second);
-  nit->second.records.erase(it);
-  sink_.forget(object_ref(gone, api::to_string(kind)));
-  enqueue_zones_selecting(gone);
+  apply(objects_.remove_record(kind, ns, name));
 }
 
 void Controller::put_zone(const json::value& object) {
-  auto meta = api::decode_meta(object);
-  if (!meta) {
-    spdlog::warn("ignoring a DNSZone that cannot be identified: {}", meta.error());
-    return;
-  }
-  ZoneEntry e{*meta, std::nullopt, ""};
-  auto z = api::decode_zone(object);
-  if (z) {
-    e.zone = std::move(*z);
-  } else {
-    e.error = z.error();
-  }
-  auto& zones = namespaces_[meta->ns].zones;
-  auto old = zones.find(meta->name);
-  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error) {
-    return;  // status or annotation updates coming back (meta includes the generation)
-  }
-  std::optional<Name> old_name;
-  if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
-  zones[meta->name] = std::move(e);
-  enqueue_namespace(meta->ns);
-  for (const auto& n : {z ? std::optional<Name>(z->zone_name) : std::nullopt, old_name}) {
-    if (n && catalog_.zone(*n)) enqueue_shared({*n});
-  }
-  // Zones elsewhere with the same name may have been in conflict with this one.
-  for (const auto& [ns, objs] : namespaces_) {
-    for (const auto& [name, other] : objs.zones) {
-      if (!other.zone) continue;
-      if ((z && other.zone->zone_name == z->zone_name) ||
-          (old_name && other.zone->zone_name == *old_name)) {
-        runtime(ns_key(ns, name))->dirty = true;
-        queue_.add("z/" + ns_key(ns, name));
-      }
-    }
-  }
+  apply(objects_.put_zone(object));
 }
 
 void Controller::remove_zone(std::string_view ns, std::string_view name) {
-  auto nit = namespaces_.find(std::string(ns));
-  if (nit == namespaces_.end()) return;
-  auto it = nit->second.zones.find(std::string(name));
-  if (it == nit->second.zones.end()) return;
-  std::optional<Name> zone_name;
-  if (it->second.zone) zone_name = it->second.zone->zone_name;
-  sink_.forget(object_ref(it->second.meta, api::kDNSZone));
-  nit->second.zones.erase(it);
-  zone_rt_.erase(ns_key(ns, name));
-  // Its data stays on the servers (docs/api.md); its records become NotSelected.
-  enqueue_namespace(std::string(ns));
-  if (zone_name && catalog_.zone(*zone_name)) enqueue_shared({*zone_name});
-  for (const auto& [ons, objs] : namespaces_) {
-    for (const auto& [oname, other] : objs.zones) {
-      if (other.zone && zone_name && other.zone->zone_name == *zone_name) {
-        queue_.add("z/" + ns_key(ons, oname));
-      }
-    }
-  }
-  for (const auto& [sname, s] : nit->second.servers) queue_.add("s/" + ns_key(ns, sname));
+  if (objects_.zone_entry(ns, name)) zone_rt_.erase(ns_key(ns, name));
+  apply(objects_.remove_zone(ns, name));
 }
 
 void Controller::put_server(const json::value& object) {
-  auto meta = api::decode_meta(object);
-  if (!meta) {
-    spdlog::warn("ignoring a DNSServer that cannot be identified: {}", meta.error());
-    return;
-  }
-  ServerEntry e{*meta, std::nullopt, ""};
-  auto s = api::decode_server(object);
-  if (s) {
-    e.server = std::move(*s);
-  } else {
-    e.error = s.error();
-  }
-  auto& servers = namespaces_[meta->ns].servers;
-  auto old = servers.find(meta->name);
-  if (old != servers.end() && old->second.meta == e.meta && old->second.error == e.error) return;
-  if (e.server && e.server->tsig_secret_name && secret_referenced_) {
-    secret_referenced_(meta->ns, *e.server->tsig_secret_name);
-  }
-  servers[meta->name] = std::move(e);
-  enqueue_namespace(meta->ns);
-  queue_.add("s/" + ns_key(meta->ns, meta->name));
+  apply(objects_.put_server(object));
 }
 
 void Controller::remove_server(std::string_view ns, std::string_view name) {
-  auto nit = namespaces_.find(std::string(ns));
-  if (nit == namespaces_.end()) return;
-  auto it = nit->second.servers.find(std::string(name));
-  if (it == nit->second.servers.end()) return;
-  sink_.forget(object_ref(it->second.meta, api::kDNSServer));
-  nit->second.servers.erase(it);
-  providers_.erase(ns_key(ns, name));
-  enqueue_namespace(std::string(ns));
+  if (objects_.server_entry(ns, name)) providers_.erase(ns_key(ns, name));
+  apply(objects_.remove_server(ns, name));
 }
 
 void Controller::put_secret(std::string_view ns, std::string_view name, SecretState state) {
-  std::string key = ns_key(ns, name);
-  auto& cur = secrets_[key];
-  bool same = cur.kind == state.kind && cur.message == state.message &&
-              cur.key.has_value() == state.key.has_value() &&
-              (!cur.key ||
-               (cur.key->name == state.key->name && cur.key->algorithm == state.key->algorithm &&
-                cur.key->secret == state.key->secret));
-  if (same) return;
-  cur = std::move(state);
-  auto nit = namespaces_.find(std::string(ns));
-  if (nit == namespaces_.end()) return;
-  bool used = false;
-  for (const auto& [sname, s] : nit->second.servers) {
-    if (s.server && s.server->tsig_secret_name == std::string(name)) {
-      queue_.add("s/" + ns_key(ns, sname));
-      used = true;
-    }
-  }
-  if (used) enqueue_namespace(std::string(ns));
+  apply(objects_.put_secret(ns, name, std::move(state)));
 }
 
 // ------------------------------------------------------------------ running
@@ -300,10 +146,7 @@ void Controller::start() {
   asio::co_spawn(ex_, drift_loop(), asio::detached);
   // Everything once: the served state may have changed while we were not leading.
   for (auto& [key, rt] : zone_rt_) rt->dirty = true;
-  for (const auto& [ns, objs] : namespaces_) {
-    enqueue_namespace(ns);
-    for (const auto& [name, s] : objs.servers) queue_.add("s/" + ns_key(ns, name));
-  }
+  for (const WorkItem& w : objects_.everything()) enqueue(w);
   if (catalog_.enabled()) {
     auto names = catalog_.zone_names();
     enqueue_shared(std::set<Name>(names.begin(), names.end()));
@@ -361,11 +204,7 @@ asio::awaitable<void> Controller::drift_loop() {
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (!*alive) co_return;
     // A drift check is part of the zone's work item, so it never overlaps an UPDATE.
-    for (const auto& [ns, objs] : namespaces_) {
-      for (const auto& [name, e] : objs.zones) {
-        if (e.zone) queue_.add("z/" + ns_key(ns, name));
-      }
-    }
+    for (const WorkItem& w : objects_.drift_checks()) enqueue(w);
     if (catalog_.enabled()) {
       auto names = catalog_.zone_names();
       enqueue_shared(std::set<Name>(names.begin(), names.end()));
@@ -373,39 +212,31 @@ asio::awaitable<void> Controller::drift_loop() {
   }
 }
 
-asio::awaitable<bool> Controller::reconcile(const std::string& item) {
-  if (item.size() < 3 || item[1] != '/') co_return true;
-  std::string rest = item.substr(2);
-  if (!options_.dnszones && item[0] != 'x') co_return true;  // --sources-only
-  if (item[0] == 'n') co_return reconcile_namespace(rest);
-  if (item[0] == 'x') {
-    auto zone = Name::parse(rest);
-    co_return !zone || co_await reconcile_shared_zone(*zone);
+asio::awaitable<bool> Controller::reconcile(const std::string& key) {
+  std::optional<WorkItem> item = WorkItem::parse(key);
+  if (!item) co_return true;
+  if (!options_.dnszones && item->kind != WorkItem::Kind::SharedZone) {
+    co_return true;  // --sources-only
   }
-  auto slash = rest.find('/');
-  if (slash == std::string::npos) co_return true;
-  std::string ns = rest.substr(0, slash), name = rest.substr(slash + 1);
-  if (item[0] == 'z') {
-    auto rt = runtime(rest);
-    if (!rt->dirty && rt->healthy && !rt->secondaries_behind)
-      co_return co_await check_zone_drift(ns, name);
-    co_return co_await reconcile_zone(ns, name);
+  switch (item->kind) {
+    case WorkItem::Kind::Namespace:
+      co_return reconcile_namespace(item->ns);
+    case WorkItem::Kind::SharedZone:
+      co_return co_await reconcile_shared_zone(Name::parse(item->name).value());
+    case WorkItem::Kind::Zone: {
+      auto rt = runtime(item->object_key());
+      if (!rt->dirty && rt->healthy && !rt->secondaries_behind) {
+        co_return co_await check_zone_drift(item->ns, item->name);
+      }
+      co_return co_await reconcile_zone(item->ns, item->name);
+    }
+    case WorkItem::Kind::Server:
+      co_return co_await reconcile_server(item->ns, item->name);
   }
-  if (item[0] == 's') co_return co_await reconcile_server(ns, name);
   co_return true;
 }
 
 // ------------------------------------------------------------------ servers
-
-std::vector<const api::Server*> Controller::servers_of(const api::Zone& zone) const {
-  std::vector<const api::Server*> out;
-  auto it = namespaces_.find(zone.ns);
-  if (it == namespaces_.end()) return out;
-  for (const auto& [name, e] : it->second.servers) {
-    if (e.server && api::serves(zone, *e.server)) out.push_back(&*e.server);
-  }
-  return out;
-}
 
 std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server& server,
                                                               std::string* problem,
@@ -417,8 +248,7 @@ std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server&
   spec.timeout_seconds = server.timeout_seconds;
   std::string what = "DNSServer " + server.key();
   if (server.tsig_secret_name) {
-    auto it = secrets_.find(ns_key(server.ns, *server.tsig_secret_name));
-    SecretState state = it == secrets_.end() ? SecretState{} : it->second;
+    SecretState state = objects_.secret(server.ns, *server.tsig_secret_name);
     what = fmt::format("DNSServer {}: Secret {}", server.key(),
                        ns_key(server.ns, *server.tsig_secret_name));
     switch (state.kind) {
@@ -459,33 +289,12 @@ std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server&
   return slot.provider;
 }
 
-const api::Zone* Controller::conflicting_zone(const api::Zone& zone) const {
-  // An older DNSZone with the same zoneName on a server at the same address:port.
-  std::set<std::string> mine;
-  for (const auto* s : servers_of(zone)) mine.insert(fmt::format("{}:{}", s->address, s->port));
-  const api::Zone* winner = nullptr;
-  for (const auto& [ns, objs] : namespaces_) {
-    for (const auto& [name, e] : objs.zones) {
-      if (!e.zone || e.zone->key() == zone.key() || !(e.zone->zone_name == zone.zone_name)) {
-        continue;
-      }
-      if (!sources::zone_older(&*e.zone, &zone)) continue;
-      bool shared = false;
-      for (const auto* s : servers_of(*e.zone)) {
-        shared = shared || mine.count(fmt::format("{}:{}", s->address, s->port));
-      }
-      if (shared && (!winner || sources::zone_older(&*e.zone, winner))) winner = &*e.zone;
-    }
-  }
-  return winner;
-}
-
 asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const std::string& name) {
   auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
-  auto nit = namespaces_.find(ns);
-  if (nit == namespaces_.end()) co_return true;
-  auto it = nit->second.servers.find(name);
-  if (it == nit->second.servers.end()) co_return true;
+  const NamespaceObjects* objs = objects_.objects_in(ns);
+  if (!objs) co_return true;
+  auto it = objs->servers.find(name);
+  if (it == objs->servers.end()) co_return true;
   ServerStatus st;
   st.ref = object_ref(it->second.meta, api::kDNSServer);
   if (!it->second.server) {
@@ -495,7 +304,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   }
   api::Server server = *it->second.server;  // a copy: the catalog may change while we wait
   std::vector<std::string> zone_names;
-  for (const auto& [zname, e] : nit->second.zones) {
+  for (const auto& [zname, e] : objs->zones) {
     if (e.zone && api::serves(*e.zone, server)) zone_names.push_back(e.zone->zone_name.to_string());
   }
   std::sort(zone_names.begin(), zone_names.end());
@@ -536,12 +345,12 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
 // ------------------------------------------------------------------ namespaces without zones
 
 bool Controller::reconcile_namespace(const std::string& ns) {
-  auto nit = namespaces_.find(ns);
-  if (nit == namespaces_.end()) return true;
+  const NamespaceObjects* objs = objects_.objects_in(ns);
+  if (!objs) return true;
   bool has_zone = false;
-  for (const auto& [name, e] : nit->second.zones) has_zone = has_zone || e.zone.has_value();
+  for (const auto& [name, e] : objs->zones) has_zone = has_zone || e.zone.has_value();
   if (has_zone) return true;  // the zones report their namespace's unselected records
-  for (const auto& [key, rec] : nit->second.records) {
+  for (const auto& [key, rec] : objs->records) {
     RecordStatus st;
     st.ref = object_ref(rec, api::to_string(rec.kind));
     st.ready = ready_condition(api::kFalse, reasons::kNotSelected,
@@ -556,16 +365,16 @@ bool Controller::reconcile_namespace(const std::string& ns) {
 asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const std::string& name) {
   auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
-  auto nit = namespaces_.find(ns);
-  if (nit == namespaces_.end()) co_return true;
-  auto zit = nit->second.zones.find(name);
-  if (zit == nit->second.zones.end() || !zit->second.zone) co_return true;
+  const NamespaceObjects* objs = objects_.objects_in(ns);
+  if (!objs) co_return true;
+  auto zit = objs->zones.find(name);
+  if (zit == objs->zones.end() || !zit->second.zone) co_return true;
   api::Zone zone = *zit->second.zone;
   bool needs_reconcile = false;
   std::vector<api::Server> secondaries;
   std::optional<uint32_t> primary_serial;
   std::vector<api::Server> servers;  // copies: the catalog may change while we wait
-  for (const api::Server* sp : servers_of(zone)) servers.push_back(*sp);
+  for (const api::Server* sp : objects_.servers_of(zone)) servers.push_back(*sp);
   for (api::Server& server : servers) {
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
@@ -583,10 +392,10 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
     if (!*alive) co_return true;
     if (!r) {
       needs_reconcile = true;
-      queue_.add("s/" + server.key());
+      enqueue(WorkItem::server(server.ns, server.name));
       continue;
     }
-    if (!was_ok) queue_.add("s/" + server.key());
+    if (!was_ok) enqueue(WorkItem::server(server.ns, server.name));
     if (const providers::ServedZone* z = p->served(zone.zone_name); z && !primary_serial) {
       primary_serial = z->serial;
     }
@@ -635,10 +444,10 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
 asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const std::string& name) {
   auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
-  auto nit = namespaces_.find(ns);
-  if (nit == namespaces_.end()) co_return true;
-  auto zit = nit->second.zones.find(name);
-  if (zit == nit->second.zones.end()) co_return true;
+  const NamespaceObjects* objs = objects_.objects_in(ns);
+  if (!objs) co_return true;
+  auto zit = objs->zones.find(name);
+  if (zit == objs->zones.end()) co_return true;
   ObjectRef zref = object_ref(zit->second.meta, api::kDNSZone);
   std::shared_ptr<ZoneRuntime> rt = runtime(key);  // shared: survives a delete meanwhile
   rt->dirty = false;
@@ -650,27 +459,27 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     sink_.zone_status(st);
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
-    for (const auto& rs : report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks,
-                                              nit->second.records)) {
+    for (const auto& rs :
+         report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, objs->records)) {
       sink_.record_status(rs);
     }
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
   api::Zone zone = *zit->second.zone;
-  std::vector<api::Zone> peers = zones_in(ns);
+  std::vector<api::Zone> peers = objects_.zones_in(ns);
   std::vector<const api::RecordObject*> recs;
-  recs.reserve(nit->second.records.size());
-  for (const auto& [k, r] : nit->second.records) recs.push_back(&r);
+  recs.reserve(objs->records.size());
+  for (const auto& [k, r] : objs->records) recs.push_back(&r);
   sources::ZoneDesired desired = sources::desired_zone_refs(zone, recs, peers);
   std::map<std::string, api::RecordObject> rec_copy;
   for (const auto& [rkey, o] : desired.outcomes) {
-    if (auto r = nit->second.records.find(rkey); r != nit->second.records.end()) {
+    if (auto r = objs->records.find(rkey); r != objs->records.end()) {
       rec_copy.emplace(rkey, r->second);
     }
   }
   std::vector<api::Server> primaries, secondaries;
-  for (const api::Server* s : servers_of(zone)) {
+  for (const api::Server* s : objects_.servers_of(zone)) {
     (s->role == api::ServerRole::Primary ? primaries : secondaries).push_back(*s);
   }
   std::string zone_text = zone.zone_name.to_string();
@@ -678,7 +487,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   // Zone-level blockers: the records cannot be served at all.
   std::optional<ConditionSpec> blocked;
-  if (const api::Zone* winner = conflicting_zone(zone)) {
+  if (const api::Zone* winner = objects_.conflicting_zone(zone)) {
     blocked = ready_condition(
         api::kFalse, reasons::kConflict,
         fmt::format("DNSZone {} is older and declares {} on the same server; this one "
@@ -713,11 +522,11 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   // Primaries: plan against each one's copy, apply.
   std::vector<PrimaryOutcome> results;
-  std::set<std::string> involved;
+  std::set<std::pair<std::string, std::string>> involved;  // servers: ns, name
   for (const api::Server& server : primaries) {
     PrimaryOutcome res;
     res.server = server.name;
-    involved.insert(server.key());
+    involved.insert({server.ns, server.name});
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
     if (!p && reason == reasons::kSecretPending)
@@ -793,7 +602,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   // Secondaries: NOTIFY after a change, then compare serials.
   std::vector<SecondaryOutcome> seconds;
   for (const api::Server& server : secondaries) {
-    involved.insert(server.key());
+    involved.insert({server.ns, server.name});
     SecondaryOutcome so{server.name, server.key(), std::nullopt, primary_serial, ""};
     for (const auto& r : results) {
       if (server.primary_server_name && r.server == *server.primary_server_name) so.want = r.serial;
@@ -824,8 +633,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).
-  for (const auto& sk : involved) queue_.add("s/" + sk);
-  rt->servers = involved;
+  for (const auto& [sns, sname] : involved) enqueue(WorkItem::server(sns, sname));
 
   bool all_ok = ok_count == results.size();
   rt->healthy = all_ok;
@@ -836,7 +644,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         std::chrono::milliseconds(200) * (1 << std::min(rt->propagation_checks, 10)),
         options_.drift_interval);
     ++rt->propagation_checks;
-    queue_.add_after("z/" + key, delay);
+    queue_.add_after(WorkItem::zone(ns, name, false).key(), delay);
   }
   metrics_.set_zones(zone_count());
   co_return all_ok;

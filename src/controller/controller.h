@@ -42,6 +42,7 @@
 #include "api/server.h"
 #include "api/tsig_secret.h"
 #include "api/zone.h"
+#include "controller/object_catalog.h"
 #include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "controller/work_queue.h"
@@ -70,14 +71,6 @@ struct ControllerOptions {
   // False (--sources-only): only the shared zones are reconciled; DNSZones, records and
   // DNSServer statuses are left to another instance (DNSServer objects are still read).
   bool dnszones = true;
-};
-
-// What the wiring knows about a Secret a DNSServer references.
-struct SecretState {
-  enum class Kind { Unknown, Missing, Forbidden, Invalid, Ok };
-  Kind kind = Kind::Unknown;
-  std::optional<api::TsigSecret> key;  // Ok
-  std::string message;                 // never the secret itself
 };
 
 // Where statuses and events go: the API server (cluster mode) or the terminal (local mode).
@@ -135,15 +128,14 @@ class Controller {
   size_t zone_count() const;
 
  private:
-  struct ZoneEntry;
-  struct ServerEntry;
-  struct NamespaceObjects;
   struct ZoneRuntime;
   struct SharedRuntime;
 
   boost::asio::awaitable<void> worker();
   boost::asio::awaitable<void> drift_loop();
-  boost::asio::awaitable<bool> reconcile(const std::string& item);
+  void apply(CatalogChange change);
+  void enqueue(const WorkItem& item);
+  boost::asio::awaitable<bool> reconcile(const std::string& key);
   boost::asio::awaitable<bool> reconcile_zone(const std::string& ns, const std::string& name);
   boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name);
   boost::asio::awaitable<bool> reconcile_server(const std::string& ns, const std::string& name);
@@ -151,21 +143,14 @@ class Controller {
   // Shared zones (work item "x/<zone>"): the sources' endpoints, owned via the TXT registry.
   boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone);
   void enqueue_shared(const std::set<model::Name>& zones);
-  void enqueue_shared_using(const std::string& ns);  // zones whose servers live in `ns`
   void report_source(const std::string& id);
   void set_source_counts(const std::string& id, std::map<std::string, size_t> counts);
   void report_source_metrics();
-  const api::Zone* dns_zone_owning(const model::Name& zone, const api::Server& server) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
                                                     std::string* reason);
-  std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
-  const api::Zone* conflicting_zone(const api::Zone& zone) const;
-  std::vector<api::Zone> zones_in(const std::string& ns) const;
 
-  void enqueue_namespace(const std::string& ns);
-  void enqueue_zones_selecting(const api::RecordObject& record);
   std::string now_rfc3339() const;
 
   boost::asio::any_io_executor ex_;
@@ -174,8 +159,7 @@ class Controller {
   Metrics& metrics_;
   providers::ProviderFactory& factory_;
   WorkQueue queue_;
-  std::map<std::string, NamespaceObjects> namespaces_;
-  std::map<std::string, SecretState> secrets_;                   // "ns/name"
+  ObjectCatalog objects_;
   std::map<std::string, std::shared_ptr<ZoneRuntime>> zone_rt_;  // "ns/name" of the DNSZone
   struct ProviderSlot;
   std::map<std::string, ProviderSlot> providers_;  // "ns/name" of the DNSServer

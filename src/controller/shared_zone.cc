@@ -8,7 +8,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "api/reasons.h"
-#include "controller/catalog_entries.h"
 #include "controller/controller.h"
 #include "controller/converge.h"
 #include "plan/owned_plan.h"
@@ -41,17 +40,7 @@ std::string type_text(model::RRType t) {
 // ------------------------------------------------------------------ catalog
 
 void Controller::enqueue_shared(const std::set<Name>& zones) {
-  for (const auto& z : zones) queue_.add("x/" + z.to_string());
-}
-
-void Controller::enqueue_shared_using(const std::string& ns) {
-  std::set<Name> zones;
-  for (const auto& z : catalog_.options().zones) {
-    for (const auto& s : z.servers) {
-      if (s.substr(0, s.find('/')) == ns) zones.insert(z.name);
-    }
-  }
-  enqueue_shared(zones);
+  for (const auto& z : zones) enqueue(WorkItem::shared_zone(z));
 }
 
 void Controller::put_source(SourceKind kind, const json::value& object) {
@@ -164,23 +153,6 @@ void Controller::report_source_metrics() {
 
 // ------------------------------------------------------------------ reconcile
 
-const api::Zone* Controller::dns_zone_owning(const Name& zone, const api::Server& server) const {
-  // A DNSZone that remediates the same zone on a server at the same address deletes whatever
-  // it does not declare: sharing the zone with it would be a fight. The DNSZone wins.
-  for (const auto& [ns, objs] : namespaces_) {
-    for (const auto& [name, e] : objs.zones) {
-      if (!e.zone || !(e.zone->zone_name == zone) ||
-          e.zone->drift_policy != api::DriftPolicy::Remediate) {
-        continue;
-      }
-      for (const api::Server* s : servers_of(*e.zone)) {
-        if (s->address == server.address && s->port == server.port) return &*e.zone;
-      }
-    }
-  }
-  return nullptr;
-}
-
 asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   auto alive = generation_;
   const SharedZone* cfg = catalog_.zone(zone);
@@ -219,12 +191,8 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   std::vector<api::Server> servers;
   for (const auto& skey : cfg->servers) {
     auto slash = skey.find('/');
-    auto nit = namespaces_.find(skey.substr(0, slash));
-    const api::Server* s = nullptr;
-    if (nit != namespaces_.end()) {
-      auto sit = nit->second.servers.find(skey.substr(slash + 1));
-      if (sit != nit->second.servers.end() && sit->second.server) s = &*sit->second.server;
-    }
+    const ServerEntry* entry = objects_.server_entry(skey.substr(0, slash), skey.substr(slash + 1));
+    const api::Server* s = entry && entry->server ? &*entry->server : nullptr;
     if (!s) {
       zone_failure = fmt::format("DNSServer {} does not exist (or is invalid)", skey);
       all_ok = false;
@@ -239,7 +207,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   }
 
   for (const api::Server& server : servers) {
-    if (const api::Zone* owner = dns_zone_owning(zone, server)) {
+    if (const api::Zone* owner = objects_.remediating_zone(zone, server)) {
       zone_failure = fmt::format(
           "DNSZone {} owns {} on {} with driftPolicy Remediate; the sources change nothing there",
           owner->key(), zone_text, server.key());

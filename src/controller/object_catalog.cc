@@ -1,0 +1,399 @@
+#include "controller/object_catalog.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sources/zone_source.h"
+
+namespace zk::controller {
+
+namespace json = boost::json;
+using model::Name;
+
+namespace {
+
+std::string ns_key(std::string_view ns, std::string_view name) {
+  return fmt::format("{}/{}", ns, name);
+}
+
+// Same spec, labels, generation and identity: an update that only touched status/annotations.
+bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
+  return a.uid == b.uid && a.generation == b.generation && a.labels == b.labels &&
+         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind;
+}
+
+bool same_secret(const SecretState& a, const SecretState& b) {
+  return a.kind == b.kind && a.message == b.message && a.key.has_value() == b.key.has_value() &&
+         (!a.key || (a.key->name == b.key->name && a.key->algorithm == b.key->algorithm &&
+                     a.key->secret == b.key->secret));
+}
+
+std::string endpoint(const api::Server& s) {
+  return fmt::format("{}:{}", s.address, s.port);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ work items
+
+WorkItem WorkItem::zone(std::string ns, std::string name, bool dirty) {
+  return {Kind::Zone, std::move(ns), std::move(name), dirty};
+}
+WorkItem WorkItem::server(std::string ns, std::string name) {
+  return {Kind::Server, std::move(ns), std::move(name), false};
+}
+WorkItem WorkItem::namespace_records(std::string ns) {
+  return {Kind::Namespace, std::move(ns), "", false};
+}
+WorkItem WorkItem::shared_zone(const Name& zone) {
+  return {Kind::SharedZone, "", zone.to_string(), false};
+}
+
+std::string WorkItem::key() const {
+  switch (kind) {
+    case Kind::Zone:
+      return "z/" + ns + "/" + name;
+    case Kind::Server:
+      return "s/" + ns + "/" + name;
+    case Kind::Namespace:
+      return "n/" + ns;
+    case Kind::SharedZone:
+      return "x/" + name;
+  }
+  return "";
+}
+
+std::optional<WorkItem> WorkItem::parse(std::string_view key) {
+  if (key.size() < 3 || key[1] != '/') return std::nullopt;
+  std::string rest(key.substr(2));
+  switch (key[0]) {
+    case 'n':
+      return namespace_records(rest);
+    case 'x': {
+      auto zone = Name::parse(rest);
+      if (!zone) return std::nullopt;
+      return shared_zone(*zone);
+    }
+    case 'z':
+    case 's': {
+      auto slash = rest.find('/');
+      if (slash == std::string::npos) return std::nullopt;
+      std::string ns = rest.substr(0, slash), name = rest.substr(slash + 1);
+      return key[0] == 'z' ? zone(ns, name, false) : server(ns, name);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// ------------------------------------------------------------------ changes
+
+void ObjectCatalog::shared_work(const std::optional<Name>& zone, std::vector<WorkItem>& out) const {
+  if (!zone) return;
+  for (const auto& z : shared_) {
+    if (z.name == *zone) out.push_back(WorkItem::shared_zone(z.name));
+  }
+}
+
+void ObjectCatalog::namespace_work(const std::string& ns, std::vector<WorkItem>& out) const {
+  auto it = namespaces_.find(ns);
+  bool any_zone = false;
+  if (it != namespaces_.end()) {
+    for (const auto& [name, e] : it->second.zones) {
+      out.push_back(WorkItem::zone(ns, name, true));
+      any_zone = true;
+    }
+  }
+  if (!any_zone) out.push_back(WorkItem::namespace_records(ns));
+  // A shared zone's DNSServer or its Secret may live here.
+  for (const auto& z : shared_) {
+    for (const auto& s : z.servers) {
+      if (s.substr(0, s.find('/')) == ns) {
+        out.push_back(WorkItem::shared_zone(z.name));
+        break;
+      }
+    }
+  }
+}
+
+void ObjectCatalog::zones_selecting(const api::RecordObject& record,
+                                    std::vector<WorkItem>& out) const {
+  auto it = namespaces_.find(record.ns);
+  bool any = false;
+  if (it != namespaces_.end()) {
+    for (const auto& [name, e] : it->second.zones) {
+      if (!e.zone || !e.zone->selects(record)) continue;
+      out.push_back(WorkItem::zone(record.ns, name, true));
+      any = true;
+    }
+  }
+  // Selected by nothing: every zone of the namespace reports it NotSelected (and removes its
+  // data if it served it before); with no zone at all, the namespace item does.
+  if (!any) namespace_work(record.ns, out);
+}
+
+CatalogChange ObjectCatalog::put_record(const json::value& object) {
+  CatalogChange ch;
+  auto rec = api::decode_record(object);
+  if (!rec) {
+    ch.ignored = "a record object that cannot be identified: " + rec.error();
+    return ch;
+  }
+  auto& records = namespaces_[rec->ns].records;
+  std::string key = rec->key();
+  auto it = records.find(key);
+  if (it != records.end()) {
+    if (same_record(it->second, *rec)) return ch;
+    zones_selecting(it->second, ch.work);  // the zones that had it (labels may have changed)
+    it->second = std::move(*rec);
+  } else {
+    it = records.emplace(key, std::move(*rec)).first;
+  }
+  zones_selecting(it->second, ch.work);
+  return ch;
+}
+
+CatalogChange ObjectCatalog::remove_record(api::Kind kind, std::string_view ns,
+                                           std::string_view name) {
+  CatalogChange ch;
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return ch;
+  auto it = nit->second.records.find(api::record_key(kind, ns, name));
+  if (it == nit->second.records.end()) return ch;
+  api::RecordObject gone = std::move(it->second);
+  nit->second.records.erase(it);
+  ch.forget = object_ref(gone, api::to_string(kind));
+  zones_selecting(gone, ch.work);
+  return ch;
+}
+
+CatalogChange ObjectCatalog::put_zone(const json::value& object) {
+  CatalogChange ch;
+  auto meta = api::decode_meta(object);
+  if (!meta) {
+    ch.ignored = "a DNSZone that cannot be identified: " + meta.error();
+    return ch;
+  }
+  ZoneEntry e{*meta, std::nullopt, ""};
+  auto z = api::decode_zone(object);
+  if (z) {
+    e.zone = std::move(*z);
+  } else {
+    e.error = z.error();
+  }
+  auto& zones = namespaces_[meta->ns].zones;
+  auto old = zones.find(meta->name);
+  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error) {
+    return ch;  // status or annotation updates coming back (meta includes the generation)
+  }
+  std::optional<Name> old_name, new_name;
+  if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
+  if (e.zone) new_name = e.zone->zone_name;
+  zones[meta->name] = std::move(e);
+  namespace_work(meta->ns, ch.work);
+  shared_work(new_name, ch.work);
+  shared_work(old_name, ch.work);
+  // Zones elsewhere with the same name may have been in conflict with this one.
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, other] : objs.zones) {
+      if (other.zone && ((new_name && other.zone->zone_name == *new_name) ||
+                         (old_name && other.zone->zone_name == *old_name))) {
+        ch.work.push_back(WorkItem::zone(ns, name, true));
+      }
+    }
+  }
+  return ch;
+}
+
+CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view name) {
+  CatalogChange ch;
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return ch;
+  auto it = nit->second.zones.find(std::string(name));
+  if (it == nit->second.zones.end()) return ch;
+  std::optional<Name> zone_name;
+  if (it->second.zone) zone_name = it->second.zone->zone_name;
+  ch.forget = object_ref(it->second.meta, api::kDNSZone);
+  nit->second.zones.erase(it);
+  // Its data stays on the servers (docs/api.md); its records become NotSelected.
+  namespace_work(std::string(ns), ch.work);
+  shared_work(zone_name, ch.work);
+  for (const auto& [ons, objs] : namespaces_) {
+    for (const auto& [oname, other] : objs.zones) {
+      if (other.zone && zone_name && other.zone->zone_name == *zone_name) {
+        ch.work.push_back(WorkItem::zone(ons, oname, false));
+      }
+    }
+  }
+  for (const auto& [sname, s] : nit->second.servers) {
+    ch.work.push_back(WorkItem::server(std::string(ns), sname));
+  }
+  return ch;
+}
+
+CatalogChange ObjectCatalog::put_server(const json::value& object) {
+  CatalogChange ch;
+  auto meta = api::decode_meta(object);
+  if (!meta) {
+    ch.ignored = "a DNSServer that cannot be identified: " + meta.error();
+    return ch;
+  }
+  ServerEntry e{*meta, std::nullopt, ""};
+  auto s = api::decode_server(object);
+  if (s) {
+    e.server = std::move(*s);
+  } else {
+    e.error = s.error();
+  }
+  auto& servers = namespaces_[meta->ns].servers;
+  auto old = servers.find(meta->name);
+  if (old != servers.end() && old->second.meta == e.meta && old->second.error == e.error) {
+    return ch;
+  }
+  if (e.server && e.server->tsig_secret_name) {
+    ch.secret_referenced = {meta->ns, *e.server->tsig_secret_name};
+  }
+  servers[meta->name] = std::move(e);
+  namespace_work(meta->ns, ch.work);
+  ch.work.push_back(WorkItem::server(meta->ns, meta->name));
+  return ch;
+}
+
+CatalogChange ObjectCatalog::remove_server(std::string_view ns, std::string_view name) {
+  CatalogChange ch;
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return ch;
+  auto it = nit->second.servers.find(std::string(name));
+  if (it == nit->second.servers.end()) return ch;
+  ch.forget = object_ref(it->second.meta, api::kDNSServer);
+  nit->second.servers.erase(it);
+  namespace_work(std::string(ns), ch.work);
+  return ch;
+}
+
+CatalogChange ObjectCatalog::put_secret(std::string_view ns, std::string_view name,
+                                        SecretState state) {
+  CatalogChange ch;
+  auto& cur = secrets_[ns_key(ns, name)];
+  if (same_secret(cur, state)) return ch;
+  cur = std::move(state);
+  auto nit = namespaces_.find(std::string(ns));
+  if (nit == namespaces_.end()) return ch;
+  bool used = false;
+  for (const auto& [sname, s] : nit->second.servers) {
+    if (s.server && s.server->tsig_secret_name == std::string(name)) {
+      ch.work.push_back(WorkItem::server(std::string(ns), sname));
+      used = true;
+    }
+  }
+  if (used) namespace_work(std::string(ns), ch.work);
+  return ch;
+}
+
+std::vector<WorkItem> ObjectCatalog::everything() const {
+  std::vector<WorkItem> out;
+  for (const auto& [ns, objs] : namespaces_) {
+    namespace_work(ns, out);
+    for (const auto& [name, s] : objs.servers) out.push_back(WorkItem::server(ns, name));
+  }
+  return out;
+}
+
+std::vector<WorkItem> ObjectCatalog::drift_checks() const {
+  std::vector<WorkItem> out;
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (e.zone) out.push_back(WorkItem::zone(ns, name, false));
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ reads
+
+const NamespaceObjects* ObjectCatalog::objects_in(std::string_view ns) const {
+  auto it = namespaces_.find(std::string(ns));
+  return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+const ZoneEntry* ObjectCatalog::zone_entry(std::string_view ns, std::string_view name) const {
+  const NamespaceObjects* o = objects_in(ns);
+  if (!o) return nullptr;
+  auto it = o->zones.find(std::string(name));
+  return it == o->zones.end() ? nullptr : &it->second;
+}
+
+const ServerEntry* ObjectCatalog::server_entry(std::string_view ns, std::string_view name) const {
+  const NamespaceObjects* o = objects_in(ns);
+  if (!o) return nullptr;
+  auto it = o->servers.find(std::string(name));
+  return it == o->servers.end() ? nullptr : &it->second;
+}
+
+SecretState ObjectCatalog::secret(std::string_view ns, std::string_view name) const {
+  auto it = secrets_.find(ns_key(ns, name));
+  return it == secrets_.end() ? SecretState{} : it->second;
+}
+
+size_t ObjectCatalog::zone_count() const {
+  size_t n = 0;
+  for (const auto& [ns, o] : namespaces_) n += o.zones.size();
+  return n;
+}
+
+std::vector<const api::Server*> ObjectCatalog::servers_of(const api::Zone& zone) const {
+  std::vector<const api::Server*> out;
+  const NamespaceObjects* o = objects_in(zone.ns);
+  if (!o) return out;
+  for (const auto& [name, e] : o->servers) {
+    if (e.server && api::serves(zone, *e.server)) out.push_back(&*e.server);
+  }
+  return out;
+}
+
+std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
+  std::vector<api::Zone> out;
+  const NamespaceObjects* o = objects_in(ns);
+  if (!o) return out;
+  for (const auto& [name, e] : o->zones) {
+    if (e.zone) out.push_back(*e.zone);
+  }
+  return out;
+}
+
+const api::Zone* ObjectCatalog::conflicting_zone(const api::Zone& zone) const {
+  std::set<std::string> mine;
+  for (const auto* s : servers_of(zone)) mine.insert(endpoint(*s));
+  const api::Zone* winner = nullptr;
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || e.zone->key() == zone.key() || !(e.zone->zone_name == zone.zone_name)) {
+        continue;
+      }
+      if (!sources::zone_older(&*e.zone, &zone)) continue;
+      bool shared = false;
+      for (const auto* s : servers_of(*e.zone)) shared = shared || mine.count(endpoint(*s));
+      if (shared && (!winner || sources::zone_older(&*e.zone, winner))) winner = &*e.zone;
+    }
+  }
+  return winner;
+}
+
+const api::Zone* ObjectCatalog::remediating_zone(const Name& zone,
+                                                 const api::Server& server) const {
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || !(e.zone->zone_name == zone) ||
+          e.zone->drift_policy != api::DriftPolicy::Remediate) {
+        continue;
+      }
+      for (const api::Server* s : servers_of(*e.zone)) {
+        if (s->address == server.address && s->port == server.port) return &*e.zone;
+      }
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace zk::controller

@@ -1,0 +1,142 @@
+// The controller's catalog of our own objects — DNSZones, records, DNSServers and the state of
+// the Secrets they reference — and the work each change makes. Pure.
+//
+//   ObjectCatalog objects(options.sources.zones);
+//   CatalogChange change = objects.put_record(json);    // decoded once, here
+//   for (const WorkItem& w : change.work) queue.add(w.key());
+//
+// A change makes only the work it affects: a record change its selecting zones (old and new
+// labels), a zone or server change the zones of its namespace. An update that changes neither
+// spec, labels nor generation (our own status writes coming back) makes none.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "api/kind.h"
+#include "api/object_meta.h"
+#include "api/record.h"
+#include "api/server.h"
+#include "api/tsig_secret.h"
+#include "api/zone.h"
+#include "controller/source_catalog.h"
+#include "controller/status.h"
+#include "model/name.h"
+
+namespace zk::controller {
+
+// One unit of the controller's work (a WorkQueue key, typed).
+struct WorkItem {
+  enum class Kind {
+    Zone,        // a DNSZone (ns, name)
+    Server,      // a DNSServer's status (ns, name)
+    Namespace,   // the records of a namespace without any DNSZone: NotSelected (ns)
+    SharedZone,  // a shared zone of the sources (name: the zone, "ext.test.")
+  };
+  Kind kind = Kind::Zone;
+  std::string ns;
+  std::string name;
+  // Zone: the catalog changed, so a full reconcile (not only a drift check) is due.
+  bool dirty = false;
+
+  static WorkItem zone(std::string ns, std::string name, bool dirty);
+  static WorkItem server(std::string ns, std::string name);
+  static WorkItem namespace_records(std::string ns);
+  static WorkItem shared_zone(const model::Name& zone);
+
+  // The queue's key: "z/ns/name", "s/ns/name", "n/ns", "x/zone"; parse() reads it back.
+  std::string key() const;
+  static std::optional<WorkItem> parse(std::string_view key);
+  std::string object_key() const { return ns + "/" + name; }  // Zone, Server: "ns/name"
+  friend bool operator==(const WorkItem&, const WorkItem&) = default;
+};
+
+// What the wiring knows about a Secret a DNSServer references.
+struct SecretState {
+  enum class Kind { Unknown, Missing, Forbidden, Invalid, Ok };
+  Kind kind = Kind::Unknown;
+  std::optional<api::TsigSecret> key;  // Ok
+  std::string message;                 // never the secret itself
+};
+
+struct ZoneEntry {
+  api::ObjectMeta meta;
+  std::optional<api::Zone> zone;  // decoded
+  std::string error;              // InvalidSpec message when not
+};
+
+struct ServerEntry {
+  api::ObjectMeta meta;
+  std::optional<api::Server> server;
+  std::string error;
+};
+
+struct NamespaceObjects {
+  std::map<std::string, api::RecordObject> records;  // by "Kind/ns/name"
+  std::map<std::string, ZoneEntry> zones;            // by name
+  std::map<std::string, ServerEntry> servers;        // by name
+  bool empty() const { return records.empty() && zones.empty() && servers.empty(); }
+};
+
+// What a put/remove changed.
+struct CatalogChange {
+  std::vector<WorkItem> work;
+  std::optional<ObjectRef> forget;  // the object is gone: drop what is cached for it
+  std::string ignored;              // why the object was not taken (it cannot be identified)
+  // A DNSServer references this Secret ("ns", "name"): the wiring should watch it.
+  std::optional<std::pair<std::string, std::string>> secret_referenced;
+};
+
+class ObjectCatalog {
+ public:
+  // `shared`: the shared zones (--zone), whose DNSServers may live in any namespace.
+  explicit ObjectCatalog(std::vector<SharedZone> shared = {}) : shared_(std::move(shared)) {}
+
+  CatalogChange put_record(const boost::json::value& object);
+  CatalogChange remove_record(api::Kind kind, std::string_view ns, std::string_view name);
+  CatalogChange put_zone(const boost::json::value& object);
+  CatalogChange remove_zone(std::string_view ns, std::string_view name);
+  CatalogChange put_server(const boost::json::value& object);
+  CatalogChange remove_server(std::string_view ns, std::string_view name);
+  CatalogChange put_secret(std::string_view ns, std::string_view name, SecretState state);
+
+  // Everything once (a new leader): every namespace's zones (dirty) and every server.
+  std::vector<WorkItem> everything() const;
+  // Every valid zone, for its periodic drift check (not dirty).
+  std::vector<WorkItem> drift_checks() const;
+
+  const std::map<std::string, NamespaceObjects>& namespaces() const { return namespaces_; }
+  const NamespaceObjects* objects_in(std::string_view ns) const;
+  const ZoneEntry* zone_entry(std::string_view ns, std::string_view name) const;
+  const ServerEntry* server_entry(std::string_view ns, std::string_view name) const;
+  // Unknown until the wiring said otherwise.
+  SecretState secret(std::string_view ns, std::string_view name) const;
+  size_t zone_count() const;
+
+  // The DNSServers of the zone's namespace it selects (valid ones).
+  std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
+  std::vector<api::Zone> zones_in(std::string_view ns) const;
+  // An older DNSZone with the same zoneName on a server at the same address:port.
+  const api::Zone* conflicting_zone(const api::Zone& zone) const;
+  // A DNSZone that remediates `zone` on a server at `server`'s address: a shared zone there
+  // would be a fight, and the DNSZone wins.
+  const api::Zone* remediating_zone(const model::Name& zone, const api::Server& server) const;
+
+ private:
+  void namespace_work(const std::string& ns, std::vector<WorkItem>& out) const;
+  void zones_selecting(const api::RecordObject& record, std::vector<WorkItem>& out) const;
+  void shared_work(const std::optional<model::Name>& zone, std::vector<WorkItem>& out) const;
+
+  std::vector<SharedZone> shared_;
+  std::map<std::string, NamespaceObjects> namespaces_;
+  std::map<std::string, SecretState> secrets_;  // "ns/name"
+};
+
+}  // namespace zk::controller

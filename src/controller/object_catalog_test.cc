@@ -1,0 +1,137 @@
+#include "controller/object_catalog.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace zk::controller {
+namespace {
+
+namespace json = boost::json;
+
+json::value object(std::string_view kind, std::string_view ns, std::string_view name,
+                   std::string_view spec, std::string_view labels = "{}", int generation = 1) {
+  return json::parse(fmt::format(
+      R"({{"kind":"{}","metadata":{{"name":"{}","namespace":"{}","uid":"u-{}","generation":{},)"
+      R"("creationTimestamp":"2026-01-01T00:00:00Z","labels":{}}},"spec":{}}})",
+      kind, name, ns, name, generation, labels, spec));
+}
+
+json::value zone(std::string_view ns, std::string_view name,
+                 std::string_view zone_name = "example.test") {
+  return object("DNSZone", ns, name,
+                fmt::format(R"({{"zoneName":"{}","recordsFrom":[{{"selector":{{"matchLabels":)"
+                            R"({{"z":"e"}}}}}}],"servers":{{"refs":[{{"name":"p"}}]}}}})",
+                            zone_name));
+}
+
+json::value server(std::string_view ns, std::string_view name) {
+  return object("DNSServer", ns, name,
+                R"({"role":"Primary","external":{"address":"127.0.0.1","port":5353},)"
+                R"("tsigKeySecretRef":{"name":"tsig"}})");
+}
+
+json::value a(std::string_view ns, std::string_view name, std::string_view labels,
+              int generation = 1) {
+  return object("ARecord", ns, name, R"({"name":"www","ipv4Addresses":["192.0.2.1"]})", labels,
+                generation);
+}
+
+std::vector<std::string> keys(const CatalogChange& ch) {
+  std::vector<std::string> out;
+  for (const auto& w : ch.work) out.push_back(w.key() + (w.dirty ? "*" : ""));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+using Keys = std::vector<std::string>;
+
+TEST(WorkItem, KeysRoundTrip) {
+  for (const WorkItem& w : {WorkItem::zone("dns", "example", false),
+                            WorkItem::server("dns", "primary"), WorkItem::namespace_records("apps"),
+                            WorkItem::shared_zone(model::Name::parse("ext.test.").value())}) {
+    auto back = WorkItem::parse(w.key());
+    ASSERT_TRUE(back) << w.key();
+    EXPECT_EQ(*back, w);
+  }
+  EXPECT_EQ(WorkItem::zone("dns", "example", true).key(), "z/dns/example");
+  EXPECT_EQ(WorkItem::shared_zone(model::Name::parse("ext.test.").value()).key(), "x/ext.test.");
+  for (std::string_view bad : {"", "z", "z/", "q/dns/x", "z/noslash", "x/bad..name"}) {
+    EXPECT_FALSE(WorkItem::parse(bad)) << bad;
+  }
+}
+
+TEST(ObjectCatalog, ARecordChangeMakesWorkForTheZonesSelectingIt) {
+  ObjectCatalog c;
+  EXPECT_EQ(keys(c.put_record(a("dns", "www", R"({"z":"e"})"))), Keys{"n/dns"})
+      << "no zone yet: the namespace item reports it NotSelected";
+  EXPECT_EQ(keys(c.put_zone(zone("dns", "example"))), Keys{"z/dns/example*"});
+  EXPECT_EQ(keys(c.put_record(a("dns", "www", R"({"z":"e"})", 2))), Keys{"z/dns/example*"});
+  // Our own status write coming back (same generation, spec and labels): nothing.
+  EXPECT_TRUE(c.put_record(a("dns", "www", R"({"z":"e"})", 2)).work.empty());
+  // Relabelled away: the zone that had it still reconciles (to remove it).
+  EXPECT_EQ(keys(c.put_record(a("dns", "www", R"({"z":"other"})", 3))), Keys{"z/dns/example*"});
+  auto gone = c.remove_record(api::Kind::A, "dns", "www");
+  ASSERT_TRUE(gone.forget);
+  EXPECT_EQ(gone.forget->key(), "ARecord/dns/www");
+  EXPECT_TRUE(c.remove_record(api::Kind::A, "dns", "www").work.empty());
+  EXPECT_NE(c.put_record(json::parse(R"({"kind":"ARecord"})")).ignored, "");
+}
+
+TEST(ObjectCatalog, ZonesWithTheSameNameAreReconciledTogether) {
+  ObjectCatalog c;
+  c.put_zone(zone("a", "example"));
+  EXPECT_EQ(keys(c.put_zone(zone("b", "example"))), (Keys{"z/a/example*", "z/b/example*"}));
+  auto removed = c.remove_zone("a", "example");
+  EXPECT_EQ(keys(removed), (Keys{"n/a", "z/b/example"}));
+  EXPECT_EQ(c.zone_count(), 1u);
+}
+
+TEST(ObjectCatalog, ServersAndSecrets) {
+  ObjectCatalog c;
+  c.put_zone(zone("dns", "example"));
+  auto ch = c.put_server(server("dns", "p"));
+  EXPECT_EQ(keys(ch), (Keys{"s/dns/p", "z/dns/example*"}));
+  ASSERT_TRUE(ch.secret_referenced);
+  EXPECT_EQ(ch.secret_referenced->first, "dns");
+  EXPECT_EQ(ch.secret_referenced->second, "tsig");
+  EXPECT_EQ(c.secret("dns", "tsig").kind, SecretState::Kind::Unknown);
+  SecretState missing{SecretState::Kind::Missing, std::nullopt, ""};
+  EXPECT_EQ(keys(c.put_secret("dns", "tsig", missing)), (Keys{"s/dns/p", "z/dns/example*"}));
+  EXPECT_TRUE(c.put_secret("dns", "tsig", missing).work.empty()) << "unchanged";
+  EXPECT_TRUE(c.put_secret("dns", "unused", missing).work.empty());
+  ASSERT_EQ(c.servers_of(*c.zone_entry("dns", "example")->zone).size(), 1u);
+  EXPECT_EQ(keys(c.remove_server("dns", "p")), Keys{"z/dns/example*"});
+  EXPECT_TRUE(c.servers_of(*c.zone_entry("dns", "example")->zone).empty());
+}
+
+TEST(ObjectCatalog, SharedZonesFollowTheirServersNamespace) {
+  SharedZone ext{model::Name::parse("ext.test.").value(), {"infra/p"}};
+  ObjectCatalog c({ext});
+  EXPECT_EQ(keys(c.put_server(server("infra", "p"))),
+            (Keys{"n/infra", "s/infra/p", "x/ext.test."}));
+  EXPECT_EQ(keys(c.put_zone(zone("dns", "ext", "ext.test"))), (Keys{"x/ext.test.", "z/dns/ext*"}))
+      << "a DNSZone of the same name may now own it";
+}
+
+TEST(ObjectCatalog, OlderZoneOnTheSameServerConflicts) {
+  ObjectCatalog c;
+  c.put_server(server("a", "p"));
+  c.put_server(server("b", "p"));
+  c.put_zone(zone("a", "example"));
+  c.put_zone(object("DNSZone", "b", "example",
+                    R"({"zoneName":"example.test","servers":{"refs":[{"name":"p"}]}})"));
+  const api::Zone& younger = *c.zone_entry("b", "example")->zone;
+  const api::Zone& older = *c.zone_entry("a", "example")->zone;
+  // Same creationTimestamp: namespace/name decides.
+  ASSERT_NE(c.conflicting_zone(younger), nullptr);
+  EXPECT_EQ(c.conflicting_zone(younger)->key(), "a/example");
+  EXPECT_EQ(c.conflicting_zone(older), nullptr);
+  EXPECT_EQ(c.remediating_zone(older.zone_name, *c.server_entry("b", "p")->server), &older);
+}
+
+}  // namespace
+}  // namespace zk::controller
