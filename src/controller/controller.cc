@@ -582,16 +582,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     results.push_back(std::move(res));
   }
 
-  size_t ok_count = 0;
-  bool any_applied = false;
-  std::optional<uint32_t> primary_serial;
-  for (const auto& r : results) {
-    if (r.ok) {
-      ++ok_count;
-      if (!primary_serial) primary_serial = r.serial;
-    }
-    any_applied = any_applied || r.applied;
-  }
+  const PrimariesSummary sum = summarize(results);
+  const size_t ok_count = sum.ok;
+  const bool any_applied = sum.any_applied;
+  const std::optional<uint32_t> primary_serial = sum.serial;
   if (ok_count == results.size()) {
     rt->declared.clear();
     for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);

@@ -53,6 +53,18 @@ bool serial_at_least(uint32_t have, uint32_t want) {
   return have == want || static_cast<int32_t>(have - want) > 0;
 }
 
+PrimariesSummary summarize(const std::vector<PrimaryOutcome>& primaries) {
+  PrimariesSummary sum;
+  for (const auto& r : primaries) {
+    if (r.ok) {
+      ++sum.ok;
+      if (!sum.serial) sum.serial = r.serial;
+    }
+    sum.any_applied = sum.any_applied || r.applied;
+  }
+  return sum;
+}
+
 ZoneReport report_blocked_zone(const ZoneReportInput& in, const ConditionSpec& blocked) {
   ZoneReport rep;
   rep.zone.ref = in.ref;
@@ -92,16 +104,10 @@ std::vector<RecordStatus> report_invalid_zone(
 ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   ZoneReport rep;
   const auto& results = in.primaries;
-  size_t ok_count = 0;
-  bool any_applied = false;
-  std::optional<uint32_t> primary_serial;
-  for (const auto& r : results) {
-    if (r.ok) {
-      ++ok_count;
-      if (!primary_serial) primary_serial = r.serial;
-    }
-    any_applied = any_applied || r.applied;
-  }
+  const PrimariesSummary sum = summarize(results);
+  const size_t ok_count = sum.ok;
+  const bool any_applied = sum.any_applied;
+  const std::optional<uint32_t> primary_serial = sum.serial;
 
   // Servers: the Primaries, then whether each Secondary caught up with its primary.
   std::vector<ServerSerial> server_rows;

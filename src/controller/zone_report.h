@@ -33,6 +33,14 @@ struct PrimaryOutcome {
   std::optional<uint32_t> serial;
 };
 
+// The Primaries' outcomes together.
+struct PrimariesSummary {
+  size_t ok = 0;                   // Primaries holding the declared state
+  bool any_applied = false;        // some acknowledged changes now
+  std::optional<uint32_t> serial;  // the first ok Primary's serial
+};
+PrimariesSummary summarize(const std::vector<PrimaryOutcome>& primaries);
+
 // What one Secondary serves.
 struct SecondaryOutcome {
   std::string server;              // the DNSServer's name

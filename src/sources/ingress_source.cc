@@ -6,26 +6,13 @@
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
+#include "sources/host_list.h"
 
 namespace zk::sources {
 
 namespace json = api::json;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-void add_host(std::vector<std::string>& hosts, std::string_view h) {
-  if (h.empty()) return;
-  for (const auto& x : hosts)
-    if (iequals(x, h)) return;
-  hosts.emplace_back(h);
-}
 
 std::optional<std::string> string_member(const boost::json::value* obj, std::string_view key) {
   const auto* v = json::member(obj, key);

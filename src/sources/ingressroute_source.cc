@@ -6,29 +6,14 @@
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
+#include "sources/host_list.h"
 #include "sources/traefik_rule.h"
 
 namespace zk::sources {
 
 namespace json = api::json;
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-void add_host(std::vector<std::string>& hosts, std::string_view h) {
-  if (h.empty()) return;
-  for (const auto& x : hosts)
-    if (iequals(x, h)) return;
-  hosts.emplace_back(h);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 model::Parsed<ObjectEndpoints> ingressroute_endpoints(const boost::json::value& route,
                                                       const IngressRouteOptions& options) {
