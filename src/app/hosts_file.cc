@@ -1,17 +1,13 @@
 #include "app/hosts_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #include <fmt/format.h>
+
+#include "app/atomic_write.h"
 
 namespace zk::app {
 
@@ -24,10 +20,6 @@ bool is_marker(std::string_view line, std::string_view marker) {
   if (line.substr(0, marker.size()) != marker) return false;
   return line.size() == marker.size() || line[marker.size()] == ' ' ||
          line[marker.size()] == '\t' || line[marker.size()] == '\r';
-}
-
-std::string errno_text() {
-  return std::strerror(errno);
 }
 
 }  // namespace
@@ -90,71 +82,14 @@ tl::expected<bool, std::string> write_hosts_file(const std::string& path_given,
   char resolved[PATH_MAX];
   if (realpath(path_given.c_str(), resolved)) path = resolved;
 
-  std::string current;
-  mode_t mode = 0644;
-  std::optional<std::pair<uid_t, gid_t>> owner;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    struct stat st {};
-    if (fstat(fd, &st) == 0) {
-      mode = st.st_mode & 07777;
-      owner.emplace(st.st_uid, st.st_gid);
-    }
-    char buf[8192];
-    for (;;) {
-      ssize_t n = read(fd, buf, sizeof(buf));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        std::string e = errno_text();
-        close(fd);
-        return tl::unexpected(fmt::format("{}: cannot read: {}", path, e));
-      }
-      if (n == 0) break;
-      current.append(buf, static_cast<size_t>(n));
-    }
-    close(fd);
-  } else if (errno != ENOENT) {
-    return tl::unexpected(fmt::format("{}: cannot read: {}", path, errno_text()));
-  }
-
+  auto read = read_file(path);
+  if (!read) return tl::unexpected(read.error());
+  std::string current = read->value_or("");
   auto next = splice_hosts_block(current, render_hosts_block(entries));
   if (!next) return tl::unexpected(fmt::format("{}: {}; fix the file by hand", path, next.error()));
   if (*next == current) return false;
-
-  auto slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string tmp = dir + "/." + base + ".zonekeeper-XXXXXX";
-  int out = mkstemp(tmp.data());
-  if (out < 0)
-    return tl::unexpected(fmt::format("{}: cannot create a temporary file: {}", dir, errno_text()));
-  auto fail = [&](std::string_view what) -> tl::expected<bool, std::string> {
-    std::string e = errno_text();
-    close(out);
-    unlink(tmp.c_str());
-    return tl::unexpected(fmt::format("{}: {}: {}", tmp, what, e));
-  };
-  size_t done = 0;
-  while (done < next->size()) {
-    ssize_t n = write(out, next->data() + done, next->size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write");
-    done += static_cast<size_t>(n);
-  }
-  if (fchmod(out, mode) != 0) return fail("cannot set the mode");
-  if (owner && (owner->first != geteuid() || owner->second != getegid())) {
-    if (fchown(out, owner->first, owner->second) != 0) return fail("cannot keep the owner");
-  }
-  if (fsync(out) != 0) return fail("cannot sync");
-  if (close(out) != 0) {
-    unlink(tmp.c_str());
-    return tl::unexpected(fmt::format("{}: cannot close: {}", tmp, errno_text()));
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string e = errno_text();
-    unlink(tmp.c_str());
-    return tl::unexpected(fmt::format("{}: cannot replace it: {}", path, e));
-  }
+  // The file keeps its mode and owner (a new one is 0644).
+  if (auto w = write_file_atomically(path, *next); !w) return tl::unexpected(w.error());
   return true;
 }
 

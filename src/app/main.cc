@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "app/atomic_write.h"
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
 #include "app/zone_document.h"
@@ -84,17 +85,7 @@ int run_export(const ServerFlags& f, const std::string& output) {
     std::cout << yaml;
     return 0;
   }
-  // Write atomically: a temp file beside the target, then rename.
-  std::string tmp = output + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << yaml;
-    if (!out.flush()) return die(kRuntimeError, fmt::format("cannot write {}", tmp));
-  }
-  if (std::rename(tmp.c_str(), output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return die(kRuntimeError, fmt::format("cannot write {}", output));
-  }
+  if (auto w = app::write_file_atomically(output, yaml); !w) return die(kRuntimeError, w.error());
   fmt::print(stderr, "exported {} records of {} (serial {}) to {}\n", snap->records,
              zone.to_string(), snap->serial, output);
   return 0;

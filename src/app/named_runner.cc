@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "app/atomic_write.h"
 #include "dns/client.h"
 #include "model/name.h"
 
@@ -46,25 +47,7 @@ std::string key_statement(const NamedKey& k) {
 
 tl::expected<void, std::string> write_file(const std::string& path, const std::string& text,
                                            mode_t mode = 0644) {
-  std::string tmp = path + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return tl::unexpected(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      close(fd);
-      return tl::unexpected(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-    }
-    done += static_cast<size_t>(n);
-  }
-  fchmod(fd, mode);
-  close(fd);
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    return tl::unexpected(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  }
-  return {};
+  return write_file_atomically(path, text, mode);
 }
 
 std::string bare(const std::string& zone) {
@@ -73,20 +56,17 @@ std::string bare(const std::string& zone) {
 
 // A free loopback TCP port (the kernel's choice), for the rndc channel.
 tl::expected<uint16_t, std::string> free_port() {
-  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
+  FileDescriptor s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!s) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = 0;
   socklen_t len = sizeof(a);
-  if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    std::string e = std::strerror(errno);
-    close(s);
-    return tl::unexpected("cannot find a free loopback port: " + e);
+  if (bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    return tl::unexpected(std::string("cannot find a free loopback port: ") + std::strerror(errno));
   }
-  close(s);
   return ntohs(a.sin_port);
 }
 
@@ -95,24 +75,24 @@ tl::expected<uint16_t, std::string> free_port() {
 tl::expected<void, std::string> port_free(const std::string& address, uint16_t port) {
   for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
     bool v6 = address.find(':') != std::string::npos;
-    int s = socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0);
-    if (s < 0) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
+    FileDescriptor s(socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0));
+    if (!s) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
     int rc;
     if (v6) {
       sockaddr_in6 a{};
       a.sin6_family = AF_INET6;
       a.sin6_port = htons(port);
       inet_pton(AF_INET6, address.c_str(), &a.sin6_addr);
-      rc = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+      rc = bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a));
     } else {
       sockaddr_in a{};
       a.sin_family = AF_INET;
       a.sin_port = htons(port);
       inet_pton(AF_INET, address.c_str(), &a.sin_addr);
-      rc = bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+      rc = bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a));
     }
     int err = errno;
-    close(s);
+    s.reset();
     if (rc != 0) {
       return tl::unexpected(fmt::format("cannot listen on {}:{} ({}): {}", address, port,
                                         type == SOCK_DGRAM ? "udp" : "tcp", std::strerror(err)));
@@ -129,15 +109,12 @@ bool executable(const std::string& p) {
 int run_command(const std::vector<std::string>& argv, std::string* output) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) return -1;
+  FileDescriptor from_child(pipefd[0]), to_parent(pipefd[1]);
   pid_t pid = fork();
-  if (pid < 0) {
-    close(pipefd[0]);
-    close(pipefd[1]);
-    return -1;
-  }
+  if (pid < 0) return -1;
   if (pid == 0) {
-    dup2(pipefd[1], 1);
-    dup2(pipefd[1], 2);
+    dup2(to_parent.get(), 1);
+    dup2(to_parent.get(), 2);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
     std::vector<char*> args;
@@ -146,15 +123,15 @@ int run_command(const std::vector<std::string>& argv, std::string* output) {
     execv(args[0], args.data());
     _exit(127);
   }
-  close(pipefd[1]);
+  to_parent.reset();
   char buf[4096];
   for (;;) {
-    ssize_t n = read(pipefd[0], buf, sizeof(buf));
+    ssize_t n = read(from_child.get(), buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     if (output) output->append(buf, static_cast<size_t>(n));
   }
-  close(pipefd[0]);
+  from_child.reset();
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -167,7 +144,6 @@ NamedRunner::NamedRunner(NamedOptions options) : options_(std::move(options)) {}
 
 NamedRunner::~NamedRunner() {
   stop();
-  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 tl::expected<std::string, std::string> NamedRunner::find_tool(const std::string& name) {
@@ -280,8 +256,8 @@ tl::expected<void, std::string> NamedRunner::start(const std::set<std::string>& 
   if (mkdir(zdir.c_str(), 0700) != 0 && errno != EEXIST) {
     return tl::unexpected(fmt::format("cannot create {}: {}", zdir, std::strerror(errno)));
   }
-  lock_fd_ = open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0 || flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+  lock_.reset(open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!lock_ || flock(lock_.get(), LOCK_EX | LOCK_NB) != 0) {
     return tl::unexpected(fmt::format(
         "another zonekeeper local uses the state folder {} (give another --state-dir)", dir));
   }

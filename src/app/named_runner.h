@@ -26,6 +26,8 @@
 
 #include <tl/expected.hpp>
 
+#include "app/file_descriptor.h"
+
 namespace zk::app {
 
 struct NamedOptions {
@@ -79,7 +81,7 @@ class NamedRunner {
   uint16_t control_port_ = 0;
   std::set<std::string> zones_;
   pid_t pid_ = -1;
-  int lock_fd_ = -1;
+  FileDescriptor lock_;  // flock()ed: one zonekeeper per state folder
 };
 
 }  // namespace zk::app
