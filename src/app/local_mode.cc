@@ -30,6 +30,7 @@
 #include "api/kind.h"
 #include "api/zone.h"
 #include "app/hosts_file.h"
+#include "app/local_catalog.h"
 #include "app/local_status.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
@@ -48,64 +49,6 @@ using controller::ObjectRef;
 using controller::SecretState;
 
 namespace {
-
-constexpr std::string_view kLocalServer = "zonekeeper-local";
-constexpr std::string_view kLocalSecret = "zonekeeper-local-tsig";
-
-// One object of the folder that local mode feeds to the controller.
-struct Declared {
-  enum class Category { Zone, Record } category = Category::Record;
-  api::Kind kind = api::Kind::A;
-  std::string kind_name, ns, name, file;
-  int line = 0;
-  json::value object;
-  std::string key() const { return kind_name + "/" + ns + "/" + name; }
-};
-
-std::string where(const std::string& file, int line) {
-  return fmt::format("{}:{}", file, line);
-}
-
-std::string str_member(const json::value& v, std::string_view key) {
-  if (!v.is_object()) return {};
-  const json::value* m = v.as_object().if_contains(key);
-  return m && m->is_string() ? std::string(m->as_string()) : std::string();
-}
-
-// The data of a record spec as short text: every field but name and ttl.
-std::string value_text(const json::value& v, bool top) {
-  switch (v.kind()) {
-    case json::kind::string:
-      return std::string(v.as_string());
-    case json::kind::array: {
-      std::string out;
-      bool objects = !v.as_array().empty() && v.as_array()[0].is_object();
-      for (const auto& item : v.as_array()) {
-        if (!out.empty()) out += objects ? ", " : " ";
-        out += value_text(item, false);
-      }
-      return out;
-    }
-    case json::kind::object: {
-      std::string out;
-      for (const auto& [k, item] : v.as_object()) {
-        if (top && (k == "name" || k == "ttl")) continue;
-        if (!out.empty()) out += " ";
-        out += value_text(item, false);
-      }
-      return out;
-    }
-    case json::kind::null:
-      return "";
-    default:
-      return json::serialize(v);
-  }
-}
-
-std::string type_of(api::Kind k) {
-  std::string s(api::to_string(k));
-  return s.substr(0, s.size() - std::string_view("Record").size());
-}
 
 uint64_t fnv1a(std::string_view s) {
   uint64_t h = 1469598103934665603ull;
@@ -235,83 +178,10 @@ class Local {
     for (const auto& p : paths) read_file(p);
   }
 
-  struct Catalog {
-    std::map<std::string, Declared> objects;  // by key
-    std::vector<std::string> problems;
-    std::vector<std::string> ignored;
-  };
-
-  Catalog build() const {
-    Catalog c;
-    for (const auto& [file, parsed] : files_) {
-      for (const auto& e : parsed.errors) c.problems.push_back(e.to_string());
-      for (const auto& m : parsed.objects) classify(m, c);
-    }
-    return c;
-  }
-
-  static void classify(const ManifestObject& m, Catalog& c) {
-    auto problem = [&](std::string what) {
-      c.problems.push_back(fmt::format("{}: {}", where(m.file, m.line), what));
-    };
-    std::string api_version = str_member(m.object, "apiVersion");
-    std::string kind = str_member(m.object, "kind");
-    if (api_version.empty()) return problem("no apiVersion");
-    if (kind.empty()) return problem("no kind");
-    const json::value* meta = m.object.as_object().if_contains("metadata");
-    std::string name = meta ? str_member(*meta, "name") : "";
-    std::string ns = meta ? str_member(*meta, "namespace") : "";
-    if (ns.empty()) ns = "default";
-    if (!api_version.starts_with(std::string(api::kGroup) + "/")) {
-      c.ignored.push_back(fmt::format("{} {}", kind, name));
-      return;
-    }
-    if (api_version != api::kApiVersion) {
-      return problem(
-          fmt::format("apiVersion {} is not served (use {})", api_version, api::kApiVersion));
-    }
-    Declared d;
-    d.kind_name = kind;
-    if (kind == api::kDNSServer) {
-      c.ignored.push_back(fmt::format("{} {}/{}", kind, ns, name));
-      return;
-    }
-    if (kind == api::kDNSZone) {
-      d.category = Declared::Category::Zone;
-    } else if (auto k = api::parse_kind(kind)) {
-      d.kind = *k;
-    } else {
-      return problem(fmt::format("unknown kind {} in {}", kind, api::kApiVersion));
-    }
-    if (name.empty()) return problem(fmt::format("{} without metadata.name", kind));
-    d.ns = ns;
-    d.name = name;
-    d.file = m.file;
-    d.line = m.line;
-    d.object = m.object;
-    auto& obj = d.object.as_object();
-    obj.erase("status");
-    auto& md = obj["metadata"];
-    if (!md.is_object()) md = json::object();
-    md.as_object()["namespace"] = ns;
-    md.as_object()["uid"] = "local:" + d.key();
-    if (d.category == Declared::Category::Zone) {
-      // Served by the local named, whatever the manifest says (docs: local mode).
-      json::value* spec = obj.if_contains("spec");
-      if (spec && spec->is_object()) {
-        spec->as_object()["servers"] =
-            json::object{{"refs", json::array{json::object{{"name", kLocalServer}}}}};
-      }
-    }
-    auto [it, fresh] = c.objects.emplace(d.key(), d);
-    if (!fresh) {
-      problem(fmt::format("{} {}/{} is declared twice (also at {}); this one is skipped", kind, ns,
-                          name, where(it->second.file, it->second.line)));
-    }
-  }
+  LocalCatalog build() const { return catalog_of(files_); }
 
   // The zones named serves: every DNSZone that decodes, by zone name.
-  std::set<std::string> zone_set(Catalog& c) const {
+  std::set<std::string> zone_set(LocalCatalog& c) const {
     std::set<std::string> zones;
     for (const auto& [key, d] : c.objects) {
       if (d.category != Declared::Category::Zone) continue;
@@ -323,7 +193,7 @@ class Local {
         c.problems.push_back(
             fmt::format("{}: zone {}: local mode serves zone names of letters, "
                         "digits, '-' and '_' only",
-                        where(d.file, d.line), name));
+                        d.location(), name));
         continue;
       }
       zones.insert(name);
@@ -332,20 +202,9 @@ class Local {
   }
 
   // Makes the controller's catalog (and named's zone set) what the folder declares now.
-  void apply(Catalog next, bool named_zones_done = false) {
+  void apply(LocalCatalog next, bool named_zones_done = false) {
     auto zones = zone_set(next);
-    // Generations: 1 for a new object, +1 whenever what it declares changes.
-    for (auto& [key, d] : next.objects) {
-      auto old = catalog_.objects.find(key);
-      int64_t gen = 1;
-      if (old != catalog_.objects.end()) {
-        gen = old->second.object.as_object().at("metadata").as_object().at("generation").as_int64();
-        json::value a = old->second.object, b = d.object;
-        a.as_object()["metadata"].as_object().erase("generation");
-        if (a != b) ++gen;
-      }
-      d.object.as_object()["metadata"].as_object()["generation"] = gen;
-    }
+    bump_generations(next, catalog_);
     // Gone first (records, then zones), so nothing reconciles a zone named no longer has.
     for (const auto& [key, d] : catalog_.objects) {
       if (next.objects.count(key) || d.category != Declared::Category::Record) continue;
@@ -413,13 +272,15 @@ class Local {
     auto it = catalog_.objects.find(r.key());
     if (it == catalog_.objects.end()) return info;
     const Declared& d = it->second;
-    info.location = where(d.file, d.line);
+    info.location = d.location();
     const json::value* spec = d.object.as_object().if_contains("spec");
     if (d.category == Declared::Category::Zone) {
-      info.value = spec ? str_member(*spec, "zoneName") : "";
+      const json::value* zone =
+          spec && spec->is_object() ? spec->as_object().if_contains("zoneName") : nullptr;
+      info.value = zone && zone->is_string() ? std::string(zone->as_string()) : "";
     } else {
-      info.type = type_of(d.kind);
-      if (spec) info.value = value_text(*spec, true);
+      info.type = record_type_text(d.kind);
+      if (spec) info.value = value_text(*spec);
     }
     return info;
   }
@@ -563,7 +424,7 @@ class Local {
   asio::posix::stream_descriptor inotify_;
   asio::steady_timer redraw_;
   std::map<std::string, ParsedManifests> files_;
-  Catalog catalog_;
+  LocalCatalog catalog_;
   std::set<std::string> server_namespaces_;
   std::string hosts_error_;
   bool output_pending_ = false;
