@@ -171,7 +171,14 @@ asio::awaitable<void> Controller::worker() {
   auto alive = generation_;
   while (*alive) {
     auto item = co_await queue_.next();
-    if (!item || !*alive) co_return;
+    if (!item) co_return;
+    if (!*alive) {
+      // Woken in a later term (leadership lost and regained before this coroutine ran): the
+      // item belongs to that term's workers. Marked dirty while processing, done() re-queues it.
+      queue_.add(*item);
+      queue_.done(*item);
+      co_return;
+    }
     auto t0 = std::chrono::steady_clock::now();
     bool ok = false;
     try {

@@ -167,6 +167,7 @@ class Controller {
   SourceCatalog catalog_;
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
   std::map<std::string, std::string> reported_;  // source id → last verdict reported
+  std::set<std::string> fresh_;  // source ids created while leading, not reported yet
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;

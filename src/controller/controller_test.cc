@@ -535,5 +535,59 @@ TEST_F(ControllerTest, DryRunPlansButNeverWrites) {
   EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
 }
 
+// Shared zones: an IngressRoute whose names an older object already serves gets its own
+// Programmed Event when it is created — found when the sources were tried as a new user would.
+TEST_F(ControllerTest, ANewObjectWhoseNamesAreAlreadyServedIsProgrammedToo) {
+  ControllerOptions options;
+  const Name ext = Name::parse("ext.test.").value();
+  options.sources.zones = {{ext, {"dns/primary"}}};
+  options.sources.kinds = {SourceKind::IngressRoute};
+  options.sources.ingressroute.default_targets = {"192.0.2.80"};
+  make(options);
+  FakeProvider& p = factory.server("dns/primary");
+  RRsetMap zone_data;
+  RRset soa(ext, RRType::SOA, 3600,
+            {Rdata::soa(Name::parse("ns1.ext.test.").value(),
+                        Name::parse("hostmaster.ext.test.").value(), 1, 60, 60, 600, 60)});
+  zone_data[soa.key()] = soa;
+  p.add_zone(ext, zone_data);
+  key("dns");
+  c->put_server(o.server("dns", "primary"));
+  c->start();
+  settle();
+  auto route = [&](std::string_view name, int second) {
+    return json::parse(fmt::format(
+        R"({{"apiVersion":"traefik.io/v1alpha1","kind":"IngressRoute","metadata":{{"name":"{}",)"
+        R"("namespace":"web","uid":"u-{}","generation":1,)"
+        R"("creationTimestamp":"2026-01-01T00:00:{:02}Z"}},"spec":{{"routes":[{{"kind":"Rule",)"
+        R"x("match":"Host(`app.ext.test`)","services":[{{"name":"web","port":80}}]}}]}}}})x",
+        name, name, second));
+  };
+  auto programmed = [&](std::string_view name) {
+    for (const auto& e : sink.events) {
+      if (e.ref.name == name && e.reason == "Programmed" && !e.warning) return true;
+    }
+    return false;
+  };
+  c->put_source(SourceKind::IngressRoute, route("first", 1));
+  settle();
+  EXPECT_TRUE(programmed("first"));
+  EXPECT_TRUE(
+      p.truth(ext)->rrsets.count(RRsetKey{Name::parse("app.ext.test.").value(), RRType::A}));
+
+  size_t applies = p.applies;
+  c->put_source(SourceKind::IngressRoute, route("second", 5));  // the same name, the same data
+  settle();
+  EXPECT_EQ(p.applies, applies) << "nothing new to write";
+  EXPECT_TRUE(programmed("second")) << "served, so it says so";
+
+  // A restart that finds everything in place records nothing new.
+  size_t events = sink.events.size();
+  c->stop();
+  c->start();
+  settle();
+  EXPECT_EQ(sink.events.size(), events);
+}
+
 }  // namespace
 }  // namespace zk::controller

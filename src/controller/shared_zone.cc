@@ -54,6 +54,9 @@ void Controller::put_source(SourceKind kind, const json::value& object) {
   enqueue_shared(zones);
   const SourceObject* now = catalog_.find(id);
   if (!now) return;
+  // Created while we lead: its first Programmed verdict is told even when nothing had to be
+  // written (an older object already serves the same data).
+  if (running_ && !before) fresh_.insert(id);
   // Objects in no zone are reported now; the others after their zones' reconciles. A new
   // generation with the same data still needs its observedGeneration written.
   if (running_ &&
@@ -67,6 +70,7 @@ void Controller::remove_source(SourceKind kind, std::string_view ns, std::string
   if (const SourceObject* o = catalog_.find(id)) sink_.forget(o->ref);
   enqueue_shared(catalog_.remove(kind, ns, name));
   reported_.erase(id);
+  fresh_.erase(id);
   set_source_counts(id, {});
   for (auto& [z, rt] : shared_rt_) {
     rt->outcomes.erase(id);
@@ -124,11 +128,12 @@ void Controller::report_source(const std::string& id) {
     sink_.endpoint_status({obj->ref, verdict->ready, synced});  // the sink writes only changes
   }
   // Events: a problem once per change of the verdict (and once after a controller restart);
-  // "Programmed" only when its data was written now or a problem went away — a restart that
-  // finds everything in place records nothing.
+  // "Programmed" only when its data was written now, the object is new, or a problem went
+  // away — a restart that finds everything in place records nothing.
   std::string key = verdict->ready.reason + "|" + verdict->ready.message;
   std::string& last = reported_[id];
-  bool tell = verdict->warning ? last != key : (synced || (!last.empty() && last != key));
+  bool fresh = fresh_.erase(id) > 0;
+  bool tell = verdict->warning ? last != key : (synced || fresh || (!last.empty() && last != key));
   last = key;
   if (!tell) return;
   sink_.event(obj->ref, verdict->warning, verdict->ready.reason, verdict->ready.message);
