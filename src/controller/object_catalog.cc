@@ -29,6 +29,40 @@ bool same_secret(const SecretState& a, const SecretState& b) {
                      a.key->secret == b.key->secret));
 }
 
+// The one decoding path of DNSZones and DNSServers: an object that cannot be identified is
+// ignored (said in `ch`); one that can is kept with its decoded spec or the InvalidSpec message.
+template <class T>
+struct Decoding {
+  api::ObjectMeta meta;
+  std::optional<T> value;
+  std::string error;
+};
+
+template <class T>
+std::optional<Decoding<T>> decode_object(const json::value& object, std::string_view kind,
+                                         model::Parsed<T> (*decode)(const json::value&),
+                                         CatalogChange& ch) {
+  auto meta = api::decode_meta(object);
+  if (!meta) {
+    ch.ignored = fmt::format("a {} that cannot be identified: {}", kind, meta.error());
+    return std::nullopt;
+  }
+  Decoding<T> d{*meta, std::nullopt, ""};
+  if (auto v = decode(object)) {
+    d.value = std::move(*v);
+  } else {
+    d.error = v.error();
+  }
+  return d;
+}
+
+// Status or annotation updates coming back (meta includes the generation): nothing changed.
+template <class Entry, class T>
+bool unchanged(const std::map<std::string, Entry>& entries, const Decoding<T>& d) {
+  auto it = entries.find(d.meta.name);
+  return it != entries.end() && it->second.meta == d.meta && it->second.error == d.error;
+}
+
 std::string endpoint(const api::Server& s) {
   return fmt::format("{}:{}", s.address, s.port);
 }
@@ -170,28 +204,18 @@ CatalogChange ObjectCatalog::remove_record(api::Kind kind, std::string_view ns,
 
 CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   CatalogChange ch;
-  auto meta = api::decode_meta(object);
-  if (!meta) {
-    ch.ignored = "a DNSZone that cannot be identified: " + meta.error();
-    return ch;
-  }
-  ZoneEntry e{*meta, std::nullopt, ""};
-  auto z = api::decode_zone(object);
-  if (z) {
-    e.zone = std::move(*z);
-  } else {
-    e.error = z.error();
-  }
-  auto& zones = namespaces_[meta->ns].zones;
-  auto old = zones.find(meta->name);
-  if (old != zones.end() && old->second.meta == e.meta && old->second.error == e.error) {
-    return ch;  // status or annotation updates coming back (meta includes the generation)
-  }
+  auto d = decode_object(object, api::kDNSZone, &api::decode_zone, ch);
+  if (!d) return ch;
+  auto& zones = namespaces_[d->meta.ns].zones;
+  if (unchanged(zones, *d)) return ch;
   std::optional<Name> old_name, new_name;
-  if (old != zones.end() && old->second.zone) old_name = old->second.zone->zone_name;
-  if (e.zone) new_name = e.zone->zone_name;
-  zones[meta->name] = std::move(e);
-  namespace_work(meta->ns, ch.work);
+  if (auto old = zones.find(d->meta.name); old != zones.end() && old->second.zone) {
+    old_name = old->second.zone->zone_name;
+  }
+  if (d->value) new_name = d->value->zone_name;
+  std::string ns = d->meta.ns;
+  zones[d->meta.name] = ZoneEntry{d->meta, std::move(d->value), d->error};
+  namespace_work(ns, ch.work);
   shared_work(new_name, ch.work);
   shared_work(old_name, ch.work);
   // Zones elsewhere with the same name may have been in conflict with this one.
@@ -234,29 +258,17 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
 
 CatalogChange ObjectCatalog::put_server(const json::value& object) {
   CatalogChange ch;
-  auto meta = api::decode_meta(object);
-  if (!meta) {
-    ch.ignored = "a DNSServer that cannot be identified: " + meta.error();
-    return ch;
+  auto d = decode_object(object, api::kDNSServer, &api::decode_server, ch);
+  if (!d) return ch;
+  auto& servers = namespaces_[d->meta.ns].servers;
+  if (unchanged(servers, *d)) return ch;
+  if (d->value && d->value->tsig_secret_name) {
+    ch.secret_referenced = {d->meta.ns, *d->value->tsig_secret_name};
   }
-  ServerEntry e{*meta, std::nullopt, ""};
-  auto s = api::decode_server(object);
-  if (s) {
-    e.server = std::move(*s);
-  } else {
-    e.error = s.error();
-  }
-  auto& servers = namespaces_[meta->ns].servers;
-  auto old = servers.find(meta->name);
-  if (old != servers.end() && old->second.meta == e.meta && old->second.error == e.error) {
-    return ch;
-  }
-  if (e.server && e.server->tsig_secret_name) {
-    ch.secret_referenced = {meta->ns, *e.server->tsig_secret_name};
-  }
-  servers[meta->name] = std::move(e);
-  namespace_work(meta->ns, ch.work);
-  ch.work.push_back(WorkItem::server(meta->ns, meta->name));
+  std::string ns = d->meta.ns, name = d->meta.name;
+  servers[name] = ServerEntry{d->meta, std::move(d->value), d->error};
+  namespace_work(ns, ch.work);
+  ch.work.push_back(WorkItem::server(ns, name));
   return ch;
 }
 
