@@ -149,7 +149,8 @@ class Cluster {
            {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true});
       want(SourceKind::HTTPRoute, "Gateway",
            {"gateway.networking.k8s.io", "v1", "gateways", "Gateway", true});
-      want(SourceKind::HTTPRoute, "Namespace", kube::resources::kNamespaces);
+      // Namespaces: HTTPRoutes' allowedRoutes selectors and every source's preview environments.
+      if (!so.kinds.empty()) wanted.emplace_back("Namespace", kube::resources::kNamespaces);
       want(SourceKind::DNSEndpoint, "DNSEndpoint",
            {"externaldns.k8s.io", "v1alpha1", "dnsendpoints", "DNSEndpoint", true});
       for (auto& [key, r] : wanted) {

@@ -146,6 +146,8 @@ class Controller {
   void report_source(const std::string& id);
   void set_source_counts(const std::string& id, std::map<std::string, size_t> counts);
   void report_source_metrics();
+  void report_previews();  // zonekeeper_preview_environments
+  void report_namespace(const std::string& name);
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
@@ -168,6 +170,8 @@ class Controller {
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
   std::map<std::string, std::string> reported_;  // source id → last verdict reported
   std::set<std::string> fresh_;  // source ids created while leading, not reported yet
+  std::map<std::string, std::string> namespace_problems_;  // Namespace → preview problem told
+  std::map<std::string, ObjectRef> namespace_refs_;
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;

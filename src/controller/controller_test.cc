@@ -117,12 +117,20 @@ class ControllerTest : public ::testing::Test {
   void make(ControllerOptions options = {}) {
     options.retry = {std::chrono::milliseconds(5), std::chrono::milliseconds(50), 0.0};
     options.workers = 2;
+    stop_and_drop();
     c = std::make_unique<Controller>(io.get_executor(), options, sink, metrics, factory);
   }
   void SetUp() override { make(); }
-  void TearDown() override {
+  // The workers and timers end while the Controller still exists (a coroutine resumed after
+  // it is gone would read freed memory), then it goes.
+  void TearDown() override { stop_and_drop(); }
+  void stop_and_drop() {
+    if (!c) return;
+    c->stop();
+    io.poll();
     c.reset();
     io.poll();
+    io.restart();  // out of work, the io_context stopped; the next controller needs it running
   }
 
   // Runs until nothing is queued or in flight (delayed retries do not count).
@@ -318,6 +326,7 @@ TEST_F(ControllerTest, EachFailureKeepsTheProvidersReason) {
        std::vector<std::pair<std::string, std::string>>{{"TsigAuthFailed", "TsigAuthFailed"},
                                                         {"TransferRefused", "ServerRefused"},
                                                         {"UpdateRefused", "ServerFailure"}}) {
+    stop_and_drop();
     sink = Sink{};
     factory = FakeProviderFactory{};
     make();
@@ -437,6 +446,7 @@ TEST_F(ControllerTest, AnInvalidServerIsInvalidSpec) {
 
 TEST_F(ControllerTest, ServerHealthReasonsComeFromTheProvider) {
   for (std::string reason : {"ServerRefused", "QueryRejected", "MalformedResponse"}) {
+    stop_and_drop();
     sink = Sink{};
     factory = FakeProviderFactory{};
     make();

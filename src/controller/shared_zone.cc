@@ -86,10 +86,45 @@ void Controller::remove_gateway(std::string_view ns, std::string_view name) {
   if (catalog_.enabled()) enqueue_shared(catalog_.remove_gateway(ns, name));
 }
 void Controller::put_namespace(const json::value& object) {
-  if (catalog_.enabled()) enqueue_shared(catalog_.put_namespace(object));
+  if (!catalog_.enabled()) return;
+  enqueue_shared(catalog_.put_namespace(object));
+  auto meta = api::decode_meta(object);
+  if (!meta) return;
+  namespace_refs_[meta->name] = {"v1", "Namespace", "", meta->name, meta->uid, meta->generation};
+  if (running_) report_namespace(meta->name);
+  report_previews();
 }
+
+// A preview annotation that is not understood: one Warning Event per change of the problem.
+void Controller::report_namespace(const std::string& name) {
+  auto p = catalog_.previews().find(name);
+  std::string problem = p == catalog_.previews().end() ? "" : p->second.problem;
+  std::string& told = namespace_problems_[name];
+  if (problem != told && !problem.empty()) {
+    sink_.event(namespace_refs_[name], true, api::reasons::kInvalid, problem);
+    telemetry::log(
+        spdlog::level::warn,
+        {{"object", "Namespace/" + name}, {"reason", std::string(api::reasons::kInvalid)}},
+        problem);
+  }
+  told = problem;
+  if (told.empty()) namespace_problems_.erase(name);
+}
+
 void Controller::remove_namespace(std::string_view name) {
-  if (catalog_.enabled()) enqueue_shared(catalog_.remove_namespace(name));
+  if (!catalog_.enabled()) return;
+  enqueue_shared(catalog_.remove_namespace(name));
+  namespace_problems_.erase(std::string(name));
+  namespace_refs_.erase(std::string(name));
+  report_previews();
+}
+
+void Controller::report_previews() {
+  std::set<std::string> active;
+  for (const auto& [ns, p] : catalog_.previews()) {
+    if (p.active()) active.insert(ns);
+  }
+  metrics_.set_preview_environments(active);
 }
 
 // ------------------------------------------------------------------ reporting

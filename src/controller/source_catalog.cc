@@ -223,7 +223,15 @@ std::set<Name> SourceCatalog::drop(const std::string& id) {
     touched.insert(z);
     by_zone_[z].erase(id);
   }
+  std::string ns = it->second.ref.ns;
   objects_.erase(it);
+  // The last object of a deleted preview Namespace is gone: forget the Namespace too.
+  if (deleted_previews_.count(ns) &&
+      std::none_of(objects_.begin(), objects_.end(),
+                   [&](const auto& o) { return o.second.ref.ns == ns; })) {
+    deleted_previews_.erase(ns);
+    previews_.erase(ns);
+  }
   return touched;
 }
 
@@ -279,15 +287,67 @@ std::set<Name> SourceCatalog::remove_gateway(std::string_view ns, std::string_vi
 std::set<Name> SourceCatalog::put_namespace(const json::value& object) {
   auto meta = api::decode_meta(object);
   if (!meta) return {};
+  std::set<Name> touched;
   auto& labels = namespace_labels_[meta->name];
-  if (labels == meta->labels) return {};
-  labels = meta->labels;
-  return reevaluate_routes();
+  if (labels != meta->labels) {
+    labels = meta->labels;
+    touched.merge(reevaluate_routes());
+  }
+  deleted_previews_.erase(meta->name);
+  touched.merge(set_preview(meta->name, sources::preview_of(object)));
+  return touched;
 }
 
 std::set<Name> SourceCatalog::remove_namespace(std::string_view name) {
-  if (!namespace_labels_.erase(std::string(name))) return {};
-  return reevaluate_routes();
+  std::set<Name> touched;
+  std::string ns(name);
+  if (namespace_labels_.erase(ns)) touched.merge(reevaluate_routes());
+  if (auto it = previews_.find(ns); it != previews_.end() && it->second.preview) {
+    // Gone (its deletion may reach us before its objects' deletions do): served no more.
+    sources::Preview gone = it->second;
+    gone.terminating = true;
+    touched.merge(set_preview(ns, gone));
+    deleted_previews_.insert(ns);
+    bool empty = std::none_of(objects_.begin(), objects_.end(),
+                              [&](const auto& o) { return o.second.ref.ns == ns; });
+    if (empty) {
+      deleted_previews_.erase(ns);
+      previews_.erase(ns);
+    }
+  } else {
+    previews_.erase(ns);
+  }
+  return touched;
+}
+
+std::set<Name> SourceCatalog::set_preview(const std::string& ns, const sources::Preview& p) {
+  auto it = previews_.find(ns);
+  sources::Preview old = it == previews_.end() ? sources::Preview{} : it->second;
+  if (p == sources::Preview{}) {
+    previews_.erase(ns);
+  } else {
+    previews_[ns] = p;
+  }
+  // What the records depend on: preview or not, its TTL, terminating or not.
+  bool same = old.preview == p.preview &&
+              (!p.preview || (old.ttl == p.ttl && old.terminating == p.terminating));
+  return same ? std::set<Name>{} : touch_namespace(ns);
+}
+
+std::set<Name> SourceCatalog::touch_namespace(const std::string& ns) {
+  std::set<Name> touched;
+  for (auto& [id, o] : objects_) {
+    if (o.ref.ns != ns) continue;
+    o.version = next_version_++;  // its outcomes are to be found again
+    for (const auto& [z, eps] : o.by_zone) touched.insert(z);
+  }
+  return touched;
+}
+
+bool SourceCatalog::withdrawn(const SourceObject& obj) const {
+  if (previews_.empty()) return false;
+  auto it = previews_.find(obj.ref.ns);
+  return it != previews_.end() && it->second.preview && it->second.terminating;
 }
 
 const SourceObject* SourceCatalog::find(const std::string& id) const {
@@ -310,8 +370,9 @@ std::vector<std::string> SourceCatalog::sources_of(const Name& zone) const {
   if (auto it = by_zone_.find(zone); it != by_zone_.end()) {
     keyed.reserve(it->second.size());
     for (const auto& id : it->second) {
-      const std::string& created = objects_.at(id).created;
-      keyed.emplace_back(created.empty(), created, id);
+      const SourceObject& o = objects_.at(id);
+      if (withdrawn(o)) continue;
+      keyed.emplace_back(o.created.empty(), o.created, id);
     }
   }
   std::sort(keyed.begin(), keyed.end());
@@ -328,7 +389,11 @@ std::vector<sources::Endpoint> SourceCatalog::endpoints_of(
     const SourceObject* o = find(id);
     auto it = o->by_zone.find(zone);
     if (it == o->by_zone.end()) continue;
+    size_t first = out.size();
     out.insert(out.end(), it->second.begin(), it->second.end());
+    if (auto p = previews_.find(o->ref.ns); p != previews_.end() && p->second.active()) {
+      for (size_t i = first; i < out.size(); ++i) out[i].ttl = p->second.ttl;
+    }
   }
   return out;
 }

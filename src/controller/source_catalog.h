@@ -36,6 +36,7 @@
 #include "sources/endpoints.h"
 #include "sources/ingress_source.h"
 #include "sources/ingressroute_source.h"
+#include "sources/preview.h"
 #include "sources/zone_match.h"
 
 namespace zk::controller {
@@ -99,15 +100,20 @@ class SourceCatalog {
   std::set<model::Name> remove(SourceKind kind, std::string_view ns, std::string_view name);
   std::set<model::Name> put_gateway(const boost::json::value& object);
   std::set<model::Name> remove_gateway(std::string_view ns, std::string_view name);
+  // Namespaces: their labels (HTTPRoute allowedRoutes selectors) and preview annotations.
   std::set<model::Name> put_namespace(const boost::json::value& object);
   std::set<model::Name> remove_namespace(std::string_view name);
+  // The preview state of each Namespace that has one (sources/preview.h).
+  const std::map<std::string, sources::Preview>& previews() const { return previews_; }
 
   const SourceObject* find(const std::string& id) const;
   const std::map<std::string, SourceObject>& objects() const { return objects_; }
-  // Ids of the objects with endpoints in `zone`, oldest first.
+  // Ids of the objects with endpoints in `zone`, oldest first; not those of a preview
+  // Namespace that is being deleted (their records go now, not when the objects do).
   std::vector<std::string> sources_of(const model::Name& zone) const;
   // The endpoints in `zone` of those objects (ids from sources_of), in that order: the input
-  // of sources::endpoints_to_rrsets with SourceOrder::AsGiven.
+  // of sources::endpoints_to_rrsets with SourceOrder::AsGiven. Those of a preview Namespace
+  // carry its TTL.
   std::vector<sources::Endpoint> endpoints_of(const model::Name& zone,
                                               const std::vector<std::string>& ids) const;
   bool older(const std::string& a, const std::string& b) const;
@@ -116,6 +122,9 @@ class SourceCatalog {
   std::set<model::Name> store(SourceObject obj);
   std::set<model::Name> drop(const std::string& id);
   std::set<model::Name> reevaluate_routes();
+  std::set<model::Name> set_preview(const std::string& ns, const sources::Preview& preview);
+  std::set<model::Name> touch_namespace(const std::string& ns);
+  bool withdrawn(const SourceObject& obj) const;
   std::optional<SourceObject> decode(SourceKind kind, const boost::json::value& object) const;
 
   SourceOptions options_;
@@ -125,6 +134,8 @@ class SourceCatalog {
   std::map<std::string, boost::json::value> routes_;      // HTTPRoutes by id
   std::map<std::string, boost::json::value> gateways_;    // "ns/name"
   std::map<std::string, api::Labels> namespace_labels_;
+  std::map<std::string, sources::Preview> previews_;  // namespaces with preview annotations
+  std::set<std::string> deleted_previews_;  // gone from the API; kept until their objects are
   uint64_t next_version_ = 1;
 };
 

@@ -251,5 +251,63 @@ TEST(SourceKinds, ParseAndNames) {
   EXPECT_EQ(to_string(SourceKind::HTTPRoute), "HTTPRoute");
 }
 
+json::value ns_object(const std::string& name, const std::string& annotations,
+                      const std::string& extra = "") {
+  return json::parse(R"({"kind":"Namespace","metadata":{"name":")" + name + R"(","annotations":{)" +
+                     annotations + "}" + extra + "}}");
+}
+
+TEST(SourceCatalog, APreviewNamespaceGivesItsTtlAndWithdrawsItsRecordsWhenDeleted) {
+  SourceCatalog cat(options());
+  cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1"));
+  const Name ext = N("ext.test.");
+  uint64_t v0 = cat.find("ingress/web/www")->version;
+  EXPECT_EQ(cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"true")")),
+            std::set<Name>{ext});
+  EXPECT_GT(cat.find("ingress/web/www")->version, v0) << "its outcomes are to be found again";
+  auto eps = cat.endpoints_of(ext, cat.sources_of(ext));
+  ASSERT_EQ(eps.size(), 1u);
+  EXPECT_EQ(eps[0].ttl, 60);
+  // The same again: nothing to do.
+  EXPECT_TRUE(cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"true")")).empty());
+  cat.put_namespace(ns_object(
+      "web", R"("dns.zonekeeper.io/preview":"true","dns.zonekeeper.io/preview-ttl":"15")"));
+  EXPECT_EQ(cat.endpoints_of(ext, cat.sources_of(ext))[0].ttl, 15);
+
+  // Being deleted: the object is still there, its records are not.
+  EXPECT_EQ(cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"true")",
+                                        R"(,"deletionTimestamp":"2026-12-04T05:00:00Z")")),
+            std::set<Name>{ext});
+  EXPECT_TRUE(cat.sources_of(ext).empty());
+  EXPECT_TRUE(cat.find("ingress/web/www"));
+  EXPECT_FALSE(cat.previews().at("web").active());
+}
+
+TEST(SourceCatalog, APreviewNamespaceDeletedBeforeItsObjectsWithdrawsThemToo) {
+  SourceCatalog cat(options());
+  const Name ext = N("ext.test.");
+  cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"true")"));
+  cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1"));
+  EXPECT_EQ(cat.remove_namespace("web"), std::set<Name>{ext});
+  EXPECT_TRUE(cat.sources_of(ext).empty());
+  cat.remove(SourceKind::Ingress, "web", "www");
+  EXPECT_TRUE(cat.previews().empty()) << "forgotten with its last object";
+}
+
+TEST(SourceCatalog, AnEndedPreviewServesItsObjectsAsAnyOther) {
+  SourceCatalog cat(options());
+  const Name ext = N("ext.test.");
+  cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"true")"));
+  cat.put(SourceKind::Ingress, ingress("www", "www.ext.test", "192.0.2.1"));
+  EXPECT_EQ(cat.put_namespace(ns_object("web", "")), std::set<Name>{ext});
+  auto eps = cat.endpoints_of(ext, cat.sources_of(ext));
+  ASSERT_EQ(eps.size(), 1u);
+  EXPECT_EQ(eps[0].ttl, std::nullopt) << "the object's own TTL (none: the default)";
+  EXPECT_TRUE(cat.previews().empty());
+  // A value that is not understood is kept for the Event, and changes nothing served.
+  EXPECT_TRUE(cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"yes")")).empty());
+  EXPECT_FALSE(cat.previews().at("web").problem.empty());
+}
+
 }  // namespace
 }  // namespace zk::controller

@@ -137,6 +137,12 @@ struct Metrics::Families {
             "Endpoints of Ingress, IngressRoute, HTTPRoute and DNSEndpoint objects, by state "
             "(served, conflict, failed, invalid, filtered, unmatched).");
 
+  Family<Gauge>& preview_environments =
+      gauge(r, "zonekeeper_preview_environments",
+            "1 for each Namespace that is an active preview environment (annotated "
+            "dns.zonekeeper.io/preview: \"true\", not being deleted).");
+  std::map<std::string, Gauge*> previews;  // namespace → its series
+
   Counter& queue_retries =
       counter(r, "zonekeeper_queue_retries_total", "Work queue keys requeued after a failure.")
           .Add({});
@@ -204,6 +210,22 @@ void Metrics::set_source_endpoints(const std::map<std::string, size_t>& by_state
     auto it = by_state.find(std::string(state));
     f_->source_endpoints.Add({{"state", std::string(state)}})
         .Set(double(it == by_state.end() ? 0 : it->second));
+  }
+}
+
+void Metrics::set_preview_environments(const std::set<std::string>& namespaces) {
+  for (auto it = f_->previews.begin(); it != f_->previews.end();) {
+    if (namespaces.count(it->first)) {
+      ++it;
+      continue;
+    }
+    f_->preview_environments.Remove(it->second);
+    it = f_->previews.erase(it);
+  }
+  for (const auto& ns : namespaces) {
+    auto& g = f_->previews[ns];
+    if (!g) g = &f_->preview_environments.Add({{"namespace", ns}});
+    g->Set(1);
   }
 }
 

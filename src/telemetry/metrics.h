@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,10 @@ class Metrics {
   // zonekeeper_source_endpoints{state} for every state (served, conflict, failed, invalid,
   // filtered, unmatched); absent states are 0.
   void set_source_endpoints(const std::map<std::string, size_t>& by_state);
+
+  // zonekeeper_preview_environments{namespace} = 1 for each active preview environment; the
+  // series of a Namespace that is no longer one is removed.
+  void set_preview_environments(const std::set<std::string>& namespaces);
 
   // zonekeeper_queue_retries_total.
   void queue_retry();
