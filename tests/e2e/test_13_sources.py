@@ -870,3 +870,62 @@ def test_dry_run_changes_nothing(zk, kube, primary, controller, workdir, unowned
     kube.delete(zkenv.DNSENDPOINT_CRD, "dry-barrier", ns)
     kube.delete("ingress", "dry-ing", ns)
     unowned.check()
+
+
+def preview_ns(kube, base, annotations):
+    """A Namespace of its own per run: a deleted one stays Terminating on this test bed (no
+    namespace controller), so a reused control plane cannot reuse the name."""
+    ns = f"{base}-{int(time.time() * 1000) % 10**9}"
+    kube.apply({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": ns, "annotations": annotations}})
+    return ns
+
+
+def test_preview_environment_ttl_and_cleanup(zk, kube, primary, controller, unowned):
+    """Issue 17: a Namespace annotated dns.zonekeeper.io/preview gives its objects' records the
+    preview TTL; deleting the Namespace withdraws them at once (the objects themselves stay
+    behind its finalizer here: no namespace controller); the time is measured and logged."""
+    require_sources(controller)
+    server_ready(zk)
+    p = primary.port
+    ns = preview_ns(kube, "pr", {"dns.zonekeeper.io/preview": "true"})
+    kube.apply(dnsendpoint("app", ns, [ep("pr-app.ext.test", "A", ["192.0.2.60"], ttl=300)]))
+    kube.apply(ingressroute("web", ns, ["Host(`pr-web.ext.test`)"], target="192.0.2.61"))
+    assert wait_answer(p, "pr-app.ext.test.", "A", ["192.0.2.60"]).ttls == [60]
+    assert wait_answer(p, "pr-web.ext.test.", "A", ["192.0.2.61"]).ttls == [60]
+    wait_for(lambda: f'zonekeeper_preview_environments{{namespace="{ns}"}} 1' in controller.http("/metrics")[1],
+             desc="the preview metric")
+
+    # Its own TTL; then a value that is not one: the default, and a Warning on the Namespace.
+    kube.kubectl("annotate", "--overwrite", "namespace", ns, "dns.zonekeeper.io/preview-ttl=30")
+    wait_for(lambda: zkenv.query(p, "pr-app.ext.test.", "A").ttls == [30], desc="TTL 30")
+    kube.kubectl("annotate", "--overwrite", "namespace", ns, "dns.zonekeeper.io/preview-ttl=soon")
+    wait_for(lambda: zkenv.query(p, "pr-app.ext.test.", "A").ttls == [60], desc="back to 60")
+    wait_event(kube, "Namespace", ns, "default", "Invalid", type="Warning", note_has="preview-ttl")
+
+    t0 = time.monotonic()
+    kube.delete("namespace", ns)
+    wait_rcode(p, "pr-app.ext.test.", "A", "NXDOMAIN")
+    wait_rcode(p, "pr-web.ext.test.", "A", "NXDOMAIN")
+    zkenv.log(f"preview {ns}: records gone {time.monotonic() - t0:.2f} s after `kubectl delete namespace`")
+    wait_rcode(p, "a-pr-app.ext.test.", "TXT", "NXDOMAIN")
+    wait_rcode(p, "a-pr-web.ext.test.", "TXT", "NXDOMAIN")
+    assert kube.get(zkenv.DNSENDPOINT_CRD, "app", ns) is not None, "the object outlives its records"
+    wait_for(lambda: f'namespace="{ns}"' not in controller.http("/metrics")[1], desc="metric series gone")
+    unowned.check()
+
+
+def test_preview_annotation_removed_serves_as_usual(zk, kube, primary, controller, unowned):
+    """Removing the annotation ends the preview, not the objects: their own TTL comes back."""
+    require_sources(controller)
+    server_ready(zk)
+    p = primary.port
+    ns = preview_ns(kube, "pr-end", {"dns.zonekeeper.io/preview": "true",
+                                     "dns.zonekeeper.io/preview-ttl": "45"})
+    kube.apply(dnsendpoint("app", ns, [ep("pr-end.ext.test", "A", ["192.0.2.62"], ttl=300)]))
+    assert wait_answer(p, "pr-end.ext.test.", "A", ["192.0.2.62"]).ttls == [45]
+    kube.kubectl("annotate", "namespace", ns, "dns.zonekeeper.io/preview-")
+    wait_for(lambda: zkenv.query(p, "pr-end.ext.test.", "A").ttls == [300], desc="its own TTL")
+    kube.delete(zkenv.DNSENDPOINT_CRD, "app", ns)
+    wait_rcode(p, "pr-end.ext.test.", "A", "NXDOMAIN")
+    unowned.check()
