@@ -42,11 +42,6 @@ struct Controller::ZoneRuntime {
   int propagation_checks = 0;  // re-checks since the last change (backoff)
 };
 
-struct Controller::ProviderSlot {
-  providers::ProviderSpec spec;  // address, port, timeout and key: a change makes a new one
-  std::shared_ptr<providers::Provider> provider;  // shared: an operation in flight keeps it alive
-};
-
 namespace {
 
 std::string ns_key(std::string_view ns, std::string_view name) {
@@ -63,9 +58,9 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
       options_(options),
       sink_(sink),
       metrics_(metrics),
-      factory_(factory),
       queue_(ex, options.retry),
       objects_(options.sources.zones),
+      providers_(factory),
       catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
 
@@ -125,7 +120,7 @@ void Controller::put_server(const json::value& object) {
 }
 
 void Controller::remove_server(std::string_view ns, std::string_view name) {
-  if (objects_.server_entry(ns, name)) providers_.erase(ns_key(ns, name));
+  if (objects_.server_entry(ns, name)) providers_.forget(ns_key(ns, name));
   apply(objects_.remove_server(ns, name));
 }
 
@@ -249,52 +244,12 @@ asio::awaitable<bool> Controller::reconcile(const std::string& key) {
 std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server& server,
                                                               std::string* problem,
                                                               std::string* reason) {
-  providers::ProviderSpec spec;
-  spec.label = server.key();
-  spec.address = server.address;
-  spec.port = server.port;
-  spec.timeout_seconds = server.timeout_seconds;
-  std::string what = "DNSServer " + server.key();
-  if (server.tsig_secret_name) {
-    SecretState state = objects_.secret(server.ns, *server.tsig_secret_name);
-    what = fmt::format("DNSServer {}: Secret {}", server.key(),
-                       ns_key(server.ns, *server.tsig_secret_name));
-    switch (state.kind) {
-      case SecretState::Kind::Unknown:
-        *reason = std::string(reasons::kSecretPending);
-        *problem = what + " has not been read yet";
-        return nullptr;
-      case SecretState::Kind::Missing:
-        *reason = std::string(reasons::kSecretNotFound);
-        *problem = what + " does not exist";
-        return nullptr;
-      case SecretState::Kind::Forbidden:
-        *reason = std::string(reasons::kSecretForbidden);
-        *problem = what + ": " + state.message;
-        return nullptr;
-      case SecretState::Kind::Invalid:
-        *reason = std::string(reasons::kSecretInvalid);
-        *problem = what + ": " + state.message;
-        return nullptr;
-      case SecretState::Kind::Ok:
-        break;
-    }
-    spec.key =
-        providers::ProviderSpec::Key{state.key->name, state.key->algorithm, state.key->secret};
-  }
-  auto& slot = providers_[server.key()];
-  if (!slot.provider || !(slot.spec == spec)) {
-    auto made = factory_.make(spec);
-    if (!made) {
-      *reason = made.error().reason;
-      *problem = what + ": " + made.error().message;
-      providers_.erase(server.key());
-      return nullptr;
-    }
-    slot.spec = std::move(spec);
-    slot.provider = std::move(*made);
-  }
-  return slot.provider;
+  SecretState secret;
+  if (server.tsig_secret_name) secret = objects_.secret(server.ns, *server.tsig_secret_name);
+  ProviderPool::Lookup l = providers_.get(server, secret);
+  *problem = std::move(l.problem);
+  *reason = std::move(l.reason);
+  return l.provider;
 }
 
 asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const std::string& name) {

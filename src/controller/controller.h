@@ -43,6 +43,7 @@
 #include "api/tsig_secret.h"
 #include "api/zone.h"
 #include "controller/object_catalog.h"
+#include "controller/provider_pool.h"
 #include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "controller/work_queue.h"
@@ -159,12 +160,10 @@ class Controller {
   ControllerOptions options_;
   StatusSink& sink_;
   Metrics& metrics_;
-  providers::ProviderFactory& factory_;
   WorkQueue queue_;
   ObjectCatalog objects_;
   std::map<std::string, std::shared_ptr<ZoneRuntime>> zone_rt_;  // "ns/name" of the DNSZone
-  struct ProviderSlot;
-  std::map<std::string, ProviderSlot> providers_;  // "ns/name" of the DNSServer
+  ProviderPool providers_;
   std::function<void(const std::string&, const std::string&)> secret_referenced_;
   SourceCatalog catalog_;
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
