@@ -47,6 +47,12 @@ struct LabelSelector {
 
   // `v` nullptr (absent) or JSON null → nothing(). `path` prefixes error messages.
   static model::Parsed<LabelSelector> decode(const boost::json::value* v, std::string_view path);
+  // The string form of kubectl -l and external-dns --label-filter / --annotation-filter:
+  // comma-separated requirements `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`,
+  // `!k`; "" selects everything. Keys are qualified names (optional DNS-subdomain prefix and
+  // '/', a name of at most 63 characters); values at most 63 characters of [A-Za-z0-9-_.],
+  // starting and ending alphanumeric. `k!=v` holds when k is absent too (as in Kubernetes).
+  static model::Parsed<LabelSelector> parse(std::string_view text);
 
   bool matches(const Labels& labels) const;
   // "app=web,tier in (a,b)" (kubectl's form); "<none>" for a null selector, "" for empty.

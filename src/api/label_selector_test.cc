@@ -123,3 +123,43 @@ TEST(LabelSelector, DecodeRefusesWhatTheApiServerRefuses) {
 
 }  // namespace
 }  // namespace zk::api
+
+namespace zk::api {
+namespace {
+
+TEST(LabelSelectorParse, TheStringFormOfKubectlAndExternalDns) {
+  auto sel = LabelSelector::parse("env=prod, tier in (front, back),team!=ops,!legacy,app");
+  ASSERT_TRUE(sel) << sel.error();
+  EXPECT_EQ(sel->match_expressions.size(), 5u);
+  EXPECT_TRUE(sel->matches({{"env", "prod"}, {"tier", "front"}, {"app", "x"}}));
+  EXPECT_TRUE(sel->matches({{"env", "prod"}, {"tier", "back"}, {"app", ""}, {"team", "dev"}}));
+  EXPECT_FALSE(sel->matches({{"env", "prod"}, {"tier", "front"}, {"app", "x"}, {"team", "ops"}}));
+  EXPECT_FALSE(sel->matches({{"env", "prod"}, {"tier", "front"}, {"app", "x"}, {"legacy", "1"}}));
+  EXPECT_FALSE(sel->matches({{"env", "dev"}, {"tier", "front"}, {"app", "x"}}));
+  EXPECT_FALSE(sel->matches({{"env", "prod"}, {"tier", "front"}})) << "app must exist";
+  EXPECT_EQ(LabelSelector::parse("a==b").value(), LabelSelector::parse("a=b").value());
+  EXPECT_EQ(LabelSelector::parse("example.com/team notin (a,b)").value().match_expressions[0].op,
+            LabelRequirement::Op::NotIn);
+  EXPECT_EQ(LabelSelector::parse("").value(), LabelSelector::everything());
+  EXPECT_EQ(LabelSelector::parse("  ").value(), LabelSelector::everything());
+  EXPECT_TRUE(LabelSelector::parse("k=").value().matches({{"k", ""}}));
+}
+
+TEST(LabelSelectorParse, WhatKubernetesRefusesIsRefusedWithAReason) {
+  for (std::string_view bad : {"a=b,", ",a", "a in (x", "a in x)", "a in ((x))", "a foo (x)",
+                               "a in (x) y", "-a=b", "a=b-", "a b=c", "Upper.Case/x=y",
+                               "a="
+                               "0123456789012345678901234567890123456789012345678901234567890123",
+                               "!", "a in (b c)"}) {
+    auto sel = LabelSelector::parse(bad);
+    EXPECT_FALSE(sel) << bad;
+    if (!sel) {
+      EXPECT_FALSE(sel.error().empty());
+    }
+  }
+  EXPECT_NE(LabelSelector::parse("a foo (x)").error().find("expected \"in\" or \"notin\""),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::api

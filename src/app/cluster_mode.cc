@@ -252,7 +252,14 @@ class Cluster {
 
   void add_informer(const kube::Resource& r, std::string key = {}) {
     std::string kind = key.empty() ? r.kind : std::move(key);
-    auto inf = std::make_unique<kube::Informer>(client_, r);
+    kube::InformerOptions o;
+    if (source_kind(kind)) {
+      // --namespace and --label-filter narrow the watches themselves (the catalog checks
+      // them again); --annotation-filter cannot be said to the API server.
+      o.namespace_ = options_.sources.only_namespace;
+      o.label_selector = options_.sources.label_filter.to_string();
+    }
+    auto inf = std::make_unique<kube::Informer>(client_, r, o);
     inf->on_event(
         [this, kind](kube::DeltaType t, const kube::ObjectPtr& old_obj,
                      const kube::ObjectPtr& new_obj) { on_event(kind, t, old_obj, new_obj); });

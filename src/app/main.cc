@@ -6,10 +6,12 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "api/label_selector.h"
 #include "app/atomic_write.h"
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
@@ -182,6 +184,16 @@ int main(int argc, char** argv) {
   ctl->add_option("--domain-filter", so.filter.include,
                   "serve only names in these domains (repeatable)");
   ctl->add_option("--exclude-domains", so.filter.exclude, "never serve names in these domains");
+  std::string label_filter, annotation_filter;
+  ctl->add_option("--namespace", so.only_namespace,
+                  "read source objects of this namespace only (default: all; external-dns "
+                  "--namespace)");
+  ctl->add_option("--label-filter", label_filter,
+                  "read only source objects whose labels match this selector (kubectl -l form, "
+                  "e.g. \"env=prod,team in (a,b)\"; external-dns --label-filter)");
+  ctl->add_option("--annotation-filter", annotation_filter,
+                  "read only source objects whose annotations match this selector (same form; "
+                  "external-dns --annotation-filter)");
   std::vector<std::string> ingress_classes;
   ctl->add_option("--ingress-class", ingress_classes, "serve only Ingresses of these classes");
   ctl->add_option("--default-target", so.ingress.default_targets,
@@ -303,6 +315,13 @@ int main(int argc, char** argv) {
     if (source_kinds.empty()) {
       so.kinds.insert(std::begin(controller::kAllSourceKinds),
                       std::end(controller::kAllSourceKinds));
+    }
+    for (auto [flag, text, into] :
+         {std::tuple{"--label-filter", &label_filter, &so.label_filter},
+          std::tuple{"--annotation-filter", &annotation_filter, &so.annotation_filter}}) {
+      auto sel = api::LabelSelector::parse(*text);
+      if (!sel) return die(kUsageError, fmt::format("{} {}: {}", flag, *text, sel.error()));
+      *into = std::move(*sel);
     }
     if (auto ok = so.registry.validate(); !ok) {
       return die(kUsageError, fmt::format("TXT registry: {}", ok.error()));

@@ -115,6 +115,31 @@ const SharedZone* SourceCatalog::zone(const Name& name) const {
   return nullptr;
 }
 
+std::optional<std::string> SourceCatalog::filtered_out(const api::ObjectMeta& meta,
+                                                       const json::value& object) const {
+  if (!options_.only_namespace.empty() && meta.ns != options_.only_namespace) {
+    return fmt::format("not in namespace {} (--namespace)", options_.only_namespace);
+  }
+  if (!options_.label_filter.matches(meta.labels)) {
+    return fmt::format("labels do not match --label-filter {}", options_.label_filter.to_string());
+  }
+  if (!options_.annotation_filter.match_expressions.empty() ||
+      !options_.annotation_filter.match_labels.empty()) {
+    api::Labels annotations;
+    if (const auto* a = jf::member(jf::member(&object, "metadata"), "annotations");
+        a && a->is_object()) {
+      for (const auto& [k, v] : a->as_object()) {
+        if (v.is_string()) annotations.emplace(std::string(k), std::string(v.as_string()));
+      }
+    }
+    if (!options_.annotation_filter.matches(annotations)) {
+      return fmt::format("annotations do not match --annotation-filter {}",
+                         options_.annotation_filter.to_string());
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
                                                   const json::value& object) const {
   auto meta = api::decode_meta(object);
@@ -129,6 +154,10 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
              meta->generation};
   obj.created = meta->creation_timestamp;
   obj.id = source_id(kind, meta->ns, meta->name);
+  if (auto why = filtered_out(*meta, object)) {
+    obj.skipped = *why;
+    return obj;
+  }
   std::vector<sources::Endpoint> endpoints;
   switch (kind) {
     case SourceKind::Ingress:

@@ -28,6 +28,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/label_selector.h"
+#include "api/object_meta.h"
 #include "api/reasons.h"
 #include "controller/status.h"
 #include "model/name.h"
@@ -67,6 +68,12 @@ struct SourceOptions {
   sources::IngressOptions ingress;
   sources::IngressRouteOptions ingressroute;
   uint32_t default_ttl = 300;
+  // external-dns --namespace, --label-filter, --annotation-filter: only the source objects in
+  // this namespace ("" = all) whose labels / annotations match are read; the others are
+  // skipped (no records, no status, no Events). The wiring also filters its watches so.
+  std::string only_namespace;
+  api::LabelSelector label_filter = api::LabelSelector::everything();
+  api::LabelSelector annotation_filter = api::LabelSelector::everything();
 };
 
 struct SourceObject {
@@ -126,6 +133,9 @@ class SourceCatalog {
   std::set<model::Name> touch_namespace(const std::string& ns);
   bool withdrawn(const SourceObject& obj) const;
   std::optional<SourceObject> decode(SourceKind kind, const boost::json::value& object) const;
+  // Why an object is not read (--namespace, --label-filter, --annotation-filter), if it is not.
+  std::optional<std::string> filtered_out(const api::ObjectMeta& meta,
+                                          const boost::json::value& object) const;
 
   SourceOptions options_;
   std::vector<model::Name> zone_names_;

@@ -1,5 +1,7 @@
 #include "controller/source_catalog.h"
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -307,6 +309,37 @@ TEST(SourceCatalog, AnEndedPreviewServesItsObjectsAsAnyOther) {
   // A value that is not understood is kept for the Event, and changes nothing served.
   EXPECT_TRUE(cat.put_namespace(ns_object("web", R"("dns.zonekeeper.io/preview":"yes")")).empty());
   EXPECT_FALSE(cat.previews().at("web").problem.empty());
+}
+
+TEST(SourceCatalog, NamespaceLabelAndAnnotationFiltersSkipWhatTheyDoNotAdmit) {
+  SourceOptions o = options();
+  o.only_namespace = "web";
+  o.label_filter = api::LabelSelector::parse("env in (prod)").value();
+  o.annotation_filter = api::LabelSelector::parse("team=dns").value();
+  SourceCatalog cat(o);
+  auto dep = [](const std::string& name, const std::string& ns, const std::string& labels,
+                const std::string& annotations) {
+    return json::parse(R"({"apiVersion":"externaldns.k8s.io/v1alpha1","kind":"DNSEndpoint",)"
+                       R"("metadata":{"name":")" +
+                       name + R"(","namespace":")" + ns + R"(","labels":)" + labels +
+                       R"(,"annotations":)" + annotations +
+                       R"(},"spec":{"endpoints":[{"dnsName":")" + name +
+                       R"(.ext.test","recordType":"A","targets":["192.0.2.1"]}]}})");
+  };
+  EXPECT_EQ(
+      cat.put(SourceKind::DNSEndpoint, dep("in", "web", R"({"env":"prod"})", R"({"team":"dns"})")),
+      std::set<Name>{N("ext.test.")});
+  for (auto [name, ns, labels, annotations, why] :
+       {std::tuple{"lab", "web", R"({"env":"dev"})", R"({"team":"dns"})", "--label-filter"},
+        std::tuple{"ann", "web", R"({"env":"prod"})", R"({"team":"web"})", "--annotation-filter"},
+        std::tuple{"nsp", "other", R"({"env":"prod"})", R"({"team":"dns"})", "--namespace"}}) {
+    EXPECT_TRUE(cat.put(SourceKind::DNSEndpoint, dep(name, ns, labels, annotations)).empty());
+    const SourceObject* obj = cat.find(std::string("crd/") + ns + "/" + name);
+    ASSERT_TRUE(obj) << name;
+    EXPECT_NE(obj->skipped.find(why), std::string::npos) << obj->skipped;
+    EXPECT_FALSE(source_verdict(*obj, {})) << "nothing to say about it";
+  }
+  EXPECT_EQ(cat.sources_of(N("ext.test.")), std::vector<std::string>{"crd/web/in"});
 }
 
 }  // namespace

@@ -929,3 +929,48 @@ def test_preview_annotation_removed_serves_as_usual(zk, kube, primary, controlle
     kube.delete(zkenv.DNSENDPOINT_CRD, "app", ns)
     wait_rcode(p, "pr-end.ext.test.", "A", "NXDOMAIN")
     unowned.check()
+
+
+def test_namespace_label_and_annotation_filters(zk, kube, primary, controller, workdir, unowned):
+    """external-dns parity: a controller for filter.test with --namespace, --label-filter and
+    --annotation-filter serves only the objects that pass all three; an object relabelled out of
+    the filter loses its records (the filtered watch reports it deleted), relabelled back in
+    gets them again. A selector that does not parse is a usage error at start."""
+    require_sources(controller)
+    server_ready(zk)
+    ns = src_ns(kube, "src-filter")
+    other_ns = src_ns(kube, "src-filter-other")
+    p = primary.port
+    bad = zkenv.run([zkenv.ZK_BIN, "controller", "--zone", "filter.test=zk-src/primary",
+                     "--label-filter", "env in (prod"], check=False)
+    assert bad.returncode == 2 and "--label-filter env in (prod: " in bad.stderr, (bad.returncode, bad.stderr)
+
+    def obj(name, namespace, labels, annotations, host, ip):
+        o = dnsendpoint(name, namespace, [ep(host, "A", [ip])])
+        o["metadata"]["labels"] = labels
+        o["metadata"]["annotations"] = annotations
+        return o
+    kube.apply([obj("in", ns, {"env": "prod"}, {"team": "dns"}, "in.filter.test", "192.0.2.140"),
+                obj("wrong-label", ns, {"env": "dev"}, {"team": "dns"}, "label.filter.test", "192.0.2.141"),
+                obj("wrong-annotation", ns, {"env": "prod"}, {"team": "web"}, "ann.filter.test", "192.0.2.142"),
+                obj("wrong-ns", other_ns, {"env": "prod"}, {"team": "dns"}, "ns.filter.test", "192.0.2.143")])
+    flt = second_controller(kube, workdir, "zk-filter", "filter.test", "--namespace", ns,
+                            "--label-filter", "env in (prod,staging)", "--annotation-filter", "team=dns")
+    try:
+        wait_answer(p, "in.filter.test.", "A", ["192.0.2.140"])
+        dnsendpoint_status(zk, "in", ns, "True", "Programmed")
+        for host in ("label", "ann", "ns"):
+            assert query_rcode(primary, f"{host}.filter.test.") == "NXDOMAIN", host
+        for name, namespace in (("wrong-label", ns), ("wrong-annotation", ns), ("wrong-ns", other_ns)):
+            o = kube.get(zkenv.DNSENDPOINT_CRD, name, namespace)
+            assert not (o.get("status") or {}).get("conditions"), (name, o.get("status"))
+
+        kube.kubectl("label", "--overwrite", zkenv.DNSENDPOINT_CRD, "in", "-n", ns, "env=dev")
+        wait_rcode(p, "in.filter.test.", "A", "NXDOMAIN")
+        kube.kubectl("label", "--overwrite", zkenv.DNSENDPOINT_CRD, "wrong-label", "-n", ns, "env=staging")
+        wait_answer(p, "label.filter.test.", "A", ["192.0.2.141"])
+    finally:
+        assert flt.stop() == 0
+    for name, namespace in (("in", ns), ("wrong-label", ns), ("wrong-annotation", ns), ("wrong-ns", other_ns)):
+        kube.delete(zkenv.DNSENDPOINT_CRD, name, namespace)
+    unowned.check()

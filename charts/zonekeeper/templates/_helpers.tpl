@@ -42,6 +42,15 @@ app.kubernetes.io/component: controller
 {{- range .Values.excludeDomains }}
 - --exclude-domains={{ . }}
 {{- end }}
+{{- with .Values.sourceNamespace }}
+- --namespace={{ . }}
+{{- end }}
+{{- with .Values.labelFilter }}
+- {{ printf "--label-filter=%s" . | quote }}
+{{- end }}
+{{- with .Values.annotationFilter }}
+- {{ printf "--annotation-filter=%s" . | quote }}
+{{- end }}
 {{- range .Values.ingressClasses }}
 - --ingress-class={{ . }}
 {{- end }}
