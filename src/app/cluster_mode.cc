@@ -147,8 +147,16 @@ class Cluster {
       }
       want(SourceKind::HTTPRoute, "HTTPRoute",
            {"gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true});
-      want(SourceKind::HTTPRoute, "Gateway",
-           {"gateway.networking.k8s.io", "v1", "gateways", "Gateway", true});
+      want(SourceKind::GRPCRoute, "GRPCRoute",
+           {"gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true});
+      want(SourceKind::TLSRoute, "TLSRoute",
+           {"gateway.networking.k8s.io", "v1", "tlsroutes", "TLSRoute", true});
+      // The routes' parents.
+      if (so.kinds.count(SourceKind::HTTPRoute) || so.kinds.count(SourceKind::GRPCRoute) ||
+          so.kinds.count(SourceKind::TLSRoute)) {
+        wanted.emplace_back("Gateway", kube::Resource{"gateway.networking.k8s.io", "v1", "gateways",
+                                                      "Gateway", true});
+      }
       // Namespaces: HTTPRoutes' allowedRoutes selectors and every source's preview environments.
       if (!so.kinds.empty()) wanted.emplace_back("Namespace", kube::resources::kNamespaces);
       want(SourceKind::DNSEndpoint, "DNSEndpoint",

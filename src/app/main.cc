@@ -167,8 +167,8 @@ int main(int argc, char** argv) {
                   "IngressRoute, HTTPRoute and DNSEndpoint sources write into (records owned "
                   "through the TXT registry); repeat for more zones or servers");
   ctl->add_option("--source", source_kinds,
-                  "ingress, ingressroute, httproute, dnsendpoint (comma list or repeated; "
-                  "default: all, when a --zone is given)")
+                  "ingress, ingressroute, httproute, grpcroute, tlsroute, dnsendpoint (comma "
+                  "list or repeated; default: all, when a --zone is given)")
       ->delimiter(',');
   ctl->add_option("--txt-owner-id", so.registry.owner_id,
                   "owner id in the TXT registry (external-dns --txt-owner-id)")
@@ -306,8 +306,8 @@ int main(int argc, char** argv) {
       auto kind = controller::parse_source_kind(k);
       if (!kind) {
         return die(kUsageError,
-                   fmt::format("--source {}: expected ingress, ingressroute, httproute or "
-                               "dnsendpoint",
+                   fmt::format("--source {}: expected ingress, ingressroute, httproute, "
+                               "grpcroute, tlsroute or dnsendpoint",
                                k));
       }
       so.kinds.insert(*kind);

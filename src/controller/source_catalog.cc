@@ -24,6 +24,10 @@ std::string_view to_string(SourceKind k) {
       return "IngressRoute";
     case SourceKind::HTTPRoute:
       return "HTTPRoute";
+    case SourceKind::GRPCRoute:
+      return "GRPCRoute";
+    case SourceKind::TLSRoute:
+      return "TLSRoute";
     case SourceKind::DNSEndpoint:
       return "DNSEndpoint";
   }
@@ -38,6 +42,10 @@ std::string_view source_prefix(SourceKind k) {
       return "ingressroute";
     case SourceKind::HTTPRoute:
       return "httproute";
+    case SourceKind::GRPCRoute:
+      return "grpcroute";
+    case SourceKind::TLSRoute:
+      return "tlsroute";
     case SourceKind::DNSEndpoint:
       return "crd";
   }
@@ -54,8 +62,23 @@ std::optional<SourceKind> parse_source_kind(std::string_view text) {
   if (t == "ingress") return SourceKind::Ingress;
   if (t == "ingressroute") return SourceKind::IngressRoute;
   if (t == "httproute") return SourceKind::HTTPRoute;
+  if (t == "grpcroute") return SourceKind::GRPCRoute;
+  if (t == "tlsroute") return SourceKind::TLSRoute;
   if (t == "dnsendpoint") return SourceKind::DNSEndpoint;
   return std::nullopt;
+}
+
+std::optional<sources::RouteKind> route_kind(SourceKind k) {
+  switch (k) {
+    case SourceKind::HTTPRoute:
+      return sources::RouteKind::HTTPRoute;
+    case SourceKind::GRPCRoute:
+      return sources::RouteKind::GRPCRoute;
+    case SourceKind::TLSRoute:
+      return sources::RouteKind::TLSRoute;
+    default:
+      return std::nullopt;
+  }
 }
 
 size_t SourceObject::endpoint_count() const {
@@ -76,6 +99,8 @@ std::string api_version_of(SourceKind kind, const json::value& object) {
     case SourceKind::IngressRoute:
       return "traefik.io/v1alpha1";
     case SourceKind::HTTPRoute:
+    case SourceKind::GRPCRoute:
+    case SourceKind::TLSRoute:
       return "gateway.networking.k8s.io/v1";
     case SourceKind::DNSEndpoint:
       return "externaldns.k8s.io/v1alpha1";
@@ -162,7 +187,9 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
   switch (kind) {
     case SourceKind::Ingress:
     case SourceKind::IngressRoute:
-    case SourceKind::HTTPRoute: {
+    case SourceKind::HTTPRoute:
+    case SourceKind::GRPCRoute:
+    case SourceKind::TLSRoute: {
       model::Parsed<sources::ObjectEndpoints> r = [&]() -> model::Parsed<sources::ObjectEndpoints> {
         if (kind == SourceKind::Ingress)
           return sources::ingress_endpoints(object, options_.ingress);
@@ -180,7 +207,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
             if (g != gateways_.end()) gateways.push_back(&g->second);
           }
         }
-        return sources::httproute_endpoints(object, gateways, namespace_labels_);
+        return sources::route_endpoints(*route_kind(kind), object, gateways, namespace_labels_);
       }();
       if (!r) return std::nullopt;
       obj.skipped = r->skipped;
@@ -268,7 +295,7 @@ std::set<Name> SourceCatalog::put(SourceKind kind, const json::value& object) {
   if (!options_.kinds.count(kind)) return {};
   auto obj = decode(kind, object);
   if (!obj) return {};
-  if (kind == SourceKind::HTTPRoute) routes_[obj->id] = object;
+  if (route_kind(kind)) routes_[obj->id] = {kind, object};
   return store(std::move(*obj));
 }
 
@@ -281,7 +308,7 @@ std::set<Name> SourceCatalog::remove(SourceKind kind, std::string_view ns, std::
 std::set<Name> SourceCatalog::reevaluate_routes() {
   std::set<Name> touched;
   for (const auto& [id, route] : routes_) {
-    if (auto obj = decode(SourceKind::HTTPRoute, route)) touched.merge(store(std::move(*obj)));
+    if (auto obj = decode(route.first, route.second)) touched.merge(store(std::move(*obj)));
   }
   return touched;
 }

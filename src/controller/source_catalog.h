@@ -35,6 +35,7 @@
 #include "plan/owned_plan.h"
 #include "sources/dnsendpoint_source.h"
 #include "sources/endpoints.h"
+#include "sources/httproute_source.h"
 #include "sources/ingress_source.h"
 #include "sources/ingressroute_source.h"
 #include "sources/preview.h"
@@ -42,14 +43,19 @@
 
 namespace zk::controller {
 
-enum class SourceKind { Ingress, IngressRoute, HTTPRoute, DNSEndpoint };
-inline constexpr SourceKind kAllSourceKinds[] = {SourceKind::Ingress, SourceKind::IngressRoute,
-                                                 SourceKind::HTTPRoute, SourceKind::DNSEndpoint};
-std::string_view to_string(SourceKind k);  // "Ingress", "IngressRoute", "HTTPRoute", "DNSEndpoint"
-std::string_view source_prefix(SourceKind k);  // "ingress", "ingressroute", "httproute", "crd"
+enum class SourceKind { Ingress, IngressRoute, HTTPRoute, GRPCRoute, TLSRoute, DNSEndpoint };
+inline constexpr SourceKind kAllSourceKinds[] = {SourceKind::Ingress,   SourceKind::IngressRoute,
+                                                 SourceKind::HTTPRoute, SourceKind::GRPCRoute,
+                                                 SourceKind::TLSRoute,  SourceKind::DNSEndpoint};
+// "Ingress", "IngressRoute", "HTTPRoute", "GRPCRoute", "TLSRoute", "DNSEndpoint"
+std::string_view to_string(SourceKind k);
+// "ingress", "ingressroute", "httproute", "grpcroute", "tlsroute", "crd"
+std::string_view source_prefix(SourceKind k);
+// The Gateway API route kind of a source kind (HTTPRoute, GRPCRoute, TLSRoute), if it is one.
+std::optional<sources::RouteKind> route_kind(SourceKind k);
 // "ingress/ns/name": the object's id, and its external-dns/resource label.
 std::string source_id(SourceKind k, std::string_view ns, std::string_view name);
-// "ingress", "ingressroute", "httproute", "dnsendpoint" (any case).
+// "ingress", "ingressroute", "httproute", "grpcroute", "tlsroute", "dnsendpoint" (any case).
 std::optional<SourceKind> parse_source_kind(std::string_view text);
 
 // A zone the sources write into (--zone NAME=NS/DNSSERVER), shared with people and tools.
@@ -141,8 +147,9 @@ class SourceCatalog {
   std::vector<model::Name> zone_names_;
   std::map<std::string, SourceObject> objects_;           // by id
   std::map<model::Name, std::set<std::string>> by_zone_;  // zone → ids
-  std::map<std::string, boost::json::value> routes_;      // HTTPRoutes by id
-  std::map<std::string, boost::json::value> gateways_;    // "ns/name"
+  // Gateway API routes by id (re-read when a Gateway or a Namespace's labels change).
+  std::map<std::string, std::pair<SourceKind, boost::json::value>> routes_;
+  std::map<std::string, boost::json::value> gateways_;  // "ns/name"
   std::map<std::string, api::Labels> namespace_labels_;
   std::map<std::string, sources::Preview> previews_;  // namespaces with preview annotations
   std::set<std::string> deleted_previews_;  // gone from the API; kept until their objects are

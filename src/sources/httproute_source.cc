@@ -51,22 +51,28 @@ bool accepted(const boost::json::value& parent) {
   return false;
 }
 
-// Does `listener` of a Gateway in `gw_ns` admit an HTTPRoute in `route_ns`? "" when it does,
-// else why not (for the route's message). Error: a problem in the Gateway's spec.
-model::Parsed<std::string> listener_refusal(const boost::json::value& listener,
+bool carries(std::string_view protocol, RouteKind kind) {
+  if (kind == RouteKind::TLSRoute) return protocol == "TLS";
+  return protocol == "HTTP" || protocol == "HTTPS";
+}
+
+// Does `listener` of a Gateway in `gw_ns` admit a route of `kind` in `route_ns`? "" when it
+// does, else why not (for the route's message). Error: a problem in the Gateway's spec.
+model::Parsed<std::string> listener_refusal(RouteKind kind, const boost::json::value& listener,
                                             const std::string& gw_ns, const std::string& route_ns,
                                             const std::map<std::string, api::Labels>& ns_labels,
                                             const std::string& where) {
   std::string proto = str(&listener, "protocol");
-  if (proto != "HTTP" && proto != "HTTPS") {
-    return fmt::format("{}: protocol {} carries no HTTPRoutes", where, proto);
+  std::string_view kind_name = to_string(kind);
+  if (!carries(proto, kind)) {
+    return fmt::format("{}: protocol {} carries no {}s", where, proto, kind_name);
   }
   const auto* allowed = json::member(&listener, "allowedRoutes");
   if (const auto* kinds = arr(allowed, "kinds"); kinds && !kinds->empty()) {
-    bool ok = std::any_of(kinds->begin(), kinds->end(), [](const boost::json::value& k) {
-      return str(&k, "kind") == "HTTPRoute" && str(&k, "group", kGatewayGroup) == kGatewayGroup;
+    bool ok = std::any_of(kinds->begin(), kinds->end(), [&](const boost::json::value& k) {
+      return str(&k, "kind") == kind_name && str(&k, "group", kGatewayGroup) == kGatewayGroup;
     });
-    if (!ok) return fmt::format("{}: allowedRoutes.kinds does not include HTTPRoute", where);
+    if (!ok) return fmt::format("{}: allowedRoutes.kinds does not include {}", where, kind_name);
   }
   const auto* nss = json::member(allowed, "namespaces");
   std::string from = str(nss, "from", "Same");
@@ -120,10 +126,23 @@ std::optional<std::string> intersect_hostnames(std::string_view route_host,
   return std::nullopt;
 }
 
-model::Parsed<ObjectEndpoints> httproute_endpoints(
-    const boost::json::value& route, const std::vector<const boost::json::value*>& gateways,
+std::string_view to_string(RouteKind kind) {
+  switch (kind) {
+    case RouteKind::HTTPRoute:
+      return "HTTPRoute";
+    case RouteKind::GRPCRoute:
+      return "GRPCRoute";
+    case RouteKind::TLSRoute:
+      return "TLSRoute";
+  }
+  return "";
+}
+
+model::Parsed<ObjectEndpoints> route_endpoints(
+    RouteKind kind, const boost::json::value& route,
+    const std::vector<const boost::json::value*>& gateways,
     const std::map<std::string, api::Labels>& namespace_labels) {
-  auto id = source_id("httproute", route);
+  auto id = source_id(lower(to_string(kind)), route);
   if (!id) return tl::unexpected(id.error());
   ObjectEndpoints out;
   Annotations ann = read_annotations(route);
@@ -176,7 +195,7 @@ model::Parsed<ObjectEndpoints> httproute_endpoints(
       if (!section.empty() && str(&l, "name") != section) continue;
       if (port && integer(&l, "port") != port) continue;
       auto where = fmt::format("Gateway {}/{} spec.listeners[{}]", gw_ns, gw_name, li);
-      auto refusal = listener_refusal(l, gw_ns, route_ns, namespace_labels, where);
+      auto refusal = listener_refusal(kind, l, gw_ns, route_ns, namespace_labels, where);
       if (!refusal) {
         out.problems.push_back(refusal.error());
         continue;

@@ -1,6 +1,7 @@
-// Gateway API HTTPRoute (gateway.networking.k8s.io/v1) + its parent Gateways → Endpoints (pure).
+// Gateway API routes (gateway.networking.k8s.io/v1 HTTPRoute, GRPCRoute, TLSRoute) + their parent
+// Gateways → Endpoints (pure).
 //
-//   auto r = httproute_endpoints(route, {&gateway}, {{"shop", {{"team", "a"}}}});
+//   auto r = route_endpoints(RouteKind::HTTPRoute, route, {&gateway}, {{"shop", {{"team", "a"}}}});
 //   r->endpoints; r->problems; r->skipped
 //
 // Rules (each unit-tested in httproute_source_test.cc; external-dns docs/sources/gateway.md and
@@ -9,8 +10,9 @@
 //   kind Gateway, both defaulted; namespace defaults to the route's) with condition
 //   Accepted=True. A Gateway missing from `gateways` is a problem.
 // - Listeners of that Gateway: the one named parentRef.sectionName when set; port ==
-//   parentRef.port when set; protocol HTTP or HTTPS; allowedRoutes.kinds (when non-empty) must
-//   list HTTPRoute (group defaulted); allowedRoutes.namespaces.from Same (default: the route's
+//   parentRef.port when set; a protocol that carries the kind (HTTPRoute and GRPCRoute: HTTP or
+//   HTTPS; TLSRoute: TLS); allowedRoutes.kinds (when non-empty) must list the kind (group
+//   defaulted); allowedRoutes.namespaces.from Same (default: the route's
 //   namespace is the Gateway's), All, or Selector (the label selector matched against
 //   `namespace_labels[route namespace]`; unknown namespace = no labels).
 // - Host names: spec.hostnames plus the hostname annotation. For each matching listener, each
@@ -24,7 +26,7 @@
 //   target annotation, else its status.addresses[] of type IPAddress (the default) or Hostname.
 //   Addresses win over host names when mixed (a problem says so).
 // - Route annotations: ttl, hostname, opt-out (annotations.h); the Gateway's only target.
-// - Endpoints: source "httproute/ns/name", label "resource".
+// - Endpoints: source "httproute/ns/name" ("grpcroute/…", "tlsroute/…"), label "resource".
 #pragma once
 
 #include <map>
@@ -46,8 +48,18 @@ namespace zk::sources {
 std::optional<std::string> intersect_hostnames(std::string_view route_host,
                                                std::string_view listener_host);
 
-model::Parsed<ObjectEndpoints> httproute_endpoints(
-    const boost::json::value& route, const std::vector<const boost::json::value*>& gateways,
+enum class RouteKind { HTTPRoute, GRPCRoute, TLSRoute };
+std::string_view to_string(RouteKind kind);  // "HTTPRoute", …
+
+model::Parsed<ObjectEndpoints> route_endpoints(
+    RouteKind kind, const boost::json::value& route,
+    const std::vector<const boost::json::value*>& gateways,
     const std::map<std::string, api::Labels>& namespace_labels);
+
+inline model::Parsed<ObjectEndpoints> httproute_endpoints(
+    const boost::json::value& route, const std::vector<const boost::json::value*>& gateways,
+    const std::map<std::string, api::Labels>& namespace_labels) {
+  return route_endpoints(RouteKind::HTTPRoute, route, gateways, namespace_labels);
+}
 
 }  // namespace zk::sources

@@ -346,3 +346,76 @@ TEST(HttpRoute, WithoutStatusParentsIsPendingNotAProblem) {
 
 }  // namespace
 }  // namespace zk::sources
+
+namespace zk::sources {
+namespace {
+
+// external-dns #6596: a wildcard listener hostname alone never becomes a record when the route
+// names concrete hosts; #4929: a route without host names takes only the hostnames of the
+// listeners that admit it, never names of other routes or listeners.
+TEST(HttpRoute, ListenerHostnamesNeitherLeakNorReplaceTheRoutesOwn) {
+  auto gw = gateway("[" + listener("wild", "*.example.com") + "," +
+                    listener("other", "other.example.org", 8080) + "]");
+  auto r = httproute_endpoints(route(R"(["shop.example.com"])", parent()), {&gw}, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(render(r->endpoints), std::vector<std::string>{"shop.example.com A 192.0.2.80"});
+  auto fallback = httproute_endpoints(route("[]", parent(R"(,"sectionName":"other")")), {&gw}, {});
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(render(fallback->endpoints), std::vector<std::string>{"other.example.org A 192.0.2.80"})
+      << "only the listener the route attaches to";
+}
+
+boost::json::value typed_route(std::string_view kind, std::string_view hostnames,
+                               std::string_view parents) {
+  return boost::json::parse(fmt::format(
+      R"({{"apiVersion":"gateway.networking.k8s.io/v1","kind":"{}","metadata":{{"name":"r",)"
+      R"("namespace":"shop"}},"spec":{{"hostnames":{}}},"status":{{"parents":[{}]}}}})",
+      kind, hostnames, parents));
+}
+
+TEST(GatewayRoutes, GrpcAndTlsRoutesFollowTheirListenersProtocols) {
+  auto gw = gateway("[" + listener("web", "*.example.com", 443, "HTTPS") + "," +
+                    listener("tls", "*.example.com", 8443, "TLS") + "]");
+  auto grpc =
+      route_endpoints(RouteKind::GRPCRoute,
+                      typed_route("GRPCRoute", R"(["api.example.com"])", parent()), {&gw}, {});
+  ASSERT_TRUE(grpc) << grpc.error();
+  EXPECT_EQ(render(grpc->endpoints), std::vector<std::string>{"api.example.com A 192.0.2.80"});
+  EXPECT_EQ(grpc->endpoints[0].source, "grpcroute/shop/r");
+  EXPECT_EQ(grpc->endpoints[0].labels.at("resource"), "grpcroute/shop/r");
+
+  auto tls = route_endpoints(RouteKind::TLSRoute,
+                             typed_route("TLSRoute", R"(["db.example.com"])", parent()), {&gw}, {});
+  ASSERT_TRUE(tls);
+  EXPECT_EQ(render(tls->endpoints), std::vector<std::string>{"db.example.com A 192.0.2.80"});
+  EXPECT_EQ(tls->endpoints[0].source, "tlsroute/shop/r");
+
+  // Attached to a listener whose protocol does not carry the kind: said, not served.
+  auto wrong = route_endpoints(
+      RouteKind::TLSRoute,
+      typed_route("TLSRoute", R"(["db.example.com"])", parent(R"(,"sectionName":"web")")), {&gw},
+      {});
+  ASSERT_TRUE(wrong);
+  EXPECT_TRUE(wrong->endpoints.empty());
+  ASSERT_EQ(wrong->problems.size(), 1u);
+  EXPECT_NE(wrong->problems[0].find("protocol HTTPS carries no TLSRoutes"), std::string::npos)
+      << wrong->problems[0];
+
+  // allowedRoutes.kinds names the kinds a listener takes.
+  auto only_http = gateway("[" +
+                           listener("web", "*.example.com", 443, "HTTPS",
+                                    R"("allowedRoutes":{"namespaces":{"from":"All"},)"
+                                    R"("kinds":[{"kind":"HTTPRoute"}]})") +
+                           "]");
+  auto refused = route_endpoints(RouteKind::GRPCRoute,
+                                 typed_route("GRPCRoute", R"(["api.example.com"])", parent()),
+                                 {&only_http}, {});
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(refused->endpoints.empty());
+  ASSERT_EQ(refused->problems.size(), 1u);
+  EXPECT_NE(refused->problems[0].find("allowedRoutes.kinds does not include GRPCRoute"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::sources

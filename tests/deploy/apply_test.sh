@@ -601,7 +601,7 @@ for g in traefik.io traefik.containo.us; do
   review "can: watch IngressRoutes ($g) in all namespaces" true watch "$g" ingressroutes
   review "cannot: update IngressRoutes ($g)" false update "$g" ingressroutes
 done
-for r in gateways httproutes; do
+for r in gateways httproutes grpcroutes tlsroutes; do
   review "can: watch $r.gateway.networking.k8s.io in all namespaces" true watch gateway.networking.k8s.io "$r"
   review "cannot: patch $r.gateway.networking.k8s.io/status" false patch gateway.networking.k8s.io "$r" status
 done

@@ -128,7 +128,8 @@ fi
 crd_files=(traefik.yaml traefik-containo-us.yaml gateway-api.yaml external-dns.yaml)
 wanted_crds=(ingressroutes.traefik.io ingressroutes.traefik.containo.us
   gatewayclasses.gateway.networking.k8s.io gateways.gateway.networking.k8s.io
-  httproutes.gateway.networking.k8s.io dnsendpoints.externaldns.k8s.io)
+  httproutes.gateway.networking.k8s.io grpcroutes.gateway.networking.k8s.io
+  tlsroutes.gateway.networking.k8s.io dnsendpoints.externaldns.k8s.io)
 
 # A reused bed may hold zonekeeper's superset DNSEndpoint CRD (deploy/, or an earlier run of
 # this script): put the upstream one back first, whole (replace, not apply: an apply would keep

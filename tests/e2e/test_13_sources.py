@@ -974,3 +974,60 @@ def test_namespace_label_and_annotation_filters(zk, kube, primary, controller, w
     for name, namespace in (("in", ns), ("wrong-label", ns), ("wrong-annotation", ns), ("wrong-ns", other_ns)):
         kube.delete(zkenv.DNSENDPOINT_CRD, name, namespace)
     unowned.check()
+
+
+def test_grpcroute_and_tlsroute_through_gateway(zk, kube, primary, controller, unowned):
+    """GRPCRoute (on an HTTP listener) and TLSRoute (on a TLS passthrough listener) follow the
+    HTTPRoute rules: accepted by their parent, admitted by the listener they attach to, host
+    names intersected with its hostname, the Gateway's address as target; registered under
+    their own resource (grpcroute/…, tlsroute/…). A TLSRoute attached to the HTTP listener is
+    said (Invalid) and not served."""
+    require_sources(controller)
+    server_ready(zk)
+    ns = src_ns(kube, "src-gw-kinds")
+    p = primary.port
+    cls = "zk-e2e-route-kinds"
+    gw = gateway_objects(ns, cls)
+    gw[1]["spec"]["listeners"].append(
+        {"name": "tls", "protocol": "TLS", "port": 8443, "hostname": "*.ext.test",
+         "tls": {"mode": "Passthrough"}, "allowedRoutes": {"namespaces": {"from": "Same"}}})
+    kube.apply(gw)
+    kube.patch_status("gateway", "gw", ns, gateway_status(["192.0.2.150"]))
+
+    def typed(kind, name, hostnames, section):
+        return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": kind,
+                "metadata": {"name": name, "namespace": ns},
+                "spec": {"parentRefs": [{"name": "gw", "sectionName": section}], "hostnames": hostnames,
+                         "rules": [{"backendRefs": [{"name": "svc", "port": 9000}]}]}}
+
+    def status(section):
+        st = route_status(True)
+        st["status"]["parents"][0]["parentRef"]["sectionName"] = section
+        return st
+    kube.apply([typed("GRPCRoute", "api", ["grpc.ext.test"], "http"),
+                typed("TLSRoute", "db", ["db.ext.test"], "tls"),
+                typed("TLSRoute", "misplaced", ["misplaced.ext.test"], "http")])
+    kube.patch_status("grpcroute", "api", ns, status("http"))
+    kube.patch_status("tlsroute", "db", ns, status("tls"))
+    kube.patch_status("tlsroute", "misplaced", ns, status("http"))
+    wait_answer(p, "grpc.ext.test.", "A", ["192.0.2.150"])
+    wait_answer(p, "a-grpc.ext.test.", "TXT", [registry_text(OWNER, f"grpcroute/{ns}/api")])
+    wait_answer(p, "db.ext.test.", "A", ["192.0.2.150"])
+    wait_answer(p, "a-db.ext.test.", "TXT", [registry_text(OWNER, f"tlsroute/{ns}/db")])
+    wait_event(kube, "GRPCRoute", "api", ns, "Programmed", type="Normal")
+    wait_event(kube, "TLSRoute", "misplaced", ns, "Invalid", type="Warning",
+               note_has="protocol HTTP carries no TLSRoutes")
+    assert query_rcode(primary, "misplaced.ext.test.") == "NXDOMAIN"
+
+    kube.patch_status("gateway", "gw", ns, gateway_status(["192.0.2.151"]))
+    wait_answer(p, "grpc.ext.test.", "A", ["192.0.2.151"])
+    wait_answer(p, "db.ext.test.", "A", ["192.0.2.151"])
+    kube.delete("grpcroute", "api", ns)
+    kube.delete("tlsroute", "db", ns)
+    kube.delete("tlsroute", "misplaced", ns)
+    wait_rcode(p, "grpc.ext.test.", "A", "NXDOMAIN")
+    wait_rcode(p, "db.ext.test.", "A", "NXDOMAIN")
+    wait_rcode(p, "a-db.ext.test.", "TXT", "NXDOMAIN")
+    kube.delete("gateway", "gw", ns)
+    kube.delete("gatewayclass", cls)
+    unowned.check()
