@@ -100,6 +100,50 @@ fs::path resolve(const fs::path& base, const std::string& p) {
   return path.is_absolute() ? path : base / path;
 }
 
+// users[].user.exec: a client-go exec credential plugin (v1 or v1beta1).
+Result<ExecConfig> exec_config(const YAML::Node& exec, const std::string& user_name) {
+  std::string command = exec.IsMap() ? scalar(exec, "command") : std::string();
+  auto bad = [&](std::string what) {
+    return fail(
+        ErrorCode::BadConfig,
+        fmt::format("kubeconfig user \"{}\": exec plugin{}: {}", user_name,
+                    command.empty() ? "" : fmt::format(" \"{}\"", command), std::move(what)));
+  };
+  if (!exec.IsMap()) return bad("not a mapping");
+  ExecConfig c;
+  c.api_version = scalar(exec, "apiVersion");
+  if (c.api_version != "client.authentication.k8s.io/v1" &&
+      c.api_version != "client.authentication.k8s.io/v1beta1") {
+    return bad(fmt::format("apiVersion \"{}\" is not client.authentication.k8s.io/v1 or v1beta1",
+                           c.api_version));
+  }
+  c.command = scalar(exec, "command");
+  if (c.command.empty()) return bad("no command");
+  if (const auto& args = exec["args"]; args && args.IsSequence()) {
+    for (const auto& a : args) c.args.push_back(a.as<std::string>(""));
+  }
+  if (const auto& env = exec["env"]; env && env.IsSequence()) {
+    for (const auto& e : env) {
+      std::string name = scalar(e, "name");
+      if (name.empty()) return bad("an env entry without a name");
+      c.env.emplace_back(name, scalar(e, "value"));
+    }
+  }
+  c.interactive_mode = scalar(exec, "interactiveMode");
+  if (c.interactive_mode.empty()) {
+    if (c.api_version.ends_with("/v1")) return bad("interactiveMode is required in v1");
+    c.interactive_mode = "IfAvailable";
+  }
+  if (c.interactive_mode != "Never" && c.interactive_mode != "IfAvailable" &&
+      c.interactive_mode != "Always") {
+    return bad(fmt::format("interactiveMode \"{}\" is not Never, IfAvailable or Always",
+                           c.interactive_mode));
+  }
+  c.provide_cluster_info = boolean(exec, "provideClusterInfo");
+  c.install_hint = scalar(exec, "installHint");
+  return c;
+}
+
 // PEM from a "-data" (base64) entry or a file entry.
 Result<std::string> pem_from(const YAML::Node& node, const char* data_key, const char* file_key,
                              const fs::path& base, std::string_view what) {
@@ -154,12 +198,11 @@ Result<Config> parse_kubeconfig_node(const YAML::Node& root, const fs::path& bas
                               ctx_name, user_name));
     }
     if (user["exec"] && !user["exec"].IsNull()) {
-      std::string cmd = user["exec"].IsMap() ? scalar(user["exec"], "command") : std::string();
-      return fail(ErrorCode::BadConfig,
-                  fmt::format("kubeconfig user \"{}\" uses an exec credential plugin{}; exec "
-                              "plugins are not supported (use a token, tokenFile or client "
-                              "certificate)",
-                              user_name, cmd.empty() ? "" : fmt::format(" (\"{}\")", cmd)));
+      auto plugin = exec_config(user["exec"], user_name);
+      if (!plugin) return tl::unexpected(plugin.error());
+      cfg.token = TokenSource::exec(
+          std::move(*plugin), ExecClusterInfo{cfg.server, cfg.ca_pem, cfg.insecure_skip_tls_verify,
+                                              cfg.tls_server_name});
     }
     if (user["auth-provider"] && !user["auth-provider"].IsNull()) {
       std::string name =
@@ -212,6 +255,20 @@ std::shared_ptr<TokenSource> TokenSource::fixed(std::string token) {
   return t;
 }
 
+std::shared_ptr<TokenSource> TokenSource::exec(ExecConfig plugin, ExecClusterInfo cluster) {
+  std::shared_ptr<TokenSource> t(new TokenSource());
+  t->exec_ = std::move(plugin);
+  t->cluster_ = std::move(cluster);
+  return t;
+}
+
+bool TokenSource::invalidate() {
+  std::lock_guard lock(mu_);
+  if (!exec_) return false;
+  loaded_ = false;
+  return true;
+}
+
 std::shared_ptr<TokenSource> TokenSource::file(fs::path path, std::chrono::milliseconds recheck) {
   std::shared_ptr<TokenSource> t(new TokenSource());
   t->path_ = std::move(path);
@@ -221,6 +278,20 @@ std::shared_ptr<TokenSource> TokenSource::file(fs::path path, std::chrono::milli
 
 Result<std::string> TokenSource::token() {
   std::lock_guard lock(mu_);
+  if (exec_) {
+    auto now = std::chrono::system_clock::now();
+    if (loaded_ && (!expiry_ || now + kExecRefreshMargin < *expiry_)) return token_;
+    auto c = run_exec_plugin(*exec_, cluster_);
+    if (!c) {
+      // Keep a token that is still valid through a failed early refresh.
+      if (loaded_ && expiry_ && now < *expiry_) return token_;
+      return tl::unexpected(c.error());
+    }
+    token_ = std::move(c->token);
+    expiry_ = c->expiry;
+    loaded_ = true;
+    return token_;
+  }
   if (path_.empty()) return token_;
   auto now = std::chrono::steady_clock::now();
   if (loaded_ && now < next_check_) return token_;
@@ -247,7 +318,11 @@ Result<std::string> TokenSource::token() {
 
 std::string Config::describe() const {
   std::string auth = "no credentials";
-  if (token) auth = token->from_file() ? "bearer token (file)" : "bearer token";
+  if (token) {
+    auth = token->from_file()   ? "bearer token (file)"
+           : token->from_exec() ? "bearer token (exec plugin)"
+                                : "bearer token";
+  }
   if (!client_cert_pem.empty())
     auth = token ? auth + " + client certificate" : "client certificate";
   std::string tls = server.starts_with("http://") ? "plain HTTP"

@@ -7,20 +7,24 @@
 //
 // Supported: current-context (or a named context), cluster.server, certificate-authority (file)
 // or certificate-authority-data, insecure-skip-tls-verify, tls-server-name, user.token,
-// user.tokenFile, client-certificate / client-key (file or -data). Anything that needs a
-// plugin (exec, auth-provider) or basic auth fails with ErrorCode::BadConfig naming it.
+// user.tokenFile, client-certificate / client-key (file or -data), user.exec (client-go exec
+// credential plugins, v1 and v1beta1: exec_credential.h). auth-provider and basic auth fail
+// with ErrorCode::BadConfig naming them.
 // The bearer token is held by a TokenSource, which re-reads a token file when it changes (the
-// in-cluster token rotates); it is never printed by describe() or any error.
+// in-cluster token rotates) or runs the exec plugin again before its token expires or after a
+// 401; it is never printed by describe() or any error.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "kube/error.h"
+#include "kube/exec_credential.h"
 
 namespace zk::kube {
 
@@ -31,11 +35,20 @@ class TokenSource {
   static std::shared_ptr<TokenSource> fixed(std::string token);
   static std::shared_ptr<TokenSource> file(
       std::filesystem::path path, std::chrono::milliseconds recheck = std::chrono::seconds(1));
+  // A client-go exec credential plugin, run when a token is first needed, again within
+  // kExecRefreshMargin of its expiry, and after invalidate(). It blocks the caller while it
+  // runs (once per token lifetime, typically 15 minutes or more).
+  static std::shared_ptr<TokenSource> exec(ExecConfig plugin, ExecClusterInfo cluster);
+  static constexpr std::chrono::seconds kExecRefreshMargin{30};
 
   // The token to send now; empty when there is none. Error only when a token file cannot be
   // read at all (after having been readable, the last good token is kept).
   Result<std::string> token();
   bool from_file() const { return !path_.empty(); }
+  bool from_exec() const { return exec_.has_value(); }
+  // The API server refused the token (401): an exec plugin's is fetched anew on the next
+  // token(); true when that may help (an exec plugin), so the request is worth one retry.
+  bool invalidate();
 
  private:
   TokenSource() = default;
@@ -47,6 +60,9 @@ class TokenSource {
   std::filesystem::file_time_type mtime_{};
   std::uintmax_t size_ = 0;
   bool loaded_ = false;
+  std::optional<ExecConfig> exec_;
+  ExecClusterInfo cluster_;
+  std::optional<std::chrono::system_clock::time_point> expiry_;
 };
 
 struct Config {

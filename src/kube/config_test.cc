@@ -4,6 +4,7 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace zk::kube {
@@ -83,18 +84,121 @@ users: [{name: u, user: {tokenFile: tok}}]
   fs::remove_all(dir);
 }
 
-TEST(KubeconfigTest, UnsupportedPluginsAreNamed) {
-  std::string exec = R"(current-context: x
-clusters: [{name: c, cluster: {server: "https://h:1"}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-users: [{name: u, user: {exec: {command: aws-iam-authenticator, apiVersion: client.authentication.k8s.io/v1}}}]
-)";
-  auto e = parse_kubeconfig(exec, "/");
+TEST(KubeconfigTest, ExecPluginsAreReadAsClientGoDoes) {
+  auto with_exec = [](std::string_view exec) {
+    return parse_kubeconfig(fmt::format(R"(current-context: x
+clusters: [{{name: c, cluster: {{server: "https://h:1"}}}}]
+contexts: [{{name: x, context: {{cluster: c, user: u}}}}]
+users: [{{name: u, user: {{exec: {}}}}}]
+)",
+                                        exec),
+                            "/");
+  };
+  auto ok = with_exec(
+      "{command: aws, args: [eks, get-token], env: [{name: AWS_PROFILE, value: dev}], "
+      "apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never}");
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  ASSERT_TRUE(ok->token);
+  EXPECT_TRUE(ok->token->from_exec());
+  EXPECT_NE(ok->describe().find("exec plugin"), std::string::npos);
+  // v1beta1 defaults interactiveMode to IfAvailable; v1 requires it.
+  EXPECT_TRUE(
+      with_exec("{command: gke-gcloud-auth-plugin, "
+                "apiVersion: client.authentication.k8s.io/v1beta1}"));
+  auto e =
+      with_exec("{command: aws-iam-authenticator, apiVersion: client.authentication.k8s.io/v1}");
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, ErrorCode::BadConfig);
-  EXPECT_NE(e.error().message.find("exec"), std::string::npos);
-  EXPECT_NE(e.error().message.find("aws-iam-authenticator"), std::string::npos);
+  EXPECT_NE(e.error().message.find("exec plugin \"aws-iam-authenticator\""), std::string::npos);
+  EXPECT_NE(e.error().message.find("interactiveMode is required"), std::string::npos);
+  for (std::string_view bad :
+       {"{command: x, apiVersion: client.authentication.k8s.io/v1alpha1}",
+        "{apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never}",
+        "{command: x, apiVersion: client.authentication.k8s.io/v1, interactiveMode: Sometimes}",
+        "{command: x, apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, "
+        "env: [{value: v}]}",
+        "[not, a, map]"}) {
+    auto r = with_exec(bad);
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().code, ErrorCode::BadConfig) << bad;
+    }
+  }
+}
 
+TEST(ExecCredential, ParsedAsClientGoDefinesIt) {
+  constexpr std::string_view v1 = "client.authentication.k8s.io/v1";
+  auto c = parse_exec_credential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+          "status":{"token":"t0k","expirationTimestamp":"2030-01-02T03:04:05Z"}})",
+      v1);
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(c->token, "t0k");
+  ASSERT_TRUE(c->expiry);
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*c->expiry), 1893553445);
+  auto offset = parse_exec_credential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+          "status":{"token":"t","expirationTimestamp":"2030-01-02T05:04:05.5+02:00"}})",
+      v1);
+  ASSERT_TRUE(offset);
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*offset->expiry), 1893553445);
+  auto forever = parse_exec_credential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+          "status":{"token":"t"}})",
+      v1);
+  ASSERT_TRUE(forever);
+  EXPECT_FALSE(forever->expiry);
+  for (std::string_view bad :
+       {R"(not json)", R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"Other"})",
+        R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential",
+            "status":{"token":"t"}})",
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{}})",
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+            "status":{"clientCertificateData":"x","clientKeyData":"y"}})",
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+            "status":{"token":"t","expirationTimestamp":"soon"}})"}) {
+    auto r = parse_exec_credential(bad, v1);
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().message.find("\"t\""), std::string::npos) << "never the token";
+    }
+  }
+}
+
+TEST(ExecCredential, PluginRunsAreBoundedAndTheirFailuresSaid) {
+  ExecConfig always{"client.authentication.k8s.io/v1", "/bin/true", {}, {}, "Always", false, ""};
+  auto a = run_exec_plugin(always, {});
+  ASSERT_FALSE(a);
+  EXPECT_NE(a.error().message.find("never runs it at a terminal"), std::string::npos);
+  ExecConfig missing{"client.authentication.k8s.io/v1",
+                     "zk-no-such-plugin",
+                     {},
+                     {},
+                     "Never",
+                     false,
+                     "install it with: apt install zk-no-such-plugin"};
+  auto m = run_exec_plugin(missing, {});
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("exit 127"), std::string::npos) << m.error().message;
+  EXPECT_NE(m.error().message.find("apt install zk-no-such-plugin"), std::string::npos);
+  ExecConfig slow{"client.authentication.k8s.io/v1", "/bin/sleep", {"10"}, {}, "Never", false, ""};
+  auto s = run_exec_plugin(slow, {}, std::chrono::milliseconds(200));
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("did not finish"), std::string::npos);
+  ExecConfig env{"client.authentication.k8s.io/v1",
+                 "/bin/sh",
+                 {"-c", R"(printf '{"apiVersion":"%s","kind":"ExecCredential",)"
+                        R"("status":{"token":"%s"}}' client.authentication.k8s.io/v1 "$ZK_T")"},
+                 {{"ZK_T", "from-env"}},
+                 "Never",
+                 false,
+                 ""};
+  auto e = run_exec_plugin(env, {});
+  ASSERT_TRUE(e) << e.error().to_string();
+  EXPECT_EQ(e->token, "from-env");
+}
+
+TEST(KubeconfigTest, AuthProvidersAreRefusedByName) {
   std::string provider = R"(current-context: x
 clusters: [{name: c, cluster: {server: "https://h:1"}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]

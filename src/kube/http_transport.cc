@@ -185,9 +185,18 @@ class HttpTransport final : public Transport {
 
   asio::awaitable<Result<HttpResponse>> send(HttpRequest request) override {
     auto timeout = request.timeout.count() > 0 ? request.timeout : timeout_;
+    bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
       auto r = co_await send_once(request, timeout);
       if (!r) co_return r;
+      // 401 with an exec plugin's token: fetch a new one and try once more (as client-go).
+      if (r->status == 401 && token_ && !reauthenticated && token_->invalidate()) {
+        reauthenticated = true;
+        spdlog::info("kube: 401 on {} {}: fetching a new token from the exec plugin",
+                     request.method, strip_query(request.target));
+        --attempt;
+        continue;
+      }
       if (r->status != 429 || attempt >= options_.max_429_retries) co_return r;
       std::chrono::milliseconds wait = options_.default_retry_after;
       int64_t secs = 0;
@@ -223,6 +232,8 @@ class HttpTransport final : public Transport {
     if (hec) co_return tl::unexpected(network_error(hec, describe(request)));
     int status = int(parser->get().result_int());
     if (status < 200 || status > 299) {
+      // An exec plugin's token refused: the next attempt (the informer's) fetches a new one.
+      if (status == 401 && token_) token_->invalidate();
       // Read the (short) error body, then map it.
       std::string body;
       char buf[8192];

@@ -418,5 +418,115 @@ users: [{{name: u, user: {{client-certificate: {}.crt, client-key: {}.key}}}}]
   fs::remove_all(dir, ec);
 }
 
+// client-go exec credential plugins (EKS, GKE, AKS kubeconfigs): a plugin of ours prints an
+// ExecCredential (v1) with a token from the TokenRequest API. Its first answer is a token the
+// API server refuses: the 401 makes the client run it again and the request succeed. A plugin
+// that fails puts its stderr in the error — never its stdout (where a token would be).
+TEST(KubeClient, ExecCredentialPluginTokensRefreshedOn401) {
+  IoThread io;
+  namespace fs = std::filesystem;
+  auto admin = admin_client(io);
+  std::string ns = create_namespace(io, *admin, "zk-exec");
+  json::object sa_obj{{"apiVersion", "v1"},
+                      {"kind", "ServiceAccount"},
+                      {"metadata", json::object{{"name", "exec-user"}, {"namespace", ns}}}};
+  ASSERT_TRUE(io.sync(admin->create(resources::kServiceAccounts, ns, sa_obj)));
+  // A Role of its own: the test bed runs no aggregation controller, so "view" is empty.
+  const Resource roles{"rbac.authorization.k8s.io", "v1", "roles", "Role", true};
+  const Resource role_bindings{"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding",
+                               true};
+  json::object role = json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role",
+      "metadata":{"name":"exec-cm-reader"},
+      "rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["list"]}]})")
+                          .as_object();
+  ASSERT_TRUE(io.sync(admin->create(roles, ns, role)));
+  json::object rb = json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+      "kind":"RoleBinding","metadata":{"name":"exec-cm-reader"},
+      "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"exec-cm-reader"},
+      "subjects":[{"kind":"ServiceAccount","name":"exec-user"}]})")
+                        .as_object();
+  rb["subjects"].as_array()[0].as_object()["namespace"] = ns;
+  ASSERT_TRUE(io.sync(admin->create(role_bindings, ns, rb)));
+  json::value token_request = json::object{{"apiVersion", "authentication.k8s.io/v1"},
+                                           {"kind", "TokenRequest"},
+                                           {"spec", json::object{{"expirationSeconds", 600}}}};
+  auto tr = io.sync(admin->request(
+      "POST", resources::kServiceAccounts.object_path(ns, "exec-user", "token"), token_request));
+  ASSERT_TRUE(tr) << tr.error().to_string();
+  std::string token(tr->at("status").at("token").as_string());
+
+  fs::path dir = fs::temp_directory_path() / ("zk-exec-" + unique_suffix());
+  fs::create_directories(dir);
+  std::ofstream(dir / "token") << token;
+  // Counts its runs; the first one answers with a token the API server does not know.
+  std::ofstream(dir / "plugin.sh") << fmt::format(
+      R"(#!/bin/sh
+n=$(cat '{0}/runs' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{0}/runs'
+echo "$KUBERNETES_EXEC_INFO" > '{0}/exec-info'
+if [ $n -eq 1 ]; then t=stale-token; else t=$(cat '{0}/token'); fi
+printf '{{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}}}' "$t"
+)",
+      dir.string());
+  std::ofstream(dir / "failing.sh") << "#!/bin/sh\necho 'secret-in-stdout'\n"
+                                       "echo 'no credentials: run sso login first' >&2\nexit 3\n";
+  fs::permissions(dir / "plugin.sh", fs::perms::owner_all);
+  fs::permissions(dir / "failing.sh", fs::perms::owner_all);
+  auto write_kubeconfig = [&](const std::string& script) {
+    fs::path p = dir / (script + ".kubeconfig");
+    std::ofstream(p) << fmt::format(R"(apiVersion: v1
+kind: Config
+current-context: c
+clusters: [{{name: tb, cluster: {{server: "{}", certificate-authority: "{}"}}}}]
+contexts: [{{name: c, context: {{cluster: tb, user: u}}}}]
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: {}
+      args: [--region, test]
+      env: [{{name: ZK_EXEC_TEST, value: "1"}}]
+      interactiveMode: Never
+      provideClusterInfo: true
+)",
+                                    Testbed::var("ZK_APISERVER_URL"),
+                                    (Testbed::dir() / "pki" / "ca.crt").string(),
+                                    (dir / script).string());
+    return p;
+  };
+  auto cfg = load_kubeconfig(write_kubeconfig("plugin.sh"));
+  ASSERT_TRUE(cfg) << cfg.error().to_string();
+  EXPECT_NE(cfg->describe().find("exec plugin"), std::string::npos) << cfg->describe();
+  auto client = make_client(io, *cfg);
+  auto listed = io.sync(client->list(resources::kConfigMaps, ns));
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  auto runs = [&] {
+    std::ifstream in(dir / "runs");
+    int n = 0;
+    in >> n;
+    return n;
+  };
+  EXPECT_EQ(runs(), 2) << "a 401 on the first token, then a new one";
+  ASSERT_TRUE(io.sync(client->list(resources::kConfigMaps, ns)));
+  EXPECT_EQ(runs(), 2) << "cached until it expires";
+  std::ifstream info_in(dir / "exec-info");
+  std::string info((std::istreambuf_iterator<char>(info_in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(info.find(R"("interactive":false)"), std::string::npos) << info;
+  EXPECT_NE(info.find(Testbed::var("ZK_APISERVER_URL")), std::string::npos) << info;
+  EXPECT_NE(info.find("certificate-authority-data"), std::string::npos) << info;
+
+  auto failing_cfg = load_kubeconfig(write_kubeconfig("failing.sh"));
+  ASSERT_TRUE(failing_cfg) << failing_cfg.error().to_string();
+  auto failing = make_client(io, *failing_cfg);
+  auto refused = io.sync(failing->list(resources::kConfigMaps, ns));
+  ASSERT_FALSE(refused);
+  std::string msg = refused.error().to_string();
+  EXPECT_NE(msg.find("no credentials: run sso login first"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("exit 3"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("secret-in-stdout"), std::string::npos) << msg;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 }  // namespace
 }  // namespace zk::kube::testing
