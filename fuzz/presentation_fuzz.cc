@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Name origin = Name::parse("example.test.").value();
   static constexpr std::array kTypes{RRType::A,   RRType::AAAA, RRType::CNAME, RRType::MX,
                                      RRType::TXT, RRType::SRV,  RRType::CAA,   RRType::NS,
-                                     RRType::PTR, RRType::SOA};
+                                     RRType::PTR, RRType::SOA,  RRType::NAPTR};
   if (size == 0) return 0;
   RRType type = kTypes[data[0] % kTypes.size()];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);

@@ -208,6 +208,8 @@ std::string to_string(RRType t) {
       return "AAAA";
     case RRType::SRV:
       return "SRV";
+    case RRType::NAPTR:
+      return "NAPTR";
     case RRType::CAA:
       return "CAA";
   }
@@ -218,7 +220,7 @@ Parsed<RRType> parse_rrtype(std::string_view text) {
   std::string up(text);
   for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (RRType t : {RRType::A, RRType::NS, RRType::CNAME, RRType::SOA, RRType::PTR, RRType::MX,
-                   RRType::TXT, RRType::AAAA, RRType::SRV, RRType::CAA}) {
+                   RRType::TXT, RRType::AAAA, RRType::SRV, RRType::NAPTR, RRType::CAA}) {
     if (up == to_string(t)) return t;
   }
   if (up.rfind("TYPE", 0) == 0) {
@@ -289,6 +291,24 @@ Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& 
   put16(w, port);
   put_name(w, target);
   return Rdata(RRType::SRV, std::move(w));
+}
+
+Parsed<Rdata> Rdata::naptr(uint16_t order, uint16_t preference, std::string_view flags,
+                           std::string_view services, std::string_view regexp,
+                           const Name& replacement) {
+  std::vector<uint8_t> w;
+  put16(w, order);
+  put16(w, preference);
+  for (auto [what, text] :
+       {std::pair{"flags", flags}, std::pair{"services", services}, std::pair{"regexp", regexp}}) {
+    if (text.size() > 255) {
+      return invalid(fmt::format("NAPTR {} is longer than 255 octets", what));
+    }
+    w.push_back(static_cast<uint8_t>(text.size()));
+    w.insert(w.end(), text.begin(), text.end());
+  }
+  put_name(w, replacement);
+  return Rdata(RRType::NAPTR, std::move(w));
 }
 
 Parsed<Rdata> Rdata::caa(uint8_t flags, std::string_view tag, std::string_view value) {
@@ -406,6 +426,24 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       if (!tg) return tl::unexpected(tg.error());
       return srv(*pr, *we, *po, *tg);
     }
+    case RRType::NAPTR: {
+      auto n = expect_tokens(toks, 6, type, "order preference flags services regexp replacement");
+      if (!n) return tl::unexpected(n.error());
+      auto order = parse_uint<uint16_t>(toks[0].raw, "NAPTR order");
+      if (!order) return tl::unexpected(order.error());
+      auto pref = parse_uint<uint16_t>(toks[1].raw, "NAPTR preference");
+      if (!pref) return tl::unexpected(pref.error());
+      std::string strings[3];
+      const char* what[3] = {"flags", "services", "regexp"};
+      for (int i = 0; i < 3; ++i) {
+        auto sv = unescape(toks[2 + i].raw);
+        if (!sv) return fail(fmt::format("NAPTR {}: {}", what[i], sv.error()));
+        strings[i] = std::move(*sv);
+      }
+      auto rep = parse_name_token(toks[5], origin, "NAPTR replacement");
+      if (!rep) return tl::unexpected(rep.error());
+      return naptr(*order, *pref, strings[0], strings[1], strings[2], *rep);
+    }
     case RRType::CAA: {
       auto n = expect_tokens(toks, 3, type, "flags tag value");
       if (!n) return tl::unexpected(n.error());
@@ -475,6 +513,13 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
       if (!p || !w || !po || !n || !r.done()) return bad("bad fields");
       return srv(*p, *w, *po, *n);
     }
+    case RRType::NAPTR: {
+      auto o = r.u16(), p = r.u16();
+      auto fl = r.character_string(), sv = r.character_string(), re = r.character_string();
+      auto n = r.name();
+      if (!o || !p || !fl || !sv || !re || !n || !r.done()) return bad("bad fields");
+      return naptr(*o, *p, *fl, *sv, *re, *n);
+    }
     case RRType::CAA: {
       auto fl = r.u8();
       auto tag = r.character_string();
@@ -533,6 +578,13 @@ std::string Rdata::to_text() const {
     case RRType::SRV: {
       auto p = r.u16(), w = r.u16(), po = r.u16();
       return fmt::format("{} {} {} {}", *p, *w, *po, r.name()->to_string());
+    }
+    case RRType::NAPTR: {
+      auto o = r.u16(), p = r.u16();
+      auto fl = r.character_string(), sv = r.character_string(), re = r.character_string();
+      return fmt::format("{} {} {} {} {} {}", *o, *p, quote_character_string(*fl),
+                         quote_character_string(*sv), quote_character_string(*re),
+                         r.name()->to_string());
     }
     case RRType::CAA: {
       auto fl = r.u8();

@@ -32,6 +32,7 @@ enum class RRType : uint16_t {
   TXT = 16,
   AAAA = 28,
   SRV = 33,
+  NAPTR = 35,
   CAA = 257,
 };
 
@@ -58,6 +59,10 @@ class Rdata {
   static Rdata mx(uint16_t preference, const Name& exchange);
   static Rdata srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& target);
   static Parsed<Rdata> caa(uint8_t flags, std::string_view tag, std::string_view value);
+  // RFC 3403: flags, services and regexp are character-strings (at most 255 octets each).
+  static Parsed<Rdata> naptr(uint16_t order, uint16_t preference, std::string_view flags,
+                             std::string_view services, std::string_view regexp,
+                             const Name& replacement);
   // TXT from explicit character-strings (each ≤ 255 octets).
   static Parsed<Rdata> txt(const std::vector<std::string>& strings);
   // TXT from one text: split into 255-octet strings, never inside a UTF-8 sequence.

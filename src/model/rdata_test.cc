@@ -146,3 +146,32 @@ TEST(RRType, Names) {
 
 }  // namespace
 }  // namespace zk::model
+
+namespace zk::model {
+namespace {
+
+TEST(Naptr, PresentationWireAndTextAgree) {
+  const Name origin = Name::parse("example.test.").value();
+  auto rd = Rdata::parse(
+      RRType::NAPTR, R"(100 10 "S" "SIP+D2U" "!^.*$!sip:info@example.test!" _sip._udp)", origin);
+  ASSERT_TRUE(rd) << rd.error();
+  EXPECT_EQ(rd->to_text(),
+            R"(100 10 "S" "SIP+D2U" "!^.*$!sip:info@example.test!" _sip._udp.example.test.)");
+  auto again = Rdata::from_wire(RRType::NAPTR, rd->wire());
+  ASSERT_TRUE(again) << again.error();
+  EXPECT_EQ(*again, *rd);
+  EXPECT_EQ(parse_rrtype("naptr").value(), RRType::NAPTR);
+  EXPECT_TRUE(is_supported(RRType::NAPTR));
+  // An empty regexp and the root as replacement (RFC 3403's "no replacement").
+  auto empty = Rdata::parse(RRType::NAPTR, R"(10 0 "u" "E2U+sip" "" .)", origin);
+  ASSERT_TRUE(empty) << empty.error();
+  EXPECT_EQ(empty->to_text(), R"(10 0 "u" "E2U+sip" "" .)");
+  EXPECT_FALSE(Rdata::parse(RRType::NAPTR, R"(10 0 "u" "E2U+sip")", origin));
+  EXPECT_FALSE(Rdata::parse(RRType::NAPTR, R"(70000 0 "u" "s" "" .)", origin));
+  EXPECT_FALSE(Rdata::naptr(1, 1, std::string(256, 'x'), "", "", origin));
+  const uint8_t truncated[] = {0, 10, 0, 0, 1, 'u'};
+  EXPECT_FALSE(Rdata::from_wire(RRType::NAPTR, truncated));
+}
+
+}  // namespace
+}  // namespace zk::model

@@ -60,6 +60,7 @@ Parsed<Rdata> target_rdata(RRType type, const std::string& t) {
       return Rdata::txt_from_text(t);
     case RRType::MX:
     case RRType::SRV:
+    case RRType::NAPTR:
     case RRType::CAA: {
       auto rd = Rdata::parse(type, t, root);
       if (!rd) return invalid(fmt::format("target \"{}\": {}", t, rd.error()));
@@ -122,12 +123,12 @@ Parsed<Name> parse_hostname(std::string_view host) {
 
 Parsed<RRType> parse_endpoint_type(std::string_view type) {
   std::string u = upper(type);
-  static const std::set<std::string> kSupported = {"A",  "AAAA", "CNAME", "TXT", "MX",
-                                                   "NS", "PTR",  "SRV",   "CAA"};
+  static const std::set<std::string> kSupported = {"A",  "AAAA", "CNAME", "TXT",   "MX",
+                                                   "NS", "PTR",  "SRV",   "NAPTR", "CAA"};
   if (!kSupported.contains(u)) {
     return invalid(
         fmt::format("record type \"{}\" is not supported (A, AAAA, CNAME, TXT, MX, NS, "
-                    "PTR, SRV, CAA)",
+                    "PTR, SRV, NAPTR, CAA)",
                     type));
   }
   return model::parse_rrtype(u);

@@ -69,6 +69,12 @@ const std::vector<GoodCase> kGood = {
      {"1.2.0.192.example.com. PTR 300 host.example.com."}},
     {ep("example.com", "CAA", {"0 issue \"letsencrypt.org\""}),
      {"example.com. CAA 300 0 issue \"letsencrypt.org\""}},
+    // external-dns' NAPTR target form: order preference "flags" "services" "regexp" replacement.
+    {ep("sip.example.com", "NAPTR",
+        {"100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:info@example.com!\" _sip._udp.example.com.",
+         "102 10 \"u\" \"E2U+sip\" \"!^.*$!sip:alt@example.com!\" ."}),
+     {"sip.example.com. NAPTR 300 100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:info@example.com!\" "
+      "_sip._udp.example.com. 102 10 \"u\" \"E2U+sip\" \"!^.*$!sip:alt@example.com!\" ."}},
     {ep("Mixed.Example.COM", "A", {"192.0.2.1"}), {"Mixed.Example.COM. A 300 192.0.2.1"}},
     {ep("max.example.com", "A", {"192.0.2.1"}, 2147483647),
      {"max.example.com. A 2147483647 192.0.2.1"}},
@@ -111,7 +117,8 @@ const std::vector<BadCase> kBad = {
     {ep("www.example.com", "CNAME", {"www.example.com"}), "points to itself"},
     {ep("www.example.com", "CNAME", {"bad target.example.net"}), "may hold only letters"},
     {ep("www.example.com", "CNAME", {"*.example.net"}), "cannot be a wildcard"},
-    {ep("www.example.com", "NAPTR", {"100 10 \"u\" \"E2U+sip\" \"\" ."}), "is not supported"},
+    {ep("www.example.com", "NAPTR", {"100 10 \"u\" \"E2U+sip\" \"\""}), "NAPTR data needs 6"},
+    {ep("www.example.com", "NAPTR", {"100 99999 \"u\" \"E2U+sip\" \"\" ."}), "NAPTR preference"},
     {ep("www.example.com", "DNAME", {"example.net"}), "is not supported"},
     {ep("www.example.com", "SOA", {"x"}), "is not supported"},
     {ep("example.com", "MX", {"mail.example.com"}), "MX target"},

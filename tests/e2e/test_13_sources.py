@@ -1031,3 +1031,23 @@ def test_grpcroute_and_tlsroute_through_gateway(zk, kube, primary, controller, u
     kube.delete("gateway", "gw", ns)
     kube.delete("gatewayclass", cls)
     unowned.check()
+
+
+def test_dnsendpoint_naptr(zk, kube, primary, controller, unowned):
+    """external-dns parity: NAPTR targets in a DNSEndpoint (order preference "flags"
+    "services" "regexp" replacement) are served by BIND as written, replaced and removed."""
+    require_sources(controller)
+    server_ready(zk)
+    ns = src_ns(kube, "src-naptr")
+    p = primary.port
+    sip = '100 10 "S" "SIP+D2U" "!^.*$!sip:info@ext.test!" _sip._udp.ext.test.'
+    enum = '102 10 "u" "E2U+sip" "!^.*$!sip:alt@ext.test!" .'
+    kube.apply(dnsendpoint("naptr", ns, [ep("naptr.ext.test", "NAPTR", [sip, enum])]))
+    wait_answer(p, "naptr.ext.test.", "NAPTR", [sip, enum])
+    wait_answer(p, "naptr-naptr.ext.test.", "TXT", [registry_text(OWNER, f"crd/{ns}/naptr")])
+    dnsendpoint_status(zk, "naptr", ns, "True", "Programmed")
+    kube.apply(dnsendpoint("naptr", ns, [ep("naptr.ext.test", "NAPTR", [enum])]))
+    wait_answer(p, "naptr.ext.test.", "NAPTR", [enum])
+    kube.delete(zkenv.DNSENDPOINT_CRD, "naptr", ns)
+    wait_rcode(p, "naptr.ext.test.", "NAPTR", "NXDOMAIN")
+    unowned.check()
