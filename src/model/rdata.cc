@@ -210,6 +210,12 @@ std::string to_string(RRType t) {
       return "SRV";
     case RRType::NAPTR:
       return "NAPTR";
+    case RRType::DNAME:
+      return "DNAME";
+    case RRType::SSHFP:
+      return "SSHFP";
+    case RRType::TLSA:
+      return "TLSA";
     case RRType::CAA:
       return "CAA";
   }
@@ -220,7 +226,8 @@ Parsed<RRType> parse_rrtype(std::string_view text) {
   std::string up(text);
   for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (RRType t : {RRType::A, RRType::NS, RRType::CNAME, RRType::SOA, RRType::PTR, RRType::MX,
-                   RRType::TXT, RRType::AAAA, RRType::SRV, RRType::NAPTR, RRType::CAA}) {
+                   RRType::TXT, RRType::AAAA, RRType::SRV, RRType::NAPTR, RRType::DNAME,
+                   RRType::SSHFP, RRType::TLSA, RRType::CAA}) {
     if (up == to_string(t)) return t;
   }
   if (up.rfind("TYPE", 0) == 0) {
@@ -234,7 +241,7 @@ bool is_supported(RRType t) {
   return to_string(t).rfind("TYPE", 0) != 0;
 }
 bool is_singleton(RRType t) {
-  return t == RRType::CNAME || t == RRType::SOA;
+  return t == RRType::CNAME || t == RRType::DNAME || t == RRType::SOA;
 }
 
 std::string quote_character_string(std::string_view raw) {
@@ -291,6 +298,51 @@ Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& 
   put16(w, port);
   put_name(w, target);
   return Rdata(RRType::SRV, std::move(w));
+}
+
+namespace {
+
+std::string hex_text(std::span<const uint8_t> octets) {
+  std::string out;
+  for (uint8_t b : octets) out += fmt::format("{:02X}", b);
+  return out;
+}
+
+// Hex as zone files write it: may be split by white space into several tokens.
+Parsed<std::vector<uint8_t>> hex_octets(const std::vector<Token>& toks, size_t from,
+                                        std::string_view what) {
+  std::string hex;
+  for (size_t i = from; i < toks.size(); ++i) hex += toks[i].raw;
+  if (hex.empty() || hex.size() % 2 != 0) {
+    return invalid(fmt::format("{}: an even, non-zero number of hex digits", what));
+  }
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    uint8_t b = 0;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, b, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) {
+      return invalid(fmt::format("{}: \"{}\" is not hex", what, hex));
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+Parsed<Rdata> Rdata::sshfp(uint8_t algorithm, uint8_t fp_type, std::vector<uint8_t> fingerprint) {
+  if (fingerprint.empty()) return invalid("SSHFP fingerprint is empty");
+  std::vector<uint8_t> w{algorithm, fp_type};
+  w.insert(w.end(), fingerprint.begin(), fingerprint.end());
+  return Rdata(RRType::SSHFP, std::move(w));
+}
+
+Parsed<Rdata> Rdata::tlsa(uint8_t usage, uint8_t selector, uint8_t matching_type,
+                          std::vector<uint8_t> data) {
+  if (data.empty()) return invalid("TLSA certificate association data is empty");
+  std::vector<uint8_t> w{usage, selector, matching_type};
+  w.insert(w.end(), data.begin(), data.end());
+  return Rdata(RRType::TLSA, std::move(w));
 }
 
 Parsed<Rdata> Rdata::naptr(uint16_t order, uint16_t preference, std::string_view flags,
@@ -397,7 +449,8 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
     }
     case RRType::CNAME:
     case RRType::NS:
-    case RRType::PTR: {
+    case RRType::PTR:
+    case RRType::DNAME: {
       auto n = expect_tokens(toks, 1, type, "target");
       if (!n) return tl::unexpected(n.error());
       auto t = parse_name_token(toks[0], origin, to_string(type) + " target");
@@ -425,6 +478,31 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       auto tg = parse_name_token(toks[3], origin, "SRV target");
       if (!tg) return tl::unexpected(tg.error());
       return srv(*pr, *we, *po, *tg);
+    }
+    case RRType::SSHFP: {
+      if (toks.size() < 3) return fail("SSHFP data needs \"algorithm fp-type fingerprint\"");
+      auto alg = parse_uint<uint8_t>(toks[0].raw, "SSHFP algorithm");
+      if (!alg) return tl::unexpected(alg.error());
+      auto fpt = parse_uint<uint8_t>(toks[1].raw, "SSHFP fingerprint type");
+      if (!fpt) return tl::unexpected(fpt.error());
+      auto fp = hex_octets(toks, 2, "SSHFP fingerprint");
+      if (!fp) return tl::unexpected(fp.error());
+      return sshfp(*alg, *fpt, std::move(*fp));
+    }
+    case RRType::TLSA: {
+      if (toks.size() < 4) {
+        return fail("TLSA data needs \"usage selector matching-type certificate-data\"");
+      }
+      uint8_t v[3];
+      const char* what[3] = {"TLSA usage", "TLSA selector", "TLSA matching type"};
+      for (int i = 0; i < 3; ++i) {
+        auto x = parse_uint<uint8_t>(toks[static_cast<size_t>(i)].raw, what[i]);
+        if (!x) return tl::unexpected(x.error());
+        v[i] = *x;
+      }
+      auto data = hex_octets(toks, 3, "TLSA certificate data");
+      if (!data) return tl::unexpected(data.error());
+      return tlsa(v[0], v[1], v[2], std::move(*data));
     }
     case RRType::NAPTR: {
       auto n = expect_tokens(toks, 6, type, "order preference flags services regexp replacement");
@@ -496,7 +574,8 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
       return Rdata(type, {wire.begin(), wire.end()});
     case RRType::CNAME:
     case RRType::NS:
-    case RRType::PTR: {
+    case RRType::PTR:
+    case RRType::DNAME: {
       auto n = r.name();
       if (!n || !r.done()) return bad("bad target name");
       return name_target(type, *n);
@@ -513,6 +592,12 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
       if (!p || !w || !po || !n || !r.done()) return bad("bad fields");
       return srv(*p, *w, *po, *n);
     }
+    case RRType::SSHFP:
+      if (wire.size() < 3) return bad("shorter than algorithm, type and a fingerprint");
+      return Rdata(type, {wire.begin(), wire.end()});
+    case RRType::TLSA:
+      if (wire.size() < 4) return bad("shorter than usage, selector, matching type and data");
+      return Rdata(type, {wire.begin(), wire.end()});
     case RRType::NAPTR: {
       auto o = r.u16(), p = r.u16();
       auto fl = r.character_string(), sv = r.character_string(), re = r.character_string();
@@ -570,7 +655,14 @@ std::string Rdata::to_text() const {
     case RRType::CNAME:
     case RRType::NS:
     case RRType::PTR:
+    case RRType::DNAME:
       return r.name()->to_string();
+    case RRType::SSHFP:
+      return fmt::format("{} {} {}", wire_[0], wire_[1],
+                         hex_text(std::span<const uint8_t>(wire_).subspan(2)));
+    case RRType::TLSA:
+      return fmt::format("{} {} {} {}", wire_[0], wire_[1], wire_[2],
+                         hex_text(std::span<const uint8_t>(wire_).subspan(3)));
     case RRType::MX: {
       auto p = r.u16();
       return fmt::format("{} {}", *p, r.name()->to_string());

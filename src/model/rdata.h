@@ -33,6 +33,9 @@ enum class RRType : uint16_t {
   AAAA = 28,
   SRV = 33,
   NAPTR = 35,
+  DNAME = 39,
+  SSHFP = 44,
+  TLSA = 52,
   CAA = 257,
 };
 
@@ -42,7 +45,7 @@ std::string to_string(RRType t);
 Parsed<RRType> parse_rrtype(std::string_view text);
 // The types zonekeeper manages (everything in the enum).
 bool is_supported(RRType t);
-// Types of which a name may hold at most one record (CNAME, SOA).
+// Types of which a name may hold at most one record (CNAME, DNAME, SOA).
 bool is_singleton(RRType t);
 
 class Rdata {
@@ -55,11 +58,15 @@ class Rdata {
   // Typed constructors.
   static Parsed<Rdata> a(std::string_view ipv4);
   static Parsed<Rdata> aaaa(std::string_view ipv6);
-  static Rdata name_target(RRType type, const Name& target);  // CNAME, NS, PTR
+  static Rdata name_target(RRType type, const Name& target);  // CNAME, NS, PTR, DNAME
   static Rdata mx(uint16_t preference, const Name& exchange);
   static Rdata srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& target);
   static Parsed<Rdata> caa(uint8_t flags, std::string_view tag, std::string_view value);
   // RFC 3403: flags, services and regexp are character-strings (at most 255 octets each).
+  // RFC 4255 / RFC 6698: fingerprint and certificate association data as octets (non-empty).
+  static Parsed<Rdata> sshfp(uint8_t algorithm, uint8_t fp_type, std::vector<uint8_t> fingerprint);
+  static Parsed<Rdata> tlsa(uint8_t usage, uint8_t selector, uint8_t matching_type,
+                            std::vector<uint8_t> data);
   static Parsed<Rdata> naptr(uint16_t order, uint16_t preference, std::string_view flags,
                              std::string_view services, std::string_view regexp,
                              const Name& replacement);

@@ -175,3 +175,37 @@ TEST(Naptr, PresentationWireAndTextAgree) {
 
 }  // namespace
 }  // namespace zk::model
+
+namespace zk::model {
+namespace {
+
+TEST(Rdata, DnameSshfpTlsaRoundTrip) {
+  const Name origin = Name::parse("example.test.").value();
+  struct Case {
+    RRType type;
+    std::string text, printed;
+  };
+  for (const auto& c :
+       std::vector<Case>{{RRType::DNAME, "new", "new.example.test."},
+                         {RRType::SSHFP, "4 2 0a1b 2C3D", "4 2 0A1B2C3D"},
+                         {RRType::TLSA, "3 1 1 E3B0C442 98FC1C14", "3 1 1 E3B0C44298FC1C14"}}) {
+    auto rd = Rdata::parse(c.type, c.text, origin);
+    ASSERT_TRUE(rd) << to_string(c.type) << ": " << rd.error();
+    EXPECT_EQ(rd->to_text(), c.printed);
+    auto wire = Rdata::from_wire(c.type, rd->wire());
+    ASSERT_TRUE(wire);
+    EXPECT_EQ(*wire, *rd);
+    EXPECT_EQ(Rdata::parse(c.type, rd->to_text(), origin).value(), *rd);
+    EXPECT_EQ(parse_rrtype(to_string(c.type)).value(), c.type);
+  }
+  EXPECT_TRUE(is_singleton(RRType::DNAME));
+  EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 2", origin));
+  EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 2 0g", origin));
+  EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 1", origin));
+  EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 256 00", origin));
+  const uint8_t short_tlsa[] = {3, 1, 1};
+  EXPECT_FALSE(Rdata::from_wire(RRType::TLSA, short_tlsa));
+}
+
+}  // namespace
+}  // namespace zk::model

@@ -99,6 +99,13 @@ TEST(RegistryNames, NewAndOldFormat) {
       {"", "", "", "WWW", RRType::MX, "mx-www.example.test.", "www.example.test."},
       {"", "", "", "note", RRType::TXT, "txt-note.example.test.", "note.example.test."},
       {"", "", "", "a.b", RRType::SRV, "srv-a.b.example.test.", "a.b.example.test."},
+      // Every type a source can write reads back as that type (else its registry TXT would
+      // look orphaned and be removed).
+      {"", "", "", "sip", RRType::NAPTR, "naptr-sip.example.test.", "sip.example.test."},
+      {"", "", "", "moved", RRType::DNAME, "dname-moved.example.test.", "moved.example.test."},
+      {"", "", "", "host", RRType::SSHFP, "sshfp-host.example.test.", "host.example.test."},
+      {"", "", "", "_443._tcp.www", RRType::TLSA, "tlsa-_443._tcp.www.example.test.",
+       "_443._tcp.www.example.test."},
       // the apex without a prefix: outside the zone (external-dns' limitation)
       {"", "", "", "@", RRType::A, "a-example.test.", "example.test."},
       {"txt-", "", "", "www", RRType::A, "txt-a-www.example.test.", "txt-www.example.test."},
@@ -257,6 +264,30 @@ TEST(RegistryRead, LongRegistryTextSpansStrings) {
   auto c = reg.claim({N("long"), RRType::A});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->resource, resource);
+}
+
+}  // namespace
+}  // namespace zk::plan
+
+namespace zk::plan {
+namespace {
+
+// Every type the model carries (but the SOA, the server's) reads back from its new-format
+// registry name: a type missing from the registry's list would make its TXT look orphaned.
+TEST(RegistryNames, EveryModelTypeRoundTrips) {
+  RegistryConfig r;
+  r.owner_id = "zonekeeper";
+  const model::Name zone = model::Name::parse("example.test.").value();
+  for (uint16_t n = 1; n < 300; ++n) {
+    auto type = static_cast<model::RRType>(n);
+    if (!model::is_supported(type) || type == model::RRType::SOA) continue;
+    const model::Name owner = model::Name::parse("www", &zone).value();
+    auto name = registry_name(owner, type, r);
+    ASSERT_TRUE(name) << model::to_string(type);
+    auto key = parse_registry_name(*name, r);
+    ASSERT_TRUE(key) << name->to_string();
+    EXPECT_EQ(*key, registry_key({owner, type}, r)) << model::to_string(type);
+  }
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ const std::vector<Case> kCases = {
      "is not an IPv6 address"},
     {R"({"dnsName":"x.example.com","recordType":"NAPTR","targets":["100 10 \"u\" \"E2U+sip\""]})",
      "NAPTR data needs 6 field(s)"},
-    {R"({"dnsName":"x.example.com","recordType":"DNAME","targets":["example.net"]})",
+    {R"({"dnsName":"x.example.com","recordType":"HINFO","targets":["pc linux"]})",
      "is not supported"},
     {R"({"recordType":"A","targets":["192.0.2.1"]})", "dnsName: empty host name"},
     {R"({"dnsName":"bad name.example.com","recordType":"A","targets":["192.0.2.1"]})",

@@ -51,7 +51,8 @@ Parsed<Rdata> target_rdata(RRType type, const std::string& t) {
       return Rdata::aaaa(t);
     case RRType::CNAME:
     case RRType::NS:
-    case RRType::PTR: {
+    case RRType::PTR:
+    case RRType::DNAME: {
       auto n = target_name(t);
       if (!n) return invalid(fmt::format("target \"{}\": {}", t, n.error()));
       return Rdata::name_target(type, *n);
@@ -61,6 +62,8 @@ Parsed<Rdata> target_rdata(RRType type, const std::string& t) {
     case RRType::MX:
     case RRType::SRV:
     case RRType::NAPTR:
+    case RRType::SSHFP:
+    case RRType::TLSA:
     case RRType::CAA: {
       auto rd = Rdata::parse(type, t, root);
       if (!rd) return invalid(fmt::format("target \"{}\": {}", t, rd.error()));
@@ -123,12 +126,13 @@ Parsed<Name> parse_hostname(std::string_view host) {
 
 Parsed<RRType> parse_endpoint_type(std::string_view type) {
   std::string u = upper(type);
-  static const std::set<std::string> kSupported = {"A",  "AAAA", "CNAME", "TXT",   "MX",
-                                                   "NS", "PTR",  "SRV",   "NAPTR", "CAA"};
+  static const std::set<std::string> kSupported = {"A",     "AAAA",  "CNAME", "TXT",   "MX",
+                                                   "NS",    "PTR",   "SRV",   "NAPTR", "CAA",
+                                                   "DNAME", "SSHFP", "TLSA"};
   if (!kSupported.contains(u)) {
     return invalid(
         fmt::format("record type \"{}\" is not supported (A, AAAA, CNAME, TXT, MX, NS, "
-                    "PTR, SRV, NAPTR, CAA)",
+                    "PTR, SRV, NAPTR, CAA, DNAME, SSHFP, TLSA)",
                     type));
   }
   return model::parse_rrtype(u);

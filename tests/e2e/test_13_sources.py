@@ -1051,3 +1051,37 @@ def test_dnsendpoint_naptr(zk, kube, primary, controller, unowned):
     kube.delete(zkenv.DNSENDPOINT_CRD, "naptr", ns)
     wait_rcode(p, "naptr.ext.test.", "NAPTR", "NXDOMAIN")
     unowned.check()
+
+
+def test_dnsendpoint_dname_sshfp_tlsa(zk, kube, primary, controller, unowned):
+    """DNAME, SSHFP and TLSA targets in a DNSEndpoint, in zone-file presentation form, are served
+    by BIND as written, replaced and removed, each under its own registry TXT."""
+    require_sources(controller)
+    server_ready(zk)
+    ns = src_ns(kube, "src-types")
+    p = primary.port
+    sha256 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+    other = "A" * 64
+    kube.apply(dnsendpoint("types", ns, [
+        ep("moved.ext.test", "DNAME", ["new.example.net"]),
+        ep("host.ext.test", "SSHFP", [f"4 2 {sha256}"]),
+        ep("_443._tcp.www.ext.test", "TLSA", [f"3 1 1 {sha256}"])]))
+    wait_answer(p, "moved.ext.test.", "DNAME", ["new.example.net."])
+    wait_answer(p, "host.ext.test.", "SSHFP", [f"4 2 {sha256.lower()}"])
+    wait_answer(p, "_443._tcp.www.ext.test.", "TLSA", [f"3 1 1 {sha256.lower()}"])
+    for reg in ("dname-moved.ext.test.", "sshfp-host.ext.test.", "tlsa-_443._tcp.www.ext.test."):
+        wait_answer(p, reg, "TXT", [registry_text(OWNER, f"crd/{ns}/types")])
+    dnsendpoint_status(zk, "types", ns, "True", "Programmed")
+
+    kube.apply(dnsendpoint("types", ns, [
+        ep("moved.ext.test", "DNAME", ["newer.example.net"]),
+        ep("host.ext.test", "SSHFP", [f"4 2 {other}"]),
+        ep("_443._tcp.www.ext.test", "TLSA", [f"3 1 1 {other}"])]))
+    wait_answer(p, "moved.ext.test.", "DNAME", ["newer.example.net."])
+    wait_answer(p, "host.ext.test.", "SSHFP", [f"4 2 {other.lower()}"])
+    wait_answer(p, "_443._tcp.www.ext.test.", "TLSA", [f"3 1 1 {other.lower()}"])
+    kube.delete(zkenv.DNSENDPOINT_CRD, "types", ns)
+    wait_rcode(p, "host.ext.test.", "SSHFP", "NXDOMAIN")
+    wait_rcode(p, "_443._tcp.www.ext.test.", "TLSA", "NXDOMAIN")
+    wait_rcode(p, "moved.ext.test.", "DNAME", "NXDOMAIN")
+    unowned.check()
