@@ -145,7 +145,9 @@ void Controller::start() {
   if (catalog_.enabled()) {
     auto names = catalog_.zone_names();
     enqueue_shared(std::set<Name>(names.begin(), names.end()));
-    for (const auto& [name, ref] : namespace_refs_) report_namespace(name);
+    std::vector<std::string> troubled;  // report_namespace may forget one: iterate a copy
+    for (const auto& [name, p] : namespace_problems_) troubled.push_back(name);
+    for (const auto& name : troubled) report_namespace(name);
     // Objects in no shared zone (filtered, unmatched, invalid) are reported once now.
     for (const auto& [id, o] : catalog_.objects()) {
       if (o.by_zone.empty()) report_source(id);

@@ -169,8 +169,11 @@ class Controller {
   std::map<model::Name, std::shared_ptr<SharedRuntime>> shared_rt_;
   std::map<std::string, std::string> reported_;  // source id → last verdict reported
   std::set<std::string> fresh_;  // source ids created while leading, not reported yet
-  std::map<std::string, std::string> namespace_problems_;  // Namespace → preview problem told
-  std::map<std::string, ObjectRef> namespace_refs_;
+  struct NamespaceProblem {
+    ObjectRef ref;
+    std::string told;  // the preview problem last told ("" = not yet)
+  };
+  std::map<std::string, NamespaceProblem> namespace_problems_;          // Namespaces with a problem
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;
