@@ -5,8 +5,9 @@ The layers of src/ and the arrows each may follow (docs/architecture.md, "Layers
 
   pure      model, api, plan, sources: only each other, downwards; no I/O headers (Asio,
             sockets, files, spdlog) and no telemetry
-  edges     dns (wire format), kube (Kubernetes API client), server (HTTP): nothing of ours
-            above them; providers: dns and model, no Kubernetes (no kube, no api)
+  edges     dns (wire format), http (HTTP client), kube (Kubernetes API client, over http),
+            server (HTTP server): nothing of ours above them; providers: dns, http and model,
+            no Kubernetes (no kube, no api)
   sequencer controller: the pure layers and providers, never a wire format (dns), the API
             client (kube) or the HTTP server
   wiring    app: anything
@@ -29,9 +30,10 @@ ALLOWED = {
     "plan": {"model"},
     "sources": {"api", "model", "plan"},
     "dns": {"model", "telemetry"},
-    "kube": {"telemetry"},
+    "http": set(),
+    "kube": {"http", "telemetry"},
     "server": {"telemetry"},
-    "providers": {"dns", "model", "telemetry"},
+    "providers": {"dns", "http", "model", "telemetry"},
     "controller": {"api", "model", "plan", "providers", "sources", "telemetry"},
     "app": None,  # the wiring may include anything
 }

@@ -5,15 +5,13 @@
 //   Result<std::unique_ptr<ByteStream>> s = co_await t->open_stream({.method = "GET",
 //                                                   .target = "/api/v1/configmaps?watch=1"});
 //
-// HttpTransport (make_http_transport) speaks HTTP/1.1 over TCP or TLS with Boost.Beast:
-// - keep-alive: finished connections go back to a small idle pool and are reused; a request
-//   that fails on a reused connection before any response byte arrived is retried once on a
-//   fresh connection (the server may have closed an idle connection);
-// - every request has a deadline (Config::request_timeout, or HttpRequest::timeout);
+// HttpTransport (make_http_transport) is the shared HTTP/1.1 client (http/client.h: TCP or
+// TLS, keep-alive pool with safe replay, deadlines, streamed bodies for watches) plus the API's
+// policies:
+// - the bearer token of Config::token (an exec plugin's token is fetched again on a 401, once);
 // - 429 Too Many Requests: waits Retry-After (capped) and retries, at most max_429_retries
 //   times, then returns the 429 response;
-// - streams (watch) use a dedicated connection that is never pooled; the body is delivered as
-//   it arrives, chunked or not.
+// - every request has a deadline (Config::request_timeout, or HttpRequest::timeout).
 // Non-2xx responses are returned as responses (send) — the Client maps them to Errors.
 #pragma once
 
