@@ -33,6 +33,9 @@ inline constexpr std::string_view kServerUnreachable = "ServerUnreachable";
 inline constexpr std::string_view kUpdateRefused = "UpdateRefused";
 inline constexpr std::string_view kTsigAuthFailed = "TsigAuthFailed";
 inline constexpr std::string_view kZoneNotFound = "ZoneNotFound";
+// An HTTP-API backend (Technitium) refused our credentials: invalid or expired token, a
+// refused login, HTTP 401 or 403. Records, zones and the DNSServer.
+inline constexpr std::string_view kAuthenticationFailed = "AuthenticationFailed";
 // A Primary refused the zone transfer (allow-transfer denies zonekeeper's key or address).
 inline constexpr std::string_view kTransferRefused = "TransferRefused";
 // DNSZone Event when the drift check finds the served data changed behind our back.

@@ -511,7 +511,9 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     ConvergeStep step = co_await converge(
         *p, zone.zone_name, {.check_first = false, .dry_run = options_.dry_run}, fields,
         [&](const providers::ServedZone& served) {
-          plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, own);
+          plan::ZoneOwnership mine = own;
+          mine.foreign = served.foreign;
+          plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, mine);
           if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
             metrics_.drift_found(zone_text, zp.undeclared.size());
           }

@@ -157,7 +157,8 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
       continue;
     }
     bool released = ownership.released.count(key) > 0;
-    if (!released) p.undeclared.push_back(key);
+    if (!released || ownership.foreign.count(key)) p.undeclared.push_back(key);
+    if (ownership.foreign.count(key)) continue;
     if (!ownership.remove_undeclared && !released) continue;
     add_diff(p, &set, nullptr);
     p.changes.remove_rrset(key, set);

@@ -59,9 +59,12 @@ void add_diff(Plan& p, const model::RRset* before, const model::RRset* after);
 // - never touched, never undeclared: the SOA, the apex NS when `desired` has none, DNSSEC
 //   data the server maintains (RRSIG, NSEC, NSEC3, NSEC3PARAM, DNSKEY, CDS, CDNSKEY) and
 //   BIND's private signing records (TYPE65534).
+// - `foreign`: RRsets the backend marks as someone else's (Technitium: no record of the RRset
+//   carries our claim in its comments): listed as undeclared, never deleted, even released.
 struct ZoneOwnership {
   bool remove_undeclared = true;
   std::set<model::RRsetKey> released;
+  std::set<model::RRsetKey> foreign;
 };
 
 struct ZonePlan : Plan {

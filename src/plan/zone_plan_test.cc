@@ -164,6 +164,16 @@ TEST(PlanZone, ReportKeepsUndeclaredButRemovesReleasedKeys) {
   EXPECT_EQ(p.undeclared, want);
 }
 
+TEST(PlanZone, ForeignDataIsUndeclaredButNeverDeleted) {
+  ZoneOwnership own;                             // Remediate
+  own.released.insert({N("www"), RRType::TXT});  // we declared it once; its claim is gone since
+  own.foreign = {{N("www"), RRType::TXT}, {N("unrelated"), RRType::A}};
+  auto p = plan_zone(kZone, declared_www(), served(), own);
+  EXPECT_TRUE(p.changes.empty());
+  std::vector<model::RRsetKey> want = {{N("unrelated"), RRType::A}, {N("www"), RRType::TXT}};
+  EXPECT_EQ(p.undeclared, want);
+}
+
 TEST(PlanZone, DeclaredDataIsRestoredUnderBothPolicies) {
   RRsetMap d = declared_www();
   put(d, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("new")}));
@@ -199,10 +209,13 @@ TEST(PlanZone, SoaWrittenOnlyWhenAFieldOtherThanTheSerialDiffers) {
   RRsetMap d;
   // Same fields as served(), serial 0 (the placeholder): nothing to do.
   put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0, 1, 2, 3, 4)}));
-  EXPECT_TRUE(plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}}).empty());
+  EXPECT_TRUE(
+      plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}, .foreign = {}})
+          .empty());
   // A different refresh: written with serial 5 + 1.
   put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0, 7200, 2, 3, 4)}));
-  auto p = plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}});
+  auto p =
+      plan_zone(kZone, d, served(), {.remove_undeclared = false, .released = {}, .foreign = {}});
   ASSERT_EQ(p.changes.changes.size(), 1u);
   EXPECT_EQ(p.changes.changes[0].op, Op::Add);
   EXPECT_EQ(p.changes.changes[0].rrset.rdatas()[0].to_text(),
@@ -211,7 +224,7 @@ TEST(PlanZone, SoaWrittenOnlyWhenAFieldOtherThanTheSerialDiffers) {
   RRsetMap s = served();
   put(s, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns1"), N("h"), 0xffffffff, 1, 2, 3, 4)}));
   put(d, RRset(kZone, RRType::SOA, 3600, {Rdata::soa(N("ns9"), N("h"), 0, 1, 2, 3, 4)}));
-  auto q = plan_zone(kZone, d, s, {.remove_undeclared = false, .released = {}});
+  auto q = plan_zone(kZone, d, s, {.remove_undeclared = false, .released = {}, .foreign = {}});
   ASSERT_EQ(q.changes.changes.size(), 1u);
   EXPECT_EQ(q.changes.changes[0].rrset.rdatas()[0].to_text(),
             "ns9.example.test. h.example.test. 0 1 2 3 4");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ using Result = tl::expected<T, Failure>;
 struct ServedZone {
   uint32_t serial = 0;
   model::RRsetMap rrsets;  // SOA included
+  // RRsets the backend marks as someone else's, never changed by us (Technitium: no record
+  // carries our claim in its comments; RFC 2136 has no such mark: always empty).
+  std::set<model::RRsetKey> foreign;
 };
 
 // A change the backend refused on its own (found by bisecting a refused batch).
@@ -106,6 +110,21 @@ struct ProviderSpec {
     bool operator==(const Key&) const = default;
   };
   std::optional<Key> key;
+  // Set: a Technitium DNS Server, written through its HTTP API (address and port: its DNS,
+  // for the SOA query that detects change). Unset: RFC 2136 (BIND 9).
+  struct Technitium {
+    std::string url;
+    std::string ca_pem;
+    bool insecure_skip_tls_verify = false;
+    std::string token;               // secret; or:
+    std::string username, password;  // password: secret
+    double requests_per_second = 10;
+    bool create_zones = false;
+    bool operator==(const Technitium&) const = default;
+  };
+  std::optional<Technitium> technitium;
+  // Who zonekeeper is here: the claim Technitium records carry ("zonekeeper:<owner id>").
+  std::string owner_id = "default";
   bool operator==(const ProviderSpec&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "providers/rfc2136_reasons.h"
+#include "providers/zone_copy.h"
 #include "telemetry/metrics.h"
 
 namespace zk::providers {
@@ -27,26 +28,6 @@ bool serial_gt(uint32_t a, uint32_t b) {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::vector<RRsetKey> differences(const RRsetMap& before, const RRsetMap& after) {
-  std::vector<RRsetKey> out;
-  auto a = before.begin(), b = after.begin();
-  while (a != before.end() || b != after.end()) {
-    if (b == after.end() || (a != before.end() && a->first < b->first)) {
-      out.push_back(a->first);
-      ++a;
-    } else if (a == before.end() || b->first < a->first) {
-      out.push_back(b->first);
-      ++b;
-    } else {
-      if (!(a->second == b->second)) out.push_back(a->first);
-      ++a;
-      ++b;
-    }
-  }
-  std::erase_if(out, [](const RRsetKey& k) { return k.type == RRType::SOA; });
-  return out;
 }
 
 }  // namespace
@@ -79,48 +60,6 @@ bool server_wide(const dns::Error& e) {
       return true;
     default:
       return false;
-  }
-}
-
-void apply_changes(RRsetMap& zone, const std::vector<Change>& changes) {
-  for (const Change& c : changes) {
-    RRsetKey key = c.rrset.key();
-    switch (c.op) {
-      case Change::Op::Replace:
-        if (c.rrset.empty()) {
-          zone.erase(key);
-        } else {
-          zone[key] = c.rrset;
-        }
-        break;
-      case Change::Op::DeleteRRset:
-        if (key.type != RRType::SOA) zone.erase(key);
-        break;
-      case Change::Op::Add: {
-        auto it = zone.find(key);
-        if (it == zone.end() || key.type == RRType::SOA || key.type == RRType::CNAME) {
-          zone[key] = c.rrset;  // singletons are replaced
-          break;
-        }
-        for (const auto& rd : c.rrset.rdatas()) it->second.add(rd);
-        it->second.set_ttl(c.rrset.ttl());  // BIND gives the whole RRset the new TTL
-        break;
-      }
-      case Change::Op::Remove: {
-        auto it = zone.find(key);
-        if (it == zone.end()) break;
-        RRset kept(it->second.owner(), it->second.type(), it->second.ttl());
-        for (const auto& rd : it->second.rdatas()) {
-          if (!c.rrset.contains(rd)) kept.add(rd);
-        }
-        if (kept.empty()) {
-          zone.erase(it);
-        } else {
-          it->second = std::move(kept);
-        }
-        break;
-      }
-    }
   }
 }
 
@@ -157,7 +96,7 @@ asio::awaitable<dns::Result<void>> Rfc2136Server::load_copy(const Name& zone) {
   note(snap);
   if (metrics_) metrics_->zone_transfer(label_, "axfr");
   if (!snap) co_return tl::unexpected(snap.error());
-  zones_[zone] = ServedZone{snap->serial, std::move(snap->rrsets)};
+  zones_[zone] = ServedZone{snap->serial, std::move(snap->rrsets), {}};
   co_return dns::Result<void>{};
 }
 

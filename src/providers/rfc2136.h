@@ -95,9 +95,6 @@ class Rfc2136Server final : public Provider {
   Health health_;
 };
 
-// Applies acknowledged changes to a copy of the zone, as BIND applies them.
-void apply_changes(model::RRsetMap& zone, const std::vector<model::Change>& changes);
-
 // True when the error is about one change rather than the server (REFUSED, SERVFAIL, …):
 // bisecting can find the culprit.
 bool change_specific(const dns::Error& e);

@@ -1,4 +1,5 @@
 #include "providers/rfc2136.h"
+#include "providers/zone_copy.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 
 #include "api/reasons.h"
 #include "model/base64.h"
-#include "providers/rfc2136.h"  // apply_changes: the fake applies changes as BIND does
+#include "providers/zone_copy.h"  // the fake keeps its copy as a real provider does
 
 namespace zk::testing {
 
@@ -13,24 +13,10 @@ using model::RRsetMap;
 using providers::Failure;
 using providers::Result;
 
-namespace {
-
-std::vector<RRsetKey> differences(const RRsetMap& before, const RRsetMap& after) {
-  std::vector<RRsetKey> out;
-  for (const auto& [k, v] : before) {
-    auto it = after.find(k);
-    if ((it == after.end() || !(it->second == v)) && k.type != model::RRType::SOA) out.push_back(k);
-  }
-  for (const auto& [k, v] : after) {
-    if (!before.count(k) && k.type != model::RRType::SOA) out.push_back(k);
-  }
-  return out;
-}
-
-}  // namespace
+using providers::differences;
 
 void FakeProvider::add_zone(const Name& zone, RRsetMap rrsets, uint32_t serial) {
-  truth_[zone] = providers::ServedZone{serial, std::move(rrsets)};
+  truth_[zone] = providers::ServedZone{serial, std::move(rrsets), {}};
 }
 
 const providers::ServedZone* FakeProvider::truth(const Name& zone) const {

@@ -1,0 +1,440 @@
+#include "providers/technitium_records.h"
+
+#include <array>
+#include <charconv>
+
+#include <fmt/format.h>
+#include <boost/json/value.hpp>
+
+namespace zk::providers::technitium {
+
+using model::invalid;
+using model::Parsed;
+using model::RRType;
+
+namespace {
+
+constexpr std::array<std::pair<int, std::string_view>, 5> kSshfpAlgorithms = {
+    {{1, "RSA"}, {2, "DSA"}, {3, "ECDSA"}, {4, "Ed25519"}, {6, "Ed448"}}};
+constexpr std::array<std::pair<int, std::string_view>, 2> kSshfpTypes = {
+    {{1, "SHA1"}, {2, "SHA256"}}};
+constexpr std::array<std::pair<int, std::string_view>, 4> kTlsaUsages = {
+    {{0, "PKIX-TA"}, {1, "PKIX-EE"}, {2, "DANE-TA"}, {3, "DANE-EE"}}};
+constexpr std::array<std::pair<int, std::string_view>, 2> kTlsaSelectors = {
+    {{0, "Cert"}, {1, "SPKI"}}};
+constexpr std::array<std::pair<int, std::string_view>, 3> kTlsaMatching = {
+    {{0, "Full"}, {1, "SHA2-256"}, {2, "SHA2-512"}}};
+
+template <size_t N>
+Parsed<std::string> mnemonic(const std::array<std::pair<int, std::string_view>, N>& table, int v,
+                             std::string_view what) {
+  for (const auto& [n, s] : table) {
+    if (n == v) return std::string(s);
+  }
+  return invalid(fmt::format("{} {} has no name in Technitium's API", what, v));
+}
+
+template <size_t N>
+Parsed<int> number(const std::array<std::pair<int, std::string_view>, N>& table, std::string_view s,
+                   std::string_view what) {
+  for (const auto& [n, name] : table) {
+    if (name == s) return n;
+  }
+  return invalid(fmt::format("{} \"{}\" is not one Technitium documents", what, s));
+}
+
+// A reader over canonical wire RDATA.
+struct Wire {
+  std::span<const uint8_t> w;
+  size_t at = 0;
+  bool ok = true;
+  uint32_t u(size_t n) {
+    uint32_t v = 0;
+    if (at + n > w.size()) {
+      ok = false;
+      return 0;
+    }
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | w[at++];
+    return v;
+  }
+  std::string chars() {
+    size_t n = u(1);
+    if (at + n > w.size()) {
+      ok = false;
+      return {};
+    }
+    std::string s(reinterpret_cast<const char*>(w.data() + at), n);
+    at += n;
+    return s;
+  }
+  std::string name() {
+    size_t start = at;
+    while (at < w.size() && w[at] != 0) at += 1 + w[at];
+    if (at >= w.size()) {
+      ok = false;
+      return {};
+    }
+    ++at;
+    auto n = model::Name::from_wire(w.subspan(start, at - start));
+    if (!n) {
+      ok = false;
+      return {};
+    }
+    return api_name(*n);
+  }
+  std::string rest_hex() {
+    std::string out;
+    for (; at < w.size(); ++at) out += fmt::format("{:02X}", w[at]);
+    return out;
+  }
+  std::string rest() {
+    std::string s(reinterpret_cast<const char*>(w.data() + at), w.size() - at);
+    at = w.size();
+    return s;
+  }
+};
+
+const boost::json::value* field(const boost::json::object& o, std::string_view k) {
+  auto it = o.find(k);
+  return it == o.end() ? nullptr : &it->value();
+}
+
+Parsed<std::string> str(const boost::json::object& o, std::string_view k) {
+  const auto* v = field(o, k);
+  if (!v || !v->is_string()) return invalid(fmt::format("rData.{}: missing or not a string", k));
+  return std::string(v->as_string());
+}
+
+Parsed<int64_t> num(const boost::json::object& o, std::string_view k, int64_t max) {
+  const auto* v = field(o, k);
+  int64_t n = 0;
+  if (v && v->is_int64()) {
+    n = v->as_int64();
+  } else if (v && v->is_uint64()) {
+    n = int64_t(v->as_uint64());
+  } else if (v && v->is_string()) {
+    const auto& s = v->as_string();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || p != s.data() + s.size())
+      return invalid(fmt::format("rData.{}: not a number", k));
+  } else {
+    return invalid(fmt::format("rData.{}: missing or not a number", k));
+  }
+  if (n < 0 || n > max) return invalid(fmt::format("rData.{}: {} is out of range", k, n));
+  return n;
+}
+
+Parsed<model::Name> name_of(const boost::json::object& o, std::string_view k) {
+  auto s = str(o, k);
+  if (!s) return tl::unexpected(s.error());
+  auto n = model::Name::parse(*s + ".");
+  if (!n) return invalid(fmt::format("rData.{}: {}", k, n.error()));
+  return n;
+}
+
+Parsed<std::vector<uint8_t>> unhex(std::string_view hex, std::string_view what) {
+  std::vector<uint8_t> out;
+  std::string h;
+  for (char c : hex) {
+    if (c != ' ' && c != ':') h += c;
+  }
+  if (h.empty() || h.size() % 2) return invalid(fmt::format("rData.{}: not hex", what));
+  for (size_t i = 0; i < h.size(); i += 2) {
+    uint8_t b = 0;
+    auto [p, ec] = std::from_chars(h.data() + i, h.data() + i + 2, b, 16);
+    if (ec != std::errc() || p != h.data() + i + 2)
+      return invalid(fmt::format("rData.{}: not hex", what));
+    out.push_back(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string api_name(const model::Name& name) {
+  std::string s = name.to_string();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+Parsed<Params> value_params(const model::Rdata& rd) {
+  Wire w{rd.wire()};
+  Params p;
+  switch (rd.type()) {
+    case RRType::A:
+    case RRType::AAAA:
+      p = {{"ipAddress", rd.to_text()}};
+      break;
+    case RRType::NS:
+      p = {{"nameServer", w.name()}};
+      break;
+    case RRType::CNAME:
+      p = {{"cname", w.name()}};
+      break;
+    case RRType::PTR:
+      p = {{"ptrName", w.name()}};
+      break;
+    case RRType::DNAME:
+      p = {{"dname", w.name()}};
+      break;
+    case RRType::MX: {
+      auto pref = w.u(2);
+      p = {{"preference", std::to_string(pref)}, {"exchange", w.name()}};
+      break;
+    }
+    case RRType::TXT: {
+      auto strings = rd.txt_strings();
+      if (strings.size() == 1) {
+        p = {{"text", strings[0]}, {"splitText", "false"}};
+        break;
+      }
+      std::string joined;
+      for (size_t i = 0; i < strings.size(); ++i) {
+        if (strings[i].find('\n') != std::string::npos) {
+          return invalid(
+              "a TXT record of several strings, one holding a newline, cannot be "
+              "sent to Technitium (splitText splits at newlines)");
+        }
+        if (i) joined += '\n';
+        joined += strings[i];
+      }
+      p = {{"text", joined}, {"splitText", "true"}};
+      break;
+    }
+    case RRType::SRV: {
+      auto pri = w.u(2), weight = w.u(2), port = w.u(2);
+      p = {{"priority", std::to_string(pri)},
+           {"weight", std::to_string(weight)},
+           {"port", std::to_string(port)},
+           {"target", w.name()}};
+      break;
+    }
+    case RRType::CAA: {
+      auto flags = w.u(1);
+      std::string tag = w.chars();
+      p = {{"flags", std::to_string(flags)}, {"tag", tag}, {"value", w.rest()}};
+      break;
+    }
+    case RRType::SSHFP: {
+      auto alg = mnemonic(kSshfpAlgorithms, int(w.u(1)), "SSHFP algorithm");
+      if (!alg) return tl::unexpected(alg.error());
+      auto fp = mnemonic(kSshfpTypes, int(w.u(1)), "SSHFP fingerprint type");
+      if (!fp) return tl::unexpected(fp.error());
+      p = {{"sshfpAlgorithm", *alg},
+           {"sshfpFingerprintType", *fp},
+           {"sshfpFingerprint", w.rest_hex()}};
+      break;
+    }
+    case RRType::TLSA: {
+      auto u = mnemonic(kTlsaUsages, int(w.u(1)), "TLSA certificate usage");
+      if (!u) return tl::unexpected(u.error());
+      auto s = mnemonic(kTlsaSelectors, int(w.u(1)), "TLSA selector");
+      if (!s) return tl::unexpected(s.error());
+      auto m = mnemonic(kTlsaMatching, int(w.u(1)), "TLSA matching type");
+      if (!m) return tl::unexpected(m.error());
+      p = {{"tlsaCertificateUsage", *u},
+           {"tlsaSelector", *s},
+           {"tlsaMatchingType", *m},
+           {"tlsaCertificateAssociationData", w.rest_hex()}};
+      break;
+    }
+    case RRType::NAPTR: {
+      auto order = w.u(2), pref = w.u(2);
+      std::string flags = w.chars(), services = w.chars(), regexp = w.chars();
+      p = {{"naptrOrder", std::to_string(order)},
+           {"naptrPreference", std::to_string(pref)},
+           {"naptrFlags", flags},
+           {"naptrServices", services},
+           {"naptrRegexp", regexp},
+           {"naptrReplacement", w.name()}};
+      break;
+    }
+    case RRType::SOA:
+      return invalid("the SOA is written with records/update (soa_params)");
+  }
+  if (!w.ok) return invalid(fmt::format("malformed {} record data", model::to_string(rd.type())));
+  return p;
+}
+
+Parsed<Params> soa_params(const model::Rdata& soa) {
+  if (soa.type() != RRType::SOA) return invalid("not an SOA record");
+  Wire w{soa.wire()};
+  std::string mname = w.name(), rname = w.name();
+  std::array<uint32_t, 5> v{};
+  for (auto& x : v) x = w.u(4);
+  if (!w.ok) return invalid("malformed SOA record data");
+  return Params{{"primaryNameServer", mname},     {"responsiblePerson", rname},
+                {"serial", std::to_string(v[0])}, {"refresh", std::to_string(v[1])},
+                {"retry", std::to_string(v[2])},  {"expire", std::to_string(v[3])},
+                {"minimum", std::to_string(v[4])}};
+}
+
+Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& rec) {
+  auto type_text = str(rec, "type");
+  if (!type_text) return invalid("record: type missing");
+  auto type = model::parse_rrtype(*type_text);
+  if (!type || !model::is_supported(*type) || type_text->starts_with("TYPE")) {
+    return std::optional<ListedRecord>();
+  }
+  auto owner_text = str(rec, "name");
+  if (!owner_text) return invalid("record: name missing");
+  auto owner = model::Name::parse(*owner_text + ".");
+  if (!owner) return invalid(fmt::format("record name \"{}\": {}", *owner_text, owner.error()));
+  auto ttl = num(rec, "ttl", 0x7fffffff);
+  if (!ttl) return invalid(fmt::format("{} {}: {}", *owner_text, *type_text, ttl.error()));
+  const auto* rdv = field(rec, "rData");
+  if (!rdv || !rdv->is_object())
+    return invalid(fmt::format("{} {}: rData missing", *owner_text, *type_text));
+  const auto& o = rdv->as_object();
+
+  auto made = [&]() -> Parsed<model::Rdata> {
+    switch (*type) {
+      case RRType::A: {
+        auto s = str(o, "ipAddress");
+        if (!s) return tl::unexpected(s.error());
+        return model::Rdata::a(*s);
+      }
+      case RRType::AAAA: {
+        auto s = str(o, "ipAddress");
+        if (!s) return tl::unexpected(s.error());
+        return model::Rdata::aaaa(*s);
+      }
+      case RRType::NS:
+      case RRType::CNAME:
+      case RRType::PTR:
+      case RRType::DNAME: {
+        std::string_view k = *type == RRType::NS      ? "nameServer"
+                             : *type == RRType::CNAME ? "cname"
+                             : *type == RRType::PTR   ? "ptrName"
+                                                      : "dname";
+        auto n = name_of(o, k);
+        if (!n) return tl::unexpected(n.error());
+        return model::Rdata::name_target(*type, *n);
+      }
+      case RRType::MX: {
+        auto pref = num(o, "preference", 65535);
+        auto ex = name_of(o, "exchange");
+        if (!pref) return tl::unexpected(pref.error());
+        if (!ex) return tl::unexpected(ex.error());
+        return model::Rdata::mx(uint16_t(*pref), *ex);
+      }
+      case RRType::TXT: {
+        auto text = str(o, "text");
+        if (!text) return tl::unexpected(text.error());
+        const auto* split = field(o, "splitText");
+        if (split && split->is_bool() && split->as_bool()) {
+          std::vector<std::string> parts;
+          size_t start = 0;
+          while (true) {
+            size_t nl = text->find('\n', start);
+            parts.push_back(text->substr(start, nl - start));
+            if (nl == std::string::npos) break;
+            start = nl + 1;
+          }
+          return model::Rdata::txt(parts);
+        }
+        return model::Rdata::txt_from_text(*text);
+      }
+      case RRType::SRV: {
+        auto pri = num(o, "priority", 65535), weight = num(o, "weight", 65535),
+             port = num(o, "port", 65535);
+        auto target = name_of(o, "target");
+        for (auto* x : {&pri, &weight, &port}) {
+          if (!*x) return tl::unexpected(x->error());
+        }
+        if (!target) return tl::unexpected(target.error());
+        return model::Rdata::srv(uint16_t(*pri), uint16_t(*weight), uint16_t(*port), *target);
+      }
+      case RRType::CAA: {
+        auto flags = num(o, "flags", 255);
+        auto tag = str(o, "tag"), value = str(o, "value");
+        if (!flags) return tl::unexpected(flags.error());
+        if (!tag) return tl::unexpected(tag.error());
+        if (!value) return tl::unexpected(value.error());
+        return model::Rdata::caa(uint8_t(*flags), *tag, *value);
+      }
+      case RRType::SSHFP: {
+        auto alg = str(o, "algorithm"), fpt = str(o, "fingerprintType"), fp = str(o, "fingerprint");
+        if (!alg || !fpt || !fp)
+          return invalid("SSHFP rData: algorithm, fingerprintType, fingerprint");
+        auto a = number(kSshfpAlgorithms, *alg, "SSHFP algorithm");
+        auto t = number(kSshfpTypes, *fpt, "SSHFP fingerprint type");
+        auto bytes = unhex(*fp, "fingerprint");
+        if (!a) return tl::unexpected(a.error());
+        if (!t) return tl::unexpected(t.error());
+        if (!bytes) return tl::unexpected(bytes.error());
+        return model::Rdata::sshfp(uint8_t(*a), uint8_t(*t), std::move(*bytes));
+      }
+      case RRType::TLSA: {
+        auto u = str(o, "certificateUsage"), s = str(o, "selector"), m = str(o, "matchingType"),
+             d = str(o, "certificateAssociationData");
+        if (!u || !s || !m || !d) {
+          return invalid(
+              "TLSA rData: certificateUsage, selector, matchingType, certificateAssociationData");
+        }
+        auto un = number(kTlsaUsages, *u, "TLSA certificate usage");
+        auto sn = number(kTlsaSelectors, *s, "TLSA selector");
+        auto mn = number(kTlsaMatching, *m, "TLSA matching type");
+        auto bytes = unhex(*d, "certificateAssociationData");
+        if (!un) return tl::unexpected(un.error());
+        if (!sn) return tl::unexpected(sn.error());
+        if (!mn) return tl::unexpected(mn.error());
+        if (!bytes) return tl::unexpected(bytes.error());
+        return model::Rdata::tlsa(uint8_t(*un), uint8_t(*sn), uint8_t(*mn), std::move(*bytes));
+      }
+      case RRType::NAPTR: {
+        auto order = num(o, "order", 65535), pref = num(o, "preference", 65535);
+        auto flags = str(o, "flags"), services = str(o, "services"), regexp = str(o, "regexp");
+        auto repl = name_of(o, "replacement");
+        if (!order || !pref || !flags || !services || !regexp) {
+          return invalid("NAPTR rData: order, preference, flags, services, regexp");
+        }
+        if (!repl) return tl::unexpected(repl.error());
+        return model::Rdata::naptr(uint16_t(*order), uint16_t(*pref), *flags, *services, *regexp,
+                                   *repl);
+      }
+      case RRType::SOA: {
+        auto mname = name_of(o, "primaryNameServer"), rname = name_of(o, "responsiblePerson");
+        auto serial = num(o, "serial", 0xffffffff), refresh = num(o, "refresh", 0xffffffff),
+             retry = num(o, "retry", 0xffffffff), expire = num(o, "expire", 0xffffffff),
+             minimum = num(o, "minimum", 0xffffffff);
+        if (!mname) return tl::unexpected(mname.error());
+        if (!rname) return tl::unexpected(rname.error());
+        for (auto* x : {&serial, &refresh, &retry, &expire, &minimum}) {
+          if (!*x) return tl::unexpected(x->error());
+        }
+        return model::Rdata::soa(*mname, *rname, uint32_t(*serial), uint32_t(*refresh),
+                                 uint32_t(*retry), uint32_t(*expire), uint32_t(*minimum));
+      }
+    }
+    return invalid("unsupported type");
+  }();
+  if (!made) return invalid(fmt::format("{} {}: {}", *owner_text, *type_text, made.error()));
+  ListedRecord out{*owner, *type, uint32_t(*ttl), std::move(*made), {}, false};
+  if (const auto* c = field(rec, "comments"); c && c->is_string())
+    out.comments = std::string(c->as_string());
+  if (const auto* d = field(rec, "disabled"); d && d->is_bool()) out.disabled = d->as_bool();
+  return std::optional<ListedRecord>(std::move(out));
+}
+
+std::string form_encode(const Params& params) {
+  std::string out;
+  auto enc = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += char(c);
+      } else {
+        out += fmt::format("%{:02X}", c);
+      }
+    }
+  };
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    enc(k);
+    out += '=';
+    enc(v);
+  }
+  return out;
+}
+
+}  // namespace zk::providers::technitium

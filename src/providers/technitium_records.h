@@ -1,0 +1,52 @@
+// Technitium's record vocabulary ↔ the model (pure): the per-type parameters records/add and
+// records/delete take for one record, and the records records/get returns, read back into
+// model Rdata. Written from APIDOCS.md (see docs/providers.md for the version followed).
+//
+//   auto p = technitium::value_params(Rdata::mx(10, mail));  // {preference=10, exchange=mail.x}
+//   auto r = technitium::parse_record(json_record);          // nullopt: a type we do not manage
+//
+// Names go without their trailing dot, as Technitium writes them. TXT: one string ≤ 255
+// octets is sent as `text`; several strings are joined by "\n" with splitText=true (a string
+// holding "\n" cannot be sent that way and is refused). SSHFP and TLSA numbers are sent as
+// the mnemonics the API accepts (a number it has no name for is refused).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "model/error.h"
+#include "model/name.h"
+#include "model/rdata.h"
+
+namespace zk::providers::technitium {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// "www.example.test" (no trailing dot; "" for the root).
+std::string api_name(const model::Name& name);
+
+// The type-specific parameters that identify `rdata` in records/add and records/delete.
+model::Parsed<Params> value_params(const model::Rdata& rdata);
+// records/update of the SOA: every field of `soa` (an SOA Rdata).
+model::Parsed<Params> soa_params(const model::Rdata& soa);
+
+struct ListedRecord {
+  model::Name owner;
+  model::RRType type = model::RRType::A;
+  uint32_t ttl = 0;
+  model::Rdata rdata;
+  std::string comments;
+  bool disabled = false;
+};
+// One element of records/get's "records"; nullopt for a type zonekeeper does not manage
+// (RRSIG, DNSKEY, ANAME, FWD, APP, …); an error when a managed type's rData is malformed.
+model::Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& record);
+
+// application/x-www-form-urlencoded.
+std::string form_encode(const Params& params);
+
+}  // namespace zk::providers::technitium

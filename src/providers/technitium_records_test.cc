@@ -1,0 +1,164 @@
+// Technitium's record vocabulary ↔ the model, type by type, both ways.
+#include "providers/technitium_records.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace zk::providers::technitium {
+namespace {
+
+using model::Name;
+using model::Rdata;
+using model::RRType;
+
+Name N(const char* s) {
+  return Name::parse(s).value();
+}
+
+std::string get(const Params& p, std::string_view k) {
+  for (const auto& [key, v] : p) {
+    if (key == k) return v;
+  }
+  return "<missing>";
+}
+
+Rdata parse_back(RRType type, std::string_view rdata_json) {
+  auto rec =
+      boost::json::parse(fmt::format(R"({{"name":"www.example.test","type":"{}","ttl":300,)"
+                                     R"("disabled":false,"comments":"zonekeeper:x","rData":{}}})",
+                                     model::to_string(type), rdata_json))
+          .as_object();
+  auto r = parse_record(rec);
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error());
+  EXPECT_TRUE(r && r->has_value());
+  EXPECT_EQ((*r)->owner, N("www.example.test."));
+  EXPECT_EQ((*r)->ttl, 300u);
+  EXPECT_EQ((*r)->comments, "zonekeeper:x");
+  return (*r)->rdata;
+}
+
+TEST(TechnitiumRecords, AddressesAndNames) {
+  auto a = Rdata::a("192.0.2.1").value();
+  EXPECT_EQ(get(value_params(a).value(), "ipAddress"), "192.0.2.1");
+  EXPECT_EQ(parse_back(RRType::A, R"({"ipAddress":"192.0.2.1"})"), a);
+  auto aaaa = Rdata::aaaa("2001:db8::1").value();
+  EXPECT_EQ(parse_back(RRType::AAAA, R"({"ipAddress":"2001:db8::1"})"), aaaa);
+  auto cname = Rdata::name_target(RRType::CNAME, N("app.example.test."));
+  EXPECT_EQ(get(value_params(cname).value(), "cname"), "app.example.test");
+  EXPECT_EQ(parse_back(RRType::CNAME, R"({"cname":"App.Example.Test"})"), cname);
+  auto ns = Rdata::name_target(RRType::NS, N("ns1.example.test."));
+  EXPECT_EQ(get(value_params(ns).value(), "nameServer"), "ns1.example.test");
+  auto dname = Rdata::name_target(RRType::DNAME, N("other.test."));
+  EXPECT_EQ(parse_back(RRType::DNAME, R"({"dname":"other.test"})"), dname);
+  auto ptr = Rdata::name_target(RRType::PTR, N("host.example.test."));
+  EXPECT_EQ(get(value_params(ptr).value(), "ptrName"), "host.example.test");
+}
+
+TEST(TechnitiumRecords, StructuredTypes) {
+  auto mx = Rdata::mx(10, N("mail.example.test."));
+  auto p = value_params(mx).value();
+  EXPECT_EQ(get(p, "preference"), "10");
+  EXPECT_EQ(get(p, "exchange"), "mail.example.test");
+  EXPECT_EQ(parse_back(RRType::MX, R"({"preference":10,"exchange":"mail.example.test"})"), mx);
+
+  auto srv = Rdata::srv(1, 2, 443, N("web.example.test."));
+  p = value_params(srv).value();
+  EXPECT_EQ(get(p, "port"), "443");
+  EXPECT_EQ(get(p, "target"), "web.example.test");
+  EXPECT_EQ(parse_back(RRType::SRV,
+                       R"({"priority":1,"weight":2,"port":443,"target":"web.example.test"})"),
+            srv);
+
+  auto caa = Rdata::caa(0, "issue", "letsencrypt.org").value();
+  p = value_params(caa).value();
+  EXPECT_EQ(get(p, "tag"), "issue");
+  EXPECT_EQ(get(p, "value"), "letsencrypt.org");
+  EXPECT_EQ(parse_back(RRType::CAA, R"({"flags":0,"tag":"issue","value":"letsencrypt.org"})"), caa);
+
+  auto naptr =
+      Rdata::naptr(100, 10, "U", "E2U+sip", "!^.*$!sip:info@example.test!", N(".")).value();
+  p = value_params(naptr).value();
+  EXPECT_EQ(get(p, "naptrServices"), "E2U+sip");
+  EXPECT_EQ(get(p, "naptrReplacement"), "");
+  EXPECT_EQ(
+      parse_back(RRType::NAPTR, R"({"order":100,"preference":10,"flags":"U","services":"E2U+sip",)"
+                                R"("regexp":"!^.*$!sip:info@example.test!","replacement":""})"),
+      naptr);
+}
+
+TEST(TechnitiumRecords, SshfpAndTlsaTravelAsMnemonics) {
+  auto sshfp = Rdata::sshfp(4, 2, {0xab, 0xcd}).value();
+  auto p = value_params(sshfp).value();
+  EXPECT_EQ(get(p, "sshfpAlgorithm"), "Ed25519");
+  EXPECT_EQ(get(p, "sshfpFingerprintType"), "SHA256");
+  EXPECT_EQ(get(p, "sshfpFingerprint"), "ABCD");
+  EXPECT_EQ(
+      parse_back(RRType::SSHFP,
+                 R"({"algorithm":"Ed25519","fingerprintType":"SHA256","fingerprint":"abcd"})"),
+      sshfp);
+  auto tlsa = Rdata::tlsa(3, 1, 1, {0x01, 0x02}).value();
+  p = value_params(tlsa).value();
+  EXPECT_EQ(get(p, "tlsaCertificateUsage"), "DANE-EE");
+  EXPECT_EQ(get(p, "tlsaSelector"), "SPKI");
+  EXPECT_EQ(get(p, "tlsaMatchingType"), "SHA2-256");
+  EXPECT_EQ(
+      parse_back(RRType::TLSA, R"({"certificateUsage":"DANE-EE","selector":"SPKI",)"
+                               R"("matchingType":"SHA2-256","certificateAssociationData":"0102"})"),
+      tlsa);
+  // A number Technitium has no name for is refused, not sent wrong.
+  auto odd = Rdata::sshfp(5, 2, {0xab}).value();
+  EXPECT_FALSE(value_params(odd).has_value());
+}
+
+TEST(TechnitiumRecords, TxtStringsAndSplitText) {
+  auto one = Rdata::txt({"v=spf1 -all"}).value();
+  auto p = value_params(one).value();
+  EXPECT_EQ(get(p, "text"), "v=spf1 -all");
+  EXPECT_EQ(get(p, "splitText"), "false");
+  EXPECT_EQ(parse_back(RRType::TXT, R"({"text":"v=spf1 -all","splitText":false})"), one);
+  auto two = Rdata::txt({"a b", "c"}).value();
+  p = value_params(two).value();
+  EXPECT_EQ(get(p, "text"), "a b\nc");
+  EXPECT_EQ(get(p, "splitText"), "true");
+  EXPECT_EQ(parse_back(RRType::TXT, R"({"text":"a b\nc","splitText":true})"), two);
+  // One long text without splitText: split at 255 octets, as the server serves it.
+  std::string long_text(300, 'x');
+  EXPECT_EQ(parse_back(RRType::TXT, fmt::format(R"({{"text":"{}","splitText":false}})", long_text)),
+            Rdata::txt_from_text(long_text));
+  auto newline = Rdata::txt({"a\nb", "c"}).value();
+  EXPECT_FALSE(value_params(newline).has_value());
+}
+
+TEST(TechnitiumRecords, SoaAndTypesWeDoNotManage) {
+  auto soa =
+      Rdata::soa(N("ns1.example.test."), N("hostmaster.example.test."), 7, 900, 300, 604800, 60);
+  auto p = soa_params(soa).value();
+  EXPECT_EQ(get(p, "serial"), "7");
+  EXPECT_EQ(get(p, "responsiblePerson"), "hostmaster.example.test");
+  EXPECT_EQ(
+      parse_back(RRType::SOA, R"({"primaryNameServer":"ns1.example.test","responsiblePerson":)"
+                              R"("hostmaster.example.test","serial":7,"refresh":900,"retry":300,)"
+                              R"("expire":604800,"minimum":60})"),
+      soa);
+  for (const char* type : {"RRSIG", "ANAME", "FWD", "APP", "DNSKEY"}) {
+    auto rec =
+        boost::json::parse(
+            fmt::format(R"({{"name":"example.test","type":"{}","ttl":300,"rData":{{}}}})", type))
+            .as_object();
+    auto r = parse_record(rec);
+    ASSERT_TRUE(r.has_value()) << type;
+    EXPECT_FALSE(r->has_value()) << type;
+  }
+  auto bad = boost::json::parse(R"({"name":"x.example.test","type":"A","ttl":300,"rData":{}})")
+                 .as_object();
+  EXPECT_FALSE(parse_record(bad).has_value());
+}
+
+TEST(TechnitiumRecords, FormEncoding) {
+  EXPECT_EQ(form_encode({{"domain", "a.example.test"}, {"text", "v=1 x&y\n"}}),
+            "domain=a.example.test&text=v%3D1%20x%26y%0A");
+}
+
+}  // namespace
+}  // namespace zk::providers::technitium
