@@ -198,7 +198,11 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::add(const Name& zone, const R
     ++*calls;
     co_return ApiResult<void>{};
   }
-  if (!overwrite && already_exists(r.error())) co_return ApiResult<void>{};  // already there
+  // Someone added the same record since our copy was proven current: it is there. Never for
+  // singletons, whose "already exists" means another value holds the name.
+  if (!overwrite && !model::is_singleton(set.type()) && already_exists(r.error())) {
+    co_return ApiResult<void>{};
+  }
   co_return tl::unexpected(r.error());
 }
 
@@ -264,7 +268,7 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
         }
         co_return ApiResult<void>{};
       }
-      if (have && have->ttl() == c.rrset.ttl()) {
+      if (have && have->ttl() == c.rrset.ttl() && !model::is_singleton(key.type)) {
         // Same TTL: add what is new, then delete what went (the name never goes empty).
         for (const auto& rd : c.rrset.rdatas()) {
           if (have->contains(rd)) continue;
@@ -278,7 +282,8 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
         }
         co_return ApiResult<void>{};
       }
-      // New RRset, or a TTL change: overwrite with the first record, then add the others.
+      // New RRset, a singleton (CNAME, DNAME) or a TTL change: overwrite with the first record
+      // (one call replaces the RRset), then add the others.
       bool first = true;
       for (const auto& rd : c.rrset.rdatas()) {
         auto r = co_await add(zone, c.rrset, rd, first && have != nullptr, calls);
