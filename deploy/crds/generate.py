@@ -502,7 +502,8 @@ def records():
 
 def dnsserver():
     spec = obj(
-        "A BIND 9 server that zonekeeper updates (Primary) or watches (Secondary).",
+        "A BIND 9 server that zonekeeper updates (Primary) or watches (Secondary), or a "
+        "Technitium DNS Server it writes through its API (Primary).",
         {
             "role": s("Primary servers receive RFC 2136 UPDATEs; Secondary servers transfer "
                       "the zone from their primary and are only checked (SOA serial).",
@@ -520,6 +521,34 @@ def dnsserver():
                                      "message": "address must be an IPv4 or IPv6 address or a "
                                                 "host name"}]}),
                     "port": i32("DNS port (UDP and TCP).", 1, 65535, default=53),
+                    "technitium": obj(
+                        "The server is a Technitium DNS Server, written through its HTTP API "
+                        "instead of RFC 2136; address and port stay its DNS endpoint (one SOA "
+                        "query detects change). Primary only.",
+                        {
+                            "url": s("Base URL of the API, http(s)://host[:port][/path] (port "
+                                     "5380 by default in Technitium).", minLength=8,
+                                     maxLength=2048, pattern="^https?://[^@/?#\\s]+(/[^?#\\s]*)?$"),
+                            "credentialsSecretRef": object_ref(
+                                "Secret in this namespace with data key `token` (an API "
+                                "token), or `username` and `password` (a session token is "
+                                "minted and renewed)."),
+                            "caBundle": s("PEM certificates that verify an https URL (default: "
+                                          "the system roots).", maxLength=65536),
+                            "insecureSkipTLSVerify": {
+                                "type": "boolean", "default": False,
+                                "description": "Do not verify the server's certificate (tests "
+                                               "only: the token could be read by anyone in "
+                                               "the middle)."},
+                            "requestsPerSecond": i32("Rate limit on API calls; 0: none.", 0,
+                                                     1000, default=10),
+                            "createZones": {
+                                "type": "boolean", "default": False,
+                                "description": "Create a Primary zone (zones/create) that a "
+                                               "DNSZone names and the server lacks; else "
+                                               "ZoneNotFound."},
+                        },
+                        required=["url", "credentialsSecretRef"]),
                 },
                 required=["address"]),
             "tsigKeySecretRef": object_ref(
@@ -543,9 +572,17 @@ def dnsserver():
             {"rule": "self.role != 'Primary' || !has(self.primaryServerRef)",
              "message": "primaryServerRef is only allowed when role is Secondary",
              "fieldPath": ".primaryServerRef"},
-            {"rule": "self.role != 'Primary' || has(self.tsigKeySecretRef)",
+            {"rule": "self.role != 'Primary' || has(self.tsigKeySecretRef) || "
+                     "has(self.external.technitium)",
              "message": "tsigKeySecretRef is required when role is Primary (zonekeeper sends "
                         "only TSIG-signed UPDATEs)",
+             "fieldPath": ".tsigKeySecretRef"},
+            {"rule": "!has(self.external.technitium) || self.role == 'Primary'",
+             "message": "a Technitium server is a Primary (zonekeeper writes it through its API)",
+             "fieldPath": ".role"},
+            {"rule": "!has(self.external.technitium) || !has(self.tsigKeySecretRef)",
+             "message": "tsigKeySecretRef is not used with external.technitium (the API "
+                        "credentials are in external.technitium.credentialsSecretRef)",
              "fieldPath": ".tsigKeySecretRef"},
         ]})
     status = obj("What the controller observed.", {
@@ -575,7 +612,8 @@ def dnsserver():
         "fieldPath": ".spec.primaryServerRef.name",
     }]
     return crd("DNSServer", "dnsservers", ["dnssrv"],
-               "DNSServer is a BIND 9 server that serves DNSZone objects.", spec, status,
+               "DNSServer is a BIND 9 (or Technitium) server that serves DNSZone objects.",
+               spec, status,
                columns, root_rules)
 
 

@@ -66,6 +66,13 @@ Parsed<int64_t> req_int(const boost::json::value* v, std::string_view path, int6
   return **n;
 }
 
+Parsed<std::optional<bool>> opt_bool(const boost::json::value* v, std::string_view path) {
+  if (!v) return std::optional<bool>();
+  if (!v->is_bool())
+    return invalid(fmt::format("{}: must be true or false, got {}", path, describe(*v)));
+  return std::optional<bool>(v->as_bool());
+}
+
 Parsed<const boost::json::array*> opt_array(const boost::json::value* v, std::string_view path) {
   if (!v) return static_cast<const boost::json::array*>(nullptr);
   if (!v->is_array()) return invalid(fmt::format("{}: must be a list, got {}", path, describe(*v)));

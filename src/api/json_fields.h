@@ -32,6 +32,7 @@ model::Parsed<std::optional<int64_t>> opt_int(const boost::json::value* v, std::
                                               int64_t lo, int64_t hi);
 model::Parsed<int64_t> req_int(const boost::json::value* v, std::string_view path, int64_t lo,
                                int64_t hi);
+model::Parsed<std::optional<bool>> opt_bool(const boost::json::value* v, std::string_view path);
 // An array (nullptr when absent) or an error when the value has another type.
 model::Parsed<const boost::json::array*> opt_array(const boost::json::value* v,
                                                    std::string_view path);

@@ -23,6 +23,11 @@ std::string Server::key() const {
   return ns + "/" + name;
 }
 
+std::optional<std::string> Server::secret_name() const {
+  if (technitium) return technitium->credentials_secret_name;
+  return tsig_secret_name;
+}
+
 bool serves(const Zone& zone, const Server& server) {
   if (zone.ns != server.ns) return false;
   if (std::find(zone.server_refs.begin(), zone.server_refs.end(), server.name) !=
@@ -39,16 +44,66 @@ bool is_ip(const std::string& s) {
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
-Parsed<std::optional<std::string>> ref_name(const boost::json::value* spec, std::string_view key) {
+Parsed<std::optional<std::string>> ref_name(const boost::json::value* spec, std::string_view key,
+                                            std::string_view parent = "spec") {
   const auto* ref = json::member(spec, key);
   if (!ref) return std::optional<std::string>();
-  std::string path = fmt::format("spec.{}", key);
+  std::string path = fmt::format("{}.{}", parent, key);
   auto o = json::opt_object(ref, path);
   if (!o) return tl::unexpected(o.error());
   auto n = json::req_string(json::member(ref, "name"), path + ".name");
   if (!n) return tl::unexpected(n.error());
   if (n->empty()) return invalid(path + ".name: must not be empty");
   return std::optional<std::string>(std::move(*n));
+}
+
+Parsed<TechnitiumEndpoint> decode_technitium(const boost::json::value* t) {
+  constexpr std::string_view path = "spec.external.technitium";
+  auto o = json::opt_object(t, std::string(path));
+  if (!o) return tl::unexpected(o.error());
+  TechnitiumEndpoint out;
+  auto url = json::req_string(json::member(t, "url"), "spec.external.technitium.url");
+  if (!url) return tl::unexpected(url.error());
+  std::string_view rest = *url;
+  if (rest.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else {
+    return invalid(fmt::format("spec.external.technitium.url: \"{}\" is not an http(s) URL",
+                               url->substr(0, 80)));
+  }
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.empty() || authority.find_first_of("@?# \t") != std::string_view::npos ||
+      rest.find_first_of("?# \t") != std::string_view::npos) {
+    return invalid(
+        "spec.external.technitium.url: must be http(s)://host[:port][/path], without "
+        "credentials, query or fragment");
+  }
+  out.url = std::move(*url);
+  while (out.url.size() > 8 && out.url.back() == '/') out.url.pop_back();
+  auto creds = ref_name(t, "credentialsSecretRef", path);
+  if (!creds) return tl::unexpected(creds.error());
+  if (!*creds) return invalid("spec.external.technitium.credentialsSecretRef: required");
+  out.credentials_secret_name = std::move(**creds);
+  if (const auto* ca = json::member(t, "caBundle")) {
+    auto c = json::req_string(ca, "spec.external.technitium.caBundle");
+    if (!c) return tl::unexpected(c.error());
+    out.ca_bundle = std::move(*c);
+  }
+  auto insecure = json::opt_bool(json::member(t, "insecureSkipTLSVerify"),
+                                 "spec.external.technitium.insecureSkipTLSVerify");
+  if (!insecure) return tl::unexpected(insecure.error());
+  out.insecure_skip_tls_verify = insecure->value_or(false);
+  auto rps = json::opt_int(json::member(t, "requestsPerSecond"),
+                           "spec.external.technitium.requestsPerSecond", 0, 1000);
+  if (!rps) return tl::unexpected(rps.error());
+  out.requests_per_second = static_cast<uint32_t>(rps->value_or(10));
+  auto create =
+      json::opt_bool(json::member(t, "createZones"), "spec.external.technitium.createZones");
+  if (!create) return tl::unexpected(create.error());
+  out.create_zones = create->value_or(false);
+  return out;
 }
 
 }  // namespace
@@ -96,6 +151,12 @@ Parsed<Server> decode_server(const boost::json::value& object) {
   if (!port) return tl::unexpected(port.error());
   s.port = static_cast<uint16_t>(port->value_or(53));
 
+  if (const auto* tech = json::member(ext, "technitium")) {
+    auto t = decode_technitium(tech);
+    if (!t) return tl::unexpected(t.error());
+    s.technitium = std::move(*t);
+  }
+
   auto tsig = ref_name(spec, "tsigKeySecretRef");
   if (!tsig) return tl::unexpected(tsig.error());
   s.tsig_secret_name = std::move(*tsig);
@@ -107,7 +168,18 @@ Parsed<Server> decode_server(const boost::json::value& object) {
   if (!timeout) return tl::unexpected(timeout.error());
   s.timeout_seconds = static_cast<uint32_t>(timeout->value_or(5));
 
-  if (s.role == ServerRole::Primary) {
+  if (s.technitium) {
+    if (s.role != ServerRole::Primary) {
+      return invalid(
+          "spec.role: a Technitium server is a Primary (zonekeeper writes it through "
+          "its API)");
+    }
+    if (s.tsig_secret_name) {
+      return invalid(
+          "spec.tsigKeySecretRef: not used with external.technitium (the API "
+          "credentials are in external.technitium.credentialsSecretRef)");
+    }
+  } else if (s.role == ServerRole::Primary) {
     if (!s.tsig_secret_name) {
       return invalid(
           "spec.tsigKeySecretRef: required when role is Primary (zonekeeper sends only "

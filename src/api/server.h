@@ -1,4 +1,5 @@
-// DNSServer: a BIND 9 server that already exists (spec.external), Primary or Secondary.
+// DNSServer: a BIND 9 server that already exists (spec.external), Primary or Secondary, or a
+// Technitium DNS Server written through its HTTP API (spec.external.technitium, Primary).
 //
 //   auto server = decode_server(object->parse());
 //   if (server->role == ServerRole::Primary) load_tsig(*server->tsig_secret_name);
@@ -7,7 +8,8 @@
 // Decoding checks what the CRD's CEL rules check (so local mode, without an API server,
 // refuses the same objects): a Primary has a TSIG Secret reference and no primary; a
 // Secondary names its primary (not itself); port 1..65535; timeoutSeconds 1..300; the
-// address is an IP address or a host name. A later `managed` alternative to `external` will
+// address is an IP address or a host name; a Technitium server is a Primary with an http(s)
+// URL and a credentials Secret, and no TSIG key. A later `managed` alternative to `external` will
 // be a new optional field, so v1alpha1 objects keep decoding unchanged.
 #pragma once
 
@@ -26,6 +28,17 @@ namespace zk::api {
 enum class ServerRole { Primary, Secondary };
 std::string_view to_string(ServerRole r);
 
+// spec.external.technitium.
+struct TechnitiumEndpoint {
+  std::string url;
+  std::string credentials_secret_name;  // .credentialsSecretRef.name
+  std::string ca_bundle;                // PEM, may be empty
+  bool insecure_skip_tls_verify = false;
+  uint32_t requests_per_second = 10;  // 0: no limit
+  bool create_zones = false;
+  bool operator==(const TechnitiumEndpoint&) const = default;
+};
+
 struct Server : ObjectMeta {
   ServerRole role = ServerRole::Primary;
   std::string address;  // spec.external.address: IP address or host name
@@ -33,8 +46,11 @@ struct Server : ObjectMeta {
   std::optional<std::string> tsig_secret_name;     // spec.tsigKeySecretRef.name
   std::optional<std::string> primary_server_name;  // spec.primaryServerRef.name
   uint32_t timeout_seconds = 5;
+  std::optional<TechnitiumEndpoint> technitium;
 
   std::string key() const;  // "ns/name"
+  // The Secret it reads (TSIG key, or Technitium credentials), if any.
+  std::optional<std::string> secret_name() const;
 };
 
 model::Parsed<Server> decode_server(const boost::json::value& object);

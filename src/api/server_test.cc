@@ -78,6 +78,66 @@ TEST(DecodeServer, RefusesWhatTheSchemaRefuses) {
   }
 }
 
+TEST(DecodeServer, Technitium) {
+  auto s = server(R"({"role":"Primary","external":{"address":"127.0.0.1","port":5300,
+                      "technitium":{"url":"http://127.0.0.1:5380/","credentialsSecretRef":{"name":"api"},
+                                    "caBundle":"PEM","insecureSkipTLSVerify":true,
+                                    "requestsPerSecond":0,"createZones":true}}})");
+  ASSERT_TRUE(s) << s.error();
+  ASSERT_TRUE(s->technitium.has_value());
+  EXPECT_EQ(s->technitium->url, "http://127.0.0.1:5380");
+  EXPECT_EQ(s->technitium->credentials_secret_name, "api");
+  EXPECT_EQ(s->technitium->ca_bundle, "PEM");
+  EXPECT_TRUE(s->technitium->insecure_skip_tls_verify);
+  EXPECT_EQ(s->technitium->requests_per_second, 0u);
+  EXPECT_TRUE(s->technitium->create_zones);
+  EXPECT_EQ(s->secret_name(), "api");
+  EXPECT_FALSE(s->tsig_secret_name);
+  auto defaults = server(R"({"role":"Primary","external":{"address":"127.0.0.1",
+      "technitium":{"url":"https://dns.example.test","credentialsSecretRef":{"name":"api"}}}})");
+  ASSERT_TRUE(defaults) << defaults.error();
+  EXPECT_EQ(defaults->technitium->requests_per_second, 10u);
+  EXPECT_FALSE(defaults->technitium->create_zones);
+
+  struct Bad {
+    const char* technitium;
+    const char* extra;
+    const char* error;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {R"({"credentialsSecretRef":{"name":"api"}})", "",
+            "spec.external.technitium.url: required"},
+           {R"({"url":"ftp://x","credentialsSecretRef":{"name":"api"}})", "",
+            "spec.external.technitium.url: \"ftp://x\" is not an http(s) URL"},
+           {R"({"url":"http://admin:pw@x:5380","credentialsSecretRef":{"name":"api"}})", "",
+            "spec.external.technitium.url: must be http(s)://host[:port][/path], without "
+            "credentials"},
+           {R"({"url":"http://x/api?token=t","credentialsSecretRef":{"name":"api"}})", "",
+            "spec.external.technitium.url: must be"},
+           {R"({"url":"http://x"})", "", "spec.external.technitium.credentialsSecretRef: required"},
+           {R"({"url":"http://x","credentialsSecretRef":{}})", "",
+            "spec.external.technitium.credentialsSecretRef.name: required"},
+           {R"({"url":"http://x","credentialsSecretRef":{"name":"a"},"requestsPerSecond":5000})",
+            "", "spec.external.technitium.requestsPerSecond: must be an integer from 0 to 1000"},
+           {R"({"url":"http://x","credentialsSecretRef":{"name":"a"},"createZones":"yes"})", "",
+            "spec.external.technitium.createZones: must be true or false"},
+           {R"({"url":"http://x","credentialsSecretRef":{"name":"a"}})",
+            R"(,"tsigKeySecretRef":{"name":"t"})",
+            "spec.tsigKeySecretRef: not used with external.technitium"},
+       }) {
+    std::string spec = std::string(R"({"role":"Primary","external":{"address":"a","technitium":)") +
+                       b.technitium + "}" + b.extra + "}";
+    auto bad = server(spec);
+    ASSERT_FALSE(bad) << spec;
+    EXPECT_EQ(bad.error().find(b.error), 0u) << spec << " → " << bad.error();
+  }
+  auto secondary = server(R"({"role":"Secondary","external":{"address":"a",
+      "technitium":{"url":"http://x","credentialsSecretRef":{"name":"a"}}},
+      "primaryServerRef":{"name":"p"}})");
+  ASSERT_FALSE(secondary);
+  EXPECT_EQ(secondary.error().find("spec.role: a Technitium server is a Primary"), 0u);
+}
+
 TEST(Serves, RefsOrSelectorInTheSameNamespace) {
   auto s =
       server(R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"}})")

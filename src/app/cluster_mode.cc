@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "api/api_credentials.h"
 #include "api/kind.h"
 #include "app/kube_status_writer.h"
 #include "controller/controller.h"
@@ -24,7 +25,7 @@
 #include "kube/event_recorder.h"
 #include "kube/informer.h"
 #include "kube/leader_election.h"
-#include "providers/rfc2136_factory.h"
+#include "providers/backend_factory.h"
 #include "server/http_server.h"
 #include "telemetry/metrics.h"
 
@@ -61,7 +62,14 @@ SecretState secret_state(const kube::ObjectPtr& obj) {
     st.kind = SecretState::Kind::Missing;
     return st;
   }
-  auto key = api::decode_tsig_secret(obj->parse());
+  auto object = obj->parse();
+  // What the Secret is depends on the DNSServer naming it: a TSIG key or API credentials.
+  if (auto creds = api::decode_api_credentials(object)) {
+    st.credentials = std::move(*creds);
+  } else {
+    st.credentials_error = creds.error();
+  }
+  auto key = api::decode_tsig_secret(object);
   if (!key) {
     st.kind = SecretState::Kind::Invalid;
     st.message = key.error();
@@ -360,7 +368,7 @@ class Cluster {
   std::shared_ptr<kube::Client> client_;
   ClusterOptions options_;
   telemetry::Metrics metrics_;
-  providers::Rfc2136Factory providers_{io_.get_executor(), &metrics_};
+  providers::BackendFactory providers_{io_.get_executor(), &metrics_};
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
   DiscardingSink discard_;  // --dry-run: no status, annotation or Event is written

@@ -60,7 +60,7 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
       metrics_(metrics),
       queue_(ex, options.retry),
       objects_(options.sources.zones),
-      providers_(factory),
+      providers_(factory, options.sources.registry.owner_id),
       catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
 
@@ -247,7 +247,7 @@ std::shared_ptr<providers::Provider> Controller::provider_for(const api::Server&
                                                               std::string* problem,
                                                               std::string* reason) {
   SecretState secret;
-  if (server.tsig_secret_name) secret = objects_.secret(server.ns, *server.tsig_secret_name);
+  if (auto name = server.secret_name()) secret = objects_.secret(server.ns, *name);
   ProviderPool::Lookup l = providers_.get(server, secret);
   *problem = std::move(l.problem);
   *reason = std::move(l.reason);

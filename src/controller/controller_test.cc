@@ -160,8 +160,9 @@ class ControllerTest : public ::testing::Test {
 
   // The Secret "tsig" of `ns`, read and valid.
   void key(std::string_view ns) {
-    c->put_secret(ns, "tsig",
-                  {SecretState::Kind::Ok, api::TsigSecret{"zk.", "hmac-sha256", "c2VjcmV0"}, ""});
+    c->put_secret(
+        ns, "tsig",
+        {SecretState::Kind::Ok, api::TsigSecret{"zk.", "hmac-sha256", "c2VjcmV0"}, "", {}, ""});
   }
   // The provider of DNSServer ns/primary, serving the zone; its Secret read.
   FakeProvider& primary(std::string_view ns = "dns") {
@@ -401,30 +402,32 @@ TEST_F(ControllerTest, SecretsDecideWhetherAServerIsContacted) {
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretPending");
   EXPECT_TRUE(factory.made.empty()) << "not contacted before the Secret is read";
 
-  c->put_secret("dns", "other", {SecretState::Kind::Missing, std::nullopt, ""});
+  c->put_secret("dns", "other", {SecretState::Kind::Missing, std::nullopt, "", {}, ""});
   settle();
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretNotFound");
   EXPECT_EQ(record("ARecord/dns/www").reason, "TsigAuthFailed");
   EXPECT_EQ(zone("DNSZone/dns/example").reason, "NotReady");
   EXPECT_NE(zone("DNSZone/dns/example").message.find("SecretNotFound"), std::string::npos);
 
-  c->put_secret("dns", "other", {SecretState::Kind::Forbidden, std::nullopt, "forbidden"});
+  c->put_secret("dns", "other", {SecretState::Kind::Forbidden, std::nullopt, "forbidden", {}, ""});
   settle();
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretForbidden");
 
-  c->put_secret("dns", "other", {SecretState::Kind::Invalid, std::nullopt, "no algorithm"});
+  c->put_secret("dns", "other", {SecretState::Kind::Invalid, std::nullopt, "no algorithm", {}, ""});
   settle();
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretInvalid");
 
   // Read fine, but the provider cannot use it.
-  c->put_secret("dns", "other",
-                {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "not base64!"}, ""});
+  c->put_secret(
+      "dns", "other",
+      {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "not base64!"}, "", {}, ""});
   settle();
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretInvalid");
   EXPECT_EQ(record("ARecord/dns/www").reason, "TsigAuthFailed") << "no usable key for it";
 
-  c->put_secret("dns", "other",
-                {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "c2VjcmV0"}, ""});
+  c->put_secret(
+      "dns", "other",
+      {SecretState::Kind::Ok, api::TsigSecret{"k.", "hmac-sha256", "c2VjcmV0"}, "", {}, ""});
   settle();
   EXPECT_EQ(server("DNSServer/dns/primary").reason, "Reachable");
   EXPECT_EQ(record("ARecord/dns/www").reason, "Served");

@@ -262,8 +262,8 @@ CatalogChange ObjectCatalog::put_server(const json::value& object) {
   if (!d) return ch;
   auto& servers = namespaces_[d->meta.ns].servers;
   if (unchanged(servers, *d)) return ch;
-  if (d->value && d->value->tsig_secret_name) {
-    ch.secret_referenced = {d->meta.ns, *d->value->tsig_secret_name};
+  if (d->value && d->value->secret_name()) {
+    ch.secret_referenced = {d->meta.ns, *d->value->secret_name()};
   }
   std::string ns = d->meta.ns, name = d->meta.name;
   servers[name] = ServerEntry{d->meta, std::move(d->value), d->error};
@@ -294,7 +294,7 @@ CatalogChange ObjectCatalog::put_secret(std::string_view ns, std::string_view na
   if (nit == namespaces_.end()) return ch;
   bool used = false;
   for (const auto& [sname, s] : nit->second.servers) {
-    if (s.server && s.server->tsig_secret_name == std::string(name)) {
+    if (s.server && s.server->secret_name() == std::string(name)) {
       ch.work.push_back(WorkItem::server(std::string(ns), sname));
       used = true;
     }

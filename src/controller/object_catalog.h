@@ -20,6 +20,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "api/api_credentials.h"
 #include "api/kind.h"
 #include "api/object_meta.h"
 #include "api/record.h"
@@ -59,11 +60,16 @@ struct WorkItem {
 };
 
 // What the wiring knows about a Secret a DNSServer references.
+// A Secret as read: Kind and key say what it is as a TSIG key (Invalid: the message says why);
+// `credentials` what it is as Technitium API credentials (a Secret is one or the other; the
+// DNSServer that names it says which).
 struct SecretState {
   enum class Kind { Unknown, Missing, Forbidden, Invalid, Ok };
   Kind kind = Kind::Unknown;
   std::optional<api::TsigSecret> key;  // Ok
   std::string message;                 // never the secret itself
+  std::optional<api::ApiCredentials> credentials;
+  std::string credentials_error;  // when read but not usable as credentials
 };
 
 struct ZoneEntry {

@@ -99,7 +99,7 @@ TEST(ObjectCatalog, ServersAndSecrets) {
   EXPECT_EQ(ch.secret_referenced->first, "dns");
   EXPECT_EQ(ch.secret_referenced->second, "tsig");
   EXPECT_EQ(c.secret("dns", "tsig").kind, SecretState::Kind::Unknown);
-  SecretState missing{SecretState::Kind::Missing, std::nullopt, ""};
+  SecretState missing{SecretState::Kind::Missing, std::nullopt, "", {}, ""};
   EXPECT_EQ(keys(c.put_secret("dns", "tsig", missing)), (Keys{"s/dns/p", "z/dns/example*"}));
   EXPECT_TRUE(c.put_secret("dns", "tsig", missing).work.empty()) << "unchanged";
   EXPECT_TRUE(c.put_secret("dns", "unused", missing).work.empty());

@@ -15,15 +15,45 @@ ProviderPool::Lookup ProviderPool::get(const api::Server& server, const SecretSt
   spec.address = server.address;
   spec.port = server.port;
   spec.timeout_seconds = server.timeout_seconds;
+  spec.owner_id = owner_id_;
   std::string what = "DNSServer " + server.key();
-  if (server.tsig_secret_name) {
+  auto fail = [&](std::string_view reason, std::string problem) {
+    out.reason = std::string(reason);
+    out.problem = std::move(problem);
+    return out;
+  };
+  if (server.technitium) {
+    const auto& t = *server.technitium;
+    what = fmt::format("DNSServer {}: Secret {}/{}", server.key(), server.ns,
+                       t.credentials_secret_name);
+    switch (secret.kind) {
+      case SecretState::Kind::Unknown:
+        return fail(reasons::kSecretPending, what + " has not been read yet");
+      case SecretState::Kind::Missing:
+        return fail(reasons::kSecretNotFound, what + " does not exist");
+      case SecretState::Kind::Forbidden:
+        return fail(reasons::kSecretForbidden, what + ": " + secret.message);
+      case SecretState::Kind::Invalid:
+      case SecretState::Kind::Ok:
+        break;
+    }
+    if (!secret.credentials) {
+      return fail(reasons::kSecretInvalid,
+                  what + ": not Technitium API credentials: " + secret.credentials_error);
+    }
+    providers::ProviderSpec::Technitium ts;
+    ts.url = t.url;
+    ts.ca_pem = t.ca_bundle;
+    ts.insecure_skip_tls_verify = t.insecure_skip_tls_verify;
+    ts.token = secret.credentials->token;
+    ts.username = secret.credentials->username;
+    ts.password = secret.credentials->password;
+    ts.requests_per_second = t.requests_per_second;
+    ts.create_zones = t.create_zones;
+    spec.technitium = std::move(ts);
+  } else if (server.tsig_secret_name) {
     what = fmt::format("DNSServer {}: Secret {}/{}", server.key(), server.ns,
                        *server.tsig_secret_name);
-    auto fail = [&](std::string_view reason, std::string problem) {
-      out.reason = std::string(reason);
-      out.problem = std::move(problem);
-      return out;
-    };
     switch (secret.kind) {
       case SecretState::Kind::Unknown:
         return fail(reasons::kSecretPending, what + " has not been read yet");
