@@ -283,11 +283,12 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
     co_return true;
   }
   if (!p->health().known) {
-    // Nothing asked it anything yet: one SOA query (a zone it serves, else the root).
+    // Nothing asked it anything yet: one check (RFC 2136: an SOA query of a zone it serves,
+    // else the root).
     Name probe = zone_names.empty()
                      ? Name::parse(".").value()
                      : Name::parse(zone_names.front()).value_or(Name::parse(".").value());
-    auto r = co_await p->soa_serial(probe);
+    auto r = co_await p->check(probe);
     (void)r;
     if (!*alive) co_return true;
   }

@@ -91,6 +91,9 @@ class Provider {
   // in `refused`; a failure of the whole backend fails the call (the copy is then refreshed or
   // dropped, so the next plan is right).
   virtual boost::asio::awaitable<Result<ApplyOutcome>> apply(const model::ChangeSet& changes) = 0;
+  // Is it usable at all: one cheap request, recorded in health() (RFC 2136: an SOA query of
+  // `zone`, which may be the root; Technitium: its API session, what zonekeeper writes through).
+  virtual boost::asio::awaitable<Result<void>> check(const model::Name& zone) = 0;
   // The serial it serves now (one query; no copy needed).
   virtual boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) = 0;
   // Tells a secondary to fetch `serial`; backends without NOTIFY succeed doing nothing.

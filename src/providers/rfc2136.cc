@@ -113,6 +113,12 @@ asio::awaitable<Result<uint32_t>> Rfc2136Server::soa_serial(const Name& zone) {
   co_return *r;
 }
 
+asio::awaitable<Result<void>> Rfc2136Server::check(const Name& zone) {
+  auto r = co_await soa_serial(zone);
+  if (!r) co_return tl::unexpected(r.error());
+  co_return Result<void>{};
+}
+
 asio::awaitable<Result<void>> Rfc2136Server::notify(const Name& zone,
                                                     std::optional<uint32_t> serial) {
   auto r = co_await client_->notify(zone, serial);

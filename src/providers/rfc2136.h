@@ -60,6 +60,7 @@ class Rfc2136Server final : public Provider {
   // stale) fail the call; the copy is then refreshed or dropped so the next plan is right.
   boost::asio::awaitable<Result<ApplyOutcome>> apply(const model::ChangeSet& changes) override;
   boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) override;
+  boost::asio::awaitable<Result<void>> check(const model::Name& zone) override;
   boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
                                               std::optional<uint32_t> serial) override;
 

@@ -56,6 +56,7 @@ const ServedZone* TechnitiumServer::served(const Name& zone) const {
   return it == zones_.end() ? nullptr : &it->second;
 }
 
+// `answers`: the server is usable, just not for this zone or change (the DNSServer stays Ready).
 Failure TechnitiumServer::failure(const ApiFailure& f) const {
   Failure out;
   out.message = f.message;
@@ -65,12 +66,10 @@ Failure TechnitiumServer::failure(const ApiFailure& f) const {
       break;
     case ApiFailure::Kind::Auth:
       out.reason = out.server_reason = std::string(reasons::kAuthenticationFailed);
-      out.answers = true;
       break;
     case ApiFailure::Kind::ServerError:
       out.reason = std::string(reasons::kServerUnreachable);
       out.server_reason = std::string(reasons::kServerFailure);
-      out.answers = true;
       break;
     case ApiFailure::Kind::ZoneNotFound:
       out.reason = std::string(reasons::kZoneNotFound);
@@ -155,6 +154,12 @@ asio::awaitable<Result<uint32_t>> TechnitiumServer::soa_serial(const Name& zone)
   auto r = co_await dns_->soa_serial(zone);
   if (!r) co_return note(Result<uint32_t>(tl::unexpected(dns_failure(r.error()))));
   co_return note(Result<uint32_t>(*r));
+}
+
+asio::awaitable<Result<void>> TechnitiumServer::check(const Name&) {
+  auto r = co_await api_->call("/api/user/session/get", {});
+  if (!r) co_return note(Result<void>(tl::unexpected(failure(r.error()))));
+  co_return note(Result<void>{});
 }
 
 asio::awaitable<Result<void>> TechnitiumServer::notify(const Name&, std::optional<uint32_t>) {

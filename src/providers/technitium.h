@@ -56,6 +56,8 @@ class TechnitiumServer final : public Provider {
   boost::asio::awaitable<Result<RefreshOutcome>> refresh(const model::Name& zone) override;
   boost::asio::awaitable<Result<ApplyOutcome>> apply(const model::ChangeSet& changes) override;
   boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) override;
+  // One API call (user/session/get): the token works and the API answers.
+  boost::asio::awaitable<Result<void>> check(const model::Name& zone) override;
   // Technitium notifies its own secondaries: nothing to do.
   boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
                                               std::optional<uint32_t> serial) override;

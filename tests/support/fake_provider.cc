@@ -33,7 +33,7 @@ const providers::ServedZone* FakeProvider::served(const Name& zone) const {
   return it == copies_.end() ? nullptr : &it->second;
 }
 
-std::optional<Failure> FakeProvider::check(const Name& zone) {
+std::optional<Failure> FakeProvider::failing(const Name& zone) {
   if (fail_all) {
     health_ = {true, false, *fail_all};
     return fail_all;
@@ -52,13 +52,13 @@ std::optional<Failure> FakeProvider::check(const Name& zone) {
 
 asio::awaitable<Result<void>> FakeProvider::load(const Name& zone) {
   ++loads;
-  if (auto f = check(zone)) co_return tl::unexpected(*f);
+  if (auto f = failing(zone)) co_return tl::unexpected(*f);
   copies_[zone] = truth_[zone];
   co_return Result<void>{};
 }
 
 asio::awaitable<Result<providers::RefreshOutcome>> FakeProvider::refresh(const Name& zone) {
-  if (auto f = check(zone)) co_return tl::unexpected(*f);
+  if (auto f = failing(zone)) co_return tl::unexpected(*f);
   providers::RefreshOutcome out;
   auto it = copies_.find(zone);
   if (it == copies_.end() || it->second.serial != truth_[zone].serial) {
@@ -72,7 +72,7 @@ asio::awaitable<Result<providers::RefreshOutcome>> FakeProvider::refresh(const N
 asio::awaitable<Result<providers::ApplyOutcome>> FakeProvider::apply(
     const model::ChangeSet& changes) {
   ++applies;
-  if (auto f = check(changes.zone)) co_return tl::unexpected(*f);
+  if (auto f = failing(changes.zone)) co_return tl::unexpected(*f);
   providers::ApplyOutcome out;
   std::vector<model::Change> taken;
   for (const auto& c : changes.changes) {
@@ -93,14 +93,20 @@ asio::awaitable<Result<providers::ApplyOutcome>> FakeProvider::apply(
   co_return out;
 }
 
+asio::awaitable<Result<void>> FakeProvider::check(const Name& zone) {
+  auto r = co_await soa_serial(zone);
+  if (!r) co_return tl::unexpected(r.error());
+  co_return Result<void>{};
+}
+
 asio::awaitable<Result<uint32_t>> FakeProvider::soa_serial(const Name& zone) {
-  if (auto f = check(zone)) co_return tl::unexpected(*f);
+  if (auto f = failing(zone)) co_return tl::unexpected(*f);
   co_return truth_[zone].serial;
 }
 
 asio::awaitable<Result<void>> FakeProvider::notify(const Name& zone, std::optional<uint32_t>) {
   ++notifies;
-  if (auto f = check(zone)) co_return tl::unexpected(*f);
+  if (auto f = failing(zone)) co_return tl::unexpected(*f);
   co_return Result<void>{};
 }
 

@@ -41,11 +41,12 @@ class FakeProvider final : public providers::Provider {
   boost::asio::awaitable<providers::Result<providers::ApplyOutcome>> apply(
       const model::ChangeSet& changes) override;
   boost::asio::awaitable<providers::Result<uint32_t>> soa_serial(const model::Name& zone) override;
+  boost::asio::awaitable<providers::Result<void>> check(const model::Name& zone) override;
   boost::asio::awaitable<providers::Result<void>> notify(const model::Name& zone,
                                                          std::optional<uint32_t> serial) override;
 
  private:
-  std::optional<providers::Failure> check(const model::Name& zone);
+  std::optional<providers::Failure> failing(const model::Name& zone);
 
   std::string endpoint_;
   std::map<model::Name, providers::ServedZone> truth_, copies_;

@@ -1,0 +1,130 @@
+"""Issue 13: a Technitium DNS Server as a backend, on the real API server. No Technitium can be
+installed here, so the server is the Technitium double (tests/support/technitium_double.py,
+written from Technitium's API documentation and pinned by its own tests): a DNSZone with
+records on a Technitium DNSServer, and an IngressRoute in a shared zone on it — status true to
+what the double serves over DNS."""
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+import zkenv
+from conftest import SOURCE_SERVER_NS  # noqa: F401  (the session's shared zones live elsewhere)
+from test_13_sources import ingressroute, second_controller, wait_event
+from zkenv import registry_text, wait_answer, wait_for, wait_rcode
+
+NS = "zk-tech"
+TOKEN = "e2e-technitium-token"
+
+
+@pytest.fixture(scope="module")
+def technitium(workdir):
+    http_port, dns_port = zkenv.free_port(), zkenv.free_port()
+    log = open(os.path.join(workdir, "technitium-double.log"), "w")
+    p = subprocess.Popen([sys.executable, os.path.join(zkenv.REPO, "tests", "support", "technitium_double.py"),
+                          "--http-port", str(http_port), "--dns-port", str(dns_port), "--token", TOKEN,
+                          "--zone", "tech.test", "--zone", "techshared.test"],
+                         stdout=subprocess.PIPE, stderr=log, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    yield {"http": http_port, "dns": dns_port, "url": f"http://127.0.0.1:{http_port}"}
+    p.terminate()
+    p.wait()
+    log.close()
+
+
+def double_records(t, zone, name=None):
+    req = urllib.request.Request(f"{t['url']}/_double/state", method="POST")
+    with urllib.request.urlopen(req) as r:
+        st = json.loads(r.read())
+    return [x for x in st["zones"][zone]["records"] if name is None or x["name"] == name]
+
+
+def technitium_server(name, ns, t, secret="technitium-api"):
+    return {"apiVersion": zkenv.API_VERSION, "kind": "DNSServer",
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {"role": "Primary", "timeoutSeconds": 2,
+                     "external": {"address": "127.0.0.1", "port": t["dns"],
+                                  "technitium": {"url": t["url"], "credentialsSecretRef": {"name": secret},
+                                                 "requestsPerSecond": 0}}}}
+
+
+def technitium_ns(kube, t):
+    kube.namespace(NS)
+    kube.apply([{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "technitium-api", "namespace": NS},
+                 "stringData": {"token": TOKEN}},
+                technitium_server("tech", NS, t)])
+
+
+def test_dnszone_on_technitium(zk, kube, technitium):
+    technitium_ns(kube, technitium)
+    t = technitium
+    kube.apply([zkenv.dns_zone("tech", NS, "tech.test", ["tech"], {"zone": "tech"}),
+                zkenv.record("ARecord", "www", NS, "www", ["192.0.2.61", "192.0.2.62"], {"zone": "tech"}, ttl=120),
+                zkenv.record("TXTRecord", "spf", NS, "@", ["v=spf1 -all"], {"zone": "tech"})])
+    wait_answer(t["dns"], "www.tech.test.", "A", ["192.0.2.61", "192.0.2.62"])
+    zk.wait_cond("ARecord", "www", NS, "True", "Served")
+    zk.wait_cond("TXTRecord", "spf", NS, "True", "Served")
+    zone = zk.wait_cond("DNSZone", "tech", NS, "True", "AllReady")
+    zk.wait_cond("DNSServer", "tech", NS, "True", "Reachable")
+    # What the status says is what the server holds, each record with our claim.
+    recs = double_records(t, "tech.test", "www.tech.test")
+    assert sorted(r["rData"]["ipAddress"] for r in recs) == ["192.0.2.61", "192.0.2.62"]
+    assert all(r["comments"].startswith("zonekeeper:") for r in recs), recs
+    served = [s for s in zone["status"].get("servers", []) if s.get("name") == "tech"]
+    assert served and served[0]["serial"] == zkenv.serial(t["dns"], "tech.test"), zone["status"]
+
+    # A record added by hand (no claim) at another name survives driftPolicy Remediate.
+    body = "zone=tech.test&domain=nas.tech.test&type=A&ttl=60&ipAddress=198.51.100.5"
+    req = urllib.request.Request(f"{t['url']}/api/zones/records/add", data=body.encode(), method="POST",
+                                 headers={"Authorization": "Bearer " + TOKEN,
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    assert json.loads(urllib.request.urlopen(req).read())["status"] == "ok"
+
+    # Change and delete go through as declared.
+    kube.apply(zkenv.record("ARecord", "www", NS, "www", ["192.0.2.63"], {"zone": "tech"}, ttl=120))
+    wait_answer(t["dns"], "www.tech.test.", "A", ["192.0.2.63"])
+    kube.delete("TXTRecord", "spf", NS)
+    wait_for(lambda: not [r for r in double_records(t, "tech.test", "tech.test") if r["type"] == "TXT"],
+             desc="the TXT record removed from the double")
+    zk.wait_cond("DNSZone", "tech", NS, "True", "AllReady")
+    wait_answer(t["dns"], "nas.tech.test.", "A", ["198.51.100.5"])
+
+
+def test_bad_token_is_authentication_failed(zk, kube, technitium):
+    technitium_ns(kube, technitium)
+    kube.apply([{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "wrong-api", "namespace": NS},
+                 "stringData": {"token": "not-the-token"}},
+                technitium_server("tech-bad", NS, technitium, secret="wrong-api"),
+                zkenv.dns_zone("techbad", NS, "techshared.test", ["tech-bad"], {"zone": "techbad"}),
+                zkenv.record("ARecord", "bad", NS, "bad", ["192.0.2.66"], {"zone": "techbad"})])
+    o = zk.wait_cond("ARecord", "bad", NS, "False", "AuthenticationFailed")
+    msg = zkenv.condition(o)[2]
+    assert "not-the-token" not in msg and TOKEN not in msg, msg
+    zk.wait_cond("DNSServer", "tech-bad", NS, "False", "AuthenticationFailed")
+    wait_rcode(technitium["dns"], "bad.techshared.test.", "A", "NXDOMAIN")
+    kube.delete("DNSZone", "techbad", NS)
+
+
+def test_ingressroute_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
+    technitium_ns(kube, technitium)
+    t = technitium
+    c = zkenv.Controller(kube, os.path.join(workdir, "controller"), identity="zk-tech", leader_election=False,
+                         extra=["--zone", f"techshared.test={NS}/tech", "--domain-filter", "techshared.test",
+                                "--txt-owner-id", "zk-tech", "--sources-only", "--source", "ingressroute"])
+    c.start(wait_ready=True)
+    try:
+        kube.apply(ingressroute("shop", NS, ["Host(`shop.techshared.test`)"], target="192.0.2.70"))
+        wait_answer(t["dns"], "shop.techshared.test.", "A", ["192.0.2.70"])
+        wait_answer(t["dns"], "a-shop.techshared.test.", "TXT",
+                    [registry_text("zk-tech", f"ingressroute/{NS}/shop")])
+        wait_event(kube, "IngressRoute", "shop", NS, "Programmed", type="Normal")
+        [rec] = double_records(t, "techshared.test", "shop.techshared.test")
+        assert rec["comments"] == "zonekeeper:zk-tech", rec
+        kube.delete("ingressroutes.traefik.io", "shop", NS)
+        wait_rcode(t["dns"], "shop.techshared.test.", "A", "NXDOMAIN")
+        wait_rcode(t["dns"], "a-shop.techshared.test.", "TXT", "NXDOMAIN")
+    finally:
+        c.stop()
