@@ -499,10 +499,13 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
       co_return false;  // the Secret is not read yet: soon
     if (!p) {
       res.server_reason = reason;
-      res.reason = reason == reasons::kSecretNotFound || reason == reasons::kSecretInvalid ||
-                           reason == reasons::kSecretForbidden
-                       ? std::string(reasons::kTsigAuthFailed)
-                       : reason;
+      // No usable credentials: TSIG for RFC 2136, the API token for Technitium.
+      const bool no_credentials = reason == reasons::kSecretNotFound ||
+                                  reason == reasons::kSecretInvalid ||
+                                  reason == reasons::kSecretForbidden;
+      res.reason = !no_credentials     ? reason
+                   : server.technitium ? std::string(reasons::kAuthenticationFailed)
+                                       : std::string(reasons::kTsigAuthFailed);
       res.message = problem;
       results.push_back(std::move(res));
       continue;

@@ -392,6 +392,34 @@ TEST_F(ControllerTest, OnePrimaryOfTwoFailingIsPartiallyReady) {
       << "served only when every Primary holds it";
 }
 
+TEST_F(ControllerTest, TechnitiumServersReadTheirCredentialsSecret) {
+  primary();
+  c->put_server(o.with_spec(o.meta("DNSServer", "dns", "primary", 0),
+                            R"({"role":"Primary","external":{"address":"127.0.0.1","port":5353,
+          "technitium":{"url":"http://127.0.0.1:5380","credentialsSecretRef":{"name":"api"}}}})"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretPending");
+  c->put_secret("dns", "api", {SecretState::Kind::Missing, std::nullopt, "", {}, ""});
+  settle();
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "SecretNotFound");
+  EXPECT_EQ(record("ARecord/dns/www").reason, "AuthenticationFailed")
+      << "no usable API credentials for it (not TSIG: it has no key)";
+  c->put_secret("dns", "api",
+                {SecretState::Kind::Invalid, std::nullopt, "not a TSIG key",
+                 api::ApiCredentials{"t0ken", "", ""}, ""});
+  settle();
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  ASSERT_FALSE(factory.made.empty());
+  ASSERT_TRUE(factory.made.back().technitium.has_value());
+  EXPECT_EQ(factory.made.back().technitium->token, "t0ken");
+  for (const auto& [key, st] : sink.servers) {
+    EXPECT_EQ(st.ready.message.find("t0ken"), std::string::npos) << "no token in status";
+  }
+}
+
 TEST_F(ControllerTest, SecretsDecideWhetherAServerIsContacted) {
   primary();
   c->put_server(o.server("dns", "primary", R"(,"tsigKeySecretRef":{"name":"other"})"));
