@@ -1,6 +1,7 @@
 // Technitium's record vocabulary ↔ the model (pure): the per-type parameters records/add and
 // records/delete take for one record, and the records records/get returns, read back into
-// model Rdata. Written from APIDOCS.md (see docs/providers.md for the version followed).
+// model Rdata. Written from APIDOCS.md (docs/architecture.md "Technitium provider" says which
+// version).
 //
 //   auto p = technitium::value_params(Rdata::mx(10, mail));  // {preference=10, exchange=mail.x}
 //   auto r = technitium::parse_record(json_record);          // nullopt: a type we do not manage
