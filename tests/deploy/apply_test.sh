@@ -379,6 +379,21 @@ spec: {role: Master, external: {address: 192.0.2.53}, tsigKeySecretRef: {name: k
 reject "DNSServer with a bad address" 'address must be an IPv4 or IPv6 address or a host name' \
   'kind: DNSServer
 spec: {role: Secondary, external: {address: 192.0.2.300}, primaryServerRef: {name: p}}'
+reject "Technitium DNSServer as a Secondary" 'a Technitium server is a Primary' \
+  'kind: DNSServer
+spec: {role: Secondary, primaryServerRef: {name: p}, external: {address: 192.0.2.53, technitium: {url: "http://192.0.2.53:5380", credentialsSecretRef: {name: api}}}}'
+reject "Technitium DNSServer with a TSIG key" 'tsigKeySecretRef is not used with external.technitium' \
+  'kind: DNSServer
+spec: {role: Primary, tsigKeySecretRef: {name: k}, external: {address: 192.0.2.53, technitium: {url: "http://192.0.2.53:5380", credentialsSecretRef: {name: api}}}}'
+reject "Technitium DNSServer without credentials" 'spec.external.technitium.credentialsSecretRef: Required value' \
+  'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53, technitium: {url: "http://192.0.2.53:5380"}}}'
+reject "Technitium DNSServer with credentials in the URL" 'spec.external.technitium.url in body should match' \
+  'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53, technitium: {url: "http://admin:pw@192.0.2.53:5380", credentialsSecretRef: {name: api}}}}'
+reject "Technitium DNSServer with a rate over 1000" 'spec.external.technitium.requestsPerSecond in body should be less than or equal to 1000' \
+  'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53, technitium: {url: "https://dns.example.test", credentialsSecretRef: {name: api}, requestsPerSecond: 1001}}}'
 reject "DNSServer with port 0" 'spec.external.port in body should be greater than or equal to 1' \
   'kind: DNSServer
 spec: {role: Secondary, external: {address: 192.0.2.54, port: 0}, primaryServerRef: {name: p}}'
@@ -450,6 +465,8 @@ accept "PTR in a reverse zone" 'kind: PTRRecord
 spec: {name: "10", targets: [www.example.test.]}'
 accept "DNSServer with an IPv6 address and port 5353, no TSIG key" 'kind: DNSServer
 spec: {role: Secondary, external: {address: "2001:db8::54", port: 5353}, primaryServerRef: {name: bind-primary}}'
+accept "Technitium DNSServer (no TSIG key)" 'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53, technitium: {url: "https://technitium.dns.svc:53443/", credentialsSecretRef: {name: technitium-api}, requestsPerSecond: 0, createZones: true}}}'
 accept "DNSServer addressed by host name" 'kind: DNSServer
 spec: {role: Primary, external: {address: bind.dns.svc.cluster.local.}, tsigKeySecretRef: {name: bind-tsig}}'
 accept "DNSZone: case-insensitive in-zone glue, apex name server, selector expressions" 'kind: DNSZone

@@ -13,7 +13,7 @@ import pytest
 
 import zkenv
 from conftest import SOURCE_SERVER_NS  # noqa: F401  (the session's shared zones live elsewhere)
-from test_13_sources import ingressroute, second_controller, wait_event
+from test_13_sources import dnsendpoint, dnsendpoint_status, ep, ingress, ingressroute, lb_status, wait_event
 from zkenv import registry_text, wait_answer, wait_for, wait_rcode
 
 NS = "zk-tech"
@@ -108,12 +108,13 @@ def test_bad_token_is_authentication_failed(zk, kube, technitium):
     kube.delete("DNSZone", "techbad", NS)
 
 
-def test_ingressroute_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
+def test_sources_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
     technitium_ns(kube, technitium)
     t = technitium
     c = zkenv.Controller(kube, os.path.join(workdir, "controller"), identity="zk-tech", leader_election=False,
                          extra=["--zone", f"techshared.test={NS}/tech", "--domain-filter", "techshared.test",
-                                "--txt-owner-id", "zk-tech", "--sources-only", "--source", "ingressroute"])
+                                "--txt-owner-id", "zk-tech", "--sources-only",
+                                "--source", "ingressroute,ingress,dnsendpoint"])
     c.start(wait_ready=True)
     try:
         kube.apply(ingressroute("shop", NS, ["Host(`shop.techshared.test`)"], target="192.0.2.70"))
@@ -123,6 +124,25 @@ def test_ingressroute_in_a_shared_zone_on_technitium(zk, kube, technitium, workd
         wait_event(kube, "IngressRoute", "shop", NS, "Programmed", type="Normal")
         [rec] = double_records(t, "techshared.test", "shop.techshared.test")
         assert rec["comments"] == "zonekeeper:zk-tech", rec
+        # An Ingress and a DNSEndpoint feed the same zone.
+        kube.apply([ingress("web", NS, ["web.techshared.test"]),
+                    dnsendpoint("eps", NS, [ep("api.techshared.test", "A", ["192.0.2.71", "192.0.2.72"]),
+                                            ep("txt.techshared.test", "TXT", ["hello"])])])
+        lb_status(kube, "web", NS, ips=["192.0.2.73"])
+        wait_answer(t["dns"], "web.techshared.test.", "A", ["192.0.2.73"])
+        wait_answer(t["dns"], "api.techshared.test.", "A", ["192.0.2.71", "192.0.2.72"])
+        wait_answer(t["dns"], "txt.techshared.test.", "TXT", ['"hello"'])
+        dnsendpoint_status(zk, "eps", NS, "True", "Programmed")
+        wait_event(kube, "Ingress", "web", NS, "Programmed", type="Normal")
+        # Someone else's record at a name the DNSEndpoint then wants: left alone, not Programmed.
+        body = "zone=techshared.test&domain=taken.techshared.test&type=A&ttl=60&ipAddress=198.51.100.9"
+        req = urllib.request.Request(f"{t['url']}/api/zones/records/add", data=body.encode(), method="POST",
+                                     headers={"Authorization": "Bearer " + TOKEN,
+                                              "Content-Type": "application/x-www-form-urlencoded"})
+        assert json.loads(urllib.request.urlopen(req).read())["status"] == "ok"
+        kube.apply(dnsendpoint("taker", NS, [ep("taken.techshared.test", "A", ["192.0.2.74"])]))
+        dnsendpoint_status(zk, "taker", NS, "False", "Conflict")
+        wait_answer(t["dns"], "taken.techshared.test.", "A", ["198.51.100.9"])
         kube.delete("ingressroutes.traefik.io", "shop", NS)
         wait_rcode(t["dns"], "shop.techshared.test.", "A", "NXDOMAIN")
         wait_rcode(t["dns"], "a-shop.techshared.test.", "TXT", "NXDOMAIN")
