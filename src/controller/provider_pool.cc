@@ -22,10 +22,8 @@ ProviderPool::Lookup ProviderPool::get(const api::Server& server, const SecretSt
     out.problem = std::move(problem);
     return out;
   };
-  if (server.technitium) {
-    const auto& t = *server.technitium;
-    what = fmt::format("DNSServer {}: Secret {}/{}", server.key(), server.ns,
-                       t.credentials_secret_name);
+  if (auto name = server.secret_name()) {
+    what = fmt::format("DNSServer {}: Secret {}/{}", server.key(), server.ns, *name);
     switch (secret.kind) {
       case SecretState::Kind::Unknown:
         return fail(reasons::kSecretPending, what + " has not been read yet");
@@ -33,10 +31,13 @@ ProviderPool::Lookup ProviderPool::get(const api::Server& server, const SecretSt
         return fail(reasons::kSecretNotFound, what + " does not exist");
       case SecretState::Kind::Forbidden:
         return fail(reasons::kSecretForbidden, what + ": " + secret.message);
-      case SecretState::Kind::Invalid:
+      case SecretState::Kind::Invalid:  // not a TSIG key: fine for a Technitium server
       case SecretState::Kind::Ok:
         break;
     }
+  }
+  if (server.technitium) {
+    const auto& t = *server.technitium;
     if (!secret.credentials) {
       return fail(reasons::kSecretInvalid,
                   what + ": not Technitium API credentials: " + secret.credentials_error);
@@ -52,19 +53,8 @@ ProviderPool::Lookup ProviderPool::get(const api::Server& server, const SecretSt
     ts.create_zones = t.create_zones;
     spec.technitium = std::move(ts);
   } else if (server.tsig_secret_name) {
-    what = fmt::format("DNSServer {}: Secret {}/{}", server.key(), server.ns,
-                       *server.tsig_secret_name);
-    switch (secret.kind) {
-      case SecretState::Kind::Unknown:
-        return fail(reasons::kSecretPending, what + " has not been read yet");
-      case SecretState::Kind::Missing:
-        return fail(reasons::kSecretNotFound, what + " does not exist");
-      case SecretState::Kind::Forbidden:
-        return fail(reasons::kSecretForbidden, what + ": " + secret.message);
-      case SecretState::Kind::Invalid:
-        return fail(reasons::kSecretInvalid, what + ": " + secret.message);
-      case SecretState::Kind::Ok:
-        break;
+    if (secret.kind == SecretState::Kind::Invalid) {
+      return fail(reasons::kSecretInvalid, what + ": " + secret.message);
     }
     spec.key =
         providers::ProviderSpec::Key{secret.key->name, secret.key->algorithm, secret.key->secret};
