@@ -2,6 +2,8 @@
 // into zones others write too, owned through the external-dns TXT registry (plan_owned).
 // Part of Controller; see controller.h and docs/architecture.md "Sources and shared zones".
 #include <algorithm>
+#include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -26,13 +28,51 @@ struct Controller::SharedRuntime {
   // Per source id: the catalog version the outcomes describe, and the outcomes in this zone.
   std::map<std::string, std::pair<uint64_t, std::vector<EndpointOutcome>>> outcomes;
   std::set<std::string> synced;  // ids whose data the last reconcile changed on the servers
-  std::string failure;           // the last zone-wide failure logged (logged once per change)
+  // Per DNSEndpoint id: what each server made of its data here (status.providerStatus).
+  std::map<std::string, std::vector<ProviderResult>> providers;
+  std::string failure;  // the last zone-wide failure logged (logged once per change)
 };
 
 namespace {
 
 std::string type_text(model::RRType t) {
   return std::string(model::to_string(t));
+}
+
+// One server's part of a shared zone's reconcile.
+struct ServerRun {
+  std::string server;          // "namespace/name"
+  std::string state, message;  // a failure of the whole server ("" state: it converged)
+  std::optional<uint32_t> serial;
+  std::map<RRsetKey, std::pair<std::string, std::string>> failed;  // key: state, message
+  std::set<RRsetKey> applied;  // desired keys it acknowledged a change of just now
+};
+
+// What each server made of one object's keys in this zone.
+std::vector<ProviderResult> provider_results(const std::vector<ServerRun>& runs,
+                                             const std::string& zone,
+                                             const std::vector<RRsetKey>& keys) {
+  std::vector<ProviderResult> out;
+  for (const auto& run : runs) {
+    ProviderResult r{run.server, zone, std::string(kProgrammed), "", run.serial, false};
+    if (!run.state.empty()) {
+      r.result = run.state;
+      r.message = run.message;
+    }
+    for (const auto& k : keys) {
+      if (r.result != kProgrammed) break;
+      if (auto f = run.failed.find(k); f != run.failed.end()) {
+        std::string name = k.owner.to_string();
+        if (!name.empty() && name.back() == '.') name.pop_back();
+        r.result = f->second.first;
+        r.message = fmt::format("{} {}: {}", name, type_text(k.type), f->second.second);
+      }
+    }
+    for (const auto& k : keys) r.synced = r.synced || run.applied.count(k) > 0;
+    r.synced = r.synced && r.result == kProgrammed;
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace
@@ -139,6 +179,7 @@ void Controller::report_source(const std::string& id) {
   const SourceObject* obj = catalog_.find(id);
   if (!obj) return;
   std::vector<EndpointOutcome> outcomes;
+  std::vector<ProviderResult> providers;
   bool synced = false;
   for (const auto& [zone, eps] : obj->by_zone) {
     auto rt = shared_rt_.find(zone);
@@ -146,6 +187,9 @@ void Controller::report_source(const std::string& id) {
     auto it = rt->second->outcomes.find(id);
     if (it == rt->second->outcomes.end() || it->second.first != obj->version) return;
     outcomes.insert(outcomes.end(), it->second.second.begin(), it->second.second.end());
+    if (auto p = rt->second->providers.find(id); p != rt->second->providers.end()) {
+      providers.insert(providers.end(), p->second.begin(), p->second.end());
+    }
   }
   auto verdict = source_verdict(*obj, outcomes);
   if (!verdict) {
@@ -166,7 +210,16 @@ void Controller::report_source(const std::string& id) {
     synced = shared_rt_[zone]->synced.erase(id) || synced;
   }
   if (obj->kind == SourceKind::DNSEndpoint) {
-    sink_.endpoint_status({obj->ref, verdict->ready, synced});  // the sink writes only changes
+    std::sort(providers.begin(), providers.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.zone, a.server) < std::tie(b.zone, b.server);
+    });
+    // The sink writes only changes.
+    sink_.endpoint_status({obj->ref, verdict->ready, synced, std::move(providers)});
+    for (const auto& [zone, eps] : obj->by_zone) {  // consumed, like `synced`
+      if (auto p = shared_rt_[zone]->providers.find(id); p != shared_rt_[zone]->providers.end()) {
+        for (auto& r : p->second) r.synced = false;
+      }
+    }
   }
   // Events: a problem once per change of the verdict (and once after a controller restart);
   // "Programmed" only when its data was written now, the object is new, or a problem went
@@ -232,6 +285,19 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   std::string zone_failure_state = std::string(kFailed);
   bool all_ok = true;
   bool dry = options_.dry_run;
+  std::vector<ServerRun> runs;  // one per server of the zone, in its order
+  auto add_run = [&runs](std::string server) -> ServerRun& {
+    runs.emplace_back().server = std::move(server);
+    return runs.back();  // valid until the next add_run
+  };
+  // The whole server failed: every key fails with it.
+  auto server_failed = [&](ServerRun& run, std::string_view state, std::string message) {
+    zone_failure = message;
+    zone_failure_state = std::string(state);
+    all_ok = false;
+    run.state = state;
+    run.message = std::move(message);
+  };
 
   // The servers.
   std::vector<api::Server> servers;
@@ -240,25 +306,24 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     const ServerEntry* entry = objects_.server_entry(skey.substr(0, slash), skey.substr(slash + 1));
     const api::Server* s = entry && entry->server ? &*entry->server : nullptr;
     if (!s) {
-      zone_failure = fmt::format("DNSServer {} does not exist (or is invalid)", skey);
-      all_ok = false;
+      server_failed(add_run(skey), kFailed,
+                    fmt::format("DNSServer {} does not exist (or is invalid)", skey));
       continue;
     }
     if (s->role != api::ServerRole::Primary) {
-      zone_failure = fmt::format("DNSServer {} is not a Primary", skey);
-      all_ok = false;
+      server_failed(add_run(skey), kFailed, fmt::format("DNSServer {} is not a Primary", skey));
       continue;
     }
     servers.push_back(*s);
   }
 
   for (const api::Server& server : servers) {
+    ServerRun& run = add_run(server.key());
     if (const api::Zone* owner = objects_.remediating_zone(zone, server)) {
-      zone_failure = fmt::format(
-          "DNSZone {} owns {} on {} with driftPolicy Remediate; the sources change nothing there",
-          owner->key(), zone_text, server.key());
-      zone_failure_state = std::string(kConflict);
-      all_ok = false;
+      server_failed(run, kConflict,
+                    fmt::format("DNSZone {} owns {} on {} with driftPolicy Remediate; the sources "
+                                "change nothing there",
+                                owner->key(), zone_text, server.key()));
       continue;
     }
     std::string problem, reason;
@@ -266,8 +331,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     if (!p && reason == api::reasons::kSecretPending)
       co_return false;  // the Secret is not read yet: soon
     if (!p) {
-      zone_failure = fmt::format("{}: {}", reason, problem);
-      all_ok = false;
+      server_failed(run, kFailed, fmt::format("{}: {}", reason, problem));
       continue;
     }
     std::string where = fmt::format("{} ({})", server.key(), p->endpoint());
@@ -282,35 +346,37 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
         },
         alive);
     if (step.abandoned) co_return true;
+    if (const providers::ServedZone* copy = p->served(zone)) run.serial = copy->serial;
     for (const auto& c : last.conflicts) {
-      failed[c.key] = {std::string(kConflict),
-                       c.owner.empty()
-                           ? fmt::format("{} on {}", c.reason, where)
-                           : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
+      run.failed[c.key] = {std::string(kConflict),
+                           c.owner.empty()
+                               ? fmt::format("{} on {}", c.reason, where)
+                               : fmt::format("{} on {} (owner {})", c.reason, where, c.owner)};
     }
-    if (step.failure) {
-      zone_failure = fmt::format("{}: {}", where, step.failure->message);
-      all_ok = false;
+    if (step.failure) {  // the zone-wide failure decides every key: run.failed is not needed
+      server_failed(run, kFailed, fmt::format("{}: {}", where, step.failure->message));
       continue;
     }
     for (const auto& c : step.applied.changes) {
-      if (desired.count(c.rrset.key())) applied.insert(c.rrset.key());
+      if (desired.count(c.rrset.key())) run.applied.insert(c.rrset.key());
     }
+    applied.insert(run.applied.begin(), run.applied.end());
     for (const auto& f : step.outcome.refused) {
       RRsetKey k = f.change.rrset.key();
       std::string why = fmt::format("{} refused the change: {}", where, f.message);
       if (desired.count(k)) {
-        failed[k] = {std::string(kFailed), why};
+        run.failed[k] = {std::string(kFailed), why};
         continue;
       }
       // A registry TXT: the record it owns failed with it.
       auto rk = plan::parse_registry_name(k.owner, catalog_.options().registry);
       for (const auto& [dk, d] : desired) {
         if (rk && plan::registry_key(dk, catalog_.options().registry) == *rk) {
-          failed[dk] = {std::string(kFailed), why};
+          run.failed[dk] = {std::string(kFailed), why};
         }
       }
     }
+    for (const auto& [k, f] : run.failed) failed[k] = f;
   }
   if (servers.empty() && zone_failure.empty()) {
     zone_failure = "no DNSServer is configured for this zone";
@@ -357,6 +423,19 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     if (failed.count(k) || !zone_failure.empty()) continue;
     for (const auto& s : ze.sources[k]) rt->synced.insert(s);
   }
+  // Per DNSEndpoint: what each server made of its keys here.
+  std::map<std::string, std::vector<RRsetKey>> keys_of;
+  for (const auto& [key, d] : desired) {
+    for (const auto& s : ze.sources[key]) {
+      const SourceObject* o = catalog_.find(s);
+      if (o && o->kind == SourceKind::DNSEndpoint) keys_of[s].push_back(key);
+    }
+  }
+  std::string zone_name = zone_text;
+  if (!zone_name.empty() && zone_name.back() == '.') zone_name.pop_back();
+  rt->providers.clear();
+  for (const auto& [id, keys] : keys_of)
+    rt->providers[id] = provider_results(runs, zone_name, keys);
   for (const auto& id : ids) report_source(id);
   if (zone_failure != rt->failure) {
     rt->failure = zone_failure;

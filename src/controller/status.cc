@@ -66,6 +66,46 @@ json::object base(const json::value& current) {
   return current.is_object() ? current.as_object() : json::object();
 }
 
+// The entry of `status.providerStatus` for this server and zone, or null.
+const json::object* old_entry(const json::value& status, const ProviderResult& r) {
+  const json::value* list = field(status, "providerStatus");
+  if (!list || !list->is_array()) return nullptr;
+  for (const auto& e : list->as_array()) {
+    if (!e.is_object()) continue;
+    const auto& o = e.as_object();
+    const auto* server = o.if_contains("server");
+    const auto* zone = o.if_contains("zone");
+    if (server && zone && server->is_string() && zone->is_string() &&
+        server->as_string() == r.server && zone->as_string() == r.zone) {
+      return &o;
+    }
+  }
+  return nullptr;
+}
+
+json::array provider_status(const json::value& current, const std::vector<ProviderResult>& results,
+                            const std::string& now) {
+  json::array out;
+  for (const auto& r : results) {
+    if (out.size() >= kMaxProviderResults) break;
+    json::object e{{"server", r.server}, {"zone", r.zone}, {"result", r.result}};
+    if (!r.message.empty()) e["message"] = r.message;
+    const json::object* old = old_entry(current, r);
+    const json::value* old_serial = old ? old->if_contains("serial") : nullptr;
+    const json::value* old_sync = old ? old->if_contains("lastSyncTime") : nullptr;
+    bool first = !old_sync && r.result == api::reasons::kProgrammed;
+    if (r.serial && (r.synced || first)) {
+      e["serial"] = static_cast<int64_t>(*r.serial);
+      e["lastSyncTime"] = now;
+    } else {
+      if (old_serial) e["serial"] = *old_serial;
+      if (old_sync) e["lastSyncTime"] = *old_sync;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace
 
 bool is_failure(const ConditionSpec& condition) {
@@ -160,6 +200,11 @@ std::optional<json::object> merge_endpoint_status(const json::value& current,
   next["observedGeneration"] = s.ref.generation;
   if (s.synced || (!field(current, "lastSyncTime") && s.ready.status == "True")) {
     next["lastSyncTime"] = now;
+  }
+  if (s.providers.empty()) {
+    next.erase("providerStatus");
+  } else {
+    next["providerStatus"] = provider_status(current, s.providers, now);
   }
   return changed(current, std::move(next));
 }

@@ -96,6 +96,7 @@ struct ServerSerial {
 };
 
 inline constexpr size_t kMaxListedRecords = 1000;
+inline constexpr size_t kMaxProviderResults = 100;  // status.providerStatus (the CRD's maxItems)
 
 struct ZoneStatus {
   ObjectRef ref;
@@ -116,11 +117,25 @@ struct ServerStatus {
   friend bool operator==(const ServerStatus&, const ServerStatus&) = default;
 };
 
-// A DNSEndpoint's status (externaldns.k8s.io; our CRD adds conditions and lastSyncTime).
+// What one DNSServer made of a DNSEndpoint's data in one zone (status.providerStatus[]).
+struct ProviderResult {
+  std::string server;              // the DNSServer, "namespace/name"
+  std::string zone;                // absolute, lowercase, no trailing dot: "example.test"
+  std::string result;              // Programmed, Conflict or Failed
+  std::string message;             // why, when not Programmed ("" when it is)
+  std::optional<uint32_t> serial;  // the zone's serial on that server now, when known
+  bool synced = false;  // the server acknowledged a change of this object's data just now
+  friend bool operator==(const ProviderResult&, const ProviderResult&) = default;
+};
+
+// A DNSEndpoint's status (externaldns.k8s.io; our CRD adds conditions, lastSyncTime and
+// providerStatus).
 struct EndpointStatus {
   ObjectRef ref;
   ConditionSpec ready;
-  bool synced = false;  // the provider acknowledged this object's data just now
+  bool synced = false;                    // the provider acknowledged this object's data just now
+  std::vector<ProviderResult> providers;  // sorted by zone, then server; the first
+                                          // kMaxProviderResults are written
   friend bool operator==(const EndpointStatus&, const EndpointStatus&) = default;
 };
 
@@ -135,7 +150,10 @@ std::optional<boost::json::object> merge_zone_status(const boost::json::value& c
 std::optional<boost::json::object> merge_server_status(const boost::json::value& current,
                                                        const ServerStatus& s,
                                                        const std::string& now, int64_t now_seconds);
-// lastSyncTime moves when `synced`, or is set the first time Ready becomes True.
+// lastSyncTime moves when `synced`, or is set the first time Ready becomes True. Each
+// providerStatus entry's serial and lastSyncTime do the same per server: they move when that
+// server acknowledged this object's data (synced), are set the first time the entry is
+// Programmed, and are otherwise kept, so other objects' writes to the zone rewrite nothing here.
 std::optional<boost::json::object> merge_endpoint_status(const boost::json::value& current,
                                                          const EndpointStatus& s,
                                                          const std::string& now);

@@ -132,6 +132,53 @@ TEST(EndpointStatusMerge, LastSyncTimeMovesOnlyWhenDataIsAcknowledged) {
   EXPECT_EQ((*failed)["lastSyncTime"], "2026-01-01T00:02:00Z");
 }
 
+TEST(EndpointStatusMerge, ProviderStatusSerialMovesOnlyWhenThatServerAcknowledgedThisObject) {
+  EndpointStatus st;
+  st.ref = {"externaldns.k8s.io/v1alpha1", "DNSEndpoint", "dns", "recs", "u", 1};
+  st.ready = {"Ready", "True", "Programmed", "served"};
+  st.providers = {{"dns/bind", "ext.test", "Programmed", "", 7, false},
+                  {"dns/tech", "ext.test", "Failed", "AuthenticationFailed: token refused",
+                   std::nullopt, false}};
+  auto first = merge_endpoint_status(json::value(nullptr), st, "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(first);
+  const auto& ps = (*first)["providerStatus"].as_array();
+  ASSERT_EQ(ps.size(), 2u);
+  // First seen Programmed (a restart finding its data in place): the serial now, synced now.
+  EXPECT_EQ(ps[0].as_object(), (json::object{{"server", "dns/bind"},
+                                             {"zone", "ext.test"},
+                                             {"result", "Programmed"},
+                                             {"serial", 7},
+                                             {"lastSyncTime", "2026-01-01T00:00:00Z"}}));
+  EXPECT_EQ(ps[1].as_object(), (json::object{{"server", "dns/tech"},
+                                             {"zone", "ext.test"},
+                                             {"result", "Failed"},
+                                             {"message", "AuthenticationFailed: token refused"}}));
+  // Another object's write moved the zone's serial: nothing of ours changed, nothing written.
+  st.providers[0].serial = 9;
+  EXPECT_FALSE(merge_endpoint_status(json::value(*first), st, "2026-01-01T00:01:00Z"));
+  // This object's data acknowledged by bind: its entry moves, the other stays.
+  st.providers[0] = {"dns/bind", "ext.test", "Programmed", "", 10, true};
+  auto synced = merge_endpoint_status(json::value(*first), st, "2026-01-01T00:02:00Z");
+  ASSERT_TRUE(synced);
+  const auto& ps2 = (*synced)["providerStatus"].as_array();
+  EXPECT_EQ(ps2[0].at("serial"), 10);
+  EXPECT_EQ(ps2[0].at("lastSyncTime"), "2026-01-01T00:02:00Z");
+  EXPECT_EQ(ps2[1], ps[1]);
+  // bind fails later: the last acknowledged serial and time stay, with the failure.
+  st.providers[0] = {"dns/bind", "ext.test", "Failed", "ServerUnreachable: timeout", 10, false};
+  auto failed = merge_endpoint_status(json::value(*synced), st, "2026-01-01T00:03:00Z");
+  ASSERT_TRUE(failed);
+  const auto& ps3 = (*failed)["providerStatus"].as_array();
+  EXPECT_EQ(ps3[0].at("result"), "Failed");
+  EXPECT_EQ(ps3[0].at("serial"), 10);
+  EXPECT_EQ(ps3[0].at("lastSyncTime"), "2026-01-01T00:02:00Z");
+  // No server any more (the object left its zones): the list goes.
+  st.providers.clear();
+  auto none = merge_endpoint_status(json::value(*failed), st, "2026-01-01T00:04:00Z");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->contains("providerStatus"));
+}
+
 TEST(ConditionSpec, FailuresAreFalseConditionsThatAreNotWaiting) {
   EXPECT_TRUE(is_failure({"Ready", "False", "ServerUnreachable", "timeout"}));
   EXPECT_TRUE(is_failure({"Ready", "False", "TsigAuthFailed", ""}));

@@ -14,8 +14,8 @@
 #     (Gateway status.addresses, HTTPRoute status.parents), DNSEndpoint status;
 #   - zonekeeper's DNSEndpoint CRD (deploy/crds/dnsendpoints.externaldns.k8s.io.yaml, a superset
 #     of upstream's) applied OVER the upstream one is accepted without a field conflict, keeps
-#     upstream's schema, leaves existing DNSEndpoints identical, and stores status.conditions and
-#     status.lastSyncTime, which the upstream CRD prunes.
+#     upstream's schema, leaves existing DNSEndpoints identical, and stores status.conditions,
+#     status.lastSyncTime and status.providerStatus, which the upstream CRD prunes.
 # Prints one line per check and, last, "<n> passed, <m> failed"; exits 1 on any failure.
 #
 #   tests/deploy/upstream_crds_test.sh                 # starts and stops its own control plane
@@ -491,14 +491,21 @@ sync_time="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 status_patch="$(cat <<EOF
 {"status":{"observedGeneration":1,"lastSyncTime":"$sync_time","conditions":[
  {"type":"Ready","status":"True","reason":"Programmed","message":"3 endpoints served in zone example.test",
-  "lastTransitionTime":"$sync_time","observedGeneration":1}]}}
+  "lastTransitionTime":"$sync_time","observedGeneration":1}],
+ "providerStatus":[{"zone":"example.test","server":"dns/primary","result":"Programmed","serial":7,
+  "lastSyncTime":"$sync_time"}]}}
 EOF
 )"
-expect_ok "DNSEndpoint: status.conditions + lastSyncTime written through /status" \
+expect_ok "DNSEndpoint: status.conditions + lastSyncTime + providerStatus written through /status" \
   kn patch dnsendpoint compat --subresource=status --type=merge -p "$status_patch"
 expect_eq "... survive (not pruned any more) and read back" \
   "1|$sync_time|Ready True Programmed 1 3 endpoints served in zone example.test" \
   "$(get dnsendpoint/compat '{.status.observedGeneration}|{.status.lastSyncTime}|{range .status.conditions[*]}{.type} {.status} {.reason} {.observedGeneration} {.message}{end}')"
+expect_eq "... providerStatus survives too" "example.test dns/primary Programmed 7 $sync_time" \
+  "$(get dnsendpoint/compat '{range .status.providerStatus[*]}{.zone} {.server} {.result} {.serial} {.lastSyncTime}{end}')"
+expect_fail "DNSEndpoint: a providerStatus result outside Programmed/Conflict/Failed is rejected" "Unsupported value" \
+  kn patch dnsendpoint compat --subresource=status --type=merge \
+  -p '{"status":{"providerStatus":[{"zone":"example.test","server":"dns/primary","result":"Maybe"}]}}'
 expect_eq "... printer columns show Ready and Reason" "compat True Programmed" \
   "$(kn get dnsendpoint compat --no-headers 2>&1 | awk '{print $1, $2, $3}')"
 expect_ok "DNSEndpoint: external-dns' own status write (observedGeneration only) still works" \

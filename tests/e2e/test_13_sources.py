@@ -414,6 +414,7 @@ def test_dnsendpoint_status(zk, kube, primary, controller, unowned):
                ep("ep-alias.ext.test", "CNAME", ["ep-a.ext.test"]),
                ep("ep-txt.ext2.test", "TXT", ["hello world"])]
     t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    serials0 = {z: zkenv.serial(p, z) for z in ("ext.test", "ext2.test")}
     kube.apply(dnsendpoint("records", ns, entries))
     a = wait_answer(p, "ep-a.ext.test.", "A", ["192.0.2.40", "192.0.2.41"])
     assert a.ttls == [120]
@@ -433,6 +434,15 @@ def test_dnsendpoint_status(zk, kube, primary, controller, unowned):
     sync = parse_rfc3339(st["lastSyncTime"])
     assert t0 - datetime.timedelta(seconds=1) <= sync <= datetime.datetime.now(datetime.timezone.utc) + \
         datetime.timedelta(seconds=1), (t0, st["lastSyncTime"])
+    # providerStatus: one entry per zone and server, the serial this object's data came in at.
+    server = f"{SOURCE_SERVER_NS}/primary"
+    ps = st["providerStatus"]
+    assert [(e["zone"], e["server"], e["result"]) for e in ps] == \
+        [("ext.test", server, "Programmed"), ("ext2.test", server, "Programmed")], ps
+    for e in ps:
+        assert serials0[e["zone"]] < e["serial"] <= zkenv.serial(p, e["zone"]), (serials0, e)
+        assert t0 - datetime.timedelta(seconds=1) <= parse_rfc3339(e["lastSyncTime"]), e
+        assert "message" not in e, e
     row = kube.kubectl("get", zkenv.DNSENDPOINT_CRD, "records", "-n", ns, "--no-headers").stdout.split()
     assert row[:3] == ["records", "True", "Programmed"], row  # printer columns of our CRD
     wait_event(kube, "DNSEndpoint", "records", ns, "Programmed", type="Normal")  # Events beside status
@@ -449,6 +459,12 @@ def test_dnsendpoint_status(zk, kube, primary, controller, unowned):
     wait_answer(p, "ep-a.ext.test.", "A", ["192.0.2.40", "192.0.2.41"])
     wait_answer(p, "ep-alias.ext.test.", "CNAME", ["ep-a.ext.test."])
     assert query_rcode(primary, "ep-bad.ext.test.") == "NXDOMAIN"
+    # ep-new went into ext.test: that entry's serial moved; ext2.test's entry did not change.
+    ps2 = wait_for(lambda: (lambda s: s if s[0].get("serial") != ps[0]["serial"] else None)(
+        kube.get(zkenv.DNSENDPOINT_CRD, "records", ns)["status"]["providerStatus"]),
+        desc="ext.test providerStatus serial moves")
+    assert ps2[0]["result"] == "Programmed" and ps2[0]["serial"] > ps[0]["serial"], ps2
+    assert ps2[1] == ps[1], (ps, ps2)
 
     # No endpoints at all: True/NoEndpoints.
     kube.apply(dnsendpoint("empty", ns, []))
@@ -533,6 +549,10 @@ def test_unowned_name_is_a_conflict(zk, kube, primary, controller, unowned):
     lb_status(kube, "wants-taken", ns, ips=["192.0.2.52"])
     o = dnsendpoint_status(zk, "wants-taken", ns, "False", "Conflict")
     assert "taken.ext.test" in zkenv.condition(o)[2], zkenv.condition(o)
+    ps = kube.get(zkenv.DNSENDPOINT_CRD, "wants-taken", ns)["status"]["providerStatus"]
+    assert [(e["zone"], e["server"], e["result"]) for e in ps] == \
+        [("ext.test", f"{SOURCE_SERVER_NS}/primary", "Conflict")], ps
+    assert "taken.ext.test" in ps[0]["message"], ps
     wait_answer(p, "free.ext.test.", "A", ["192.0.2.51"])  # the other entry is served
     wait_event(kube, "Ingress", "wants-taken", ns, "Conflict", type="Warning")
     assert zkenv.query(p, "taken.ext.test.", "A").rrs == ["198.51.100.8"]

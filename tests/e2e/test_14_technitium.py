@@ -133,6 +133,10 @@ def test_sources_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
         wait_answer(t["dns"], "api.techshared.test.", "A", ["192.0.2.71", "192.0.2.72"])
         wait_answer(t["dns"], "txt.techshared.test.", "TXT", ['"hello"'])
         dnsendpoint_status(zk, "eps", NS, "True", "Programmed")
+        # providerStatus: the serial the double's SOA had when it took the data.
+        [e] = kube.get(zkenv.DNSENDPOINT_CRD, "eps", NS)["status"]["providerStatus"]
+        assert (e["zone"], e["server"], e["result"]) == ("techshared.test", f"{NS}/tech", "Programmed"), e
+        assert 0 < e["serial"] <= zkenv.serial(t["dns"], "techshared.test"), e
         wait_event(kube, "Ingress", "web", NS, "Programmed", type="Normal")
         # Someone else's record at a name the DNSEndpoint then wants: left alone, not Programmed.
         body = "zone=techshared.test&domain=taken.techshared.test&type=A&ttl=60&ipAddress=198.51.100.9"
@@ -142,6 +146,8 @@ def test_sources_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
         assert json.loads(urllib.request.urlopen(req).read())["status"] == "ok"
         kube.apply(dnsendpoint("taker", NS, [ep("taken.techshared.test", "A", ["192.0.2.74"])]))
         dnsendpoint_status(zk, "taker", NS, "False", "Conflict")
+        [e] = kube.get(zkenv.DNSENDPOINT_CRD, "taker", NS)["status"]["providerStatus"]
+        assert (e["server"], e["result"]) == (f"{NS}/tech", "Conflict") and "taken.techshared.test" in e["message"], e
         wait_answer(t["dns"], "taken.techshared.test.", "A", ["198.51.100.9"])
         kube.delete("ingressroutes.traefik.io", "shop", NS)
         wait_rcode(t["dns"], "shop.techshared.test.", "A", "NXDOMAIN")
