@@ -5,9 +5,9 @@ The layers of src/ and the arrows each may follow (docs/architecture.md, "Layers
 
   pure      model, api, plan, sources: only each other, downwards; no I/O headers (Asio,
             sockets, files, spdlog) and no telemetry
-  edges     dns (wire format), http (HTTP client), kube (Kubernetes API client, over http),
-            server (HTTP server): nothing of ours above them; providers: dns, http and model,
-            no Kubernetes (no kube, no api)
+  edges     dns (wire format), http (HTTP client), files (atomic file replacement), kube
+            (Kubernetes API client, over http), server (HTTP server): nothing of ours above
+            them; providers: dns, files, http and model, no Kubernetes (no kube, no api)
   sequencer controller: the pure layers and providers, never a wire format (dns), the API
             client (kube) or the HTTP server
   wiring    app: anything
@@ -31,9 +31,10 @@ ALLOWED = {
     "sources": {"api", "model", "plan"},
     "dns": {"model", "telemetry"},
     "http": set(),
+    "files": set(),
     "kube": {"http", "telemetry"},
     "server": {"telemetry"},
-    "providers": {"dns", "http", "model", "telemetry"},
+    "providers": {"dns", "files", "http", "model", "telemetry"},
     "controller": {"api", "model", "plan", "providers", "sources", "telemetry"},
     "app": None,  # the wiring may include anything
 }

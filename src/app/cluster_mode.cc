@@ -26,6 +26,7 @@
 #include "kube/informer.h"
 #include "kube/leader_election.h"
 #include "providers/backend_factory.h"
+#include "providers/hosts_file_provider.h"
 #include "server/http_server.h"
 #include "telemetry/metrics.h"
 
@@ -88,7 +89,8 @@ class DiscardingSink : public controller::StatusSink {
   void server_status(const controller::ServerStatus&) override {}
   void event(const controller::ObjectRef& ref, bool, std::string_view reason,
              std::string note) override {
-    spdlog::debug("dry-run: not recording Event {} on {}: {}", reason, ref.key(), note);
+    spdlog::debug("not recording Event {} on {} (--dry-run, or --hosts-file without --zone): {}",
+                  reason, ref.key(), note);
   }
 };
 
@@ -103,9 +105,11 @@ class Cluster {
         writer_(
             client_, [this](std::string_view kind) { return store_of(kind); },
             [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
-        controller_(io.get_executor(), controller_options(o),
-                    o.dry_run ? static_cast<controller::StatusSink&>(discard_) : writer_, metrics_,
-                    providers_) {
+        controller_(
+            io.get_executor(), controller_options(o),
+            o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_) : writer_,
+            metrics_, providers_) {
+    if (o.hosts_only) return;  // only the sources are read (start_informers)
     for (api::Kind k : api::kAllKinds) {
       add_informer(our_resource(api::plural(k), api::to_string(k)));
     }
@@ -250,7 +254,11 @@ class Cluster {
     c.workers = o.workers;
     c.sources = o.sources;
     c.dry_run = o.dry_run;
-    c.dnszones = !o.sources_only;
+    c.dnszones = !o.sources_only && !o.hosts_only;
+    if (!o.hosts_file.empty()) {
+      c.hosts_file = std::make_shared<providers::HostsFileProvider>(
+          o.hosts_file, "zonekeeper controller --hosts-file");
+    }
     return c;
   }
 

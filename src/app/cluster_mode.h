@@ -26,6 +26,12 @@ struct ClusterOptions {
   controller::SourceOptions sources;  // --zone, --source, registry, policy, filters
   bool dry_run = false;
   bool sources_only = false;  // reconcile only the --zone shared zones
+  // --hosts-file: the managed block of this hosts file is one more backend of every shared zone.
+  std::string hosts_file;
+  // --hosts-file without --zone (dev mode from a laptop): the hosts file is the only backend,
+  // every name is in the one zone "."; no zonekeeper CRD is read, no Lease is taken, and no
+  // status, annotation or Event is written — the cluster is only read.
+  bool hosts_only = false;
 };
 
 // The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",

@@ -29,13 +29,13 @@
 
 #include "api/kind.h"
 #include "api/zone.h"
-#include "app/hosts_file.h"
 #include "app/local_catalog.h"
 #include "app/local_status.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
 #include "controller/controller.h"
 #include "dns/client.h"
+#include "providers/hosts_file.h"
 #include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
 #include "telemetry/logging.h"
@@ -381,7 +381,7 @@ class Local {
   }
 
   void write_hosts() {
-    std::vector<HostsEntry> entries;
+    std::vector<providers::HostsEntry> entries;
     for (const auto& s : status_.served_records()) {
       if (s.fqdn.empty() || s.fqdn.find('*') != std::string::npos) continue;
       auto it = catalog_.objects.find(s.ref.key());
@@ -401,7 +401,7 @@ class Local {
         if (a.is_string()) entries.push_back({std::string(a.as_string()), name});
       }
     }
-    auto r = write_hosts_file(options_.hosts_file, entries);
+    auto r = providers::write_hosts_file(options_.hosts_file, entries);
     if (!r) {
       if (r.error() != hosts_error_) spdlog::error("hosts file: {}", r.error());
       hosts_error_ = r.error();

@@ -12,11 +12,11 @@
 #include <CLI/CLI.hpp>
 
 #include "api/label_selector.h"
-#include "app/atomic_write.h"
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
 #include "app/zone_document.h"
 #include "dns/client.h"
+#include "files/atomic_write.h"
 #include "plan/owned_plan.h"
 #include "plan/zone_plan.h"
 #include "telemetry/logging.h"
@@ -87,7 +87,7 @@ int run_export(const ServerFlags& f, const std::string& output) {
     std::cout << yaml;
     return 0;
   }
-  if (auto w = app::write_file_atomically(output, yaml); !w) return die(kRuntimeError, w.error());
+  if (auto w = files::write_file_atomically(output, yaml); !w) return die(kRuntimeError, w.error());
   fmt::print(stderr, "exported {} records of {} (serial {}) to {}\n", snap->records,
              zone.to_string(), snap->serial, output);
   return 0;
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
                   "through the TXT registry); repeat for more zones or servers");
   ctl->add_option("--source", source_kinds,
                   "ingress, ingressroute, httproute, grpcroute, tlsroute, dnsendpoint (comma "
-                  "list or repeated; default: all, when a --zone is given)")
+                  "list or repeated; default: all, when a --zone or --hosts-file is given)")
       ->delimiter(',');
   ctl->add_option("--txt-owner-id", so.registry.owner_id,
                   "owner id in the TXT registry (external-dns --txt-owner-id)")
@@ -200,6 +200,10 @@ int main(int argc, char** argv) {
                   "targets for Ingresses and IngressRoutes (instead of their status addresses)");
   ctl->add_flag("--traefik-legacy-group", so.ingressroute.legacy_group,
                 "also read traefik.containo.us/v1alpha1 IngressRoutes (Traefik v2)");
+  ctl->add_option("--hosts-file", cluster.hosts_file,
+                  "also keep the sources' A/AAAA records in a managed block of this hosts file; "
+                  "without --zone: dev mode, the hosts file is the only backend (every name, no "
+                  "Lease, no zonekeeper CRDs needed, nothing written to the cluster)");
   ctl->add_flag("--sources-only", cluster.sources_only,
                 "reconcile only the --zone shared zones; leave DNSZones, records and DNSServer "
                 "statuses to another instance (e.g. one instance per zone set)");
@@ -301,6 +305,11 @@ int main(int argc, char** argv) {
       } else {
         it->servers.push_back(server);
       }
+    }
+    if (!cluster.hosts_file.empty() && so.zones.empty()) {
+      cluster.hosts_only = true;        // dev mode: one zone, the root, that the hosts file serves
+      cluster.leader_election = false;  // every laptop writes its own hosts file
+      so.zones.push_back({model::Name(), {}});
     }
     for (const auto& k : source_kinds) {
       auto kind = controller::parse_source_kind(k);

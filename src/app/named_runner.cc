@@ -22,8 +22,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "app/atomic_write.h"
 #include "dns/client.h"
+#include "files/atomic_write.h"
 #include "model/name.h"
 
 namespace zk::app {
@@ -47,7 +47,7 @@ std::string key_statement(const NamedKey& k) {
 
 tl::expected<void, std::string> write_file(const std::string& path, const std::string& text,
                                            mode_t mode = 0644) {
-  return write_file_atomically(path, text, mode);
+  return files::write_file_atomically(path, text, mode);
 }
 
 std::string bare(const std::string& zone) {
@@ -56,7 +56,7 @@ std::string bare(const std::string& zone) {
 
 // A free loopback TCP port (the kernel's choice), for the rndc channel.
 tl::expected<uint16_t, std::string> free_port() {
-  FileDescriptor s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  files::FileDescriptor s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -75,7 +75,7 @@ tl::expected<uint16_t, std::string> free_port() {
 tl::expected<void, std::string> port_free(const std::string& address, uint16_t port) {
   for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
     bool v6 = address.find(':') != std::string::npos;
-    FileDescriptor s(socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0));
+    files::FileDescriptor s(socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0));
     if (!s) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
     int rc;
     if (v6) {
@@ -109,7 +109,7 @@ bool executable(const std::string& p) {
 int run_command(const std::vector<std::string>& argv, std::string* output) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) return -1;
-  FileDescriptor from_child(pipefd[0]), to_parent(pipefd[1]);
+  files::FileDescriptor from_child(pipefd[0]), to_parent(pipefd[1]);
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {

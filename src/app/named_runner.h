@@ -26,7 +26,7 @@
 
 #include <tl/expected.hpp>
 
-#include "app/file_descriptor.h"
+#include "files/file_descriptor.h"
 
 namespace zk::app {
 
@@ -81,7 +81,7 @@ class NamedRunner {
   uint16_t control_port_ = 0;
   std::set<std::string> zones_;
   pid_t pid_ = -1;
-  FileDescriptor lock_;  // flock()ed: one zonekeeper per state folder
+  files::FileDescriptor lock_;  // flock()ed: one zonekeeper per state folder
 };
 
 }  // namespace zk::app

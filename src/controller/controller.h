@@ -72,6 +72,10 @@ struct ControllerOptions {
   // False (--sources-only): only the shared zones are reconciled; DNSZones, records and
   // DNSServer statuses are left to another instance (DNSServer objects are still read).
   bool dnszones = true;
+  // --hosts-file: one more backend of every shared zone, the managed block of a hosts file
+  // (providers::HostsFileProvider, built by app/): their A and AAAA records, planned as a
+  // whole (the block is ours: no TXT registry there).
+  std::shared_ptr<providers::Provider> hosts_file;
 };
 
 // Where statuses and events go: the API server (cluster mode) or the terminal (local mode).

@@ -13,6 +13,7 @@
 #include "controller/controller.h"
 #include "controller/converge.h"
 #include "plan/owned_plan.h"
+#include "providers/hosts_file_provider.h"
 #include "providers/provider.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
@@ -38,6 +39,9 @@ namespace {
 std::string type_text(model::RRType t) {
   return std::string(model::to_string(t));
 }
+
+// The backend name of --hosts-file in providerStatus and logs.
+constexpr std::string_view kHostsFileServer = "hosts-file";
 
 // One server's part of a shared zone's reconcile.
 struct ServerRun {
@@ -378,7 +382,41 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     }
     for (const auto& [k, f] : run.failed) failed[k] = f;
   }
-  if (servers.empty() && zone_failure.empty()) {
+  if (options_.hosts_file) {
+    providers::Provider& p = *options_.hosts_file;
+    ServerRun& run = add_run(std::string(kHostsFileServer));
+    std::string where = fmt::format("hosts file {}", p.endpoint());
+    model::RRsetMap all;
+    for (const auto& [key, d] : desired) all.emplace(key, d.rrset);
+    std::vector<RRsetKey> left_out;
+    model::RRsetMap want = providers::hosts_records(all, &left_out);
+    for (const auto& k : left_out) {
+      run.failed[k] = {std::string(kFailed),
+                       fmt::format("{}: a hosts file holds only A and AAAA records", where)};
+    }
+    std::vector<telemetry::LogField> fields{{"zone", zone_text}, {"server", run.server}};
+    ConvergeStep step = co_await converge(
+        p, zone, {.check_first = true, .dry_run = dry}, fields,
+        [&](const providers::ServedZone& served) -> plan::Plan {
+          return plan::plan_zone(zone, want, served.rrsets, {});  // the block is ours
+        },
+        alive);
+    if (step.abandoned) co_return true;
+    if (step.failure) {
+      server_failed(run, kFailed, fmt::format("{}: {}", where, step.failure->message));
+    } else {
+      for (const auto& c : step.applied.changes) {
+        if (desired.count(c.rrset.key())) run.applied.insert(c.rrset.key());
+      }
+      applied.insert(run.applied.begin(), run.applied.end());
+      for (const auto& f : step.outcome.refused) {
+        run.failed[f.change.rrset.key()] = {std::string(kFailed),
+                                            fmt::format("{}: {}", where, f.message)};
+      }
+      for (const auto& [k, f] : run.failed) failed[k] = f;
+    }
+  }
+  if (servers.empty() && !options_.hosts_file && zone_failure.empty()) {
     zone_failure = "no DNSServer is configured for this zone";
     all_ok = false;
   }

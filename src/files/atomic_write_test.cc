@@ -1,4 +1,4 @@
-#include "app/atomic_write.h"
+#include "files/atomic_write.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -11,9 +11,9 @@
 
 #include <gtest/gtest.h>
 
-#include "app/file_descriptor.h"
+#include "files/file_descriptor.h"
 
-namespace zk::app {
+namespace zk::files {
 namespace {
 
 class AtomicWrite : public ::testing::Test {
@@ -93,4 +93,4 @@ TEST(FileDescriptor, ClosesOnceAndMoves) {
 }
 
 }  // namespace
-}  // namespace zk::app
+}  // namespace zk::files

@@ -9,7 +9,7 @@
 
 #include <utility>
 
-namespace zk::app {
+namespace zk::files {
 
 class FileDescriptor {
  public:
@@ -41,4 +41,4 @@ class FileDescriptor {
   int fd_ = -1;
 };
 
-}  // namespace zk::app
+}  // namespace zk::files

@@ -1,4 +1,4 @@
-#include "app/atomic_write.h"
+#include "files/atomic_write.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "app/file_descriptor.h"
+#include "files/file_descriptor.h"
 
-namespace zk::app {
+namespace zk::files {
 
 namespace {
 
@@ -88,4 +88,4 @@ tl::expected<void, std::string> write_file_atomically(const std::string& path,
   return {};
 }
 
-}  // namespace zk::app
+}  // namespace zk::files

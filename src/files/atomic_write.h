@@ -12,7 +12,7 @@
 
 #include <tl/expected.hpp>
 
-namespace zk::app {
+namespace zk::files {
 
 // `mode`: the file's mode; nullopt keeps the existing file's mode and owner (0644 for a new
 // file). Errors name the file and the failing step.
@@ -23,4 +23,4 @@ tl::expected<void, std::string> write_file_atomically(const std::string& path,
 // The whole file; nullopt when it does not exist.
 tl::expected<std::optional<std::string>, std::string> read_file(const std::string& path);
 
-}  // namespace zk::app
+}  // namespace zk::files

@@ -1,4 +1,4 @@
-#include "app/hosts_file.h"
+#include "providers/hosts_file.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace zk::app {
+namespace zk::providers {
 namespace {
 
 const std::string kBlock = render_hosts_block({{"192.0.2.11", "www.example.test"},
@@ -84,4 +84,4 @@ TEST(HostsFile, WritesAtomicallyKeepingModeAndOnlyWhenChanged) {
 }
 
 }  // namespace
-}  // namespace zk::app
+}  // namespace zk::providers
