@@ -13,7 +13,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "api/api_credentials.h"
 #include "api/kind.h"
@@ -143,6 +145,7 @@ class Cluster {
   // informer runs.
   asio::awaitable<void> start_informers() {
     const auto& so = options_.sources;
+    std::vector<std::pair<std::string, kube::Resource>> missing;  // not served yet
     if (!so.zones.empty()) {
       std::vector<std::pair<std::string, kube::Resource>> wanted;
       auto want = [&](controller::SourceKind k, std::string key, kube::Resource r) {
@@ -188,7 +191,9 @@ class Cluster {
         }
         if (stopping_) co_return;
         if (!served) {
-          spdlog::warn("source {} is not watched: {}", key, served.error().to_string());
+          spdlog::warn("source {} is not watched yet: {}; discovery again every {} s", key,
+                       served.error().to_string(), options_.discovery_interval.count());
+          missing.emplace_back(key, r);
           continue;
         }
         spdlog::info("watching {} ({})", key, r.api_version());
@@ -196,6 +201,34 @@ class Cluster {
       }
     }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
+    if (!missing.empty()) {
+      asio::co_spawn(io_, discover_later(std::move(missing)), asio::detached);
+    }
+  }
+
+  // Sources whose API was not served at start (their CRD not installed: Gateway API, Traefik,
+  // external-dns): discovery again every interval, so a CRD installed later is watched
+  // without a restart. Its first list feeds the controller like any informer event.
+  asio::awaitable<void> discover_later(
+      std::vector<std::pair<std::string, kube::Resource>> missing) {
+    while (!missing.empty() && !stopping_) {
+      discovery_timer_.expires_after(options_.discovery_interval);
+      boost::system::error_code ec;
+      co_await discovery_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      for (auto it = missing.begin(); it != missing.end() && !stopping_;) {
+        auto served = co_await client_->resolve(it->second);
+        if (stopping_) co_return;
+        if (!served) {  // still not installed (or a hiccup): the next round
+          ++it;
+          continue;
+        }
+        spdlog::info("watching {} ({}): its API is served now", it->first,
+                     it->second.api_version());
+        add_informer(it->second, it->first);
+        asio::co_spawn(io_, informers_.at(it->first)->run(), asio::detached);
+        it = missing.erase(it);
+      }
+    }
   }
 
   // Reconcile only with complete caches: a half-listed cache would look like deletions.
@@ -232,6 +265,7 @@ class Cluster {
 
   asio::awaitable<void> shutdown() {
     stopping_ = true;
+    discovery_timer_.cancel();
     stop_leading();
     if (elector_) elector_->stop();
     co_await events_.flush();
@@ -384,6 +418,7 @@ class Cluster {
   std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
   controller::Controller controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
+  asio::steady_timer discovery_timer_{io_};  // discover_later's wait
   bool stopping_ = false;
 };
 

@@ -22,6 +22,9 @@ struct ClusterOptions {
   std::string lease_name = "zonekeeper-controller";
   std::string identity;  // "" = $POD_NAME, else the host name
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
+  // How often the API of a source not served at start (its CRD not installed) is looked up
+  // again.
+  std::chrono::seconds discovery_interval{30};
   size_t workers = 4;
   controller::SourceOptions sources;  // --zone, --source, registry, policy, filters
   bool dry_run = false;

@@ -227,6 +227,12 @@ int main(int argc, char** argv) {
                   "seconds between SOA drift checks of each zone's servers")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  int64_t discovery_seconds = 30;
+  ctl->add_option("--source-discovery-interval", discovery_seconds,
+                  "seconds between lookups of a source's API that was not served at start (its "
+                  "CRD installed later is watched without a restart)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   ctl->add_option("--workers", cluster.workers, "zones reconciled in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -286,6 +292,7 @@ int main(int argc, char** argv) {
                                  spdlog::level::from_str(log_level));
     cluster.leader_election = !no_leader_election;
     cluster.drift_interval = std::chrono::seconds(drift_seconds);
+    cluster.discovery_interval = std::chrono::seconds(discovery_seconds);
     auto absolute = [](std::string n) { return n.empty() || n.back() == '.' ? n : n + "."; };
     for (const auto& z : shared_zones) {
       auto eq = z.find('=');
