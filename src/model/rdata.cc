@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "model/svcb.h"
+
 namespace zk::model {
 namespace {
 
@@ -216,6 +218,10 @@ std::string to_string(RRType t) {
       return "SSHFP";
     case RRType::TLSA:
       return "TLSA";
+    case RRType::SVCB:
+      return "SVCB";
+    case RRType::HTTPS:
+      return "HTTPS";
     case RRType::CAA:
       return "CAA";
   }
@@ -227,7 +233,7 @@ Parsed<RRType> parse_rrtype(std::string_view text) {
   for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (RRType t : {RRType::A, RRType::NS, RRType::CNAME, RRType::SOA, RRType::PTR, RRType::MX,
                    RRType::TXT, RRType::AAAA, RRType::SRV, RRType::NAPTR, RRType::DNAME,
-                   RRType::SSHFP, RRType::TLSA, RRType::CAA}) {
+                   RRType::SSHFP, RRType::TLSA, RRType::SVCB, RRType::HTTPS, RRType::CAA}) {
     if (up == to_string(t)) return t;
   }
   if (up.rfind("TYPE", 0) == 0) {
@@ -375,6 +381,23 @@ Parsed<Rdata> Rdata::caa(uint8_t flags, std::string_view tag, std::string_view v
   return Rdata(RRType::CAA, std::move(w));
 }
 
+Parsed<Rdata> Rdata::svcb(RRType type, uint16_t priority, const Name& target,
+                          std::span<const uint8_t> params) {
+  std::string what = to_string(type);
+  if (type != RRType::SVCB && type != RRType::HTTPS) return invalid(what + " is not SVCB or HTTPS");
+  if (priority == 0 && !params.empty()) {
+    return invalid(what + " AliasMode (priority 0) takes no SvcParams");
+  }
+  auto checked = svc_params_from_wire(params);
+  if (!checked) return invalid(fmt::format("{}: {}", what, checked.error()));
+  std::vector<uint8_t> w;
+  put16(w, priority);
+  put_name(w, target);
+  w.insert(w.end(), checked->begin(), checked->end());
+  if (w.size() > 65535) return invalid(what + " data over 65535 octets");
+  return Rdata(type, std::move(w));
+}
+
 Parsed<Rdata> Rdata::txt(const std::vector<std::string>& strings) {
   if (strings.empty()) return invalid("TXT data needs at least one string");
   std::vector<uint8_t> w;
@@ -415,7 +438,35 @@ Rdata Rdata::soa(const Name& mname, const Name& rname, uint32_t serial, uint32_t
   return Rdata(RRType::SOA, std::move(w));
 }
 
+// SVCB and HTTPS: priority, target, then SvcParams, whose quoted values may hold spaces and
+// quotes anywhere in a field ("key=\"a b\""): split here, not by the generic tokenizer.
+Parsed<Rdata> Rdata::parse_svcb(RRType type, std::string_view text, const Name& origin) {
+  std::string what = to_string(type);
+  std::string_view fields[2];
+  std::string_view rest = text;
+  for (auto& field : fields) {
+    size_t start = rest.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) {
+      return invalid(fmt::format("{} data needs \"priority target [params…]\"", what));
+    }
+    size_t stop = std::min(rest.find_first_of(" \t\r\n", start), rest.size());
+    field = rest.substr(start, stop - start);
+    rest = rest.substr(stop);
+  }
+  auto pr = parse_uint<uint16_t>(fields[0], what + " priority");
+  if (!pr) return tl::unexpected(pr.error());
+  auto tg = parse_name_token(Token{std::string(fields[1]), false}, origin, what + " target");
+  if (!tg) return tl::unexpected(tg.error());
+  auto params = svc_params_from_text(rest);
+  if (!params) return invalid(fmt::format("{}: {}", what, params.error()));
+  return svcb(type, *pr, *tg, *params);
+}
+
 Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origin) {
+  if ((type == RRType::SVCB || type == RRType::HTTPS) &&
+      text.substr(std::min(text.find_first_not_of(" \t\r\n"), text.size())).substr(0, 2) != "\\#") {
+    return parse_svcb(type, text, origin);
+  }
   auto toks_or = tokenize(text);
   if (!toks_or) return tl::unexpected(toks_or.error());
   const auto& toks = *toks_or;
@@ -504,6 +555,9 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       if (!data) return tl::unexpected(data.error());
       return tlsa(v[0], v[1], v[2], std::move(*data));
     }
+    case RRType::SVCB:
+    case RRType::HTTPS:
+      return parse_svcb(type, text, origin);  // reached only when tokenizing succeeded
     case RRType::NAPTR: {
       auto n = expect_tokens(toks, 6, type, "order preference flags services regexp replacement");
       if (!n) return tl::unexpected(n.error());
@@ -598,6 +652,14 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
     case RRType::TLSA:
       if (wire.size() < 4) return bad("shorter than usage, selector, matching type and data");
       return Rdata(type, {wire.begin(), wire.end()});
+    case RRType::SVCB:
+    case RRType::HTTPS: {
+      auto p = r.u16();
+      auto n = r.name();
+      if (!p || !n) return bad("bad priority or target");
+      auto params = wire.subspan(r.pos());
+      return svcb(type, *p, *n, params);
+    }
     case RRType::NAPTR: {
       auto o = r.u16(), p = r.u16();
       auto fl = r.character_string(), sv = r.character_string(), re = r.character_string();
@@ -670,6 +732,13 @@ std::string Rdata::to_text() const {
     case RRType::SRV: {
       auto p = r.u16(), w = r.u16(), po = r.u16();
       return fmt::format("{} {} {} {}", *p, *w, *po, r.name()->to_string());
+    }
+    case RRType::SVCB:
+    case RRType::HTTPS: {
+      auto p = r.u16();
+      std::string out = fmt::format("{} {}", *p, r.name()->to_string());
+      std::string params = svc_params_to_text(std::span<const uint8_t>(wire_).subspan(r.pos()));
+      return params.empty() ? out : out + " " + params;
     }
     case RRType::NAPTR: {
       auto o = r.u16(), p = r.u16();

@@ -36,6 +36,8 @@ enum class RRType : uint16_t {
   DNAME = 39,
   SSHFP = 44,
   TLSA = 52,
+  SVCB = 64,
+  HTTPS = 65,
   CAA = 257,
 };
 
@@ -67,6 +69,9 @@ class Rdata {
   static Parsed<Rdata> sshfp(uint8_t algorithm, uint8_t fp_type, std::vector<uint8_t> fingerprint);
   static Parsed<Rdata> tlsa(uint8_t usage, uint8_t selector, uint8_t matching_type,
                             std::vector<uint8_t> data);
+  // RFC 9460: `params` the SvcParams in wire form (svcb.h); priority 0 (AliasMode) takes none.
+  static Parsed<Rdata> svcb(RRType type, uint16_t priority, const Name& target,
+                            std::span<const uint8_t> params);
   static Parsed<Rdata> naptr(uint16_t order, uint16_t preference, std::string_view flags,
                              std::string_view services, std::string_view regexp,
                              const Name& replacement);
@@ -96,6 +101,7 @@ class Rdata {
   friend auto operator<=>(const Rdata& a, const Rdata& b) = default;
 
  private:
+  static Parsed<Rdata> parse_svcb(RRType type, std::string_view text, const Name& origin);
   Rdata(RRType type, std::vector<uint8_t> wire) : type_(type), wire_(std::move(wire)) {}
   RRType type_ = RRType::A;
   std::vector<uint8_t> wire_;

@@ -69,9 +69,9 @@ std::optional<Name> to_name(const std::string& s) {
 
 // The types a new-format name may carry (external-dns' list plus the ones we write).
 const std::vector<std::string>& registry_types() {
-  static const std::vector<std::string> types = {"a",     "aaaa",  "cname", "ns",  "mx",
-                                                 "srv",   "naptr", "txt",   "ptr", "caa",
-                                                 "dname", "sshfp", "tlsa"};
+  static const std::vector<std::string> types = {"a",     "aaaa",  "cname", "ns",   "mx",
+                                                 "srv",   "naptr", "txt",   "ptr",  "caa",
+                                                 "dname", "sshfp", "tlsa",  "svcb", "https"};
   return types;
 }
 

@@ -106,6 +106,8 @@ TEST(RegistryNames, NewAndOldFormat) {
       {"", "", "", "host", RRType::SSHFP, "sshfp-host.example.test.", "host.example.test."},
       {"", "", "", "_443._tcp.www", RRType::TLSA, "tlsa-_443._tcp.www.example.test.",
        "_443._tcp.www.example.test."},
+      {"", "", "", "_dns", RRType::SVCB, "svcb-_dns.example.test.", "_dns.example.test."},
+      {"", "", "", "www", RRType::HTTPS, "https-www.example.test.", "www.example.test."},
       // the apex without a prefix: outside the zone (external-dns' limitation)
       {"", "", "", "@", RRType::A, "a-example.test.", "example.test."},
       {"txt-", "", "", "www", RRType::A, "txt-a-www.example.test.", "txt-www.example.test."},

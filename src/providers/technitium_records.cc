@@ -251,6 +251,12 @@ Parsed<Params> value_params(const model::Rdata& rd) {
     }
     case RRType::SOA:
       return invalid("the SOA is written with records/update (soa_params)");
+    case RRType::SVCB:
+    case RRType::HTTPS:
+      return invalid(fmt::format(
+          "{} records are not written through the Technitium API (zonekeeper's Technitium "
+          "provider does not map SvcParams yet; use the RFC 2136 backend for them)",
+          model::to_string(rd.type())));
   }
   if (!w.ok) return invalid(fmt::format("malformed {} record data", model::to_string(rd.type())));
   return p;
@@ -273,7 +279,10 @@ Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& rec)
   auto type_text = str(rec, "type");
   if (!type_text) return invalid("record: type missing");
   auto type = model::parse_rrtype(*type_text);
-  if (!type || !model::is_supported(*type) || type_text->starts_with("TYPE")) {
+  // SVCB and HTTPS are left out like unknown types: never written here (value_params), so
+  // never seen either.
+  if (!type || !model::is_supported(*type) || type_text->starts_with("TYPE") ||
+      *type == RRType::SVCB || *type == RRType::HTTPS) {
     return std::optional<ListedRecord>();
   }
   auto owner_text = str(rec, "name");
@@ -406,6 +415,9 @@ Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& rec)
         return model::Rdata::soa(*mname, *rname, uint32_t(*serial), uint32_t(*refresh),
                                  uint32_t(*retry), uint32_t(*expire), uint32_t(*minimum));
       }
+      case RRType::SVCB:
+      case RRType::HTTPS:
+        break;  // skipped above
     }
     return invalid("unsupported type");
   }();

@@ -64,6 +64,8 @@ Parsed<Rdata> target_rdata(RRType type, const std::string& t) {
     case RRType::NAPTR:
     case RRType::SSHFP:
     case RRType::TLSA:
+    case RRType::SVCB:
+    case RRType::HTTPS:
     case RRType::CAA: {
       auto rd = Rdata::parse(type, t, root);
       if (!rd) return invalid(fmt::format("target \"{}\": {}", t, rd.error()));
@@ -128,11 +130,11 @@ Parsed<RRType> parse_endpoint_type(std::string_view type) {
   std::string u = upper(type);
   static const std::set<std::string> kSupported = {"A",     "AAAA",  "CNAME", "TXT",   "MX",
                                                    "NS",    "PTR",   "SRV",   "NAPTR", "CAA",
-                                                   "DNAME", "SSHFP", "TLSA"};
+                                                   "DNAME", "SSHFP", "TLSA",  "SVCB",  "HTTPS"};
   if (!kSupported.contains(u)) {
     return invalid(
         fmt::format("record type \"{}\" is not supported (A, AAAA, CNAME, TXT, MX, NS, "
-                    "PTR, SRV, NAPTR, CAA, DNAME, SSHFP, TLSA)",
+                    "PTR, SRV, NAPTR, CAA, DNAME, SSHFP, TLSA, SVCB, HTTPS)",
                     type));
   }
   return model::parse_rrtype(u);

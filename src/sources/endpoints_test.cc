@@ -77,6 +77,10 @@ const std::vector<GoodCase> kGood = {
         {"3 1 1 E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}),
      {"_443._tcp.www.example.com. TLSA 300 3 1 1 "
       "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}},
+    {ep("_dns.example.com", "SVCB", {"1 dns.example.com alpn=dot,h2 port=853"}),
+     {"_dns.example.com. SVCB 300 1 dns.example.com. alpn=\"dot,h2\" port=853"}},
+    {ep("www.example.com", "HTTPS", {"1 . alpn=h3,h2 ipv4hint=192.0.2.1", "0 cdn.example.net"}),
+     {"www.example.com. HTTPS 300 0 cdn.example.net. 1 . alpn=\"h3,h2\" ipv4hint=192.0.2.1"}},
     // external-dns' NAPTR target form: order preference "flags" "services" "regexp" replacement.
     {ep("sip.example.com", "NAPTR",
         {"100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:info@example.com!\" _sip._udp.example.com.",
@@ -127,7 +131,9 @@ const std::vector<BadCase> kBad = {
     {ep("www.example.com", "CNAME", {"*.example.net"}), "cannot be a wildcard"},
     {ep("www.example.com", "NAPTR", {"100 10 \"u\" \"E2U+sip\" \"\""}), "NAPTR data needs 6"},
     {ep("www.example.com", "NAPTR", {"100 99999 \"u\" \"E2U+sip\" \"\" ."}), "NAPTR preference"},
-    {ep("www.example.com", "SVCB", {"1 svc.example.net."}), "is not supported"},
+    {ep("www.example.com", "SVCB", {"0 svc.example.net. port=53"}), "AliasMode"},
+    {ep("www.example.com", "HTTPS", {"1 . alpn=h2 color=red"}), "unknown SvcParam key"},
+    {ep("www.example.com", "SRVB", {"1 ."}), "is not supported"},
     {ep("www.example.com", "SSHFP", {"1 2 xy"}), "is not hex"},
     {ep("www.example.com", "SSHFP", {"1 2 abc"}), "an even, non-zero number of hex digits"},
     {ep("www.example.com", "TLSA", {"3 1 1"}), "TLSA data needs"},

@@ -1105,3 +1105,35 @@ def test_dnsendpoint_dname_sshfp_tlsa(zk, kube, primary, controller, unowned):
     wait_rcode(p, "_443._tcp.www.ext.test.", "TLSA", "NXDOMAIN")
     wait_rcode(p, "moved.ext.test.", "DNAME", "NXDOMAIN")
     unowned.check()
+
+
+def test_dnsendpoint_svcb_https(zk, kube, primary, controller, unowned):
+    """SVCB and HTTPS (RFC 9460) targets in a DNSEndpoint: served by BIND as written (SvcParams
+    in canonical order), replaced, removed, each under its own registry TXT; bad SvcParams are
+    Invalid naming the entry, and the valid entries are still served."""
+    require_sources(controller)
+    server_ready(zk)
+    ns = src_ns(kube, "src-svcb")
+    p = primary.port
+    kube.apply(dnsendpoint("svc", ns, [
+        ep("_dns.ext.test", "SVCB", ["1 dns.ext.test alpn=dot,h2 port=853"]),
+        ep("svc.ext.test", "HTTPS", ["1 . port=443 alpn=h3,h2 ipv4hint=192.0.2.60", "0 cdn.example.net"])]))
+    wait_answer(p, "_dns.ext.test.", "SVCB", ['1 dns.ext.test. alpn="dot,h2" port="853"'])
+    wait_answer(p, "svc.ext.test.", "HTTPS", ['0 cdn.example.net.',
+                                              '1 . alpn="h3,h2" port="443" ipv4hint="192.0.2.60"'])
+    for reg in ("svcb-_dns.ext.test.", "https-svc.ext.test."):
+        wait_answer(p, reg, "TXT", [registry_text(OWNER, f"crd/{ns}/svc")])
+    dnsendpoint_status(zk, "svc", ns, "True", "Programmed")
+
+    kube.apply(dnsendpoint("svc", ns, [
+        ep("_dns.ext.test", "SVCB", ["2 dns2.ext.test mandatory=alpn alpn=h3"]),
+        ep("svc.ext.test", "HTTPS", ["1 . alpn=h2 color=red"])]))
+    o = dnsendpoint_status(zk, "svc", ns, "False", "Invalid")
+    msg = zkenv.condition(o)[2]
+    assert "unknown SvcParam key" in msg and "color" in msg and "svc.ext.test" in msg, msg
+    wait_answer(p, "_dns.ext.test.", "SVCB", ['2 dns2.ext.test. mandatory="alpn" alpn="h3"'])
+    kube.delete(zkenv.DNSENDPOINT_CRD, "svc", ns)
+    wait_rcode(p, "_dns.ext.test.", "SVCB", "NXDOMAIN")
+    wait_rcode(p, "svc.ext.test.", "HTTPS", "NXDOMAIN")
+    wait_rcode(p, "svcb-_dns.ext.test.", "TXT", "NXDOMAIN")
+    unowned.check()
