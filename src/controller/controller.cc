@@ -40,9 +40,16 @@ struct Controller::ZoneRuntime {
   bool healthy = false;         // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
   int propagation_checks = 0;  // re-checks since the last change (backoff)
+  size_t served = 0;           // its records whose last status was Ready=True (Served)
 };
 
 namespace {
+
+size_t served_in(const ZoneReport& rep) {
+  return static_cast<size_t>(
+      std::count_if(rep.records.begin(), rep.records.end(),
+                    [](const RecordStatus& r) { return r.ready.status == api::kTrue; }));
+}
 
 std::string ns_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
@@ -111,8 +118,22 @@ void Controller::put_zone(const json::value& object) {
 }
 
 void Controller::remove_zone(std::string_view ns, std::string_view name) {
-  if (objects_.zone_entry(ns, name)) zone_rt_.erase(ns_key(ns, name));
+  if (objects_.zone_entry(ns, name)) {
+    set_served(ns_key(ns, name), 0);
+    zone_rt_.erase(ns_key(ns, name));
+  }
   apply(objects_.remove_zone(ns, name));
+}
+
+// zonekeeper_records_served: the record objects every zone last reported Served, kept as a
+// running total (O(1) per zone reconcile).
+void Controller::set_served(const std::string& zone_key, size_t served) {
+  auto it = zone_rt_.find(zone_key);
+  if (it == zone_rt_.end()) return;  // a reconcile that outlived its zone's deletion
+  ZoneRuntime& rt = *it->second;
+  records_served_ = records_served_ - rt.served + served;
+  rt.served = served;
+  metrics_.set_records_served(records_served_);
 }
 
 void Controller::put_server(const json::value& object) {
@@ -429,6 +450,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
          report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, objs->records)) {
       sink_.record_status(rs);
     }
+    set_served(key, 0);
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
@@ -475,6 +497,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         {zone, zref, desired, rec_copy, no_primaries, no_secondaries}, *blocked);
     sink_.zone_status(rep.zone);
     for (const auto& st : rep.records) sink_.record_status(st);
+    set_served(key, served_in(rep));
     co_return true;
   }
 
@@ -595,6 +618,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   rt->secondaries_behind = rep.secondaries_behind;
   for (const auto& st : rep.records) sink_.record_status(st);
   sink_.zone_status(rep.zone);
+  set_served(key, served_in(rep));
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).

@@ -155,6 +155,7 @@ class Controller {
   void report_namespace(const std::string& name);
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
+  void set_served(const std::string& zone_key, size_t served);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
                                                     std::string* reason);
 
@@ -167,6 +168,7 @@ class Controller {
   WorkQueue queue_;
   ObjectCatalog objects_;
   std::map<std::string, std::shared_ptr<ZoneRuntime>> zone_rt_;  // "ns/name" of the DNSZone
+  size_t records_served_ = 0;  // the sum of every ZoneRuntime's `served`
   ProviderPool providers_;
   std::function<void(const std::string&, const std::string&)> secret_referenced_;
   SourceCatalog catalog_;

@@ -223,6 +223,40 @@ TEST_F(ControllerTest, ServesSelectedRecordsAndSaysSo) {
   EXPECT_EQ(zone("DNSZone/dns/example").message, "1 records served by 1 Primary");
 }
 
+// zonekeeper_records_served: what the zones last reported Served, in cluster mode too.
+double served_metric(const telemetry::Metrics& m) {
+  std::string text = m.render();
+  auto at = text.find("\nzonekeeper_records_served ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + std::string("\nzonekeeper_records_served ").size()));
+}
+
+TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->put_record(o.a("dns", "api", "api", "192.0.2.2"));
+  c->start();
+  settle();
+  EXPECT_EQ(served_metric(metrics), 2);
+  // The server fails: nothing is Served any more.
+  p.fail_all =
+      providers::Failure{"ServerUnreachable", "ServerUnreachable", "timeout", false, false};
+  c->put_record(o.a("dns", "api", "api", "192.0.2.3"));
+  run_until([&] { return record("ARecord/dns/api").reason == "ServerUnreachable"; });
+  EXPECT_EQ(served_metric(metrics), 0);
+  p.fail_all.reset();
+  c->put_record(o.a("dns", "api", "api", "192.0.2.4"));
+  run_until([&] { return record("ARecord/dns/api").reason == "Served"; });
+  settle();
+  EXPECT_EQ(served_metric(metrics), 2);
+  // The zone goes: so does its count.
+  c->remove_zone("dns", "example");
+  settle();
+  EXPECT_EQ(served_metric(metrics), 0);
+}
+
 TEST_F(ControllerTest, RecordReasonsFromTheirOwnData) {
   primary();
   c->put_server(o.server("dns", "primary"));
