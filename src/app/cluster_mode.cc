@@ -4,11 +4,13 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,6 +21,7 @@
 
 #include "api/api_credentials.h"
 #include "api/kind.h"
+#include "api/time.h"
 #include "app/kube_status_writer.h"
 #include "controller/controller.h"
 #include "dns/client.h"
@@ -96,6 +99,9 @@ class DiscardingSink : public controller::StatusSink {
   }
 };
 
+constexpr std::chrono::seconds kApiProbeInterval{5};
+constexpr std::chrono::milliseconds kApiProbeTimeout{3000};
+
 // One informer per kind, plus one per referenced Secret; the controller sees every event.
 class Cluster {
  public:
@@ -135,6 +141,44 @@ class Cluster {
       if (!inf->synced()) return false;
     }
     return true;
+  }
+
+  // /readyz: nullopt when ready, else the reason line. Ready = every cache synced and the API
+  // server answered the last probe (probe_api, every kApiProbeInterval).
+  std::optional<std::string> unready() const {
+    std::vector<std::string> pending;
+    for (const auto& [k, inf] : informers_) {
+      if (!inf->synced()) pending.push_back(k);
+    }
+    if (!pending.empty()) return fmt::format("caches not synced: {}", fmt::join(pending, ", "));
+    if (!api_error_.empty()) {
+      return fmt::format("API server unreachable since {}: {}",
+                         api::format_rfc3339(api_down_since_), api_error_);
+    }
+    return std::nullopt;
+  }
+
+  // Asks the API server for /version every kApiProbeInterval (the same client, token and TLS
+  // as every other call); /readyz says when it does not answer. Transitions are logged.
+  asio::awaitable<void> probe_api() {
+    while (!stopping_) {
+      auto r = co_await client_->request("GET", "/version", std::nullopt, "application/json",
+                                         kApiProbeTimeout);
+      if (stopping_) co_return;
+      if (r && !api_error_.empty()) {
+        spdlog::info("API server answers again");
+        api_error_.clear();
+      } else if (!r) {
+        if (api_error_.empty()) {
+          api_down_since_ = std::time(nullptr);
+          spdlog::warn("API server does not answer: {}", r.error().to_string());
+        }
+        api_error_ = r.error().to_string();
+      }
+      probe_timer_.expires_after(kApiProbeInterval);
+      boost::system::error_code ec;
+      co_await probe_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 
   telemetry::Metrics& metrics() { return metrics_; }
@@ -266,6 +310,7 @@ class Cluster {
   asio::awaitable<void> shutdown() {
     stopping_ = true;
     discovery_timer_.cancel();
+    probe_timer_.cancel();
     stop_leading();
     if (elector_) elector_->stop();
     co_await events_.flush();
@@ -419,6 +464,9 @@ class Cluster {
   controller::Controller controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
   asio::steady_timer discovery_timer_{io_};  // discover_later's wait
+  asio::steady_timer probe_timer_{io_};      // probe_api's wait
+  std::string api_error_;                    // the last probe's error ("" = it answered)
+  std::time_t api_down_since_ = 0;
   bool stopping_ = false;
 };
 
@@ -461,8 +509,9 @@ int run_cluster(const ClusterOptions& given) {
   Cluster* c = cluster.get();
   http.route("/healthz", [] { return server::Response{200, "text/plain; charset=utf-8", "ok\n"}; });
   http.route("/readyz", [c] {
-    if (c->synced()) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
-    return server::Response{503, "text/plain; charset=utf-8", "caches not synced\n"};
+    auto why = c->unready();
+    if (!why) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
+    return server::Response{503, "text/plain; charset=utf-8", *why + "\n"};
   });
   http.route("/metrics", [c] {
     c->metrics().set_queue_depth(c->controller().queue_depth());
@@ -485,6 +534,7 @@ int run_cluster(const ClusterOptions& given) {
         co_await c->lead_when_synced(alive);
       },
       asio::detached);
+  asio::co_spawn(io, c->probe_api(), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {

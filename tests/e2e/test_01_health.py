@@ -1,5 +1,11 @@
 """/healthz, /readyz and /metrics of a running controller (leader election on, caches synced)."""
 import json
+import os
+import socket
+import threading
+import urllib.parse
+
+import yaml
 
 import zkenv
 
@@ -47,3 +53,85 @@ def test_logs_are_json_lines(controller):
     assert lines, "the controller logged nothing"
     for l in lines:
         assert isinstance(json.loads(l), dict), l
+
+
+class TcpProxy:
+    """127.0.0.1:port → target, one thread per direction; stop() closes the listener and every
+    connection (the API server "goes away" for whoever talks through it), start() again on the
+    same port."""
+
+    def __init__(self, target_host, target_port):
+        self.target = (target_host, target_port)
+        self.port = zkenv.free_port()
+        self.sockets, self.listener = [], None
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self):
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.sockets = []
+
+
+def test_readyz_says_why_when_the_api_server_goes_away(kube, workdir):
+    """/readyz is re-checked: 503 with a reason line while the API server does not answer (its
+    /version is probed every 5 s), 200 again when it does — without a restart."""
+    url = urllib.parse.urlparse(kube.url)
+    proxy = TcpProxy(url.hostname, url.port)
+    proxy.start()
+    c = zkenv.Controller(kube, os.path.join(workdir, "controller-readyz"), identity="zk-readyz",
+                         extra=["--hosts-file", os.path.join(workdir, "hosts-readyz"), "--source", "ingress",
+                                "--domain-filter", "readyz.test"])
+    with open(c.kubeconfig) as f:
+        cfg = yaml.safe_load(f)
+    cfg["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{proxy.port}"
+    with open(c.kubeconfig, "w") as f:
+        yaml.safe_dump(cfg, f)
+    try:
+        c.start(wait_ready=True)
+        proxy.stop()
+        status, body, _ = zkenv.wait_for(
+            lambda: (lambda r: r if r[0] == 503 else None)(c.http("/readyz")), desc="/readyz 503")
+        assert body.startswith("API server unreachable since "), body
+        assert zkenv.wait_for(lambda: "API server does not answer" in open(c.log_path).read(),
+                              desc="the loss is logged")
+        proxy.start()
+        zkenv.wait_for(lambda: c.http("/readyz")[0] == 200, desc="/readyz 200 again")
+        assert c.http("/healthz")[0] == 200 and c.starts == 1
+    finally:
+        c.stop()
+        proxy.stop()
