@@ -66,32 +66,6 @@ Parsed<std::vector<Token>> tokenize(std::string_view text) {
   return out;
 }
 
-Parsed<std::string> unescape(std::string_view raw) {
-  std::string out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\') {
-      out.push_back(raw[i]);
-      continue;
-    }
-    if (i + 1 >= raw.size()) return invalid("dangling backslash");
-    char d = raw[i + 1];
-    if (std::isdigit(static_cast<unsigned char>(d))) {
-      if (i + 3 >= raw.size() || !std::isdigit(static_cast<unsigned char>(raw[i + 2])) ||
-          !std::isdigit(static_cast<unsigned char>(raw[i + 3]))) {
-        return invalid("bad \\DDD escape");
-      }
-      int v = (d - '0') * 100 + (raw[i + 2] - '0') * 10 + (raw[i + 3] - '0');
-      if (v > 255) return invalid("\\DDD escape over 255");
-      out.push_back(static_cast<char>(v));
-      i += 3;
-    } else {
-      out.push_back(d);
-      i += 1;
-    }
-  }
-  return out;
-}
-
 template <class T>
 Parsed<T> parse_uint(std::string_view s, std::string_view what) {
   T v{};
@@ -248,6 +222,32 @@ bool is_supported(RRType t) {
 }
 bool is_singleton(RRType t) {
   return t == RRType::CNAME || t == RRType::DNAME || t == RRType::SOA;
+}
+
+Parsed<std::string> unescape_character_string(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    if (i + 1 >= raw.size()) return invalid("dangling backslash");
+    char d = raw[i + 1];
+    if (std::isdigit(static_cast<unsigned char>(d))) {
+      if (i + 3 >= raw.size() || !std::isdigit(static_cast<unsigned char>(raw[i + 2])) ||
+          !std::isdigit(static_cast<unsigned char>(raw[i + 3]))) {
+        return invalid("bad \\DDD escape");
+      }
+      int v = (d - '0') * 100 + (raw[i + 2] - '0') * 10 + (raw[i + 3] - '0');
+      if (v > 255) return invalid("\\DDD escape over 255");
+      out.push_back(static_cast<char>(v));
+      i += 3;
+    } else {
+      out.push_back(d);
+      i += 1;
+    }
+  }
+  return out;
 }
 
 std::string quote_character_string(std::string_view raw) {
@@ -568,7 +568,7 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       std::string strings[3];
       const char* what[3] = {"flags", "services", "regexp"};
       for (int i = 0; i < 3; ++i) {
-        auto sv = unescape(toks[2 + i].raw);
+        auto sv = unescape_character_string(toks[2 + i].raw);
         if (!sv) return fail(fmt::format("NAPTR {}: {}", what[i], sv.error()));
         strings[i] = std::move(*sv);
       }
@@ -581,14 +581,14 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       if (!n) return tl::unexpected(n.error());
       auto fl = parse_uint<uint8_t>(toks[0].raw, "CAA flags");
       if (!fl) return tl::unexpected(fl.error());
-      auto val = unescape(toks[2].raw);
+      auto val = unescape_character_string(toks[2].raw);
       if (!val) return fail("CAA value: " + val.error());
       return caa(*fl, toks[1].raw, *val);
     }
     case RRType::TXT: {
       std::vector<std::string> strings;
       for (const auto& t : toks) {
-        auto s = unescape(t.raw);
+        auto s = unescape_character_string(t.raw);
         if (!s) return fail("TXT: " + s.error());
         strings.push_back(std::move(*s));
       }

@@ -109,5 +109,7 @@ class Rdata {
 
 // Quotes a character-string for presentation: "a \"b\" \\c \200".
 std::string quote_character_string(std::string_view raw);
+// The octets of a character-string's presentation form (quotes removed): \DDD and \X escapes.
+Parsed<std::string> unescape_character_string(std::string_view raw);
 
 }  // namespace zk::model

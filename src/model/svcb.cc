@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "model/base64.h"
+#include "model/rdata.h"
 
 namespace zk::model {
 namespace {
@@ -91,34 +92,6 @@ Parsed<std::vector<std::string>> split_items(std::string_view text) {
   return out;
 }
 
-// Char-string unescaping: \DDD (0..255) and \X. A list value is split afterwards, on the
-// unescaped text, where "\," and "\\" are the list level's escapes (RFC 9460 A.1).
-Parsed<std::string> unescape(std::string_view raw) {
-  std::string out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\') {
-      out.push_back(raw[i]);
-      continue;
-    }
-    if (i + 1 >= raw.size()) return invalid("dangling backslash");
-    char d = raw[i + 1];
-    if (d >= '0' && d <= '9') {
-      if (i + 3 >= raw.size() || raw[i + 2] < '0' || raw[i + 2] > '9' || raw[i + 3] < '0' ||
-          raw[i + 3] > '9') {
-        return invalid("bad \\DDD escape");
-      }
-      int v = (d - '0') * 100 + (raw[i + 2] - '0') * 10 + (raw[i + 3] - '0');
-      if (v > 255) return invalid("\\DDD escape over 255");
-      out.push_back(static_cast<char>(v));
-      i += 3;
-      continue;
-    }
-    out.push_back(d);
-    i += 1;
-  }
-  return out;
-}
-
 // The items of a comma-separated value list (after char-string unescaping with `list`).
 Parsed<std::vector<std::string>> split_list(std::string_view value, std::string_view key) {
   std::vector<std::string> out(1);
@@ -147,7 +120,7 @@ uint16_t get16(std::span<const uint8_t> d, size_t at) {
 }
 
 // Presentation of a char-string value: quoted, with '"', '\' and non-printables escaped;
-// `list`: commas and backslashes inside an item are escaped for the list level first.
+// `list_item`: commas and backslashes inside an item are escaped for the list level first.
 std::string quote(std::string_view raw, bool list_item = false) {
   std::string out;
   for (unsigned char c : raw) {
@@ -254,7 +227,9 @@ Parsed<std::vector<uint8_t>> value_from_text(uint16_t key, const std::optional<s
     if (key > kOhttp) return std::vector<uint8_t>{};  // keyNNNNN: an empty value is allowed
     return invalid(fmt::format("SvcParam {} needs a value", name));
   }
-  auto text = unescape(*raw);
+  // Char-string escapes first; a list is split afterwards on the unescaped text, where \, and
+  // \\ are the list level's escapes (RFC 9460 A.1).
+  auto text = unescape_character_string(*raw);
   if (!text) return invalid(fmt::format("SvcParam {}: {}", name, text.error()));
   std::vector<uint8_t> w;
   if (!list) {
