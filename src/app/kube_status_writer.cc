@@ -203,12 +203,17 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
   while (*alive && !order_.empty()) {
     std::string key = order_.front();
     order_.pop_front();
+    // One write per object at a time: two PATCHes in flight could land in the wrong order and
+    // leave the older status stored while we believe the newer one is. The write in flight
+    // queues the key again when it ends.
+    if (writing_.count(key)) continue;
     auto it = pending_.find(key);
     if (it == pending_.end()) continue;
     Pending p = std::move(it->second);
     pending_.erase(it);
     const kube::Resource* res = resource_of_(p.ref.kind);
     if (!res) continue;
+    writing_.insert(key);
     bool ok = true;
     bool gone = false;
     if (p.status) {
@@ -264,9 +269,10 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (!*alive) co_return;
       ++p.attempts;
-      auto [pit, fresh] = pending_.try_emplace(key, std::move(p));
-      if (fresh) order_.push_back(key);
+      pending_.try_emplace(key, std::move(p));  // unless a newer write is already pending
     }
+    writing_.erase(key);
+    if (pending_.count(key)) order_.push_back(key);
   }
   if (*alive) --running_;
 }

@@ -88,6 +88,7 @@ class KubeStatusWriter : public controller::StatusSink {
   size_t running_ = 0;
   std::map<std::string, Pending> pending_;  // by ref key
   std::deque<std::string> order_;
+  std::set<std::string> writing_;  // keys with a write in flight (one per object at a time)
   std::map<std::string, Written> written_;
   std::map<std::string, std::string> annotated_;  // ref key → value we wrote
   std::shared_ptr<bool> alive_;
