@@ -420,16 +420,24 @@ class Bench:
         c.wait_leader(timeout)
 
     def metrics_summary(self):
+        """Totals over every series of the counters the benches report; dns_updates and
+        dns_update_errors: zonekeeper_dns_operations_total{operation="update"} that succeeded
+        and that failed."""
         c = self.controller
         m = c.metrics()
 
-        def total(fam):
-            return sum(v for _, v in m.get(fam, {}).get("samples", []))
-        return {k: total(k) for k in ("zonekeeper_dns_updates_total", "zonekeeper_dns_update_errors_total",
-                                      "zonekeeper_dns_changes_total", "zonekeeper_status_writes_total",
-                                      "zonekeeper_status_write_errors_total", "zonekeeper_events_total",
-                                      "zonekeeper_reconciles_total", "zonekeeper_drift_checks_total",
-                                      "zonekeeper_drift_found_total", "zonekeeper_queue_retries_total")}
+        def total(fam, keep=lambda labels: True):
+            return sum(v for lb, v in m.get(fam, {}).get("samples", []) if keep(lb))
+        out = {k: total(k) for k in ("zonekeeper_dns_changes_total", "zonekeeper_status_writes_total",
+                                     "zonekeeper_status_write_errors_total", "zonekeeper_events_total",
+                                     "zonekeeper_reconciles_total", "zonekeeper_drift_checks_total",
+                                     "zonekeeper_drift_found_total", "zonekeeper_queue_retries_total")}
+        ops = "zonekeeper_dns_operations_total"
+        out["dns_updates"] = total(ops, lambda lb: lb.get("operation") == "update"
+                                   and lb.get("result") == "success")
+        out["dns_update_errors"] = total(ops, lambda lb: lb.get("operation") == "update"
+                                         and lb.get("result") != "success")
+        return out
 
 
 def wait_watch(kube, kind, ns, value, done, t0, timeout, desc, stall_s=None):

@@ -30,6 +30,9 @@ cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=RelW
   -DZK_WERROR=ON >/dev/null
 ninja -C build -j"$JOBS"
 
+step "promtool (metrics and alert rule checks; built from the Go module proxy, cached by version)"
+bash tools/promtool/build.sh
+
 step "unit and integration tests under ASan+UBSan (g++-12)"
 # g++-12: it instruments the coroutine code fully (docs/architecture.md, "Toolchain").
 cmake -S . -B build-asan -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=Debug \

@@ -117,6 +117,9 @@ class Cluster {
             io.get_executor(), controller_options(o),
             o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_) : writer_,
             metrics_, providers_) {
+    client_->observe_requests([this](std::string_view verb, std::string_view code) {
+      metrics_.kube_request(verb, code);
+    });
     if (o.hosts_only) return;  // only the sources are read (start_informers)
     for (api::Kind k : api::kAllKinds) {
       add_informer(our_resource(api::plural(k), api::to_string(k)));
@@ -181,8 +184,22 @@ class Cluster {
     }
   }
 
+  ~Cluster() { client_->observe_requests(nullptr); }
+
   telemetry::Metrics& metrics() { return metrics_; }
-  uint64_t events_dropped() const { return events_.stats().not_written(); }
+  // The gauges and followed totals read at scrape time: queue depth, Events written and
+  // dropped, objects in each informer cache (every referenced Secret together).
+  void refresh_metrics() {
+    metrics_.set_queue_depth(controller_.queue_depth());
+    kube::EventRecorderStats ev = events_.stats();
+    metrics_.set_events_dropped(ev.not_written());
+    metrics_.set_events_written(ev.created + ev.aggregated);
+    for (const auto& [kind, inf] : informers_)
+      metrics_.set_watched_objects(kind, inf->store().size());
+    size_t secrets = 0;
+    for (const auto& [key, inf] : secret_informers_) secrets += inf->store().size();
+    if (!secret_informers_.empty()) metrics_.set_watched_objects("Secret", secrets);
+  }
   controller::Controller& controller() { return controller_; }
 
   // Informers for the enabled sources whose API resource is served (discovery), then every
@@ -514,8 +531,7 @@ int run_cluster(const ClusterOptions& given) {
     return server::Response{503, "text/plain; charset=utf-8", *why + "\n"};
   });
   http.route("/metrics", [c] {
-    c->metrics().set_queue_depth(c->controller().queue_depth());
-    c->metrics().set_events_dropped(c->events_dropped());
+    c->refresh_metrics();
     return server::Response{200, std::string(telemetry::Metrics::kContentType),
                             c->metrics().render()};
   });

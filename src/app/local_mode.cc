@@ -252,6 +252,12 @@ class Local {
     status_.set_problems(next.problems);
     catalog_ = std::move(next);
     metrics_.set_zones(zones.size());
+    metrics_.set_synced(true);  // the folder is read: the desired state is complete
+    // zonekeeper_watched_objects: what the folder declares, every kind (0 when none).
+    std::map<std::string, size_t> by_kind{{std::string(api::kDNSZone), 0}};
+    for (api::Kind k : api::kAllKinds) by_kind[std::string(api::to_string(k))] = 0;
+    for (const auto& [key, d] : catalog_.objects) ++by_kind[d.kind_name];
+    for (const auto& [kind, n] : by_kind) metrics_.set_watched_objects(kind, n);
   }
 
   json::value local_server(const std::string& ns) const {

@@ -45,10 +45,19 @@ struct Controller::ZoneRuntime {
 
 namespace {
 
-size_t served_in(const ZoneReport& rep) {
-  return static_cast<size_t>(
-      std::count_if(rep.records.begin(), rep.records.end(),
-                    [](const RecordStatus& r) { return r.ready.status == api::kTrue; }));
+// The kind label of zonekeeper_reconciles_total (telemetry::Metrics::kReconcileKinds).
+std::string_view metric_kind(WorkItem::Kind kind) {
+  switch (kind) {
+    case WorkItem::Kind::Zone:
+      return api::kDNSZone;
+    case WorkItem::Kind::Server:
+      return api::kDNSServer;
+    case WorkItem::Kind::Namespace:
+      return "Namespace";
+    case WorkItem::Kind::SharedZone:
+      return "SharedZone";
+  }
+  return "Unknown";
 }
 
 std::string ns_key(std::string_view ns, std::string_view name) {
@@ -119,21 +128,29 @@ void Controller::put_zone(const json::value& object) {
 
 void Controller::remove_zone(std::string_view ns, std::string_view name) {
   if (objects_.zone_entry(ns, name)) {
-    set_served(ns_key(ns, name), 0);
+    set_served(ns_key(ns, name), {});
     zone_rt_.erase(ns_key(ns, name));
   }
   apply(objects_.remove_zone(ns, name));
 }
 
 // zonekeeper_records_served: the record objects every zone last reported Served, kept as a
-// running total (O(1) per zone reconcile).
-void Controller::set_served(const std::string& zone_key, size_t served) {
+// running total (O(1) per zone reconcile); zonekeeper_records{zone,kind,state}: this zone's
+// record objects by kind and Ready reason.
+void Controller::set_served(const std::string& zone_key, const std::vector<RecordStatus>& records) {
   auto it = zone_rt_.find(zone_key);
   if (it == zone_rt_.end()) return;  // a reconcile that outlived its zone's deletion
   ZoneRuntime& rt = *it->second;
+  size_t served = 0;
+  telemetry::Metrics::RecordCounts counts;
+  for (const RecordStatus& r : records) {
+    if (r.ready.status == api::kTrue) ++served;
+    ++counts[{r.ref.kind, r.ready.reason}];
+  }
   records_served_ = records_served_ - rt.served + served;
   rt.served = served;
   metrics_.set_records_served(records_served_);
+  metrics_.set_records(zone_key, counts);
 }
 
 void Controller::put_server(const json::value& object) {
@@ -200,14 +217,19 @@ asio::awaitable<void> Controller::worker() {
     }
     auto t0 = std::chrono::steady_clock::now();
     bool ok = false;
+    std::string why;
     try {
-      ok = co_await reconcile(*item);
+      ok = co_await reconcile(*item, why);
     } catch (const std::exception& e) {
       spdlog::error("reconcile {} failed unexpectedly: {}", *item, e.what());
+      why = "Exception";
     }
     if (!*alive) co_return;
-    metrics_.reconcile(
-        ok, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (!ok && why.empty()) why = reasons::kNotReady;
+    std::optional<WorkItem> parsed = WorkItem::parse(*item);
+    metrics_.reconcile(parsed ? metric_kind(parsed->kind) : "Unknown",
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                       ok ? std::string_view() : std::string_view(why));
     if (ok) {
       queue_.forget(*item);
     } else {
@@ -238,7 +260,7 @@ asio::awaitable<void> Controller::drift_loop() {
   }
 }
 
-asio::awaitable<bool> Controller::reconcile(const std::string& key) {
+asio::awaitable<bool> Controller::reconcile(const std::string& key, std::string& why) {
   std::optional<WorkItem> item = WorkItem::parse(key);
   if (!item) co_return true;
   if (!options_.dnszones && item->kind != WorkItem::Kind::SharedZone) {
@@ -248,13 +270,13 @@ asio::awaitable<bool> Controller::reconcile(const std::string& key) {
     case WorkItem::Kind::Namespace:
       co_return reconcile_namespace(item->ns);
     case WorkItem::Kind::SharedZone:
-      co_return co_await reconcile_shared_zone(Name::parse(item->name).value());
+      co_return co_await reconcile_shared_zone(Name::parse(item->name).value(), why);
     case WorkItem::Kind::Zone: {
       auto rt = runtime(item->object_key());
       if (!rt->dirty && rt->healthy && !rt->secondaries_behind) {
-        co_return co_await check_zone_drift(item->ns, item->name);
+        co_return co_await check_zone_drift(item->ns, item->name, why);
       }
-      co_return co_await reconcile_zone(item->ns, item->name);
+      co_return co_await reconcile_zone(item->ns, item->name, why);
     }
     case WorkItem::Kind::Server:
       co_return co_await reconcile_server(item->ns, item->name);
@@ -349,7 +371,8 @@ bool Controller::reconcile_namespace(const std::string& ns) {
 
 // ------------------------------------------------------------------ zones
 
-asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const std::string& name) {
+asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const std::string& name,
+                                                   std::string& why) {
   auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
   const NamespaceObjects* objs = objects_.objects_in(ns);
@@ -423,12 +446,13 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
   }
   if (needs_reconcile) {
     runtime(key)->dirty = true;
-    co_return co_await reconcile_zone(ns, name);
+    co_return co_await reconcile_zone(ns, name, why);
   }
   co_return true;
 }
 
-asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const std::string& name) {
+asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const std::string& name,
+                                                 std::string& why) {
   auto alive = generation_;  // false once leadership is lost (even if regained meanwhile)
   std::string key = ns_key(ns, name);
   const NamespaceObjects* objs = objects_.objects_in(ns);
@@ -446,11 +470,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     sink_.zone_status(st);
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
-    for (const auto& rs :
-         report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, objs->records)) {
-      sink_.record_status(rs);
-    }
-    set_served(key, 0);
+    std::vector<RecordStatus> invalid =
+        report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, objs->records);
+    for (const auto& rs : invalid) sink_.record_status(rs);
+    set_served(key, invalid);
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
@@ -497,7 +520,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         {zone, zref, desired, rec_copy, no_primaries, no_secondaries}, *blocked);
     sink_.zone_status(rep.zone);
     for (const auto& st : rep.records) sink_.record_status(st);
-    set_served(key, served_in(rep));
+    set_served(key, rep.records);
     co_return true;
   }
 
@@ -518,8 +541,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     involved.insert({server.ns, server.name});
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
-    if (!p && reason == reasons::kSecretPending)
+    if (!p && reason == reasons::kSecretPending) {
+      why = reasons::kSecretPending;
       co_return false;  // the Secret is not read yet: soon
+    }
     if (!p) {
       res.server_reason = reason;
       // No usable credentials: TSIG for RFC 2136, the API token for Technitium.
@@ -618,7 +643,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   rt->secondaries_behind = rep.secondaries_behind;
   for (const auto& st : rep.records) sink_.record_status(st);
   sink_.zone_status(rep.zone);
-  set_served(key, served_in(rep));
+  set_served(key, rep.records);
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).
@@ -626,6 +651,9 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   bool all_ok = ok_count == results.size();
   rt->healthy = all_ok;
+  for (const auto& r : results) {
+    if (!r.ok && why.empty()) why = r.reason.empty() ? reasons::kNotReady : r.reason;
+  }
   if (any_applied) rt->propagation_checks = 0;
   if (all_ok && rt->secondaries_behind) {
     // Nothing tells us when a Secondary caught up: look again soon, then less and less often.

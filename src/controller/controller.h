@@ -140,13 +140,17 @@ class Controller {
   boost::asio::awaitable<void> drift_loop();
   void apply(CatalogChange change);
   void enqueue(const WorkItem& item);
-  boost::asio::awaitable<bool> reconcile(const std::string& key);
-  boost::asio::awaitable<bool> reconcile_zone(const std::string& ns, const std::string& name);
-  boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name);
+  // Each reconcile_* says whether it succeeded (false: retried with backoff) and, when not, sets
+  // `why` to the reason (for zonekeeper_reconcile_errors_total).
+  boost::asio::awaitable<bool> reconcile(const std::string& key, std::string& why);
+  boost::asio::awaitable<bool> reconcile_zone(const std::string& ns, const std::string& name,
+                                              std::string& why);
+  boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name,
+                                                std::string& why);
   boost::asio::awaitable<bool> reconcile_server(const std::string& ns, const std::string& name);
   bool reconcile_namespace(const std::string& ns);
   // Shared zones (work item "x/<zone>"): the sources' endpoints, owned via the TXT registry.
-  boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone);
+  boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone, std::string& why);
   void enqueue_shared(const std::set<model::Name>& zones);
   void report_source(const std::string& id);
   void set_source_counts(const std::string& id, std::map<std::string, size_t> counts);
@@ -155,7 +159,7 @@ class Controller {
   void report_namespace(const std::string& name);
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
-  void set_served(const std::string& zone_key, size_t served);
+  void set_served(const std::string& zone_key, const std::vector<RecordStatus>& records);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
                                                     std::string* reason);
 

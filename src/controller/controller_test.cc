@@ -246,15 +246,35 @@ TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
   c->put_record(o.a("dns", "api", "api", "192.0.2.3"));
   run_until([&] { return record("ARecord/dns/api").reason == "ServerUnreachable"; });
   EXPECT_EQ(served_metric(metrics), 0);
+  // The failed reconcile is counted with the server's reason, and retried.
+  EXPECT_GE(metrics
+                .value("zonekeeper_reconcile_errors_total",
+                       {{"kind", "DNSZone"}, {"reason", "ServerUnreachable"}})
+                .value_or(0),
+            1);
+  EXPECT_GE(metrics.value("zonekeeper_queue_retries_total").value_or(0), 1);
+  auto records = [&](const char* kind, const char* state) {
+    return metrics.value("zonekeeper_records",
+                         {{"zone", "dns/example"}, {"kind", kind}, {"state", state}});
+  };
+  EXPECT_EQ(records("ARecord", "ServerUnreachable"), std::optional<double>(2));
+  EXPECT_EQ(records("ARecord", "Served"), std::nullopt);
   p.fail_all.reset();
   c->put_record(o.a("dns", "api", "api", "192.0.2.4"));
   run_until([&] { return record("ARecord/dns/api").reason == "Served"; });
   settle();
   EXPECT_EQ(served_metric(metrics), 2);
   // The zone goes: so does its count.
+  EXPECT_EQ(records("ARecord", "Served"), std::optional<double>(2));
+  EXPECT_EQ(records("ARecord", "ServerUnreachable"), std::nullopt);
+  EXPECT_GE(
+      metrics.value("zonekeeper_reconciles_total", {{"kind", "DNSZone"}, {"result", "success"}})
+          .value_or(0),
+      2);
   c->remove_zone("dns", "example");
   settle();
   EXPECT_EQ(served_metric(metrics), 0);
+  EXPECT_EQ(records("ARecord", "Served"), std::nullopt);
 }
 
 TEST_F(ControllerTest, RecordReasonsFromTheirOwnData) {

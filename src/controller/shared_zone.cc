@@ -256,7 +256,7 @@ void Controller::report_source_metrics() {
 
 // ------------------------------------------------------------------ reconcile
 
-asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
+asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::string& why) {
   auto alive = generation_;
   const SharedZone* cfg = catalog_.zone(zone);
   if (!cfg) co_return true;
@@ -299,6 +299,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     zone_failure = message;
     zone_failure_state = std::string(state);
     all_ok = false;
+    why = state;
     run.state = state;
     run.message = std::move(message);
   };
@@ -332,8 +333,10 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     }
     std::string problem, reason;
     std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
-    if (!p && reason == api::reasons::kSecretPending)
+    if (!p && reason == api::reasons::kSecretPending) {
+      why = api::reasons::kSecretPending;
       co_return false;  // the Secret is not read yet: soon
+    }
     if (!p) {
       server_failed(run, kFailed, fmt::format("{}: {}", reason, problem));
       continue;
@@ -359,6 +362,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     }
     if (step.failure) {  // the zone-wide failure decides every key: run.failed is not needed
       server_failed(run, kFailed, fmt::format("{}: {}", where, step.failure->message));
+      why = step.failure->reason;
       continue;
     }
     for (const auto& c : step.applied.changes) {
@@ -404,6 +408,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
     if (step.abandoned) co_return true;
     if (step.failure) {
       server_failed(run, kFailed, fmt::format("{}: {}", where, step.failure->message));
+      why = step.failure->reason;
     } else {
       for (const auto& c : step.applied.changes) {
         if (desired.count(c.rrset.key())) run.applied.insert(c.rrset.key());
@@ -418,6 +423,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone) {
   }
   if (servers.empty() && !options_.hosts_file && zone_failure.empty()) {
     zone_failure = "no DNSServer is configured for this zone";
+    why = api::reasons::kNoServers;
     all_ok = false;
   }
 

@@ -109,9 +109,15 @@ Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, C
 Client::Client(std::unique_ptr<Transport> transport, std::string default_namespace)
     : transport_(std::move(transport)), default_namespace_(std::move(default_namespace)) {}
 
+void Client::observed(std::string_view verb, const Result<HttpResponse>& r) const {
+  if (!observer_) return;
+  observer_(verb, r ? std::to_string(r->status) : std::string("error"));
+}
+
 asio::awaitable<Result<json::object>> Client::object_call(std::string method, std::string target,
                                                           std::string body,
-                                                          std::string content_type) {
+                                                          std::string content_type,
+                                                          std::string_view verb) {
   // Built here, not as a braced temporary in the caller's co_await: g++-12 destroys such
   // temporaries twice (coroutine bug), so requests are always named locals.
   HttpRequest request;
@@ -122,7 +128,9 @@ asio::awaitable<Result<json::object>> Client::object_call(std::string method, st
   std::string what =
       fmt::format("{} {}", request.method,
                   std::string_view(request.target).substr(0, request.target.find('?')));
+  std::string observed_verb(verb.empty() ? std::string_view(request.method) : verb);
   auto r = co_await transport_->send(std::move(request));
+  observed(observed_verb, r);
   if (!r) co_return tl::unexpected(r.error());
   if (!is_2xx(r->status))
     co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));
@@ -140,7 +148,8 @@ asio::awaitable<Result<json::object>> Client::get(const Resource& r, std::string
 
 asio::awaitable<Result<ObjectList>> Client::list(const Resource& r, std::string_view ns,
                                                  ListOptions options) {
-  auto page = co_await object_call("GET", r.collection_path(ns) + list_query(options));
+  auto page =
+      co_await object_call("GET", r.collection_path(ns) + list_query(options), {}, {}, "LIST");
   if (!page) co_return tl::unexpected(page.error());
   ObjectList out;
   if (const json::object* meta = object_at(*page, "metadata")) {
@@ -198,6 +207,7 @@ asio::awaitable<Result<std::string>> Client::list_each(
     HttpRequest page_request;
     page_request.target = r.collection_path(ns) + list_query(options);
     auto res = co_await transport_->send(std::move(page_request));
+    observed("LIST", res);
     if (!res) co_return tl::unexpected(res.error());
     if (!is_2xx(res->status)) {
       co_return tl::unexpected(error_from_response(res->status, res->body, res->retry_after));
@@ -313,6 +323,11 @@ asio::awaitable<Result<std::unique_ptr<Watch>>> Client::watch(const Resource& r,
   watch_request.target = r.collection_path(ns) + q.str();
   auto stream = co_await transport_->open_stream(
       std::move(watch_request), std::chrono::duration_cast<std::chrono::milliseconds>(idle));
+  if (observer_) {
+    observer_("WATCH", stream                           ? std::string("200")
+                       : stream.error().http_status > 0 ? std::to_string(stream.error().http_status)
+                                                        : std::string("error"));
+  }
   if (!stream) co_return tl::unexpected(stream.error());
   co_return std::make_unique<Watch>(std::move(*stream));
 }
@@ -409,7 +424,9 @@ asio::awaitable<Result<json::value>> Client::request(std::string method, std::st
     req.content_type = std::move(content_type);
   }
   std::string what = fmt::format("{} {}", req.method, req.target.substr(0, req.target.find('?')));
+  std::string verb = req.method;
   auto r = co_await transport_->send(std::move(req));
+  observed(verb, r);
   if (!r) co_return tl::unexpected(r.error());
   if (!is_2xx(r->status))
     co_return tl::unexpected(error_from_response(r->status, r->body, r->retry_after));

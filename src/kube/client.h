@@ -113,6 +113,12 @@ class Client {
   Client(std::unique_ptr<Transport> transport, std::string default_namespace);
 
   asio::any_io_executor executor() const { return transport_->executor(); }
+
+  // Told of every request once it ends: its verb (GET, LIST, WATCH, POST, PUT, PATCH, DELETE)
+  // and its HTTP status code, or "error" when no response came (zonekeeper_kube_requests_total).
+  // Call before the first request; called on the client's executor.
+  using RequestObserver = std::function<void(std::string_view verb, std::string_view code)>;
+  void observe_requests(RequestObserver observer) { observer_ = std::move(observer); }
   const std::string& default_namespace() const { return default_namespace_; }
 
   // `ns` is ignored for cluster-scoped resources; for namespaced ones "" means all
@@ -185,10 +191,14 @@ class Client {
       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
  private:
+  // `verb`: for the observer; "" = the method.
   asio::awaitable<Result<boost::json::object>> object_call(std::string method, std::string target,
                                                            std::string body = {},
-                                                           std::string content_type = {});
+                                                           std::string content_type = {},
+                                                           std::string_view verb = {});
+  void observed(std::string_view verb, const Result<HttpResponse>& r) const;
   std::unique_ptr<Transport> transport_;
+  RequestObserver observer_;
   std::string default_namespace_;
 };
 

@@ -220,5 +220,34 @@ TEST(InformerTest, ListFailuresBackOffAndNeverCrash) {
   EXPECT_EQ(inf.stats().watch_errors, 1u);
 }
 
+// The client tells its observer of every request: verb (LIST, not GET, for a collection read;
+// WATCH for a stream) and status code, "error" when no response came
+// (zonekeeper_kube_requests_total).
+TEST(InformerTest, ClientObserverSeesEveryRequestWithVerbAndCode) {
+  asio::io_context io;
+  Script s;
+  s.lists.push_back(
+      {403, R"({"kind":"Status","code":403,"reason":"Forbidden","message":"no"})", ""});
+  s.lists.push_back({200, page({cm("a", "5")}, "10", ""), ""});
+  Error refused;
+  refused.code = ErrorCode::Network;
+  refused.message = "connection refused";
+  s.watches.push_back({refused, {}, false});
+  s.watches.push_back({std::nullopt, {}, true});
+  auto client =
+      std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
+  std::vector<std::string> seen;
+  client->observe_requests([&](std::string_view verb, std::string_view code) {
+    seen.push_back(fmt::format("{} {}", verb, code));
+  });
+  Informer inf(client, resources::kConfigMaps, {.backoff = {.initial = 1ms, .max = 5ms}});
+  run_until(io, inf, s, [&] { return s.watches.empty(); });
+  ASSERT_GE(seen.size(), 4u);
+  EXPECT_EQ(seen[0], "LIST 403");
+  EXPECT_EQ(seen[1], "LIST 200");
+  EXPECT_EQ(seen[2], "WATCH error");
+  EXPECT_EQ(seen[3], "WATCH 200");
+}
+
 }  // namespace
 }  // namespace zk::kube

@@ -80,7 +80,12 @@ const ServedZone* Rfc2136Server::served(const Name& zone) const {
   return it == zones_.end() ? nullptr : &it->second;
 }
 
-void Rfc2136Server::note(const dns::Result<void>& r) {
+void Rfc2136Server::note(const dns::Result<void>& r, std::string_view operation,
+                         std::chrono::steady_clock::time_point t0) {
+  if (metrics_) {
+    metrics_->dns_operation(label_, operation, seconds_since(t0),
+                            r ? std::string_view("success") : r.error().reason());
+  }
   if (r) {
     health_ = {true, true, {}};
   } else if (server_wide(r.error()) || r.error().code == ErrorCode::NotAuth) {
@@ -92,9 +97,9 @@ void Rfc2136Server::note(const dns::Result<void>& r) {
 }
 
 asio::awaitable<dns::Result<void>> Rfc2136Server::load_copy(const Name& zone) {
+  auto t0 = std::chrono::steady_clock::now();
   auto snap = co_await client_->axfr(zone);
-  note(snap);
-  if (metrics_) metrics_->zone_transfer(label_, "axfr");
+  note(snap, "axfr", t0);
   if (!snap) co_return tl::unexpected(snap.error());
   zones_[zone] = ServedZone{snap->serial, std::move(snap->rrsets), {}};
   co_return dns::Result<void>{};
@@ -107,8 +112,9 @@ asio::awaitable<Result<void>> Rfc2136Server::load(const Name& zone) {
 }
 
 asio::awaitable<Result<uint32_t>> Rfc2136Server::soa_serial(const Name& zone) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = co_await client_->soa_serial(zone);
-  note(r);
+  note(r, "soa", t0);
   if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
   co_return *r;
 }
@@ -121,8 +127,9 @@ asio::awaitable<Result<void>> Rfc2136Server::check(const Name& zone) {
 
 asio::awaitable<Result<void>> Rfc2136Server::notify(const Name& zone,
                                                     std::optional<uint32_t> serial) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = co_await client_->notify(zone, serial);
-  note(r);
+  note(r, "notify", t0);
   if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
   co_return Result<void>{};
 }
@@ -150,8 +157,9 @@ asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh_copy(const N
     out.moved = true;
     co_return out;
   }
+  auto t0 = std::chrono::steady_clock::now();
   auto serial = co_await client_->soa_serial(zone);
-  note(serial);
+  note(serial, "soa", t0);
   if (!serial) co_return tl::unexpected(serial.error());
   it = zones_.find(zone);  // the map may have changed while we waited
   if (it == zones_.end() || *serial == it->second.serial) co_return out;
@@ -159,9 +167,9 @@ asio::awaitable<dns::Result<RefreshOutcome>> Rfc2136Server::refresh_copy(const N
   RRsetMap before = it->second.rrsets;
   uint32_t known = it->second.serial;
   if (serial_gt(*serial, known)) {
+    t0 = std::chrono::steady_clock::now();
     auto ixfr = co_await client_->ixfr(zone, known);
-    note(ixfr);
-    if (metrics_) metrics_->zone_transfer(label_, ixfr && ixfr->full ? "axfr" : "ixfr");
+    note(ixfr, ixfr && ixfr->full ? "axfr" : "ixfr", t0);
     it = zones_.find(zone);
     if (ixfr && !ixfr->up_to_date && it != zones_.end()) {
       dns::apply_ixfr(it->second.rrsets, *ixfr);
@@ -186,14 +194,8 @@ asio::awaitable<dns::Result<size_t>> Rfc2136Server::send(const Name& zone,
   cs.changes = part;
   auto t0 = std::chrono::steady_clock::now();
   auto r = co_await client_->apply(cs);
-  note(r);
-  if (metrics_) {
-    if (r) {
-      metrics_->dns_update(label_, seconds_since(t0), r->changes);
-    } else {
-      metrics_->dns_update_error(label_, r.error().reason());
-    }
-  }
+  note(r, "update", t0);
+  if (metrics_ && r) metrics_->dns_changes(label_, r->changes);
   if (!r) {
     *applied = r.error().changes_applied;
     co_return tl::unexpected(r.error());

@@ -82,10 +82,14 @@ class Rfc2136Server final : public Provider {
   boost::asio::awaitable<dns::Result<size_t>> send(const model::Name& zone,
                                                    const std::vector<model::Change>& part,
                                                    size_t* applied);
-  void note(const dns::Result<void>& r);
-  template <class T>
-  void note(const dns::Result<T>& r) {
-    note(r ? dns::Result<void>{} : dns::Result<void>(tl::unexpected(r.error())));
+  // Health from the outcome of one operation, and its zonekeeper_dns_operations_total and
+  // duration (since t0).
+  void note(const dns::Result<void>& r, std::string_view operation,
+            std::chrono::steady_clock::time_point t0);
+  template <typename T>
+  void note(const dns::Result<T>& r, std::string_view operation,
+            std::chrono::steady_clock::time_point t0) {
+    note(r ? dns::Result<void>{} : dns::Result<void>(tl::unexpected(r.error())), operation, t0);
   }
 
   dns::ServerAddress address_;

@@ -37,6 +37,17 @@ technitium::Params base(const Name& zone, const Name& owner, RRType type) {
           {"type", model::to_string(type)}};
 }
 
+// zonekeeper_dns_operations_total and its duration for one operation started at t0.
+template <class T>
+void meter(telemetry::Metrics* metrics, const std::string& server, std::string_view operation,
+           std::chrono::steady_clock::time_point t0, const Result<T>& r) {
+  if (!metrics) return;
+  metrics->dns_operation(
+      server, operation,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+      r ? std::string_view("success") : std::string_view(r.error().reason));
+}
+
 }  // namespace
 
 TechnitiumServer::TechnitiumServer(asio::any_io_executor ex, std::unique_ptr<TechnitiumApi> api,
@@ -143,23 +154,28 @@ asio::awaitable<Result<ServedZone>> TechnitiumServer::list(const Name& zone) {
 }
 
 asio::awaitable<Result<void>> TechnitiumServer::load(const Name& zone) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = co_await list(zone);
-  if (metrics_) metrics_->zone_transfer(label_, "listing");
+  meter(metrics_, label_, "listing", t0, r);
   if (!r) co_return tl::unexpected(r.error());
   zones_[zone] = std::move(*r);
   co_return Result<void>{};
 }
 
 asio::awaitable<Result<uint32_t>> TechnitiumServer::soa_serial(const Name& zone) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = co_await dns_->soa_serial(zone);
-  if (!r) co_return note(Result<uint32_t>(tl::unexpected(dns_failure(r.error()))));
-  co_return note(Result<uint32_t>(*r));
+  Result<uint32_t> out = r ? Result<uint32_t>(*r) : tl::unexpected(dns_failure(r.error()));
+  meter(metrics_, label_, "soa", t0, out);
+  co_return note(std::move(out));
 }
 
 asio::awaitable<Result<void>> TechnitiumServer::check(const Name&) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = co_await api_->call("/api/user/session/get", {});
-  if (!r) co_return note(Result<void>(tl::unexpected(failure(r.error()))));
-  co_return note(Result<void>{});
+  Result<void> out = r ? Result<void>{} : tl::unexpected(failure(r.error()));
+  meter(metrics_, label_, "session", t0, out);
+  co_return note(std::move(out));
 }
 
 asio::awaitable<Result<void>> TechnitiumServer::notify(const Name&, std::optional<uint32_t>) {
@@ -180,8 +196,9 @@ asio::awaitable<Result<RefreshOutcome>> TechnitiumServer::refresh(const Name& zo
   if (it == zones_.end() || *serial == it->second.serial) co_return out;
   out.moved = true;
   RRsetMap before = it->second.rrsets;
+  auto t0 = std::chrono::steady_clock::now();
   auto listed = co_await list(zone);
-  if (metrics_) metrics_->zone_transfer(label_, "listing");
+  meter(metrics_, label_, "listing", t0, listed);
   if (!listed) co_return tl::unexpected(listed.error());
   out.changed = differences(before, listed->rrsets);
   zones_[zone] = std::move(*listed);
@@ -361,15 +378,14 @@ asio::awaitable<Result<ApplyOutcome>> TechnitiumServer::apply(const model::Chang
       continue;
     }
     zones_.erase(zone);  // the server failed us midway: read it again next time
-    if (metrics_) metrics_->dns_update_error(label_, failure(r.error()).reason);
-    co_return note(Result<ApplyOutcome>(tl::unexpected(failure(r.error()))));
+    Result<ApplyOutcome> failed = tl::unexpected(failure(r.error()));
+    meter(metrics_, label_, "update", t0, failed);
+    co_return note(std::move(failed));
   }
-  if (metrics_) {
-    metrics_->dns_update(
-        label_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-        out.applied);
-  }
-  co_return note(Result<ApplyOutcome>(std::move(out)));
+  Result<ApplyOutcome> done(std::move(out));
+  meter(metrics_, label_, "update", t0, done);
+  if (metrics_) metrics_->dns_changes(label_, done->applied);
+  co_return note(std::move(done));
 }
 
 }  // namespace zk::providers

@@ -1,5 +1,7 @@
 #include "telemetry/metrics.h"
 
+#include "telemetry/process_metrics.h"
+
 #include <cmath>
 #include <mutex>
 #include <vector>
@@ -64,7 +66,7 @@ const Histogram::BucketBoundaries& reconcile_buckets() {
   return b;
 }
 
-const Histogram::BucketBoundaries& dns_update_buckets() {
+const Histogram::BucketBoundaries& dns_operation_buckets() {
   static const Histogram::BucketBoundaries b{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                              0.1,    0.25,  0.5,    1,     2.5,  5};
   return b;
@@ -75,6 +77,22 @@ double duration(double seconds) {
   return std::isfinite(seconds) && seconds > 0 ? seconds : 0;
 }
 
+// A counter that follows a running total kept elsewhere (it only ever moves up).
+void follow(Counter& c, uint64_t total) {
+  double have = c.Value();
+  if (double(total) > have) c.Increment(double(total) - have);
+}
+
+std::string compiler() {
+#if defined(__clang__)
+  return "clang-" __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc-" __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
 }  // namespace
 
 struct Metrics::Families {
@@ -82,31 +100,28 @@ struct Metrics::Families {
   prometheus::Registry& r = *registry;
 
   Family<Counter>& reconciles =
-      counter(r, "zonekeeper_reconciles_total", "Zone reconciles, by result.");
-  Counter& reconcile_success = reconciles.Add({{"result", "success"}});
-  Counter& reconcile_error = reconciles.Add({{"result", "error"}});
-  Histogram& reconcile_duration =
-      histogram(r, "zonekeeper_reconcile_duration_seconds", "Time taken by one zone reconcile.")
-          .Add({}, reconcile_buckets());
+      counter(r, "zonekeeper_reconciles_total", "Reconciles, by kind of work item and result.");
+  Family<Histogram>& reconcile_duration =
+      histogram(r, "zonekeeper_reconcile_duration_seconds",
+                "Time taken by one reconcile, by kind of work item.");
+  Family<Counter>& reconcile_errors =
+      counter(r, "zonekeeper_reconcile_errors_total",
+              "Reconciles that failed (and were retried), by kind of work item and reason.");
 
-  Family<Counter>& dns_updates =
-      counter(r, "zonekeeper_dns_updates_total", "DNS UPDATE batches applied, by server.");
-  Family<Counter>& dns_update_errors =
-      counter(r, "zonekeeper_dns_update_errors_total",
-              "DNS UPDATE batches that failed, by server and reason.");
-  Family<Histogram>& dns_update_duration =
-      histogram(r, "zonekeeper_dns_update_duration_seconds",
-                "Time taken by one DNS UPDATE batch, by server.");
+  Family<Counter>& dns_operations =
+      counter(r, "zonekeeper_dns_operations_total",
+              "Operations against DNS backends (update, axfr, ixfr, soa, notify, listing), by "
+              "server, operation and result (success or the failure's reason).");
+  Family<Histogram>& dns_operation_duration =
+      histogram(r, "zonekeeper_dns_operation_duration_seconds",
+                "Time taken by one operation against a DNS backend, by server and operation.");
   Family<Counter>& dns_changes =
-      counter(r, "zonekeeper_dns_changes_total", "RRset changes applied by DNS UPDATE, by server.");
+      counter(r, "zonekeeper_dns_changes_total", "RRset changes applied, by server.");
 
   Family<Counter>& drift_checks =
       counter(r, "zonekeeper_drift_checks_total", "Checks of served zones for drift, by server.");
   Family<Counter>& drift_found = counter(r, "zonekeeper_drift_found_total",
                                          "RRsets found differing from the desired state, by zone.");
-
-  Family<Counter>& zone_transfers = counter(r, "zonekeeper_zone_transfers_total",
-                                            "Zone transfers (AXFR, IXFR), by server and type.");
 
   Family<Counter>& status_writes = counter(r, "zonekeeper_status_writes_total",
                                            "Writes to the API server for status (the /status "
@@ -122,6 +137,25 @@ struct Metrics::Families {
                                     "full queue, or a write the API server refused or never got.")
                                 .Add({});
 
+  Counter& events_written = counter(r, "zonekeeper_events_written_total",
+                                    "Kubernetes Events (or series increments of an aggregated "
+                                    "one) the API server accepted.")
+                                .Add({});
+  Family<Counter>& kube_requests =
+      counter(r, "zonekeeper_kube_requests_total",
+              "Requests to the Kubernetes API server, by verb and HTTP status code (\"error\" "
+              "when no response came).");
+  Family<Gauge>& watched_objects =
+      gauge(r, "zonekeeper_watched_objects", "Objects in the informer caches, by kind.");
+  Family<Gauge>& records = gauge(r, "zonekeeper_records",
+                                 "Record objects of each DNSZone, by kind and state (their Ready "
+                                 "condition's reason).");
+  std::map<std::string, std::map<std::pair<std::string, std::string>, Gauge*>> record_series;
+  std::mutex record_mu;  // record_series
+
+  Family<Gauge>& build_info = gauge(r, "zonekeeper_build_info",
+                                    "1, labelled with the version and compiler of this binary.");
+
   Gauge& queue_depth =
       gauge(r, "zonekeeper_queue_depth", "Keys waiting in the work queue.").Add({});
   Gauge& leader =
@@ -130,7 +164,10 @@ struct Metrics::Families {
   Gauge& records_served =
       gauge(r, "zonekeeper_records_served", "Records served for the managed zones.").Add({});
   Gauge& synced =
-      gauge(r, "zonekeeper_informers_synced", "1 when every informer has synced, else 0.").Add({});
+      gauge(r, "zonekeeper_informers_synced",
+            "1 when the desired state is read in full (every informer synced; local mode: the "
+            "folder read), else 0.")
+          .Add({});
 
   Family<Gauge>& source_endpoints =
       gauge(r, "zonekeeper_source_endpoints",
@@ -148,23 +185,68 @@ struct Metrics::Families {
           .Add({});
 };
 
-Metrics::Metrics() : f_(std::make_unique<Families>()) {}
+Metrics::Metrics() : f_(std::make_unique<Families>()) {
+  for (std::string_view kind : kReconcileKinds) {
+    for (const char* result : {"success", "error"}) {
+      f_->reconciles.Add({{"kind", std::string(kind)}, {"result", result}});
+    }
+  }
+  f_->build_info.Add({{"version", ZK_VERSION}, {"compiler", compiler()}}).Set(1);
+}
 Metrics::~Metrics() = default;
 
-void Metrics::reconcile(bool ok, double seconds) {
-  (ok ? f_->reconcile_success : f_->reconcile_error).Increment();
-  f_->reconcile_duration.Observe(duration(seconds));
+void Metrics::reconcile(std::string_view kind, double seconds, std::string_view error_reason) {
+  std::string k(kind);
+  f_->reconciles.Add({{"kind", k}, {"result", error_reason.empty() ? "success" : "error"}})
+      .Increment();
+  f_->reconcile_duration.Add({{"kind", k}}, reconcile_buckets()).Observe(duration(seconds));
+  if (!error_reason.empty()) {
+    f_->reconcile_errors.Add({{"kind", k}, {"reason", std::string(error_reason)}}).Increment();
+  }
 }
 
-void Metrics::dns_update(const std::string& server, double seconds, size_t changes) {
-  f_->dns_updates.Add({{"server", server}}).Increment();
-  f_->dns_update_duration.Add({{"server", server}}, dns_update_buckets())
+void Metrics::dns_operation(const std::string& server, std::string_view operation, double seconds,
+                            std::string_view result) {
+  std::string op(operation);
+  f_->dns_operations.Add({{"server", server}, {"operation", op}, {"result", std::string(result)}})
+      .Increment();
+  f_->dns_operation_duration.Add({{"server", server}, {"operation", op}}, dns_operation_buckets())
       .Observe(duration(seconds));
+}
+
+void Metrics::dns_changes(const std::string& server, size_t changes) {
   f_->dns_changes.Add({{"server", server}}).Increment(double(changes));
 }
 
-void Metrics::dns_update_error(const std::string& server, std::string_view reason) {
-  f_->dns_update_errors.Add({{"server", server}, {"reason", std::string(reason)}}).Increment();
+void Metrics::set_events_written(uint64_t total) {
+  follow(f_->events_written, total);
+}
+
+void Metrics::kube_request(std::string_view verb, std::string_view code) {
+  f_->kube_requests.Add({{"verb", std::string(verb)}, {"code", std::string(code)}}).Increment();
+}
+
+void Metrics::set_watched_objects(std::string_view kind, size_t n) {
+  f_->watched_objects.Add({{"kind", std::string(kind)}}).Set(double(n));
+}
+
+void Metrics::set_records(const std::string& zone, const RecordCounts& by_kind_state) {
+  std::lock_guard lock(f_->record_mu);
+  auto& series = f_->record_series[zone];
+  for (auto it = series.begin(); it != series.end();) {
+    if (by_kind_state.count(it->first)) {
+      ++it;
+      continue;
+    }
+    f_->records.Remove(it->second);
+    it = series.erase(it);
+  }
+  for (const auto& [ks, n] : by_kind_state) {
+    Gauge*& g = series[ks];
+    if (!g) g = &f_->records.Add({{"zone", zone}, {"kind", ks.first}, {"state", ks.second}});
+    g->Set(double(n));
+  }
+  if (series.empty()) f_->record_series.erase(zone);
 }
 
 void Metrics::drift_check(const std::string& server) {
@@ -173,10 +255,6 @@ void Metrics::drift_check(const std::string& server) {
 
 void Metrics::drift_found(const std::string& zone, size_t rrsets) {
   f_->drift_found.Add({{"zone", zone}}).Increment(double(rrsets));
-}
-
-void Metrics::zone_transfer(const std::string& server, std::string_view type) {
-  f_->zone_transfers.Add({{"server", server}, {"type", std::string(type)}}).Increment();
 }
 
 void Metrics::status_write(std::string_view kind, bool ok) {
@@ -230,8 +308,7 @@ void Metrics::set_preview_environments(const std::set<std::string>& namespaces) 
 }
 
 void Metrics::set_events_dropped(uint64_t total) {
-  double have = f_->events_dropped.Value();
-  if (double(total) > have) f_->events_dropped.Increment(double(total) - have);
+  follow(f_->events_dropped, total);
 }
 
 void Metrics::queue_retry() {
@@ -240,6 +317,7 @@ void Metrics::queue_retry() {
 
 std::string Metrics::render() const {
   std::string out = prometheus::TextSerializer().Serialize(f_->registry->Collect());
+  out += process_metrics();
   std::lock_guard lock(declared_mu());
   for (const auto& d : declared()) {
     if (out.find("# TYPE " + d.name + " ") != std::string::npos) continue;

@@ -2,8 +2,8 @@
 // text exposition format 0.0.4 for the /metrics route of src/server.
 //
 //   zk::telemetry::Metrics metrics;
-//   metrics.reconcile(/*ok=*/true, 0.012);
-//   metrics.dns_update("ns/bind-primary", 0.004, /*changes=*/3);
+//   metrics.reconcile("DNSZone", 0.012);
+//   metrics.dns_operation("ns/bind-primary", "update", 0.004);
 //   server.route("/metrics", [&] {
 //     return zk::server::Response{.content_type =
 //     std::string(zk::telemetry::Metrics::kContentType),
@@ -13,8 +13,8 @@
 // Label values must be bounded: server and zone keys ("namespace/name"), reasons from a fixed
 // set (the dns error reasons of docs/api.md), kinds from our CRD kinds. Labelled series are
 // created on first use; a labelled family with no series yet is still rendered, as its HELP
-// and TYPE lines alone. The unlabelled series and both reconciles_total{result} series exist
-// from the start, at 0.
+// and TYPE lines alone. The unlabelled series and the reconciles_total{kind,result} series exist
+// from the start, at 0. docs/metrics.md is the catalog; a test keeps the two equal.
 //
 // Threading: every method may be called from any thread (prometheus-cpp families and metrics
 // are thread-safe); the controller calls the recording methods from its executor and the HTTP
@@ -41,24 +41,31 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // zonekeeper_reconciles_total{result="success"|"error"},
-  // zonekeeper_reconcile_duration_seconds (histogram, buckets 0.001..10).
-  void reconcile(bool ok, double seconds);
+  // zonekeeper_reconciles_total{kind,result="success"|"error"},
+  // zonekeeper_reconcile_duration_seconds{kind} (histogram, buckets 0.001..10), and for a
+  // failure zonekeeper_reconcile_errors_total{kind,reason}. kind: the work item reconciled
+  // ("DNSZone", "DNSServer", "Namespace", "SharedZone"); reason: a documented condition reason
+  // (docs/api.md), "Exception" for an unexpected throw. An empty reason means success.
+  // The success and error series of every kind in kReconcileKinds exist from the start, at 0.
+  static constexpr std::string_view kReconcileKinds[] = {"DNSZone", "DNSServer", "Namespace",
+                                                         "SharedZone"};
+  void reconcile(std::string_view kind, double seconds, std::string_view error_reason = {});
 
-  // zonekeeper_dns_updates_total{server}, zonekeeper_dns_update_duration_seconds{server}
-  // (histogram, 0.0005..5), zonekeeper_dns_changes_total{server} (+= changes).
-  void dns_update(const std::string& server, double seconds, size_t changes);
-  // zonekeeper_dns_update_errors_total{server,reason}.
-  void dns_update_error(const std::string& server, std::string_view reason);
+  // One operation against a DNS backend: zonekeeper_dns_operations_total{server,operation,
+  // result} and zonekeeper_dns_operation_duration_seconds{server,operation} (histogram,
+  // 0.0005..5). operation: "update" (a DNS UPDATE batch or a Technitium change batch), "axfr",
+  // "ixfr", "soa" (serial query), "notify", "listing" (Technitium record listing); result:
+  // "success" or the failure's reason (ServerUnreachable, ServerRefused, TsigAuthFailed, ...).
+  void dns_operation(const std::string& server, std::string_view operation, double seconds,
+                     std::string_view result = "success");
+  // zonekeeper_dns_changes_total{server} += changes (RRset changes applied by one update).
+  void dns_changes(const std::string& server, size_t changes);
 
   // zonekeeper_drift_checks_total{server}.
   void drift_check(const std::string& server);
   // zonekeeper_drift_found_total{zone} += rrsets (RRsets found differing from what was
   // applied).
   void drift_found(const std::string& zone, size_t rrsets);
-
-  // zonekeeper_zone_transfers_total{server,type="axfr"|"ixfr"}.
-  void zone_transfer(const std::string& server, std::string_view type);
 
   // One PATCH of /status or of a record's zone annotation:
   // zonekeeper_status_writes_total{kind} (kind = "DNSZone", "ARecord", ...), and on failure
@@ -70,6 +77,23 @@ class Metrics {
   // zonekeeper_events_dropped_total: the recorder's running total of Events it did not write
   // (per-object rate limit, its queue full, or a failed write); the counter follows it.
   void set_events_dropped(uint64_t total);
+  // zonekeeper_events_written_total: the recorder's running total of Events (or series
+  // increments of an aggregated one) the API server accepted; the counter follows it.
+  void set_events_written(uint64_t total);
+
+  // zonekeeper_kube_requests_total{verb,code}: one request to the Kubernetes API server. verb:
+  // GET, LIST, WATCH, POST, PUT, PATCH, DELETE; code: the HTTP status, or "error" when no
+  // response came (connection refused, timeout, TLS failure).
+  void kube_request(std::string_view verb, std::string_view code);
+
+  // zonekeeper_watched_objects{kind} = n: objects in the informer cache of that kind.
+  void set_watched_objects(std::string_view kind, size_t n);
+
+  // zonekeeper_records{zone,kind,state}: the record objects of one DNSZone ("ns/name") by kind
+  // and state (their Ready reason: Served, Conflict, ZoneNotFound, ...), replacing that zone's
+  // previous series (an empty map removes them all).
+  using RecordCounts = std::map<std::pair<std::string, std::string>, size_t>;  // (kind, state)
+  void set_records(const std::string& zone, const RecordCounts& by_kind_state);
 
   // Gauges: zonekeeper_queue_depth, zonekeeper_leader (0/1), zonekeeper_zones,
   // zonekeeper_records_served, zonekeeper_informers_synced (0/1).
@@ -91,6 +115,9 @@ class Metrics {
   void queue_retry();
 
   // Prometheus text exposition format 0.0.4 (HELP and TYPE lines, then the series).
+  // zonekeeper_build_info{version,compiler} = 1 and the process_* families (CPU seconds,
+  // resident and virtual memory, open and max file descriptors, start time; read from /proc
+  // at each render) are always included.
   std::string render() const;
 
   // For tests and benches: the current value of the counter or gauge series of `family` whose

@@ -2,23 +2,17 @@
 import json
 import os
 import socket
+import sys
 import threading
 import urllib.parse
 
 import yaml
 
 import zkenv
+from zkenv import record
 
-FAMILIES = {
-    "zonekeeper_reconciles_total": "counter",
-    "zonekeeper_dns_updates_total": "counter",
-    "zonekeeper_dns_update_errors_total": "counter",
-    "zonekeeper_drift_found_total": "counter",
-    "zonekeeper_status_writes_total": "counter",
-    "zonekeeper_leader": "gauge",
-    "zonekeeper_informers_synced": "gauge",
-}
-
+sys.path.insert(0, os.path.join(zkenv.REPO, "tests", "support"))
+import metrics_catalog as mc  # noqa: E402
 
 def test_healthz_readyz(controller):
     status, _, _ = controller.http("/healthz")
@@ -27,18 +21,74 @@ def test_healthz_readyz(controller):
     assert status == 200
 
 
-def test_metrics_parse_as_prometheus_text(controller):
+def test_metrics_pass_promtool_and_match_the_catalog(controller):
     status, body, ctype = controller.http("/metrics")
     assert status == 200
     assert ctype.startswith("text/plain"), ctype
-    fams = zkenv.parse_prometheus(body)  # raises on any malformed line
-    for name, mtype in FAMILIES.items():
-        assert name in fams, f"metric family {name} missing; have {sorted(fams)}"
-        assert fams[name]["type"] == mtype, f"{name}: TYPE {fams[name]['type']}, want {mtype}"
+    zkenv.parse_prometheus(body)  # raises on any malformed line
+    mc.check_with_promtool(body)
+    mc.assert_matches_catalog(body)
+    fams = zkenv.parse_prometheus(body)
     # One controller, leader election on: it leads, and its informers are synced.
     assert [v for _, v in fams["zonekeeper_leader"]["samples"]] == [1.0]
     synced = fams["zonekeeper_informers_synced"]["samples"]
     assert synced and all(v == 1.0 for _, v in synced), synced
+    assert [v for _, v in fams["zonekeeper_build_info"]["samples"]] == [1.0]
+
+
+MOVES_NS = "e2e-metrics"
+
+
+def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, primary):
+    """Every family docs/metrics.md marks *moves* changes when a new zone and record are
+    applied and served, and a CNAME at the same name is refused (a Warning Event); the per-zone
+    and per-kind gauges say what is there."""
+    zk.setup_ns(MOVES_NS)
+    before = mc.totals(controller.http("/metrics")[1])
+    label = {"zone": "metrics"}
+    kube.apply([zkenv.dns_zone("metrics", MOVES_NS, "metrics.test", ["primary"], label),
+                record("ARecord", "www", MOVES_NS, "www", ["192.0.2.80"], label)])
+    zk.wait_cond("ARecord", "www", MOVES_NS, "True", "Served")
+    zkenv.wait_answer(primary.port, "www.metrics.test.", "A", ["192.0.2.80"])
+    zk.wait_cond("DNSZone", "metrics", MOVES_NS, "True", "AllReady")
+    kube.apply([record("CNAMERecord", "www-alias", MOVES_NS, "www", "elsewhere.example.", label)])
+    zk.wait_cond("CNAMERecord", "www-alias", MOVES_NS, "False", "Conflict")
+
+    def moved():
+        text = controller.http("/metrics")[1]
+        after = mc.totals(text)
+        still = [f for f, row in mc.catalog().items()
+                 if row["moves"] and "C" in row["modes"] and after.get(f, 0) <= before.get(f, 0)]
+        return text if not still else None
+    try:
+        text = zkenv.wait_for(moved, timeout=15, desc="every *moves* family moved")
+    except zkenv.WaitTimeout:
+        after = mc.totals(controller.http("/metrics")[1])
+        raise AssertionError("did not move: " + ", ".join(
+            f for f, row in mc.catalog().items()
+            if row["moves"] and "C" in row["modes"] and after.get(f, 0) <= before.get(f, 0)))
+    fams = zkenv.parse_prometheus(text)
+
+    def sample(family, **labels):
+        return sum(v for lb, v in fams[family]["samples"]
+                   if all(lb.get(k) == w for k, w in labels.items()))
+    assert sample("zonekeeper_records", zone=f"{MOVES_NS}/metrics", kind="ARecord", state="Served") == 1
+    assert sample("zonekeeper_records", zone=f"{MOVES_NS}/metrics", kind="CNAMERecord",
+                  state="Conflict") == 1
+    assert sample("zonekeeper_events_total", reason="Conflict") >= 1
+    assert sample("zonekeeper_watched_objects", kind="ARecord") >= 1
+    assert sample("zonekeeper_watched_objects", kind="DNSZone") >= 1
+    assert sample("zonekeeper_dns_operations_total", server=f"{MOVES_NS}/primary", operation="update",
+                  result="success") >= 1
+    assert sample("zonekeeper_kube_requests_total", verb="PATCH") >= 1
+    assert sample("zonekeeper_kube_requests_total", verb="WATCH", code="200") >= 1
+    assert sample("process_resident_memory_bytes") > 1e6
+
+    # The zone goes: its record series go with it.
+    kube.delete("DNSZone", "metrics", MOVES_NS)
+    zkenv.wait_for(lambda: not any(lb.get("zone") == f"{MOVES_NS}/metrics" for lb, _ in
+                                   controller.metrics()["zonekeeper_records"]["samples"]),
+                   timeout=15, desc="zonekeeper_records of the deleted zone gone")
 
 
 def test_lease_held_by_the_controller(kube, controller):

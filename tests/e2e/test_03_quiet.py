@@ -32,7 +32,7 @@ def test_nothing_written_while_nothing_changes(zk, kube, examples, controller):
 
     before = snapshot(kube)
     events_before = event_count(kube)
-    updates_before = controller.metric("zonekeeper_dns_updates_total")
+    updates_before = controller.metric("zonekeeper_dns_operations_total", operation="update")
     writes_before = controller.metric("zonekeeper_status_writes_total")
     assert len(before) >= 13, before
     time.sleep(WINDOW_S)
@@ -40,5 +40,5 @@ def test_nothing_written_while_nothing_changes(zk, kube, examples, controller):
     changed = {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert not changed, f"objects written while nothing changed: {changed}"
     assert event_count(kube) == events_before
-    assert controller.metric("zonekeeper_dns_updates_total") == updates_before
+    assert controller.metric("zonekeeper_dns_operations_total", operation="update") == updates_before
     assert controller.metric("zonekeeper_status_writes_total") == writes_before

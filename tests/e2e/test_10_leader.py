@@ -32,14 +32,14 @@ def test_two_controllers_one_leader(zk, kube, primary, controller, workdir):
         leader, follower = both[holder], other
 
         # A change with both running: applied once (by the leader), served correctly.
-        f_updates = follower.metric("zonekeeper_dns_updates_total")
+        f_updates = follower.metric("zonekeeper_dns_operations_total", operation="update")
         f_writes = follower.metric("zonekeeper_status_writes_total")
         serial = zkenv.serial(primary.port, "leader.test")
         kube.apply([record("ARecord", "x", NS, "x", ["192.0.2.71"], LBL)])
         zk.wait_cond("ARecord", "x", NS, "True", "Served")
         zkenv.wait_answer(primary.port, "x.leader.test.", "A", ["192.0.2.71"])
         assert zkenv.serial(primary.port, "leader.test") == serial + 1  # one UPDATE message
-        assert follower.metric("zonekeeper_dns_updates_total") == f_updates
+        assert follower.metric("zonekeeper_dns_operations_total", operation="update") == f_updates
         assert follower.metric("zonekeeper_status_writes_total") == f_writes
         assert follower.metric("zonekeeper_leader") == 0
         assert one_leader() == holder

@@ -878,7 +878,7 @@ def test_dry_run_changes_nothing(zk, kube, primary, controller, workdir, unowned
         obj = kube.get(zkenv.DNSENDPOINT_CRD, "dry", ns)
         assert obj["metadata"]["resourceVersion"] == obj_before["metadata"]["resourceVersion"]
         assert obj.get("status") == obj_before.get("status")
-        assert dry.metric("zonekeeper_dns_updates_total") == 0
+        assert dry.metric("zonekeeper_dns_operations_total", operation="update") == 0
         assert dry.metric("zonekeeper_status_writes_total") == 0
         # Events carry the controller's identity (reportingInstance): none from this one,
         # anywhere (the policy test shows that a second controller does write its own).

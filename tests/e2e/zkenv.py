@@ -610,8 +610,11 @@ class Controller:
         return parse_prometheus(body)
 
     def metric(self, family, **labels):
-        """Sum of the samples of a family whose labels include `labels` (0 if none)."""
-        return sum(v for lb, v in self.metrics().get(family, {}).get("samples", [])
+        """Sum of the samples of a family whose labels include `labels` (0 if none). A family
+        the scrape does not declare at all raises: a renamed metric must not read as 0."""
+        fams = self.metrics()
+        assert family in fams, f"/metrics declares no family {family}"
+        return sum(v for lb, v in fams[family].get("samples", [])
                    if all(lb.get(k) == str(w) for k, w in labels.items()))
 
     def is_leader(self):

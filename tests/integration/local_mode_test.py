@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.request
 
+import metrics_catalog as mc  # tests/support (on the path: tests/integration/CMakeLists.txt)
 import dns.message
 import dns.query
 import dns.rcode
@@ -301,8 +302,16 @@ spec: {name: www, texts: [not in hosts]}
         assert health.status == 200
         metrics = urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics",
                                          timeout=5).read().decode()
-        assert "zonekeeper_reconciles_total" in metrics
         assert "zonekeeper_zones 1" in metrics
+        # docs/metrics.md's catalog, promtool-clean; what moves in local mode has moved.
+        mc.check_with_promtool(metrics)
+        mc.assert_matches_catalog(metrics)
+        totals = mc.totals(metrics)
+        still = [f for f, row in mc.catalog().items()
+                 if row["moves"] and "L" in row["modes"] and not totals.get(f)]
+        assert not still, f"never moved in local mode: {still}"
+        assert 'zonekeeper_records{kind="ARecord",state="Served",zone=' in metrics
+        assert 'zonekeeper_watched_objects{kind="DNSZone"} 1' in metrics
     finally:
         assert z.stop() == 0
         http_lock.close()

@@ -13,6 +13,7 @@
 #include "providers/backend_factory.h"
 #include "providers/technitium.h"
 #include "support/technitium_double.h"
+#include "telemetry/metrics.h"
 
 namespace zk {
 namespace {
@@ -57,8 +58,9 @@ class Technitium : public ::testing::Test {
     s.technitium = t;
     return s;
   }
-  std::shared_ptr<providers::Provider> make(providers::ProviderSpec s) {
-    providers::BackendFactory f(io_.get_executor(), nullptr);
+  std::shared_ptr<providers::Provider> make(providers::ProviderSpec s,
+                                            telemetry::Metrics* metrics = nullptr) {
+    providers::BackendFactory f(io_.get_executor(), metrics);
     return f.make(s).value();
   }
   template <class T>
@@ -196,7 +198,8 @@ TEST_F(Technitium, AThousandRecordsThenNothingToDoAndARestartWritesNothing) {
 }
 
 TEST_F(Technitium, InvalidTokenIsAnAuthenticationFailureAndChangesNothing) {
-  auto p = make(spec("not-the-token"));
+  telemetry::Metrics metrics;
+  auto p = make(spec("not-the-token"), &metrics);
   auto r = wait(p->load(kZone));
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().reason, "AuthenticationFailed");
@@ -206,6 +209,22 @@ TEST_F(Technitium, InvalidTokenIsAnAuthenticationFailureAndChangesNothing) {
   cs.replace(RRset(N("www"), RRType::A, 60, {Rdata::a("192.0.2.1").value()}));
   EXPECT_FALSE(wait(p->apply(cs)).has_value());
   EXPECT_EQ(fresh_copy().count({N("www"), RRType::A}), 0u);
+  // Each refused call is counted with its reason and timed.
+  auto ops = [&](const char* op) {
+    return metrics.value(
+        "zonekeeper_dns_operations_total",
+        {{"server", "dns/technitium"}, {"operation", op}, {"result", "AuthenticationFailed"}});
+  };
+  EXPECT_GE(ops("listing").value_or(0), 1);
+  EXPECT_EQ(metrics.value(
+                "zonekeeper_dns_operations_total",
+                {{"server", "dns/technitium"}, {"operation", "listing"}, {"result", "success"}}),
+            std::nullopt);
+  EXPECT_GE(metrics
+                .value("zonekeeper_dns_operation_duration_seconds",
+                       {{"server", "dns/technitium"}, {"operation", "listing"}})
+                .value_or(0),
+            1);
 }
 
 TEST_F(Technitium, AMissingZoneIsZoneNotFoundUnlessCreationIsOn) {
