@@ -83,8 +83,13 @@ const ServedZone* Rfc2136Server::served(const Name& zone) const {
 void Rfc2136Server::note(const dns::Result<void>& r, std::string_view operation,
                          std::chrono::steady_clock::time_point t0) {
   if (metrics_) {
-    metrics_->dns_operation(label_, operation, seconds_since(t0),
-                            r ? std::string_view("success") : r.error().reason());
+    // The result as the records would say it (ServerUnreachable, TsigAuthFailed, ZoneNotFound,
+    // UpdateRefused, TransferRefused), not the wire-level code.
+    bool transfer = operation == "axfr" || operation == "ixfr";
+    metrics_->dns_operation(
+        label_, operation, seconds_since(t0),
+        r ? std::string("success")
+          : failure_of(r.error(), transfer ? Operation::Transfer : Operation::Update).reason);
   }
   if (r) {
     health_ = {true, true, {}};

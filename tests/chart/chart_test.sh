@@ -8,6 +8,7 @@
 #   - `helm template` output (defaults, and every optional object on) is accepted by the real
 #     API server with `kubectl apply --dry-run=server`, in a namespace that enforces Pod
 #     Security "restricted", with no warning;
+#   - prometheusRule / grafanaDashboard render deploy/monitoring's rules and dashboard unchanged;
 #   - kustomize (deploy/) renders the same objects as the chart's defaults
 #     (compare_kustomize.py says what "same" means).
 # Prints one line per check and "<n> passed, <m> failed" last; exits 1 on any failure.
@@ -121,6 +122,15 @@ if [[ "$out" == *'no matches for kind "ServiceMonitor"'* ]]; then
 else
   bad "serviceMonitor.enabled renders a ServiceMonitor" "$out"
 fi
+
+# --- monitoring: the PrometheusRule and the dashboard ConfigMap carry deploy/monitoring -------
+"$helm" template zonekeeper "$chart" -n zonekeeper-system --set prometheusRule.enabled=true \
+  --set grafanaDashboard.enabled=true --set-json 'prometheusRule.labels={"release":"kps"}' \
+  >"$work/monitoring.yaml"
+check "prometheusRule/grafanaDashboard render deploy/monitoring's rules and dashboard unchanged" \
+  python3 "$here/compare_monitoring.py" "$work/monitoring.yaml" "$root/deploy/monitoring"
+check "the dashboard ConfigMap applies with --dry-run=server" \
+  kc apply --dry-run=server -f "$work/monitoring-cm.yaml"
 
 # --- kustomize and the chart agree --------------------------------------------------------
 kc kustomize "$root/deploy" >"$work/kustomize.yaml"
