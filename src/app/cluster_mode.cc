@@ -23,6 +23,7 @@
 #include "api/kind.h"
 #include "api/time.h"
 #include "app/kube_status_writer.h"
+#include "app/status_api.h"
 #include "controller/controller.h"
 #include "dns/client.h"
 #include "kube/client.h"
@@ -529,6 +530,18 @@ int run_cluster(const ClusterOptions& given) {
     auto why = c->unready();
     if (!why) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
     return server::Response{503, "text/plain; charset=utf-8", *why + "\n"};
+  });
+  http.route("/api/v1/status", [c, &o] {
+    app::StatusInputs in{"cluster",
+                         o.identity,
+                         ZK_VERSION,
+                         c->controller().running(),
+                         c->unready(),
+                         c->controller().queue_depth(),
+                         c->controller().zone_summaries(),
+                         &c->controller().activity(),
+                         std::chrono::system_clock::now()};
+    return server::Response{200, "application/json", app::status_document(in)};
   });
   http.route("/metrics", [c] {
     c->refresh_metrics();

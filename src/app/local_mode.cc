@@ -33,6 +33,7 @@
 #include "app/local_status.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
+#include "app/status_api.h"
 #include "controller/controller.h"
 #include "dns/client.h"
 #include "providers/hosts_file.h"
@@ -496,6 +497,18 @@ int run_local(const LocalOptions& o) {
     http->route("/readyz", [l] {
       if (l->converged()) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
       return server::Response{503, "text/plain; charset=utf-8", "converging\n"};
+    });
+    http->route("/api/v1/status", [l] {
+      app::StatusInputs in{"local",
+                           "local",
+                           ZK_VERSION,
+                           l->controller().running(),
+                           l->converged() ? std::nullopt : std::optional<std::string>("converging"),
+                           l->controller().queue_depth(),
+                           l->controller().zone_summaries(),
+                           &l->controller().activity(),
+                           std::chrono::system_clock::now()};
+      return server::Response{200, "application/json", app::status_document(in)};
     });
     http->route("/metrics", [l] {
       l->metrics().set_queue_depth(l->controller().queue_depth());

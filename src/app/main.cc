@@ -137,7 +137,7 @@ int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
 int main(int argc, char** argv) {
   CLI::App app{"zonekeeper: DNS that follows your cluster"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "zonekeeper 0.1.0");
+  app.set_version_flag("--version", "zonekeeper " ZK_VERSION);
 
   ServerFlags export_flags, import_flags;
   std::string output, file;

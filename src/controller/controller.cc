@@ -41,6 +41,10 @@ struct Controller::ZoneRuntime {
   bool secondaries_behind = false;
   int propagation_checks = 0;  // re-checks since the last change (backoff)
   size_t served = 0;           // its records whose last status was Ready=True (Served)
+  // Its last reported status, without the record list (zone_summaries()).
+  ConditionSpec ready{"Ready", "Unknown", "", ""};
+  size_t record_count = 0;
+  std::vector<ServerSerial> servers;
 };
 
 namespace {
@@ -153,6 +157,30 @@ void Controller::set_served(const std::string& zone_key, const std::vector<Recor
   metrics_.set_records(zone_key, counts);
 }
 
+void Controller::report_zone_status(ZoneRuntime& rt, const ZoneStatus& st) {
+  sink_.zone_status(st);
+  rt.ready = st.ready;
+  rt.record_count = st.record_count;
+  rt.servers = st.servers;
+}
+
+std::vector<Controller::ZoneSummary> Controller::zone_summaries() const {
+  std::vector<ZoneSummary> out;
+  for (const auto& [key, rt] : zone_rt_) {
+    auto slash = key.find('/');
+    ZoneSummary z;
+    z.ns = key.substr(0, slash);
+    z.name = key.substr(slash + 1);
+    z.zone = rt->zone_name;
+    z.ready = rt->ready;
+    z.record_count = rt->record_count;
+    z.served = rt->served;
+    z.servers = rt->servers;
+    out.push_back(std::move(z));
+  }
+  return out;  // zone_rt_ is ordered by "ns/name"
+}
+
 void Controller::put_server(const json::value& object) {
   apply(objects_.put_server(object));
 }
@@ -227,9 +255,11 @@ asio::awaitable<void> Controller::worker() {
     if (!*alive) co_return;
     if (!ok && why.empty()) why = reasons::kNotReady;
     std::optional<WorkItem> parsed = WorkItem::parse(*item);
-    metrics_.reconcile(parsed ? metric_kind(parsed->kind) : "Unknown",
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                       ok ? std::string_view() : std::string_view(why));
+    std::string_view kind = parsed ? metric_kind(parsed->kind) : "Unknown";
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    metrics_.reconcile(kind, seconds, ok ? std::string_view() : std::string_view(why));
+    activity_.record({*item, std::string(kind), ok ? std::string() : why,
+                      std::chrono::system_clock::now(), seconds});
     if (ok) {
       queue_.forget(*item);
     } else {
@@ -467,7 +497,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     ZoneStatus st;
     st.ref = zref;
     st.ready = ready_condition(api::kFalse, reasons::kInvalidSpec, zit->second.error);
-    sink_.zone_status(st);
+    report_zone_status(*rt, st);
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
     std::vector<RecordStatus> invalid =
@@ -518,7 +548,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     const std::vector<SecondaryOutcome> no_secondaries;
     ZoneReport rep = report_blocked_zone(
         {zone, zref, desired, rec_copy, no_primaries, no_secondaries}, *blocked);
-    sink_.zone_status(rep.zone);
+    report_zone_status(*rt, rep.zone);
     for (const auto& st : rep.records) sink_.record_status(st);
     set_served(key, rep.records);
     co_return true;
@@ -642,7 +672,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   ZoneReport rep = report_zone({zone, zref, desired, rec_copy, results, seconds}, rt->acks);
   rt->secondaries_behind = rep.secondaries_behind;
   for (const auto& st : rep.records) sink_.record_status(st);
-  sink_.zone_status(rep.zone);
+  report_zone_status(*rt, rep.zone);
   set_served(key, rep.records);
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the

@@ -42,6 +42,7 @@
 #include "api/server.h"
 #include "api/tsig_secret.h"
 #include "api/zone.h"
+#include "controller/activity.h"
 #include "controller/object_catalog.h"
 #include "controller/provider_pool.h"
 #include "controller/source_catalog.h"
@@ -132,6 +133,19 @@ class Controller {
   size_t queue_depth() const { return queue_.depth(); }
   size_t zone_count() const;
 
+  // What the workers did lately (/api/v1/status).
+  const Activity& activity() const { return activity_; }
+  // Each DNSZone as last reported: its Ready condition, record counts and every server's serial
+  // (nothing reported yet: ready.status "Unknown"). Sorted by namespace/name.
+  struct ZoneSummary {
+    std::string ns, name, zone;  // zone: the DNS name of its last valid generation, or ""
+    ConditionSpec ready{"Ready", "Unknown", "", ""};
+    size_t record_count = 0;  // status.recordCount: records served
+    size_t served = 0;        // record objects whose Ready is True
+    std::vector<ServerSerial> servers;
+  };
+  std::vector<ZoneSummary> zone_summaries() const;
+
  private:
   struct ZoneRuntime;
   struct SharedRuntime;
@@ -160,6 +174,8 @@ class Controller {
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   void set_served(const std::string& zone_key, const std::vector<RecordStatus>& records);
+  // sink_.zone_status(st), remembered for zone_summaries().
+  void report_zone_status(ZoneRuntime& rt, const ZoneStatus& st);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
                                                     std::string* reason);
 
@@ -187,6 +203,7 @@ class Controller {
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;
+  Activity activity_;
   std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
   std::unique_ptr<boost::asio::steady_timer> drift_timer_;
 };

@@ -84,6 +84,25 @@ def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, prima
     assert sample("zonekeeper_kube_requests_total", verb="WATCH", code="200") >= 1
     assert sample("process_resident_memory_bytes") > 1e6
 
+    # /api/v1/status: the same zone as the DNSZone's status says, with the primary's serial.
+    status, body, ctype = controller.http("/api/v1/status")
+    assert status == 200 and ctype.startswith("application/json"), (status, ctype)
+    doc = json.loads(body)
+    assert doc["mode"] == "cluster" and doc["leader"] is True and doc["ready"] is True, doc
+    assert doc["identity"] == controller.identity
+    mine = [z for z in doc["zones"] if (z["namespace"], z["name"]) == (MOVES_NS, "metrics")]
+    assert len(mine) == 1, doc["zones"]
+    z = mine[0]
+    assert z["zone"] == "metrics.test." and z["recordCount"] == 1 and z["recordObjectsServed"] == 1, z
+    zone_obj = kube.get("DNSZone", "metrics", MOVES_NS)
+    ready = [c for c in zone_obj["status"]["conditions"] if c["type"] == "Ready"][0]
+    assert (z["ready"]["status"], z["ready"]["reason"]) == (ready["status"], ready["reason"]), (z, ready)
+    served_serial = zkenv.query(primary.port, "metrics.test.", "SOA").rrs[0].split()[2]
+    assert [(s["name"], s["role"], str(s["serial"])) for s in z["servers"]] == \
+        [("primary", "Primary", served_serial)], z["servers"]
+    assert doc["reconciles"]["total"] >= 1 and doc["reconciles"]["last"]["at"], doc["reconciles"]
+    assert doc["zoneCount"] == len(doc["zones"]) and doc["queue"]["depth"] >= 0
+
     # The zone goes: its record series go with it.
     kube.delete("DNSZone", "metrics", MOVES_NS)
     zkenv.wait_for(lambda: not any(lb.get("zone") == f"{MOVES_NS}/metrics" for lb, _ in

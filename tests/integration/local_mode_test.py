@@ -2,6 +2,7 @@
 zonekeeper starts, checked with dnspython (an independent client): edits, deleted and new files,
 a broken file, a restart, the hosts file and the HTTP endpoints."""
 import fcntl
+import json
 import os
 import random
 import signal
@@ -312,6 +313,12 @@ spec: {name: www, texts: [not in hosts]}
         assert not still, f"never moved in local mode: {still}"
         assert 'zonekeeper_records{kind="ARecord",state="Served",zone=' in metrics
         assert 'zonekeeper_watched_objects{kind="DNSZone"} 1' in metrics
+        doc = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http_port}/api/v1/status",
+                                                timeout=5).read())
+        assert doc["mode"] == "local" and doc["leader"] is True and doc["ready"] is True, doc
+        assert [(z["zone"], z["ready"]["status"]) for z in doc["zones"]] == [("hosts.test.", "True")], doc
+        assert doc["zones"][0]["servers"][0]["serial"] is not None, doc["zones"][0]
+        assert doc["reconciles"]["errorsInWindow"] == 0, doc["reconciles"]
     finally:
         assert z.stop() == 0
         http_lock.close()
