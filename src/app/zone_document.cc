@@ -79,6 +79,13 @@ Parsed<Rdata> value_of(RRType type, const YAML::Node& v, const Name& zone, std::
   return rd;
 }
 
+// RFC 6895: types that exist only in messages (OPT, TKEY, TSIG) or queries (IXFR, AXFR, MAILB,
+// MAILA, ANY), and 0.
+bool is_meta_type(RRType t) {
+  auto n = static_cast<uint16_t>(t);
+  return n == 0 || n == 41 || (n >= 128 && n <= 255);
+}
+
 }  // namespace
 
 Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view file,
@@ -144,9 +151,15 @@ Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view
                                    owner->to_string(), expected_zone.to_string()));
       }
       auto type = model::parse_rrtype(r["type"].Scalar());
-      if (!type || !model::is_supported(*type)) {
-        return invalid(fmt::format("{}: unsupported record type \"{}\"", where(file, r["type"]),
-                                   r["type"].Scalar()));
+      if (!type) {
+        return invalid(
+            fmt::format("{}: unsupported record type \"{}\" (a known mnemonic, or "
+                        "TYPE<n> with values in the RFC 3597 \\# form)",
+                        where(file, r["type"]), r["type"].Scalar()));
+      }
+      if (is_meta_type(*type)) {
+        return invalid(fmt::format("{}: {} is a query or meta type, not zone data",
+                                   where(file, r["type"]), model::to_string(*type)));
       }
       uint32_t ttl = default_ttl;
       if (r["ttl"]) {

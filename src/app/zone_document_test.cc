@@ -57,6 +57,41 @@ records:
   EXPECT_EQ(model::canonical_hash(again->rrsets), model::canonical_hash(doc->rrsets));
 }
 
+// Export → import keeps every type: the ones zonekeeper knows in their zone-file form, any
+// other (HINFO, URI, ...) as TYPE<n> with the RFC 3597 \# form.
+TEST(ZoneDocument, EveryTypeRoundTripsThroughWrite) {
+  auto doc = parse_zone_document(R"(
+records:
+  - {name: www, type: A, values: [192.0.2.1]}
+  - {name: www, type: AAAA, values: ["2001:db8::1"]}
+  - {name: alias, type: CNAME, values: [www]}
+  - {name: old, type: DNAME, values: [new.example.org.]}
+  - {name: sub, type: NS, values: [ns.sub]}
+  - {name: "1", type: PTR, values: [www]}
+  - {name: "@", type: MX, values: ["10 mail"]}
+  - {name: t, type: TXT, values: ["v=spf1 -all"]}
+  - {name: _sip._tcp, type: SRV, values: ["0 5 5060 sip"]}
+  - {name: "@", type: CAA, values: ['0 issue "letsencrypt.org"']}
+  - {name: host, type: SSHFP, values: ["4 2 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]}
+  - {name: _443._tcp.www, type: TLSA, values: ["3 1 1 0102030405"]}
+  - {name: enum, type: NAPTR, values: ['100 10 "U" "E2U+sip" "!^.*$!sip:x@example.test!" .']}
+  - {name: svc, type: SVCB, values: ["1 svc.example.net. alpn=h2,h3 port=8443"]}
+  - {name: www, type: HTTPS, values: ["1 . alpn=h2 ipv4hint=192.0.2.1"]}
+  - {name: hw, type: TYPE13, values: ['\# 10 03783836054c696e7578']}
+  - {name: _ftp._tcp, type: TYPE256, values: ['\# 23 000a00016674703a2f2f6578616d706c652e746573742f']}
+)",
+                                 "every.yaml", kZone);
+  ASSERT_TRUE(doc) << doc.error();
+  EXPECT_EQ(doc->rrsets.size(), 17u);
+  EXPECT_EQ(doc->rrsets.count({Name::parse("hw", &kZone).value(), RRType(13)}), 1u);
+  auto text = write_zone_document(kZone, 9, doc->rrsets);
+  EXPECT_NE(text.find("type: TYPE13"), std::string::npos) << text;
+  EXPECT_NE(text.find("type: HTTPS"), std::string::npos) << text;
+  auto again = parse_zone_document(text, "out.yaml", kZone);
+  ASSERT_TRUE(again) << again.error() << "\n" << text;
+  EXPECT_EQ(again->rrsets, doc->rrsets);
+}
+
 TEST(ZoneDocument, TxtThatIsNotUtf8RoundTripsAsRdata) {
   model::RRsetMap m;
   model::RRset t(Name::parse("t", &kZone).value(), RRType::TXT, 60,
@@ -92,6 +127,10 @@ INSTANTIATE_TEST_SUITE_P(
             "[x]}\n",
             "bad.yaml:3:"},
         Bad{"records: [ {name: a, type: BOGUS, values: [x]} ]", "unsupported record type"},
+        Bad{"records: [ {name: a, type: TYPE255, values: ['\\# 0']} ]",
+            "TYPE255 is a query or meta type"},
+        Bad{"records: [ {name: a, type: TSIG, values: ['\\# 0']} ]", "unsupported record type"},
+        Bad{"records: [ {name: a, type: TYPE13, values: ['x86 Linux']} ]", "use the \\# form"},
         Bad{"records: [ {name: a, type: A} ]", "non-empty `values:`"},
         Bad{"records: [ {type: A, values: [1.2.3.4]} ]", "needs `name:`"},
         Bad{"records: [ {name: x.other.org., type: A, values: [1.2.3.4]} ]", "outside zone"},

@@ -394,6 +394,12 @@ void TsigSession::sign(std::vector<uint8_t>& message, uint64_t now) {
 Result<void> TsigSession::verify(std::span<const uint8_t> response, uint64_t now) {
   auto off = find_tsig_rr(response);
   if (!off) {
+    if (first_ && response.size() >= 4 && (response[3] & 0x0f) == 1) {
+      // RFC 8945 §5.3: a server that cannot parse the request answers FORMERR without a TSIG.
+      // Nothing is accepted from it; the error says what the server said.
+      return fail(ErrorCode::FormErr,
+                  "the server answered FORMERR (unsigned): it could not parse the request");
+    }
     if (first_) {
       return fail(
           ErrorCode::Unsigned,

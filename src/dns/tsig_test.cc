@@ -137,6 +137,20 @@ TEST(Tsig, UnsignedFirstResponseIsAnError) {
   EXPECT_EQ(r.error().code, ErrorCode::Unsigned);
 }
 
+// A FORMERR without TSIG (the server could not parse the request) says FORMERR, not "unsigned".
+TEST(Tsig, UnsignedFormErrIsReportedAsFormErr) {
+  auto k = key();
+  TsigSession s(k);
+  auto req = query();
+  s.sign(req, now());
+  auto resp = response_to(req);
+  resp[3] = static_cast<uint8_t>((resp[3] & 0xf0) | 1);
+  auto r = s.verify(resp, now());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::FormErr);
+  EXPECT_NE(r.error().message.find("FORMERR"), std::string::npos);
+}
+
 // A zone transfer's later messages (RFC 8945 §5.3.1): each signed one is chained to the MAC
 // of the previous signed message and covers only the TSIG timers, not the whole TSIG RR.
 // ldns_signed_next: a server's next message, signed by ldns in that form.

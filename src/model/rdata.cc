@@ -338,6 +338,12 @@ Parsed<std::vector<uint8_t>> hex_octets(const std::vector<Token>& toks, size_t f
 
 Parsed<Rdata> Rdata::sshfp(uint8_t algorithm, uint8_t fp_type, std::vector<uint8_t> fingerprint) {
   if (fingerprint.empty()) return invalid("SSHFP fingerprint is empty");
+  // RFC 4255 / RFC 6594: SHA-1 and SHA-256 fingerprints have fixed sizes (BIND refuses others).
+  if ((fp_type == 1 && fingerprint.size() != 20) || (fp_type == 2 && fingerprint.size() != 32)) {
+    return invalid(fmt::format("SSHFP fingerprint type {} ({}) needs {} octets, not {}", fp_type,
+                               fp_type == 1 ? "SHA-1" : "SHA-256", fp_type == 1 ? 20 : 32,
+                               fingerprint.size()));
+  }
   std::vector<uint8_t> w{algorithm, fp_type};
   w.insert(w.end(), fingerprint.begin(), fingerprint.end());
   return Rdata(RRType::SSHFP, std::move(w));

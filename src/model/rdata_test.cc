@@ -187,7 +187,8 @@ TEST(Rdata, DnameSshfpTlsaRoundTrip) {
   };
   for (const auto& c :
        std::vector<Case>{{RRType::DNAME, "new", "new.example.test."},
-                         {RRType::SSHFP, "4 2 0a1b 2C3D", "4 2 0A1B2C3D"},
+                         {RRType::SSHFP, "4 1 0a1b2c3d4e5f60718293 A4B5C6D7E8F901234567",
+                          "4 1 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567"},
                          {RRType::TLSA, "3 1 1 E3B0C442 98FC1C14", "3 1 1 E3B0C44298FC1C14"}}) {
     auto rd = Rdata::parse(c.type, c.text, origin);
     ASSERT_TRUE(rd) << to_string(c.type) << ": " << rd.error();
@@ -201,6 +202,12 @@ TEST(Rdata, DnameSshfpTlsaRoundTrip) {
   EXPECT_TRUE(is_singleton(RRType::DNAME));
   EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 2", origin));
   EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 2 0g", origin));
+  // SHA-1 and SHA-256 fingerprints have their sizes (BIND answers FORMERR otherwise).
+  auto short_fp = Rdata::parse(RRType::SSHFP, "4 2 0a1b", origin);
+  ASSERT_FALSE(short_fp);
+  EXPECT_NE(short_fp.error().find("needs 32 octets, not 2"), std::string::npos) << short_fp.error();
+  EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 1 0a1b", origin));
+  EXPECT_TRUE(Rdata::parse(RRType::SSHFP, "4 9 0a1b", origin));  // a type without a fixed size
   EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 1", origin));
   EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 256 00", origin));
   const uint8_t short_tlsa[] = {3, 1, 1};

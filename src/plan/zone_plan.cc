@@ -74,7 +74,7 @@ Plan plan_names(const Name& zone, const RRsetMap& desired, const RRsetMap& serve
   // Deletions first (RRsets at our names that the desired state lacks).
   for (const auto& [key, set] : served) {
     if (!owners.count(key.owner) || desired.count(key)) continue;
-    if (key.type == RRType::SOA) continue;
+    if (key.type == RRType::SOA || server_maintained(key.type)) continue;
     if (key.type == RRType::NS && key.owner == zone) {
       p.notes.push_back("the apex NS records are kept: a zone cannot lose all its name servers");
       continue;
@@ -83,9 +83,19 @@ Plan plan_names(const Name& zone, const RRsetMap& desired, const RRsetMap& serve
     p.changes.remove_rrset(key, set);
   }
 
+  bool dnssec_noted = false;
   for (const auto& [key, want] : desired) {
     if (key.type == RRType::SOA) {
       p.notes.push_back("the SOA record belongs to the server and is not changed");
+      continue;
+    }
+    if (server_maintained(key.type)) {
+      if (!dnssec_noted) {
+        p.notes.push_back(
+            "DNSSEC records (RRSIG, NSEC, NSEC3, DNSKEY, ...) belong to the signer and are not "
+            "changed");
+      }
+      dnssec_noted = true;
       continue;
     }
     auto it = served.find(key);

@@ -98,6 +98,23 @@ TEST(PlanNames, SoaIgnoredApexNsNeverDeletedWhole) {
   EXPECT_NE(p.notes[0].find("SOA"), std::string::npos);
 }
 
+// The export of a signed zone re-imports without touching the signer's records: an RRSIG in
+// the document is not sent, and one served at a document name is not deleted.
+TEST(PlanNames, DnssecRecordsAreTheSignersNeitherSentNorDeleted) {
+  const RRType rrsig = RRType(46), nsec = RRType(47);
+  auto sig = Rdata::parse(rrsig, "\\# 4 00010203", kZone).value();
+  RRsetMap s = served();
+  put(s, RRset(N("www"), rrsig, 300, {sig}));
+  RRsetMap desired;
+  put(desired, RRset(N("www"), RRType::A, 300, {A("192.0.2.1")}));
+  put(desired, RRset(N("www"), RRType::TXT, 300, {Rdata::txt_from_text("old")}));
+  put(desired, RRset(N("www"), nsec, 300, {Rdata::parse(nsec, "\\# 2 0000", kZone).value()}));
+  auto p = plan_names(kZone, desired, s);
+  EXPECT_TRUE(p.changes.changes.empty());
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_NE(p.notes[0].find("DNSSEC"), std::string::npos) << p.notes[0];
+}
+
 TEST(PlanNames, ApexWithoutNsKeepsServedNs) {
   RRsetMap desired;
   put(desired, RRset(kZone, RRType::TXT, 60, {Rdata::txt_from_text("v=spf1 -all")}));

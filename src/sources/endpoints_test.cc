@@ -71,8 +71,8 @@ const std::vector<GoodCase> kGood = {
      {"example.com. CAA 300 0 issue \"letsencrypt.org\""}},
     {ep("old.example.com", "DNAME", {"new.example.net"}),
      {"old.example.com. DNAME 300 new.example.net."}},
-    {ep("host.example.com", "SSHFP", {"4 2 0a1B 2c3d"}),
-     {"host.example.com. SSHFP 300 4 2 0A1B2C3D"}},
+    {ep("host.example.com", "SSHFP", {"4 1 0a1B2c3d4e5f60718293 a4b5c6d7e8f901234567"}),
+     {"host.example.com. SSHFP 300 4 1 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567"}},
     {ep("_443._tcp.www.example.com", "TLSA",
         {"3 1 1 E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}),
      {"_443._tcp.www.example.com. TLSA 300 3 1 1 "

@@ -112,6 +112,53 @@ records:
     assert dig(named, "keep.example.test", "A") == ["192.0.2.7"]
 
 
+EVERY_TYPE = r"""
+records:
+  - {name: rt, type: A, values: [192.0.2.1]}
+  - {name: rt, type: AAAA, values: ["2001:db8::1"]}
+  - {name: rt-alias, type: CNAME, values: [rt]}
+  - {name: rt-old, type: DNAME, values: [new.example.org.]}
+  - {name: rt-ptr, type: PTR, values: [rt]}
+  - {name: rt, type: MX, values: ["10 rt"]}
+  - {name: rt, type: TXT, values: ["v=spf1 -all", [two, strings]]}
+  - {name: _sip._tcp.rt, type: SRV, values: ["0 5 5060 rt"]}
+  - {name: rt, type: CAA, values: ['0 issue "letsencrypt.org"']}
+  - {name: rt, type: SSHFP, values: ["4 2 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]}
+  - {name: _443._tcp.rt, type: TLSA, values: ["3 1 1 0102030405"]}
+  - {name: rt-enum, type: NAPTR, values: ['100 10 "U" "E2U+sip" "!^.*$!sip:x@example.test!" .']}
+  - {name: rt-svc, type: SVCB, values: ["1 svc.example.net. alpn=h2,h3 port=8443"]}
+  - {name: rt, type: HTTPS, values: ["1 . alpn=h2 ipv4hint=192.0.2.1"]}
+  - {name: rt-hw, type: TYPE13, values: ['\# 10 03783836054c696e7578']}
+  - {name: _ftp._tcp.rt, type: TYPE256, values: ['\# 23 000a00016674703a2f2f6578616d706c652e746573742f']}
+"""
+
+
+def test_every_type_round_trips_through_export_and_import(named, tmp_path):
+    """Every type zonekeeper knows, and two it does not (HINFO, URI) in the RFC 3597 form, go to
+    BIND by import, come back by export (AXFR) and re-import as "nothing to change"."""
+    p = zk("import", write(tmp_path, EVERY_TYPE), *server_args(named))
+    assert "applied 16 change(s)" in p.stderr, p.stderr
+    assert dig(named, "rt-hw.example.test", "HINFO") == ['"x86" "Linux"']
+    assert dig(named, "_ftp._tcp.rt.example.test", "URI") == ['10 1 "ftp://example.test/"']
+    assert dig(named, "rt.example.test", "HTTPS") == ["1 . alpn=\"h2\" ipv4hint=192.0.2.1"]
+    assert dig(named, "rt-enum.example.test", "NAPTR") == ['100 10 "U" "E2U+sip" "!^.*$!sip:x@example.test!" .']
+    out = tmp_path / "export.yaml"
+    zk("export", *server_args(named), "-o", str(out))
+    text = out.read_text()
+    for t in ("DNAME", "SSHFP", "TLSA", "NAPTR", "SVCB", "HTTPS", "TYPE13", "TYPE256"):
+        assert f"type: {t}\n" in text, (t, text)
+    p = zk("import", str(out), *server_args(named))
+    assert "nothing to change" in p.stderr, p.stderr + p.stdout
+
+
+def test_meta_types_are_refused(named, tmp_path):
+    before = serial(named)
+    p = zk("import", write(tmp_path, "records: [{name: a, type: TYPE255, values: ['\\# 0']}]"),
+           *server_args(named), check=False)
+    assert p.returncode == 2 and "query or meta type" in p.stderr, p.stderr
+    assert serial(named) == before
+
+
 @pytest.mark.parametrize("args,needle", [
     (["export"], "--server is required"),
     (["export", "--server", "127.0.0.1:70000", "--zone", "x"], "port must be 1..65535"),

@@ -134,7 +134,8 @@ RRsetMap every_type() {
   put(RRset(N("_sip._tcp"), RRType::SRV, 300, {Rdata::srv(1, 2, 5060, N("sip"))}));
   put(RRset(kZone, RRType::CAA, 300, {Rdata::caa(0, "issue", "letsencrypt.org").value()}));
   put(RRset(N("old"), RRType::DNAME, 300, {Rdata::name_target(RRType::DNAME, N("new"))}));
-  put(RRset(N("host"), RRType::SSHFP, 300, {Rdata::sshfp(4, 2, {0xab, 0xcd}).value()}));
+  put(RRset(N("host"), RRType::SSHFP, 300,
+            {Rdata::sshfp(4, 2, std::vector<uint8_t>(32, 0xab)).value()}));
   put(RRset(N("_443._tcp"), RRType::TLSA, 300, {Rdata::tlsa(3, 1, 1, {1, 2, 3}).value()}));
   put(RRset(N("enum"), RRType::NAPTR, 300,
             {Rdata::naptr(100, 10, "U", "E2U+sip", "!^.*$!sip:x@example.test!", Name()).value()}));
