@@ -36,6 +36,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
+#include <tl/expected.hpp>
 
 #include "api/kind.h"
 #include "api/record.h"
@@ -43,6 +44,7 @@
 #include "api/tsig_secret.h"
 #include "api/zone.h"
 #include "controller/activity.h"
+#include "controller/dns_check.h"
 #include "controller/object_catalog.h"
 #include "controller/provider_pool.h"
 #include "controller/source_catalog.h"
@@ -145,6 +147,10 @@ class Controller {
     std::vector<ServerSerial> servers;
   };
   std::vector<ZoneSummary> zone_summaries() const;
+  // /api/v1/test-dns: what should be served for name/type and what every server of its zone
+  // answers now (check_dns.cc). Unexpected: the name is in no zone zonekeeper manages.
+  boost::asio::awaitable<tl::expected<DnsCheck, std::string>> check_dns(model::Name name,
+                                                                        model::RRType type);
 
  private:
   struct ZoneRuntime;

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 
@@ -275,6 +277,59 @@ TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
   settle();
   EXPECT_EQ(served_metric(metrics), 0);
   EXPECT_EQ(records("ARecord", "Served"), std::nullopt);
+}
+
+// /api/v1/test-dns: what should be served, from which object, and what the server answers.
+TEST_F(ControllerTest, CheckDnsComparesWhatShouldBeServedWithWhatTheServerAnswers) {
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  auto check = [&](std::string_view name, RRType type) {
+    std::optional<tl::expected<DnsCheck, std::string>> out;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          out = co_await c->check_dns(Name::parse(name).value(), type);
+        },
+        boost::asio::detached);
+    run_until([&] { return out.has_value(); });
+    return *out;
+  };
+  auto www = check("www.example.test.", RRType::A);
+  ASSERT_TRUE(www) << www.error();
+  EXPECT_EQ(www->zone, "example.test.");
+  EXPECT_EQ(www->zone_source, "DNSZone dns/example");
+  EXPECT_EQ(www->expected, std::vector<std::string>{"192.0.2.1"});
+  ASSERT_EQ(www->sources.size(), 1u);
+  EXPECT_EQ(www->sources[0].kind, "ARecord");
+  EXPECT_EQ(www->sources[0].name, "www");
+  ASSERT_EQ(www->servers.size(), 1u);
+  EXPECT_EQ(www->servers[0].server, "dns/primary");
+  EXPECT_EQ(www->servers[0].rcode, "NOERROR");
+  EXPECT_EQ(www->servers[0].values, std::vector<std::string>{"192.0.2.1"});
+  EXPECT_TRUE(www->servers[0].agrees);
+  EXPECT_TRUE(www->agree);
+  // Nothing declared and nothing served: they agree on NXDOMAIN.
+  auto none = check("nothing.example.test.", RRType::A);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->expected.empty());
+  EXPECT_EQ(none->servers[0].rcode, "NXDOMAIN");
+  EXPECT_TRUE(none->agree);
+  // A server that cannot be asked does not agree, and says why.
+  p.fail_all =
+      providers::Failure{"ServerUnreachable", "ServerUnreachable", "timeout", false, false};
+  auto down = check("www.example.test.", RRType::A);
+  ASSERT_TRUE(down);
+  EXPECT_FALSE(down->agree);
+  EXPECT_EQ(down->servers[0].error, "ServerUnreachable: timeout");
+  p.fail_all.reset();
+  // A name in no managed zone.
+  auto outside = check("www.elsewhere.test.", RRType::A);
+  ASSERT_FALSE(outside);
+  EXPECT_EQ(outside.error(), "www.elsewhere.test. is in no zone zonekeeper manages");
 }
 
 TEST_F(ControllerTest, RecordReasonsFromTheirOwnData) {

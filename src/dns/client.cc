@@ -598,6 +598,33 @@ asio::awaitable<Result<uint32_t>> Client::soa_serial(const Name& zone) {
       fmt::format("SOA {} at {}", zone.to_string(), impl_->server.to_string()));
 }
 
+asio::awaitable<Result<QueryAnswer>> Client::query(const Name& name, RRType type) {
+  auto op = [](Impl* impl, Name name, RRType type) -> asio::awaitable<Result<QueryAnswer>> {
+    MessageWriter w(0, Opcode::Query);
+    w.question(name, static_cast<uint16_t>(type));
+    const std::string what = fmt::format("{} {}", model::to_string(type), name.to_string());
+    auto m = co_await impl->exchange_udp(w.finish(), Opcode::Query, what);
+    QueryAnswer out;
+    if (!m) {
+      if (m.error().rcode != 3) co_return tl::unexpected(m.error());
+      out.rcode = "NXDOMAIN";  // an answer, not a failure
+      co_return out;
+    }
+    out.rcode = "NOERROR";
+    out.authoritative = m->aa;
+    for (const auto& r : m->answer) {
+      if (r.owner != name || r.type != static_cast<uint16_t>(type)) continue;
+      auto rec = to_zone_record(r);
+      if (!rec) co_return tl::unexpected(rec.error());
+      out.records.push_back(std::move(*rec));
+    }
+    co_return out;
+  };
+  co_return co_await with_deadline(op(impl_.get(), name, type), impl_->opts.timeout,
+                                   fmt::format("{} {} at {}", model::to_string(type),
+                                               name.to_string(), impl_->server.to_string()));
+}
+
 asio::awaitable<Result<void>> Client::notify(const Name& zone, std::optional<uint32_t> serial) {
   auto op = [](Impl* impl, Name zone,
                std::optional<uint32_t> serial) -> asio::awaitable<Result<void>> {

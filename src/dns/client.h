@@ -85,6 +85,13 @@ struct IxfrResult {
   std::vector<IxfrDiff> diffs;       // otherwise: the incremental differences, in order
 };
 
+// What a server answered to one query (NOERROR or NXDOMAIN; other RCODEs are errors).
+struct QueryAnswer {
+  std::string rcode;                // "NOERROR" | "NXDOMAIN"
+  bool authoritative = false;       // AA
+  std::vector<ZoneRecord> records;  // the answer section's records of the asked name and type
+};
+
 // Applies an IXFR result to a zone copy (replaces it when the answer was a full transfer).
 void apply_ixfr(model::RRsetMap& zone, const IxfrResult& result);
 
@@ -103,6 +110,8 @@ class Client {
   asio::awaitable<Result<ZoneSnapshot>> axfr(const model::Name& zone);
   asio::awaitable<Result<IxfrResult>> ixfr(const model::Name& zone, uint32_t since_serial);
   asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone);
+  // One query (TSIG-signed when the client has a key), as a resolver's test would ask it.
+  asio::awaitable<Result<QueryAnswer>> query(const model::Name& name, model::RRType type);
   asio::awaitable<Result<void>> notify(const model::Name& zone,
                                        std::optional<uint32_t> serial = std::nullopt);
 

@@ -166,6 +166,12 @@ asio::awaitable<Result<void>> HostsFileProvider::check(const Name&) {
   co_return Result<void>{};
 }
 
+asio::awaitable<Result<LookupAnswer>> HostsFileProvider::lookup(const Name& name, RRType type) {
+  auto block = read(Name());
+  if (!block) co_return tl::unexpected(block.error());
+  co_return answer_from(*block, name, type);
+}
+
 asio::awaitable<Result<uint32_t>> HostsFileProvider::soa_serial(const Name&) {
   co_return writes_;
 }

@@ -46,6 +46,9 @@ class HostsFileProvider : public Provider {
   // The file can be read, and written (or created in its folder).
   boost::asio::awaitable<Result<void>> check(const model::Name& zone) override;
   boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) override;
+  // From the file as it is now (its block).
+  boost::asio::awaitable<Result<LookupAnswer>> lookup(const model::Name& name,
+                                                      model::RRType type) override;
   boost::asio::awaitable<Result<void>> notify(const model::Name&,
                                               std::optional<uint32_t>) override {
     co_return Result<void>{};

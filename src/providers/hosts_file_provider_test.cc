@@ -109,6 +109,18 @@ TEST_F(HostsProvider, ServesARecordsInTheBlockAndNothingElseOfTheFile) {
   HostsFileProvider again(path_, "zonekeeper controller --hosts-file");
   ASSERT_TRUE(wait(again.load(root)));
   EXPECT_EQ(again.served(root)->rrsets, p.served(root)->rrsets);
+  // lookup() answers from the file: the name's addresses, NODATA for another type at it,
+  // NXDOMAIN for a name the block does not hold, NODATA for an empty non-terminal.
+  auto www = wait(again.lookup(name("www.ext.test."), RRType::A));
+  ASSERT_TRUE(www);
+  EXPECT_EQ(www->rcode, "NOERROR");
+  EXPECT_EQ(www->rdatas.size(), 2u);
+  auto txt = wait(again.lookup(name("www.ext.test."), RRType::TXT));
+  ASSERT_TRUE(txt);
+  EXPECT_EQ(txt->rcode, "NOERROR");
+  EXPECT_TRUE(txt->rdatas.empty());
+  EXPECT_EQ(wait(again.lookup(name("db.ext.test."), RRType::A))->rcode, "NXDOMAIN");
+  EXPECT_EQ(wait(again.lookup(name("ext.test."), RRType::A))->rcode, "NOERROR");
   // Removed from the desired state: gone from the block.
   desired.erase(aaaa.key());
   EXPECT_EQ(converge(p, root, desired).applied, 1u);

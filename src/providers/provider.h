@@ -64,6 +64,13 @@ struct RefreshOutcome {
   std::vector<model::RRsetKey> changed;  // RRsets whose served data changed (SOA excluded)
 };
 
+// What the backend answers for one name and type now (lookup()).
+struct LookupAnswer {
+  std::string rcode;                 // "NOERROR" | "NXDOMAIN"
+  std::vector<model::Rdata> rdatas;  // empty: no data of that type (NODATA) or NXDOMAIN
+  uint32_t ttl = 0;
+};
+
 // The answer to "may I reach you": the last operation's result.
 struct Health {
   bool known = false;
@@ -99,6 +106,10 @@ class Provider {
   // Tells a secondary to fetch `serial`; backends without NOTIFY succeed doing nothing.
   virtual boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
                                                       std::optional<uint32_t> serial) = 0;
+  // What it answers for `name`/`type` now, asked as a client would (RFC 2136 and Technitium: a
+  // DNS query, TSIG-signed where the DNSServer has a key; hosts file: the file as last read).
+  virtual boost::asio::awaitable<Result<LookupAnswer>> lookup(const model::Name& name,
+                                                              model::RRType type) = 0;
 };
 
 // What a provider is built from: a DNSServer's connection fields and its key material.

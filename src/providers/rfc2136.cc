@@ -1,4 +1,5 @@
 #include "providers/rfc2136.h"
+#include "providers/dns_lookup.h"
 
 #include <chrono>
 
@@ -137,6 +138,14 @@ asio::awaitable<Result<void>> Rfc2136Server::notify(const Name& zone,
   note(r, "notify", t0);
   if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
   co_return Result<void>{};
+}
+
+asio::awaitable<Result<LookupAnswer>> Rfc2136Server::lookup(const Name& name, RRType type) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = co_await client_->query(name, type);
+  note(r, "query", t0);
+  if (!r) co_return tl::unexpected(failure_of(r.error(), Operation::Update));
+  co_return to_lookup(*r);
 }
 
 asio::awaitable<Result<RefreshOutcome>> Rfc2136Server::refresh(const Name& zone) {

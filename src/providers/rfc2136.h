@@ -61,6 +61,8 @@ class Rfc2136Server final : public Provider {
   boost::asio::awaitable<Result<ApplyOutcome>> apply(const model::ChangeSet& changes) override;
   boost::asio::awaitable<Result<uint32_t>> soa_serial(const model::Name& zone) override;
   boost::asio::awaitable<Result<void>> check(const model::Name& zone) override;
+  boost::asio::awaitable<Result<LookupAnswer>> lookup(const model::Name& name,
+                                                      model::RRType type) override;
   boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
                                               std::optional<uint32_t> serial) override;
 

@@ -1,4 +1,5 @@
 #include "providers/technitium.h"
+#include "providers/dns_lookup.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -168,6 +169,15 @@ asio::awaitable<Result<uint32_t>> TechnitiumServer::soa_serial(const Name& zone)
   Result<uint32_t> out = r ? Result<uint32_t>(*r) : tl::unexpected(dns_failure(r.error()));
   meter(metrics_, label_, "soa", t0, out);
   co_return note(std::move(out));
+}
+
+asio::awaitable<Result<LookupAnswer>> TechnitiumServer::lookup(const Name& name, RRType type) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = co_await dns_->query(name, type);
+  Result<LookupAnswer> out = r ? Result<LookupAnswer>(to_lookup(*r))
+                               : Result<LookupAnswer>(tl::unexpected(dns_failure(r.error())));
+  meter(metrics_, label_, "query", t0, out);
+  co_return out;
 }
 
 asio::awaitable<Result<void>> TechnitiumServer::check(const Name&) {

@@ -59,6 +59,8 @@ class TechnitiumServer final : public Provider {
   // One API call (user/session/get): the token works and the API answers.
   boost::asio::awaitable<Result<void>> check(const model::Name& zone) override;
   // Technitium notifies its own secondaries: nothing to do.
+  boost::asio::awaitable<Result<LookupAnswer>> lookup(const model::Name& name,
+                                                      model::RRType type) override;
   boost::asio::awaitable<Result<void>> notify(const model::Name& zone,
                                               std::optional<uint32_t> serial) override;
 

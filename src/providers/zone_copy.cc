@@ -70,4 +70,23 @@ std::vector<RRsetKey> differences(const RRsetMap& before, const RRsetMap& after)
   return out;
 }
 
+LookupAnswer answer_from(const model::RRsetMap& zone, const model::Name& name, model::RRType type) {
+  LookupAnswer out;
+  bool owned = false;
+  for (const auto& [key, set] : zone) {
+    if (!(key.owner == name)) continue;
+    owned = true;
+    if (key.type != type) continue;
+    out.ttl = set.ttl();
+    out.rdatas.assign(set.rdatas().begin(), set.rdatas().end());
+  }
+  if (!owned) {
+    for (const auto& [key, set] : zone) {
+      if (key.owner.is_subdomain_of(name)) owned = true;  // an empty non-terminal: NODATA
+    }
+  }
+  out.rcode = owned ? "NOERROR" : "NXDOMAIN";
+  return out;
+}
+
 }  // namespace zk::providers

@@ -18,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
 
 namespace zk::server {
 
@@ -32,7 +33,7 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 // Room for a few pipelined requests; a full buffer ends the connection with a 400.
 constexpr size_t kMaxBufferedBytes = 4 * (kMaxRequestHeaderBytes + kMaxRequestBodyBytes);
 
-using Request = http::request<http::string_body>;
+using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 
 std::string endpoint_text(const std::string& address, uint16_t port) {
@@ -66,7 +67,7 @@ struct ServerState {
 
   asio::any_io_executor ex;
   const HttpServerOptions options;
-  std::unordered_map<std::string, Handler> routes;  // set before start(), then read-only
+  std::unordered_map<std::string, AsyncHandler> routes;  // set before start(), then read-only
   std::atomic<bool> stop_requested{false};
   std::atomic<uint16_t> port{0};
   bool started = false;
@@ -88,35 +89,49 @@ struct ServerState {
     }
   }
 
-  HttpResponse respond(const Request& req) const;
+  asio::awaitable<HttpResponse> respond(const HttpRequest& req) const;
 };
 
-HttpResponse ServerState::respond(const Request& req) const {
+asio::awaitable<HttpResponse> ServerState::respond(const HttpRequest& req) const {
   std::string_view target = req.target();
   std::string path(target.substr(0, target.find('?')));
   auto route = routes.find(path);
-  if (route == routes.end()) return plain(404, "not found\n");
+  if (route == routes.end()) co_return plain(404, "not found\n");
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     HttpResponse res = plain(405, "method not allowed\n");
     res.set(http::field::allow, "GET, HEAD");
-    return res;
+    co_return res;
   }
+  Request request;
+  request.method = std::string(req.method_string());
+  request.path = path;
+  if (auto it = req.find(http::field::authorization); it != req.end()) {
+    request.authorization = std::string(it->value());
+  }
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) co_return plain(400, "bad request target\n");
+  for (const auto& param : url->params()) request.query[param.key] = param.value;
+  AsyncHandler handler = route->second;  // a copy: the map is read-only, but be safe
   Response out;
+  std::exception_ptr failed;
   try {
-    out = route->second();
+    out = co_await handler(std::move(request));
   } catch (...) {
-    log_exception(fmt::format("handler for {}", path), std::current_exception());
-    return plain(500, "internal server error\n");
+    failed = std::current_exception();
+  }
+  if (failed) {
+    log_exception(fmt::format("handler for {}", path), failed);
+    co_return plain(500, "internal server error\n");
   }
   if (out.status < 100 || out.status > 999) {
     spdlog::error("http server: handler for {} returned status {}", path, out.status);
-    return plain(500, "internal server error\n");
+    co_return plain(500, "internal server error\n");
   }
   HttpResponse res;
   res.result(out.status);
   res.set(http::field::content_type, out.content_type);
   res.body() = std::move(out.body);
-  return res;
+  co_return res;
 }
 
 bool is_parse_error(const boost::system::error_code& ec) {
@@ -143,8 +158,8 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> s, uint64_t id,
     HttpResponse res;
     bool close = false;
     if (!ec) {
-      const Request& req = parser.get();
-      res = s->respond(req);
+      const HttpRequest& req = parser.get();
+      res = co_await s->respond(req);
       res.version(req.version());
       res.keep_alive(req.keep_alive());
       if (req.method() == http::verb::head) {
@@ -221,6 +236,11 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::route(std::string path, Handler handler) {
+  route_async(std::move(path),
+              [h = std::move(handler)](Request) -> asio::awaitable<Response> { co_return h(); });
+}
+
+void HttpServer::route_async(std::string path, AsyncHandler handler) {
   state_->routes.insert_or_assign(std::move(path), std::move(handler));
 }
 

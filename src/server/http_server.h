@@ -6,10 +6,12 @@
 //   if (auto ok = server.start(); !ok) { /* ok.error(): "cannot listen on ...: ..." */ }
 //   ioc.run();              // ... until server.stop() (from any thread)
 //
-// Exact path match (the query string is ignored); GET and HEAD only (405 otherwise, 404 for an
-// unknown path). Keep-alive; requests with a header or body over 8 KiB get 400 / 413 and the
-// connection is closed; a connection idle or slow beyond read_timeout is closed; connections
-// beyond max_connections are closed as soon as they are accepted.
+// Exact path match; GET and HEAD only (405 otherwise, 404 for an unknown path). route() handlers
+// ignore the query string; route_async() handlers get the request (query parameters decoded)
+// and may co_await (e.g. DNS queries) — other requests are served meanwhile. Keep-alive; requests
+// with a header or body over 8 KiB get 400 / 413 and the connection is closed; a connection idle or
+// slow beyond read_timeout is closed; connections beyond max_connections are closed as soon as they
+// are accepted.
 //
 // Threading: the executor must be single-threaded (an io_context run by one thread, or a
 // strand). Handlers run on it and must not block. route() and start() are called before the
@@ -21,10 +23,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <tl/expected.hpp>
 
 namespace zk::server {
@@ -38,6 +42,17 @@ struct Response {
 // Called on the server's executor for every GET or HEAD of its path; must not block. An
 // exception becomes a 500.
 using Handler = std::function<Response()>;
+
+// What an async handler sees of a request.
+struct Request {
+  std::string method;  // "GET" | "HEAD"
+  std::string path;
+  // Query parameters, percent-decoded; a repeated one keeps its last value. A query string that
+  // is not valid (bad percent-encoding) gets a 400 before any handler runs.
+  std::map<std::string, std::string> query;
+  std::string authorization;  // the Authorization header, "" when absent
+};
+using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal ("::1", "0.0.0.0", "::")
@@ -59,6 +74,7 @@ class HttpServer {
 
   // Exact path match, GET and HEAD only. A second route for a path replaces the first.
   void route(std::string path, Handler handler);
+  void route_async(std::string path, AsyncHandler handler);
 
   // Binds and listens, then accepts on the executor. The error names address:port and the OS
   // error, e.g. "cannot listen on 127.0.0.1:8080: Address already in use".

@@ -20,6 +20,8 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace zk::server {
 namespace {
@@ -160,6 +162,14 @@ class HttpServerTest : public ::testing::Test {
       return Response{.status = 503, .content_type = "application/json", .body = "{}"};
     });
     server_->route("/throws", []() -> Response { throw std::runtime_error("boom"); });
+    // Echoes what it saw, after waiting on a timer (other requests are served meanwhile).
+    server_->route_async("/echo", [this](Request r) -> boost::asio::awaitable<Response> {
+      boost::asio::steady_timer t(ioc_, std::chrono::milliseconds(r.query.count("slow") ? 300 : 0));
+      co_await t.async_wait(boost::asio::use_awaitable);
+      std::string body = r.method + " " + r.path + " auth=" + r.authorization;
+      for (const auto& [k, v] : r.query) body += " [" + k + "=" + v + "]";
+      co_return Response{.body = body};
+    });
     auto started = server_->start();
     ASSERT_TRUE(started) << started.error();
     ASSERT_NE(server_->port(), 0);
@@ -201,6 +211,31 @@ TEST_F(HttpServerTest, ServesRouteWithBodyAndHeaders) {
   EXPECT_EQ(json->status, 503);
   EXPECT_EQ(json->headers["content-type"], "application/json");
   EXPECT_EQ(json->body, "{}");
+}
+
+TEST_F(HttpServerTest, AsyncRoutesSeeDecodedQueryAndAuthorizationAndDoNotBlockOthers) {
+  start();
+  RawClient slow(port());
+  ASSERT_TRUE(slow.send("GET /echo?slow=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  RawClient c(port());
+  auto hello = c.get("/hello");  // answered while /echo?slow waits
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->status, 200);
+  ASSERT_TRUE(
+      c.send("GET /echo?hostname=www.example.test.&type=AAAA&q=a%20b%26c&type=A HTTP/1.1\r\n"
+             "Host: x\r\nAuthorization: Bearer t0k\r\n\r\n"));
+  auto echo = c.read_response();
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->body,
+            "GET /echo auth=Bearer t0k [hostname=www.example.test.] [q=a b&c] [type=A]");
+  auto late = slow.read_response();
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->body, "GET /echo auth= [slow=1]");
+  // Bad percent-encoding never reaches the handler.
+  ASSERT_TRUE(c.send("GET /echo?x=%zz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto bad = c.read_response();
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
 }
 
 TEST_F(HttpServerTest, UnknownPathIs404) {

@@ -54,7 +54,7 @@ class Metrics {
   // One operation against a DNS backend: zonekeeper_dns_operations_total{server,operation,
   // result} and zonekeeper_dns_operation_duration_seconds{server,operation} (histogram,
   // 0.0005..5). operation: "update" (a DNS UPDATE batch or a Technitium change batch), "axfr",
-  // "ixfr", "soa" (serial query), "notify", "listing" (Technitium record listing),
+  // "ixfr", "soa" (serial query), "notify", "query" (test-dns), "listing" (Technitium records),
   // "session" (Technitium API session check); result: "success" or the failure's reason as the
   // records say it (ServerUnreachable, TsigAuthFailed, ZoneNotFound, UpdateRefused, ...).
   void dns_operation(const std::string& server, std::string_view operation, double seconds,

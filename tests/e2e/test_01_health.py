@@ -46,7 +46,7 @@ def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, prima
     zk.setup_ns(MOVES_NS)
     before = mc.totals(controller.http("/metrics")[1])
     label = {"zone": "metrics"}
-    kube.apply([zkenv.dns_zone("metrics", MOVES_NS, "metrics.test", ["primary"], label),
+    kube.apply([zkenv.dns_zone("metrics", MOVES_NS, "metrics.test", ["primary"], label, drift="Report"),
                 record("ARecord", "www", MOVES_NS, "www", ["192.0.2.80"], label)])
     zk.wait_cond("ARecord", "www", MOVES_NS, "True", "Served")
     zkenv.wait_answer(primary.port, "www.metrics.test.", "A", ["192.0.2.80"])
@@ -102,6 +102,32 @@ def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, prima
         [("primary", "Primary", served_serial)], z["servers"]
     assert doc["reconciles"]["total"] >= 1 and doc["reconciles"]["last"]["at"], doc["reconciles"]
     assert doc["zoneCount"] == len(doc["zones"]) and doc["queue"]["depth"] >= 0
+
+    # /api/v1/test-dns: what should be served, from which object, and what the primary answers.
+    def test_dns(query):
+        status, body, ctype = controller.http("/api/v1/test-dns?" + query)
+        assert ctype.startswith("application/json"), ctype
+        return status, json.loads(body)
+    status, doc = test_dns("hostname=www.metrics.test&type=A")
+    assert status == 200, doc
+    assert doc["zone"] == "metrics.test." and doc["zoneSource"] == f"DNSZone {MOVES_NS}/metrics", doc
+    assert doc["expected"]["values"] == ["192.0.2.80"], doc
+    assert doc["expected"]["sources"] == [{"kind": "ARecord", "namespace": MOVES_NS, "name": "www"}], doc
+    assert [(s["server"], s["rcode"], s["values"], s["agrees"]) for s in doc["servers"]] == \
+        [(f"{MOVES_NS}/primary", "NOERROR", ["192.0.2.80"], True)], doc
+    assert doc["agree"] is True
+    # Data written around zonekeeper (driftPolicy Report keeps it): the servers disagree.
+    zkenv.nsupdate(primary.port, "metrics.test", primary.key, adds=[("rogue.metrics.test.", 60, "A", "192.0.2.99")])
+    status, doc = test_dns("hostname=rogue.metrics.test.")
+    assert status == 200 and doc["expected"]["values"] == [] and doc["agree"] is False, doc
+    assert doc["servers"][0]["values"] == ["192.0.2.99"] and doc["servers"][0]["ttl"] == 60, doc
+    # Bad input: 400 with a JSON error.
+    status, doc = test_dns("hostname=www.elsewhere.invalid")
+    assert status == 400 and "in no zone zonekeeper manages" in doc["error"], doc
+    status, doc = test_dns("hostname=a..b")
+    assert status == 400 and doc["error"].startswith("hostname: "), doc
+    status, doc = test_dns("type=A")
+    assert status == 400 and "hostname is required" in doc["error"], doc
 
     # The zone goes: its record series go with it.
     kube.delete("DNSZone", "metrics", MOVES_NS)

@@ -319,6 +319,11 @@ spec: {name: www, texts: [not in hosts]}
         assert [(z["zone"], z["ready"]["status"]) for z in doc["zones"]] == [("hosts.test.", "True")], doc
         assert doc["zones"][0]["servers"][0]["serial"] is not None, doc["zones"][0]
         assert doc["reconciles"]["errorsInWindow"] == 0, doc["reconciles"]
+        check = json.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{http_port}/api/v1/test-dns?hostname=db.hosts.test", timeout=5).read())
+        assert check["agree"] is True and check["expected"]["values"] == ["192.0.2.31"], check
+        assert check["expected"]["sources"] == [{"kind": "ARecord", "namespace": "default", "name": "db"}], check
+        assert [(s["rcode"], s["values"]) for s in check["servers"]] == [("NOERROR", ["192.0.2.31"])], check
     finally:
         assert z.stop() == 0
         http_lock.close()

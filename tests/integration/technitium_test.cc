@@ -151,6 +151,15 @@ TEST_F(Technitium, EveryTypeIsCreatedReplacedAndDeleted) {
   EXPECT_EQ(text(fresh_copy()), text(want));
   EXPECT_EQ(text(p->served(kZone)->rrsets), text(want));  // the copy followed without a listing
   EXPECT_TRUE(wait(p->refresh(kZone)).value().changed.empty());
+  // lookup() asks the server's DNS port: what it serves now.
+  auto a = wait(p->lookup(N("a"), RRType::A));
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->rcode, "NOERROR");
+  EXPECT_EQ(a->rdatas.size(), 2u);
+  EXPECT_EQ(a->ttl, 300u);
+  auto missing = wait(p->lookup(N("nothing-here"), RRType::A));
+  ASSERT_TRUE(missing.has_value()) << missing.error().message;
+  EXPECT_EQ(missing->rcode, "NXDOMAIN");
 
   // Replace: new values in every RRset, a TTL change in one.
   RRsetMap next = want;

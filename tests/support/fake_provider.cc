@@ -110,6 +110,19 @@ asio::awaitable<Result<void>> FakeProvider::notify(const Name& zone, std::option
   co_return Result<void>{};
 }
 
+asio::awaitable<Result<providers::LookupAnswer>> FakeProvider::lookup(const Name& name,
+                                                                      model::RRType type) {
+  const Name* best = nullptr;
+  for (const auto& [zone, z] : truth_) {
+    if (name.is_subdomain_of(zone) && (!best || zone.is_subdomain_of(*best))) best = &zone;
+  }
+  if (best) {
+    if (auto f = failing(*best)) co_return tl::unexpected(*f);
+    co_return providers::answer_from(truth_[*best].rrsets, name, type);
+  }
+  co_return providers::LookupAnswer{"NXDOMAIN", {}, 0};
+}
+
 FakeProvider& FakeProviderFactory::server(const std::string& label) {
   auto& p = servers_[label];
   if (!p) p = std::make_shared<FakeProvider>("fake:" + label);

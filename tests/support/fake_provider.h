@@ -44,6 +44,9 @@ class FakeProvider final : public providers::Provider {
   boost::asio::awaitable<providers::Result<void>> check(const model::Name& zone) override;
   boost::asio::awaitable<providers::Result<void>> notify(const model::Name& zone,
                                                          std::optional<uint32_t> serial) override;
+  // From the "server" (truth): the zone that holds `name`.
+  boost::asio::awaitable<providers::Result<providers::LookupAnswer>> lookup(
+      const model::Name& name, model::RRType type) override;
 
  private:
   std::optional<providers::Failure> failing(const model::Name& zone);

@@ -1,0 +1,2 @@
+// The one translation unit that compiles Boost.URL's sources (see CMakeLists.txt).
+#include <boost/url/src.hpp>
