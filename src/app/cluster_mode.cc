@@ -23,6 +23,7 @@
 #include "api/kind.h"
 #include "api/time.h"
 #include "app/dns_check_api.h"
+#include "app/export_api.h"
 #include "app/kube_status_writer.h"
 #include "app/status_api.h"
 #include "controller/controller.h"
@@ -545,6 +546,7 @@ int run_cluster(const ClusterOptions& given) {
     return server::Response{200, "application/json", app::status_document(in)};
   });
   http.route_async("/api/v1/test-dns", app::dns_check_handler(c->controller()));
+  http.route_async("/api/v1/export", app::export_handler(c->controller()));
   http.route("/metrics", [c] {
     c->refresh_metrics();
     return server::Response{200, std::string(telemetry::Metrics::kContentType),

@@ -30,6 +30,7 @@
 #include "api/kind.h"
 #include "api/zone.h"
 #include "app/dns_check_api.h"
+#include "app/export_api.h"
 #include "app/local_catalog.h"
 #include "app/local_status.h"
 #include "app/manifest_folder.h"
@@ -512,6 +513,7 @@ int run_local(const LocalOptions& o) {
       return server::Response{200, "application/json", app::status_document(in)};
     });
     http->route_async("/api/v1/test-dns", app::dns_check_handler(l->controller()));
+    http->route_async("/api/v1/export", app::export_handler(l->controller()));
     http->route("/metrics", [l] {
       l->metrics().set_queue_depth(l->controller().queue_depth());
       return server::Response{200, std::string(telemetry::Metrics::kContentType),

@@ -147,8 +147,21 @@ class Controller {
     std::vector<ServerSerial> servers;
   };
   std::vector<ZoneSummary> zone_summaries() const;
+  // A zone zonekeeper manages (a DNSZone not in conflict, or a shared zone of the sources) and
+  // what it should serve there now: the desired RRsets, the objects behind each, its servers.
+  struct ManagedZone {
+    model::Name zone;
+    std::string source;  // "DNSZone ns/name" | "--zone"
+    model::RRsetMap rrsets;
+    std::map<model::RRsetKey, std::vector<DnsCheckSource>> sources;
+    std::vector<api::Server> servers;
+  };
+  // Every managed zone (DNSZones by namespace/name, then the shared zones), for /api/v1/export.
+  std::vector<ManagedZone> managed_zones() const;
+  // The closest managed zone enclosing `name`.
+  std::optional<ManagedZone> zone_of(const model::Name& name) const;
   // /api/v1/test-dns: what should be served for name/type and what every server of its zone
-  // answers now (check_dns.cc). Unexpected: the name is in no zone zonekeeper manages.
+  // answers now (zone_views.cc). Unexpected: the name is in no zone zonekeeper manages.
   boost::asio::awaitable<tl::expected<DnsCheck, std::string>> check_dns(model::Name name,
                                                                         model::RRType type);
 
@@ -186,6 +199,8 @@ class Controller {
                                                     std::string* reason);
 
   std::string now_rfc3339() const;
+  ManagedZone view_of(const api::Zone& zone) const;
+  ManagedZone view_of(const SharedZone& zone) const;
 
   boost::asio::any_io_executor ex_;
   ControllerOptions options_;

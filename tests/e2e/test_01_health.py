@@ -2,6 +2,7 @@
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
 import urllib.parse
@@ -39,7 +40,7 @@ def test_metrics_pass_promtool_and_match_the_catalog(controller):
 MOVES_NS = "e2e-metrics"
 
 
-def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, primary):
+def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, primary, tmp_path):
     """Every family docs/metrics.md marks *moves* changes when a new zone and record are
     applied and served, and a CNAME at the same name is refused (a Warning Event); the per-zone
     and per-kind gauges say what is there."""
@@ -128,6 +129,27 @@ def test_catalog_series_move_when_a_record_is_served(zk, kube, controller, prima
     assert status == 400 and doc["error"].startswith("hostname: "), doc
     status, doc = test_dns("type=A")
     assert status == 400 and "hostname is required" in doc["error"], doc
+
+    # /api/v1/export: the zone as a zone document that `zonekeeper import` takes as it is; against
+    # the primary it changes nothing (the rogue record is at a name the document does not hold).
+    status, body, ctype = controller.http("/api/v1/export?zone=metrics.test")
+    assert status == 200 and ctype.startswith("application/yaml"), (status, ctype, body)
+    doc = yaml.safe_load(body)
+    records = [(r["name"], r["type"], r["values"]) for r in doc["records"]]
+    assert doc["zone"] == "metrics.test." and ("www", "A", ["192.0.2.80"]) in records, body
+    assert not any(n.startswith("rogue") or t == "CNAME" for n, t, _ in records), body
+    exported = tmp_path / "metrics.yaml"
+    exported.write_text(body)
+    key = tmp_path / "tsig.key"
+    key.write_text(f'key "{primary.key.name}" {{ algorithm {primary.key.algorithm}; secret "{primary.key.secret}"; }};\n')
+    p = subprocess.run([zkenv.ZK_BIN, "import", str(exported), "--server", f"127.0.0.1:{primary.port}",
+                        "--zone", "metrics.test", "--tsig-key-file", str(key), "--dry-run"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and "nothing to change" in p.stderr, p.stderr + p.stdout
+    status, body, _ = controller.http("/api/v1/export")
+    assert status == 200 and "# DNSZone e2e-metrics/metrics\nzone: metrics.test.\n" in body, body
+    status, body, _ = controller.http("/api/v1/export?zone=nowhere.test")
+    assert status == 400 and json.loads(body)["error"] == "zonekeeper manages no zone nowhere.test.", body
 
     # The zone goes: its record series go with it.
     kube.delete("DNSZone", "metrics", MOVES_NS)

@@ -1,0 +1,144 @@
+// The controller's read-only views for the HTTP API: every managed zone with what zonekeeper
+// should serve there (managed_zones, for /api/v1/export), and check_dns (/api/v1/test-dns),
+// which also asks every server of the name's zone.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "controller/controller.h"
+#include "sources/zone_source.h"
+
+namespace zk::controller {
+
+namespace asio = boost::asio;
+using model::Name;
+using model::RRsetKey;
+using model::RRType;
+
+Controller::ManagedZone Controller::view_of(const api::Zone& zone) const {
+  ManagedZone out;
+  out.zone = zone.zone_name;
+  out.source = fmt::format("DNSZone {}", zone.key());
+  const NamespaceObjects* objs = objects_.objects_in(zone.ns);
+  if (!objs) return out;
+  std::vector<const api::RecordObject*> recs;
+  for (const auto& [k, r] : objs->records) recs.push_back(&r);
+  sources::ZoneDesired desired = sources::desired_zone_refs(zone, recs, objects_.zones_in(zone.ns));
+  out.rrsets = std::move(desired.rrsets);
+  for (const auto& [rkey, o] : desired.outcomes) {
+    auto r = objs->records.find(rkey);
+    if (r == objs->records.end() || o.reason != api::reasons::kPending) continue;
+    auto owner = Name::parse(o.fqdn);
+    if (!owner) continue;
+    out.sources[{*owner, api::record_type(r->second.kind)}].push_back(
+        {std::string(api::to_string(r->second.kind)), r->second.ns, r->second.name});
+  }
+  for (const api::Server* s : objects_.servers_of(zone)) out.servers.push_back(*s);
+  return out;
+}
+
+Controller::ManagedZone Controller::view_of(const SharedZone& zone) const {
+  ManagedZone out;
+  out.zone = zone.name;
+  out.source = "--zone";
+  std::vector<std::string> ids = catalog_.sources_of(zone.name);
+  sources::ZoneEndpoints ze =
+      sources::endpoints_to_rrsets(zone.name, catalog_.endpoints_of(zone.name, ids),
+                                   catalog_.options().default_ttl, sources::SourceOrder::AsGiven);
+  out.rrsets = std::move(ze.rrsets);
+  for (const auto& [key, ids_of_key] : ze.sources) {
+    for (const auto& id : ids_of_key) {
+      if (const SourceObject* o = catalog_.find(id)) {
+        out.sources[key].push_back({o->ref.kind, o->ref.ns, o->ref.name});
+      }
+    }
+  }
+  for (const auto& skey : zone.servers) {
+    auto slash = skey.find('/');
+    const ServerEntry* e = objects_.server_entry(skey.substr(0, slash), skey.substr(slash + 1));
+    if (e && e->server) out.servers.push_back(*e->server);
+  }
+  return out;
+}
+
+std::vector<Controller::ManagedZone> Controller::managed_zones() const {
+  std::vector<ManagedZone> out;
+  for (const auto& [ns, objs] : objects_.namespaces()) {
+    for (const auto& [zname, e] : objs.zones) {
+      if (e.zone && !objects_.conflicting_zone(*e.zone)) out.push_back(view_of(*e.zone));
+    }
+  }
+  for (const Name& z : catalog_.zone_names()) {
+    if (const SharedZone* s = catalog_.zone(z)) out.push_back(view_of(*s));
+  }
+  return out;
+}
+
+std::optional<Controller::ManagedZone> Controller::zone_of(const Name& name) const {
+  // The closest enclosing zone: a DNSZone that is not in conflict, or a shared zone (a DNSZone
+  // wins a tie: the sources cannot write into a zone a DNSZone owns).
+  const api::Zone* best_zone = nullptr;
+  for (const auto& [ns, objs] : objects_.namespaces()) {
+    for (const auto& [zname, e] : objs.zones) {
+      if (!e.zone || !name.is_subdomain_of(e.zone->zone_name)) continue;
+      if (objects_.conflicting_zone(*e.zone)) continue;
+      if (!best_zone || e.zone->zone_name.label_count() > best_zone->zone_name.label_count()) {
+        best_zone = &*e.zone;
+      }
+    }
+  }
+  const SharedZone* best_shared = nullptr;
+  for (const Name& z : catalog_.zone_names()) {
+    if (!name.is_subdomain_of(z)) continue;
+    if (!best_shared || z.label_count() > best_shared->name.label_count()) {
+      best_shared = catalog_.zone(z);
+    }
+  }
+  if (best_shared &&
+      (!best_zone || best_shared->name.label_count() > best_zone->zone_name.label_count())) {
+    return view_of(*best_shared);
+  }
+  if (best_zone) return view_of(*best_zone);
+  return std::nullopt;
+}
+
+asio::awaitable<tl::expected<DnsCheck, std::string>> Controller::check_dns(Name name, RRType type) {
+  DnsCheck out;
+  out.name = name.to_string();
+  out.type = model::to_string(type);
+  std::optional<ManagedZone> zone = zone_of(name);  // a copy: the catalog may change meanwhile
+  if (!zone) co_return tl::unexpected(fmt::format("{} is in no zone zonekeeper manages", out.name));
+  out.zone = zone->zone.to_string();
+  out.zone_source = zone->source;
+  const RRsetKey key{name, type};
+  if (auto it = zone->rrsets.find(key); it != zone->rrsets.end()) {
+    out.expected = sorted_values({it->second.rdatas().begin(), it->second.rdatas().end()});
+    out.ttl = it->second.ttl();
+  }
+  if (auto it = zone->sources.find(key); it != zone->sources.end()) out.sources = it->second;
+
+  out.agree = !zone->servers.empty();
+  for (const api::Server& server : zone->servers) {
+    DnsCheckServer s;
+    s.server = server.key();
+    s.role = server.role == api::ServerRole::Primary ? "Primary" : "Secondary";
+    std::string problem, reason;
+    std::shared_ptr<providers::Provider> p = provider_for(server, &problem, &reason);
+    if (!p) {
+      s.error = fmt::format("{}: {}", reason, problem);
+    } else {
+      s.endpoint = p->endpoint();
+      auto a = co_await p->lookup(name, type);
+      if (a) {
+        judge(s, out.expected, *a);
+      } else {
+        s.error = fmt::format("{}: {}", a.error().reason, a.error().message);
+      }
+    }
+    out.agree = out.agree && s.agrees;
+    out.servers.push_back(std::move(s));
+  }
+  co_return out;
+}
+
+}  // namespace zk::controller
