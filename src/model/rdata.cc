@@ -652,9 +652,14 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
       if (!p || !w || !po || !n || !r.done()) return bad("bad fields");
       return srv(*p, *w, *po, *n);
     }
-    case RRType::SSHFP:
+    case RRType::SSHFP: {
       if (wire.size() < 3) return bad("shorter than algorithm, type and a fingerprint");
-      return Rdata(type, {wire.begin(), wire.end()});
+      // The same rules as the presentation form (fingerprint sizes), so what is read prints
+      // and parses back (the presentation fuzzer holds us to it).
+      auto rd = sshfp(wire[0], wire[1], {wire.begin() + 2, wire.end()});
+      if (!rd) return bad(rd.error());
+      return rd;
+    }
     case RRType::TLSA:
       if (wire.size() < 4) return bad("shorter than usage, selector, matching type and data");
       return Rdata(type, {wire.begin(), wire.end()});

@@ -208,6 +208,9 @@ TEST(Rdata, DnameSshfpTlsaRoundTrip) {
   EXPECT_NE(short_fp.error().find("needs 32 octets, not 2"), std::string::npos) << short_fp.error();
   EXPECT_FALSE(Rdata::parse(RRType::SSHFP, "4 1 0a1b", origin));
   EXPECT_TRUE(Rdata::parse(RRType::SSHFP, "4 9 0a1b", origin));  // a type without a fixed size
+  // The wire form follows the same rule (found by presentation_fuzz: read, printed, refused).
+  const uint8_t short_sha1[] = {3, 1, 0, 0, 0, 0x19, 0x30};
+  EXPECT_FALSE(Rdata::from_wire(RRType::SSHFP, short_sha1));
   EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 1", origin));
   EXPECT_FALSE(Rdata::parse(RRType::TLSA, "3 1 256 00", origin));
   const uint8_t short_tlsa[] = {3, 1, 1};
