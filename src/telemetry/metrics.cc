@@ -110,8 +110,8 @@ struct Metrics::Families {
 
   Family<Counter>& dns_operations =
       counter(r, "zonekeeper_dns_operations_total",
-              "Operations against DNS backends (update, axfr, ixfr, soa, notify, listing), by "
-              "server, operation and result (success or the failure's reason).");
+              "Operations against DNS backends (update, axfr, ixfr, soa, notify, query, listing, "
+              "session), by server, operation and result (success or the failure's reason).");
   Family<Histogram>& dns_operation_duration =
       histogram(r, "zonekeeper_dns_operation_duration_seconds",
                 "Time taken by one operation against a DNS backend, by server and operation.");
