@@ -3,12 +3,14 @@
 // HttpServer object while they finish.
 #include "server/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -60,6 +63,53 @@ HttpResponse plain(unsigned status, std::string_view body) {
   return res;
 }
 
+struct Route {
+  std::vector<std::string> methods;
+  AsyncHandler handler;
+};
+
+// What respond() gives serve(): a whole response, or a header and a stream.
+struct Answer {
+  HttpResponse res;
+  std::function<asio::awaitable<void>(StreamWriter&)> stream;
+};
+
+// Chunks on the connection's stream; wait() on a timer that wake() and stop() cancel.
+class ChunkWriter final : public StreamWriter {
+ public:
+  ChunkWriter(beast::tcp_stream& stream, std::chrono::seconds timeout, const bool& stopping)
+      : stream_(stream), timer_(stream.get_executor()), timeout_(timeout), stopping_(stopping) {}
+
+  asio::awaitable<bool> write(std::string piece) override {
+    if (!open()) co_return false;
+    if (piece.empty()) co_return true;  // an empty chunk would end the body
+    stream_.expires_after(timeout_);
+    auto [ec, n] =
+        co_await asio::async_write(stream_, http::make_chunk(asio::buffer(piece)), use_nothrow);
+    if (ec) failed_ = true;
+    co_return open();
+  }
+  asio::awaitable<void> wait(std::chrono::milliseconds most) override {
+    if (!open()) co_return;
+    timer_.expires_after(most);
+    co_await timer_.async_wait(use_nothrow);
+  }
+  void wake() override { timer_.cancel(); }
+  bool open() const override { return !failed_ && !stopping_ && stream_.socket().is_open(); }
+  asio::awaitable<void> finish() {
+    if (!open()) co_return;
+    stream_.expires_after(timeout_);
+    co_await asio::async_write(stream_, http::make_chunk_last(), use_nothrow);
+  }
+
+ private:
+  beast::tcp_stream& stream_;
+  asio::steady_timer timer_;
+  std::chrono::seconds timeout_;
+  const bool& stopping_;
+  bool failed_ = false;
+};
+
 // Everything the coroutines share; ServerState is this (kept out of the header).
 struct ServerState {
   ServerState(asio::any_io_executor executor, HttpServerOptions opts)
@@ -67,8 +117,9 @@ struct ServerState {
 
   asio::any_io_executor ex;
   const HttpServerOptions options;
-  std::unordered_map<std::string, AsyncHandler> routes;  // set before start(), then read-only
+  std::unordered_map<std::string, Route> routes;  // set before start(), then read-only
   std::atomic<bool> stop_requested{false};
+  bool stopping = false;  // executor only: close_all() ran
   std::atomic<uint16_t> port{0};
   bool started = false;
 
@@ -76,8 +127,11 @@ struct ServerState {
   tcp::acceptor acceptor;
   uint64_t next_id = 0;
   std::unordered_map<uint64_t, std::shared_ptr<beast::tcp_stream>> connections;
+  std::unordered_map<uint64_t, ChunkWriter*> streams;  // connections streaming a response
 
   void close_all() {
+    stopping = true;
+    for (auto& [id, writer] : streams) writer->wake();
     boost::system::error_code ignored;
     acceptor.close(ignored);
     std::vector<std::shared_ptr<beast::tcp_stream>> open;
@@ -89,29 +143,38 @@ struct ServerState {
     }
   }
 
-  asio::awaitable<HttpResponse> respond(const HttpRequest& req) const;
+  asio::awaitable<Answer> respond(const HttpRequest& req) const;
 };
 
-asio::awaitable<HttpResponse> ServerState::respond(const HttpRequest& req) const {
+std::string header(const HttpRequest& req, http::field f) {
+  auto it = req.find(f);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+asio::awaitable<Answer> ServerState::respond(const HttpRequest& req) const {
   std::string_view target = req.target();
   std::string path(target.substr(0, target.find('?')));
   auto route = routes.find(path);
-  if (route == routes.end()) co_return plain(404, "not found\n");
-  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+  if (route == routes.end()) co_return Answer{plain(404, "not found\n"), {}};
+  const std::vector<std::string>& methods = route->second.methods;
+  if (std::find(methods.begin(), methods.end(), req.method_string()) == methods.end()) {
     HttpResponse res = plain(405, "method not allowed\n");
-    res.set(http::field::allow, "GET, HEAD");
-    co_return res;
+    res.set(http::field::allow, fmt::format("{}", fmt::join(methods, ", ")));
+    co_return Answer{std::move(res), {}};
   }
   Request request;
   request.method = std::string(req.method_string());
   request.path = path;
-  if (auto it = req.find(http::field::authorization); it != req.end()) {
-    request.authorization = std::string(it->value());
+  request.authorization = header(req, http::field::authorization);
+  request.content_type = header(req, http::field::content_type);
+  if (auto it = req.find("Last-Event-ID"); it != req.end()) {
+    request.last_event_id = std::string(it->value());
   }
+  request.body = req.body();
   auto url = boost::urls::parse_origin_form(target);
-  if (!url) co_return plain(400, "bad request target\n");
+  if (!url) co_return Answer{plain(400, "bad request target\n"), {}};
   for (const auto& param : url->params()) request.query[param.key] = param.value;
-  AsyncHandler handler = route->second;  // a copy: the map is read-only, but be safe
+  AsyncHandler handler = route->second.handler;  // a copy: the map is read-only, but be safe
   Response out;
   std::exception_ptr failed;
   try {
@@ -121,17 +184,51 @@ asio::awaitable<HttpResponse> ServerState::respond(const HttpRequest& req) const
   }
   if (failed) {
     log_exception(fmt::format("handler for {}", path), failed);
-    co_return plain(500, "internal server error\n");
+    co_return Answer{plain(500, "internal server error\n"), {}};
   }
   if (out.status < 100 || out.status > 999) {
     spdlog::error("http server: handler for {} returned status {}", path, out.status);
-    co_return plain(500, "internal server error\n");
+    co_return Answer{plain(500, "internal server error\n"), {}};
   }
-  HttpResponse res;
-  res.result(out.status);
-  res.set(http::field::content_type, out.content_type);
-  res.body() = std::move(out.body);
-  co_return res;
+  Answer a;
+  a.res.result(out.status);
+  a.res.set(http::field::content_type, out.content_type);
+  for (auto& [name, value] : out.headers) a.res.set(name, value);
+  a.res.body() = std::move(out.body);
+  a.stream = std::move(out.stream);
+  co_return a;
+}
+
+// The header of `res` chunked, then the stream's pieces, then the last chunk.
+asio::awaitable<void> send_stream(ServerState& s, uint64_t id, beast::tcp_stream& stream,
+                                  HttpResponse& res,
+                                  const std::function<asio::awaitable<void>(StreamWriter&)>& body) {
+  http::response<http::empty_body> head(res.result(), res.version());
+  for (const auto& field : res) head.set(field.name_string(), field.value());
+  head.keep_alive(false);
+  head.chunked(true);
+  http::response_serializer<http::empty_body> sr(head);
+  stream.expires_after(s.options.read_timeout);
+  auto [ec, n] = co_await http::async_write_header(stream, sr, use_nothrow);
+  if (ec) co_return;
+  ChunkWriter writer(stream, s.options.read_timeout, s.stopping);
+  s.streams.emplace(id, &writer);
+  struct Unlist {
+    ServerState& state;
+    uint64_t id;
+    ~Unlist() { state.streams.erase(id); }
+  } unlist{s, id};
+  std::exception_ptr failed;
+  try {
+    co_await body(writer);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (failed) {
+    log_exception("stream", failed);
+    co_return;
+  }
+  co_await writer.finish();
 }
 
 bool is_parse_error(const boost::system::error_code& ec) {
@@ -159,9 +256,14 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> s, uint64_t id,
     bool close = false;
     if (!ec) {
       const HttpRequest& req = parser.get();
-      res = co_await s->respond(req);
+      Answer answer = co_await s->respond(req);
+      res = std::move(answer.res);
       res.version(req.version());
       res.keep_alive(req.keep_alive());
+      if (answer.stream && req.method() != http::verb::head && !s->stop_requested) {
+        co_await send_stream(*s, id, *stream, res, answer.stream);
+        break;
+      }
       if (req.method() == http::verb::head) {
         res.content_length(res.body().size());
         res.body().clear();
@@ -241,7 +343,12 @@ void HttpServer::route(std::string path, Handler handler) {
 }
 
 void HttpServer::route_async(std::string path, AsyncHandler handler) {
-  state_->routes.insert_or_assign(std::move(path), std::move(handler));
+  route_async(std::move(path), {"GET", "HEAD"}, std::move(handler));
+}
+
+void HttpServer::route_async(std::string path, std::vector<std::string> methods,
+                             AsyncHandler handler) {
+  state_->routes.insert_or_assign(std::move(path), Route{std::move(methods), std::move(handler)});
 }
 
 tl::expected<void, std::string> HttpServer::start() {

@@ -6,9 +6,11 @@
 //   if (auto ok = server.start(); !ok) { /* ok.error(): "cannot listen on ...: ..." */ }
 //   ioc.run();              // ... until server.stop() (from any thread)
 //
-// Exact path match; GET and HEAD only (405 otherwise, 404 for an unknown path). route() handlers
-// ignore the query string; route_async() handlers get the request (query parameters decoded)
-// and may co_await (e.g. DNS queries) — other requests are served meanwhile. Keep-alive; requests
+// Exact path match; GET and HEAD unless the route names its methods (405 with Allow otherwise, 404
+// for an unknown path). route() handlers ignore the query string; route_async() handlers get the
+// request (query parameters decoded, body) and may co_await (e.g. DNS queries) — other requests
+// are served meanwhile. A Response with `stream` set is sent chunked and kept open while the stream
+// writes (Server-Sent Events); the read timeout does not apply to it. Keep-alive; requests
 // with a header or body over 8 KiB get 400 / 413 and the connection is closed; a connection idle or
 // slow beyond read_timeout is closed; connections beyond max_connections are closed as soon as they
 // are accepted.
@@ -26,6 +28,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -33,10 +37,26 @@
 
 namespace zk::server {
 
+// Writes the pieces of a streamed response (executor only). write() returns false once the
+// client is gone or the server stops; the stream should then return.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  virtual boost::asio::awaitable<bool> write(std::string piece) = 0;
+  // Waits until wake(), `most` has passed, or the server stops (then open() is false).
+  virtual boost::asio::awaitable<void> wait(std::chrono::milliseconds most) = 0;
+  virtual void wake() = 0;
+  virtual bool open() const = 0;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
+  std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // more header fields
+  // Set: the body is produced by this coroutine after the header is sent (chunked); `body` is
+  // ignored. The connection is closed when it returns.
+  std::function<boost::asio::awaitable<void>(StreamWriter&)> stream{};
 };
 
 // Called on the server's executor for every GET or HEAD of its path; must not block. An
@@ -45,12 +65,15 @@ using Handler = std::function<Response()>;
 
 // What an async handler sees of a request.
 struct Request {
-  std::string method;  // "GET" | "HEAD"
+  std::string method;  // "GET" | "HEAD" | one the route allows
   std::string path;
   // Query parameters, percent-decoded; a repeated one keeps its last value. A query string that
   // is not valid (bad percent-encoding) gets a 400 before any handler runs.
   std::map<std::string, std::string> query;
   std::string authorization;  // the Authorization header, "" when absent
+  std::string content_type;   // the Content-Type header, "" when absent
+  std::string last_event_id;  // the Last-Event-ID header (an EventSource reconnecting), or ""
+  std::string body;           // at most kMaxRequestBodyBytes
 };
 using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request)>;
 
@@ -75,6 +98,8 @@ class HttpServer {
   // Exact path match, GET and HEAD only. A second route for a path replaces the first.
   void route(std::string path, Handler handler);
   void route_async(std::string path, AsyncHandler handler);
+  // The methods it answers, upper case (e.g. {"GET", "HEAD", "POST", "DELETE"}).
+  void route_async(std::string path, std::vector<std::string> methods, AsyncHandler handler);
 
   // Binds and listens, then accepts on the executor. The error names address:port and the OS
   // error, e.g. "cannot listen on 127.0.0.1:8080: Address already in use".

@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -170,6 +171,29 @@ class HttpServerTest : public ::testing::Test {
       for (const auto& [k, v] : r.query) body += " [" + k + "=" + v + "]";
       co_return Response{.body = body};
     });
+    // POST and DELETE: the body and its type back, plus a header of our own.
+    server_->route_async(
+        "/act", {"POST", "DELETE"}, [](Request r) -> boost::asio::awaitable<Response> {
+          co_return Response{.status = 202,
+                             .body = r.method + " " + r.content_type + " " + r.body,
+                             .headers = {{"Cache-Control", "no-store"}}};
+        });
+    // A stream: "n" pieces, each after a wake() or 20 ms; stops early once the client is gone.
+    server_->route_async("/stream", [this](Request r) -> boost::asio::awaitable<Response> {
+      int n = r.query.count("n") ? std::stoi(r.query["n"]) : 3;
+      std::string from = r.last_event_id;
+      Response res{.content_type = "text/event-stream"};
+      res.stream = [this, n, from](StreamWriter& w) -> boost::asio::awaitable<void> {
+        writer_ = &w;
+        for (int i = 0; i < n; ++i) {
+          if (!co_await w.write("data: " + from + std::to_string(i) + "\n\n")) break;
+          co_await w.wait(std::chrono::milliseconds(i == 0 ? 60000 : 20));
+          ++stream_turns_;
+        }
+        writer_ = nullptr;
+      };
+      co_return res;
+    });
     auto started = server_->start();
     ASSERT_TRUE(started) << started.error();
     ASSERT_NE(server_->port(), 0);
@@ -193,6 +217,8 @@ class HttpServerTest : public ::testing::Test {
   std::optional<HttpServer> server_;
   std::thread runner_;
   std::atomic<int> calls_{0};
+  StreamWriter* writer_ = nullptr;  // executor only
+  std::atomic<int> stream_turns_{0};
 };
 
 TEST_F(HttpServerTest, ServesRouteWithBodyAndHeaders) {
@@ -257,6 +283,63 @@ TEST_F(HttpServerTest, OtherMethodsAre405WithAllow) {
     EXPECT_EQ(res->headers["allow"], "GET, HEAD");
   }
   EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(HttpServerTest, RoutesNamingTheirMethodsGetTheBody) {
+  start();
+  RawClient c(port());
+  ASSERT_TRUE(
+      c.send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 14\r\n\r\n{\"zone\":\"a/b\"}"));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202);
+  EXPECT_EQ(res->body, "POST application/json {\"zone\":\"a/b\"}");
+  EXPECT_EQ(res->headers["cache-control"], "no-store");
+  auto del = c.get("/act", "DELETE");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 202);
+  auto get = c.get("/act");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->headers["allow"], "POST, DELETE");
+}
+
+// Reads the chunked body of a streamed response until `want` appears in it.
+bool read_until(RawClient& c, std::string_view want, std::chrono::milliseconds timeout = 5s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (c.pending().find(want) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (c.wait_closed(50ms)) return c.pending().find(want) != std::string::npos;
+  }
+  return true;
+}
+
+TEST_F(HttpServerTest, StreamsAreChunkedWakeableAndEnd) {
+  start();
+  RawClient c(port());
+  ASSERT_TRUE(c.send("GET /stream?n=3 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 7-\r\n\r\n"));
+  ASSERT_TRUE(read_until(c, "data: 7-0\n\n"));
+  EXPECT_NE(c.pending().find("Transfer-Encoding: chunked"), std::string::npos) << c.pending();
+  EXPECT_NE(c.pending().find("text/event-stream"), std::string::npos);
+  // The first wait is a minute long: only wake() gets the next piece out.
+  EXPECT_FALSE(read_until(c, "data: 7-1", 300ms));
+  boost::asio::post(ioc_, [this] {
+    if (writer_) writer_->wake();
+  });
+  ASSERT_TRUE(read_until(c, "data: 7-2\n\n"));
+  EXPECT_TRUE(c.wait_closed(2s));  // the stream returned: last chunk, connection closed
+  EXPECT_NE(c.pending().find("\r\n0\r\n\r\n"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, StopEndsAWaitingStream) {
+  start();
+  RawClient c(port());
+  ASSERT_TRUE(c.send("GET /stream?n=3 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(read_until(c, "data: 0\n\n"));
+  stop_and_join();  // the stream waits a minute; stop() must not wait for it
+  EXPECT_TRUE(c.wait_closed(2s));
+  EXPECT_LE(stream_turns_.load(), 1);
 }
 
 TEST_F(HttpServerTest, HeadHasLengthButNoBody) {
