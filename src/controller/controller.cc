@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include "api/reasons.h"
 #include "api/time.h"
 #include "controller/converge.h"
+#include "controller/status_ledger.h"
 #include "controller/zone_report.h"
 #include "plan/zone_plan.h"
 #include "providers/provider.h"
@@ -37,6 +39,7 @@ struct Controller::ZoneRuntime {
   ZoneAcks acks;                // what its records' statuses rest on
   std::string zone_name;        // of the last valid generation ("" = none)
   bool dirty = true;            // catalog changed since the last full reconcile
+  bool check_servers = false;   // resync(): the next full reconcile asks each server's serial first
   bool healthy = false;         // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
   int propagation_checks = 0;  // re-checks since the last change (backoff)
@@ -76,7 +79,8 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
                        Metrics& metrics, providers::ProviderFactory& factory)
     : ex_(ex),
       options_(options),
-      sink_(sink),
+      ledger_(std::make_unique<StatusLedger>(sink)),
+      sink_(*ledger_),
       metrics_(metrics),
       queue_(ex, options.retry),
       objects_(options.sources.zones),
@@ -219,6 +223,25 @@ void Controller::start() {
       if (o.by_zone.empty()) report_source(id);
     }
   }
+}
+
+size_t Controller::resync(const std::string& zone_key) {
+  if (!running_) return 0;
+  size_t queued = 0;
+  for (WorkItem w : objects_.drift_checks()) {
+    if (!zone_key.empty() && w.object_key() != zone_key) continue;
+    auto rt = runtime(w.object_key());
+    rt->check_servers = true;
+    w.dirty = true;
+    enqueue(w);
+    ++queued;
+  }
+  if (zone_key.empty() && catalog_.enabled()) {
+    auto names = catalog_.zone_names();
+    enqueue_shared(std::set<Name>(names.begin(), names.end()));
+    queued += names.size();
+  }
+  return queued;
 }
 
 void Controller::stop() {
@@ -493,6 +516,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   std::shared_ptr<ZoneRuntime> rt = runtime(key);  // shared: survives a delete meanwhile
   rt->dirty = false;
   rt->healthy = false;
+  const bool check_servers = std::exchange(rt->check_servers, false);
   if (!zit->second.zone) {
     ZoneStatus st;
     st.ref = zref;
@@ -591,7 +615,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     std::vector<telemetry::LogField> fields{
         {"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}};
     ConvergeStep step = co_await converge(
-        *p, zone.zone_name, {.check_first = false, .dry_run = options_.dry_run}, fields,
+        *p, zone.zone_name, {.check_first = check_servers, .dry_run = options_.dry_run}, fields,
         [&](const providers::ServedZone& served) {
           plan::ZoneOwnership mine = own;
           mine.foreign = served.foreign;

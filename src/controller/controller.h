@@ -95,6 +95,22 @@ class StatusSink {
   virtual void forget(const ObjectRef& /*ref*/) {}
 };
 
+class StatusLedger;
+
+// One row of the UI's records table (/api/v1/records): an RRset zonekeeper serves, or should,
+// with one object that declares it; or a record object that is not served, with its reason.
+struct RecordRow {
+  std::string name;  // absolute owner name ("www.example.test.")
+  std::string type;  // mnemonic; "" for a source object that declares nothing servable
+  std::optional<uint32_t> ttl;
+  std::vector<std::string> values;   // presentation form, sorted; empty when not served
+  std::string zone;                  // the zone's DNS name; "" when none selects it
+  std::string zone_source;           // "DNSZone ns/name" | "--zone" | ""
+  std::vector<std::string> servers;  // DNSServers "ns/name"
+  DnsCheckSource source;             // kind/ns/name of the object; kind "" when none is known
+  ConditionSpec ready{"Ready", "Unknown", "", ""};  // the object's, as last reported
+};
+
 class Controller {
  public:
   // `factory` builds the provider of each DNSServer (providers::Rfc2136Factory in the wiring).
@@ -164,6 +180,15 @@ class Controller {
   // answers now (zone_views.cc). Unexpected: the name is in no zone zonekeeper manages.
   boost::asio::awaitable<tl::expected<DnsCheck, std::string>> check_dns(model::Name name,
                                                                         model::RRType type);
+  // The records table: every RRset of every managed zone, once per object declaring it (by
+  // name, type, then object), then the record and source objects that serve nothing (each with
+  // its last Ready condition: why not).
+  std::vector<RecordRow> record_rows() const;
+  // The UI's resync: every DNSZone (or only `zone_key`, "ns/name") reconciled in full now, its
+  // servers asked for their serial first (so a change made around zonekeeper is seen and put
+  // back or reported); every shared zone too when `zone_key` is empty. Returns the work items
+  // queued: 0 when not leading, or when no such DNSZone exists.
+  size_t resync(const std::string& zone_key = "");
 
  private:
   struct ZoneRuntime;
@@ -204,7 +229,8 @@ class Controller {
 
   boost::asio::any_io_executor ex_;
   ControllerOptions options_;
-  StatusSink& sink_;
+  std::unique_ptr<StatusLedger> ledger_;  // in front of the wiring's sink
+  StatusSink& sink_;                      // *ledger_
   Metrics& metrics_;
   WorkQueue queue_;
   ObjectCatalog objects_;

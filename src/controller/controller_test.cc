@@ -355,6 +355,70 @@ TEST_F(ControllerTest, RecordReasonsFromTheirOwnData) {
       << zone("DNSZone/dns/example").message;
 }
 
+TEST_F(ControllerTest, RecordRowsShowWhatIsServedFromWhichObjectAndWhatIsNot) {
+  primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1", 2));
+  c->put_record(o.a("dns", "www-later", "www", "192.0.2.9", 3));  // Conflict
+  c->put_record(o.a("dns", "lonely", "lonely", "192.0.2.4", 2, R"({"zone":"other"})"));
+  c->start();
+  settle();
+
+  std::map<std::string, RecordRow> by_object;
+  for (const RecordRow& r : c->record_rows()) {
+    by_object[fmt::format("{}/{}/{}", r.source.kind, r.source.ns, r.source.name)] = r;
+  }
+  ASSERT_TRUE(by_object.contains("ARecord/dns/www"));
+  const RecordRow& www = by_object["ARecord/dns/www"];
+  EXPECT_EQ(www.name, "www.example.test.");
+  EXPECT_EQ(www.type, "A");
+  EXPECT_EQ(www.values, std::vector<std::string>{"192.0.2.1"});
+  EXPECT_EQ(www.zone, "example.test.");
+  EXPECT_EQ(www.zone_source, "DNSZone dns/example");
+  EXPECT_EQ(www.servers, std::vector<std::string>{"dns/primary"});
+  EXPECT_EQ(www.ready.status, "True");
+  EXPECT_EQ(www.ready.reason, "Served");
+  ASSERT_TRUE(by_object.contains("ARecord/dns/www-later"));
+  EXPECT_TRUE(by_object["ARecord/dns/www-later"].values.empty());
+  EXPECT_EQ(by_object["ARecord/dns/www-later"].ready.reason, "Conflict");
+  EXPECT_EQ(by_object["ARecord/dns/www-later"].type, "A");
+  ASSERT_TRUE(by_object.contains("ARecord/dns/lonely"));
+  EXPECT_EQ(by_object["ARecord/dns/lonely"].ready.reason, "NotSelected");
+  // The apex (SOA and NS are not declared by objects of ours) is not a row; nothing else is.
+  EXPECT_EQ(by_object.size(), 3u);
+
+  // A deleted object leaves the table.
+  c->remove_record(api::Kind::A, "dns", "lonely");
+  settle();
+  for (const RecordRow& r : c->record_rows()) EXPECT_NE(r.source.name, "lonely");
+}
+
+TEST_F(ControllerTest, ResyncAsksTheServersAndPutsBackWhatWasChangedAroundUs) {
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  EXPECT_EQ(c->resync(), 0u) << "not leading: nothing to do";
+  c->start();
+  settle();
+  const RRsetKey www{N("www"), RRType::A};
+  ASSERT_TRUE(p.truth(kZone)->rrsets.count(www));
+
+  // Someone removes www behind our back; the drift check is a minute away.
+  RRsetMap changed = p.truth(kZone)->rrsets;
+  changed.erase(www);
+  p.add_zone(kZone, changed, p.truth(kZone)->serial + 1);
+  settle();
+  EXPECT_FALSE(p.truth(kZone)->rrsets.count(www));
+  EXPECT_EQ(c->resync("dns/nothing"), 0u);
+  EXPECT_EQ(c->resync("dns/example"), 1u);
+  settle();
+  EXPECT_TRUE(p.truth(kZone)->rrsets.count(www)) << "the resync saw the change and undid it";
+  EXPECT_EQ(c->resync(), 1u);  // every DNSZone (no shared zones here)
+  settle();
+}
+
 TEST_F(ControllerTest, RecordsOfANamespaceWithoutZonesAreNotSelected) {
   c->put_record(o.a("apps", "www", "www", "192.0.2.1"));
   c->start();

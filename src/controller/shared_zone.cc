@@ -12,6 +12,7 @@
 #include "api/reasons.h"
 #include "controller/controller.h"
 #include "controller/converge.h"
+#include "controller/status_ledger.h"
 #include "plan/owned_plan.h"
 #include "providers/hosts_file_provider.h"
 #include "providers/provider.h"
@@ -197,6 +198,7 @@ void Controller::report_source(const std::string& id) {
   }
   auto verdict = source_verdict(*obj, outcomes);
   if (!verdict) {
+    ledger_->drop(obj->ref);
     reported_.erase(id);
     set_source_counts(id, {});
     report_source_metrics();
@@ -204,6 +206,7 @@ void Controller::report_source(const std::string& id) {
   }
   set_source_counts(id, verdict->counts);
   report_source_metrics();
+  ledger_->note_ready(obj->ref, verdict->ready);
   if (!verdict->report) {
     reported_.erase(id);
     return;

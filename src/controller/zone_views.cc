@@ -1,11 +1,14 @@
 // The controller's read-only views for the HTTP API: every managed zone with what zonekeeper
-// should serve there (managed_zones, for /api/v1/export), and check_dns (/api/v1/test-dns),
-// which also asks every server of the name's zone.
+// should serve there (managed_zones, for /api/v1/export), the records table (record_rows, for
+// /api/v1/records), and check_dns (/api/v1/test-dns), which also asks every server of the name's
+// zone.
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "controller/controller.h"
+#include "controller/status_ledger.h"
 #include "sources/zone_source.h"
 
 namespace zk::controller {
@@ -100,6 +103,51 @@ std::optional<Controller::ManagedZone> Controller::zone_of(const Name& name) con
   }
   if (best_zone) return view_of(*best_zone);
   return std::nullopt;
+}
+
+std::vector<RecordRow> Controller::record_rows() const {
+  std::vector<RecordRow> rows;
+  std::set<std::string> listed;  // ObjectRef keys with a row
+  const auto& ledger = ledger_->entries();
+  for (const ManagedZone& z : managed_zones()) {
+    std::vector<std::string> servers;
+    for (const api::Server& s : z.servers) servers.push_back(s.key());
+    for (const auto& [key, rrset] : z.rrsets) {
+      RecordRow row;
+      row.name = key.owner.to_string();
+      row.type = model::to_string(key.type);
+      row.ttl = rrset.ttl();
+      row.values = sorted_values({rrset.rdatas().begin(), rrset.rdatas().end()});
+      row.zone = z.zone.to_string();
+      row.zone_source = z.source;
+      row.servers = servers;
+      auto src = z.sources.find(key);
+      if (src == z.sources.end() || src->second.empty()) {
+        rows.push_back(std::move(row));  // e.g. the registry's own TXT records: no object
+        continue;
+      }
+      for (const DnsCheckSource& o : src->second) {
+        RecordRow r = row;
+        r.source = o;
+        std::string okey = fmt::format("{}/{}/{}", o.kind, o.ns, o.name);
+        if (auto e = ledger.find(okey); e != ledger.end()) r.ready = e->second.ready;
+        listed.insert(std::move(okey));
+        rows.push_back(std::move(r));
+      }
+    }
+  }
+  // Objects that serve nothing: invalid, in no zone, in conflict, filtered out, ...
+  for (const auto& [okey, e] : ledger) {
+    if (listed.contains(okey) || e.ready.status == "True") continue;
+    RecordRow r;
+    r.name = e.fqdn;
+    if (auto kind = api::parse_kind(e.ref.kind)) r.type = model::to_string(api::record_type(*kind));
+    r.zone = e.zone;
+    r.source = {e.ref.kind, e.ref.ns, e.ref.name};
+    r.ready = e.ready;
+    rows.push_back(std::move(r));
+  }
+  return rows;
 }
 
 asio::awaitable<tl::expected<DnsCheck, std::string>> Controller::check_dns(Name name, RRType type) {

@@ -1,0 +1,56 @@
+// StatusLedger: a StatusSink in front of the real one (API server or terminal) that remembers each
+// record object's and source object's last Ready condition, for the UI's records table
+// (Controller::record_rows), and forgets an object with it. Everything is passed on unchanged.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "controller/controller.h"
+
+namespace zk::controller {
+
+class StatusLedger final : public StatusSink {
+ public:
+  explicit StatusLedger(StatusSink& next) : next_(next) {}
+
+  struct Entry {
+    ObjectRef ref;
+    ConditionSpec ready;
+    std::string zone, fqdn;  // a record object's, as last reported ("" for sources)
+  };
+  // By ObjectRef::key() ("Kind/ns/name").
+  const std::map<std::string, Entry>& entries() const { return entries_; }
+
+  // A source object's verdict (Ingress, IngressRoute, ...: they have no status of ours), or its
+  // absence (no verdict: nothing of it is in a zone).
+  void note_ready(const ObjectRef& ref, const ConditionSpec& ready) {
+    entries_[ref.key()] = {ref, ready, "", ""};
+  }
+  void drop(const ObjectRef& ref) { entries_.erase(ref.key()); }
+
+  void record_status(const RecordStatus& s) override {
+    entries_[s.ref.key()] = {s.ref, s.ready, s.zone, s.fqdn};
+    next_.record_status(s);
+  }
+  void zone_status(const ZoneStatus& s) override { next_.zone_status(s); }
+  void server_status(const ServerStatus& s) override { next_.server_status(s); }
+  void endpoint_status(const EndpointStatus& s) override {
+    entries_[s.ref.key()] = {s.ref, s.ready, "", ""};
+    next_.endpoint_status(s);
+  }
+  void event(const ObjectRef& ref, bool warning, std::string_view reason,
+             std::string note) override {
+    next_.event(ref, warning, reason, std::move(note));
+  }
+  void forget(const ObjectRef& ref) override {
+    entries_.erase(ref.key());
+    next_.forget(ref);
+  }
+
+ private:
+  StatusSink& next_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace zk::controller
