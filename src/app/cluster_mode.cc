@@ -22,10 +22,10 @@
 #include "api/api_credentials.h"
 #include "api/kind.h"
 #include "api/time.h"
-#include "app/dns_check_api.h"
-#include "app/export_api.h"
+#include "app/kube_access.h"
 #include "app/kube_status_writer.h"
 #include "app/status_api.h"
+#include "app/ui_api.h"
 #include "controller/controller.h"
 #include "dns/client.h"
 #include "kube/client.h"
@@ -36,6 +36,7 @@
 #include "providers/backend_factory.h"
 #include "providers/hosts_file_provider.h"
 #include "server/http_server.h"
+#include "telemetry/log_feed.h"
 #include "telemetry/metrics.h"
 
 namespace zk::app {
@@ -533,20 +534,27 @@ int run_cluster(const ClusterOptions& given) {
     if (!why) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
     return server::Response{503, "text/plain; charset=utf-8", *why + "\n"};
   });
-  http.route("/api/v1/status", [c, &o] {
-    app::StatusInputs in{"cluster",
-                         o.identity,
-                         ZK_VERSION,
-                         c->controller().running(),
-                         c->unready(),
-                         c->controller().queue_depth(),
-                         c->controller().zone_summaries(),
-                         &c->controller().activity(),
-                         std::chrono::system_clock::now()};
-    return server::Response{200, "application/json", app::status_document(in)};
-  });
-  http.route_async("/api/v1/test-dns", app::dns_check_handler(c->controller()));
-  http.route_async("/api/v1/export", app::export_handler(c->controller()));
+  auto feed = std::make_shared<telemetry::LogFeed>();
+  telemetry::attach_log_feed(feed);
+  app::UiRoutes ui(http, c->controller(),
+                   {.mode = "cluster",
+                    .anonymous_read = o.ui_anonymous_read,
+                    .gate = app::kube_gate(*client),
+                    .write_record = app::kube_record_writer(*client),
+                    .status_document =
+                        [c, &o] {
+                          app::StatusInputs in{"cluster",
+                                               o.identity,
+                                               ZK_VERSION,
+                                               c->controller().running(),
+                                               c->unready(),
+                                               c->controller().queue_depth(),
+                                               c->controller().zone_summaries(),
+                                               &c->controller().activity(),
+                                               std::chrono::system_clock::now()};
+                          return app::status_document(in);
+                        },
+                    .feed = feed});
   http.route("/metrics", [c] {
     c->refresh_metrics();
     return server::Response{200, std::string(telemetry::Metrics::kContentType),
@@ -556,8 +564,8 @@ int run_cluster(const ClusterOptions& given) {
     fmt::print(stderr, "zonekeeper: {}\n", started.error());
     return 1;
   }
-  spdlog::info("zonekeeper controller {} serving /healthz /readyz /metrics on {}:{}", o.identity,
-               listen->host, http.port());
+  spdlog::info("zonekeeper controller {} serving /healthz /readyz /metrics /ui /api/v1 on {}:{}",
+               o.identity, listen->host, http.port());
 
   auto alive = std::make_shared<bool>(true);
   asio::co_spawn(

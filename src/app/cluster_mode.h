@@ -35,6 +35,9 @@ struct ClusterOptions {
   // every name is in the one zone "."; no zonekeeper CRD is read, no Lease is taken, and no
   // status, annotation or Event is written — the cluster is only read.
   bool hosts_only = false;
+  // --ui-anonymous-read: the UI and the /api/v1 reads answer without a token (actions still need
+  // one). Anyone who reaches --listen then sees every record and zone (docs/ui.md).
+  bool ui_anonymous_read = false;
 };
 
 // The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",

@@ -29,18 +29,18 @@
 
 #include "api/kind.h"
 #include "api/zone.h"
-#include "app/dns_check_api.h"
-#include "app/export_api.h"
 #include "app/local_catalog.h"
 #include "app/local_status.h"
 #include "app/manifest_folder.h"
 #include "app/named_runner.h"
 #include "app/status_api.h"
+#include "app/ui_api.h"
 #include "controller/controller.h"
 #include "dns/client.h"
 #include "providers/hosts_file.h"
 #include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
+#include "telemetry/log_feed.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
 
@@ -487,6 +487,7 @@ int run_local(const LocalOptions& o) {
   Local* l = local.get();
 
   std::unique_ptr<server::HttpServer> http;
+  std::unique_ptr<app::UiRoutes> ui;  // after http: gone before it
   if (http_addr) {
     server::HttpServerOptions hopts;
     hopts.address = http_addr->host;
@@ -500,20 +501,34 @@ int run_local(const LocalOptions& o) {
       if (l->converged()) return server::Response{200, "text/plain; charset=utf-8", "ok\n"};
       return server::Response{503, "text/plain; charset=utf-8", "converging\n"};
     });
-    http->route("/api/v1/status", [l] {
-      app::StatusInputs in{"local",
-                           "local",
-                           ZK_VERSION,
-                           l->controller().running(),
-                           l->converged() ? std::nullopt : std::optional<std::string>("converging"),
-                           l->controller().queue_depth(),
-                           l->controller().zone_summaries(),
-                           &l->controller().activity(),
-                           std::chrono::system_clock::now()};
-      return server::Response{200, "application/json", app::status_document(in)};
-    });
-    http->route_async("/api/v1/test-dns", app::dns_check_handler(l->controller()));
-    http->route_async("/api/v1/export", app::export_handler(l->controller()));
+    auto feed = std::make_shared<telemetry::LogFeed>();
+    telemetry::attach_log_feed(feed);
+    // No API server to ask: whoever reaches --http may read and resync (keep it on loopback).
+    app::Gate anyone = [](std::string, app::Permission) -> asio::awaitable<app::Verdict> {
+      co_return app::Verdict{};
+    };
+    ui = std::make_unique<app::UiRoutes>(
+        *http, l->controller(),
+        app::UiOptions{.mode = "local",
+                       .anonymous_read = true,
+                       .gate = std::move(anyone),
+                       .write_record = nullptr,
+                       .status_document =
+                           [l] {
+                             app::StatusInputs in{"local",
+                                                  "local",
+                                                  ZK_VERSION,
+                                                  l->controller().running(),
+                                                  l->converged()
+                                                      ? std::nullopt
+                                                      : std::optional<std::string>("converging"),
+                                                  l->controller().queue_depth(),
+                                                  l->controller().zone_summaries(),
+                                                  &l->controller().activity(),
+                                                  std::chrono::system_clock::now()};
+                             return app::status_document(in);
+                           },
+                       .feed = feed});
     http->route("/metrics", [l] {
       l->metrics().set_queue_depth(l->controller().queue_depth());
       return server::Response{200, std::string(telemetry::Metrics::kContentType),

@@ -212,8 +212,12 @@ int main(int argc, char** argv) {
                 "contend for the Lease <lease-name>-dry-run, never the production one");
   ctl->add_option("--kubeconfig", cluster.kubeconfig,
                   "kubeconfig file (default: $KUBECONFIG, else in-cluster)");
-  ctl->add_option("--listen", cluster.listen, "address:port for /healthz, /readyz and /metrics")
+  ctl->add_option("--listen", cluster.listen,
+                  "address:port for /healthz, /readyz, /metrics, the web UI (/ui) and /api/v1")
       ->capture_default_str();
+  ctl->add_flag("--ui-anonymous-read", cluster.ui_anonymous_read,
+                "let the web UI and the /api/v1 reads answer without a bearer token (actions "
+                "still need one): anyone reaching --listen sees every record (docs/ui.md)");
   ctl->add_flag("--no-leader-election", no_leader_election,
                 "reconcile without taking the Lease (one replica only)");
   ctl->add_option("--lease-namespace", cluster.lease_namespace,
@@ -256,7 +260,9 @@ int main(int argc, char** argv) {
                   "~/.local/state/zonekeeper/local-HASH)");
   loc->add_option("--hosts-file", local.hosts_file,
                   "also write served A/AAAA records into a managed block of this hosts file");
-  loc->add_option("--http", local.http, "address:port for /healthz, /readyz and /metrics");
+  loc->add_option("--http", local.http,
+                  "address:port for /healthz, /readyz, /metrics, the web UI (/ui) and /api/v1 "
+                  "(no access control: keep it on loopback)");
   loc->add_option("--log-format", local_log_format, "json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();

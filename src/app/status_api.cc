@@ -31,6 +31,24 @@ json::object reconcile(const controller::Activity::Reconcile& r) {
 
 }  // namespace
 
+json::object zone_json(const controller::Controller::ZoneSummary& z) {
+  json::array servers;
+  for (const auto& s : z.servers) {
+    json::object so{{"name", s.name}, {"role", s.role}, {"ready", s.ready}};
+    so["serial"] = s.serial ? json::value(*s.serial) : json::value(nullptr);
+    servers.push_back(std::move(so));
+  }
+  return json::object{{"namespace", z.ns},
+                      {"name", z.name},
+                      {"zone", z.zone},
+                      {"ready", json::object{{"status", z.ready.status},
+                                             {"reason", z.ready.reason},
+                                             {"message", z.ready.message}}},
+                      {"recordCount", z.record_count},
+                      {"recordObjectsServed", z.served},
+                      {"servers", std::move(servers)}};
+}
+
 std::string status_document(const StatusInputs& in) {
   json::object doc;
   doc["mode"] = in.mode;
@@ -45,22 +63,8 @@ std::string status_document(const StatusInputs& in) {
   json::array zones;
   size_t ready = 0;
   for (const auto& z : in.zones) {
-    json::array servers;
-    for (const auto& s : z.servers) {
-      json::object so{{"name", s.name}, {"role", s.role}, {"ready", s.ready}};
-      so["serial"] = s.serial ? json::value(*s.serial) : json::value(nullptr);
-      servers.push_back(std::move(so));
-    }
     if (z.ready.status == "True") ++ready;
-    zones.push_back(json::object{{"namespace", z.ns},
-                                 {"name", z.name},
-                                 {"zone", z.zone},
-                                 {"ready", json::object{{"status", z.ready.status},
-                                                        {"reason", z.ready.reason},
-                                                        {"message", z.ready.message}}},
-                                 {"recordCount", z.record_count},
-                                 {"recordObjectsServed", z.served},
-                                 {"servers", std::move(servers)}});
+    zones.push_back(zone_json(z));
   }
   doc["zoneCount"] = in.zones.size();
   doc["zonesReady"] = ready;
@@ -75,6 +79,7 @@ std::string status_document(const StatusInputs& in) {
     auto recent = a.failures_since(in.now - a.window());
     rec["windowSeconds"] = a.window().count();
     rec["errorsInWindow"] = recent.size();
+    rec["inWindow"] = a.reconciles_since(in.now - a.window());
     json::array listed;
     for (size_t i = 0; i < recent.size() && i < kListedFailures; ++i) {
       listed.push_back(reconcile(recent[i]));

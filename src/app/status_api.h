@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "controller/activity.h"
 #include "controller/controller.h"
 
@@ -24,6 +26,10 @@ struct StatusInputs {
   const controller::Activity* activity = nullptr;
   std::chrono::system_clock::time_point now;
 };
+
+// One DNSZone of the document: namespace, name, zone, ready, recordCount, recordObjectsServed,
+// servers (name, role, ready, serial).
+boost::json::object zone_json(const controller::Controller::ZoneSummary& z);
 
 // Compact JSON (application/json); at most 20 recent failures are listed, all are counted.
 std::string status_document(const StatusInputs& in);

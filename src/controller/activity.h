@@ -41,6 +41,8 @@ class Activity {
   uint64_t total() const { return total_; }
   uint64_t failed() const { return failed_; }
   std::chrono::seconds window() const { return window_; }
+  // Reconciles (successes and failures) from the second of `since` on, within the window kept.
+  uint64_t reconciles_since(Clock::time_point since) const;
   // Failures at or after `since` (within the window kept), newest first, at most `max`.
   std::vector<Reconcile> failures_since(Clock::time_point since, size_t max = SIZE_MAX) const;
 
@@ -50,6 +52,8 @@ class Activity {
   std::optional<Reconcile> last_;
   uint64_t total_ = 0, failed_ = 0;
   std::deque<Reconcile> failures_;  // oldest first
+  // Reconciles per second (seconds without any are absent), oldest first, within the window.
+  std::deque<std::pair<Clock::time_point, uint32_t>> per_second_;
 };
 
 }  // namespace zk::controller

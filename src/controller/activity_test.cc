@@ -30,6 +30,8 @@ TEST(Activity, LastTotalsAndFailuresInTheWindow) {
   EXPECT_EQ(f[1].reason, "ServerUnreachable");
   EXPECT_EQ(a.failures_since(t0 + 90s).size(), 1u);
   EXPECT_EQ(a.failures_since(t0, 1).size(), 1u);
+  EXPECT_EQ(a.reconciles_since(t0), 3u);
+  EXPECT_EQ(a.reconciles_since(t0 + 30s), 2u);
   // Six minutes later the first failure has left the window; the totals stay.
   a.record(rec("z/dns/b", "", t0 + 6min));
   f = a.failures_since(t0);
@@ -37,6 +39,11 @@ TEST(Activity, LastTotalsAndFailuresInTheWindow) {
   EXPECT_EQ(f[0].reason, "TsigAuthFailed");
   EXPECT_EQ(a.failed(), 2u);
   EXPECT_TRUE(a.last()->ok());
+  // Counts older than the window are forgotten: t0's is gone; since t0+90s: t0+2min and t0+6min.
+  EXPECT_EQ(a.reconciles_since(t0), 3u);
+  EXPECT_EQ(a.reconciles_since(t0 + 90s), 2u);
+  a.record(rec("z/dns/c", "", t0 + 6min + 200ms));  // the same second: one bucket
+  EXPECT_EQ(a.reconciles_since(t0 + 6min), 2u);
 }
 
 TEST(Activity, KeepsAtMostMaxFailures) {

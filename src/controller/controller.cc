@@ -168,6 +168,11 @@ void Controller::report_zone_status(ZoneRuntime& rt, const ZoneStatus& st) {
   rt.servers = st.servers;
 }
 
+ConditionSpec Controller::zone_ready(const std::string& zone_key) const {
+  auto it = zone_rt_.find(zone_key);
+  return it == zone_rt_.end() ? ConditionSpec{"Ready", "Unknown", "", ""} : it->second->ready;
+}
+
 std::vector<Controller::ZoneSummary> Controller::zone_summaries() const {
   std::vector<ZoneSummary> out;
   for (const auto& [key, rt] : zone_rt_) {
@@ -180,6 +185,12 @@ std::vector<Controller::ZoneSummary> Controller::zone_summaries() const {
     z.record_count = rt->record_count;
     z.served = rt->served;
     z.servers = rt->servers;
+    if (const NamespaceObjects* objs = objects_.objects_in(z.ns)) {
+      if (auto e = objs->zones.find(z.name);
+          e != objs->zones.end() && e->second.zone && !e->second.zone->records_from.empty()) {
+        z.record_labels = e->second.zone->records_from.front().match_labels;
+      }
+    }
     out.push_back(std::move(z));
   }
   return out;  // zone_rt_ is ordered by "ns/name"

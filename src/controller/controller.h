@@ -161,6 +161,8 @@ class Controller {
     size_t record_count = 0;  // status.recordCount: records served
     size_t served = 0;        // record objects whose Ready is True
     std::vector<ServerSerial> servers;
+    // The matchLabels of its first recordsFrom selector: what a new record needs to be selected.
+    std::map<std::string, std::string> record_labels;
   };
   std::vector<ZoneSummary> zone_summaries() const;
   // A zone zonekeeper manages (a DNSZone not in conflict, or a shared zone of the sources) and
@@ -180,9 +182,9 @@ class Controller {
   // answers now (zone_views.cc). Unexpected: the name is in no zone zonekeeper manages.
   boost::asio::awaitable<tl::expected<DnsCheck, std::string>> check_dns(model::Name name,
                                                                         model::RRType type);
-  // The records table: every RRset of every managed zone, once per object declaring it (by
-  // name, type, then object), then the record and source objects that serve nothing (each with
-  // its last Ready condition: why not).
+  // The records table: every RRset of every managed zone but the SOA, once per object declaring
+  // it (the apex NS and glue: the DNSZone), then the record and source objects that serve
+  // nothing (each with its last Ready condition: why not).
   std::vector<RecordRow> record_rows() const;
   // The UI's resync: every DNSZone (or only `zone_key`, "ns/name") reconciled in full now, its
   // servers asked for their serial first (so a change made around zonekeeper is seen and put
@@ -224,6 +226,8 @@ class Controller {
                                                     std::string* reason);
 
   std::string now_rfc3339() const;
+  // A DNSZone's ("ns/name") Ready condition as last reported (Unknown before).
+  ConditionSpec zone_ready(const std::string& zone_key) const;
   ManagedZone view_of(const api::Zone& zone) const;
   ManagedZone view_of(const SharedZone& zone) const;
 

@@ -123,7 +123,16 @@ std::vector<RecordRow> Controller::record_rows() const {
       row.servers = servers;
       auto src = z.sources.find(key);
       if (src == z.sources.end() || src->second.empty()) {
-        rows.push_back(std::move(row));  // e.g. the registry's own TXT records: no object
+        if (key.type == RRType::SOA) continue;  // its serial is the server's: see the zones
+        // The apex NS and their glue come from the DNSZone itself.
+        constexpr std::string_view kFromZone = "DNSZone ";
+        if (z.source.starts_with(kFromZone)) {
+          std::string zkey = z.source.substr(kFromZone.size());
+          auto slash = zkey.find('/');
+          row.source = {std::string(api::kDNSZone), zkey.substr(0, slash), zkey.substr(slash + 1)};
+          row.ready = zone_ready(zkey);
+        }
+        rows.push_back(std::move(row));
         continue;
       }
       for (const DnsCheckSource& o : src->second) {

@@ -415,7 +415,25 @@ asio::awaitable<Result<json::value>> Client::request(std::string method, std::st
                                                      std::optional<json::value> body,
                                                      std::string content_type,
                                                      std::chrono::milliseconds timeout) {
+  co_return co_await send_request("", std::move(method), std::move(target), std::move(body),
+                                  std::move(content_type), timeout);
+}
+
+asio::awaitable<Result<json::value>> Client::request_as(std::string bearer, std::string method,
+                                                        std::string target,
+                                                        std::optional<json::value> body) {
+  co_return co_await send_request(std::move(bearer), std::move(method), std::move(target),
+                                  std::move(body), "application/json",
+                                  std::chrono::milliseconds(0));
+}
+
+asio::awaitable<Result<json::value>> Client::send_request(std::string bearer, std::string method,
+                                                          std::string target,
+                                                          std::optional<json::value> body,
+                                                          std::string content_type,
+                                                          std::chrono::milliseconds timeout) {
   HttpRequest req;
+  req.bearer = std::move(bearer);
   req.method = std::move(method);
   req.target = std::move(target);
   req.timeout = timeout;

@@ -189,8 +189,17 @@ class Client {
       std::string method, std::string target, std::optional<boost::json::value> body = {},
       std::string content_type = "application/json",
       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // The same, authenticated as `bearer` (a caller's token) rather than our own credentials.
+  asio::awaitable<Result<boost::json::value>> request_as(std::string bearer, std::string method,
+                                                         std::string target,
+                                                         std::optional<boost::json::value> body);
 
  private:
+  asio::awaitable<Result<boost::json::value>> send_request(std::string bearer, std::string method,
+                                                           std::string target,
+                                                           std::optional<boost::json::value> body,
+                                                           std::string content_type,
+                                                           std::chrono::milliseconds timeout);
   // `verb`: for the observer; "" = the method.
   asio::awaitable<Result<boost::json::object>> object_call(std::string method, std::string target,
                                                            std::string body = {},

@@ -75,7 +75,8 @@ class HttpTransport final : public Transport {
       if (!r) co_return tl::unexpected(from_http(r.error()));
       HttpResponse out{r->status, std::move(r->body), std::move(r->retry_after)};
       // 401 with an exec plugin's token: fetch a new one and try once more (as client-go).
-      if (out.status == 401 && token_ && !reauthenticated && token_->invalidate()) {
+      if (out.status == 401 && token_ && request.bearer.empty() && !reauthenticated &&
+          token_->invalidate()) {
         reauthenticated = true;
         spdlog::info("kube: 401 on {}: fetching a new token from the exec plugin",
                      http::describe(request.method, request.target));
@@ -121,7 +122,9 @@ class HttpTransport final : public Transport {
     out.content_type = r.content_type;
     out.accept = r.accept;
     out.timeout = r.timeout;
-    if (token_) {
+    if (!r.bearer.empty()) {
+      out.authorization = "Bearer " + r.bearer;
+    } else if (token_) {
       auto t = token_->token();
       if (!t) return tl::unexpected(t.error());
       if (!t->empty()) out.authorization = "Bearer " + *t;

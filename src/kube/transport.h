@@ -37,6 +37,9 @@ struct HttpRequest {
   std::string content_type{};  // empty when there is no body
   std::string accept = "application/json";
   std::chrono::milliseconds timeout{0};  // 0 = Config::request_timeout
+  // Not empty: sent as this bearer token instead of the configured credentials' (a request made
+  // on behalf of a caller who gave us their token, e.g. the UI's record create).
+  std::string bearer{};
 };
 
 struct HttpResponse {

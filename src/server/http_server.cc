@@ -381,6 +381,10 @@ tl::expected<void, std::string> HttpServer::start() {
   return {};
 }
 
+asio::any_io_executor HttpServer::executor() const {
+  return state_->ex;
+}
+
 uint16_t HttpServer::port() const {
   return state_->port;
 }

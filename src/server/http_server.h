@@ -105,6 +105,8 @@ class HttpServer {
   // error, e.g. "cannot listen on 127.0.0.1:8080: Address already in use".
   [[nodiscard]] tl::expected<void, std::string> start();
 
+  boost::asio::any_io_executor executor() const;
+
   // The bound port (after a successful start()); 0 before.
   uint16_t port() const;
 

@@ -117,6 +117,7 @@ def controller(kube, named_pair, aux, workdir):
     # runs against an older binary; test_13 fails then, saying so).
     extra = SOURCE_FLAGS if "--zone" in zkenv.controller_flags() else []
     c = zkenv.Controller(kube, os.path.join(workdir, "controller"), identity="e2e-a", extra=extra)
+    c.api_token = kube.ui_token("e2e-ui-viewer", "zonekeeper-ui-viewer")
     c.start(wait_ready=True, wait_leader=True)
     _CONTROLLERS.append(c)
     yield c

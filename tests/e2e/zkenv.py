@@ -228,6 +228,19 @@ class ControlPlane:
     def sa_token(self, sa="zonekeeper", ns="zonekeeper-system", duration="4h"):
         return self.kubectl("create", "token", sa, "-n", ns, f"--duration={duration}").stdout.strip()
 
+    def ui_token(self, sa, clusterrole=None, ns="zonekeeper-system"):
+        """A token of ServiceAccount `sa`, bound cluster-wide to `clusterrole` (deploy/rbac/
+        ui-clusterroles.yaml) when given; without one it may do nothing of ours."""
+        objs = [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa, "namespace": ns}}]
+        if clusterrole:
+            objs.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                         "metadata": {"name": f"{sa}-{clusterrole}"},
+                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                                     "name": clusterrole},
+                         "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}]})
+        self.apply(objs)
+        return self.sa_token(sa, ns)
+
     def sa_kubeconfig(self, path, sa="zonekeeper", ns="zonekeeper-system"):
         """A kubeconfig with only the ServiceAccount's token and the CA: nothing of the admin."""
         cfg = {
@@ -540,6 +553,7 @@ class Controller:
         self.log_path = os.path.join(workdir, f"controller-{identity}.log")
         self.proc = None
         self.starts = 0
+        self.api_token = None  # the bearer token http() sends to /api/v1 paths
 
     def argv(self):
         a = [ZK_BIN, "controller", "--kubeconfig", self.kubeconfig, "--listen", f"127.0.0.1:{self.port}",
@@ -597,9 +611,20 @@ class Controller:
         self.stop()
         return self.start(**kw)
 
-    def http(self, path, timeout=3):
+    def http(self, path, timeout=3, token=None, method="GET", body=None):
+        """(status, body text, Content-Type). /api/v1 paths carry `token` (default: the
+        session's UI viewer token, set by conftest) as a bearer token."""
+        if token is None and path.startswith("/api/"):
+            token = self.api_token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, headers=headers,
+                                     method=method)
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as r:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status, r.read().decode("utf-8", "replace"), r.headers.get("Content-Type", "")
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace"), e.headers.get("Content-Type", "")
