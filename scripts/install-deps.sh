@@ -18,9 +18,15 @@ PACKAGES=(
   python3 python3-pytest python3-dnspython python3-yaml
   # the test bed's node (tools/testbed/node.sh): container runtime, pod network, images
   containerd runc iptables busybox-static libc6-dev
+  # the web UI's browser suite (tests/e2e/test_17_ui.py: playwright-core drives Debian's Chromium)
+  chromium fonts-dejavu-core
   # misc used by scripts
   curl procps iproute2 jq
 )
+# Node.js and npm (playwright-core, tests/e2e/ui/install.sh): Debian's, unless a node is there.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
