@@ -1,5 +1,7 @@
 #include "app/ui_api.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
@@ -51,6 +53,8 @@ server::Response asset_response(const UiAsset& a) {
 struct Shared {
   controller::Controller& controller;
   UiOptions options;
+  std::optional<std::string> records_doc{};  // /api/v1/records at records_version
+  uint64_t records_version = 0;
 };
 
 using Inner = std::function<asio::awaitable<server::Response>(server::Request)>;
@@ -213,8 +217,14 @@ UiRoutes::UiRoutes(server::HttpServer& http, controller::Controller& c, UiOption
   http.route_async(
       "/api/v1/records", {"GET", "HEAD", "POST", "DELETE"},
       [s, list = readable(s, sync([s] {
-                            return json_response(200,
-                                                 records_document(s->controller.record_rows()));
+                            // Built again only when the controller's views moved: an open page
+                            // polling an idle controller costs it nothing.
+                            uint64_t v = s->controller.view_version();
+                            if (!s->records_doc || s->records_version != v) {
+                              s->records_doc = records_document(s->controller.record_rows());
+                              s->records_version = v;
+                            }
+                            return json_response(200, *s->records_doc);
                           }))](server::Request r) -> asio::awaitable<server::Response> {
         if (r.method == "GET" || r.method == "HEAD") co_return co_await list(std::move(r));
         co_return co_await write_record(s, std::move(r));

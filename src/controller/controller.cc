@@ -118,6 +118,7 @@ void Controller::apply(CatalogChange change) {
 }
 
 void Controller::enqueue(const WorkItem& w) {
+  ++view_version_;  // whatever changed the work may change what the views show
   if (w.kind == WorkItem::Kind::Zone && w.dirty) runtime(w.object_key())->dirty = true;
   queue_.add(w.key());
 }
@@ -161,7 +162,12 @@ void Controller::set_served(const std::string& zone_key, const std::vector<Recor
   metrics_.set_records(zone_key, counts);
 }
 
+uint64_t Controller::view_version() const {
+  return view_version_ + ledger_->changes();
+}
+
 void Controller::report_zone_status(ZoneRuntime& rt, const ZoneStatus& st) {
+  ++view_version_;
   sink_.zone_status(st);
   rt.ready = st.ready;
   rt.record_count = st.record_count;

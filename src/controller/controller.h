@@ -191,6 +191,9 @@ class Controller {
   // back or reported); every shared zone too when `zone_key` is empty. Returns the work items
   // queued: 0 when not leading, or when no such DNSZone exists.
   size_t resync(const std::string& zone_key = "");
+  // Moves whenever what zone_summaries(), managed_zones() or record_rows() return may have
+  // changed (a catalog change that queued work, a status reported): views may be cached by it.
+  uint64_t view_version() const;
 
  private:
   struct ZoneRuntime;
@@ -254,6 +257,7 @@ class Controller {
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;
+  uint64_t view_version_ = 0;  // see view_version()
   Activity activity_;
   std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
   std::unique_ptr<boost::asio::steady_timer> drift_timer_;

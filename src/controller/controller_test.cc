@@ -388,10 +388,19 @@ TEST_F(ControllerTest, RecordRowsShowWhatIsServedFromWhichObjectAndWhatIsNot) {
   // The apex (SOA and NS are not declared by objects of ours) is not a row; nothing else is.
   EXPECT_EQ(by_object.size(), 3u);
 
+  // view_version: still while nothing happens, moved by a change and by its statuses.
+  const uint64_t v0 = c->view_version();
+  settle();
+  EXPECT_EQ(c->view_version(), v0);
   // A deleted object leaves the table.
   c->remove_record(api::Kind::A, "dns", "lonely");
+  const uint64_t v1 = c->view_version();
+  EXPECT_GT(v1, v0);
   settle();
   for (const RecordRow& r : c->record_rows()) EXPECT_NE(r.source.name, "lonely");
+  c->put_record(o.a("dns", "new", "new", "192.0.2.7", 2));
+  settle();
+  EXPECT_GT(c->view_version(), v1 + 1);  // queued, then its status
 }
 
 TEST_F(ControllerTest, ResyncAsksTheServersAndPutsBackWhatWasChangedAroundUs) {

@@ -21,22 +21,30 @@ class StatusLedger final : public StatusSink {
   };
   // By ObjectRef::key() ("Kind/ns/name").
   const std::map<std::string, Entry>& entries() const { return entries_; }
+  // How many times an entry was set or dropped (for Controller::view_version).
+  uint64_t changes() const { return changes_; }
 
   // A source object's verdict (Ingress, IngressRoute, ...: they have no status of ours), or its
   // absence (no verdict: nothing of it is in a zone).
   void note_ready(const ObjectRef& ref, const ConditionSpec& ready) {
     entries_[ref.key()] = {ref, ready, "", ""};
+    ++changes_;
   }
-  void drop(const ObjectRef& ref) { entries_.erase(ref.key()); }
+  void drop(const ObjectRef& ref) {
+    entries_.erase(ref.key());
+    ++changes_;
+  }
 
   void record_status(const RecordStatus& s) override {
     entries_[s.ref.key()] = {s.ref, s.ready, s.zone, s.fqdn};
+    ++changes_;
     next_.record_status(s);
   }
   void zone_status(const ZoneStatus& s) override { next_.zone_status(s); }
   void server_status(const ServerStatus& s) override { next_.server_status(s); }
   void endpoint_status(const EndpointStatus& s) override {
     entries_[s.ref.key()] = {s.ref, s.ready, "", ""};
+    ++changes_;
     next_.endpoint_status(s);
   }
   void event(const ObjectRef& ref, bool warning, std::string_view reason,
@@ -45,12 +53,14 @@ class StatusLedger final : public StatusSink {
   }
   void forget(const ObjectRef& ref) override {
     entries_.erase(ref.key());
+    ++changes_;
     next_.forget(ref);
   }
 
  private:
   StatusSink& next_;
   std::map<std::string, Entry> entries_;
+  uint64_t changes_ = 0;
 };
 
 }  // namespace zk::controller

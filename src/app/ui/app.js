@@ -15,6 +15,7 @@ const state = {
   lastEventId: '',
   stream: null,     // AbortController of the running event stream
   refreshTimer: 0,
+  lastRefresh: 0,
 };
 const ROW_HEIGHT = 28;
 const MAX_EVENTS = 500;
@@ -236,6 +237,7 @@ async function loadZones() {
 }
 
 async function refresh() {
+  state.lastRefresh = Date.now();
   try {
     await Promise.all([loadStatus(), loadZones(), loadRecords()]);
     loadError('');
@@ -244,9 +246,11 @@ async function refresh() {
   }
 }
 
+// After events: soon, but at most once a second (a busy controller sends many).
 function refreshSoon() {
   if (state.refreshTimer) return;
-  state.refreshTimer = setTimeout(() => { state.refreshTimer = 0; refresh(); }, 200);
+  const wait = Math.max(100, 1000 - (Date.now() - state.lastRefresh));
+  state.refreshTimer = setTimeout(() => { state.refreshTimer = 0; refresh(); }, wait);
 }
 
 // ------------------------------------------------------------------ actions
