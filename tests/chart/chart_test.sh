@@ -73,7 +73,8 @@ refuses "schema: image.tag may not be empty" "'/image/tag'" --set image.tag=
   --set-json 'domainFilters=["example.com"]' --set logFormat=text --set logLevel=debug \
   --set sourceNamespace=apps --set-string 'labelFilter=env in (prod\,staging)' \
   --set-string 'annotationFilter=team=dns' \
-  --set dryRun=true --set workers=8 --set driftInterval=30 --set image.repository=registry.test/zk \
+  --set dryRun=true --set workers=8 --set driftInterval=30 --set uiAnonymousRead=true \
+  --set image.repository=registry.test/zk \
   --set image.tag=1.2.3 >"$work/custom.yaml"
 args="$(python3 - "$work/custom.yaml" <<'EOF'
 import sys, yaml
@@ -85,7 +86,7 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
         print("lease:" + ",".join(d["rules"][1]["resourceNames"]))
 EOF
 )"
-want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --drift-interval=30 --workers=8 --log-format=text --log-level=debug"
+want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
 if [[ "$args" == *"registry.test/zk:1.2.3"* && "$args" == *"$want_args"* ]]; then
   ok "values reach the image and the controller's flags"
 else

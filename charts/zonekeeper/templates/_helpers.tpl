@@ -83,6 +83,9 @@ app.kubernetes.io/component: controller
 {{- if ne .Values.logLevel "info" }}
 - --log-level={{ .Values.logLevel }}
 {{- end }}
+{{- if .Values.uiAnonymousRead }}
+- --ui-anonymous-read
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . }}
 {{- end }}
