@@ -94,7 +94,10 @@ server::Response EventStreams::open(const server::Request& r) {
       auto lines = s->feed->since(seq, kMostPerWrite);
       if (lines.empty()) {
         co_await w.wait(kKeepAlive);
-        if (s->feed->last_seq() == seq && !co_await w.write(": keep-alive\n\n")) co_return;
+        if (s->feed->last_seq() != seq) continue;  // woken by a line
+        // No co_await inside && (g++-12 mishandles some coroutine expressions).
+        bool sent = co_await w.write(": keep-alive\n\n");
+        if (!sent) co_return;
         continue;
       }
       std::string out;

@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import metrics_catalog as mc  # tests/support (on the path: tests/integration/CMakeLists.txt)
@@ -324,6 +325,33 @@ spec: {name: www, texts: [not in hosts]}
         assert check["agree"] is True and check["expected"]["values"] == ["192.0.2.31"], check
         assert check["expected"]["sources"] == [{"kind": "ARecord", "namespace": "default", "name": "db"}], check
         assert [(s["rcode"], s["values"]) for s in check["servers"]] == [("NOERROR", ["192.0.2.31"])], check
+        # The web UI and its API in local mode: no API server, no token; record writes are the
+        # folder's (501); resync works; the event stream carries the log's JSON lines.
+        base = f"http://127.0.0.1:{http_port}"
+        page = urllib.request.urlopen(f"{base}/ui", timeout=5)
+        assert page.status == 200 and "/ui/app.js" in page.read().decode()
+        rows = json.loads(urllib.request.urlopen(f"{base}/api/v1/records", timeout=5).read())["records"]
+        db = [r for r in rows if r["name"] == "db.hosts.test." and r["type"] == "A"]
+        assert len(db) == 1 and db[0]["values"] == ["192.0.2.31"] and db[0]["reason"] == "Served", rows
+        assert db[0]["source"] == {"kind": "ARecord", "namespace": "default", "name": "db"}, db
+        resync = urllib.request.Request(f"{base}/api/v1/resync", data=b"{}", method="POST")
+        assert json.loads(urllib.request.urlopen(resync, timeout=5).read()) == {"queued": 1}
+        create = urllib.request.Request(f"{base}/api/v1/records", method="POST", data=json.dumps(
+            {"kind": "ARecord", "metadata": {"name": "x", "namespace": "default"}, "spec": {}}).encode())
+        try:
+            urllib.request.urlopen(create, timeout=5)
+            raise AssertionError("a record create in local mode was accepted")
+        except urllib.error.HTTPError as e:
+            assert e.code == 501 and "edit them there" in json.loads(e.read())["error"]
+        with urllib.request.urlopen(f"{base}/api/v1/events?backlog=1000", timeout=5) as stream:
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            seen = ""
+            while "resync every zone from the UI" not in seen:
+                line = stream.readline().decode()
+                assert line, "the stream ended"
+                seen += line
+            events = [json.loads(l[len("data: "):]) for l in seen.splitlines() if l.startswith("data: ")]
+            assert any(e.get("action") == "resync" and e.get("user") == "(local)" for e in events), events
     finally:
         assert z.stop() == 0
         http_lock.close()
