@@ -422,7 +422,11 @@ function start() {
     refresh();
     streamEvents();
   });
-  $('filter').addEventListener('input', () => { state.filter = $('filter').value; applyView(); });
+  $('filter').addEventListener('input', () => {
+    state.filter = $('filter').value;
+    $('records-scroll').scrollTop = 0;  // a shorter list: start at its top
+    applyView();
+  });
   document.querySelectorAll('#records-table th[data-sort]').forEach((th) => {
     th.addEventListener('click', () => {
       if (state.sortKey === th.dataset.sort) state.sortDir = -state.sortDir;
