@@ -71,11 +71,11 @@ class Api:
         self.conn = http.client.HTTPSConnection(self.host, self.port, context=self.ctx, timeout=60)
         self.conn.connect()
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, content_type="application/json"):
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         for attempt in (1, 2):
             if self.conn is None:
                 self._connect()

@@ -72,6 +72,6 @@ fi
 rm -rf "$san_dir"
 
 step "benchmark smoke runs on the real servers (full sizes: bench/README.md)"
-for b in latency converge idle ingress local-edit image technitium ui; do
+for b in latency converge idle ingress local-edit image technitium ui churn; do
   ZK_BUILD_DIR=build bench/$b --quick | tail -1
 done
