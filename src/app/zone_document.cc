@@ -42,9 +42,30 @@ bool valid_utf8(std::string_view s) {
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
     }
+    // Unicode Table 3-7: no overlong 3/4-octet forms, no surrogates, nothing above U+10FFFF.
+    auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+        (c == 0xF4 && c1 > 0x8F) || c > 0xF4) {
+      return false;
+    }
     i += n;
   }
   return true;
+}
+
+// Octets above 0x7F as \DDD (zone-file escapes, valid wherever they appear in presentation
+// form): what YAML must carry as ASCII when the data is not UTF-8 (YAML emitters replace it).
+std::string ascii_octets(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += fmt::format("\\{:03d}", c);
+    }
+  }
+  return out;
 }
 
 Parsed<Rdata> value_of(RRType type, const YAML::Node& v, const Name& zone, std::string_view file) {
@@ -90,6 +111,13 @@ bool is_meta_type(RRType t) {
 
 Parsed<ZoneDocument> parse_zone_document(std::string_view text, std::string_view file,
                                          const Name& expected_zone) {
+  // YAML is Unicode: a reader would replace octets that are not UTF-8, silently changing data.
+  if (!valid_utf8(text)) {
+    return invalid(
+        fmt::format("{}: not UTF-8 text (write other octets as \\DDD in an `rdata:` "
+                    "value)",
+                    file));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -216,7 +244,7 @@ std::string write_zone_document(const Name& zone, std::optional<uint32_t> serial
         std::string joined;
         for (const auto& s : strings) joined += s;
         if (!valid_utf8(joined)) {
-          out << YAML::BeginMap << YAML::Key << "rdata" << YAML::Value << rd.to_text()
+          out << YAML::BeginMap << YAML::Key << "rdata" << YAML::Value << ascii_octets(rd.to_text())
               << YAML::EndMap;
         } else if (Rdata::txt_from_text(joined) == rd) {
           out << YAML::DoubleQuoted << joined;
@@ -225,8 +253,11 @@ std::string write_zone_document(const Name& zone, std::optional<uint32_t> serial
           for (const auto& s : strings) out << YAML::DoubleQuoted << s;
           out << YAML::EndSeq;
         }
+      } else if (std::string text = rd.to_text(); !valid_utf8(text)) {
+        out << YAML::BeginMap << YAML::Key << "rdata" << YAML::Value << ascii_octets(text)
+            << YAML::EndMap;
       } else {
-        out << rd.to_text();
+        out << text;
       }
     }
     out << YAML::EndSeq;

@@ -99,9 +99,24 @@ TEST(ZoneDocument, TxtThatIsNotUtf8RoundTripsAsRdata) {
   m[t.key()] = t;
   auto text = write_zone_document(kZone, std::nullopt, m);
   EXPECT_NE(text.find("rdata:"), std::string::npos) << text;
+  for (char c : text) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << "as \\DDD: " << text;
   auto again = parse_zone_document(text, "out.yaml", kZone);
   ASSERT_TRUE(again) << again.error();
   EXPECT_EQ(again->rrsets, m);
+}
+
+// A YAML reader would replace the octets (U+FFFD) and change the data: refused instead (found by
+// zone_document_fuzz).
+TEST(ZoneDocument, ADocumentThatIsNotUtf8IsRefused) {
+  for (std::string bad :
+       {std::string("\xff"), std::string("\xe0\xa6,"), std::string("\xed\xa0\x80")}) {
+    auto doc = parse_zone_document(
+        "zone: example.test.\nrecords:\n  - {name: t, type: TXT, values: [\"a" + bad + "\"]}\n",
+        "bad.yaml", kZone);
+    ASSERT_FALSE(doc);
+    EXPECT_EQ(doc.error(),
+              "bad.yaml: not UTF-8 text (write other octets as \\DDD in an `rdata:` value)");
+  }
 }
 
 struct Bad {
