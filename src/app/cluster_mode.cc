@@ -537,22 +537,13 @@ int run_cluster(const ClusterOptions& given) {
   auto feed = std::make_shared<telemetry::LogFeed>();
   telemetry::attach_log_feed(feed);
   app::UiRoutes ui(http, c->controller(),
-                   {.mode = "cluster",
-                    .anonymous_read = o.ui_anonymous_read,
+                   {.anonymous_read = o.ui_anonymous_read,
                     .gate = app::kube_gate(*client),
                     .write_record = app::kube_record_writer(*client),
                     .status_document =
                         [c, &o] {
-                          app::StatusInputs in{"cluster",
-                                               o.identity,
-                                               ZK_VERSION,
-                                               c->controller().running(),
-                                               c->unready(),
-                                               c->controller().queue_depth(),
-                                               c->controller().zone_summaries(),
-                                               &c->controller().activity(),
-                                               std::chrono::system_clock::now()};
-                          return app::status_document(in);
+                          return app::status_document(app::status_inputs(c->controller(), "cluster",
+                                                                         o.identity, c->unready()));
                         },
                     .feed = feed});
   http.route("/metrics", [c] {

@@ -71,10 +71,6 @@ EventStreams::~EventStreams() {
   shared_->feed->on_append(nullptr);
 }
 
-size_t EventStreams::open_streams() const {
-  return shared_->writers.size();
-}
-
 server::Response EventStreams::open(const server::Request& r) {
   std::string error;
   auto start = event_stream_start(r, shared_->feed->last_seq(), &error);

@@ -35,7 +35,6 @@ class EventStreams {
 
   // The stream itself; the caller checks access first.
   server::Response open(const server::Request& r);
-  size_t open_streams() const;
 
  private:
   struct Shared;

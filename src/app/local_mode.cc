@@ -509,26 +509,17 @@ int run_local(const LocalOptions& o) {
     };
     ui = std::make_unique<app::UiRoutes>(
         *http, l->controller(),
-        app::UiOptions{.mode = "local",
-                       .anonymous_read = true,
-                       .gate = std::move(anyone),
-                       .write_record = nullptr,
-                       .status_document =
-                           [l] {
-                             app::StatusInputs in{"local",
-                                                  "local",
-                                                  ZK_VERSION,
-                                                  l->controller().running(),
-                                                  l->converged()
-                                                      ? std::nullopt
-                                                      : std::optional<std::string>("converging"),
-                                                  l->controller().queue_depth(),
-                                                  l->controller().zone_summaries(),
-                                                  &l->controller().activity(),
-                                                  std::chrono::system_clock::now()};
-                             return app::status_document(in);
-                           },
-                       .feed = feed});
+        app::UiOptions{
+            .anonymous_read = true,
+            .gate = std::move(anyone),
+            .write_record = nullptr,
+            .status_document =
+                [l] {
+                  return app::status_document(app::status_inputs(
+                      l->controller(), "local", "local",
+                      l->converged() ? std::nullopt : std::optional<std::string>("converging")));
+                },
+            .feed = feed});
     http->route("/metrics", [l] {
       l->metrics().set_queue_depth(l->controller().queue_depth());
       return server::Response{200, std::string(telemetry::Metrics::kContentType),

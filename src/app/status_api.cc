@@ -49,6 +49,19 @@ json::object zone_json(const controller::Controller::ZoneSummary& z) {
                       {"servers", std::move(servers)}};
 }
 
+StatusInputs status_inputs(const controller::Controller& controller, std::string mode,
+                           std::string identity, std::optional<std::string> unready) {
+  return StatusInputs{std::move(mode),
+                      std::move(identity),
+                      ZK_VERSION,
+                      controller.running(),
+                      std::move(unready),
+                      controller.queue_depth(),
+                      controller.zone_summaries(),
+                      &controller.activity(),
+                      std::chrono::system_clock::now()};
+}
+
 std::string status_document(const StatusInputs& in) {
   json::object doc;
   doc["mode"] = in.mode;

@@ -27,6 +27,10 @@ struct StatusInputs {
   std::chrono::system_clock::time_point now;
 };
 
+// The inputs as `controller` reports them now (both modes build the document this way).
+StatusInputs status_inputs(const controller::Controller& controller, std::string mode,
+                           std::string identity, std::optional<std::string> unready);
+
 // One DNSZone of the document: namespace, name, zone, ready, recordCount, recordObjectsServed,
 // servers (name, role, ready, serial).
 boost::json::object zone_json(const controller::Controller::ZoneSummary& z);

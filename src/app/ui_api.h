@@ -44,7 +44,6 @@ using RecordWriter =
     std::function<boost::asio::awaitable<RecordWriteResult>(std::string token, RecordWrite)>;
 
 struct UiOptions {
-  std::string mode;  // "cluster" | "local"
   bool anonymous_read = false;
   Gate gate;
   RecordWriter write_record;  // unset: 501 (local mode)
