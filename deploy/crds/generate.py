@@ -248,12 +248,19 @@ def dnszone():
                 minItems=1, maxItems=32,
                 **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]}),
             "recordsFrom": arr(
-                "Which record objects (of all nine record kinds) in this DNSZone's namespace "
-                "belong to the zone. A record matching any entry is selected.",
+                "Which record objects (of all nine record kinds) belong to the zone: in this "
+                "DNSZone's namespace, or with namespaceSelector in the namespaces it matches. A "
+                "record matching any entry is selected.",
                 obj("A record source.", {
                     "selector": label_selector(
                         "Label selector over record objects; {} selects every record in "
-                        "the namespace."),
+                        "the namespace(s)."),
+                    "namespaceSelector": label_selector(
+                        "Label selector over Namespaces: records are taken from the namespaces "
+                        "it matches ({} matches all) instead of this DNSZone's own. Records "
+                        "of another namespace are served only when this DNSZone's Namespace "
+                        "lists it in the annotation dns.zonekeeper.io/allow-records-from; "
+                        "else they are NamespaceNotAdmitted."),
                 }, required=["selector"]),
                 maxItems=32, **{"x-kubernetes-list-type": "atomic"}),
             "servers": obj(

@@ -27,6 +27,7 @@ inline constexpr std::string_view kInvalidSpec = "InvalidSpec";  // fails DNS ru
 inline constexpr std::string_view kConflict = "Conflict";        // an older object wins
 inline constexpr std::string_view kMultipleZones = "MultipleZones";
 inline constexpr std::string_view kNotSelected = "NotSelected";
+inline constexpr std::string_view kNamespaceNotAdmitted = "NamespaceNotAdmitted";
 inline constexpr std::string_view kZoneNotReady = "ZoneNotReady";
 // DNS faults (records and zones).
 inline constexpr std::string_view kServerUnreachable = "ServerUnreachable";

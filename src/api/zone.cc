@@ -22,10 +22,37 @@ std::string Zone::key() const {
   return ns + "/" + name;
 }
 
-bool Zone::selects(const ObjectMeta& record) const {
-  if (record.ns != ns) return false;
-  for (const auto& sel : records_from) {
-    if (sel.matches(record.labels)) return true;
+namespace {
+
+bool entry_reaches(const RecordsFrom& from, std::string_view zone_ns, std::string_view ns,
+                   const Labels* namespace_labels) {
+  if (!from.namespace_selector) return ns == zone_ns;
+  static const Labels kNone;
+  return from.namespace_selector->matches(namespace_labels ? *namespace_labels : kNone);
+}
+
+}  // namespace
+
+bool Zone::selects(const ObjectMeta& record, const Labels* namespace_labels) const {
+  for (const auto& from : records_from) {
+    if (entry_reaches(from, ns, record.ns, namespace_labels) &&
+        from.selector.matches(record.labels)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Zone::reaches(std::string_view other, const Labels* namespace_labels) const {
+  for (const auto& from : records_from) {
+    if (entry_reaches(from, ns, other, namespace_labels)) return true;
+  }
+  return false;
+}
+
+bool Zone::reaches_other_namespaces() const {
+  for (const auto& from : records_from) {
+    if (from.namespace_selector) return true;
   }
   return false;
 }
@@ -186,7 +213,13 @@ Parsed<Zone> decode_zone(const boost::json::value& object) {
       if (!sv) return invalid(path + ".selector: required ({} selects every record)");
       auto sel = LabelSelector::decode(sv, path + ".selector");
       if (!sel) return tl::unexpected(sel.error());
-      z.records_from.push_back(std::move(*sel));
+      RecordsFrom from{std::move(*sel), std::nullopt};
+      if (const auto* nv = json::member(&item, "namespaceSelector")) {
+        auto nsel = LabelSelector::decode(nv, path + ".namespaceSelector");
+        if (!nsel) return tl::unexpected(nsel.error());
+        from.namespace_selector = std::move(*nsel);
+      }
+      z.records_from.push_back(std::move(from));
     }
   }
 

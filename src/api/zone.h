@@ -3,7 +3,7 @@
 //
 //   auto zone = decode_zone(object->parse());
 //   if (!zone) status = {kInvalidSpec, zone.error()};   // "spec.nameServers[0].ipv4Address: ..."
-//   zone->selects(record);      // same namespace and some recordsFrom selector matches
+//   zone->selects(record, &ns_labels);  // some recordsFrom entry matches record and namespace
 //   serves(*zone, server);      // the server is in spec.servers (refs ∪ selector)
 //
 // Everything DNS needs is validated at decode time, so a decoded Zone always yields a valid
@@ -45,6 +45,15 @@ struct ZoneNameServer {
   friend bool operator==(const ZoneNameServer&, const ZoneNameServer&) = default;
 };
 
+// One spec.recordsFrom entry: records whose labels match `selector`, in this DNSZone's namespace
+// or — with a namespaceSelector — in the namespaces whose labels match it (whether those records
+// are admitted is the zone Namespace's say: api/namespace_admission.h).
+struct RecordsFrom {
+  LabelSelector selector;
+  std::optional<LabelSelector> namespace_selector;  // absent: this DNSZone's namespace only
+  friend bool operator==(const RecordsFrom&, const RecordsFrom&) = default;
+};
+
 enum class DriftPolicy { Remediate, Report };
 std::string_view to_string(DriftPolicy p);
 
@@ -53,15 +62,21 @@ struct Zone : ObjectMeta {
   uint32_t ttl = 300;                        // default TTL of its records
   std::optional<Soa> soa;                    // absent: the server's SOA is left alone
   std::vector<ZoneNameServer> name_servers;  // empty: the server's apex NS are left alone
-  std::vector<LabelSelector> records_from;   // empty: selects no record
+  std::vector<RecordsFrom> records_from;     // empty: selects no record
   std::vector<std::string> server_refs;      // spec.servers.refs[].name
   LabelSelector server_selector = LabelSelector::nothing();  // spec.servers.selector
   DriftPolicy drift_policy = DriftPolicy::Remediate;
 
   // "ns/name".
   std::string key() const;
-  // Same namespace, and at least one recordsFrom selector matches the labels.
-  bool selects(const ObjectMeta& record) const;
+  // Some recordsFrom entry matches the record's labels and its namespace (this zone's own for
+  // an entry without namespaceSelector). `namespace_labels`: the labels of the record's
+  // Namespace; nullptr when not known (taken as no labels).
+  bool selects(const ObjectMeta& record, const Labels* namespace_labels = nullptr) const;
+  // Some entry's namespaceSelector matches a Namespace with these labels.
+  bool reaches(std::string_view ns, const Labels* namespace_labels) const;
+  // Some entry has a namespaceSelector.
+  bool reaches_other_namespaces() const;
 };
 
 model::Parsed<Zone> decode_zone(const boost::json::value& object);

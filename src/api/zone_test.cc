@@ -121,6 +121,8 @@ TEST(DecodeZone, RefusesBadSpecsNamingTheField) {
            "spec.recordsFrom[0].selector: required ({} selects every record)"},
           {R"({"zoneName": "example.test", "recordsFrom": [{"selector": {"matchExpressions": [{"key": "a", "operator": "In"}]}}]})",
            "spec.recordsFrom[0].selector.matchExpressions[0].values: must be non-empty"},
+          {R"({"zoneName": "example.test", "recordsFrom": [{"selector": {}, "namespaceSelector": {"matchLabels": {"a": 1}}}]})",
+           "spec.recordsFrom[0].namespaceSelector.matchLabels"},
           {R"({"zoneName": "example.test", "servers": {"refs": [{"name": ""}]}})",
            "spec.servers.refs[0].name: must not be empty"},
           {R"({"zoneName": "example.test", "driftPolicy": "Ignore"})",
@@ -155,6 +157,41 @@ TEST(Zone, SelectsRecordsOfItsNamespaceOnly) {
   auto none = zone(R"({"zoneName": "example.test"})").value();
   r.ns = "dns";
   EXPECT_FALSE(none.selects(r));  // no recordsFrom: selects nothing
+}
+
+TEST(Zone, NamespaceSelectorReachesOtherNamespacesByTheirLabels) {
+  auto z = zone(R"({"zoneName": "example.test",
+                    "recordsFrom": [{"selector": {"matchLabels": {"app": "web"}},
+                                     "namespaceSelector": {"matchLabels": {"team": "web"}}},
+                                    {"selector": {"matchLabels": {"zone": "ext"}}}]})")
+               .value();
+  ASSERT_EQ(z.records_from.size(), 2u);
+  ASSERT_TRUE(z.records_from[0].namespace_selector);
+  EXPECT_FALSE(z.records_from[1].namespace_selector);
+  EXPECT_TRUE(z.reaches_other_namespaces());
+  Labels web{{"team", "web"}}, db{{"team", "db"}};
+  ObjectMeta r;
+  r.ns = "shop";
+  r.labels = {{"app", "web"}};
+  EXPECT_TRUE(z.selects(r, &web));
+  EXPECT_FALSE(z.selects(r, &db));      // the namespace's labels do not match
+  EXPECT_FALSE(z.selects(r, nullptr));  // namespace not known: no labels
+  r.labels = {{"zone", "ext"}};
+  EXPECT_FALSE(z.selects(r, &web));  // the second entry is for its own namespace only
+  r.ns = "dns";
+  EXPECT_TRUE(z.selects(r, &db));
+  r.labels = {{"app", "web"}};
+  EXPECT_FALSE(z.selects(r, &db));  // own namespace, but its labels do not match entry 1
+  EXPECT_TRUE(z.reaches("shop", &web));
+  EXPECT_FALSE(z.reaches("shop", &db));
+  EXPECT_TRUE(z.reaches("dns", &db));  // its own, through entry 2
+  auto everywhere = zone(R"({"zoneName": "example.test",
+                    "recordsFrom": [{"selector": {}, "namespaceSelector": {}}]})")
+                        .value();
+  EXPECT_TRUE(everywhere.selects(r, nullptr));  // {} matches every namespace
+  EXPECT_FALSE(zone(R"({"zoneName": "example.test", "recordsFrom": [{"selector": {}}]})")
+                   .value()
+                   .reaches_other_namespaces());
 }
 
 }  // namespace

@@ -130,6 +130,8 @@ class Cluster {
     }
     add_informer(our_resource(api::kDNSZones, api::kDNSZone));
     add_informer(our_resource(api::kDNSServers, api::kDNSServer));
+    // Namespaces: their labels and allow-lists, for DNSZones' recordsFrom[].namespaceSelector.
+    add_informer(kube::resources::kNamespaces, "Namespace");
     controller_.on_secret_referenced(
         [this](const std::string& ns, const std::string& name) { watch_secret(ns, name); });
   }
@@ -238,7 +240,9 @@ class Cluster {
                                                       "Gateway", true});
       }
       // Namespaces: HTTPRoutes' allowedRoutes selectors and every source's preview environments.
-      if (!so.kinds.empty()) wanted.emplace_back("Namespace", kube::resources::kNamespaces);
+      if (!so.kinds.empty() && !informers_.count("Namespace")) {
+        wanted.emplace_back("Namespace", kube::resources::kNamespaces);
+      }
       want(SourceKind::DNSEndpoint, "DNSEndpoint",
            {"externaldns.k8s.io", "v1alpha1", "dnsendpoints", "DNSEndpoint", true});
       for (auto& [key, r] : wanted) {

@@ -194,7 +194,7 @@ std::vector<Controller::ZoneSummary> Controller::zone_summaries() const {
     if (const NamespaceObjects* objs = objects_.objects_in(z.ns)) {
       if (auto e = objs->zones.find(z.name);
           e != objs->zones.end() && e->second.zone && !e->second.zone->records_from.empty()) {
-        z.record_labels = e->second.zone->records_from.front().match_labels;
+        z.record_labels = e->second.zone->records_from.front().selector.match_labels;
       }
     }
     out.push_back(std::move(z));
@@ -430,6 +430,7 @@ bool Controller::reconcile_namespace(const std::string& ns) {
   for (const auto& [name, e] : objs->zones) has_zone = has_zone || e.zone.has_value();
   if (has_zone) return true;  // the zones report their namespace's unselected records
   for (const auto& [key, rec] : objs->records) {
+    if (objects_.selected_from_elsewhere(rec)) continue;  // that zone reports it
     RecordStatus st;
     st.ref = object_ref(rec, api::to_string(rec.kind));
     st.ready = ready_condition(api::kFalse, reasons::kNotSelected,
@@ -541,24 +542,24 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     report_zone_status(*rt, st);
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
+    std::map<std::string, api::RecordObject> acked;  // they may live in other namespaces
+    for (const auto& [rkey, fqdn] : rt->acks.fqdn) {
+      if (const api::RecordObject* r = objects_.find_record(rkey)) acked.emplace(rkey, *r);
+    }
     std::vector<RecordStatus> invalid =
-        report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, objs->records);
+        report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, acked);
     for (const auto& rs : invalid) sink_.record_status(rs);
     set_served(key, invalid);
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
   api::Zone zone = *zit->second.zone;
-  std::vector<api::Zone> peers = objects_.zones_in(ns);
-  std::vector<const api::RecordObject*> recs;
-  recs.reserve(objs->records.size());
-  for (const auto& [k, r] : objs->records) recs.push_back(&r);
-  sources::ZoneDesired desired = sources::desired_zone_refs(zone, recs, peers);
+  ZoneInputs inputs = objects_.inputs_of(zone);
+  sources::ZoneDesired desired = sources::desired_zone_refs(zone, inputs.records, inputs.zones,
+                                                            objects_.namespace_directory());
   std::map<std::string, api::RecordObject> rec_copy;
   for (const auto& [rkey, o] : desired.outcomes) {
-    if (auto r = objs->records.find(rkey); r != objs->records.end()) {
-      rec_copy.emplace(rkey, r->second);
-    }
+    if (const api::RecordObject* r = objects_.find_record(rkey)) rec_copy.emplace(rkey, *r);
   }
   std::vector<api::Server> primaries, secondaries;
   for (const api::Server* s : objects_.servers_of(zone)) {

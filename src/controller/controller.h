@@ -220,6 +220,7 @@ class Controller {
   void report_source_metrics();
   void report_previews();  // zonekeeper_preview_environments
   void report_namespace(const std::string& name);
+  std::string namespace_problem(const std::string& name) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   void set_served(const std::string& zone_key, const std::vector<RecordStatus>& records);

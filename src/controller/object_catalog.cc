@@ -151,14 +151,26 @@ void ObjectCatalog::namespace_work(const std::string& ns, std::vector<WorkItem>&
   }
 }
 
+const api::Labels* ObjectCatalog::labels_of(std::string_view ns) const {
+  return sources::namespace_labels(directory_, ns);
+}
+
+void ObjectCatalog::reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const {
+  if (!zone.reaches_other_namespaces()) return;
+  for (const auto& [ns, objs] : namespaces_) {
+    if (ns != zone.ns && zone.reaches(ns, labels_of(ns))) namespace_work(ns, out);
+  }
+}
+
 void ObjectCatalog::zones_selecting(const api::RecordObject& record,
                                     std::vector<WorkItem>& out) const {
-  auto it = namespaces_.find(record.ns);
+  const api::Labels* labels = labels_of(record.ns);
   bool any = false;
-  if (it != namespaces_.end()) {
-    for (const auto& [name, e] : it->second.zones) {
-      if (!e.zone || !e.zone->selects(record)) continue;
-      out.push_back(WorkItem::zone(record.ns, name, true));
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || (ns != record.ns && !e.zone->reaches_other_namespaces())) continue;
+      if (!e.zone->selects(record, labels)) continue;
+      out.push_back(WorkItem::zone(ns, name, true));
       any = true;
     }
   }
@@ -211,11 +223,13 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   std::optional<Name> old_name, new_name;
   if (auto old = zones.find(d->meta.name); old != zones.end() && old->second.zone) {
     old_name = old->second.zone->zone_name;
+    reached_work(*old->second.zone, ch.work);
   }
   if (d->value) new_name = d->value->zone_name;
   std::string ns = d->meta.ns;
-  zones[d->meta.name] = ZoneEntry{d->meta, std::move(d->value), d->error};
+  auto& entry = zones[d->meta.name] = ZoneEntry{d->meta, std::move(d->value), d->error};
   namespace_work(ns, ch.work);
+  if (entry.zone) reached_work(*entry.zone, ch.work);
   shared_work(new_name, ch.work);
   shared_work(old_name, ch.work);
   // Zones elsewhere with the same name may have been in conflict with this one.
@@ -237,7 +251,10 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
   auto it = nit->second.zones.find(std::string(name));
   if (it == nit->second.zones.end()) return ch;
   std::optional<Name> zone_name;
-  if (it->second.zone) zone_name = it->second.zone->zone_name;
+  if (it->second.zone) {
+    zone_name = it->second.zone->zone_name;
+    reached_work(*it->second.zone, ch.work);
+  }
   ch.forget = object_ref(it->second.meta, api::kDNSZone);
   nit->second.zones.erase(it);
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
@@ -300,6 +317,34 @@ CatalogChange ObjectCatalog::put_secret(std::string_view ns, std::string_view na
     }
   }
   if (used) namespace_work(std::string(ns), ch.work);
+  return ch;
+}
+
+CatalogChange ObjectCatalog::put_namespace(api::NamespaceInfo info) {
+  CatalogChange ch;
+  auto it = directory_.find(info.name);
+  if (it != directory_.end() && it->second == info) return ch;
+  std::string name = info.name;
+  directory_.insert_or_assign(name, std::move(info));
+  // Only zones that reach other namespaces read labels and allow-lists.
+  bool any = false;
+  for (const auto& [ns, objs] : namespaces_) {
+    for (const auto& [zname, e] : objs.zones) {
+      if (!e.zone || !e.zone->reaches_other_namespaces()) continue;
+      ch.work.push_back(WorkItem::zone(ns, zname, true));
+      any = true;
+    }
+  }
+  if (any && namespaces_.count(name)) namespace_work(name, ch.work);
+  return ch;
+}
+
+CatalogChange ObjectCatalog::remove_namespace(std::string_view name) {
+  auto it = directory_.find(name);
+  if (it == directory_.end()) return {};
+  api::NamespaceInfo gone{std::string(name), {}, {}, ""};
+  CatalogChange ch = put_namespace(std::move(gone));
+  directory_.erase(std::string(name));
   return ch;
 }
 
@@ -372,6 +417,45 @@ std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
     if (e.zone) out.push_back(*e.zone);
   }
   return out;
+}
+
+ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone) const {
+  ZoneInputs in;
+  const bool reaching = zone.reaches_other_namespaces();
+  for (const auto& [ns, objs] : namespaces_) {
+    bool mine = ns == zone.ns || (reaching && zone.reaches(ns, labels_of(ns)));
+    for (const auto& [name, e] : objs.zones) {
+      if (e.zone && (mine || e.zone->reaches_other_namespaces())) in.zones.push_back(*e.zone);
+    }
+    if (!mine) continue;
+    for (const auto& [key, r] : objs.records) in.records.push_back(&r);
+  }
+  return in;
+}
+
+const api::RecordObject* ObjectCatalog::find_record(std::string_view key) const {
+  // "Kind/ns/name": the namespace is the middle part.
+  auto first = key.find('/');
+  if (first == std::string_view::npos) return nullptr;
+  auto second = key.find('/', first + 1);
+  if (second == std::string_view::npos) return nullptr;
+  const NamespaceObjects* o = objects_in(key.substr(first + 1, second - first - 1));
+  if (!o) return nullptr;
+  auto it = o->records.find(std::string(key));
+  return it == o->records.end() ? nullptr : &it->second;
+}
+
+bool ObjectCatalog::selected_from_elsewhere(const api::RecordObject& record) const {
+  const api::Labels* labels = labels_of(record.ns);
+  for (const auto& [ns, objs] : namespaces_) {
+    if (ns == record.ns) continue;
+    for (const auto& [name, e] : objs.zones) {
+      if (e.zone && e.zone->reaches_other_namespaces() && e.zone->selects(record, labels)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 const api::Zone* ObjectCatalog::conflicting_zone(const api::Zone& zone) const {

@@ -6,8 +6,10 @@
 //   for (const WorkItem& w : change.work) queue.add(w.key());
 //
 // A change makes only the work it affects: a record change its selecting zones (old and new
-// labels), a zone or server change the zones of its namespace. An update that changes neither
-// spec, labels nor generation (our own status writes coming back) makes none.
+// labels, in its namespace or reaching it from another), a zone or server change the zones of
+// its namespace (and of the namespaces a zone's namespaceSelector reaches), a Namespace's labels
+// or allow-list every zone that reaches other namespaces. An update that changes neither spec,
+// labels nor generation (our own status writes coming back) makes none.
 #pragma once
 
 #include <map>
@@ -30,6 +32,7 @@
 #include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "model/name.h"
+#include "sources/zone_source.h"
 
 namespace zk::controller {
 
@@ -91,6 +94,13 @@ struct NamespaceObjects {
   bool empty() const { return records.empty() && zones.empty() && servers.empty(); }
 };
 
+// What sources::desired_zone needs to plan one zone: the records it may select (its namespace's
+// and those of the namespaces it reaches) and every zone that may select them too.
+struct ZoneInputs {
+  std::vector<const api::RecordObject*> records;  // grouped by namespace
+  std::vector<api::Zone> zones;
+};
+
 // What a put/remove changed.
 struct CatalogChange {
   std::vector<WorkItem> work;
@@ -112,6 +122,10 @@ class ObjectCatalog {
   CatalogChange put_server(const boost::json::value& object);
   CatalogChange remove_server(std::string_view ns, std::string_view name);
   CatalogChange put_secret(std::string_view ns, std::string_view name, SecretState state);
+  // A Namespace's labels and allow-list (api/namespace_admission.h); `problem` reports an
+  // allow-list entry that is not understood.
+  CatalogChange put_namespace(api::NamespaceInfo info);
+  CatalogChange remove_namespace(std::string_view name);
 
   // Everything once (a new leader): every namespace's zones (dirty) and every server.
   std::vector<WorkItem> everything() const;
@@ -129,6 +143,12 @@ class ObjectCatalog {
   // The DNSServers of the zone's namespace it selects (valid ones).
   std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
   std::vector<api::Zone> zones_in(std::string_view ns) const;
+  ZoneInputs inputs_of(const api::Zone& zone) const;
+  const sources::NamespaceDirectory& namespace_directory() const { return directory_; }
+  // By "Kind/ns/name" (api::record_key).
+  const api::RecordObject* find_record(std::string_view key) const;
+  // A DNSZone of another namespace selects it (admitted or not): that zone reports it.
+  bool selected_from_elsewhere(const api::RecordObject& record) const;
   // An older DNSZone with the same zoneName on a server at the same address:port.
   const api::Zone* conflicting_zone(const api::Zone& zone) const;
   // A DNSZone that remediates `zone` on a server at `server`'s address: a shared zone there
@@ -139,10 +159,14 @@ class ObjectCatalog {
   void namespace_work(const std::string& ns, std::vector<WorkItem>& out) const;
   void zones_selecting(const api::RecordObject& record, std::vector<WorkItem>& out) const;
   void shared_work(const std::optional<model::Name>& zone, std::vector<WorkItem>& out) const;
+  // The namespaces `zone` reaches through a namespaceSelector: their zones re-plan.
+  void reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const;
+  const api::Labels* labels_of(std::string_view ns) const;
 
   std::vector<SharedZone> shared_;
   std::map<std::string, NamespaceObjects> namespaces_;
   std::map<std::string, SecretState> secrets_;  // "ns/name"
+  sources::NamespaceDirectory directory_;
 };
 
 }  // namespace zk::controller

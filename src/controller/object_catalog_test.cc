@@ -133,5 +133,68 @@ TEST(ObjectCatalog, OlderZoneOnTheSameServerConflicts) {
   EXPECT_EQ(c.remediating_zone(older.zone_name, *c.server_entry("b", "p")->server), &older);
 }
 
+// platform/web takes app=web records from namespaces labelled team=web.
+json::value cross_zone() {
+  return object(
+      "DNSZone", "platform", "web",
+      R"({"zoneName":"web.test","recordsFrom":[{"selector":{"matchLabels":{"app":"web"}},)"
+      R"("namespaceSelector":{"matchLabels":{"team":"web"}}}],)"
+      R"("servers":{"refs":[{"name":"p"}]}})");
+}
+
+api::NamespaceInfo ns_info(std::string_view name, api::Labels labels, std::string_view allow = "") {
+  return api::parse_allow_records_from(std::string(name), std::move(labels), allow);
+}
+
+TEST(ObjectCatalog, RecordsReachedFromAnotherNamespaceWakeThatZone) {
+  ObjectCatalog c;
+  c.put_namespace(ns_info("platform", {}, "shop"));
+  c.put_namespace(ns_info("shop", {{"team", "web"}}));
+  c.put_namespace(ns_info("db", {{"team", "db"}}));
+  c.put_zone(cross_zone());
+  c.put_zone(zone("shop", "own"));
+  // shop's record with app=web: the cross zone selects it (shop's own zone does not).
+  EXPECT_EQ(keys(c.put_record(a("shop", "www", R"({"app":"web"})"))), (Keys{"z/platform/web*"}));
+  // Nobody selects it: shop's zones report it NotSelected.
+  EXPECT_EQ(keys(c.put_record(a("shop", "x", R"({"app":"db"})"))), (Keys{"z/shop/own*"}));
+  // db's labels do not match: its namespace item reports it.
+  EXPECT_EQ(keys(c.put_record(a("db", "www", R"({"app":"web"})"))), (Keys{"n/db"}));
+
+  ZoneInputs in = c.inputs_of(*c.zone_entry("platform", "web")->zone);
+  std::vector<std::string> recs;
+  for (const auto* r : in.records) recs.push_back(r->key());
+  EXPECT_EQ(recs, (std::vector<std::string>{"ARecord/shop/www", "ARecord/shop/x"}));
+  EXPECT_EQ(in.zones.size(), 2u);  // itself and shop/own, which may select the same records
+  ZoneInputs own = c.inputs_of(*c.zone_entry("shop", "own")->zone);
+  EXPECT_EQ(own.records.size(), 2u);
+  EXPECT_EQ(own.zones.size(), 2u);  // itself and the zone that reaches into shop
+
+  ASSERT_NE(c.find_record("ARecord/shop/www"), nullptr);
+  EXPECT_EQ(c.find_record("ARecord/shop/www")->name, "www");
+  EXPECT_EQ(c.find_record("ARecord/nowhere/www"), nullptr);
+  EXPECT_EQ(c.find_record("garbage"), nullptr);
+  EXPECT_TRUE(c.selected_from_elsewhere(*c.find_record("ARecord/shop/www")));
+  EXPECT_FALSE(c.selected_from_elsewhere(*c.find_record("ARecord/shop/x")));
+  EXPECT_FALSE(c.selected_from_elsewhere(*c.find_record("ARecord/db/www")));
+}
+
+TEST(ObjectCatalog, NamespaceLabelsAndAllowListsWakeTheZonesThatReachOut) {
+  ObjectCatalog c;
+  c.put_zone(zone("dns", "plain"));
+  c.put_record(a("shop", "www", R"({"app":"web"})"));
+  // No zone reaches other namespaces: a Namespace change is nobody's business.
+  EXPECT_TRUE(keys(c.put_namespace(ns_info("shop", {{"team", "web"}}))).empty());
+  // A zone that reaches shop re-plans shop too (its records change hands).
+  EXPECT_EQ(keys(c.put_zone(cross_zone())), (Keys{"n/shop", "z/platform/web*"}));
+  EXPECT_EQ(keys(c.put_namespace(ns_info("platform", {}, "shop"))), (Keys{"z/platform/web*"}));
+  EXPECT_TRUE(keys(c.put_namespace(ns_info("platform", {}, "shop"))).empty()) << "unchanged";
+  EXPECT_EQ(keys(c.put_namespace(ns_info("shop", {{"team", "db"}}))),
+            (Keys{"n/shop", "z/platform/web*"}));
+  EXPECT_EQ(keys(c.remove_namespace("shop")), (Keys{"n/shop", "z/platform/web*"}));
+  EXPECT_TRUE(keys(c.remove_namespace("shop")).empty());
+  c.put_namespace(ns_info("shop", {{"team", "web"}}));
+  EXPECT_EQ(keys(c.remove_zone("platform", "web")), (Keys{"n/platform", "n/shop"}));
+}
+
 }  // namespace
 }  // namespace zk::controller

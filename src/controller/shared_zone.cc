@@ -130,46 +130,6 @@ void Controller::put_gateway(const json::value& object) {
 void Controller::remove_gateway(std::string_view ns, std::string_view name) {
   if (catalog_.enabled()) enqueue_shared(catalog_.remove_gateway(ns, name));
 }
-void Controller::put_namespace(const json::value& object) {
-  if (!catalog_.enabled()) return;
-  enqueue_shared(catalog_.put_namespace(object));
-  report_previews();
-  auto meta = api::decode_meta(object);
-  if (!meta) return;
-  // Only Namespaces with a preview problem, now or told before, are remembered here.
-  auto p = catalog_.previews().find(meta->name);
-  bool problem = p != catalog_.previews().end() && !p->second.problem.empty();
-  if (!problem && !namespace_problems_.count(meta->name)) return;
-  namespace_problems_[meta->name].ref = {"v1",       "Namespace", "",
-                                         meta->name, meta->uid,   meta->generation};
-  if (running_) report_namespace(meta->name);
-}
-
-// A preview annotation that is not understood: one Warning Event per change of the problem.
-void Controller::report_namespace(const std::string& name) {
-  auto it = namespace_problems_.find(name);
-  if (it == namespace_problems_.end()) return;
-  auto p = catalog_.previews().find(name);
-  std::string problem = p == catalog_.previews().end() ? "" : p->second.problem;
-  if (problem.empty()) {
-    namespace_problems_.erase(it);  // solved: a new problem is told again
-    return;
-  }
-  if (problem == it->second.told) return;
-  sink_.event(it->second.ref, true, api::reasons::kInvalid, problem);
-  telemetry::log(spdlog::level::warn,
-                 {{"object", "Namespace/" + name}, {"reason", std::string(api::reasons::kInvalid)}},
-                 problem);
-  it->second.told = problem;
-}
-
-void Controller::remove_namespace(std::string_view name) {
-  if (!catalog_.enabled()) return;
-  enqueue_shared(catalog_.remove_namespace(name));
-  namespace_problems_.erase(std::string(name));
-  report_previews();
-}
-
 void Controller::report_previews() {
   std::set<std::string> active;
   for (const auto& [ns, p] : catalog_.previews()) {

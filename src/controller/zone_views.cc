@@ -22,19 +22,17 @@ Controller::ManagedZone Controller::view_of(const api::Zone& zone) const {
   ManagedZone out;
   out.zone = zone.zone_name;
   out.source = fmt::format("DNSZone {}", zone.key());
-  const NamespaceObjects* objs = objects_.objects_in(zone.ns);
-  if (!objs) return out;
-  std::vector<const api::RecordObject*> recs;
-  for (const auto& [k, r] : objs->records) recs.push_back(&r);
-  sources::ZoneDesired desired = sources::desired_zone_refs(zone, recs, objects_.zones_in(zone.ns));
+  ZoneInputs inputs = objects_.inputs_of(zone);
+  sources::ZoneDesired desired = sources::desired_zone_refs(zone, inputs.records, inputs.zones,
+                                                            objects_.namespace_directory());
   out.rrsets = std::move(desired.rrsets);
   for (const auto& [rkey, o] : desired.outcomes) {
-    auto r = objs->records.find(rkey);
-    if (r == objs->records.end() || o.reason != api::reasons::kPending) continue;
+    const api::RecordObject* r = objects_.find_record(rkey);
+    if (!r || o.reason != api::reasons::kPending) continue;
     auto owner = Name::parse(o.fqdn);
     if (!owner) continue;
-    out.sources[{*owner, api::record_type(r->second.kind)}].push_back(
-        {std::string(api::to_string(r->second.kind)), r->second.ns, r->second.name});
+    out.sources[{*owner, api::record_type(r->kind)}].push_back(
+        {std::string(api::to_string(r->kind)), r->ns, r->name});
   }
   for (const api::Server* s : objects_.servers_of(zone)) out.servers.push_back(*s);
   return out;

@@ -29,15 +29,15 @@ bool older(const api::RecordObject& a, const api::RecordObject& b) {
          std::forward_as_tuple(b.ns, b.name, api::to_string(b.kind), b.uid, b.generation);
 }
 
-std::vector<const api::Zone*> selecting_zones(const api::ObjectMeta& record,
-                                              const std::vector<api::Zone>& zones) {
-  std::vector<const api::Zone*> out;
-  for (const auto& z : zones) {
-    if (z.selects(record)) out.push_back(&z);
-  }
-  std::sort(out.begin(), out.end(),
-            [](const api::Zone* a, const api::Zone* b) { return a->key() < b->key(); });
-  return out;
+const api::Labels* namespace_labels(const NamespaceDirectory& namespaces, std::string_view ns) {
+  auto it = namespaces.find(ns);
+  return it == namespaces.end() ? nullptr : &it->second.labels;
+}
+
+bool admits(const NamespaceDirectory& namespaces, const api::Zone& zone, std::string_view ns) {
+  if (ns == zone.ns) return true;
+  auto it = namespaces.find(zone.ns);
+  return it != namespaces.end() && it->second.admits_records_from(ns);
 }
 
 namespace {
@@ -119,47 +119,64 @@ constexpr std::string_view kOldestWins =
 }  // namespace
 
 ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
-                         const std::vector<api::Zone>& zones) {
+                         const std::vector<api::Zone>& zones,
+                         const NamespaceDirectory& namespaces) {
   std::vector<const api::RecordObject*> ptrs;
   ptrs.reserve(records.size());
   for (const auto& r : records) ptrs.push_back(&r);
-  return desired_zone_refs(zone, ptrs, zones);
+  return desired_zone_refs(zone, ptrs, zones, namespaces);
 }
 
 ZoneDesired desired_zone_refs(const api::Zone& zone,
                               const std::vector<const api::RecordObject*>& records,
-                              const std::vector<api::Zone>& zones) {
+                              const std::vector<api::Zone>& zones,
+                              const NamespaceDirectory& namespaces) {
   ZoneDesired out;
   const Name& zn = zone.zone_name;
 
-  // The zones of this namespace; `zone` itself stands for any entry with its key.
+  // The zones that may select what this one selects (Zone::selects sorts out the rest);
+  // `zone` itself stands for any entry with its key.
   std::vector<const api::Zone*> peers;
   for (const auto& z : zones) {
-    if (z.ns == zone.ns && z.key() != zone.key()) peers.push_back(&z);
+    if (z.key() != zone.key()) peers.push_back(&z);
   }
   peers.push_back(&zone);
   std::sort(peers.begin(), peers.end(),
             [](const api::Zone* a, const api::Zone* b) { return a->key() < b->key(); });
 
-  // The records that concern this zone — those it selects and those no zone selects — oldest
-  // first, one per key. The age key is computed once per record, not per comparison.
+  // The records that concern this zone — those it selects and admits, those it is the oldest
+  // to select without admitting when no zone admits them, and those of its namespace no zone
+  // selects — oldest first, one per key. The age key is computed once per record.
   struct Candidate {
     const api::RecordObject* rec;
-    std::vector<const api::Zone*> selecting;
+    std::vector<const api::Zone*> selecting;  // and admitting
+    std::vector<const api::Zone*> refusing;   // selecting, not admitting
     std::optional<api::Timestamp> created;
   };
   std::vector<Candidate> cands;
+  std::string_view labels_ns;
+  const api::Labels* labels = nullptr;
   for (const api::RecordObject* rp : records) {
     const api::RecordObject& r = *rp;
-    if (r.ns != zone.ns) continue;
-    std::vector<const api::Zone*> selecting;
+    if (r.ns != labels_ns) {  // records come grouped by namespace: one lookup per group
+      labels_ns = r.ns;
+      labels = namespace_labels(namespaces, r.ns);
+    }
+    if (r.ns != zone.ns && !zone.reaches(r.ns, labels)) continue;
+    std::vector<const api::Zone*> selecting, refusing;
     bool mine = false;
     for (const api::Zone* z : peers) {
-      if (!z->selects(r)) continue;
-      selecting.push_back(z);
-      mine = mine || z == &zone;
+      if (!z->selects(r, labels)) continue;
+      bool admitted = admits(namespaces, *z, r.ns);
+      (admitted ? selecting : refusing).push_back(z);
+      mine = mine || (admitted && z == &zone);
     }
-    if (mine || selecting.empty()) cands.push_back({&r, std::move(selecting), r.created()});
+    bool report_refusal = selecting.empty() && !refusing.empty() &&
+                          *std::min_element(refusing.begin(), refusing.end(), zone_older) == &zone;
+    bool report_unselected = selecting.empty() && refusing.empty() && r.ns == zone.ns;
+    if (mine || report_refusal || report_unselected) {
+      cands.push_back({&r, std::move(selecting), std::move(refusing), r.created()});
+    }
   }
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
     if (a.created.has_value() != b.created.has_value()) return a.created.has_value();
@@ -176,6 +193,15 @@ ZoneDesired desired_zone_refs(const api::Zone& zone,
     const auto& selecting = cand.selecting;
     std::string key = rec->key();
     if (!seen.insert(key).second) continue;  // duplicate key: the older copy counts
+    if (selecting.empty() && !cand.refusing.empty()) {
+      out.outcomes[key] = {
+          "", std::string(reasons::kNamespaceNotAdmitted),
+          fmt::format("selected by {} from namespace {}, but namespace {} does not admit records "
+                      "from it: its annotation {} must list {} (or *)",
+                      zone_text(zone), rec->ns, zone.ns, api::kAllowRecordsFromAnnotation, rec->ns),
+          ""};
+      continue;
+    }
     if (selecting.empty()) {
       out.outcomes[key] = {"", std::string(reasons::kNotSelected),
                            fmt::format("no DNSZone in namespace {} selects it ({})", rec->ns,

@@ -9,11 +9,15 @@
 //   server owns the serial, and plan ignores desired SOA data), apex NS from
 //   spec.nameServers, glue A/AAAA for name servers inside the zone. Zone data always wins
 //   over record objects at the same (name, type); identical record data merges with it.
-// - Selection: a record is the zone's when it is in the zone's namespace and a recordsFrom
-//   selector matches its labels. Selected by two or more DNSZones of the namespace →
-//   MultipleZones: served by the oldest of them (zone_older), which alone reports it. Selected by
-//   none → NotSelected (every zone of the namespace reports the same NotSelected entries, so each
-//   record ends up with exactly one outcome across the zones of its namespace).
+// - Selection: a record is the zone's when a recordsFrom entry matches its labels and its
+//   namespace (the zone's own; with a namespaceSelector, any Namespace whose labels match). A
+//   record of another namespace is admitted only when the zone's Namespace lists its namespace
+//   in dns.zonekeeper.io/allow-records-from (api/namespace_admission.h). Selected and admitted
+//   by two or more DNSZones → MultipleZones: served by the oldest of them (zone_older), which
+//   alone reports it. Selected only by zones that do not admit it → NamespaceNotAdmitted,
+//   reported by the oldest of those. Selected by none → NotSelected (every zone of the record's
+//   namespace reports the same NotSelected entries), so each record ends up with exactly one
+//   outcome across all zones.
 // - Validity: record_rrset (api/record.h) failures → InvalidSpec (name outside the zone,
 //   CNAME/NS at the apex, values DNS refuses…).
 // - Conflicts, decided in age order (creationTimestamp, then name, then kind; a missing or
@@ -31,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "api/namespace_admission.h"
 #include "api/record.h"
 #include "api/zone.h"
 #include "model/rrset.h"
@@ -57,19 +62,27 @@ struct ZoneDesired {
   friend bool operator==(const ZoneDesired&, const ZoneDesired&) = default;
 };
 
-// `records` and `zones` may hold objects of other namespaces; they are ignored. `zone` may
-// or may not be part of `zones` (matched by namespace/name).
+// The Namespaces by name (labels and allow-lists); one not listed has no labels and admits only
+// its own records.
+using NamespaceDirectory = std::map<std::string, api::NamespaceInfo, std::less<>>;
+
+// `records`: those of the zone's namespace and of the namespaces it reaches (others are
+// ignored). `zones`: every zone that may select them — those of the same namespaces and every
+// zone that reaches other namespaces (more do no harm); `zone` may or may not be part of it
+// (matched by namespace/name).
 ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObject>& records,
-                         const std::vector<api::Zone>& zones);
+                         const std::vector<api::Zone>& zones,
+                         const NamespaceDirectory& namespaces = {});
 // The same over pointers (the controller's catalog keeps the objects; nothing is copied).
 ZoneDesired desired_zone_refs(const api::Zone& zone,
                               const std::vector<const api::RecordObject*>& records,
-                              const std::vector<api::Zone>& zones);
+                              const std::vector<api::Zone>& zones,
+                              const NamespaceDirectory& namespaces = {});
 
-// DNSZones (of the record's namespace) that select the record, ordered by namespace/name:
-// which zones a change to this record must re-plan.
-std::vector<const api::Zone*> selecting_zones(const api::ObjectMeta& record,
-                                              const std::vector<api::Zone>& zones);
+// The labels of a namespace, nullptr when it is not known.
+const api::Labels* namespace_labels(const NamespaceDirectory& namespaces, std::string_view ns);
+// Whether `zone`'s Namespace admits records from `ns`.
+bool admits(const NamespaceDirectory& namespaces, const api::Zone& zone, std::string_view ns);
 
 // The age order of zones (creationTimestamp, then namespace/name; no timestamp = newest): a
 // record selected by several zones is served by the oldest.

@@ -213,7 +213,7 @@ TEST(DesiredZone, RecordsOfOtherNamespacesAreIgnored) {
 TEST(DesiredZone, RecordSelectedByTwoZonesIsServedByTheOldest) {
   auto z1 = ext_zone();  // dns/z
   auto z2 = zone(R"({"zoneName":"example.org","recordsFrom":[{"selector":{}}]})", "everything");
-  // A zone in another namespace selecting the same labels does not count.
+  // A zone in another namespace without a namespaceSelector does not count.
   auto z3 = zone(R"({"zoneName":"example.net","recordsFrom":[{"selector":{}}]})", "far", "x");
   std::vector<RecordObject> recs = {a("www", "www", R"("192.0.2.1")", 1)};
   // Same creationTimestamp: dns/everything is older by name and serves it, with MultipleZones.
@@ -255,16 +255,165 @@ TEST(DesiredZone, RecordsOfAnotherZoneAreNotThisZonesBusiness) {
   EXPECT_EQ(outcome(desired_zone(z2, {r}, {z1, z2}), "ARecord/dns/www").fqdn, "www.example.org.");
 }
 
-TEST(SelectingZones, SortedByKey) {
-  auto z1 = zone(R"({"zoneName":"b.test","recordsFrom":[{"selector":{}}]})", "b");
-  auto z2 = zone(R"({"zoneName":"a.test","recordsFrom":[{"selector":{}}]})", "a");
-  auto z3 = zone(R"({"zoneName":"c.test"})", "c");
-  std::vector<api::Zone> zones{z1, z2, z3};
-  auto r = a("www", "www", R"("192.0.2.1")", 1);
-  auto s = selecting_zones(r, zones);
-  ASSERT_EQ(s.size(), 2u);
-  EXPECT_EQ(s[0]->name, "a");
-  EXPECT_EQ(s[1]->name, "b");
+// ---------------------------------------------------------------- other namespaces
+
+// platform/web takes records labelled app=web from namespaces labelled team=web.
+api::Zone cross_zone(std::string_view name = "web", std::string_view ns = "platform") {
+  return zone(
+      R"({"zoneName":"example.test","recordsFrom":[{"selector":{"matchLabels":{"app":"web"}},
+          "namespaceSelector":{"matchLabels":{"team":"web"}}}]})",
+      name, ns);
+}
+
+NamespaceDirectory directory(std::string_view platform_allows) {
+  NamespaceDirectory d;
+  d["platform"] = api::parse_allow_records_from("platform", {}, platform_allows);
+  d["shop"] = api::parse_allow_records_from("shop", {{"team", "web"}}, "");
+  d["blog"] = api::parse_allow_records_from("blog", {{"team", "web"}}, "");
+  d["db"] = api::parse_allow_records_from("db", {{"team", "db"}}, "");
+  return d;
+}
+
+RecordObject web(std::string_view ns, std::string_view name, std::string_view addr, int second) {
+  return rec(Kind::A, name, fmt::format(R"({{"name":"{}","ipv4Addresses":["{}"]}})", name, addr),
+             second, R"({"app":"web"})", ns);
+}
+
+TEST(DesiredZone, RecordsOfAdmittedNamespacesAreServed) {
+  auto z = cross_zone();
+  std::vector<RecordObject> recs = {web("shop", "shop", "192.0.2.1", 1),
+                                    web("blog", "blog", "192.0.2.2", 2),
+                                    web("db", "db", "192.0.2.3", 3)};
+  auto d = desired_zone(z, recs, {z}, directory("shop, blog"));
+  EXPECT_NE(find(d, "shop.example.test.", RRType::A), nullptr);
+  EXPECT_NE(find(d, "blog.example.test.", RRType::A), nullptr);
+  EXPECT_EQ(outcome(d, "ARecord/shop/shop").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "ARecord/shop/shop").message,
+            "selected by DNSZone platform/web (example.test.)");
+  // db's labels do not match the namespaceSelector: not this zone's business at all.
+  EXPECT_EQ(d.outcomes.count("ARecord/db/db"), 0u);
+  EXPECT_EQ(find(d, "db.example.test.", RRType::A), nullptr);
+}
+
+TEST(DesiredZone, RecordsOfNamespacesNotAdmittedAreReportedNotServed) {
+  auto z = cross_zone();
+  std::vector<RecordObject> recs = {web("shop", "shop", "192.0.2.1", 1),
+                                    web("blog", "blog", "192.0.2.2", 2)};
+  auto d = desired_zone(z, recs, {z}, directory("shop"));
+  EXPECT_NE(find(d, "shop.example.test.", RRType::A), nullptr);
+  EXPECT_EQ(find(d, "blog.example.test.", RRType::A), nullptr);
+  const auto& o = outcome(d, "ARecord/blog/blog");
+  EXPECT_EQ(o.reason, reasons::kNamespaceNotAdmitted);
+  EXPECT_EQ(o.fqdn, "");
+  EXPECT_EQ(o.message,
+            "selected by DNSZone platform/web (example.test.) from namespace blog, but namespace "
+            "platform does not admit records from it: its annotation "
+            "dns.zonekeeper.io/allow-records-from must list blog (or *)");
+  // No annotation at all: only its own namespace.
+  auto none = desired_zone(z, recs, {z}, directory(""));
+  EXPECT_TRUE(none.rrsets.empty());
+  EXPECT_EQ(outcome(none, "ARecord/shop/shop").reason, reasons::kNamespaceNotAdmitted);
+  // "*" admits every namespace.
+  auto all = desired_zone(z, recs, {z}, directory("*"));
+  EXPECT_EQ(outcome(all, "ARecord/blog/blog").reason, reasons::kPending);
+}
+
+TEST(DesiredZone, AZoneOfTheRecordsOwnNamespaceDoesNotCallThemNotSelected) {
+  auto cross = cross_zone();
+  // shop has its own zone that selects nothing of app=web.
+  auto local =
+      zone(R"({"zoneName":"shop.test","recordsFrom":[{"selector":{"matchLabels":{"x":"y"}}}]})",
+           "own", "shop");
+  std::vector<RecordObject> recs = {web("shop", "shop", "192.0.2.1", 1)};
+  auto dir = directory("shop");
+  EXPECT_EQ(desired_zone(local, recs, {local, cross}, dir).outcomes.count("ARecord/shop/shop"), 0u);
+  EXPECT_EQ(outcome(desired_zone(cross, recs, {local, cross}, dir), "ARecord/shop/shop").reason,
+            reasons::kPending);
+  // Not admitted: still one outcome, NamespaceNotAdmitted, from the zone that selects it.
+  auto refused = directory("");
+  EXPECT_EQ(desired_zone(local, recs, {local, cross}, refused).outcomes.count("ARecord/shop/shop"),
+            0u);
+  EXPECT_EQ(outcome(desired_zone(cross, recs, {local, cross}, refused), "ARecord/shop/shop").reason,
+            reasons::kNamespaceNotAdmitted);
+  // Without the cross zone, the local one reports it NotSelected.
+  EXPECT_EQ(outcome(desired_zone(local, recs, {local}, dir), "ARecord/shop/shop").reason,
+            reasons::kNotSelected);
+}
+
+TEST(DesiredZone, AcrossNamespacesTheOldestAdmittingZoneServes) {
+  auto cross = cross_zone();  // created 2023-01-01
+  auto local = zone(R"({"zoneName":"example.org","recordsFrom":[{"selector":{}}]})", "own", "shop");
+  local.creation_timestamp = "2024-01-01T00:00:00Z";
+  std::vector<RecordObject> recs = {web("shop", "www", "192.0.2.1", 1)};
+  auto dir = directory("shop");
+  auto d = desired_zone(cross, recs, {local, cross}, dir);
+  EXPECT_EQ(outcome(d, "ARecord/shop/www").reason, reasons::kMultipleZones);
+  EXPECT_EQ(desired_zone(local, recs, {local, cross}, dir).outcomes.count("ARecord/shop/www"), 0u);
+  // Not admitted: the cross zone does not count, the local one serves it plainly.
+  auto refused = directory("");
+  EXPECT_EQ(desired_zone(cross, recs, {local, cross}, refused).outcomes.count("ARecord/shop/www"),
+            0u);
+  EXPECT_EQ(outcome(desired_zone(local, recs, {local, cross}, refused), "ARecord/shop/www").reason,
+            reasons::kPending);
+}
+
+// Every record has exactly one outcome across all zones, whatever the zones, selectors,
+// namespace labels and allow-lists (random configurations).
+TEST(DesiredZone, OneOutcomePerRecordAcrossNamespaces) {
+  std::mt19937 rng(20261204);
+  const std::vector<std::string> nss = {"a", "b", "c", "d"};
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  for (int round = 0; round < 2000; ++round) {
+    NamespaceDirectory dir;
+    for (const auto& ns : nss) {
+      api::Labels labels;
+      if (pick(2)) labels["team"] = pick(2) ? "web" : "db";
+      std::string allow = pick(3) == 0 ? "*" : pick(2) ? nss[pick(nss.size())] : "";
+      dir[ns] = api::parse_allow_records_from(ns, labels, allow);
+    }
+    std::vector<api::Zone> zones;
+    for (size_t i = 0, n = 1 + pick(4); i < n; ++i) {
+      std::string from =
+          pick(2) ? R"({"selector":{"matchLabels":{"app":"web"}}})" : R"({"selector":{}})";
+      if (pick(2)) {
+        from.pop_back();
+        from += pick(2) ? R"(,"namespaceSelector":{}})"
+                        : R"(,"namespaceSelector":{"matchLabels":{"team":"web"}}})";
+      }
+      zones.push_back(zone(fmt::format(R"({{"zoneName":"z{}.test","recordsFrom":[{}]}})", i, from),
+                           fmt::format("z{}", i), nss[pick(nss.size())]));
+      zones.back().creation_timestamp = fmt::format("2023-01-01T00:00:{:02d}Z", pick(3));
+    }
+    std::vector<RecordObject> recs;
+    for (size_t i = 0, n = 1 + pick(6); i < n; ++i) {
+      recs.push_back(rec(Kind::A, fmt::format("r{}", i),
+                         fmt::format(R"({{"name":"r{}","ipv4Addresses":["192.0.2.1"]}})", i), 1,
+                         pick(2) ? R"({"app":"web"})" : "{}", nss[pick(nss.size())]));
+    }
+    std::map<std::string, std::vector<RecordOutcome>> reported;
+    for (const auto& z : zones) {
+      for (const auto& [key, o] : desired_zone(z, recs, zones, dir).outcomes) {
+        reported[key].push_back(o);
+      }
+    }
+    for (const auto& r : recs) {
+      const auto& got = reported[r.key()];
+      bool selected = std::any_of(zones.begin(), zones.end(), [&](const api::Zone& z) {
+        return z.selects(r, namespace_labels(dir, r.ns));
+      });
+      if (selected) {  // served or refused: by exactly one zone
+        ASSERT_EQ(got.size(), 1u) << "round " << round << " " << r.key();
+        EXPECT_NE(got[0].reason, reasons::kNotSelected);
+        continue;
+      }
+      // NotSelected, the same from every zone of its namespace (none: the controller's
+      // namespace item reports it).
+      auto own = std::count_if(zones.begin(), zones.end(),
+                               [&](const api::Zone& z) { return z.ns == r.ns; });
+      ASSERT_EQ(got.size(), static_cast<size_t>(own)) << "round " << round << " " << r.key();
+      for (const auto& o : got) EXPECT_EQ(o.reason, reasons::kNotSelected);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- validity
