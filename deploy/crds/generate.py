@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes zonekeeper's CustomResourceDefinitions (deploy/crds/*.yaml).
 
-The nine record kinds share their metadata, status, printer columns and name rules, so the
+The fifteen record kinds share their metadata, status, printer columns and name rules, so the
 CRDs are generated from this one file instead of being copied by hand. The YAML files are
 checked in; tests/deploy/apply_test.sh fails when they differ from what this script writes.
 
@@ -38,7 +38,7 @@ HLABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 NAME_MAX = 254
 OWNER_NAME = rf"^(@|(\*|{LABEL})(\.{LABEL})*\.?)$"  # record names (wildcard first label)
 HOST_OWNER_NAME = rf"^(@|(\*|{HLABEL})(\.{HLABEL})*\.?)$"  # A/AAAA record names
-SRV_OWNER_NAME = rf"^_{HLABEL}\._{HLABEL}(\.{LABEL})*\.?$"  # _service._proto[.name]
+SRV_OWNER_NAME = rf"^_{HLABEL}\._{HLABEL}(\.{LABEL})*\.?$"  # _service._proto[.name], TLSA _port._proto
 DOMAIN_NAME = rf"^(@|{LABEL}(\.{LABEL})*\.?)$"  # CNAME/PTR targets
 HOST_NAME = rf"^(@|{HLABEL}(\.{HLABEL})*\.?)$"  # NS targets
 HOST_NAME_OR_ROOT = rf"^(\.|@|{HLABEL}(\.{HLABEL})*\.?)$"  # MX exchange, SRV target
@@ -49,6 +49,7 @@ ABS_HOST_NAME = rf"^{HLABEL}(\.{HLABEL})*\.?$"  # DNSServer address when not an 
 EMAIL_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 EMAIL = rf"^{EMAIL_LOCAL}@{HLABEL}(\.{HLABEL})*\.?$"
 CAA_TAG = r"^[A-Za-z0-9]{1,15}$"
+HEX = r"^[0-9A-Fa-f ]+$"  # SSHFP fingerprints, TLSA data
 IPV4_NO_LEADING_ZEROS = r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){3}$"
 K8S_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"  # RFC 1123 subdomain
 
@@ -248,7 +249,7 @@ def dnszone():
                 minItems=1, maxItems=32,
                 **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]}),
             "recordsFrom": arr(
-                "Which record objects (of all nine record kinds) belong to the zone: in this "
+                "Which record objects (of all fifteen record kinds) belong to the zone: in this "
                 "DNSZone's namespace, or with namespaceSelector in the namespaces it matches. A "
                 "record matching any entry is selected.",
                 obj("A record source.", {
@@ -502,6 +503,103 @@ def records():
         ["targets"],
         [{"name": "Targets", "type": "string", "jsonPath": ".spec.targets",
           "description": "Domain names."}]))
+    out.append(record(
+        "NAPTRRecord", "naptrrecords", ["naptrrec"], "NAPTR RRset (RFC 3403 rewrite rules: "
+        "ENUM, SIP service discovery)", OWNER_NAME,
+        {"rules": arr(
+            "Rewrite rules; each is one NAPTR record.",
+            obj("One NAPTR record.", {
+                "order": i32("Rules are processed in this order, lowest first.", 0, 65535),
+                "preference": i32("Among rules of equal order, lower is preferred.", 0, 65535),
+                "flags": s("Letters and digits, e.g. S (an SRV lookup follows), A, U (the "
+                           "result is a URI), P.", maxLength=255, pattern=r"^[A-Za-z0-9]*$",
+                           default=""),
+                "services": s("Service parameters, e.g. SIP+D2U or E2U+sip.", maxLength=255,
+                              default=""),
+                "regexp": s("Substitution expression applied to the client's string, e.g. "
+                            "!^.*$!sip:info@example.com!; excludes replacement.",
+                            maxLength=255, default=""),
+                "replacement": s("The next domain name to look up (relative to the zone "
+                                 "unless it ends with a dot); \".\" (the default) when "
+                                 "regexp is used.", minLength=1, maxLength=NAME_MAX,
+                                 pattern=rf"^(\.|@|{LABEL}(\.{LABEL})*\.?)$", default="."),
+            }, required=["order", "preference"],
+                **{"x-kubernetes-validations": [{
+                    "rule": "!has(self.regexp) || self.regexp == '' || "
+                            "!has(self.replacement) || self.replacement == '.'",
+                    "message": "regexp and replacement exclude each other (RFC 3403)"}]}),
+            minItems=1, maxItems=100, **{"x-kubernetes-list-type": "atomic"})},
+        ["rules"],
+        [{"name": "Rules", "type": "string", "priority": 1, "jsonPath": ".spec.rules",
+          "description": "Order, preference, flags, services, regexp, replacement."}]))
+    out.append(record(
+        "DNAMERecord", "dnamerecords", ["dnamerec"], "DNAME record (RFC 6672: the names below "
+        "it are aliases of the names below the target)", OWNER_NAME,
+        {"target": s("The target domain (relative to the zone unless it ends with a dot).",
+                     minLength=1, maxLength=NAME_MAX, pattern=DOMAIN_NAME)},
+        ["target"],
+        [{"name": "Target", "type": "string", "jsonPath": ".spec.target",
+          "description": "Target domain."}]))
+    out.append(record(
+        "SSHFPRecord", "sshfprecords", ["sshfprec"], "SSHFP RRset (RFC 4255 SSH host key "
+        "fingerprints)", HOST_OWNER_NAME,
+        {"fingerprints": arr(
+            "Host key fingerprints; each is one SSHFP record.",
+            obj("One SSHFP record.", {
+                "algorithm": i32("Key algorithm: 1 RSA, 2 DSA, 3 ECDSA, 4 Ed25519, 6 Ed448.",
+                                 0, 255),
+                "type": i32("Fingerprint type: 1 SHA-1 (20 octets), 2 SHA-256 (32 octets).",
+                            0, 255),
+                "fingerprint": s("The fingerprint in hex (spaces allowed), as `ssh-keygen -r` "
+                                 "prints it.", minLength=2, maxLength=1024, pattern=HEX),
+            }, required=["algorithm", "type", "fingerprint"]),
+            minItems=1, maxItems=100, **{"x-kubernetes-list-type": "atomic"})},
+        ["fingerprints"],
+        [{"name": "Fingerprints", "type": "string", "priority": 1,
+          "jsonPath": ".spec.fingerprints", "description": "Algorithm, type, fingerprint."}]))
+    out.append(record(
+        "TLSARecord", "tlsarecords", ["tlsarec"], "TLSA RRset (RFC 6698 DANE certificate "
+        "associations)", SRV_OWNER_NAME,
+        {"associations": arr(
+            "Certificate associations; each is one TLSA record.",
+            obj("One TLSA record.", {
+                "usage": i32("Certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE.",
+                             0, 255),
+                "selector": i32("0 the full certificate, 1 its SubjectPublicKeyInfo.", 0, 255),
+                "matchingType": i32("0 exact, 1 SHA-256 (32 octets), 2 SHA-512 (64 octets).",
+                                    0, 255),
+                "data": s("Certificate association data in hex (spaces allowed).",
+                          minLength=2, maxLength=8192, pattern=HEX),
+            }, required=["usage", "selector", "matchingType", "data"]),
+            minItems=1, maxItems=100, **{"x-kubernetes-list-type": "atomic"})},
+        ["associations"],
+        [{"name": "Associations", "type": "string", "priority": 1,
+          "jsonPath": ".spec.associations",
+          "description": "Usage, selector, matching type, data."}]))
+    for kind, plural, short, what in (
+            ("SVCBRecord", "svcbrecords", "svcbrec", "SVCB RRset (RFC 9460 service bindings)"),
+            ("HTTPSRecord", "httpsrecords", "httpsrec", "HTTPS RRset (RFC 9460 service "
+             "bindings for HTTPS)")):
+        out.append(record(
+            kind, plural, [short], what, OWNER_NAME,
+            {"bindings": arr(
+                "Service bindings; each is one record.",
+                obj("One service binding.", {
+                    "priority": i32("0: AliasMode (target names the service's real name, no "
+                                    "params); 1 or more: ServiceMode, lower preferred.",
+                                    0, 65535),
+                    "target": s("TargetName (relative to the zone unless it ends with a "
+                                "dot); \".\" is the owner itself in ServiceMode.",
+                                minLength=1, maxLength=NAME_MAX, pattern=HOST_NAME_OR_ROOT),
+                    "params": s("SvcParams in RFC 9460 presentation form, e.g. "
+                                "`alpn=h2,h3 port=8443 ipv4hint=192.0.2.1` (keys: mandatory, "
+                                "alpn, no-default-alpn, port, ipv4hint, ech, ipv6hint, "
+                                "dohpath, ohttp, keyNNNNN).", maxLength=65000, default=""),
+                }, required=["priority", "target"]),
+                minItems=1, maxItems=100, **{"x-kubernetes-list-type": "atomic"})},
+            ["bindings"],
+            [{"name": "Bindings", "type": "string", "priority": 1,
+              "jsonPath": ".spec.bindings", "description": "Priority, target, params."}]))
     return out
 
 

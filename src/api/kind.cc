@@ -12,7 +12,7 @@ struct KindNames {
   model::RRType type;
 };
 
-constexpr std::array<KindNames, 9> kNames = {{
+constexpr std::array<KindNames, kAllKinds.size()> kNames = {{
     {Kind::A, "ARecord", "arecords", model::RRType::A},
     {Kind::AAAA, "AAAARecord", "aaaarecords", model::RRType::AAAA},
     {Kind::CNAME, "CNAMERecord", "cnamerecords", model::RRType::CNAME},
@@ -22,6 +22,12 @@ constexpr std::array<KindNames, 9> kNames = {{
     {Kind::SRV, "SRVRecord", "srvrecords", model::RRType::SRV},
     {Kind::CAA, "CAARecord", "caarecords", model::RRType::CAA},
     {Kind::PTR, "PTRRecord", "ptrrecords", model::RRType::PTR},
+    {Kind::NAPTR, "NAPTRRecord", "naptrrecords", model::RRType::NAPTR},
+    {Kind::DNAME, "DNAMERecord", "dnamerecords", model::RRType::DNAME},
+    {Kind::SSHFP, "SSHFPRecord", "sshfprecords", model::RRType::SSHFP},
+    {Kind::TLSA, "TLSARecord", "tlsarecords", model::RRType::TLSA},
+    {Kind::SVCB, "SVCBRecord", "svcbrecords", model::RRType::SVCB},
+    {Kind::HTTPS, "HTTPSRecord", "httpsrecords", model::RRType::HTTPS},
 }};
 
 const KindNames& names(Kind k) {

@@ -1,5 +1,7 @@
 #include "api/record.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
@@ -117,6 +119,105 @@ Parsed<uint16_t> u16(const boost::json::value& item, std::string_view key,
   return static_cast<uint16_t>(*n);
 }
 
+// An optional string of an item ("" when absent).
+Parsed<std::string> opt_text(const boost::json::value& item, std::string_view key,
+                             const std::string& path) {
+  auto v = json::opt_string(json::member(&item, key), path + "." + std::string(key));
+  if (!v) return tl::unexpected(v.error());
+  return v->value_or("");
+}
+
+Parsed<uint8_t> u8(const boost::json::value& item, std::string_view key, const std::string& path) {
+  auto n = json::req_int(json::member(&item, key), path + "." + std::string(key), 0, 255);
+  if (!n) return tl::unexpected(n.error());
+  return static_cast<uint8_t>(*n);
+}
+
+// The record data from its presentation form, built from typed fields by the caller (names
+// absolute), so every type is checked by the one parser the DNSEndpoint targets use too.
+Parsed<Rdata> presented(RRType type, const std::string& text, const std::string& path) {
+  static const Name root;
+  auto rd = Rdata::parse(type, text, root);
+  if (!rd) return invalid(fmt::format("{}: {}", path, rd.error()));
+  return rd;
+}
+
+// Hex digits (spaces allowed between them, as in zone files), at least one octet.
+Parsed<std::string> hex_value(const boost::json::value& item, std::string_view key,
+                              const std::string& path) {
+  std::string field = path + "." + std::string(key);
+  auto text = json::req_string(json::member(&item, key), field);
+  if (!text) return tl::unexpected(text.error());
+  std::string digits;
+  for (char c : *text) {
+    if (c == ' ') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return invalid(fmt::format("{}: \"{}\" is not hexadecimal", field, *text));
+    }
+    digits.push_back(c);
+  }
+  if (digits.empty() || digits.size() % 2) {
+    return invalid(fmt::format("{}: needs whole octets (an even number of hex digits), got {}",
+                               field, digits.size()));
+  }
+  return digits;
+}
+
+Parsed<Rdata> naptr_rule(const boost::json::value& item, const std::string& path,
+                         const Name& zone) {
+  auto order = u16(item, "order", path);
+  if (!order) return tl::unexpected(order.error());
+  auto pref = u16(item, "preference", path);
+  if (!pref) return tl::unexpected(pref.error());
+  auto flags = opt_text(item, "flags", path);
+  if (!flags) return tl::unexpected(flags.error());
+  for (char c : *flags) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      return invalid(fmt::format(
+          "{}.flags: \"{}\": flags are letters and digits (RFC 3403), e.g. S, A, U", path, *flags));
+    }
+  }
+  auto services = opt_text(item, "services", path);
+  if (!services) return tl::unexpected(services.error());
+  auto regexp = opt_text(item, "regexp", path);
+  if (!regexp) return tl::unexpected(regexp.error());
+  Name replacement;  // the root: none
+  if (const auto* r = json::member(&item, "replacement")) {
+    auto text = json::req_string(r, path + ".replacement");
+    if (!text) return tl::unexpected(text.error());
+    if (*text != ".") {
+      auto n = name_value(r, path + ".replacement", zone, NameRule::Domain);
+      if (!n) return tl::unexpected(n.error());
+      replacement = *n;
+    }
+  }
+  if (!regexp->empty() && !replacement.is_root()) {
+    return invalid(
+        fmt::format("{}: regexp and replacement exclude each other (RFC 3403 §4.1); "
+                    "give one of them",
+                    path));
+  }
+  return presented(
+      RRType::NAPTR,
+      fmt::format("{} {} {} {} {} {}", *order, *pref, model::quote_character_string(*flags),
+                  model::quote_character_string(*services), model::quote_character_string(*regexp),
+                  replacement.to_string()),
+      path);
+}
+
+Parsed<Rdata> service_binding(RRType type, const boost::json::value& item, const std::string& path,
+                              const Name& zone) {
+  auto prio = u16(item, "priority", path);
+  if (!prio) return tl::unexpected(prio.error());
+  auto target =
+      name_value(json::member(&item, "target"), path + ".target", zone, NameRule::HostOrRoot);
+  if (!target) return tl::unexpected(target.error());
+  auto params = opt_text(item, "params", path);
+  if (!params) return tl::unexpected(params.error());
+  return presented(type, fmt::format("{} {} {}", *prio, target->to_string(), *params),
+                   path + ".params");
+}
+
 Parsed<bool> add_data(RRset& set, const RecordObject& rec, const Name& zone) {
   const auto& spec = rec.spec;
   switch (rec.kind) {
@@ -134,19 +235,59 @@ Parsed<bool> add_data(RRset& set, const RecordObject& rec, const Name& zone) {
                            if (!rd) return invalid(path + ": " + rd.error());
                            return rd;
                          });
-    case Kind::CNAME: {
+    case Kind::CNAME:
+    case Kind::DNAME: {
+      std::string_view type = rec.kind == Kind::CNAME ? "CNAME" : "DNAME";
       const auto* t = json::member(&spec, "target");
       if (t && t->is_array()) {
         return invalid(fmt::format(
-            "spec.target: a name holds exactly one CNAME, so it takes one target, got a list "
+            "spec.target: a name holds exactly one {}, so it takes one target, got a list "
             "of {}",
-            t->as_array().size()));
+            type, t->as_array().size()));
       }
       auto target = name_value(t, "spec.target", zone, NameRule::Domain);
       if (!target) return tl::unexpected(target.error());
-      set.add(Rdata::name_target(RRType::CNAME, *target));
+      set.add(Rdata::name_target(record_type(rec.kind), *target));
       return true;
     }
+    case Kind::NAPTR:
+      return add_objects(set, spec, "rules", "rule",
+                         [&](const boost::json::value& item, const std::string& path) {
+                           return naptr_rule(item, path, zone);
+                         });
+    case Kind::SSHFP:
+      return add_objects(
+          set, spec, "fingerprints", "fingerprint",
+          [&](const boost::json::value& item, const std::string& path) -> Parsed<Rdata> {
+            auto alg = u8(item, "algorithm", path);
+            if (!alg) return tl::unexpected(alg.error());
+            auto type = u8(item, "type", path);
+            if (!type) return tl::unexpected(type.error());
+            auto hex = hex_value(item, "fingerprint", path);
+            if (!hex) return tl::unexpected(hex.error());
+            return presented(RRType::SSHFP, fmt::format("{} {} {}", *alg, *type, *hex), path);
+          });
+    case Kind::TLSA:
+      return add_objects(
+          set, spec, "associations", "association",
+          [&](const boost::json::value& item, const std::string& path) -> Parsed<Rdata> {
+            auto usage = u8(item, "usage", path);
+            if (!usage) return tl::unexpected(usage.error());
+            auto selector = u8(item, "selector", path);
+            if (!selector) return tl::unexpected(selector.error());
+            auto matching = u8(item, "matchingType", path);
+            if (!matching) return tl::unexpected(matching.error());
+            auto hex = hex_value(item, "data", path);
+            if (!hex) return tl::unexpected(hex.error());
+            return presented(RRType::TLSA,
+                             fmt::format("{} {} {} {}", *usage, *selector, *matching, *hex), path);
+          });
+    case Kind::SVCB:
+    case Kind::HTTPS:
+      return add_objects(set, spec, "bindings", "binding",
+                         [&](const boost::json::value& item, const std::string& path) {
+                           return service_binding(record_type(rec.kind), item, path, zone);
+                         });
     case Kind::NS:
       return add_strings(set, spec, "nameServers", "name server",
                          [&](const std::string& s, const std::string& path) -> Parsed<Rdata> {
@@ -232,8 +373,16 @@ Parsed<bool> add_data(RRset& set, const RecordObject& rec, const Name& zone) {
   return invalid("unknown record kind");
 }
 
+// The owner starts with two underscore labels below the zone (_sip._tcp, _443._tcp).
+bool underscore_pair(const Name& owner, const Name& zone) {
+  auto labels = owner.labels();
+  return owner.label_count() >= zone.label_count() + 2 && labels[0].size() > 1 &&
+         labels[0][0] == '_' && labels[1].size() > 1 && labels[1][0] == '_';
+}
+
 NameRule owner_rule(Kind k) {
-  return k == Kind::A || k == Kind::AAAA ? NameRule::HostOwner : NameRule::Owner;
+  return k == Kind::A || k == Kind::AAAA || k == Kind::SSHFP ? NameRule::HostOwner
+                                                             : NameRule::Owner;
 }
 
 }  // namespace
@@ -264,6 +413,13 @@ Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t z
     return invalid(
         fmt::format("spec.name: \"{}\" is outside the zone {}", rec.spec_name, zone.to_string()));
   }
+  if (rec.kind == Kind::TLSA) {
+    if (!underscore_pair(*owner, zone)) {
+      return invalid(fmt::format(
+          "spec.name: \"{}\" must start with _port._protocol labels (RFC 6698), e.g. _443._tcp",
+          rec.spec_name));
+    }
+  }
   if (rec.kind == Kind::CNAME && *owner == zone) {
     return invalid(fmt::format(
         "spec.name: a CNAME cannot be at the zone apex {}, which holds the SOA and NS records",
@@ -276,10 +432,7 @@ Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t z
         zone.to_string()));
   }
   if (rec.kind == Kind::SRV) {
-    auto labels = owner->labels();
-    bool ok = owner->label_count() >= zone.label_count() + 2 && labels[0].size() > 1 &&
-              labels[0][0] == '_' && labels[1].size() > 1 && labels[1][0] == '_';
-    if (!ok) {
+    if (!underscore_pair(*owner, zone)) {
       return invalid(
           fmt::format("spec.name: \"{}\" must start with _service._proto labels (RFC 2782), e.g. "
                       "_sip._tcp",

@@ -1,4 +1,4 @@
-// Record objects (ARecord … PTRRecord) and the RRset each one declares.
+// Record objects (ARecord … HTTPSRecord) and the RRset each one declares.
 //
 //   auto rec = decode_record(object->parse());            // metadata + spec.name/ttl + raw spec
 //   auto set = record_rrset(*rec, zone_name, /*zone_default_ttl=*/300);
@@ -6,7 +6,7 @@
 //   // set.error(): "spec.ipv4Addresses[1]: \"10.0.0.256\" is not an IPv4 address"
 //
 // decode_record fails only when the object cannot be identified (no metadata.name, not one
-// of the nine kinds, no spec object). Every problem inside the spec — including a missing
+// of the fifteen kinds, no spec object). Every problem inside the spec — including a missing
 // or mistyped spec.name / spec.ttl — surfaces from record_rrset, with the field named, so
 // the controller can report it as InvalidSpec on that very object.
 #pragma once
@@ -48,7 +48,8 @@ std::string record_key(Kind kind, std::string_view ns, std::string_view name);
 // apex; absolute names must lie inside the zone), TTL = spec.ttl or `zone_default_ttl`.
 // Checks every DNS rule the schema cannot: addresses, name syntax and lengths, host names
 // where BIND requires them, CAA tags, TXT/RRset sizes, null MX (RFC 7505), SRV owner
-// (_service._proto), no CNAME or NS at the apex, exactly one CNAME target.
+// (_service._proto), no CNAME or NS at the apex, exactly one CNAME or DNAME target, NAPTR
+// flags and replacement-or-regexp, SSHFP/TLSA hex, SVCB/HTTPS parameters (model/svcb).
 model::Parsed<model::RRset> record_rrset(const RecordObject& record, const model::Name& zone,
                                          uint32_t zone_default_ttl);
 

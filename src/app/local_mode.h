@@ -7,7 +7,7 @@
 //   return run_local(o);          // until SIGINT/SIGTERM (stops named); exit code
 //
 // What is taken from the folder (*.yaml / *.yml directly in it, multi-document):
-// - DNSZone and the nine record kinds of dns.zonekeeper.io/v1alpha1, decoded and validated by
+// - DNSZone and the fifteen record kinds of dns.zonekeeper.io/v1alpha1, decoded and validated by
 //   src/api exactly as in a cluster. A missing metadata.namespace means "default".
 // - Each DNSZone's spec.servers is replaced by a reference to the local named: zonekeeper
 //   synthesizes, in every namespace that holds a DNSZone, a DNSServer "zonekeeper-local"

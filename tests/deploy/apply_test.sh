@@ -112,9 +112,12 @@ present="$(cd deploy/monitoring && grep -l '^apiVersion:' -- *.yaml | grep -v '^
 expect_eq "deploy/monitoring/kustomization.yaml lists its manifests" "$present" "$listed"
 
 crds=(dnszones dnsservers arecords aaaarecords cnamerecords txtrecords mxrecords nsrecords
-  srvrecords caarecords ptrrecords)
+  srvrecords caarecords ptrrecords naptrrecords dnamerecords sshfprecords tlsarecords svcbrecords
+  httpsrecords)
+# The kinds examples/cluster/ shows (the six newer ones are proven by tests/e2e/test_19).
 records=(arecords aaaarecords cnamerecords txtrecords mxrecords nsrecords srvrecords caarecords
   ptrrecords)
+newer_records=(naptrrecords dnamerecords sshfprecords tlsarecords svcbrecords httpsrecords)
 
 # ------------------------------------------------------------------ deploy/
 
@@ -151,16 +154,22 @@ aaaarecords aaaarec dns.zonekeeper.io/v1alpha1 true AAAARecord zonekeeper,dns
 arecords arec dns.zonekeeper.io/v1alpha1 true ARecord zonekeeper,dns
 caarecords caarec dns.zonekeeper.io/v1alpha1 true CAARecord zonekeeper,dns
 cnamerecords cnamerec dns.zonekeeper.io/v1alpha1 true CNAMERecord zonekeeper,dns
+dnamerecords dnamerec dns.zonekeeper.io/v1alpha1 true DNAMERecord zonekeeper,dns
 dnsservers dnssrv dns.zonekeeper.io/v1alpha1 true DNSServer zonekeeper,dns
 dnszones dnsz dns.zonekeeper.io/v1alpha1 true DNSZone zonekeeper,dns
+httpsrecords httpsrec dns.zonekeeper.io/v1alpha1 true HTTPSRecord zonekeeper,dns
 mxrecords mxrec dns.zonekeeper.io/v1alpha1 true MXRecord zonekeeper,dns
+naptrrecords naptrrec dns.zonekeeper.io/v1alpha1 true NAPTRRecord zonekeeper,dns
 nsrecords nsrec dns.zonekeeper.io/v1alpha1 true NSRecord zonekeeper,dns
 ptrrecords ptrrec dns.zonekeeper.io/v1alpha1 true PTRRecord zonekeeper,dns
 srvrecords srvrec dns.zonekeeper.io/v1alpha1 true SRVRecord zonekeeper,dns
+sshfprecords sshfprec dns.zonekeeper.io/v1alpha1 true SSHFPRecord zonekeeper,dns
+svcbrecords svcbrec dns.zonekeeper.io/v1alpha1 true SVCBRecord zonekeeper,dns
+tlsarecords tlsarec dns.zonekeeper.io/v1alpha1 true TLSARecord zonekeeper,dns
 txtrecords txtrec dns.zonekeeper.io/v1alpha1 true TXTRecord zonekeeper,dns
 EOF
 )"
-expect_eq "api-resources: 11 namespaced kinds with short names and categories zonekeeper,dns" \
+expect_eq "api-resources: 17 namespaced kinds with short names and categories zonekeeper,dns" \
   "$want_resources" "$resources"
 
 for c in "${crds[@]}"; do
@@ -231,8 +240,41 @@ expect_eq "kubectl get dnsservers -o wide: printer columns" \
   "NAME ROLE ADDRESS PORT READY REASON PRIMARY AGE" "$(header dnsservers -n $ns -o wide)"
 declare -A data_col=([arecords]=ADDRESSES [aaaarecords]=ADDRESSES [cnamerecords]=TARGET
   [txtrecords]="" [mxrecords]="MAIL EXCHANGERS" [nsrecords]="NAME SERVERS"
-  [srvrecords]=SERVICES [caarecords]=ENTRIES [ptrrecords]=TARGETS)
-for r in "${records[@]}"; do
+  [srvrecords]=SERVICES [caarecords]=ENTRIES [ptrrecords]=TARGETS [naptrrecords]=""
+  [dnamerecords]=TARGET [sshfprecords]="" [tlsarecords]="" [svcbrecords]="" [httpsrecords]="")
+# One object of each newer kind, so kubectl has rows to print headers for.
+expect_ok "one object of each of the six newer record kinds is created" k apply -n $ns -f - <<'KINDS'
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: NAPTRRecord
+metadata: {name: columns}
+spec: {name: "@", rules: [{order: 100, preference: 10, flags: S, services: "SIP+D2U", replacement: _sip._udp}]}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: DNAMERecord
+metadata: {name: columns}
+spec: {name: old, target: new.example.org.}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: SSHFPRecord
+metadata: {name: columns}
+spec: {name: host, fingerprints: [{algorithm: 4, type: 2, fingerprint: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: TLSARecord
+metadata: {name: columns}
+spec: {name: _443._tcp.www, associations: [{usage: 3, selector: 1, matchingType: 1, data: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: SVCBRecord
+metadata: {name: columns}
+spec: {name: _dns.resolver, bindings: [{priority: 1, target: dns, params: "alpn=dot"}]}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: HTTPSRecord
+metadata: {name: columns}
+spec: {name: www, bindings: [{priority: 1, target: ".", params: "alpn=h2,h3"}]}
+KINDS
+for r in "${records[@]}" "${newer_records[@]}"; do
   d="${data_col[$r]}"
   expect_eq "kubectl get $r: printer columns" "NAME FQDN ${d:+$d }READY REASON AGE" "$(header "$r" -n $ns)"
 done
@@ -361,6 +403,30 @@ spec: {name: "@", entries: [{flags: 256, tag: issue, value: letsencrypt.org}]}'
 reject "PTRRecord with no targets" 'spec.targets in body should have at least 1 items' \
   'kind: PTRRecord
 spec: {name: "10", targets: []}'
+reject "NAPTRRecord with both regexp and replacement" 'regexp and replacement exclude each other' \
+  'kind: NAPTRRecord
+spec: {name: "@", rules: [{order: 1, preference: 1, regexp: "!a!b!", replacement: sip}]}'
+reject "NAPTRRecord flags with a symbol" "spec.rules[0].flags in body should match" \
+  'kind: NAPTRRecord
+spec: {name: "@", rules: [{order: 1, preference: 1, flags: "S!"}]}'
+reject "TLSARecord data that is not hex" "spec.associations[0].data in body should match" \
+  'kind: TLSARecord
+spec: {name: _443._tcp, associations: [{usage: 3, selector: 1, matchingType: 1, data: xyz}]}'
+reject "TLSARecord outside _port._proto" "spec.name in body should match" \
+  'kind: TLSARecord
+spec: {name: www, associations: [{usage: 3, selector: 1, matchingType: 1, data: ab}]}'
+reject "SSHFPRecord algorithm 256" 'spec.fingerprints[0].algorithm in body should be less than or equal to 255' \
+  'kind: SSHFPRecord
+spec: {name: host, fingerprints: [{algorithm: 256, type: 2, fingerprint: ab}]}'
+reject "HTTPSRecord without target" 'spec.bindings[0].target: Required value' \
+  'kind: HTTPSRecord
+spec: {name: www, bindings: [{priority: 1}]}'
+accept "NAPTRRecord with defaults (replacement .)" 'kind: NAPTRRecord
+spec: {name: "@", rules: [{order: 100, preference: 10, flags: U, services: "E2U+sip", regexp: "!^.*$!sip:x@example.test!"}]}'
+accept "DNAMERecord" 'kind: DNAMERecord
+spec: {name: old, target: new.example.org.}'
+accept "SVCBRecord with params" 'kind: SVCBRecord
+spec: {name: _dns.resolver, bindings: [{priority: 1, target: dns, params: "alpn=dot port=853"}]}'
 
 reject "Secondary DNSServer without primaryServerRef" \
   'spec.primaryServerRef: Invalid value: primaryServerRef is required when role is Secondary' \

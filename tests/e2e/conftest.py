@@ -28,7 +28,7 @@ SOURCE_FLAGS = [a for z in SOURCE_ZONES for a in ("--zone", f"{z}={SOURCE_SERVER
 # Zones on the shared pair (every one of them also on the secondary).
 SHARED_ZONES = ["example.test", "upd.test", "move1.test", "move2.test", "bad.test", "badother.test",
                 "keep.test", "restart.test", "drift.test", "report.test", "unmanaged.test", "leader.test",
-                "quiet.test", "multi.test", "prop.test", "metrics.test", "cross.test",
+                "quiet.test", "multi.test", "prop.test", "metrics.test", "cross.test", "kinds.test",
                 # Issue 6's shared zones (--zone, written by the Ingress/IngressRoute/HTTPRoute/
                 # DNSEndpoint sources through the DNSServer zk-src/primary): ext.test and
                 # ext2.test for the shared controller; upsert.test, create.test, dry.test and

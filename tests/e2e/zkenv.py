@@ -322,7 +322,9 @@ def dns_zone(name, ns, zone, servers, select, drift="Remediate", ns_glue="127.0.
 
 DATA_FIELD = {"ARecord": "ipv4Addresses", "AAAARecord": "ipv6Addresses", "CNAMERecord": "target",
               "TXTRecord": "texts", "MXRecord": "mailExchangers", "NSRecord": "nameServers",
-              "SRVRecord": "services", "CAARecord": "entries", "PTRRecord": "targets"}
+              "SRVRecord": "services", "CAARecord": "entries", "PTRRecord": "targets",
+              "NAPTRRecord": "rules", "DNAMERecord": "target", "SSHFPRecord": "fingerprints",
+              "TLSARecord": "associations", "SVCBRecord": "bindings", "HTTPSRecord": "bindings"}
 
 
 def record(kind, name, ns, owner, data, labels, ttl=None):
