@@ -69,6 +69,9 @@ inline constexpr std::string_view kFailed = "Failed";          // a Primary did 
 inline constexpr std::string_view kInvalid = "Invalid";        // an entry or rule is invalid
 inline constexpr std::string_view kFiltered = "Filtered";      // excluded by the domain filter
 inline constexpr std::string_view kNoEndpoints = "NoEndpoints";
+// Warning Events on record objects about their dns.zonekeeper.io/notify-url webhook.
+inline constexpr std::string_view kInvalidNotifyUrl = "InvalidNotifyURL";  // not called
+inline constexpr std::string_view kNotifyFailed = "NotifyFailed";          // every attempt failed
 
 }  // namespace reasons
 }  // namespace zk::api

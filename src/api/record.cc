@@ -43,6 +43,11 @@ Parsed<RecordObject> decode_record(const boost::json::value& object) {
   static_cast<ObjectMeta&>(rec) = std::move(*meta);
   rec.kind = *kind;
   rec.spec = *spec;
+  rec.notes = read_record_annotations(object);
+  if (const auto* h = json::member(json::member(&object, "status"), "recordHash");
+      h && h->is_string()) {
+    rec.served_hash = std::string(h->as_string());
+  }
   if (const auto* n = json::member(spec, "name"); n && n->is_string()) {
     rec.spec_name = std::string(n->as_string());
   }

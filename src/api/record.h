@@ -19,6 +19,7 @@
 
 #include "api/kind.h"
 #include "api/object_meta.h"
+#include "api/record_annotations.h"
 #include "model/error.h"
 #include "model/rrset.h"
 
@@ -34,6 +35,8 @@ struct RecordObject : ObjectMeta {
   std::string spec_name;        // spec.name ("" when absent or not a string)
   std::optional<uint32_t> ttl;  // spec.ttl (nullopt when absent or invalid)
   boost::json::value spec;      // the whole spec, for the kind's data fields
+  RecordAnnotations notes;      // owner, description, notify-url
+  std::string served_hash;      // status.recordHash as read: the data last acknowledged
 
   // "ARecord/ns/name": the key of this object in outcomes and logs.
   std::string key() const;

@@ -22,6 +22,7 @@
 #include "api/api_credentials.h"
 #include "api/kind.h"
 #include "api/time.h"
+#include "app/change_notifier.h"
 #include "app/kube_access.h"
 #include "app/kube_status_writer.h"
 #include "app/status_api.h"
@@ -117,10 +118,12 @@ class Cluster {
         writer_(
             client_, [this](std::string_view kind) { return store_of(kind); },
             [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
+        notifier_(io.get_executor(), writer_, metrics_, {}),
         controller_(
             io.get_executor(), controller_options(o),
-            o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_) : writer_,
+            o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_) : notifier_,
             metrics_, providers_) {
+    notifier_.set_lookup([this](const std::string& key) { return controller_.record(key); });
     client_->observe_requests([this](std::string_view verb, std::string_view code) {
       metrics_.kube_request(verb, code);
     });
@@ -483,7 +486,8 @@ class Cluster {
   providers::BackendFactory providers_{io_.get_executor(), &metrics_};
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
-  DiscardingSink discard_;  // --dry-run: no status, annotation or Event is written
+  DiscardingSink discard_;   // --dry-run: no status, annotation or Event is written
+  ChangeNotifier notifier_;  // in front of writer_: the notify-url webhooks
   std::map<std::string, std::unique_ptr<kube::Informer>> informers_;
   std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
   controller::Controller controller_;

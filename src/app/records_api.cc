@@ -27,7 +27,9 @@ std::string records_document(const std::vector<controller::RecordRow>& rows) {
                      {"servers", std::move(servers)},
                      {"status", r.ready.status},
                      {"reason", r.ready.reason},
-                     {"message", r.ready.message}};
+                     {"message", r.ready.message},
+                     {"owner", r.owner},
+                     {"description", r.description}};
     row["source"] =
         r.source.kind.empty()
             ? json::value(nullptr)

@@ -10,7 +10,7 @@
 namespace zk::app {
 
 // {"count": n, "records": [{name, type, ttl, values, zone, zoneSource, servers,
-//   source: {kind, namespace, name} | null, status, reason, message}]}
+//   source: {kind, namespace, name} | null, status, reason, message, owner, description}]}
 std::string records_document(const std::vector<controller::RecordRow>& rows);
 
 // {"zones": [... as in /api/v1/status, plus recordLabels]}

@@ -109,6 +109,7 @@ struct RecordRow {
   std::vector<std::string> servers;  // DNSServers "ns/name"
   DnsCheckSource source;             // kind/ns/name of the object; kind "" when none is known
   ConditionSpec ready{"Ready", "Unknown", "", ""};  // the object's, as last reported
+  std::string owner, description;  // a record object's dns.zonekeeper.io/owner, /description
 };
 
 class Controller {
@@ -136,6 +137,8 @@ class Controller {
   void put_namespace(const boost::json::value& object);
   void remove_namespace(std::string_view name);
   const SourceCatalog& sources() const { return catalog_; }
+  // A record object by "Kind/ns/name", as last read; nullptr when unknown.
+  const api::RecordObject* record(std::string_view key) const { return objects_.find_record(key); }
   // Called for every Secret a DNSServer references ("ns", "name"), so the wiring can watch it.
   void on_secret_referenced(std::function<void(const std::string&, const std::string&)> f) {
     secret_referenced_ = std::move(f);

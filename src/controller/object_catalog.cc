@@ -17,10 +17,12 @@ std::string ns_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
 }
 
-// Same spec, labels, generation and identity: an update that only touched status/annotations.
+// Same spec, labels, generation, identity and our annotations (owner, description, notify-url):
+// an update that only touched status or other annotations.
 bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
   return a.uid == b.uid && a.generation == b.generation && a.labels == b.labels &&
-         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind;
+         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind &&
+         a.notes == b.notes;
 }
 
 bool same_secret(const SecretState& a, const SecretState& b) {
@@ -190,7 +192,10 @@ CatalogChange ObjectCatalog::put_record(const json::value& object) {
   std::string key = rec->key();
   auto it = records.find(key);
   if (it != records.end()) {
-    if (same_record(it->second, *rec)) return ch;
+    if (same_record(it->second, *rec)) {  // our status write coming back: keep its hash
+      it->second.served_hash = std::move(rec->served_hash);
+      return ch;
+    }
     zones_selecting(it->second, ch.work);  // the zones that had it (labels may have changed)
     it->second = std::move(*rec);
   } else {

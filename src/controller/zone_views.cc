@@ -104,6 +104,13 @@ std::optional<Controller::ManagedZone> Controller::zone_of(const Name& name) con
 }
 
 std::vector<RecordRow> Controller::record_rows() const {
+  // A record object's owner and description (sources carry none yet).
+  auto note_of = [this](const std::string& okey, RecordRow& r) {
+    if (const api::RecordObject* rec = objects_.find_record(okey)) {
+      r.owner = rec->notes.owner;
+      r.description = rec->notes.description;
+    }
+  };
   std::vector<RecordRow> rows;
   std::set<std::string> listed;  // ObjectRef keys with a row
   const auto& ledger = ledger_->entries();
@@ -138,6 +145,7 @@ std::vector<RecordRow> Controller::record_rows() const {
         r.source = o;
         std::string okey = fmt::format("{}/{}/{}", o.kind, o.ns, o.name);
         if (auto e = ledger.find(okey); e != ledger.end()) r.ready = e->second.ready;
+        note_of(okey, r);
         listed.insert(std::move(okey));
         rows.push_back(std::move(r));
       }
@@ -152,6 +160,7 @@ std::vector<RecordRow> Controller::record_rows() const {
     r.zone = e.zone;
     r.source = {e.ref.kind, e.ref.ns, e.ref.name};
     r.ready = e.ready;
+    note_of(okey, r);
     rows.push_back(std::move(r));
   }
   return rows;

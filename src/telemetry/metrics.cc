@@ -132,6 +132,10 @@ struct Metrics::Families {
 
   Family<Counter>& events =
       counter(r, "zonekeeper_events_total", "Kubernetes Events recorded, by reason.");
+  Family<Counter>& notifications =
+      counter(r, "zonekeeper_notifications_total",
+              "Change webhook messages (dns.zonekeeper.io/notify-url), by result: sent, failed "
+              "(every attempt), invalid (URL refused), dropped (too many in flight).");
   Counter& events_dropped = counter(r, "zonekeeper_events_dropped_total",
                                     "Kubernetes Events not written: the per-object rate limit, a "
                                     "full queue, or a write the API server refused or never got.")
@@ -264,6 +268,10 @@ void Metrics::status_write(std::string_view kind, bool ok) {
 
 void Metrics::event(std::string_view reason) {
   f_->events.Add({{"reason", std::string(reason)}}).Increment();
+}
+
+void Metrics::notification(std::string_view result) {
+  f_->notifications.Add({{"result", std::string(result)}}).Increment();
 }
 
 void Metrics::set_queue_depth(size_t n) {

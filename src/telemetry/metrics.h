@@ -114,6 +114,9 @@ class Metrics {
 
   // zonekeeper_queue_retries_total.
   void queue_retry();
+  // A change webhook (dns.zonekeeper.io/notify-url): "sent", "failed" (every attempt),
+  // "invalid" (the URL is refused), "dropped" (too many in flight).
+  void notification(std::string_view result);
 
   // Prometheus text exposition format 0.0.4 (HELP and TYPE lines, then the series).
   // zonekeeper_build_info{version,compiler} = 1 and the process_* families (CPU seconds,

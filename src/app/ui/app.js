@@ -139,8 +139,14 @@ function renderRows() {
       a.textContent = key;
       a.href = '#object=' + encodeURIComponent(key);
       a.title = 'Show only what ' + key + ' declares';
-      src.title = key;
+      src.title = [key, r.owner && 'owner: ' + r.owner, r.description].filter(Boolean).join('\n');
       src.appendChild(a);
+      if (r.owner) {
+        const o = document.createElement('span');
+        o.className = 'owner';
+        o.textContent = ' · ' + r.owner;
+        src.appendChild(o);
+      }
     }
     const st = cell(tr, r.reason || r.status, 'status status-' + r.status);
     st.title = r.message || r.reason || r.status;
@@ -165,7 +171,7 @@ async function loadRecords() {
   for (const r of doc.records) {
     r.search = [r.name, r.type, r.values.join(' '), r.ttl, r.zone, r.servers.join(' '),
       r.source ? r.source.kind + '/' + r.source.namespace + '/' + r.source.name : '',
-      r.status, r.reason].join(' ').toLowerCase();
+      r.status, r.reason, r.owner || '', r.description || ''].join(' ').toLowerCase();
   }
   state.records = doc.records;
   applyView();
