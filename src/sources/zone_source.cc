@@ -102,6 +102,28 @@ const Accepted* other_data_at(const std::map<RRsetKey, Accepted>& accepted, cons
   return nullptr;
 }
 
+// The accepted DNAME strictly above `owner` (inside the zone): it occludes `owner` (RFC 6672
+// §2.3: a server answers with the DNAME, never with data below it).
+const Accepted* dname_above(const std::map<RRsetKey, Accepted>& accepted, const Name& owner,
+                            const Name& zone) {
+  for (Name n = owner; !(n == zone) && !n.is_root();) {
+    n = n.parent();
+    if (auto it = accepted.find(RRsetKey{n, RRType::DNAME}); it != accepted.end()) {
+      return &it->second;
+    }
+    if (!n.is_subdomain_of(zone)) break;
+  }
+  return nullptr;
+}
+
+// Accepted data strictly below `owner`, which a DNAME there would occlude.
+const Accepted* data_below(const std::map<RRsetKey, Accepted>& accepted, const Name& owner) {
+  for (const auto& [key, a] : accepted) {
+    if (!(key.owner == owner) && key.owner.is_subdomain_of(owner)) return &a;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool zone_older(const api::Zone* a, const api::Zone* b) {
@@ -248,6 +270,23 @@ ZoneDesired desired_zone_refs(const api::Zone& zone,
                 : ""));
       }
       continue;
+    }
+    if (const Accepted* d = dname_above(accepted, set->owner(), zn)) {
+      conflict(
+          fmt::format("{}: {} declares a DNAME at {}, which hides every name below it (RFC "
+                      "6672): this data would never be answered",
+                      fqdn, d->holder, d->set.owner().to_string()));
+      continue;
+    }
+    if (set->type() == RRType::DNAME) {
+      if (const Accepted* below = data_below(accepted, set->owner())) {
+        conflict(
+            fmt::format("{}: a DNAME hides every name below it (RFC 6672), and {} declares "
+                        "{} {} there",
+                        fqdn, below->holder, below->set.owner().to_string(),
+                        model::to_string(below->set.type())));
+        continue;
+      }
     }
     if (set->type() == RRType::CNAME) {
       if (const Accepted* other = other_data_at(accepted, set->owner(), RRType::CNAME)) {

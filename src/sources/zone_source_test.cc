@@ -255,6 +255,38 @@ TEST(DesiredZone, RecordsOfAnotherZoneAreNotThisZonesBusiness) {
   EXPECT_EQ(outcome(desired_zone(z2, {r}, {z1, z2}), "ARecord/dns/www").fqdn, "www.example.org.");
 }
 
+TEST(DesiredZone, ADnameHidesTheNamesBelowIt) {
+  auto z = ext_zone();
+  auto dname = rec(Kind::DNAME, "legacy", R"({"name":"legacy","target":"new.other.test."})", 1);
+  auto below = a("below", "www.legacy", R"("192.0.2.1")", 2);
+  auto beside = a("beside", "legacy2", R"("192.0.2.2")", 3);
+  // The DNAME is older: the record below it loses.
+  auto d = desired_zone(z, {dname, below, beside}, {z});
+  EXPECT_EQ(outcome(d, "DNAMERecord/dns/legacy").reason, reasons::kPending);
+  EXPECT_EQ(outcome(d, "ARecord/dns/beside").reason, reasons::kPending);
+  const auto& o = outcome(d, "ARecord/dns/below");
+  EXPECT_EQ(o.reason, reasons::kConflict);
+  EXPECT_NE(o.message.find("DNAMERecord/dns/legacy declares a DNAME at legacy.example.test., which "
+                           "hides every name below it"),
+            std::string::npos)
+      << o.message;
+  EXPECT_EQ(find(d, "www.legacy.example.test.", RRType::A), nullptr);
+  // The record below is older: the DNAME loses.
+  auto older_below = a("below", "www.legacy", R"("192.0.2.1")", 0);
+  auto d2 = desired_zone(z, {dname, older_below}, {z});
+  EXPECT_EQ(outcome(d2, "ARecord/dns/below").reason, reasons::kPending);
+  const auto& o2 = outcome(d2, "DNAMERecord/dns/legacy");
+  EXPECT_EQ(o2.reason, reasons::kConflict);
+  EXPECT_NE(o2.message.find("a DNAME hides every name below it (RFC 6672), and ARecord/dns/below "
+                            "declares www.legacy.example.test. A there"),
+            std::string::npos)
+      << o2.message;
+  // Data at the DNAME's own name is not below it.
+  auto at = txt("at", "legacy", "x", 4);
+  EXPECT_EQ(outcome(desired_zone(z, {dname, at}, {z}), "TXTRecord/dns/at").reason,
+            reasons::kPending);
+}
+
 // ---------------------------------------------------------------- other namespaces
 
 // platform/web takes records labelled app=web from namespaces labelled team=web.

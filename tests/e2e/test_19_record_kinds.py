@@ -107,3 +107,17 @@ def test_newer_kinds_bad_data_is_reported_and_others_served(zk, kube, primary):
     assert "CNAME" in zkenv.condition(second)[2], zkenv.condition(second)
     zkenv.wait_answer(primary.port, f"good.{ZONE}.", "TXT", ['"fine"'])
     assert zkenv.query(primary.port, f"clash.{ZONE}.", "DNAME").rrs == []
+
+    # A DNAME hides every name below it: a record there would be acknowledged by BIND but never
+    # answered, so it is a Conflict rather than a Served that lies. (Names chosen so that the
+    # DNAME is older even within the same creation second.)
+    kube.apply([record("DNAMERecord", "a-hider", ns, "hide", "moved.example.", {"zone": "kinds"})])
+    zk.wait_cond("DNAMERecord", "a-hider", ns, "True", "Served")
+    kube.apply([record("ARecord", "b-hidden", ns, "www.hide", ["192.0.2.98"], {"zone": "kinds"})])
+    hidden = zk.wait_cond("ARecord", "b-hidden", ns, "False", "Conflict")
+    assert "hides every name below it" in zkenv.condition(hidden)[2], zkenv.condition(hidden)
+    assert zkenv.query(primary.port, f"hide.{ZONE}.", "DNAME").rrs == ["moved.example."]
+    for kind, name in (("SSHFPRecord", "short"), ("HTTPSRecord", "alias"), ("CNAMERecord", "first"),
+                       ("DNAMERecord", "second"), ("TXTRecord", "good"), ("DNAMERecord", "a-hider"),
+                       ("ARecord", "b-hidden")):
+        kube.delete(kind, name, ns)
