@@ -168,13 +168,19 @@ void ObjectCatalog::zones_selecting(const api::RecordObject& record,
                                     std::vector<WorkItem>& out) const {
   const api::Labels* labels = labels_of(record.ns);
   bool any = false;
-  for (const auto& [ns, objs] : namespaces_) {
-    for (const auto& [name, e] : objs.zones) {
-      if (!e.zone || (ns != record.ns && !e.zone->reaches_other_namespaces())) continue;
-      if (!e.zone->selects(record, labels)) continue;
-      out.push_back(WorkItem::zone(ns, name, true));
+  if (const NamespaceObjects* own = objects_in(record.ns)) {
+    for (const auto& [name, e] : own->zones) {
+      if (!e.zone || !e.zone->selects(record, labels)) continue;
+      out.push_back(WorkItem::zone(record.ns, name, true));
       any = true;
     }
+  }
+  for (const auto& [ns, name] : reaching_) {
+    if (ns == record.ns) continue;  // done above
+    const ZoneEntry* e = zone_entry(ns, name);
+    if (!e || !e->zone || !e->zone->selects(record, labels)) continue;
+    out.push_back(WorkItem::zone(ns, name, true));
+    any = true;
   }
   // Selected by nothing: every zone of the namespace reports it NotSelected (and removes its
   // data if it served it before); with no zone at all, the namespace item does.
@@ -233,6 +239,11 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   if (d->value) new_name = d->value->zone_name;
   std::string ns = d->meta.ns;
   auto& entry = zones[d->meta.name] = ZoneEntry{d->meta, std::move(d->value), d->error};
+  if (entry.zone && entry.zone->reaches_other_namespaces()) {
+    reaching_.emplace(ns, d->meta.name);
+  } else {
+    reaching_.erase({ns, d->meta.name});
+  }
   namespace_work(ns, ch.work);
   if (entry.zone) reached_work(*entry.zone, ch.work);
   shared_work(new_name, ch.work);
@@ -262,6 +273,7 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
   }
   ch.forget = object_ref(it->second.meta, api::kDNSZone);
   nit->second.zones.erase(it);
+  reaching_.erase({std::string(ns), std::string(name)});
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
   namespace_work(std::string(ns), ch.work);
   shared_work(zone_name, ch.work);
@@ -332,15 +344,8 @@ CatalogChange ObjectCatalog::put_namespace(api::NamespaceInfo info) {
   std::string name = info.name;
   directory_.insert_or_assign(name, std::move(info));
   // Only zones that reach other namespaces read labels and allow-lists.
-  bool any = false;
-  for (const auto& [ns, objs] : namespaces_) {
-    for (const auto& [zname, e] : objs.zones) {
-      if (!e.zone || !e.zone->reaches_other_namespaces()) continue;
-      ch.work.push_back(WorkItem::zone(ns, zname, true));
-      any = true;
-    }
-  }
-  if (any && namespaces_.count(name)) namespace_work(name, ch.work);
+  for (const auto& [ns, zname] : reaching_) ch.work.push_back(WorkItem::zone(ns, zname, true));
+  if (!reaching_.empty() && namespaces_.count(name)) namespace_work(name, ch.work);
   return ch;
 }
 
@@ -426,14 +431,25 @@ std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
 
 ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone) const {
   ZoneInputs in;
-  const bool reaching = zone.reaches_other_namespaces();
-  for (const auto& [ns, objs] : namespaces_) {
-    bool mine = ns == zone.ns || (reaching && zone.reaches(ns, labels_of(ns)));
+  std::set<std::string> taken;  // namespaces whose zones and records are in
+  auto take = [&](const std::string& ns, const NamespaceObjects& objs) {
+    taken.insert(ns);
     for (const auto& [name, e] : objs.zones) {
-      if (e.zone && (mine || e.zone->reaches_other_namespaces())) in.zones.push_back(*e.zone);
+      if (e.zone) in.zones.push_back(*e.zone);
     }
-    if (!mine) continue;
     for (const auto& [key, r] : objs.records) in.records.push_back(&r);
+  };
+  // O(its namespace) for most zones; a zone that reaches out looks at every namespace.
+  if (zone.reaches_other_namespaces()) {
+    for (const auto& [ns, objs] : namespaces_) {
+      if (ns == zone.ns || zone.reaches(ns, labels_of(ns))) take(ns, objs);
+    }
+  } else if (const NamespaceObjects* own = objects_in(zone.ns)) {
+    take(zone.ns, *own);
+  }
+  for (const auto& [ns, name] : reaching_) {  // they may select the same records
+    if (taken.count(ns)) continue;
+    if (const ZoneEntry* e = zone_entry(ns, name); e && e->zone) in.zones.push_back(*e->zone);
   }
   return in;
 }
@@ -452,13 +468,10 @@ const api::RecordObject* ObjectCatalog::find_record(std::string_view key) const 
 
 bool ObjectCatalog::selected_from_elsewhere(const api::RecordObject& record) const {
   const api::Labels* labels = labels_of(record.ns);
-  for (const auto& [ns, objs] : namespaces_) {
+  for (const auto& [ns, name] : reaching_) {
     if (ns == record.ns) continue;
-    for (const auto& [name, e] : objs.zones) {
-      if (e.zone && e.zone->reaches_other_namespaces() && e.zone->selects(record, labels)) {
-        return true;
-      }
-    }
+    const ZoneEntry* e = zone_entry(ns, name);
+    if (e && e->zone && e->zone->selects(record, labels)) return true;
   }
   return false;
 }

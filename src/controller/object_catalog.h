@@ -167,6 +167,9 @@ class ObjectCatalog {
   std::map<std::string, NamespaceObjects> namespaces_;
   std::map<std::string, SecretState> secrets_;  // "ns/name"
   sources::NamespaceDirectory directory_;
+  // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
+  // their namespace, so a record change costs its namespace's zones plus these.
+  std::set<std::pair<std::string, std::string>> reaching_;
 };
 
 }  // namespace zk::controller
