@@ -102,6 +102,10 @@ void ChangeNotifier::record_status(const controller::RecordStatus& s) {
 }
 
 void ChangeNotifier::forget(const controller::ObjectRef& ref) {
+  std::string prefix = ref.key() + " ";
+  for (auto it = refused_.lower_bound(prefix); it != refused_.end() && it->starts_with(prefix);) {
+    it = refused_.erase(it);
+  }
   auto told = told_.find(ref.key());
   if (told != told_.end()) {
     const Told& t = told->second;

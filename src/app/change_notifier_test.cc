@@ -185,6 +185,10 @@ TEST_F(ChangeNotifierTest, AnInvalidUrlIsOneWarningAndNoCall) {
   EXPECT_EQ(next_.events[0].first, api::reasons::kInvalidNotifyUrl);
   EXPECT_NE(next_.events[0].second.find("not loopback"), std::string::npos);
   EXPECT_EQ(next_.events[0].second.find("s3cret"), std::string::npos);
+  // Deleted and created again with the same URL: told again (nothing kept of the old one).
+  notifier_.forget(served("h2").ref);
+  notifier_.record_status(served("h3"));
+  EXPECT_EQ(next_.events.size(), 2u);
 }
 
 }  // namespace
