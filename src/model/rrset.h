@@ -75,4 +75,25 @@ std::string canonical_hash(const RRsetMap& rrsets);
 // violation, naming the owner.
 std::vector<std::string> validate_zone_data(const Name& zone, const RRsetMap& rrsets);
 
+// DNAME occlusion (RFC 6672 §2.3: a server answers with the DNAME, never with data below it),
+// over any map keyed by RRsetKey. The entry of a DNAME strictly above `owner` and not above
+// `zone`, or end().
+template <class Map>
+typename Map::const_iterator dname_above(const Map& m, const Name& owner, const Name& zone) {
+  for (Name n = owner; !(n == zone) && !n.is_root() && n.is_subdomain_of(zone);) {
+    n = n.parent();
+    if (auto it = m.find(RRsetKey{n, RRType::DNAME}); it != m.end()) return it;
+  }
+  return m.end();
+}
+
+// An entry strictly below `owner` (which a DNAME at `owner` would hide), or end().
+template <class Map>
+typename Map::const_iterator data_below(const Map& m, const Name& owner) {
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    if (!(it->first.owner == owner) && it->first.owner.is_subdomain_of(owner)) return it;
+  }
+  return m.end();
+}
+
 }  // namespace zk::model

@@ -232,7 +232,20 @@ ZoneEndpoints endpoints_to_rrsets(const Name& zone, const std::vector<Endpoint>&
     }
     // Check every set first: an endpoint is taken whole or not at all.
     std::string conflict;
+    if (auto d = model::dname_above(z.rrsets, owner, zone); d != z.rrsets.end()) {
+      conflict = fmt::format(
+          "{} is below the DNAME at {} declared by {}, which hides every name "
+          "below it (RFC 6672)",
+          ep.dns_name, d->first.owner.to_string(), holder[d->first]);
+    } else if (sets->front().type() == RRType::DNAME) {
+      if (auto b = model::data_below(z.rrsets, owner); b != z.rrsets.end()) {
+        conflict = fmt::format("a DNAME at {} would hide {} {} declared by {} (RFC 6672)",
+                               ep.dns_name, b->first.owner.to_string(),
+                               model::to_string(b->first.type), holder[b->first]);
+      }
+    }
     for (const auto& s : *sets) {
+      if (!conflict.empty()) break;
       auto it = z.rrsets.find(s.key());
       if (it != z.rrsets.end() && !(it->second == s)) {
         conflict = fmt::format("{} {} is already declared by {} with other data", ep.dns_name,

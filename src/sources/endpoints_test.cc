@@ -200,6 +200,32 @@ TEST(EndpointsToRRsets, DifferentTtlIsAConflict) {
   EXPECT_EQ(z.problems[0].source, "b");
 }
 
+TEST(EndpointsToRRsets, ADnameHidesTheNamesBelowIt) {
+  // Default order: by source id ("a" before "b").
+  auto z = endpoints_to_rrsets(kZone,
+                               {ep("www.old.example.com", "A", {"192.0.2.1"}, {}, "b"),
+                                ep("old.example.com", "DNAME", {"new.example.net"}, {}, "a"),
+                                ep("old2.example.com", "A", {"192.0.2.2"}, {}, "c")},
+                               300);
+  ASSERT_EQ(z.problems.size(), 1u);
+  EXPECT_EQ(z.problems[0].source, "b");
+  EXPECT_EQ(z.problems[0].reason, kEndpointConflict);
+  EXPECT_NE(z.problems[0].message.find("is below the DNAME at old.example.com. declared by a"),
+            std::string::npos)
+      << z.problems[0].message;
+  EXPECT_EQ(z.rrsets.size(), 2u);
+  // The data below came first: the DNAME loses.
+  auto z2 = endpoints_to_rrsets(kZone,
+                                {ep("www.old.example.com", "A", {"192.0.2.1"}, {}, "a"),
+                                 ep("old.example.com", "DNAME", {"new.example.net"}, {}, "b")},
+                                300);
+  ASSERT_EQ(z2.problems.size(), 1u);
+  EXPECT_EQ(z2.problems[0].source, "b");
+  EXPECT_NE(z2.problems[0].message.find("would hide www.old.example.com. A declared by a"),
+            std::string::npos)
+      << z2.problems[0].message;
+}
+
 TEST(EndpointsToRRsets, CnameBesideOtherDataIsAConflict) {
   auto z = endpoints_to_rrsets(kZone,
                                {ep("www.example.com", "CNAME", {"lb.example.net"}, {}, "b"),

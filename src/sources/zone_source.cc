@@ -102,26 +102,17 @@ const Accepted* other_data_at(const std::map<RRsetKey, Accepted>& accepted, cons
   return nullptr;
 }
 
-// The accepted DNAME strictly above `owner` (inside the zone): it occludes `owner` (RFC 6672
-// §2.3: a server answers with the DNAME, never with data below it).
+// The accepted DNAME that hides `owner`, and accepted data a DNAME at `owner` would hide
+// (model::dname_above, model::data_below).
 const Accepted* dname_above(const std::map<RRsetKey, Accepted>& accepted, const Name& owner,
                             const Name& zone) {
-  for (Name n = owner; !(n == zone) && !n.is_root();) {
-    n = n.parent();
-    if (auto it = accepted.find(RRsetKey{n, RRType::DNAME}); it != accepted.end()) {
-      return &it->second;
-    }
-    if (!n.is_subdomain_of(zone)) break;
-  }
-  return nullptr;
+  auto it = model::dname_above(accepted, owner, zone);
+  return it == accepted.end() ? nullptr : &it->second;
 }
 
-// Accepted data strictly below `owner`, which a DNAME there would occlude.
 const Accepted* data_below(const std::map<RRsetKey, Accepted>& accepted, const Name& owner) {
-  for (const auto& [key, a] : accepted) {
-    if (!(key.owner == owner) && key.owner.is_subdomain_of(owner)) return &a;
-  }
-  return nullptr;
+  auto it = model::data_below(accepted, owner);
+  return it == accepted.end() ? nullptr : &it->second;
 }
 
 }  // namespace
