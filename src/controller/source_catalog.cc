@@ -179,6 +179,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
              meta->generation};
   obj.created = meta->creation_timestamp;
   obj.id = source_id(kind, meta->ns, meta->name);
+  obj.notes = api::read_record_annotations(object);
   if (auto why = filtered_out(*meta, object)) {
     obj.skipped = *why;
     return obj;
@@ -253,7 +254,8 @@ std::set<Name> SourceCatalog::store(SourceObject obj) {
   std::set<Name> touched;
   auto it = objects_.find(obj.id);
   if (it != objects_.end()) {
-    if (same_data(it->second, obj)) {
+    // Same data: nothing to do (a new owner or description is shown in the UI: it counts).
+    if (same_data(it->second, obj) && it->second.notes == obj.notes) {
       it->second.ref = obj.ref;  // generation may have moved (a DNSEndpoint's status shows it)
       return touched;
     }

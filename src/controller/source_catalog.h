@@ -30,6 +30,7 @@
 #include "api/label_selector.h"
 #include "api/object_meta.h"
 #include "api/reasons.h"
+#include "api/record_annotations.h"
 #include "controller/status.h"
 #include "model/name.h"
 #include "plan/owned_plan.h"
@@ -98,6 +99,7 @@ struct SourceObject {
   std::vector<sources::Endpoint> unmatched;
   // Invalid endpoints named in our zones (or whose name is no host name at all).
   std::vector<sources::EndpointProblem> invalid;
+  api::RecordAnnotations notes;  // dns.zonekeeper.io/owner, /description (shown in the UI)
   size_t endpoint_count() const;
 };
 

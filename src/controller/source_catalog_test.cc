@@ -54,6 +54,25 @@ TEST(SourceCatalog, IngressLandsInItsZoneAndUnchangedDataTouchesNothing) {
   EXPECT_EQ(cat.find("ingress/web/www"), nullptr);
 }
 
+TEST(SourceCatalog, OwnerAndDescriptionAreKeptAndANewOwnerCounts) {
+  SourceCatalog cat(options());
+  auto with_owner = [](std::string owner) {
+    json::value v = ingress("www", "www.ext.test", "192.0.2.1");
+    auto& ann = v.at("metadata").at("annotations").as_object();
+    ann["dns.zonekeeper.io/owner"] = owner;
+    ann["dns.zonekeeper.io/description"] = "the shop";
+    return v;
+  };
+  cat.put(SourceKind::Ingress, with_owner("team-a"));
+  ASSERT_NE(cat.find("ingress/web/www"), nullptr);
+  EXPECT_EQ(cat.find("ingress/web/www")->notes.owner, "team-a");
+  EXPECT_EQ(cat.find("ingress/web/www")->notes.description, "the shop");
+  EXPECT_TRUE(cat.put(SourceKind::Ingress, with_owner("team-a")).empty());
+  // Same DNS data, new owner: its zone is touched, so the views are rebuilt.
+  EXPECT_EQ(cat.put(SourceKind::Ingress, with_owner("team-b")), std::set<Name>{N("ext.test.")});
+  EXPECT_EQ(cat.find("ingress/web/www")->notes.owner, "team-b");
+}
+
 TEST(SourceCatalog, MovingAHostTouchesBothZonesAndTheLongestZoneWins) {
   SourceCatalog cat(options({"ext.test.", "eu.ext.test."}));
   EXPECT_EQ(cat.put(SourceKind::Ingress, ingress("www", "a.eu.ext.test", "192.0.2.1")),

@@ -104,11 +104,19 @@ std::optional<Controller::ManagedZone> Controller::zone_of(const Name& name) con
 }
 
 std::vector<RecordRow> Controller::record_rows() const {
-  // A record object's owner and description (sources carry none yet).
+  // The object's owner and description (a record object, or a source object).
   auto note_of = [this](const std::string& okey, RecordRow& r) {
+    const api::RecordAnnotations* notes = nullptr;
     if (const api::RecordObject* rec = objects_.find_record(okey)) {
-      r.owner = rec->notes.owner;
-      r.description = rec->notes.description;
+      notes = &rec->notes;
+    } else if (auto kind = parse_source_kind(r.source.kind)) {
+      if (const SourceObject* o = catalog_.find(source_id(*kind, r.source.ns, r.source.name))) {
+        notes = &o->notes;
+      }
+    }
+    if (notes) {
+      r.owner = notes->owner;
+      r.description = notes->description;
     }
   };
   std::vector<RecordRow> rows;

@@ -8,6 +8,7 @@ import threading
 import time
 
 import zkenv
+from conftest import SOURCE_SERVER_NS
 from zkenv import record, wait_for
 
 NS = "e2e-kinds"
@@ -107,3 +108,29 @@ def test_plain_http_off_loopback_is_refused(zk, kube, primary):
     evs = wait_for(warned, desc="a Warning Event InvalidNotifyURL")
     assert "not loopback" in evs[0]["note"] and "e2e-s3cret" not in evs[0]["note"], evs[0]["note"]
     kube.delete("ARecord", "cleartext", NS)
+
+
+def test_owner_of_a_source_object_is_shown(zk, kube, primary, controller):
+    """An Ingress's dns.zonekeeper.io/owner and /description reach /api/v1/records too."""
+    zk.setup_ns(SOURCE_SERVER_NS)  # the DNSServer of the shared zone ext.test (idempotent)
+    ns = "src-owner"
+    kube.namespace(ns, secret_reader=False)
+    kube.apply({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                "metadata": {"name": "owned", "namespace": ns,
+                             "annotations": {"external-dns.alpha.kubernetes.io/target": "192.0.2.99",
+                                             "dns.zonekeeper.io/owner": "team-shop",
+                                             "dns.zonekeeper.io/description": "checkout"}},
+                "spec": {"rules": [{"host": "owned.ext.test", "http": {"paths": [{
+                    "path": "/", "pathType": "Prefix",
+                    "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}})
+    zkenv.wait_answer(primary.port, "owned.ext.test.", "A", ["192.0.2.99"])
+
+    def row():
+        status, body, _ = controller.http("/api/v1/records")
+        rows = [r for r in json.loads(body)["records"] if r["source"] and r["source"]["kind"] == "Ingress"
+                and r["source"]["name"] == "owned" and r["type"] == "A"] if status == 200 else []
+        return rows and rows[0]["owner"] == "team-shop" and rows[0]
+    r = wait_for(row, desc="the Ingress's row names its owner")
+    assert r["description"] == "checkout"
+    kube.delete("ingress", "owned", ns)
+    zkenv.wait_rcode(primary.port, "owned.ext.test.", "A", "NXDOMAIN")
