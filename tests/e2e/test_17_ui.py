@@ -79,6 +79,7 @@ def test_records_and_zones_documents(controller, examples, zk, tokens):
                     "zoneSource": f"DNSZone {NS}/example-test",
                     "servers": [f"{NS}/bind-primary", f"{NS}/bind-secondary"],
                     "status": "True", "reason": "Served", "message": www[0]["message"],
+                    "owner": "", "description": "",
                     "source": {"kind": "ARecord", "namespace": NS, "name": "www"}}], www
     status, body, _ = controller.http("/api/v1/zones", token=tokens["viewer"])
     zones = {f"{z['namespace']}/{z['name']}": z for z in json.loads(body)["zones"]}

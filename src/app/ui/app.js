@@ -417,6 +417,7 @@ function start() {
       state.token = v;
       sessionStorage.setItem('zk-token', v);
       $('token').value = '••••••••';
+      loadError('');  // what the old token (or none) got no longer applies
     }
     refresh();
     streamEvents();

@@ -100,7 +100,8 @@ try {
   await page.fill('#filter', `${ZONE}.`);
   const www = `www.${ZONE}.`;
   await waitFor('the example records', async () => (await (await rowsNamed(page, www)).count()) > 0);
-  if (await loadError(page)) throw new Error(`still an error shown: ${await loadError(page)}`);
+  const stale = await loadError(page);
+  if (stale) throw new Error(`still an error shown: ${stale}`);
   const wwwRow = (await rowsNamed(page, www)).filter({ has: page.locator('td.type', { hasText: /^A$/ }) });
   const wwwText = await wwwRow.first().innerText();
   for (const want of ['192.0.2.10', `ARecord/${NS}/www`, 'Served', 'primary']) {
