@@ -84,6 +84,7 @@ void ChangeNotifier::record_status(const controller::RecordStatus& s) {
   // Decided before the status is passed on: the object's status.recordHash is still the
   // data served before this change (a restart re-reports served data: nothing is sent).
   const api::RecordObject* rec = lookup_ ? lookup_(s.ref.key()) : nullptr;
+  if (rec && rec->notes.notify_url.empty()) told_.erase(s.ref.key());  // webhook removed
   if (rec && !rec->notes.notify_url.empty() && s.ready.status == api::kTrue &&
       !s.acknowledged_hash.empty()) {
     auto told = told_.find(s.ref.key());

@@ -130,6 +130,17 @@ TEST_F(ChangeNotifierTest, NewServedDataIsPostedOnceAndStatusesPassOn) {
   EXPECT_TRUE(next_.events.empty());
 }
 
+TEST_F(ChangeNotifierTest, AWebhookRemovedHearsNothingMore) {
+  rec_ = record(R"({"dns.zonekeeper.io/notify-url":")" + url_ + R"("})");
+  notifier_.record_status(served("h1"));
+  ASSERT_TRUE(run_until([&] { return bodies_.size() == 1; }));
+  rec_ = record(R"({})");  // the annotation removed
+  notifier_.record_status(served("h2"));
+  notifier_.forget(served("h2").ref);
+  settle();
+  EXPECT_EQ(bodies_.size(), 1u);
+}
+
 TEST_F(ChangeNotifierTest, DataServedBeforeARestartIsNotSentAgain) {
   rec_ = record(R"({"dns.zonekeeper.io/notify-url":")" + url_ + R"("})", "h1");
   notifier_.record_status(served("h1"));  // status.recordHash already says h1
