@@ -279,7 +279,11 @@ for r in "${records[@]}" "${newer_records[@]}"; do
   expect_eq "kubectl get $r: printer columns" "NAME FQDN ${d:+$d }READY REASON AGE" "$(header "$r" -n $ns)"
 done
 expect_eq "kubectl get txtrecords -o wide: printer columns" \
-  "NAME FQDN TEXTS READY REASON ZONE NAME AGE" "$(header txtrecords -n $ns -o wide)"
+  "NAME FQDN TEXTS READY REASON ZONE NAME OWNER AGE" "$(header txtrecords -n $ns -o wide)"
+k annotate arecords www -n $ns dns.zonekeeper.io/owner=team-web --overwrite >/dev/null
+expect_has "kubectl get arecords -o wide shows the dns.zonekeeper.io/owner annotation" "team-web" \
+  "$(k get arecords www -n $ns -o wide --no-headers | tr -s ' ')"
+k annotate arecords www -n $ns dns.zonekeeper.io/owner- >/dev/null
 row="$(k get dnszones -n $ns --no-headers | tr -s ' ')"
 expect_has "kubectl get dnszones shows example-test / example.test" "example-test example.test" "$row"
 row="$(k get dnsservers -n $ns --no-headers | tr -s ' ' | sort)"
