@@ -208,6 +208,7 @@ ZoneEndpoints endpoints_to_rrsets(const Name& zone, const std::vector<Endpoint>&
   }
   // For conflict messages: which source holds each key / each CNAME owner.
   std::map<model::RRsetKey, std::string> holder;
+  bool any_dname = false;  // DNAME occlusion is looked for only once one is accepted
   auto problem = [&](const Endpoint& ep, std::string_view reason, std::string message) {
     z.problems.push_back(
         {ep.source, ep.dns_name, ep.record_type, std::string(reason), std::move(message)});
@@ -232,7 +233,8 @@ ZoneEndpoints endpoints_to_rrsets(const Name& zone, const std::vector<Endpoint>&
     }
     // Check every set first: an endpoint is taken whole or not at all.
     std::string conflict;
-    if (auto d = model::dname_above(z.rrsets, owner, zone); d != z.rrsets.end()) {
+    if (auto d = any_dname ? model::dname_above(z.rrsets, owner, zone) : z.rrsets.end();
+        d != z.rrsets.end()) {
       conflict = fmt::format(
           "{} is below the DNAME at {} declared by {}, which hides every name "
           "below it (RFC 6672)",
@@ -270,6 +272,7 @@ ZoneEndpoints endpoints_to_rrsets(const Name& zone, const std::vector<Endpoint>&
     }
     for (auto& s : *sets) {
       auto key = s.key();
+      any_dname = any_dname || key.type == RRType::DNAME;
       z.rrsets.emplace(key, std::move(s));
       holder.emplace(key, ep.source);
       auto& srcs = z.sources[key];

@@ -198,6 +198,7 @@ ZoneDesired desired_zone_refs(const api::Zone& zone,
   });
 
   std::map<RRsetKey, Accepted> accepted;
+  bool any_dname = false;  // DNAME occlusion is looked for only once one is accepted
   add_zone_data(accepted, zone);
 
   std::set<std::string> seen;
@@ -262,7 +263,7 @@ ZoneDesired desired_zone_refs(const api::Zone& zone,
       }
       continue;
     }
-    if (const Accepted* d = dname_above(accepted, set->owner(), zn)) {
+    if (const Accepted* d = any_dname ? dname_above(accepted, set->owner(), zn) : nullptr) {
       conflict(
           fmt::format("{}: {} declares a DNAME at {}, which hides every name below it (RFC "
                       "6672): this data would never be answered",
@@ -298,6 +299,7 @@ ZoneDesired desired_zone_refs(const api::Zone& zone,
         multiple.empty() ? fmt::format("selected by {}", zone_text(zone)) : multiple,
         model::canonical_hash(std::vector<RRset>{*set})};
     RRsetKey k = set->key();
+    any_dname = any_dname || k.type == RRType::DNAME;
     accepted[k] = {std::move(*set), key};
   }
 
