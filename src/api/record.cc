@@ -1,6 +1,7 @@
 #include "api/record.h"
 
 #include <cctype>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -117,11 +118,19 @@ Parsed<bool> add_objects(RRset& set, const boost::json::value& spec, std::string
   return true;
 }
 
+// A required unsigned field of an item, in the range of T (uint8_t, uint16_t).
+template <class T>
+Parsed<T> unsigned_field(const boost::json::value& item, std::string_view key,
+                         const std::string& path) {
+  auto n = json::req_int(json::member(&item, key), path + "." + std::string(key), 0,
+                         std::numeric_limits<T>::max());
+  if (!n) return tl::unexpected(n.error());
+  return static_cast<T>(*n);
+}
+
 Parsed<uint16_t> u16(const boost::json::value& item, std::string_view key,
                      const std::string& path) {
-  auto n = json::req_int(json::member(&item, key), path + "." + std::string(key), 0, 65535);
-  if (!n) return tl::unexpected(n.error());
-  return static_cast<uint16_t>(*n);
+  return unsigned_field<uint16_t>(item, key, path);
 }
 
 // An optional string of an item ("" when absent).
@@ -133,9 +142,7 @@ Parsed<std::string> opt_text(const boost::json::value& item, std::string_view ke
 }
 
 Parsed<uint8_t> u8(const boost::json::value& item, std::string_view key, const std::string& path) {
-  auto n = json::req_int(json::member(&item, key), path + "." + std::string(key), 0, 255);
-  if (!n) return tl::unexpected(n.error());
-  return static_cast<uint8_t>(*n);
+  return unsigned_field<uint8_t>(item, key, path);
 }
 
 // The record data from its presentation form, built from typed fields by the caller (names
