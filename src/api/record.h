@@ -37,6 +37,9 @@ struct RecordObject : ObjectMeta {
   boost::json::value spec;      // the whole spec, for the kind's data fields
   RecordAnnotations notes;      // owner, description, notify-url
   std::string served_hash;      // status.recordHash as read: the data last acknowledged
+  // Stamped by the catalog that holds it, anew on every change of what it declares (0: not
+  // stamped): equal revisions mean equal data (sources::ZoneState looks only at moved ones).
+  uint64_t revision = 0;
 
   // "ARecord/ns/name": the key of this object in outcomes and logs.
   std::string key() const;

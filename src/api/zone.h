@@ -69,6 +69,7 @@ struct Zone : ObjectMeta {
 
   // "ns/name".
   std::string key() const;
+  friend bool operator==(const Zone&, const Zone&) = default;
   // Some recordsFrom entry matches the record's labels and its namespace (this zone's own for
   // an entry without namespaceSelector). `namespace_labels`: the labels of the record's
   // Namespace; nullptr when not known (taken as no labels).

@@ -20,6 +20,7 @@
 #include "plan/zone_plan.h"
 #include "providers/provider.h"
 #include "sources/zone_source.h"
+#include "sources/zone_state.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
 
@@ -36,11 +37,17 @@ using model::RRType;
 
 struct Controller::ZoneRuntime {
   std::set<RRsetKey> declared;  // keys of the last desired state we applied
-  ZoneAcks acks;                // what its records' statuses rest on
-  std::string zone_name;        // of the last valid generation ("" = none)
-  bool dirty = true;            // catalog changed since the last full reconcile
-  bool check_servers = false;   // resync(): the next full reconcile asks each server's serial first
-  bool healthy = false;         // last full reconcile succeeded everywhere
+  // Its desired state, kept record by record; only its own reconciles touch it (the work queue
+  // never runs one key twice at once).
+  sources::ZoneState desired;
+  // The next reconcile plans the whole zone, not only the names that changed: at first, after a
+  // failure, after drift or a resync.
+  bool whole_plan_due = true;
+  ZoneAcks acks;               // what its records' statuses rest on
+  std::string zone_name;       // of the last valid generation ("" = none)
+  bool dirty = true;           // catalog changed since the last full reconcile
+  bool check_servers = false;  // resync(): the next full reconcile asks each server's serial first
+  bool healthy = false;        // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
   int propagation_checks = 0;  // re-checks since the last change (backoff)
   size_t served = 0;           // its records whose last status was Ready=True (Served)
@@ -517,6 +524,7 @@ asio::awaitable<bool> Controller::check_zone_drift(const std::string& ns, const 
   }
   if (needs_reconcile) {
     runtime(key)->dirty = true;
+    runtime(key)->whole_plan_due = true;  // the servers moved: every name is looked at
     co_return co_await reconcile_zone(ns, name, why);
   }
   co_return true;
@@ -555,8 +563,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   // Copies: the catalog may change while this coroutine waits on the network.
   api::Zone zone = *zit->second.zone;
   ZoneInputs inputs = objects_.inputs_of(zone);
-  sources::ZoneDesired desired = sources::desired_zone_refs(zone, inputs.records, inputs.zones,
-                                                            objects_.namespace_directory());
+  const sources::ZoneDesired& desired =
+      rt->desired.sync(zone, inputs.records, inputs.zones, objects_.namespace_directory());
+  // Only the names whose data may have changed are planned, unless the whole zone is due.
+  const std::optional<std::set<Name>> touched =
+      rt->whole_plan_due || check_servers ? std::nullopt : rt->desired.touched();
+  rt->whole_plan_due = true;  // until this reconcile succeeds everywhere (the state moved on)
   std::map<std::string, api::RecordObject> rec_copy;
   for (const auto& [rkey, o] : desired.outcomes) {
     if (const api::RecordObject* r = objects_.find_record(rkey)) rec_copy.emplace(rkey, *r);
@@ -600,8 +612,18 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   // under driftPolicy Report).
   plan::ZoneOwnership own;
   own.remove_undeclared = zone.drift_policy == api::DriftPolicy::Remediate;
-  for (const auto& k : rt->declared) {
-    if (!desired.rrsets.count(k)) own.released.insert(k);
+  auto release = [&](auto lo, auto hi) {
+    for (; lo != hi; ++lo) {
+      if (!desired.rrsets.count(*lo)) own.released.insert(*lo);
+    }
+  };
+  if (touched) {
+    for (const Name& owner : *touched) {
+      auto [lo, hi] = model::at_owner(rt->declared, owner);
+      release(lo, hi);
+    }
+  } else {
+    release(rt->declared.begin(), rt->declared.end());
   }
 
   // Primaries: plan against each one's copy, apply.
@@ -637,7 +659,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
         [&](const providers::ServedZone& served) {
           plan::ZoneOwnership mine = own;
           mine.foreign = served.foreign;
-          plan::ZonePlan zp = plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, mine);
+          plan::ZonePlan zp =
+              touched ? plan::plan_zone(zone.zone_name, model::at_owners(desired.rrsets, *touched),
+                                        model::at_owners(served.rrsets, *touched), mine)
+                      : plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, mine);
           if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
             metrics_.drift_found(zone_text, zp.undeclared.size());
           }
@@ -677,12 +702,24 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   const size_t ok_count = sum.ok;
   const bool any_applied = sum.any_applied;
   const std::optional<uint32_t> primary_serial = sum.serial;
-  if (ok_count == results.size()) {
-    rt->declared.clear();
-    for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);
+  // What we declare now: replaced when every Primary took it, added to when some did.
+  if (touched) {
+    for (const Name& owner : *touched) {
+      if (ok_count == results.size()) {
+        auto [lo, hi] = model::at_owner(rt->declared, owner);
+        rt->declared.erase(lo, hi);
+      }
+      if (ok_count == 0) continue;
+      auto [lo, hi] = model::at_owner(desired.rrsets, owner);
+      for (; lo != hi; ++lo) rt->declared.insert(lo->first);
+    }
   } else if (ok_count > 0) {
+    if (ok_count == results.size()) rt->declared.clear();
     for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);
   }
+  rt->whole_plan_due = ok_count < results.size() ||
+                       std::any_of(results.begin(), results.end(),
+                                   [](const PrimaryOutcome& r) { return !r.refused.empty(); });
 
   // Secondaries: NOTIFY after a change, then compare serials.
   std::vector<SecondaryOutcome> seconds;

@@ -196,6 +196,7 @@ CatalogChange ObjectCatalog::put_record(const json::value& object) {
   }
   auto& records = namespaces_[rec->ns].records;
   std::string key = rec->key();
+  rec->revision = ++revision_;
   auto it = records.find(key);
   if (it != records.end()) {
     if (same_record(it->second, *rec)) {  // our status write coming back: keep its hash

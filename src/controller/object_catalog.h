@@ -170,6 +170,7 @@ class ObjectCatalog {
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;
+  uint64_t revision_ = 0;  // the last api::RecordObject::revision stamped
 };
 
 }  // namespace zk::controller

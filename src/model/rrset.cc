@@ -102,6 +102,15 @@ std::string canonical_hash(const RRsetMap& rrsets) {
   return digest(std::move(p));
 }
 
+RRsetMap at_owners(const RRsetMap& rrsets, const std::set<Name>& owners) {
+  RRsetMap out;
+  for (const Name& owner : owners) {
+    auto [lo, hi] = at_owner(rrsets, owner);
+    out.insert(lo, hi);
+  }
+  return out;
+}
+
 std::vector<std::string> validate_zone_data(const Name& zone, const RRsetMap& rrsets) {
   std::vector<std::string> problems;
   std::map<Name, std::vector<RRType>> by_owner;

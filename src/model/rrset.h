@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,17 @@ class RRset {
 
 // RRsets of one zone keyed by (owner, type), in canonical order.
 using RRsetMap = std::map<RRsetKey, RRset>;
+
+// The entries of a map or set keyed by RRsetKey at one owner name (RRsetKey orders by owner
+// first).
+template <class Sorted>
+auto at_owner(Sorted& m, const Name& owner) {
+  return std::make_pair(m.lower_bound(RRsetKey{owner, static_cast<RRType>(0)}),
+                        m.upper_bound(RRsetKey{owner, static_cast<RRType>(0xffff)}));
+}
+
+// The RRsets of `rrsets` at the given owner names.
+RRsetMap at_owners(const RRsetMap& rrsets, const std::set<Name>& owners);
 
 // Order-independent SHA-256 (lowercase hex) of RRsets in canonical form (owner lowercased,
 // type, class IN, TTL, RDATA), sorted. Stable across runs and machines.

@@ -1,0 +1,405 @@
+#include "sources/zone_state.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "api/reasons.h"
+
+namespace zk::sources {
+
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRsetKey;
+using model::RRType;
+namespace reasons = api::reasons;
+
+AgeKey age_key(const api::RecordObject& r) {
+  AgeKey k{1, {}, r.ns, r.name, std::string(api::to_string(r.kind)), r.uid, r.generation};
+  if (auto t = r.created()) {
+    k.missing = 0;
+    k.created = *t;
+  }
+  return k;
+}
+
+namespace {
+
+std::string labels_text(const api::Labels& labels) {
+  if (labels.empty()) return "it has no labels";
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : labels) parts.push_back(k + "=" + v);
+  return fmt::format("its labels: {}", fmt::join(parts, ","));
+}
+
+std::string zone_text(const api::Zone& z) {
+  return fmt::format("DNSZone {} ({})", z.key(), z.zone_name.to_string());
+}
+
+void add_zone_data(std::map<RRsetKey, HeldRRset>& accepted, const api::Zone& zone) {
+  const Name& zn = zone.zone_name;
+  if (zone.soa) {
+    const auto& s = *zone.soa;
+    RRset soa(zn, RRType::SOA, zone.ttl,
+              {Rdata::soa(s.primary_ns, s.admin_mailbox, kSoaSerialPlaceholder, s.refresh, s.retry,
+                          s.expire, s.negative_ttl)});
+    RRsetKey key = soa.key();  // before the move: `a[k] = v` evaluates v first (C++17)
+    accepted[key] = {std::move(soa), "the DNSZone's spec.soaRecord"};
+  }
+  if (zone.name_servers.empty()) return;
+  RRset ns(zn, RRType::NS, zone.ttl);
+  for (const auto& n : zone.name_servers) {
+    ns.add(Rdata::name_target(RRType::NS, n.name));
+    // decode_zone validated the addresses and that glue names lie inside the zone.
+    if (n.ipv4_address) {
+      RRsetKey k{n.name, RRType::A};
+      auto& e = accepted[k];
+      if (e.set.empty()) e = {RRset(n.name, RRType::A, zone.ttl), "the DNSZone's spec.nameServers"};
+      e.set.add(Rdata::a(*n.ipv4_address).value());
+    }
+    if (n.ipv6_address) {
+      RRsetKey k{n.name, RRType::AAAA};
+      auto& e = accepted[k];
+      if (e.set.empty()) {
+        e = {RRset(n.name, RRType::AAAA, zone.ttl), "the DNSZone's spec.nameServers"};
+      }
+      e.set.add(Rdata::aaaa(*n.ipv6_address).value());
+    }
+  }
+  RRsetKey key = ns.key();
+  accepted[key] = {std::move(ns), "the DNSZone's spec.nameServers"};
+}
+
+// The holder of any accepted data at `owner` other than `except` (lowest type first).
+const HeldRRset* other_data_at(const std::map<RRsetKey, HeldRRset>& accepted, const Name& owner,
+                               RRType except) {
+  for (auto it = accepted.lower_bound(RRsetKey{owner, static_cast<RRType>(0)});
+       it != accepted.end() && it->first.owner == owner; ++it) {
+    if (it->first.type != except) return &it->second;
+  }
+  return nullptr;
+}
+
+// The accepted DNAME that hides `owner`, and accepted data a DNAME at `owner` would hide
+// (model::dname_above, model::data_below).
+const HeldRRset* dname_above(const std::map<RRsetKey, HeldRRset>& accepted, const Name& owner,
+                             const Name& zone) {
+  auto it = model::dname_above(accepted, owner, zone);
+  return it == accepted.end() ? nullptr : &it->second;
+}
+
+const HeldRRset* data_below(const std::map<RRsetKey, HeldRRset>& accepted, const Name& owner) {
+  auto it = model::data_below(accepted, owner);
+  return it == accepted.end() ? nullptr : &it->second;
+}
+
+constexpr std::string_view kOldestWins =
+    "the oldest object wins (creationTimestamp, then name); the zone's own data always wins";
+
+// How `zone` sees `r`; `peers`: every zone that may select it, `zone` among them (by address),
+// sorted by key.
+RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zone*>& peers,
+                         const api::RecordObject& r, const api::Labels* labels,
+                         const NamespaceDirectory& namespaces) {
+  RecordCandidate c;
+  c.key = r.key();
+  if (r.ns != zone.ns && !zone.reaches(r.ns, labels)) return c;
+  std::vector<const api::Zone*> selecting, refusing;  // selecting: and admitting
+  bool mine = false;
+  for (const api::Zone* z : peers) {
+    if (!z->selects(r, labels)) continue;
+    bool admitted = admits(namespaces, *z, r.ns);
+    (admitted ? selecting : refusing).push_back(z);
+    mine = mine || (admitted && z == &zone);
+  }
+  bool report_refusal = selecting.empty() && !refusing.empty() &&
+                        *std::min_element(refusing.begin(), refusing.end(), zone_older) == &zone;
+  bool report_unselected = selecting.empty() && refusing.empty() && r.ns == zone.ns;
+  if (!mine && !report_refusal && !report_unselected) return c;
+  c.age = age_key(r);
+  auto settle = [&](std::string_view reason, std::string message) {
+    c.role = RecordCandidate::Role::Settled;
+    c.outcome = {"", std::string(reason), std::move(message), ""};
+    return c;
+  };
+  if (selecting.empty() && !refusing.empty()) {
+    return settle(
+        reasons::kNamespaceNotAdmitted,
+        fmt::format("selected by {} from namespace {}, but namespace {} does not admit records "
+                    "from it: its annotation {} must list {} (or *)",
+                    zone_text(zone), r.ns, zone.ns, api::kAllowRecordsFromAnnotation, r.ns));
+  }
+  if (selecting.empty()) {
+    return settle(reasons::kNotSelected, fmt::format("no DNSZone in namespace {} selects it ({})",
+                                                     r.ns, labels_text(r.labels)));
+  }
+  // Selected by several zones: served only by the oldest of them, which alone reports it
+  // (MultipleZones), so a new zone with too broad a selector takes nothing away.
+  if (selecting.size() > 1) {
+    const api::Zone* owner = *std::min_element(selecting.begin(), selecting.end(), zone_older);
+    if (owner != &zone) return c;
+    std::vector<std::string> names;
+    for (const auto* z : selecting) names.push_back(zone_text(*z));
+    c.multiple = fmt::format(
+        "selected by {} DNSZones: {}; a record belongs to one zone, so only the oldest, {}, "
+        "serves it (change its labels or the zones' recordsFrom)",
+        selecting.size(), fmt::join(names, ", "), zone_text(zone));
+  }
+  auto set = api::record_rrset(r, zone.zone_name, zone.ttl);
+  if (!set) return settle(reasons::kInvalidSpec, set.error());
+  c.role = RecordCandidate::Role::Contender;
+  c.rrset = std::move(*set);
+  return c;
+}
+
+// The contenders in age order over `accepted` (seeded with the zone's own data): each is
+// accepted, merged with identical data, or loses (Conflict) to what an older one holds.
+void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& ordered,
+            std::map<RRsetKey, HeldRRset>& accepted,
+            std::map<std::string, RecordOutcome>& outcomes) {
+  const Name& zn = zone.zone_name;
+  bool any_dname = false;  // DNAME occlusion is looked for only once one is accepted
+  for (const RecordCandidate* c : ordered) {
+    const RRset& set = *c->rrset;
+    const std::string& key = c->key;
+    std::string fqdn = set.owner().to_string();
+    std::string type = model::to_string(set.type());
+    auto conflict = [&](std::string message) {
+      outcomes[key] = {fqdn, std::string(reasons::kConflict),
+                       fmt::format("{}; {}", message, kOldestWins), ""};
+    };
+    if (auto it = accepted.find(set.key()); it != accepted.end()) {
+      if (it->second.set == set) {
+        outcomes[key] = {
+            fqdn, std::string(reasons::kPending),
+            fmt::format("selected by {}; its {} data equals that of {} and is served once",
+                        zone_text(zone), type, it->second.holder),
+            model::canonical_hash(std::vector<RRset>{set})};
+      } else {
+        conflict(fmt::format(
+            "{} {}: {} declares different data{}", fqdn, type, it->second.holder,
+            it->second.set.ttl() != set.ttl() && it->second.set.rdatas() == set.rdatas()
+                ? fmt::format(" (TTL {} instead of {})", it->second.set.ttl(), set.ttl())
+                : ""));
+      }
+      continue;
+    }
+    if (const HeldRRset* d = any_dname ? dname_above(accepted, set.owner(), zn) : nullptr) {
+      conflict(
+          fmt::format("{}: {} declares a DNAME at {}, which hides every name below it (RFC "
+                      "6672): this data would never be answered",
+                      fqdn, d->holder, d->set.owner().to_string()));
+      continue;
+    }
+    if (set.type() == RRType::DNAME) {
+      if (const HeldRRset* below = data_below(accepted, set.owner())) {
+        conflict(
+            fmt::format("{}: a DNAME hides every name below it (RFC 6672), and {} declares "
+                        "{} {} there",
+                        fqdn, below->holder, below->set.owner().to_string(),
+                        model::to_string(below->set.type())));
+        continue;
+      }
+    }
+    if (set.type() == RRType::CNAME) {
+      if (const HeldRRset* other = other_data_at(accepted, set.owner(), RRType::CNAME)) {
+        conflict(
+            fmt::format("{}: a CNAME cannot coexist with other data, and {} declares {} "
+                        "there",
+                        fqdn, other->holder, model::to_string(other->set.type())));
+        continue;
+      }
+    } else if (auto it = accepted.find(RRsetKey{set.owner(), RRType::CNAME});
+               it != accepted.end()) {
+      conflict(fmt::format("{}: {} declares a CNAME there, which cannot coexist with {} data", fqdn,
+                           it->second.holder, type));
+      continue;
+    }
+    outcomes[key] = {
+        fqdn, std::string(c->multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
+        c->multiple.empty() ? fmt::format("selected by {}", zone_text(zone)) : c->multiple,
+        model::canonical_hash(std::vector<RRset>{set})};
+    any_dname = any_dname || set.type() == RRType::DNAME;
+    accepted[set.key()] = {set, key};
+  }
+}
+
+}  // namespace
+
+void ZoneState::reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
+                      const NamespaceDirectory& namespaces) {
+  ++rebuilds_;
+  zone_ = zone;
+  peers_ = peers;
+  self_ = nullptr;
+  for (const api::Zone& z : peers_) {
+    if (z.key() == zone.key()) self_ = &z;
+  }
+  namespaces_ = namespaces;
+  entries_.clear();
+  groups_.clear();
+  dnames_ = 0;
+  zone_data_.clear();
+  add_zone_data(zone_data_, zone);
+  problems_.clear();
+  out_ = {};
+}
+
+void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
+  if (c.role == RecordCandidate::Role::Elsewhere) return;
+  out_.outcomes.erase(c.key);
+  if (c.role != RecordCandidate::Role::Contender) return;
+  const Name& owner = c.rrset->owner();
+  affected.insert(owner);
+  if (c.rrset->type() == RRType::DNAME) --dnames_;
+  if (auto g = groups_.find(owner); g != groups_.end()) {
+    g->second.erase(c.age);
+    if (g->second.empty()) groups_.erase(g);
+  }
+}
+
+void ZoneState::enter(const RecordCandidate& c, std::set<Name>& affected) {
+  if (c.role == RecordCandidate::Role::Settled) out_.outcomes[c.key] = c.outcome;
+  if (c.role != RecordCandidate::Role::Contender) return;
+  const Name& owner = c.rrset->owner();
+  affected.insert(owner);
+  if (c.rrset->type() == RRType::DNAME) ++dnames_;
+  groups_[owner][c.age] = &c;
+}
+
+void ZoneState::resolve_all() {
+  std::vector<const RecordCandidate*> ordered;  // oldest first: AgeKey orders them
+  for (const auto& [owner, group] : groups_) {
+    for (const auto& [age, c] : group) ordered.push_back(c);
+  }
+  std::sort(ordered.begin(), ordered.end(),
+            [](const RecordCandidate* a, const RecordCandidate* b) { return a->age < b->age; });
+  std::map<RRsetKey, HeldRRset> accepted = zone_data_;
+  accept(*zone_, ordered, accepted, out_.outcomes);
+  out_.rrsets.clear();
+  problems_.clear();
+  for (auto& [k, held] : accepted) out_.rrsets.emplace(k, std::move(held.set));
+  for (auto it = out_.rrsets.begin(); it != out_.rrsets.end();) {
+    auto [lo, hi] = model::at_owner(out_.rrsets, it->first.owner);
+    model::RRsetMap at(lo, hi);
+    auto p = model::validate_zone_data(zone_->zone_name, at);
+    if (!p.empty()) problems_[it->first.owner] = std::move(p);
+    it = hi;
+  }
+}
+
+void ZoneState::resolve_owner(const Name& owner) {
+  auto [lo, hi] = model::at_owner(out_.rrsets, owner);
+  out_.rrsets.erase(lo, hi);
+  std::map<RRsetKey, HeldRRset> accepted;
+  auto [zlo, zhi] = model::at_owner(zone_data_, owner);
+  accepted.insert(zlo, zhi);
+  std::vector<const RecordCandidate*> ordered;
+  if (auto g = groups_.find(owner); g != groups_.end()) {
+    for (const auto& [age, c] : g->second) ordered.push_back(c);
+  }
+  accept(*zone_, ordered, accepted, out_.outcomes);
+  model::RRsetMap at;
+  for (auto& [k, held] : accepted) at.emplace(k, std::move(held.set));
+  auto p = model::validate_zone_data(zone_->zone_name, at);
+  if (p.empty()) {
+    problems_.erase(owner);
+  } else {
+    problems_[owner] = std::move(p);
+  }
+  out_.rrsets.merge(at);
+}
+
+void ZoneState::collect_problems() {
+  out_.zone_problems.clear();
+  for (const auto& [owner, p] : problems_) {
+    out_.zone_problems.insert(out_.zone_problems.end(), p.begin(), p.end());
+  }
+  const Name& zn = zone_->zone_name;
+  for (const auto& n : zone_->name_servers) {
+    if (!n.name.is_subdomain_of(zn)) continue;
+    if (out_.rrsets.count({n.name, RRType::A}) || out_.rrsets.count({n.name, RRType::AAAA})) {
+      continue;
+    }
+    out_.zone_problems.push_back(fmt::format(
+        "name server {} lies inside the zone but has no A or AAAA record: BIND refuses to load "
+        "such a zone; set spec.nameServers[].ipv4Address/ipv6Address or declare an ARecord",
+        n.name.to_string()));
+  }
+}
+
+const ZoneDesired& ZoneState::sync(const api::Zone& zone,
+                                   const std::vector<const api::RecordObject*>& records,
+                                   const std::vector<api::Zone>& zones,
+                                   const NamespaceDirectory& namespaces) {
+  // The zones that may select what this one selects (Zone::selects sorts out the rest); `zone`
+  // itself stands for any entry with its key.
+  std::vector<api::Zone> peers;
+  peers.reserve(zones.size() + 1);
+  const std::string self_key = zone.key();
+  for (const auto& z : zones) {
+    if (z.key() != self_key) peers.push_back(z);
+  }
+  peers.push_back(zone);
+  std::sort(peers.begin(), peers.end(),
+            [](const api::Zone& a, const api::Zone& b) { return a.key() < b.key(); });
+  const bool rebuild = !zone_ || peers != peers_ || namespaces != namespaces_;
+  if (rebuild) reset(zone, peers, namespaces);
+  const size_t dnames_before = dnames_;
+  ++epoch_;
+
+  // Which records are new or changed (their revision moved); the rest only say they are here.
+  std::vector<std::pair<const api::RecordObject*, Entry*>> changed;
+  for (const api::RecordObject* r : records) {
+    auto [it, fresh] = entries_.try_emplace(r);
+    Entry& e = it->second;
+    const bool same = !fresh && e.revision != 0 && e.revision == r->revision;
+    e.epoch = epoch_;
+    if (!same) changed.emplace_back(r, &e);
+  }
+  // What left or changed steps out first (a new object may take the key of a gone one)…
+  std::set<Name> affected;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.epoch != epoch_) {
+      withdraw(it->second.candidate, affected);
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& [r, e] : changed) withdraw(e->candidate, affected);
+  // …then what is new steps in.
+  std::vector<const api::Zone*> peer_ptrs;
+  for (const api::Zone& z : peers_) peer_ptrs.push_back(&z);
+  std::string_view labels_ns;
+  const api::Labels* labels = nullptr;
+  for (auto& [r, e] : changed) {
+    if (r->ns != labels_ns) {  // records come grouped by namespace: one lookup per group
+      labels_ns = r->ns;
+      labels = namespace_labels(namespaces_, r->ns);
+    }
+    e->revision = r->revision;
+    e->candidate = classify(*self_, peer_ptrs, *r, labels, namespaces_);
+    enter(e->candidate, affected);
+  }
+
+  if (rebuild || dnames_ > 0 || dnames_before > 0) {
+    resolve_all();
+    touched_.reset();
+  } else {
+    for (const Name& owner : affected) resolve_owner(owner);
+    touched_ = std::move(affected);
+  }
+  collect_problems();
+  return out_;
+}
+
+ZoneDesired ZoneState::take() {
+  ZoneDesired out = std::move(out_);
+  *this = ZoneState{};
+  return out;
+}
+
+}  // namespace zk::sources

@@ -1,0 +1,116 @@
+// One DNSZone's desired state kept up to date record by record: desired_zone, incremental.
+//
+//   ZoneState state;                                          // one per DNSZone, kept
+//   const ZoneDesired& d = state.sync(zone, records, zones, namespaces);   // each reconcile
+//   if (state.touched()) plan only the owner names in *state.touched(); else the whole zone
+//
+// sync() gives exactly desired_zone_refs(zone, records, zones, namespaces) (a property test holds
+// it to that over thousands of random operation sequences) at the cost of what changed. While the
+// DNSZone, the zones that may select its records and the Namespaces are those the last sync saw,
+// only the records whose revision moved (api::RecordObject::revision, stamped by the catalog; 0:
+// unknown, looked at every time) are classified again, and only the owner names they leave or
+// join are resolved again: conflicts never cross owner names, except under a DNAME, so a zone
+// holding a DNAME resolves all its names together. Anything else rebuilds. Pure.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/record.h"
+#include "api/time.h"
+#include "api/zone.h"
+#include "model/name.h"
+#include "model/rrset.h"
+#include "sources/zone_source.h"
+
+namespace zk::sources {
+
+// The age order of records (creationTimestamp, none = newest; then namespace, name, kind, uid,
+// generation): the older wins a conflict. Computed once per record revision.
+struct AgeKey {
+  int missing = 1;  // 0 when the timestamp is valid
+  api::Timestamp created{};
+  std::string ns, name, kind, uid;
+  int64_t generation = 0;
+  friend auto operator<=>(const AgeKey&, const AgeKey&) = default;
+  friend bool operator==(const AgeKey&, const AgeKey&) = default;
+};
+AgeKey age_key(const api::RecordObject& record);
+
+// How the rules see one record for one zone: its outcome when it does not depend on other
+// records, or its RRset when it contends for its owner name.
+struct RecordCandidate {
+  enum class Role {
+    Elsewhere,  // another zone reports it, or no zone of this one's concern
+    Settled,    // NotSelected, NamespaceNotAdmitted or InvalidSpec: `outcome`
+    Contender,  // valid and this zone's to serve: `rrset`, unless an older one holds the name
+  };
+  Role role = Role::Elsewhere;
+  std::string key;  // "Kind/ns/name"
+  AgeKey age;
+  RecordOutcome outcome;              // Settled
+  std::optional<model::RRset> rrset;  // Contender
+  std::string multiple;               // Contender selected by several zones: MultipleZones
+};
+
+// An RRset and what holds it: a record's key, or the DNSZone's own data.
+struct HeldRRset {
+  model::RRset set;
+  std::string holder;  // "ARecord/ns/name" or "the DNSZone's spec.nameServers"
+};
+
+class ZoneState {
+ public:
+  // `records`: one object per key (the catalog's are); see desired_zone_refs for the rest.
+  const ZoneDesired& sync(const api::Zone& zone,
+                          const std::vector<const api::RecordObject*>& records,
+                          const std::vector<api::Zone>& zones,
+                          const NamespaceDirectory& namespaces);
+  const ZoneDesired& desired() const { return out_; }
+  // The result, leaving the state empty (for a one-off computation).
+  ZoneDesired take();
+  // The owner names whose RRsets the last sync may have changed; nullopt: any (it rebuilt, or
+  // resolved the whole zone).
+  const std::optional<std::set<model::Name>>& touched() const { return touched_; }
+  // How many syncs rebuilt everything (for tests and metrics).
+  uint64_t rebuilds() const { return rebuilds_; }
+
+ private:
+  struct Entry {
+    uint64_t revision = 0;
+    uint64_t epoch = 0;  // the last sync that saw it
+    RecordCandidate candidate;
+  };
+  using Group = std::map<AgeKey, const RecordCandidate*>;  // contenders at one owner, oldest first
+
+  void reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
+             const NamespaceDirectory& namespaces);
+  void withdraw(const RecordCandidate& c, std::set<model::Name>& affected);
+  void enter(const RecordCandidate& c, std::set<model::Name>& affected);
+  void resolve_all();
+  void resolve_owner(const model::Name& owner);
+  void collect_problems();
+
+  // What the last rebuild saw.
+  std::optional<api::Zone> zone_;
+  std::vector<api::Zone> peers_;  // every zone that may select its records, itself included
+  const api::Zone* self_ = nullptr;
+  NamespaceDirectory namespaces_;
+
+  std::unordered_map<const api::RecordObject*, Entry> entries_;
+  std::map<model::Name, Group> groups_;             // contenders by owner name
+  size_t dnames_ = 0;                               // DNAME contenders
+  std::map<model::RRsetKey, HeldRRset> zone_data_;  // the DNSZone's own (SOA, apex NS, glue)
+  std::map<model::Name, std::vector<std::string>> problems_;  // safety net, by owner
+  ZoneDesired out_;
+  std::optional<std::set<model::Name>> touched_;
+  uint64_t epoch_ = 0;
+  uint64_t rebuilds_ = 0;
+};
+
+}  // namespace zk::sources
