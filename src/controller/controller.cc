@@ -144,7 +144,7 @@ void Controller::put_zone(const json::value& object) {
 
 void Controller::remove_zone(std::string_view ns, std::string_view name) {
   if (objects_.zone_entry(ns, name)) {
-    set_served(ns_key(ns, name), {});
+    set_served(ns_key(ns, name), RecordCounts{});
     zone_rt_.erase(ns_key(ns, name));
   }
   apply(objects_.remove_zone(ns, name));
@@ -153,20 +153,14 @@ void Controller::remove_zone(std::string_view ns, std::string_view name) {
 // zonekeeper_records_served: the record objects every zone last reported Served, kept as a
 // running total (O(1) per zone reconcile); zonekeeper_records{zone,kind,state}: this zone's
 // record objects by kind and Ready reason.
-void Controller::set_served(const std::string& zone_key, const std::vector<RecordStatus>& records) {
+void Controller::set_served(const std::string& zone_key, const RecordCounts& counts) {
   auto it = zone_rt_.find(zone_key);
   if (it == zone_rt_.end()) return;  // a reconcile that outlived its zone's deletion
   ZoneRuntime& rt = *it->second;
-  size_t served = 0;
-  telemetry::Metrics::RecordCounts counts;
-  for (const RecordStatus& r : records) {
-    if (r.ready.status == api::kTrue) ++served;
-    ++counts[{r.ref.kind, r.ready.reason}];
-  }
-  records_served_ = records_served_ - rt.served + served;
-  rt.served = served;
+  records_served_ = records_served_ - rt.served + counts.ready;
+  rt.served = counts.ready;
   metrics_.set_records_served(records_served_);
-  metrics_.set_records(zone_key, counts);
+  metrics_.set_records(zone_key, counts.by_kind_reason);
 }
 
 uint64_t Controller::view_version() const {
@@ -557,7 +551,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     std::vector<RecordStatus> invalid =
         report_invalid_zone(key, zit->second.error, rt->zone_name, rt->acks, acked);
     for (const auto& rs : invalid) sink_.record_status(rs);
-    set_served(key, invalid);
+    set_served(key, count_records(invalid));
     co_return true;  // nothing to retry: a new generation brings a new event
   }
   // Copies: the catalog may change while this coroutine waits on the network.
@@ -569,10 +563,14 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   const std::optional<std::set<Name>> touched =
       rt->whole_plan_due || check_servers ? std::nullopt : rt->desired.touched();
   rt->whole_plan_due = true;  // until this reconcile succeeds everywhere (the state moved on)
-  std::map<std::string, api::RecordObject> rec_copy;
-  for (const auto& [rkey, o] : desired.outcomes) {
-    if (const api::RecordObject* r = objects_.find_record(rkey)) rec_copy.emplace(rkey, *r);
-  }
+  // The records to report (those that changed, when only names are planned), looked up when the
+  // report is made: one changed meanwhile is left to the reconcile its change queued.
+  const std::set<std::string>* report_only = touched ? &rt->desired.touched_records() : nullptr;
+  const uint64_t seen_revision = objects_.revision();
+  const RecordLookup records_seen = [this, seen_revision](const std::string& rkey) {
+    const api::RecordObject* r = objects_.find_record(rkey);
+    return r && r->revision <= seen_revision ? r : nullptr;
+  };
   std::vector<api::Server> primaries, secondaries;
   for (const api::Server* s : objects_.servers_of(zone)) {
     (s->role == api::ServerRole::Primary ? primaries : secondaries).push_back(*s);
@@ -601,10 +599,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     const std::vector<PrimaryOutcome> no_primaries;
     const std::vector<SecondaryOutcome> no_secondaries;
     ZoneReport rep = report_blocked_zone(
-        {zone, zref, desired, rec_copy, no_primaries, no_secondaries}, *blocked);
+        {zone, zref, desired, records_seen, no_primaries, no_secondaries}, *blocked);
     report_zone_status(*rt, rep.zone);
     for (const auto& st : rep.records) sink_.record_status(st);
-    set_served(key, rep.records);
+    set_served(key, rep.counts);
     co_return true;
   }
 
@@ -748,11 +746,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     seconds.push_back(std::move(so));
   }
 
-  ZoneReport rep = report_zone({zone, zref, desired, rec_copy, results, seconds}, rt->acks);
+  ZoneReport rep =
+      report_zone({zone, zref, desired, records_seen, results, seconds, report_only}, rt->acks);
   rt->secondaries_behind = rep.secondaries_behind;
   for (const auto& st : rep.records) sink_.record_status(st);
   report_zone_status(*rt, rep.zone);
-  set_served(key, rep.records);
+  set_served(key, rep.counts);
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).

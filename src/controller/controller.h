@@ -50,6 +50,7 @@
 #include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "controller/work_queue.h"
+#include "controller/zone_report.h"
 #include "model/rrset.h"
 
 namespace zk::providers {
@@ -226,7 +227,7 @@ class Controller {
   std::string namespace_problem(const std::string& name) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
-  void set_served(const std::string& zone_key, const std::vector<RecordStatus>& records);
+  void set_served(const std::string& zone_key, const RecordCounts& counts);
   // sink_.zone_status(st), remembered for zone_summaries().
   void report_zone_status(ZoneRuntime& rt, const ZoneStatus& st);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,

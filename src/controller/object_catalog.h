@@ -145,6 +145,8 @@ class ObjectCatalog {
   std::vector<api::Zone> zones_in(std::string_view ns) const;
   ZoneInputs inputs_of(const api::Zone& zone) const;
   const sources::NamespaceDirectory& namespace_directory() const { return directory_; }
+  // The last api::RecordObject::revision stamped: objects stamped later changed since.
+  uint64_t revision() const { return revision_; }
   // By "Kind/ns/name" (api::record_key).
   const api::RecordObject* find_record(std::string_view key) const;
   // A DNSZone of another namespace selects it (admitted or not): that zone reports it.

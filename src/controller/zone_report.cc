@@ -22,23 +22,47 @@ bool servable(const sources::RecordOutcome& o) {
   return o.reason == reasons::kPending || (o.reason == reasons::kMultipleZones && !o.hash.empty());
 }
 
-// One status per desired outcome whose object we hold; `f` says its conditions.
+// One status per desired outcome whose object we hold (of those in `only`, when given); `f`
+// says its conditions.
 std::vector<RecordStatus> each_record(
-    const ZoneReportInput& in,
+    const ZoneReportInput& in, const std::set<std::string>* only,
     const std::function<RecordStatus(const std::string&, const api::RecordObject&,
                                      const sources::RecordOutcome&)>& f) {
   std::vector<RecordStatus> out;
   std::string zone_text = in.zone.zone_name.to_string();
-  for (const auto& [rkey, o] : in.desired.outcomes) {
-    auto r = in.records.find(rkey);
-    if (r == in.records.end()) continue;
-    RecordStatus st = f(rkey, r->second, o);
-    st.ref = object_ref(r->second, api::to_string(r->second.kind));
+  auto one = [&](const std::string& rkey, const sources::RecordOutcome& o) {
+    const api::RecordObject* r = in.records(rkey);
+    if (!r) return;
+    RecordStatus st = f(rkey, *r, o);
+    st.ref = object_ref(*r, api::to_string(r->kind));
     if (o.reason != reasons::kNotSelected) {
       st.zone = zone_text;
       st.fqdn = o.fqdn;
     }
     out.push_back(std::move(st));
+  };
+  if (only) {
+    for (const std::string& rkey : *only) {
+      if (auto o = in.desired.outcomes.find(rkey); o != in.desired.outcomes.end()) {
+        one(rkey, o->second);
+      }
+    }
+  } else {
+    for (const auto& [rkey, o] : in.desired.outcomes) one(rkey, o);
+  }
+  return out;
+}
+
+// The servers' side of a report, as far as the records' statuses depend on it.
+std::string servers_side(const std::vector<PrimaryOutcome>& primaries,
+                         const std::vector<SecondaryOutcome>& secondaries) {
+  std::string out;
+  for (const auto& p : primaries) {
+    out += fmt::format("P {} {} {};", p.server, p.ok, p.refused.size());
+  }
+  for (const auto& s : secondaries) {
+    out += fmt::format("S {} {} {} {};", s.server, s.serial.value_or(0), s.want.value_or(0),
+                       s.serial.has_value());
   }
   return out;
 }
@@ -48,6 +72,22 @@ std::string primaries_text(size_t n) {
 }
 
 }  // namespace
+
+RecordLookup lookup_in(const std::map<std::string, api::RecordObject>& records) {
+  return [&records](const std::string& key) -> const api::RecordObject* {
+    auto it = records.find(key);
+    return it == records.end() ? nullptr : &it->second;
+  };
+}
+
+RecordCounts count_records(const std::vector<RecordStatus>& records) {
+  RecordCounts c;
+  for (const RecordStatus& r : records) {
+    if (r.ready.status == api::kTrue) ++c.ready;
+    ++c.by_kind_reason[{r.ref.kind, r.ready.reason}];
+  }
+  return c;
+}
 
 bool serial_at_least(uint32_t have, uint32_t want) {
   return have == want || static_cast<int32_t>(have - want) > 0;
@@ -69,16 +109,18 @@ ZoneReport report_blocked_zone(const ZoneReportInput& in, const ConditionSpec& b
   ZoneReport rep;
   rep.zone.ref = in.ref;
   rep.zone.ready = blocked;
-  rep.records = each_record(in, [&](const std::string&, const api::RecordObject&,
-                                    const sources::RecordOutcome& o) {
-    RecordStatus st;
-    st.ready = servable(o)
-                   ? ready_condition(api::kFalse, reasons::kZoneNotReady,
+  rep.records = each_record(
+      in, nullptr,
+      [&](const std::string&, const api::RecordObject&, const sources::RecordOutcome& o) {
+        RecordStatus st;
+        st.ready = servable(o) ? ready_condition(
+                                     api::kFalse, reasons::kZoneNotReady,
                                      fmt::format("DNSZone {} is not ready: {}: {}", in.zone.key(),
                                                  blocked.reason, blocked.message))
-                   : ready_condition(api::kFalse, o.reason, o.message);
-    return st;
-  });
+                               : ready_condition(api::kFalse, o.reason, o.message);
+        return st;
+      });
+  rep.counts = count_records(rep.records);
   return rep;
 }
 
@@ -141,9 +183,17 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
           : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse), behind_reason,
                           behind_message};
 
-  // Record statuses.
-  std::map<std::string, size_t> not_ready_by_reason;
-  std::vector<ServedRecord> served_records;
+  // Only the records that changed, when the servers' side is as the last clean report left it.
+  const std::string side = servers_side(results, in.secondaries);
+  const bool clean =
+      ok_count == results.size() &&
+      std::all_of(results.begin(), results.end(), [](const auto& r) { return r.refused.empty(); });
+  const std::set<std::string>* only =
+      in.only && clean && side == acks.clean_servers ? in.only : nullptr;
+  acks.clean_servers = clean ? side : "";
+
+  // Record statuses; each one's standing is kept for the summary.
+  std::map<std::string, RecordStanding> now;
   std::string first_failure_reason, first_failure_message;
   std::vector<std::string> failures;  // "Reason: message" per failed Primary, for the zone
   for (const auto& r : results) {
@@ -155,72 +205,98 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     failures.push_back(
         fmt::format("{}: {}", r.server_reason.empty() ? r.reason : r.server_reason, r.message));
   }
-  rep.records = each_record(in, [&](const std::string& rkey, const api::RecordObject& rec,
-                                    const sources::RecordOutcome& o) {
-    RecordStatus st;
-    if (!servable(o)) {
-      if (o.reason != reasons::kNotSelected) ++not_ready_by_reason[o.reason];
-      st.ready = ready_condition(api::kFalse, o.reason, o.message);
-      return st;
+  rep.records = each_record(
+      in, only,
+      [&](const std::string& rkey, const api::RecordObject& rec, const sources::RecordOutcome& o) {
+        RecordStatus st;
+        RecordStanding& standing = now[rkey];
+        if (!servable(o)) {
+          standing.counted = o.reason != reasons::kNotSelected;
+          st.ready = ready_condition(api::kFalse, o.reason, o.message);
+          return st;
+        }
+        RRsetKey rrkey{Name::parse(o.fqdn).value_or(in.zone.zone_name), api::record_type(rec.kind)};
+        std::string refused;
+        for (const auto& r : results) {
+          if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
+        }
+        if (!first_failure_reason.empty()) {
+          standing.counted = true;
+          st.ready = ready_condition(api::kFalse, first_failure_reason, first_failure_message);
+          return st;
+        }
+        if (!refused.empty()) {
+          standing.counted = true;
+          st.ready = ready_condition(api::kFalse, reasons::kUpdateRefused, refused);
+          return st;
+        }
+        // Served by every Primary.
+        st.acknowledged_hash = o.hash;
+        if (acks.hash[rkey] != o.hash) {
+          acks.hash[rkey] = o.hash;
+          acks.serial[rkey] = primary_serial.value_or(0);
+        }
+        acks.fqdn[rkey] = o.fqdn;
+        if (o.reason == reasons::kMultipleZones) {
+          standing.counted = true;
+          st.ready = ready_condition(api::kFalse, o.reason, o.message);
+        } else {
+          st.ready = ready_condition(
+              api::kTrue, reasons::kServed,
+              fmt::format("served at {} by {}", o.fqdn, primaries_text(results.size())));
+        }
+        standing.served =
+            ServedRecord{std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
+                         rec.name, rec.ns, o.fqdn};
+        // Propagated: every Secondary serves a serial at least the one this data was acked at.
+        uint32_t at = acks.serial[rkey];
+        std::string behind;
+        for (const auto& [sname, have] : secondary_serials) {
+          if (!have) {
+            behind = std::string(reasons::kSecondaryUnreachable);
+            break;
+          }
+          if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
+        }
+        st.propagated = behind.empty()
+                            ? ConditionSpec{std::string(api::kPropagated), std::string(api::kTrue),
+                                            std::string(reasons::kInSync), zone_propagated.message}
+                            : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
+                                            behind, zone_propagated.message};
+        return st;
+      });
+  for (const RecordStatus& st : rep.records) {
+    RecordStanding& standing = now[st.ref.key()];
+    standing.kind = st.ref.kind;
+    standing.ready = st.ready.status == api::kTrue;
+    standing.reason = st.ready.reason;
+  }
+  // Forget the acknowledgements and standing of records that left the zone.
+  auto forget = [&](const std::string& rkey) {
+    acks.hash.erase(rkey);
+    acks.serial.erase(rkey);
+    acks.fqdn.erase(rkey);
+    acks.standing.erase(rkey);
+  };
+  if (only) {
+    for (const std::string& rkey : *only) {
+      if (!now.count(rkey)) forget(rkey);
     }
-    RRsetKey rrkey{Name::parse(o.fqdn).value_or(in.zone.zone_name), api::record_type(rec.kind)};
-    std::string refused;
-    for (const auto& r : results) {
-      if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
+    for (auto& [rkey, standing] : now) acks.standing[rkey] = std::move(standing);
+  } else {
+    for (auto it = acks.hash.begin(); it != acks.hash.end();) {
+      const std::string rkey = (it++)->first;
+      if (!in.desired.outcomes.count(rkey)) forget(rkey);
     }
-    if (!first_failure_reason.empty()) {
-      ++not_ready_by_reason[first_failure_reason];
-      st.ready = ready_condition(api::kFalse, first_failure_reason, first_failure_message);
-      return st;
-    }
-    if (!refused.empty()) {
-      ++not_ready_by_reason[std::string(reasons::kUpdateRefused)];
-      st.ready = ready_condition(api::kFalse, reasons::kUpdateRefused, refused);
-      return st;
-    }
-    // Served by every Primary.
-    st.acknowledged_hash = o.hash;
-    if (acks.hash[rkey] != o.hash) {
-      acks.hash[rkey] = o.hash;
-      acks.serial[rkey] = primary_serial.value_or(0);
-    }
-    acks.fqdn[rkey] = o.fqdn;
-    if (o.reason == reasons::kMultipleZones) {
-      ++not_ready_by_reason[o.reason];
-      st.ready = ready_condition(api::kFalse, o.reason, o.message);
-    } else {
-      st.ready = ready_condition(
-          api::kTrue, reasons::kServed,
-          fmt::format("served at {} by {}", o.fqdn, primaries_text(results.size())));
-    }
-    served_records.push_back({std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
-                              rec.name, rec.ns, o.fqdn});
-    // Propagated: every Secondary serves a serial at least the one this data was acked at.
-    uint32_t at = acks.serial[rkey];
-    std::string behind;
-    for (const auto& [sname, have] : secondary_serials) {
-      if (!have) {
-        behind = std::string(reasons::kSecondaryUnreachable);
-        break;
-      }
-      if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
-    }
-    st.propagated = behind.empty()
-                        ? ConditionSpec{std::string(api::kPropagated), std::string(api::kTrue),
-                                        std::string(reasons::kInSync), zone_propagated.message}
-                        : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
-                                        behind, zone_propagated.message};
-    return st;
-  });
-  // Forget acknowledgements of records that left the zone.
-  for (auto it = acks.hash.begin(); it != acks.hash.end();) {
-    if (!in.desired.outcomes.count(it->first)) {
-      acks.serial.erase(it->first);
-      acks.fqdn.erase(it->first);
-      it = acks.hash.erase(it);
-    } else {
-      ++it;
-    }
+    acks.standing = std::move(now);
+  }
+  std::map<std::string, size_t> not_ready_by_reason;
+  std::vector<ServedRecord> served_records;
+  for (const auto& [rkey, standing] : acks.standing) {
+    if (standing.counted) ++not_ready_by_reason[standing.reason];
+    if (standing.served) served_records.push_back(*standing.served);
+    if (standing.ready) ++rep.counts.ready;
+    ++rep.counts.by_kind_reason[{standing.kind, standing.reason}];
   }
 
   // The zone's summary.

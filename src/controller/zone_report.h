@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,24 +51,57 @@ struct SecondaryOutcome {
   std::string why;
 };
 
+// How one record stood in the last report, for the zone's summary and the metrics.
+struct RecordStanding {
+  std::string kind;
+  bool ready = false;
+  std::string reason;                  // of its Ready condition
+  bool counted = false;                // among the zone's "records not ready"
+  std::optional<ServedRecord> served;  // in the zone's list of served records
+  friend bool operator==(const RecordStanding&, const RecordStanding&) = default;
+};
+
 // What the controller remembers of a zone's records between reconciles (per record key).
 struct ZoneAcks {
   std::map<std::string, std::string> hash;  // hash acknowledged by every Primary
   std::map<std::string, uint32_t> serial;   // the primary's serial at that time
   std::map<std::string, std::string> fqdn;  // the name it is served at
+  std::map<std::string, RecordStanding> standing;
+  // The servers' side of the last report when every Primary held everything (else ""): a report
+  // with the same servers' side may report only the records that changed.
+  std::string clean_servers;
 };
+
+// A zone's records by standing: Ready=True, and by (kind, reason) (zonekeeper_records).
+struct RecordCounts {
+  size_t ready = 0;
+  std::map<std::pair<std::string, std::string>, size_t> by_kind_reason;
+};
+RecordCounts count_records(const std::vector<RecordStatus>& records);
+
+using RecordLookup = std::function<const api::RecordObject*(const std::string& key)>;
+// A lookup in a map of objects by key.
+RecordLookup lookup_in(const std::map<std::string, api::RecordObject>& records);
 
 struct ZoneReportInput {
   const api::Zone& zone;
   const ObjectRef& ref;
   const sources::ZoneDesired& desired;
-  const std::map<std::string, api::RecordObject>& records;  // the desired outcomes' objects
+  // The desired outcomes' objects by key (nullptr: none, or changed since the desired state was
+  // computed: its next reconcile reports it).
+  RecordLookup records;
   const std::vector<PrimaryOutcome>& primaries;
   const std::vector<SecondaryOutcome>& secondaries;
+  // The keys whose outcome may have changed since the last report
+  // (sources::ZoneState::touched_records()); nullptr: any. Honoured only when the servers' side
+  // is as the last report left it, every Primary holding everything: then only these records
+  // get a status (the others' would be what it already is). Else every record is reported.
+  const std::set<std::string>* only = nullptr;
 };
 
 struct ZoneReport {
   std::vector<RecordStatus> records;
+  RecordCounts counts;  // every record of the zone, reported now or before
   ZoneStatus zone;
   bool secondaries_behind = false;  // some Secondary is behind or unreachable
 };

@@ -249,6 +249,7 @@ void ZoneState::reset(const api::Zone& zone, const std::vector<api::Zone>& peers
 
 void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
   if (c.role == RecordCandidate::Role::Elsewhere) return;
+  touched_records_.insert(c.key);
   out_.outcomes.erase(c.key);
   if (c.role != RecordCandidate::Role::Contender) return;
   const Name& owner = c.rrset->owner();
@@ -261,6 +262,7 @@ void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
 }
 
 void ZoneState::enter(const RecordCandidate& c, std::set<Name>& affected) {
+  if (c.role != RecordCandidate::Role::Elsewhere) touched_records_.insert(c.key);
   if (c.role == RecordCandidate::Role::Settled) out_.outcomes[c.key] = c.outcome;
   if (c.role != RecordCandidate::Role::Contender) return;
   const Name& owner = c.rrset->owner();
@@ -298,7 +300,10 @@ void ZoneState::resolve_owner(const Name& owner) {
   accepted.insert(zlo, zhi);
   std::vector<const RecordCandidate*> ordered;
   if (auto g = groups_.find(owner); g != groups_.end()) {
-    for (const auto& [age, c] : g->second) ordered.push_back(c);
+    for (const auto& [age, c] : g->second) {
+      ordered.push_back(c);
+      touched_records_.insert(c->key);
+    }
   }
   accept(*zone_, ordered, accepted, out_.outcomes);
   model::RRsetMap at;
@@ -349,6 +354,7 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
   if (rebuild) reset(zone, peers, namespaces);
   const size_t dnames_before = dnames_;
   ++epoch_;
+  touched_records_.clear();
 
   // Which records are new or changed (their revision moved); the rest only say they are here.
   std::vector<std::pair<const api::RecordObject*, Entry*>> changed;

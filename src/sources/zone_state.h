@@ -77,6 +77,9 @@ class ZoneState {
   // The owner names whose RRsets the last sync may have changed; nullopt: any (it rebuilt, or
   // resolved the whole zone).
   const std::optional<std::set<model::Name>>& touched() const { return touched_; }
+  // With touched(): the record keys whose outcome the last sync may have changed (those that
+  // came, went or changed, and those sharing an owner name with them).
+  const std::set<std::string>& touched_records() const { return touched_records_; }
   // How many syncs rebuilt everything (for tests and metrics).
   uint64_t rebuilds() const { return rebuilds_; }
 
@@ -109,6 +112,7 @@ class ZoneState {
   std::map<model::Name, std::vector<std::string>> problems_;  // safety net, by owner
   ZoneDesired out_;
   std::optional<std::set<model::Name>> touched_;
+  std::set<std::string> touched_records_;
   uint64_t epoch_ = 0;
   uint64_t rebuilds_ = 0;
 };

@@ -108,8 +108,9 @@ class RandomCatalog {
   uint64_t revision_ = 0;
 };
 
-// The property: after any sequence of changes, the kept state equals a fresh computation, and
-// every RRset that changed lies at a name touched() lists (what the controller plans).
+// The property: after any sequence of changes, the kept state equals a fresh computation, every
+// RRset that changed lies at a name touched() lists (what the controller plans) and every outcome
+// that changed is in touched_records() (what it reports).
 TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
   const api::Zone self = make_zone(
       "z", "dns", 10,
@@ -126,6 +127,7 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
     NamespaceDirectory namespaces;
     namespaces["shop"] = api::NamespaceInfo{"shop", {{"team", "shop"}}, {}, ""};
     model::RRsetMap before;
+    std::map<std::string, RecordOutcome> outcomes_before;
     for (int step = 0; step < 30; ++step) {
       const uint32_t what = catalog.pick(40);
       if (what == 0) {  // a peer zone comes or goes (rebuild)
@@ -159,6 +161,20 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
           }
         }
       }
+      if (state.touched()) {
+        for (const auto& [key, o] : kept.outcomes) {
+          auto was = outcomes_before.find(key);
+          ASSERT_TRUE(state.touched_records().count(key) ||
+                      (was != outcomes_before.end() && was->second == o))
+              << "seed " << seed << " step " << step << ": outcome of " << key
+              << " changed, not touched";
+        }
+        for (const auto& [key, o] : outcomes_before) {
+          ASSERT_TRUE(kept.outcomes.count(key) || state.touched_records().count(key))
+              << "seed " << seed << " step " << step << ": " << key << " left, not touched";
+        }
+      }
+      outcomes_before = kept.outcomes;
       served_changes += before != kept.rrsets;
       for (const auto& [key, o] : kept.outcomes) {
         multiple += o.reason == api::reasons::kMultipleZones;
