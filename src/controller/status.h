@@ -102,7 +102,7 @@ struct ZoneStatus {
   ObjectRef ref;
   ConditionSpec ready;
   std::optional<ConditionSpec> propagated;
-  std::vector<ServedRecord> records;  // all served; at most kMaxListedRecords are written
+  std::vector<ServedRecord> records;  // served, by kind and name; at most kMaxListedRecords
   size_t record_count = 0;
   std::vector<ServerSerial> servers;
   bool synced = false;  // the Primaries acknowledged changes of the declared state just now

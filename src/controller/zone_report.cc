@@ -278,11 +278,21 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     acks.fqdn.erase(rkey);
     acks.standing.erase(rkey);
   };
+  bool list_changed = !only;  // the zone's list of served records
   if (only) {
     for (const std::string& rkey : *only) {
-      if (!now.count(rkey)) forget(rkey);
+      auto was = acks.standing.find(rkey);
+      auto is = now.find(rkey);
+      if (is == now.end()) {
+        if (in.desired.outcomes.count(rkey)) continue;  // changed meanwhile: reported next time
+        list_changed = list_changed || (was != acks.standing.end() && was->second.served);
+        forget(rkey);
+        continue;
+      }
+      list_changed =
+          list_changed || was == acks.standing.end() || was->second.served != is->second.served;
+      acks.standing[rkey] = std::move(is->second);
     }
-    for (auto& [rkey, standing] : now) acks.standing[rkey] = std::move(standing);
   } else {
     for (auto it = acks.hash.begin(); it != acks.hash.end();) {
       const std::string rkey = (it++)->first;
@@ -291,23 +301,29 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     acks.standing = std::move(now);
   }
   std::map<std::string, size_t> not_ready_by_reason;
-  std::vector<ServedRecord> served_records;
+  std::vector<const ServedRecord*> served;
   for (const auto& [rkey, standing] : acks.standing) {
     if (standing.counted) ++not_ready_by_reason[standing.reason];
-    if (standing.served) served_records.push_back(*standing.served);
+    if (standing.served && list_changed) served.push_back(&*standing.served);
     if (standing.ready) ++rep.counts.ready;
     ++rep.counts.by_kind_reason[{standing.kind, standing.reason}];
+  }
+  if (list_changed) {  // the first kMaxListedRecords by kind and name are listed
+    acks.served_count = served.size();
+    auto listed_end = served.begin() + std::min(served.size(), kMaxListedRecords);
+    std::partial_sort(
+        served.begin(), listed_end, served.end(), [](const ServedRecord* a, const ServedRecord* b) {
+          return std::tie(a->kind, a->name, a->ns) < std::tie(b->kind, b->name, b->ns);
+        });
+    acks.listed.clear();
+    for (auto it = served.begin(); it != listed_end; ++it) acks.listed.push_back(**it);
   }
 
   // The zone's summary.
   ZoneStatus& zs = rep.zone;
   zs.ref = in.ref;
-  std::sort(served_records.begin(), served_records.end(),
-            [](const ServedRecord& a, const ServedRecord& b) {
-              return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
-            });
-  zs.record_count = served_records.size();
-  zs.records = std::move(served_records);
+  zs.record_count = acks.served_count;
+  zs.records = acks.listed;
   zs.servers = std::move(server_rows);
   zs.propagated = zone_propagated;
   zs.synced = any_applied && ok_count == results.size();

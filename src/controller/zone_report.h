@@ -67,6 +67,10 @@ struct ZoneAcks {
   std::map<std::string, uint32_t> serial;   // the primary's serial at that time
   std::map<std::string, std::string> fqdn;  // the name it is served at
   std::map<std::string, RecordStanding> standing;
+  // The zone's list of served records as last reported (the first kMaxListedRecords by kind and
+  // name) and their number: rebuilt only when some record's entry changed.
+  std::vector<ServedRecord> listed;
+  size_t served_count = 0;
   // The servers' side of the last report when every Primary held everything (else ""): a report
   // with the same servers' side may report only the records that changed.
   std::string clean_servers;

@@ -142,6 +142,9 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
   EXPECT_EQ(r.zone.record_count, 2u);
   EXPECT_EQ(r.counts.by_kind_reason.at({"ARecord", "Served"}), 2u);
   EXPECT_FALSE(acks.hash.count("ARecord/dns/mail"));
+  ASSERT_EQ(r.zone.records.size(), 2u);  // the list follows, by kind and name
+  EXPECT_EQ(r.zone.records[0].name, "api");
+  EXPECT_EQ(r.zone.records[1].name, "www");
 
   // The servers' side changed (a Primary failed): every record is reported, then again once it
   // is back (the last report was not clean).
