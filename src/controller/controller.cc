@@ -43,6 +43,11 @@ struct Controller::ZoneRuntime {
   // The next reconcile plans the whole zone, not only the names that changed: at first, after a
   // failure, after drift or a resync.
   bool whole_plan_due = true;
+  // The DNSZone status last handed to the sink, when, and a newer one waiting because it differs
+  // only in serials (report_zone_status).
+  std::optional<ZoneStatus> sent;
+  std::chrono::steady_clock::time_point sent_at;
+  std::optional<ZoneStatus> deferred;
   ZoneAcks acks;               // what its records' statuses rest on
   std::string zone_name;       // of the last valid generation ("" = none)
   bool dirty = true;           // catalog changed since the last full reconcile
@@ -169,10 +174,33 @@ uint64_t Controller::view_version() const {
 
 void Controller::report_zone_status(ZoneRuntime& rt, const ZoneStatus& st) {
   ++view_version_;
-  sink_.zone_status(st);
   rt.ready = st.ready;
   rt.record_count = st.record_count;
   rt.servers = st.servers;
+  // Serials and lastSyncTime alone move with every applied change: under a stream of changes
+  // they are written at most every zone_serial_refresh (the latest then), not once per change.
+  const auto now = std::chrono::steady_clock::now();
+  if (rt.sent && !differs_beyond_serials(*rt.sent, st) &&
+      now - rt.sent_at < options_.zone_serial_refresh) {
+    if (!rt.deferred) {
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          options_.zone_serial_refresh - (now - rt.sent_at));
+      queue_.add_after(WorkItem::zone(st.ref.ns, st.ref.name, false).key(),
+                       wait + std::chrono::milliseconds(1));
+    }
+    const bool synced = st.synced || (rt.deferred && rt.deferred->synced);
+    rt.deferred = st;
+    rt.deferred->synced = synced;
+    return;
+  }
+  send_zone_status(rt, st);
+}
+
+void Controller::send_zone_status(ZoneRuntime& rt, const ZoneStatus& st) {
+  sink_.zone_status(st);
+  rt.sent = st;
+  rt.sent_at = std::chrono::steady_clock::now();
+  rt.deferred.reset();
 }
 
 ConditionSpec Controller::zone_ready(const std::string& zone_key) const {
@@ -344,6 +372,10 @@ asio::awaitable<bool> Controller::reconcile(const std::string& key, std::string&
       co_return co_await reconcile_shared_zone(Name::parse(item->name).value(), why);
     case WorkItem::Kind::Zone: {
       auto rt = runtime(item->object_key());
+      if (rt->deferred &&
+          std::chrono::steady_clock::now() - rt->sent_at >= options_.zone_serial_refresh) {
+        send_zone_status(*rt, *rt->deferred);
+      }
       if (!rt->dirty && rt->healthy && !rt->secondaries_behind) {
         co_return co_await check_zone_drift(item->ns, item->name, why);
       }

@@ -68,6 +68,9 @@ using telemetry::Metrics;
 
 struct ControllerOptions {
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
+  // A DNSZone status that differs from the last one written only in serials and lastSyncTime
+  // waits this long at most (one write per interval under a stream of changes, not one each).
+  std::chrono::milliseconds zone_serial_refresh{std::chrono::seconds(5)};
   size_t workers = 4;
   RetryPolicy retry{};
   SourceOptions sources;  // shared zones and the Ingress/…/DNSEndpoint sources
@@ -228,8 +231,10 @@ class Controller {
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
   void set_served(const std::string& zone_key, const RecordCounts& counts);
-  // sink_.zone_status(st), remembered for zone_summaries().
+  // Remembered for zone_summaries() and handed to sink_.zone_status — at once, unless it
+  // differs from the last one sent only in serials (then within zone_serial_refresh).
   void report_zone_status(ZoneRuntime& rt, const ZoneStatus& st);
+  void send_zone_status(ZoneRuntime& rt, const ZoneStatus& st);
   std::shared_ptr<providers::Provider> provider_for(const api::Server& server, std::string* problem,
                                                     std::string* reason);
 

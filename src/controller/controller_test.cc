@@ -57,7 +57,10 @@ struct Event {
 class Sink : public StatusSink {
  public:
   void record_status(const RecordStatus& s) override { records[s.ref.key()] = s; }
-  void zone_status(const ZoneStatus& s) override { zones[s.ref.key()] = s; }
+  void zone_status(const ZoneStatus& s) override {
+    zones[s.ref.key()] = s;
+    ++zone_writes;
+  }
   void server_status(const ServerStatus& s) override { servers[s.ref.key()] = s; }
   void event(const ObjectRef& ref, bool warning, std::string_view reason,
              std::string note) override {
@@ -65,6 +68,7 @@ class Sink : public StatusSink {
   }
   std::map<std::string, RecordStatus> records;
   std::map<std::string, ZoneStatus> zones;
+  size_t zone_writes = 0;
   std::map<std::string, ServerStatus> servers;
   std::vector<Event> events;
 };
@@ -231,6 +235,36 @@ double served_metric(const telemetry::Metrics& m) {
   auto at = text.find("\nzonekeeper_records_served ");
   if (at == std::string::npos) return -1;
   return std::stod(text.substr(at + std::string("\nzonekeeper_records_served ").size()));
+}
+
+TEST_F(ControllerTest, ZoneStatusSerialsAloneAreWrittenAtMostOncePerInterval) {
+  ControllerOptions options;
+  options.zone_serial_refresh = std::chrono::milliseconds(300);
+  make(options);
+  FakeProvider& p = primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  const size_t sent = sink.zone_writes;
+  for (int i = 0; i < 5; ++i) {
+    c->put_record(o.a("dns", "www", "www", fmt::format("192.0.2.{}", 10 + i)));
+    settle();
+    EXPECT_EQ(sink.records.at("ARecord/dns/www").acknowledged_hash.empty(), false);
+  }
+  EXPECT_EQ(record("ARecord/dns/www").reason, "Served");
+  EXPECT_LE(sink.zone_writes, sent + 1) << "five changes moved only the serials";
+  // The latest serial is written once the interval has passed.
+  run_until([&] {
+    const auto& z = sink.zones.at("DNSZone/dns/example");
+    return !z.servers.empty() && z.servers[0].serial == p.truth(kZone)->serial;
+  });
+  EXPECT_TRUE(sink.zones.at("DNSZone/dns/example").synced) << "lastSyncTime moves with it";
+  // A change beyond serials is written at once.
+  c->put_record(o.a("dns", "api", "api", "192.0.2.2"));
+  settle();
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").record_count, 2u);
 }
 
 TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {

@@ -1,5 +1,7 @@
 #include "controller/status.h"
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "api/condition.h"
@@ -19,6 +21,16 @@ ConditionSpec ready_condition(std::string_view status, std::string_view reason,
 }
 
 namespace json = boost::json;
+
+bool differs_beyond_serials(const ZoneStatus& a, const ZoneStatus& b) {
+  auto rows = [](const ZoneStatus& z) {
+    std::vector<std::tuple<std::string, std::string, bool>> out;
+    for (const auto& s : z.servers) out.emplace_back(s.name, s.role, s.ready);
+    return out;
+  };
+  return !(a.ref == b.ref && a.ready == b.ready && a.propagated == b.propagated &&
+           a.record_count == b.record_count && a.records == b.records && rows(a) == rows(b));
+}
 
 std::string ObjectRef::key() const {
   return fmt::format("{}/{}/{}", kind, ns, name);

@@ -78,6 +78,25 @@ TEST(ZoneStatusMerge, ListsRecordsAndSyncTime) {
   EXPECT_FALSE(merge_zone_status(json::value(*first), z, "2026-01-01T00:01:00Z", 60));
 }
 
+TEST(ZoneStatus, SerialsAloneAreNotADifferenceBeyondSerials) {
+  ZoneStatus a;
+  a.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "example", "u", 2};
+  a.ready = {"Ready", "True", "AllReady", "1 records served by 1 Primary"};
+  a.servers = {{"p", "Primary", 7u, true}};
+  ZoneStatus b = a;
+  b.servers[0].serial = 8;
+  b.synced = true;
+  EXPECT_FALSE(differs_beyond_serials(a, b));
+  b.servers[0].ready = false;
+  EXPECT_TRUE(differs_beyond_serials(a, b));
+  b = a;
+  b.record_count = 2;
+  EXPECT_TRUE(differs_beyond_serials(a, b));
+  b = a;
+  b.ready.message = "2 records served by 1 Primary";
+  EXPECT_TRUE(differs_beyond_serials(a, b));
+}
+
 TEST(ZoneStatusMerge, RecordListIsCapped) {
   ZoneStatus z;
   z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "big", "u", 1};
