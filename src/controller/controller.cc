@@ -40,6 +40,7 @@ struct Controller::ZoneRuntime {
   // Its desired state, kept record by record; only its own reconciles touch it (the work queue
   // never runs one key twice at once).
   sources::ZoneState desired;
+  std::optional<uint64_t> desired_revision;  // the catalog's revision at its last sync
   // The next reconcile plans the whole zone, not only the names that changed: at first, after a
   // failure, after drift or a resync.
   bool whole_plan_due = true;
@@ -588,9 +589,21 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   }
   // Copies: the catalog may change while this coroutine waits on the network.
   api::Zone zone = *zit->second.zone;
-  ZoneInputs inputs = objects_.inputs_of(zone);
+  // The desired state: from the catalog's journal of record changes when it reaches back to the
+  // last sync and nothing else changed, else from every record the zone may select.
+  const uint64_t seen_revision = objects_.revision();
+  ZoneInputs inputs = objects_.inputs_of(zone, false);
+  std::optional<std::vector<std::string>> changed;
+  if (rt->desired_revision &&
+      rt->desired.current_for(zone, inputs.zones, objects_.namespace_directory())) {
+    changed = objects_.records_changed_since(*rt->desired_revision);
+  }
   const sources::ZoneDesired& desired =
-      rt->desired.sync(zone, inputs.records, inputs.zones, objects_.namespace_directory());
+      changed ? rt->desired.sync_changes(
+                    *changed, [this](const std::string& k) { return objects_.find_record(k); })
+              : rt->desired.sync(zone, objects_.inputs_of(zone).records, inputs.zones,
+                                 objects_.namespace_directory());
+  rt->desired_revision = seen_revision;
   // Only the names whose data may have changed are planned, unless the whole zone is due.
   const std::optional<std::set<Name>> touched =
       rt->whole_plan_due || check_servers ? std::nullopt : rt->desired.touched();
@@ -598,7 +611,6 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   // The records to report (those that changed, when only names are planned), looked up when the
   // report is made: one changed meanwhile is left to the reconcile its change queued.
   const std::set<std::string>* report_only = touched ? &rt->desired.touched_records() : nullptr;
-  const uint64_t seen_revision = objects_.revision();
   const RecordLookup records_seen = [this, seen_revision](const std::string& rkey) {
     const api::RecordObject* r = objects_.find_record(rkey);
     return r && r->revision <= seen_revision ? r : nullptr;

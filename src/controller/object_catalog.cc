@@ -196,13 +196,15 @@ CatalogChange ObjectCatalog::put_record(const json::value& object) {
   }
   auto& records = namespaces_[rec->ns].records;
   std::string key = rec->key();
-  rec->revision = ++revision_;
   auto it = records.find(key);
   if (it != records.end()) {
     if (same_record(it->second, *rec)) {  // our status write coming back: keep its hash
       it->second.served_hash = std::move(rec->served_hash);
       return ch;
     }
+  }
+  rec->revision = journal(key);
+  if (it != records.end()) {
     zones_selecting(it->second, ch.work);  // the zones that had it (labels may have changed)
     it->second = std::move(*rec);
   } else {
@@ -221,6 +223,7 @@ CatalogChange ObjectCatalog::remove_record(api::Kind kind, std::string_view ns,
   if (it == nit->second.records.end()) return ch;
   api::RecordObject gone = std::move(it->second);
   nit->second.records.erase(it);
+  journal(gone.key());
   ch.forget = object_ref(gone, api::to_string(kind));
   zones_selecting(gone, ch.work);
   return ch;
@@ -430,7 +433,7 @@ std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
   return out;
 }
 
-ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone) const {
+ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone, bool with_records) const {
   ZoneInputs in;
   std::set<std::string> taken;  // namespaces whose zones and records are in
   auto take = [&](const std::string& ns, const NamespaceObjects& objs) {
@@ -438,6 +441,7 @@ ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone) const {
     for (const auto& [name, e] : objs.zones) {
       if (e.zone) in.zones.push_back(*e.zone);
     }
+    if (!with_records) return;
     for (const auto& [key, r] : objs.records) in.records.push_back(&r);
   };
   // O(its namespace) for most zones; a zone that reaches out looks at every namespace.
@@ -453,6 +457,23 @@ ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone) const {
     if (const ZoneEntry* e = zone_entry(ns, name); e && e->zone) in.zones.push_back(*e->zone);
   }
   return in;
+}
+
+uint64_t ObjectCatalog::journal(const std::string& key) {
+  journal_.emplace_back(++revision_, key);
+  if (journal_.size() > kJournalLength) journal_.pop_front();
+  return revision_;
+}
+
+std::optional<std::vector<std::string>> ObjectCatalog::records_changed_since(
+    uint64_t revision) const {
+  std::vector<std::string> out;
+  if (revision == revision_) return out;
+  if (journal_.empty() || journal_.front().first > revision + 1) return std::nullopt;
+  auto it = std::lower_bound(journal_.begin(), journal_.end(), revision + 1,
+                             [](const auto& entry, uint64_t r) { return entry.first < r; });
+  for (; it != journal_.end(); ++it) out.push_back(it->second);
+  return out;
 }
 
 const api::RecordObject* ObjectCatalog::find_record(std::string_view key) const {

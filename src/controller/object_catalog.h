@@ -12,6 +12,7 @@
 // labels nor generation (our own status writes coming back) makes none.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -143,10 +144,16 @@ class ObjectCatalog {
   // The DNSServers of the zone's namespace it selects (valid ones).
   std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
   std::vector<api::Zone> zones_in(std::string_view ns) const;
-  ZoneInputs inputs_of(const api::Zone& zone) const;
+  // `with_records` false: the zones only.
+  ZoneInputs inputs_of(const api::Zone& zone, bool with_records = true) const;
   const sources::NamespaceDirectory& namespace_directory() const { return directory_; }
-  // The last api::RecordObject::revision stamped: objects stamped later changed since.
+  // The last api::RecordObject::revision stamped (a removal takes one too): objects stamped
+  // later changed since.
   uint64_t revision() const { return revision_; }
+  // The keys of the records put or removed after `revision`, oldest first (a key may repeat);
+  // nullopt when the journal (the last kJournalLength changes) no longer reaches back so far.
+  std::optional<std::vector<std::string>> records_changed_since(uint64_t revision) const;
+  static constexpr size_t kJournalLength = 50000;
   // By "Kind/ns/name" (api::record_key).
   const api::RecordObject* find_record(std::string_view key) const;
   // A DNSZone of another namespace selects it (admitted or not): that zone reports it.
@@ -172,7 +179,9 @@ class ObjectCatalog {
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;
-  uint64_t revision_ = 0;  // the last api::RecordObject::revision stamped
+  uint64_t journal(const std::string& key);  // a record changed: its new revision
+  uint64_t revision_ = 0;                    // the last api::RecordObject::revision stamped
+  std::deque<std::pair<uint64_t, std::string>> journal_;  // revision, record key
 };
 
 }  // namespace zk::controller

@@ -198,3 +198,29 @@ TEST(ObjectCatalog, NamespaceLabelsAndAllowListsWakeTheZonesThatReachOut) {
 
 }  // namespace
 }  // namespace zk::controller
+
+namespace zk::controller {
+namespace {
+
+TEST(ObjectCatalog, JournalsRecordChangesButNotStatusEchoes) {
+  ObjectCatalog c;
+  const uint64_t start = c.revision();
+  c.put_record(a("dns", "www", R"({"z":"e"})"));
+  c.put_record(a("dns", "api", R"({"z":"e"})"));
+  const uint64_t after_two = c.revision();
+  EXPECT_EQ(c.find_record("ARecord/dns/www")->revision, start + 1);
+  c.put_record(a("dns", "www", R"({"z":"e"})"));  // the same object again (a status write)
+  EXPECT_EQ(c.revision(), after_two);
+  EXPECT_EQ(c.records_changed_since(after_two), std::vector<std::string>{});
+  c.put_record(a("dns", "www", R"({"z":"e"})", 2));  // a new generation
+  c.remove_record(api::Kind::A, "dns", "api");
+  EXPECT_EQ(c.records_changed_since(after_two),
+            (std::vector<std::string>{"ARecord/dns/www", "ARecord/dns/api"}));
+  EXPECT_EQ(c.records_changed_since(start),
+            (std::vector<std::string>{"ARecord/dns/www", "ARecord/dns/api", "ARecord/dns/www",
+                                      "ARecord/dns/api"}));
+  EXPECT_EQ(c.find_record("ARecord/dns/www")->revision, c.revision() - 1);
+}
+
+}  // namespace
+}  // namespace zk::controller

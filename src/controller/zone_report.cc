@@ -278,19 +278,33 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     acks.fqdn.erase(rkey);
     acks.standing.erase(rkey);
   };
+  // The standing of every record, and its tallies, follow the records reported.
+  auto tally = [&](const RecordStanding& st, int delta) {
+    auto bump = [delta](auto& map, const auto& key) {
+      if ((map[key] += static_cast<size_t>(delta)) == 0) map.erase(key);
+    };
+    if (st.counted) bump(acks.not_ready, st.reason);
+    if (st.ready) acks.counts.ready += static_cast<size_t>(delta);
+    bump(acks.counts.by_kind_reason, std::make_pair(st.kind, st.reason));
+  };
   bool list_changed = !only;  // the zone's list of served records
   if (only) {
     for (const std::string& rkey : *only) {
       auto was = acks.standing.find(rkey);
       auto is = now.find(rkey);
+      if (is == now.end() && in.desired.outcomes.count(rkey)) continue;  // changed meanwhile
+      if (was != acks.standing.end()) {
+        list_changed = list_changed || (is == now.end() ? was->second.served.has_value()
+                                                        : was->second.served != is->second.served);
+        tally(was->second, -1);
+      } else {
+        list_changed = list_changed || (is != now.end() && is->second.served);
+      }
       if (is == now.end()) {
-        if (in.desired.outcomes.count(rkey)) continue;  // changed meanwhile: reported next time
-        list_changed = list_changed || (was != acks.standing.end() && was->second.served);
         forget(rkey);
         continue;
       }
-      list_changed =
-          list_changed || was == acks.standing.end() || was->second.served != is->second.served;
+      tally(is->second, +1);
       acks.standing[rkey] = std::move(is->second);
     }
   } else {
@@ -299,14 +313,17 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       if (!in.desired.outcomes.count(rkey)) forget(rkey);
     }
     acks.standing = std::move(now);
+    acks.counts = {};
+    acks.not_ready.clear();
+    for (const auto& [rkey, standing] : acks.standing) tally(standing, +1);
   }
-  std::map<std::string, size_t> not_ready_by_reason;
+  rep.counts = acks.counts;
+  const std::map<std::string, size_t>& not_ready_by_reason = acks.not_ready;
   std::vector<const ServedRecord*> served;
-  for (const auto& [rkey, standing] : acks.standing) {
-    if (standing.counted) ++not_ready_by_reason[standing.reason];
-    if (standing.served && list_changed) served.push_back(&*standing.served);
-    if (standing.ready) ++rep.counts.ready;
-    ++rep.counts.by_kind_reason[{standing.kind, standing.reason}];
+  if (list_changed) {
+    for (const auto& [rkey, standing] : acks.standing) {
+      if (standing.served) served.push_back(&*standing.served);
+    }
   }
   if (list_changed) {  // the first kMaxListedRecords by kind and name are listed
     acks.served_count = served.size();

@@ -51,6 +51,13 @@ struct SecondaryOutcome {
   std::string why;
 };
 
+// A zone's records by standing: Ready=True, and by (kind, reason) (zonekeeper_records).
+struct RecordCounts {
+  size_t ready = 0;
+  std::map<std::pair<std::string, std::string>, size_t> by_kind_reason;
+};
+RecordCounts count_records(const std::vector<RecordStatus>& records);
+
 // How one record stood in the last report, for the zone's summary and the metrics.
 struct RecordStanding {
   std::string kind;
@@ -67,6 +74,8 @@ struct ZoneAcks {
   std::map<std::string, uint32_t> serial;   // the primary's serial at that time
   std::map<std::string, std::string> fqdn;  // the name it is served at
   std::map<std::string, RecordStanding> standing;
+  RecordCounts counts;                      // tallied over `standing`
+  std::map<std::string, size_t> not_ready;  // reason → records not ready, over `standing`
   // The zone's list of served records as last reported (the first kMaxListedRecords by kind and
   // name) and their number: rebuilt only when some record's entry changed.
   std::vector<ServedRecord> listed;
@@ -75,13 +84,6 @@ struct ZoneAcks {
   // with the same servers' side may report only the records that changed.
   std::string clean_servers;
 };
-
-// A zone's records by standing: Ready=True, and by (kind, reason) (zonekeeper_records).
-struct RecordCounts {
-  size_t ready = 0;
-  std::map<std::pair<std::string, std::string>, size_t> by_kind_reason;
-};
-RecordCounts count_records(const std::vector<RecordStatus>& records);
 
 using RecordLookup = std::function<const api::RecordObject*(const std::string& key)>;
 // A lookup in a map of objects by key.

@@ -335,10 +335,8 @@ void ZoneState::collect_problems() {
   }
 }
 
-const ZoneDesired& ZoneState::sync(const api::Zone& zone,
-                                   const std::vector<const api::RecordObject*>& records,
-                                   const std::vector<api::Zone>& zones,
-                                   const NamespaceDirectory& namespaces) {
+std::vector<api::Zone> ZoneState::peers_of(const api::Zone& zone,
+                                           const std::vector<api::Zone>& zones) const {
   // The zones that may select what this one selects (Zone::selects sorts out the rest); `zone`
   // itself stands for any entry with its key.
   std::vector<api::Zone> peers;
@@ -350,6 +348,19 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
   peers.push_back(zone);
   std::sort(peers.begin(), peers.end(),
             [](const api::Zone& a, const api::Zone& b) { return a.key() < b.key(); });
+  return peers;
+}
+
+bool ZoneState::current_for(const api::Zone& zone, const std::vector<api::Zone>& zones,
+                            const NamespaceDirectory& namespaces) const {
+  return zone_ && namespaces == namespaces_ && peers_of(zone, zones) == peers_;
+}
+
+const ZoneDesired& ZoneState::sync(const api::Zone& zone,
+                                   const std::vector<const api::RecordObject*>& records,
+                                   const std::vector<api::Zone>& zones,
+                                   const NamespaceDirectory& namespaces) {
+  std::vector<api::Zone> peers = peers_of(zone, zones);
   const bool rebuild = !zone_ || peers != peers_ || namespaces != namespaces_;
   if (rebuild) reset(zone, peers, namespaces);
   const size_t dnames_before = dnames_;
@@ -357,9 +368,9 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
   touched_records_.clear();
 
   // Which records are new or changed (their revision moved); the rest only say they are here.
-  std::vector<std::pair<const api::RecordObject*, Entry*>> changed;
+  Changed changed;
   for (const api::RecordObject* r : records) {
-    auto [it, fresh] = entries_.try_emplace(r);
+    auto [it, fresh] = entries_.try_emplace(r->key());
     Entry& e = it->second;
     const bool same = !fresh && e.revision != 0 && e.revision == r->revision;
     e.epoch = epoch_;
@@ -376,6 +387,37 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
     }
   }
   for (auto& [r, e] : changed) withdraw(e->candidate, affected);
+  return finish(rebuild, dnames_before, changed, affected);
+}
+
+const ZoneDesired& ZoneState::sync_changes(const std::vector<std::string>& changed_keys,
+                                           const RecordFinder& find) {
+  const size_t dnames_before = dnames_;
+  touched_records_.clear();
+  std::set<Name> affected;
+  Changed changed;
+  std::set<std::string_view> seen;
+  for (const std::string& key : changed_keys) {
+    if (!seen.insert(key).second) continue;
+    auto it = entries_.find(key);
+    if (it != entries_.end()) withdraw(it->second.candidate, affected);
+    const api::RecordObject* r = find(key);
+    // Only records of the namespaces this zone looks at (its own, those it reaches).
+    const bool seen_here =
+        r && (r->ns == self_->ns || self_->reaches(r->ns, namespace_labels(namespaces_, r->ns)));
+    if (!seen_here) {
+      if (it != entries_.end()) entries_.erase(it);
+      continue;
+    }
+    if (it == entries_.end()) it = entries_.try_emplace(key).first;
+    it->second.epoch = epoch_;
+    changed.emplace_back(r, &it->second);
+  }
+  return finish(false, dnames_before, changed, affected);
+}
+
+const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed& changed,
+                                     std::set<Name>& affected) {
   // …then what is new steps in.
   std::vector<const api::Zone*> peer_ptrs;
   for (const api::Zone& z : peers_) peer_ptrs.push_back(&z);

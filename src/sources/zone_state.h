@@ -8,12 +8,15 @@
 // it to that over thousands of random operation sequences) at the cost of what changed. While the
 // DNSZone, the zones that may select its records and the Namespaces are those the last sync saw,
 // only the records whose revision moved (api::RecordObject::revision, stamped by the catalog; 0:
-// unknown, looked at every time) are classified again, and only the owner names they leave or
+// unknown, looked at every time) are classified again — or only those the caller names
+// (sync_changes, from the catalog's journal: no walk over every record) — and only the owner names
+// they leave or
 // join are resolved again: conflicts never cross owner names, except under a DNAME, so a zone
 // holding a DNAME resolves all its names together. Anything else rebuilds. Pure.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -71,6 +74,16 @@ class ZoneState {
                           const std::vector<const api::RecordObject*>& records,
                           const std::vector<api::Zone>& zones,
                           const NamespaceDirectory& namespaces);
+  // Whether sync_changes() may be used: the DNSZone, the zones that may select its records and
+  // the Namespaces are those the last sync saw (else everything is looked at again).
+  bool current_for(const api::Zone& zone, const std::vector<api::Zone>& zones,
+                   const NamespaceDirectory& namespaces) const;
+  // What sync() would give, told which records changed since the last sync instead of given
+  // them all: `changed` keys ("Kind/ns/name", put or removed), their objects by `find`
+  // (nullptr: gone). Only while current_for() holds.
+  using RecordFinder = std::function<const api::RecordObject*(const std::string& key)>;
+  const ZoneDesired& sync_changes(const std::vector<std::string>& changed,
+                                  const RecordFinder& find);
   const ZoneDesired& desired() const { return out_; }
   // The result, leaving the state empty (for a one-off computation).
   ZoneDesired take();
@@ -86,15 +99,20 @@ class ZoneState {
  private:
   struct Entry {
     uint64_t revision = 0;
-    uint64_t epoch = 0;  // the last sync that saw it
+    uint64_t epoch = 0;  // the last walk (sync()) that saw it
     RecordCandidate candidate;
   };
+  using Changed = std::vector<std::pair<const api::RecordObject*, Entry*>>;
   using Group = std::map<AgeKey, const RecordCandidate*>;  // contenders at one owner, oldest first
 
   void reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
              const NamespaceDirectory& namespaces);
   void withdraw(const RecordCandidate& c, std::set<model::Name>& affected);
   void enter(const RecordCandidate& c, std::set<model::Name>& affected);
+  std::vector<api::Zone> peers_of(const api::Zone& zone, const std::vector<api::Zone>& zones) const;
+  // Classifies `changed` (their old candidates withdrawn already) and resolves what they touch.
+  const ZoneDesired& finish(bool rebuild, size_t dnames_before, Changed& changed,
+                            std::set<model::Name>& affected);
   void resolve_all();
   void resolve_owner(const model::Name& owner);
   void collect_problems();
@@ -105,7 +123,7 @@ class ZoneState {
   const api::Zone* self_ = nullptr;
   NamespaceDirectory namespaces_;
 
-  std::unordered_map<const api::RecordObject*, Entry> entries_;
+  std::unordered_map<std::string, Entry> entries_;  // by record key
   std::map<model::Name, Group> groups_;             // contenders by owner name
   size_t dnames_ = 0;                               // DNAME contenders
   std::map<model::RRsetKey, HeldRRset> zone_data_;  // the DNSZone's own (SOA, apex NS, glue)

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <random>
+#include <utility>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -37,7 +38,12 @@ class RandomCatalog {
     std::string key_prefix = ns + "/" + name;
     if (pick(5) == 0) {  // delete whichever kind it is
       for (auto it = records_.begin(); it != records_.end();) {
-        it = it->second.ns == ns && it->second.name == name ? records_.erase(it) : std::next(it);
+        if (it->second.ns == ns && it->second.name == name) {
+          journal_.push_back(it->first);
+          it = records_.erase(it);
+        } else {
+          ++it;
+        }
       }
       return;
     }
@@ -86,6 +92,7 @@ class RandomCatalog {
     ASSERT_TRUE(r) << r.error();
     r->revision = ++revision_;
     std::string key = r->key();
+    journal_.push_back(key);
     records_.insert_or_assign(key, std::move(*r));
   }
 
@@ -100,11 +107,19 @@ class RandomCatalog {
     return out;
   }
 
+  // The keys put or removed since the last call (as ObjectCatalog::records_changed_since).
+  std::vector<std::string> take_journal() { return std::exchange(journal_, {}); }
+  const RecordObject* find(const std::string& key) const {
+    auto it = records_.find(key);
+    return it == records_.end() ? nullptr : &it->second;
+  }
+
   uint32_t pick(uint32_t n) { return std::uniform_int_distribution<uint32_t>(0, n - 1)(rng_); }
 
  private:
   std::mt19937 rng_;
   std::map<std::string, RecordObject> records_;
+  std::vector<std::string> journal_;
   uint64_t revision_ = 0;
 };
 
@@ -119,7 +134,8 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
       make_zone("old", "dns", 5, R"([{"selector":{"matchLabels":{"zone":"ext"}}}])");
   const api::Zone newer_peer =
       make_zone("new", "dns", 20, R"([{"selector":{"matchLabels":{"zone":"ext"}}}])");
-  size_t incremental_syncs = 0, rebuilds = 0, multiple = 0, conflicts = 0, served_changes = 0;
+  size_t incremental_syncs = 0, told_syncs = 0, rebuilds = 0, multiple = 0, conflicts = 0,
+         served_changes = 0;
   for (uint32_t seed = 1; seed <= 2000; ++seed) {
     RandomCatalog catalog(seed);
     ZoneState state;
@@ -140,7 +156,13 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
       }
       std::vector<const RecordObject*> in = catalog.inputs();
       const uint64_t rebuilt = state.rebuilds();
-      const ZoneDesired& kept = state.sync(self, in, zones, namespaces);
+      // Told what changed (the catalog's journal) or walking every record, at random.
+      std::vector<std::string> journal = catalog.take_journal();
+      const bool told = state.current_for(self, zones, namespaces) && catalog.pick(2);
+      const ZoneDesired& kept =
+          told ? state.sync_changes(journal, [&](const std::string& k) { return catalog.find(k); })
+               : state.sync(self, in, zones, namespaces);
+      told_syncs += told;
       const ZoneDesired full = desired_zone_refs(self, in, zones, namespaces);
       ASSERT_EQ(kept, full) << "seed " << seed << " step " << step;
       rebuilds += state.rebuilds() - rebuilt;
@@ -185,6 +207,7 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
   }
   // The sequences did meet the rules (a generator that never did would prove nothing).
   EXPECT_GT(incremental_syncs, 30000u);
+  EXPECT_GT(told_syncs, 15000u);
   EXPECT_GT(rebuilds, 2000u);
   EXPECT_GT(multiple, 100u);
   EXPECT_GT(conflicts, 1000u);
