@@ -491,6 +491,22 @@ def wait_watch(kube, kind, ns, value, done, t0, timeout, desc, stall_s=None):
 _ABSENT = object()
 
 
+def wait_settled(b, timeout=600):
+    """Until the controller's queue is empty and no status was written for 2 s."""
+    deadline = time.monotonic() + timeout
+    last, still_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        m = b.metrics_summary()
+        writes = m["zonekeeper_status_writes_total"]
+        depth = b.controller.metric("zonekeeper_queue_depth")
+        if writes != last or depth > 0:
+            last, still_since = writes, time.monotonic()
+        elif time.monotonic() - still_since >= 2:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"statuses did not settle in {timeout} s")
+
+
 def ready(obj):
     st, _, _ = zkenv.condition(obj)
     return st == "True" and zkenv.is_current(obj)
