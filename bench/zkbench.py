@@ -413,6 +413,13 @@ class Bench:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def rss_and_fds(self):
+        """The controller's resident set (bytes, VmRSS) and open file descriptors."""
+        pid = self.controller.proc.pid
+        with open(f"/proc/{pid}/status") as f:
+            rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+        return rss, len(os.listdir(f"/proc/{pid}/fd"))
+
     def wait_ready_leader(self, timeout=90):
         c = self.controller
         zkenv.wait_for(lambda: c.alive_or_raise() and c.http("/readyz")[0] == 200, timeout, 0.05,
