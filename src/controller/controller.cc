@@ -257,7 +257,12 @@ void Controller::start() {
   }
   asio::co_spawn(ex_, drift_loop(), asio::detached);
   // Everything once: the served state may have changed while we were not leading.
-  for (auto& [key, rt] : zone_rt_) rt->dirty = true;
+  for (auto& [key, rt] : zone_rt_) {
+    rt->dirty = true;
+    rt->whole_plan_due = true;  // every name planned and every record reported again
+    rt->sent.reset();           // and the DNSZone status written, whatever it holds
+    rt->deferred.reset();
+  }
   for (const WorkItem& w : objects_.everything()) enqueue(w);
   if (catalog_.enabled()) {
     auto names = catalog_.zone_names();
@@ -759,9 +764,6 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     if (ok_count == results.size()) rt->declared.clear();
     for (const auto& [k, s] : desired.rrsets) rt->declared.insert(k);
   }
-  rt->whole_plan_due = ok_count < results.size() ||
-                       std::any_of(results.begin(), results.end(),
-                                   [](const PrimaryOutcome& r) { return !r.refused.empty(); });
 
   // Secondaries: NOTIFY after a change, then compare serials.
   std::vector<SecondaryOutcome> seconds;
@@ -796,6 +798,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   for (const auto& st : rep.records) sink_.record_status(st);
   report_zone_status(*rt, rep.zone);
   set_served(key, rep.counts);
+  // Only now may the next reconcile plan and report only what changes after this one.
+  rt->whole_plan_due = ok_count < results.size() ||
+                       std::any_of(results.begin(), results.end(),
+                                   [](const PrimaryOutcome& r) { return !r.refused.empty(); });
 
   // The servers' own statuses follow what we just learned about them (deduplicated by the
   // queue; unchanged statuses are not written).

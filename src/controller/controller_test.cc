@@ -177,6 +177,16 @@ class ControllerTest : public ::testing::Test {
     key(ns);
     return p;
   }
+  // DNSServer dns/primary, DNSZone dns/example and ARecord www (192.0.2.1), reconciled.
+  FakeProvider& start_example() {
+    FakeProvider& p = primary();
+    c->put_server(o.server("dns", "primary"));
+    c->put_zone(o.zone("dns", "example", kRefsPrimary));
+    c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
+    c->start();
+    settle();
+    return p;
+  }
   const ConditionSpec& record(std::string_view key) {
     return sink.records.at(std::string(key)).ready;
   }
@@ -241,12 +251,7 @@ TEST_F(ControllerTest, ZoneStatusSerialsAloneAreWrittenAtMostOncePerInterval) {
   ControllerOptions options;
   options.zone_serial_refresh = std::chrono::milliseconds(300);
   make(options);
-  FakeProvider& p = primary();
-  c->put_server(o.server("dns", "primary"));
-  c->put_zone(o.zone("dns", "example", kRefsPrimary));
-  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
-  c->start();
-  settle();
+  FakeProvider& p = start_example();
   const size_t sent = sink.zone_writes;
   for (int i = 0; i < 5; ++i) {
     c->put_record(o.a("dns", "www", "www", fmt::format("192.0.2.{}", 10 + i)));
@@ -315,12 +320,7 @@ TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
 
 // /api/v1/test-dns: what should be served, from which object, and what the server answers.
 TEST_F(ControllerTest, CheckDnsComparesWhatShouldBeServedWithWhatTheServerAnswers) {
-  FakeProvider& p = primary();
-  c->put_server(o.server("dns", "primary"));
-  c->put_zone(o.zone("dns", "example", kRefsPrimary));
-  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
-  c->start();
-  settle();
+  FakeProvider& p = start_example();
   auto check = [&](std::string_view name, RRType type) {
     std::optional<tl::expected<DnsCheck, std::string>> out;
     boost::asio::co_spawn(
@@ -782,12 +782,7 @@ TEST_F(ControllerTest, DryRunPlansButNeverWrites) {
   ControllerOptions options;
   options.dry_run = true;
   make(options);
-  FakeProvider& p = primary();
-  c->put_server(o.server("dns", "primary"));
-  c->put_zone(o.zone("dns", "example", kRefsPrimary));
-  c->put_record(o.a("dns", "www", "www", "192.0.2.1"));
-  c->start();
-  settle();
+  FakeProvider& p = start_example();
   EXPECT_EQ(p.applies, 0u);
   EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
 }
