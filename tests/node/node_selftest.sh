@@ -163,6 +163,16 @@ check "the StatefulSet's Pod comes back" kc -n nodetest rollout status sts/store
 kc -n nodetest wait --for=condition=Ready pod/store-0 --timeout=60s >/dev/null 2>&1 || true
 check_eq "its data survived the Pod" written kc -n nodetest logs store-0
 
+# The kubelet's own verdict on the host it shares: a node under disk, memory or PID pressure
+# is tainted and refuses new Pods (the CI machine's nearly full disk once did exactly that).
+check_eq "the Node reports no disk, memory or PID pressure" "Ready " \
+  kc get node "$ZK_NODE_NAME" -o 'jsonpath={range .status.conditions[?(@.status=="True")]}{.type} {end}'
+if ((failed > 0)); then # what the kubelet and the scheduler said, for the failures above
+  echo "--- diagnostics: Node conditions and the last events"
+  kc get node "$ZK_NODE_NAME" -o 'jsonpath={range .status.conditions[*]}{.type}={.status} {.message}{"\n"}{end}' || true
+  kc get events -A --sort-by=.lastTimestamp 2>&1 | tail -25 || true
+fi
+
 # --- stop leaves nothing behind -----------------------------------------------------------
 "$node_sh" stop "$dir" >/dev/null 2>&1
 check "stop: the bridge is gone" bash -c "! ip link show $ZK_NODE_BRIDGE"

@@ -257,7 +257,10 @@ containerRuntimeEndpoint: unix://$dir/containerd/containerd.sock
 podLogsDir: $dir/kubelet/pod-logs
 clusterDomain: cluster.local
 resolvConf: $dir/node/resolv.conf
-evictionHard: {memory.available: 100Mi, nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+# Absolute floors, not percentages: the node shares the host's disk with the build, and 1 % of
+# a large, nearly full disk (the CI machine) is gigabytes — DiskPressure then taints the node
+# and the kubelet refuses every new Pod while the disk still has room for them.
+evictionHard: {memory.available: 100Mi, nodefs.available: 128Mi, imagefs.available: 128Mi, nodefs.inodesFree: "1%"}
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 serializeImagePulls: false

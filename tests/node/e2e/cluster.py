@@ -69,6 +69,20 @@ class Cluster:
         return run([self.env["ZK_KUBECTL"], *args], input=input, check=check, env=self.proc_env(),
                    timeout=timeout)
 
+    def rollout(self, what, ns, timeout_s):
+        """Waits for `kubectl rollout status`; on a timeout the error carries what the kubelet and
+        the scheduler said (Node conditions, the namespace's last events)."""
+        r = self.kubectl("rollout", "status", what, "-n", ns, f"--timeout={timeout_s}s", check=False,
+                         timeout=timeout_s + 60)
+        if r.returncode == 0:
+            return r
+        node = self.kubectl("get", "nodes", "-o", "jsonpath={range .items[*].status.conditions[*]}"
+                            "{.type}={.status} {.message}{\"\\n\"}{end}", check=False).stdout
+        events = self.kubectl("get", "events", "-n", ns, "--sort-by=.lastTimestamp", check=False).stdout
+        raise AssertionError(f"rollout of {what} in {ns} not done after {timeout_s} s:\n{r.stdout[-400:]}"
+                             f"{r.stderr}\nNode conditions:\n{node}\nlast events:\n"
+                             + "\n".join(events.splitlines()[-20:]))
+
     def helm(self, *args, check=True):
         return run([self.helm_bin, *args], check=check, env=self.proc_env(), timeout=600)
 
@@ -203,7 +217,7 @@ class BindPair:
         self.secondary_ip = None
 
     def _pod_ip(self, app):
-        self.c.kubectl("rollout", "status", f"statefulset/{app}", "-n", EXAMPLE_NS, "--timeout=120s")
+        self.c.rollout(f"statefulset/{app}", EXAMPLE_NS, 120)
         pod = self.c.get("pod", f"{app}-0", EXAMPLE_NS)
         return pod["status"]["podIP"]
 

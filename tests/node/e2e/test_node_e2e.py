@@ -102,7 +102,7 @@ def test_helm_upgrade_rolls_the_deployment_and_takes_effect(installed, bind):
     before = {p["metadata"]["name"] for p in controller_pods(c)}
     c.helm("upgrade", "zonekeeper", CHART, "-n", CONTROLLER_NS, "--reuse-values",
            "--set", "logFormat=text", "--wait", "--timeout", "180s")
-    c.kubectl("rollout", "status", "deployment/zonekeeper", "-n", CONTROLLER_NS, "--timeout=180s")
+    c.rollout("deployment/zonekeeper", CONTROLLER_NS, 180)
     pods = wait_for(lambda: (ps := controller_pods(c)) and len(c.ready_pods(CONTROLLER_NS, SELECTOR)) == 2
                     and not ({p["metadata"]["name"] for p in ps} & before) and ps,
                     desc="two new Ready controller Pods")
@@ -129,7 +129,7 @@ def test_helm_uninstall_leaves_every_served_record_untouched(installed, bind):
 def test_kustomize_install_serves_too(installed, bind):
     c = installed
     c.kubectl("apply", "-k", os.path.join(cluster.REPO, "deploy"))
-    c.kubectl("rollout", "status", "deployment/zonekeeper", "-n", CONTROLLER_NS, "--timeout=180s")
+    c.rollout("deployment/zonekeeper", CONTROLLER_NS, 180)
     wait_for(lambda: len(c.ready_pods(CONTROLLER_NS, SELECTOR)) == 2, desc="two Ready Pods (kustomize)")
     c.apply([a_record("kustomize", "kustomize", "192.0.2.103")])
     wait_answer(bind.primary_ip, "kustomize.example.test.", "A", ["192.0.2.103"])
