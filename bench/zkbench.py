@@ -153,11 +153,12 @@ def collection_path(kind, ns=None):
     return f"{prefix}/{plural}"
 
 
-def bulk_create(kube, objs, connections=8):
-    """Creates objs over `connections` parallel persistent connections. Returns seconds."""
+def bulk_requests(kube, requests, connections=8):
+    """Sends requests [(method, path, body, content_type, want_status)] over `connections`
+    parallel persistent connections; any other status raises. Returns seconds."""
     q = queue.Queue()
-    for o in objs:
-        q.put(o)
+    for r in requests:
+        q.put(r)
     errors = []
 
     def worker():
@@ -165,10 +166,12 @@ def bulk_create(kube, objs, connections=8):
         try:
             while not errors:
                 try:
-                    o = q.get_nowait()
+                    method, path, body, ctype, want = q.get_nowait()
                 except queue.Empty:
                     return
-                api.create(o)
+                status, payload = api.request(method, path, body, ctype)
+                if status != want:
+                    raise AssertionError(f"{method} {path}: {status} {payload[:300]!r}")
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(e)
         finally:
@@ -183,6 +186,33 @@ def bulk_create(kube, objs, connections=8):
     if errors:
         raise errors[0]
     return time.monotonic() - t0
+
+
+def bulk_create(kube, objs, connections=8):
+    """Creates objs over `connections` parallel persistent connections. Returns seconds."""
+    return bulk_requests(kube, [("POST", collection_path(o["kind"], o["metadata"]["namespace"]), o,
+                                 "application/json", 201) for o in objs], connections)
+
+
+MERGE_PATCH = "application/merge-patch+json"
+
+
+def status_floor(kube, kind, ns, names, connections=8):
+    """The floor of writing statuses: per object one bare merge PATCH of /status (the fields
+    the controller sets, without conditions) and one of metadata.annotations — the two writes
+    zonekeeper makes per record — over `connections` persistent connections (the controller's
+    status writer runs 8). Every PATCH changes the stored object (a no-op PATCH skips etcd and
+    would flatter the floor). Returns (seconds, number of PATCHes)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    base = collection_path(kind, ns)
+    reqs = []
+    for i, n in enumerate(names):
+        reqs.append(("PATCH", f"{base}/{n}/status",
+                     {"status": {"observedGeneration": 0, "zone": "floor.bench.", "fqdn": f"{n}.floor.bench.",
+                                 "recordHash": f"floor{i:08x}", "lastUpdated": now}}, MERGE_PATCH, 200))
+        reqs.append(("PATCH", f"{base}/{n}",
+                     {"metadata": {"annotations": {"bench.zonekeeper.io/floor": "floor.bench."}}}, MERGE_PATCH, 200))
+    return bulk_requests(kube, reqs, connections), len(reqs)
 
 
 # ----------------------------------------------------------------------------- objects
@@ -517,6 +547,13 @@ def wait_settled(b, timeout=600):
 def ready(obj):
     st, _, _ = zkenv.condition(obj)
     return st == "True" and zkenv.is_current(obj)
+
+
+def ready_and_annotated(obj):
+    """Ready=True for the current generation and the zone annotation equal to status.zone: the
+    record's status complete (both of zonekeeper's writes landed)."""
+    ann = (obj["metadata"].get("annotations") or {}).get(zkenv.ZONE_ANNOTATION)
+    return ready(obj) and bool(ann) and ann == (obj.get("status") or {}).get("zone")
 
 
 def emit(result):
