@@ -256,7 +256,7 @@ void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
   affected.insert(owner);
   if (c.rrset->type() == RRType::DNAME) --dnames_;
   if (auto g = groups_.find(owner); g != groups_.end()) {
-    g->second.erase(c.age);
+    g->second.erase(&c);
     if (g->second.empty()) groups_.erase(g);
   }
 }
@@ -268,13 +268,13 @@ void ZoneState::enter(const RecordCandidate& c, std::set<Name>& affected) {
   const Name& owner = c.rrset->owner();
   affected.insert(owner);
   if (c.rrset->type() == RRType::DNAME) ++dnames_;
-  groups_[owner][c.age] = &c;
+  groups_[owner].insert(&c);
 }
 
 void ZoneState::resolve_all() {
   std::vector<const RecordCandidate*> ordered;  // oldest first: AgeKey orders them
   for (const auto& [owner, group] : groups_) {
-    for (const auto& [age, c] : group) ordered.push_back(c);
+    ordered.insert(ordered.end(), group.begin(), group.end());
   }
   std::sort(ordered.begin(), ordered.end(),
             [](const RecordCandidate* a, const RecordCandidate* b) { return a->age < b->age; });
@@ -300,7 +300,7 @@ void ZoneState::resolve_owner(const Name& owner) {
   accepted.insert(zlo, zhi);
   std::vector<const RecordCandidate*> ordered;
   if (auto g = groups_.find(owner); g != groups_.end()) {
-    for (const auto& [age, c] : g->second) {
+    for (const RecordCandidate* c : g->second) {
       ordered.push_back(c);
       touched_records_.insert(c->key);
     }
@@ -431,6 +431,12 @@ const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed
     e->revision = r->revision;
     e->candidate = classify(*self_, peer_ptrs, *r, labels, namespaces_);
     enter(e->candidate, affected);
+  }
+  // A record of no concern to this zone is not kept (memory: every zone of a namespace sees
+  // all its records, so keeping them would cost zones × records); a full walk classifies it
+  // again, a journal replay only when it changed.
+  for (auto& [r, e] : changed) {
+    if (e->candidate.role == RecordCandidate::Role::Elsewhere) entries_.erase(e->candidate.key);
   }
 
   if (rebuild || dnames_ > 0 || dnames_before > 0) {

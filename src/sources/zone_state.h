@@ -8,11 +8,12 @@
 // it to that over thousands of random operation sequences) at the cost of what changed. While the
 // DNSZone, the zones that may select its records and the Namespaces are those the last sync saw,
 // only the records whose revision moved (api::RecordObject::revision, stamped by the catalog; 0:
-// unknown, looked at every time) are classified again — or only those the caller names
-// (sync_changes, from the catalog's journal: no walk over every record) — and only the owner names
-// they leave or
-// join are resolved again: conflicts never cross owner names, except under a DNAME, so a zone
-// holding a DNAME resolves all its names together. Anything else rebuilds. Pure.
+// unknown, looked at every time) are classified again (and those of no concern to this zone,
+// which are not kept: every zone of a namespace is shown all of its records) — or only those the
+// caller names (sync_changes, from the catalog's journal: no walk over every record) — and only the
+// owner names they leave or join are resolved again: conflicts never cross owner names, except
+// under a DNAME, so a zone holding a DNAME resolves all its names together. Anything else rebuilds.
+// Pure.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,8 @@ class ZoneState {
   const std::set<std::string>& touched_records() const { return touched_records_; }
   // How many syncs rebuilt everything (for tests and metrics).
   uint64_t rebuilds() const { return rebuilds_; }
+  // How many records it keeps: those it serves or reports (for tests; memory).
+  size_t kept() const { return entries_.size(); }
 
  private:
   struct Entry {
@@ -103,7 +106,13 @@ class ZoneState {
     RecordCandidate candidate;
   };
   using Changed = std::vector<std::pair<const api::RecordObject*, Entry*>>;
-  using Group = std::map<AgeKey, const RecordCandidate*>;  // contenders at one owner, oldest first
+  // Contenders at one owner, oldest first (ordered by their own AgeKey: no copy of it).
+  struct OlderFirst {
+    bool operator()(const RecordCandidate* a, const RecordCandidate* b) const {
+      return a->age < b->age;
+    }
+  };
+  using Group = std::set<const RecordCandidate*, OlderFirst>;
 
   void reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
              const NamespaceDirectory& namespaces);

@@ -224,6 +224,52 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
 }
 
 // A record changed alone touches its own names only; the others are not classified again.
+// Every zone of a namespace is shown all its records: it keeps only those it serves or reports,
+// or ten zones of 1,000 records each would keep 10,000 apiece.
+TEST(ZoneState, KeepsOnlyTheRecordsItServesOrReports) {
+  std::vector<api::Zone> zones;
+  for (int z = 0; z < 3; ++z) {
+    zones.push_back(
+        make_zone(fmt::format("z{}", z), "dns", 10 + z,
+                  fmt::format(R"([{{"selector":{{"matchLabels":{{"zone":"z{}"}}}}}}])", z)));
+  }
+  std::map<std::string, RecordObject> records;
+  uint64_t revision = 0;
+  auto put = [&](std::string_view name, std::string_view label) {
+    auto r = api::decode_record(boost::json::parse(fmt::format(
+        R"({{"kind":"ARecord","metadata":{{"name":"{}","namespace":"dns","labels":{{"zone":"{}"}}}},"spec":{{"name":"{}","ipv4Addresses":["192.0.2.1"]}}}})",
+        name, label, name)));
+    ASSERT_TRUE(r) << r.error();
+    r->revision = ++revision;
+    records.insert_or_assign(r->key(), std::move(*r));
+  };
+  for (int i = 0; i < 30; ++i) put(fmt::format("r{}", i), fmt::format("z{}", i % 3));
+  put("stray", "none");  // selected by no zone: every zone of the namespace reports it
+  std::vector<const RecordObject*> inputs;
+  for (const auto& [k, r] : records) inputs.push_back(&r);
+  ZoneState state;
+  const ZoneDesired& d = state.sync(zones[0], inputs, zones, {});
+  EXPECT_EQ(state.kept(), 11u);  // its 10 and the stray one
+  EXPECT_EQ(d.outcomes.size(), 11u);
+  EXPECT_EQ(d.outcomes.at("ARecord/dns/stray").reason, api::reasons::kNotSelected);
+  // A record moves in, one moves out: the journal's keys say so.
+  put("r1", "z0");
+  put("r0", "z2");
+  const ZoneDesired& after = state.sync_changes(
+      {"ARecord/dns/r1", "ARecord/dns/r0"}, [&](const std::string& k) -> const RecordObject* {
+        auto it = records.find(k);
+        return it == records.end() ? nullptr : &it->second;
+      });
+  EXPECT_EQ(state.kept(), 11u);
+  EXPECT_TRUE(after.outcomes.count("ARecord/dns/r1"));
+  EXPECT_FALSE(after.outcomes.count("ARecord/dns/r0"));
+  // A full walk again: the same.
+  inputs.clear();
+  for (const auto& [k, r] : records) inputs.push_back(&r);
+  EXPECT_EQ(state.sync(zones[0], inputs, zones, {}).outcomes, after.outcomes);
+  EXPECT_EQ(state.kept(), 11u);
+}
+
 TEST(ZoneState, ChangeTouchesOnlyItsNames) {
   const api::Zone self = make_zone("z", "dns", 10, R"([{"selector":{}}])");
   std::map<std::string, RecordObject> records;
