@@ -42,6 +42,19 @@ std::string annotation_of(const json::value& object) {
 
 }  // namespace
 
+bool KubeStatusWriter::ours_stands(const Written& w, const kube::Object& cached) {
+  auto mine = numeric(w.resource_version), theirs = numeric(cached.resource_version());
+  return w.in_flight || cached.resource_version() == w.resource_version ||
+         (mine && theirs && *theirs < *mine);
+}
+
+bool KubeStatusWriter::cache_shows(const Written& w, const kube::Object& cached) {
+  if (w.in_flight || !w.stored.empty()) return false;
+  if (cached.resource_version() == w.resource_version) return true;
+  auto mine = numeric(w.resource_version), theirs = numeric(cached.resource_version());
+  return mine && theirs && *theirs > *mine;
+}
+
 KubeStatusWriter::KubeStatusWriter(
     std::shared_ptr<kube::Client> client,
     std::function<const kube::Store*(std::string_view kind)> store_of,
@@ -70,17 +83,13 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
   *rv = std::string(obj->resource_version());
   std::string key = ref.key();
   if (auto w = written_.find(key); w != written_.end()) {
-    auto mine = numeric(w->second.resource_version), cached = numeric(obj->resource_version());
-    bool cache_behind = w->second.in_flight ||
-                        obj->resource_version() == w->second.resource_version ||
-                        (mine && cached && *cached < *mine);
-    if (cache_behind) return json::value(w->second.status);
+    if (ours_stands(w->second, *obj)) return json::parse(w->second.status);
     json::value whole = obj->parse();
     const auto* st = whole.as_object().if_contains("status");
-    if (st && !w->second.stored.is_null() && *st == w->second.stored) {
-      return json::value(w->second.status);  // ours, as stored (maybe pruned)
+    if (st && !w->second.stored.empty() && *st == json::parse(w->second.stored)) {
+      return json::parse(w->second.status);  // ours, as stored (pruned)
     }
-    written_.erase(w);  // someone wrote after us: the cache is the truth
+    written_.erase(w);  // the cache caught up (or someone wrote after us): it is the truth
     return st ? *st : json::value();
   }
   json::value whole = obj->parse();
@@ -218,7 +227,7 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     bool gone = false;
     if (p.status) {
       // Remember it first: a reconcile while the PATCH is in flight must not write it again.
-      written_[key] = Written{*p.status, "", true, json::value()};
+      written_[key] = Written{json::serialize(*p.status), "", true, ""};
       json::object body;
       body["status"] = *p.status;
       json::value patch(std::move(body));
@@ -230,11 +239,12 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
         const auto* rv =
             meta && meta->is_object() ? meta->as_object().if_contains("resourceVersion") : nullptr;
         const auto* stored = r->if_contains("status");
-        written_[key] =
-            Written{*p.status, rv && rv->is_string() ? std::string(rv->as_string()) : "", false,
-                    // Kept only when the server pruned something (memory: the usual case
-                    // forgets the write once the cache has caught up).
-                    stored && *stored != json::value(*p.status) ? *stored : json::value()};
+        Written& w = written_[key];
+        w.resource_version = rv && rv->is_string() ? std::string(rv->as_string()) : "";
+        w.in_flight = false;
+        // Kept only when the server pruned something: the usual case forgets the write once
+        // the cache shows it.
+        w.stored = stored && *stored != json::value(*p.status) ? json::serialize(*stored) : "";
       } else {
         written_.erase(key);
         gone = r.error().code == kube::ErrorCode::NotFound;
@@ -274,7 +284,34 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     writing_.erase(key);
     if (pending_.count(key)) order_.push_back(key);
   }
-  if (*alive) --running_;
+  if (!*alive) co_return;
+  if (--running_ == 0 && !settling_ && !written_.empty()) {
+    settling_ = true;
+    asio::co_spawn(client_->executor(), settle(alive_), asio::detached);
+  }
+}
+
+asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
+  // The watch brings our last writes back within milliseconds; a second leaves room for a busy
+  // API server. Writes queued meanwhile postpone the sweep to their own end.
+  asio::steady_timer timer(client_->executor(), std::chrono::seconds(1));
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!*alive) co_return;
+  settling_ = false;
+  if (running_ > 0) co_return;
+  for (auto it = written_.begin(); it != written_.end();) {
+    std::string_view key = it->first;  // "Kind/ns/name" ("Kind//name": cluster-scoped)
+    size_t a = key.find('/'), b = key.find('/', a + 1);
+    const kube::Store* store = store_of_(key.substr(0, a));
+    kube::ObjectPtr obj =
+        store ? store->get(key.substr(a + 1, b - a - 1), key.substr(b + 1)) : nullptr;
+    if (!obj || cache_shows(it->second, *obj)) {
+      it = written_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 }  // namespace zk::app

@@ -57,14 +57,18 @@ class KubeStatusWriter : public controller::StatusSink {
   size_t pending() const { return pending_.size(); }
 
  private:
+  // What we wrote to an object's /status, kept until the informer's cache shows it (memory:
+  // compact JSON text, parsed only in that short window; settle() drops what the cache caught
+  // up with once the writers are idle).
   struct Written {
-    boost::json::object status;
+    std::string status;            // compact JSON
     std::string resource_version;  // of the object our write produced
     bool in_flight = false;        // the PATCH has not returned yet
-    // The status as the API server stored it (a schema may prune fields: the upstream
-    // DNSEndpoint CRD keeps only observedGeneration). While the cache still shows exactly
-    // this, `status` is what we consider written, so a pruned field is not written again.
-    boost::json::value stored;
+    // The status as the API server stored it, when it differs (a schema may prune fields: the
+    // upstream DNSEndpoint CRD keeps only observedGeneration); "" otherwise. While the cache
+    // still shows exactly this, `status` is what we consider written, so a pruned field is not
+    // written again.
+    std::string stored;
   };
   struct Pending {
     controller::ObjectRef ref;
@@ -72,12 +76,19 @@ class KubeStatusWriter : public controller::StatusSink {
     std::optional<std::string> annotation;      // "" = remove
     int attempts = 0;
   };
+  // Our write is what counts: in flight, exactly what the cache holds (perhaps pruned), or newer
+  // than the cached object.
+  static bool ours_stands(const Written& w, const kube::Object& cached);
+  // The cache holds our write unpruned, or something newer: `w` need not be remembered.
+  static bool cache_shows(const Written& w, const kube::Object& cached);
   boost::json::value current_status(const controller::ObjectRef& ref, std::string* rv);
   void write(const controller::ObjectRef& ref, std::optional<boost::json::object> status,
              std::optional<std::string> annotation);
   void annotate(const controller::ObjectRef& ref, const std::string& zone);
   void kick();
   boost::asio::awaitable<void> drain(std::shared_ptr<bool> alive);
+  // Once no write is queued or running for a while: forgets each write the cache shows now.
+  boost::asio::awaitable<void> settle(std::shared_ptr<bool> alive);
 
   std::shared_ptr<kube::Client> client_;
   std::function<const kube::Store*(std::string_view)> store_of_;
@@ -90,6 +101,7 @@ class KubeStatusWriter : public controller::StatusSink {
   std::deque<std::string> order_;
   std::set<std::string> writing_;  // keys with a write in flight (one per object at a time)
   std::map<std::string, Written> written_;
+  bool settling_ = false;                         // a settle() is scheduled
   std::map<std::string, std::string> annotated_;  // ref key → value we wrote
   std::shared_ptr<bool> alive_;
 };
