@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "api/reasons.h"
 #include "controller/controller.h"
 
 namespace zk::controller {
@@ -14,10 +15,12 @@ class StatusLedger final : public StatusSink {
  public:
   explicit StatusLedger(StatusSink& next) : next_(next) {}
 
+  // Memory: one per object, so only what the views read (the object is its key).
   struct Entry {
-    ObjectRef ref;
     ConditionSpec ready;
-    std::string zone, fqdn;  // a record object's, as last reported ("" for sources)
+    // A record object's, as last reported, while it is not Ready ("" for sources, and once
+    // served: the views list served records from the zones' data).
+    std::string zone, fqdn;
   };
   // By ObjectRef::key() ("Kind/ns/name").
   const std::map<std::string, Entry>& entries() const { return entries_; }
@@ -27,7 +30,7 @@ class StatusLedger final : public StatusSink {
   // A source object's verdict (Ingress, IngressRoute, ...: they have no status of ours), or its
   // absence (no verdict: nothing of it is in a zone).
   void note_ready(const ObjectRef& ref, const ConditionSpec& ready) {
-    entries_[ref.key()] = {ref, ready, "", ""};
+    entries_[ref.key()] = {ready, "", ""};
     ++changes_;
   }
   void drop(const ObjectRef& ref) {
@@ -36,14 +39,18 @@ class StatusLedger final : public StatusSink {
   }
 
   void record_status(const RecordStatus& s) override {
-    entries_[s.ref.key()] = {s.ref, s.ready, s.zone, s.fqdn};
+    if (s.ready.status == api::kTrue) {
+      entries_[s.ref.key()] = {s.ready, "", ""};
+    } else {
+      entries_[s.ref.key()] = {s.ready, s.zone, s.fqdn};
+    }
     ++changes_;
     next_.record_status(s);
   }
   void zone_status(const ZoneStatus& s) override { next_.zone_status(s); }
   void server_status(const ServerStatus& s) override { next_.server_status(s); }
   void endpoint_status(const EndpointStatus& s) override {
-    entries_[s.ref.key()] = {s.ref, s.ready, "", ""};
+    entries_[s.ref.key()] = {s.ready, "", ""};
     ++changes_;
     next_.endpoint_status(s);
   }

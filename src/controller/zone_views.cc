@@ -164,9 +164,12 @@ std::vector<RecordRow> Controller::record_rows() const {
     if (listed.contains(okey) || e.ready.status == "True") continue;
     RecordRow r;
     r.name = e.fqdn;
-    if (auto kind = api::parse_kind(e.ref.kind)) r.type = model::to_string(api::record_type(*kind));
+    // The key is "Kind/ns/name" (neither a namespace nor a name holds a '/').
+    size_t a = okey.find('/'), b = okey.find('/', a + 1);
+    std::string kind = okey.substr(0, a);
+    if (auto k = api::parse_kind(kind)) r.type = model::to_string(api::record_type(*k));
     r.zone = e.zone;
-    r.source = {e.ref.kind, e.ref.ns, e.ref.name};
+    r.source = {kind, okey.substr(a + 1, b - a - 1), okey.substr(b + 1)};
     r.ready = e.ready;
     note_of(okey, r);
     rows.push_back(std::move(r));
