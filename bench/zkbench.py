@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import http.client
 import json
+import multiprocessing
 import os
 import queue
 import socket
@@ -197,12 +198,24 @@ def bulk_create(kube, objs, connections=8):
 MERGE_PATCH = "application/merge-patch+json"
 
 
+FLOOR_ANNOTATION = "bench.zonekeeper.io/floor"
+
+
+def floor_written(obj):
+    """Both of status_floor's writes show on obj."""
+    ann = (obj["metadata"].get("annotations") or {}).get(FLOOR_ANNOTATION)
+    return ann == "floor.bench." and str((obj.get("status") or {}).get("recordHash", "")).startswith("floor")
+
+
 def status_floor(kube, kind, ns, names, connections=8):
     """The floor of writing statuses: per object one bare merge PATCH of /status (the fields
     the controller sets, without conditions) and one of metadata.annotations — the two writes
     zonekeeper makes per record — over `connections` persistent connections (the controller's
     status writer runs 8). Every PATCH changes the stored object (a no-op PATCH skips etcd and
-    would flatter the floor). Returns (seconds, number of PATCHes)."""
+    would flatter the floor). Complete, as for the controller's writes, when this process's
+    watch (wait_watch) has seen every object carry both: the client runs in a child process, as
+    the controller does, so the watch and the writers do not share one interpreter. Returns
+    (seconds, number of PATCHes)."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     base = collection_path(kind, ns)
     reqs = []
@@ -211,8 +224,20 @@ def status_floor(kube, kind, ns, names, connections=8):
                      {"status": {"observedGeneration": 0, "zone": "floor.bench.", "fqdn": f"{n}.floor.bench.",
                                  "recordHash": f"floor{i:08x}", "lastUpdated": now}}, MERGE_PATCH, 200))
         reqs.append(("PATCH", f"{base}/{n}",
-                     {"metadata": {"annotations": {"bench.zonekeeper.io/floor": "floor.bench."}}}, MERGE_PATCH, 200))
-    return bulk_requests(kube, reqs, connections), len(reqs)
+                     {"metadata": {"annotations": {FLOOR_ANNOTATION: "floor.bench."}}}, MERGE_PATCH, 200))
+    wanted = set(names)
+    t0 = time.monotonic()
+    client = multiprocessing.get_context("fork").Process(target=bulk_requests, args=(kube, reqs, connections))
+    client.start()
+    try:
+        seconds = wait_watch(kube, kind, ns, lambda o: o["metadata"]["name"] in wanted and floor_written(o),
+                             lambda counts, n: counts[True] == len(wanted), t0, 900,
+                             "every floor PATCH seen by the watch")
+    finally:
+        client.join()
+    if client.exitcode != 0:
+        raise AssertionError(f"the status floor's client failed (exit code {client.exitcode})")
+    return seconds, len(reqs)
 
 
 # ----------------------------------------------------------------------------- objects
