@@ -194,7 +194,7 @@ void KubeStatusWriter::write(const ObjectRef& ref, std::optional<json::object> s
   std::string key = ref.key();
   auto [it, fresh] = pending_.try_emplace(key);
   it->second.ref = ref;
-  if (status) it->second.status = std::move(status);
+  if (status) it->second.status = json::serialize(*status);
   if (annotation) it->second.annotation = std::move(annotation);
   if (fresh) order_.push_back(key);
   kick();
@@ -227,9 +227,10 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     bool gone = false;
     if (p.status) {
       // Remember it first: a reconcile while the PATCH is in flight must not write it again.
-      written_[key] = Written{json::serialize(*p.status), "", true, ""};
+      json::value sent = json::parse(*p.status);
+      written_[key] = Written{*p.status, "", true, ""};  // a copy: a retry sends p again
       json::object body;
-      body["status"] = *p.status;
+      body["status"] = sent;
       json::value patch(std::move(body));
       auto r = co_await client_->patch_status(*res, p.ref.ns, p.ref.name, patch);
       if (!*alive) co_return;
@@ -244,7 +245,7 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
         w.in_flight = false;
         // Kept only when the server pruned something: the usual case forgets the write once
         // the cache shows it.
-        w.stored = stored && *stored != json::value(*p.status) ? json::serialize(*stored) : "";
+        w.stored = stored && *stored != sent ? json::serialize(*stored) : "";
       } else {
         written_.erase(key);
         gone = r.error().code == kube::ErrorCode::NotFound;

@@ -72,8 +72,9 @@ class KubeStatusWriter : public controller::StatusSink {
   };
   struct Pending {
     controller::ObjectRef ref;
-    std::optional<boost::json::object> status;  // merge into /status
-    std::optional<std::string> annotation;      // "" = remove
+    // Merge into /status, as compact JSON (memory: at a cold start every record's waits here).
+    std::optional<std::string> status;
+    std::optional<std::string> annotation;  // "" = remove
     int attempts = 0;
   };
   // Our write is what counts: in flight, exactly what the cache holds (perhaps pruned), or newer
