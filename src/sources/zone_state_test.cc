@@ -223,7 +223,6 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
   EXPECT_GT(served_changes * per_seq, 5000u * kSequences);
 }
 
-// A record changed alone touches its own names only; the others are not classified again.
 // Every zone of a namespace is shown all its records: it keeps only those it serves or reports,
 // or ten zones of 1,000 records each would keep 10,000 apiece.
 TEST(ZoneState, KeepsOnlyTheRecordsItServesOrReports) {
@@ -270,6 +269,7 @@ TEST(ZoneState, KeepsOnlyTheRecordsItServesOrReports) {
   EXPECT_EQ(state.kept(), 11u);
 }
 
+// A record changed alone touches its own names only; the others are not classified again.
 TEST(ZoneState, ChangeTouchesOnlyItsNames) {
   const api::Zone self = make_zone("z", "dns", 10, R"([{"selector":{}}])");
   std::map<std::string, RecordObject> records;
