@@ -583,7 +583,8 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     // The records its last valid generation served keep their data on the servers (nothing is
     // removed for an invalid spec), but no longer "Served" as if all were well.
     std::map<std::string, api::RecordObject> acked;  // they may live in other namespaces
-    for (const auto& [rkey, fqdn] : rt->acks.fqdn) {
+    for (const auto& [rkey, ack] : rt->acks.records) {
+      if (ack.fqdn.empty()) continue;
       if (const api::RecordObject* r = objects_.find_record(rkey)) acked.emplace(rkey, *r);
     }
     std::vector<RecordStatus> invalid =

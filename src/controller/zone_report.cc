@@ -128,13 +128,13 @@ std::vector<RecordStatus> report_invalid_zone(
     const std::string& key, const std::string& error, const std::string& zone_name,
     const ZoneAcks& acks, const std::map<std::string, api::RecordObject>& records) {
   std::vector<RecordStatus> out;
-  for (const auto& [rkey, fqdn] : acks.fqdn) {
+  for (const auto& [rkey, ack] : acks.records) {
     auto r = records.find(rkey);
-    if (r == records.end()) continue;
+    if (ack.fqdn.empty() || r == records.end()) continue;
     RecordStatus rs;
     rs.ref = object_ref(r->second, api::to_string(r->second.kind));
     rs.zone = zone_name;
-    rs.fqdn = fqdn;
+    rs.fqdn = ack.fqdn;
     rs.ready = ready_condition(
         api::kFalse, reasons::kZoneNotReady,
         fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec, error));
@@ -232,11 +232,12 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
         }
         // Served by every Primary.
         st.acknowledged_hash = o.hash;
-        if (acks.hash[rkey] != o.hash) {
-          acks.hash[rkey] = o.hash;
-          acks.serial[rkey] = primary_serial.value_or(0);
+        RecordAck& ack = acks.records[rkey];
+        if (ack.hash != o.hash) {
+          ack.hash = o.hash;
+          ack.serial = primary_serial.value_or(0);
         }
-        acks.fqdn[rkey] = o.fqdn;
+        ack.fqdn = o.fqdn;
         if (o.reason == reasons::kMultipleZones) {
           standing.counted = true;
           st.ready = ready_condition(api::kFalse, o.reason, o.message);
@@ -249,7 +250,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
             ServedRecord{std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
                          rec.name, rec.ns, o.fqdn};
         // Propagated: every Secondary serves a serial at least the one this data was acked at.
-        uint32_t at = acks.serial[rkey];
+        uint32_t at = ack.serial;
         std::string behind;
         for (const auto& [sname, have] : secondary_serials) {
           if (!have) {
@@ -272,12 +273,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     standing.reason = st.ready.reason;
   }
   // Forget the acknowledgements and standing of records that left the zone.
-  auto forget = [&](const std::string& rkey) {
-    acks.hash.erase(rkey);
-    acks.serial.erase(rkey);
-    acks.fqdn.erase(rkey);
-    acks.standing.erase(rkey);
-  };
+  auto forget = [&](const std::string& rkey) { acks.records.erase(rkey); };
   // The standing of every record, and its tallies, follow the records reported.
   auto tally = [&](const RecordStanding& st, int delta) {
     auto bump = [delta](auto& map, const auto& key) {
@@ -290,13 +286,15 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   bool list_changed = !only;  // the zone's list of served records
   if (only) {
     for (const std::string& rkey : *only) {
-      auto was = acks.standing.find(rkey);
+      auto ack = acks.records.find(rkey);
+      const RecordStanding* was =
+          ack != acks.records.end() && ack->second.standing ? &*ack->second.standing : nullptr;
       auto is = now.find(rkey);
       if (is == now.end() && in.desired.outcomes.count(rkey)) continue;  // changed meanwhile
-      if (was != acks.standing.end()) {
-        list_changed = list_changed || (is == now.end() ? was->second.served.has_value()
-                                                        : was->second.served != is->second.served);
-        tally(was->second, -1);
+      if (was) {
+        list_changed = list_changed || (is == now.end() ? was->served.has_value()
+                                                        : was->served != is->second.served);
+        tally(*was, -1);
       } else {
         list_changed = list_changed || (is != now.end() && is->second.served);
       }
@@ -305,24 +303,29 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
         continue;
       }
       tally(is->second, +1);
-      acks.standing[rkey] = std::move(is->second);
+      acks.records[rkey].standing = std::move(is->second);
     }
   } else {
-    for (auto it = acks.hash.begin(); it != acks.hash.end();) {
-      const std::string rkey = (it++)->first;
-      if (!in.desired.outcomes.count(rkey)) forget(rkey);
+    // Every standing is the one just reported; what left the zone is forgotten.
+    for (auto& [rkey, standing] : now) acks.records[rkey].standing = std::move(standing);
+    for (auto it = acks.records.begin(); it != acks.records.end();) {
+      if (!now.count(it->first)) it->second.standing.reset();
+      const bool gone = !in.desired.outcomes.count(it->first) ||
+                        (it->second.hash.empty() && !it->second.standing);
+      it = gone ? acks.records.erase(it) : std::next(it);
     }
-    acks.standing = std::move(now);
     acks.counts = {};
     acks.not_ready.clear();
-    for (const auto& [rkey, standing] : acks.standing) tally(standing, +1);
+    for (const auto& [rkey, ack] : acks.records) {
+      if (ack.standing) tally(*ack.standing, +1);
+    }
   }
   rep.counts = acks.counts;
   const std::map<std::string, size_t>& not_ready_by_reason = acks.not_ready;
   std::vector<const ServedRecord*> served;
   if (list_changed) {
-    for (const auto& [rkey, standing] : acks.standing) {
-      if (standing.served) served.push_back(&*standing.served);
+    for (const auto& [rkey, ack] : acks.records) {
+      if (ack.standing && ack.standing->served) served.push_back(&*ack.standing->served);
     }
   }
   if (list_changed) {  // the first kMaxListedRecords by kind and name are listed

@@ -68,14 +68,20 @@ struct RecordStanding {
   friend bool operator==(const RecordStanding&, const RecordStanding&) = default;
 };
 
-// What the controller remembers of a zone's records between reconciles (per record key).
+// What the controller remembers of one record of a zone between reconciles.
+struct RecordAck {
+  std::string hash;                        // acknowledged by every Primary ("": not yet)
+  uint32_t serial = 0;                     // the primary's serial at that time
+  std::string fqdn;                        // the name it is served at ("": not served)
+  std::optional<RecordStanding> standing;  // as the last report left it
+};
+
+// What the controller remembers of a zone's records between reconciles.
 struct ZoneAcks {
-  std::map<std::string, std::string> hash;  // hash acknowledged by every Primary
-  std::map<std::string, uint32_t> serial;   // the primary's serial at that time
-  std::map<std::string, std::string> fqdn;  // the name it is served at
-  std::map<std::string, RecordStanding> standing;
-  RecordCounts counts;                      // tallied over `standing`
-  std::map<std::string, size_t> not_ready;  // reason → records not ready, over `standing`
+  // By record key, one entry per record (memory: each key is stored once).
+  std::map<std::string, RecordAck> records;
+  RecordCounts counts;                      // tallied over the standings
+  std::map<std::string, size_t> not_ready;  // reason → records not ready, over the standings
   // The zone's list of served records as last reported (the first kMaxListedRecords by kind and
   // name) and their number: rebuilt only when some record's entry changed.
   std::vector<ServedRecord> listed;

@@ -1,5 +1,7 @@
 #include "controller/zone_report.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -36,6 +38,16 @@ struct Fixture {
   }
 };
 
+// A hash acknowledged by every Primary is remembered for the record.
+bool acknowledged(const ZoneAcks& acks, const std::string& key) {
+  auto it = acks.records.find(key);
+  return it != acks.records.end() && !it->second.hash.empty();
+}
+bool any_acknowledged(const ZoneAcks& acks) {
+  return std::any_of(acks.records.begin(), acks.records.end(),
+                     [](const auto& r) { return !r.second.hash.empty(); });
+}
+
 TEST(ZoneReport, ServedWhenEveryPrimaryHoldsItAndPropagatedBySerial) {
   Fixture f({a("www", "192.0.2.1")});
   std::vector<PrimaryOutcome> primaries{{"p", true, "", "", "", {}, true, 7}};
@@ -52,7 +64,7 @@ TEST(ZoneReport, ServedWhenEveryPrimaryHoldsItAndPropagatedBySerial) {
   EXPECT_EQ(r.zone.propagated->message, "dns/s serves serial 6, its primary 7");
   EXPECT_TRUE(r.secondaries_behind);
   EXPECT_TRUE(r.zone.synced);
-  EXPECT_EQ(acks.serial.at("ARecord/dns/www"), 7u);
+  EXPECT_EQ(acks.records.at("ARecord/dns/www").serial, 7u);
   ASSERT_EQ(r.zone.servers.size(), 2u);
   EXPECT_FALSE(r.zone.servers[1].ready);
 
@@ -83,7 +95,7 @@ TEST(ZoneReport, FailuresNameTheFirstFailedPrimaryAndCountReasons) {
   EXPECT_EQ(r.zone.ready.message,
             "2 of 2 records not ready: 2 TsigAuthFailed; 1 of 2 Primaries failed: "
             "SecretNotFound: Secret dns/k does not exist");
-  EXPECT_TRUE(acks.hash.empty()) << "nothing acknowledged by every Primary";
+  EXPECT_FALSE(any_acknowledged(acks)) << "nothing acknowledged by every Primary";
 
   primaries[0].ok = false;
   primaries[0].reason = "ServerUnreachable";
@@ -105,12 +117,12 @@ TEST(ZoneReport, ARefusedRRsetIsThatRecordsAloneAndAcksOfLeaversAreForgotten) {
   EXPECT_EQ(by["www"], "Served");
   EXPECT_EQ(by["bad"], "UpdateRefused");
   EXPECT_EQ(r.zone.ready.message, "1 of 2 records not ready: 1 UpdateRefused");
-  EXPECT_TRUE(acks.hash.count("ARecord/dns/www"));
+  EXPECT_TRUE(acknowledged(acks, "ARecord/dns/www"));
 
   Fixture g({a("bad", "192.0.2.66")});  // www left the zone
   report_zone({g.z, g.ref, g.desired, lookup_in(g.records), {p}, {}}, acks);
-  EXPECT_FALSE(acks.hash.count("ARecord/dns/www"));
-  EXPECT_FALSE(acks.fqdn.count("ARecord/dns/www"));
+  EXPECT_FALSE(acknowledged(acks, "ARecord/dns/www"));
+  EXPECT_FALSE(acks.records.count("ARecord/dns/www"));
 }
 
 TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeftThem) {
@@ -131,8 +143,8 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
   EXPECT_EQ(r.zone.record_count, 3u);
   EXPECT_EQ(r.zone.ready.message, "3 records served by 1 Primary");
   EXPECT_EQ(r.counts.ready, 3u);
-  EXPECT_EQ(acks.serial.at("ARecord/dns/www"), 3u);
-  EXPECT_EQ(acks.serial.at("ARecord/dns/api"), 2u);
+  EXPECT_EQ(acks.records.at("ARecord/dns/www").serial, 3u);
+  EXPECT_EQ(acks.records.at("ARecord/dns/api").serial, 2u);
 
   // mail left: no status for it, forgotten, and the summary no longer counts it.
   Fixture h({a("www", "192.0.2.9"), a("api", "192.0.2.2")});
@@ -141,7 +153,7 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
   EXPECT_TRUE(r.records.empty());
   EXPECT_EQ(r.zone.record_count, 2u);
   EXPECT_EQ(r.counts.by_kind_reason.at({"ARecord", "Served"}), 2u);
-  EXPECT_FALSE(acks.hash.count("ARecord/dns/mail"));
+  EXPECT_FALSE(acknowledged(acks, "ARecord/dns/mail"));
   ASSERT_EQ(r.zone.records.size(), 2u);  // the list follows, by kind and name
   EXPECT_EQ(r.zone.records[0].name, "api");
   EXPECT_EQ(r.zone.records[1].name, "www");
@@ -185,8 +197,8 @@ TEST(ZoneReport, ABlockedZoneMakesServableRecordsZoneNotReady) {
 
 TEST(ZoneReport, AnInvalidZonesServedRecordsAreZoneNotReady) {
   ZoneAcks acks;
-  acks.fqdn["ARecord/dns/www"] = "www.example.test.";
-  acks.fqdn["ARecord/dns/gone"] = "gone.example.test.";
+  acks.records["ARecord/dns/www"].fqdn = "www.example.test.";
+  acks.records["ARecord/dns/gone"].fqdn = "gone.example.test.";
   std::map<std::string, api::RecordObject> records{{"ARecord/dns/www", a("www", "192.0.2.1")}};
   auto out =
       report_invalid_zone("dns/example", "spec.nameServers: empty", "example.test.", acks, records);
