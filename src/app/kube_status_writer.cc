@@ -302,11 +302,9 @@ asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
   settling_ = false;
   if (running_ > 0) co_return;
   for (auto it = written_.begin(); it != written_.end();) {
-    std::string_view key = it->first;  // "Kind/ns/name" ("Kind//name": cluster-scoped)
-    size_t a = key.find('/'), b = key.find('/', a + 1);
-    const kube::Store* store = store_of_(key.substr(0, a));
-    kube::ObjectPtr obj =
-        store ? store->get(key.substr(a + 1, b - a - 1), key.substr(b + 1)) : nullptr;
+    auto object = controller::parse_object_key(it->first);  // ObjectRef::key()
+    const kube::Store* store = object ? store_of_(object->kind) : nullptr;
+    kube::ObjectPtr obj = store ? store->get(object->ns, object->name) : nullptr;
     if (!obj || cache_shows(it->second, *obj)) {
       it = written_.erase(it);
     } else {

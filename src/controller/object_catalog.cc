@@ -477,12 +477,9 @@ std::optional<std::vector<std::string>> ObjectCatalog::records_changed_since(
 }
 
 const api::RecordObject* ObjectCatalog::find_record(std::string_view key) const {
-  // "Kind/ns/name": the namespace is the middle part.
-  auto first = key.find('/');
-  if (first == std::string_view::npos) return nullptr;
-  auto second = key.find('/', first + 1);
-  if (second == std::string_view::npos) return nullptr;
-  const NamespaceObjects* o = objects_in(key.substr(first + 1, second - first - 1));
+  auto parts = parse_object_key(key);
+  if (!parts) return nullptr;
+  const NamespaceObjects* o = objects_in(parts->ns);
   if (!o) return nullptr;
   auto it = o->records.find(std::string(key));
   return it == o->records.end() ? nullptr : &it->second;

@@ -36,6 +36,16 @@ std::string ObjectRef::key() const {
   return fmt::format("{}/{}/{}", kind, ns, name);
 }
 
+std::optional<ObjectKey> parse_object_key(std::string_view key) {
+  // Neither a namespace nor a name holds a '/'.
+  auto first = key.find('/');
+  if (first == std::string_view::npos) return std::nullopt;
+  auto second = key.find('/', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  return ObjectKey{key.substr(0, first), key.substr(first + 1, second - first - 1),
+                   key.substr(second + 1)};
+}
+
 namespace {
 
 const json::value* field(const json::value& status, std::string_view key) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -37,6 +38,12 @@ struct ObjectRef {
   std::string key() const;  // "Kind/ns/name"
   friend bool operator==(const ObjectRef&, const ObjectRef&) = default;
 };
+
+// ObjectRef::key() read back (views into `key`); nullopt unless it has the two slashes.
+struct ObjectKey {
+  std::string_view kind, ns, name;
+};
+std::optional<ObjectKey> parse_object_key(std::string_view key);
 
 struct ConditionSpec {
   std::string type;

@@ -235,5 +235,21 @@ TEST(VerdictEvent, WarningsOnFailuresNormalOnRecoveryNothingOtherwise) {
   EXPECT_EQ(verdict_event(status("False", "Pending"), served), std::nullopt);
 }
 
+TEST(ObjectKey, ReadsBackObjectRefKey) {
+  ObjectRef ref{"dns.zonekeeper.io/v1alpha1", "ARecord", "team-a", "www", "u1", 2};
+  const std::string key = ref.key();  // the parts are views into it
+  auto k = parse_object_key(key);
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->kind, "ARecord");
+  EXPECT_EQ(k->ns, "team-a");
+  EXPECT_EQ(k->name, "www");
+  auto cluster = parse_object_key("Namespace//team-a");  // cluster-scoped: no namespace
+  ASSERT_TRUE(cluster);
+  EXPECT_EQ(cluster->ns, "");
+  EXPECT_EQ(cluster->name, "team-a");
+  EXPECT_FALSE(parse_object_key("ARecord/www"));
+  EXPECT_FALSE(parse_object_key("ARecord"));
+}
+
 }  // namespace
 }  // namespace zk::controller

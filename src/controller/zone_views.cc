@@ -162,14 +162,13 @@ std::vector<RecordRow> Controller::record_rows() const {
   // Objects that serve nothing: invalid, in no zone, in conflict, filtered out, ...
   for (const auto& [okey, e] : ledger) {
     if (listed.contains(okey) || e.ready.status == "True") continue;
+    auto object = parse_object_key(okey);
+    if (!object) continue;  // the ledger's keys are ObjectRef::key()s
     RecordRow r;
     r.name = e.fqdn;
-    // The key is "Kind/ns/name" (neither a namespace nor a name holds a '/').
-    size_t a = okey.find('/'), b = okey.find('/', a + 1);
-    std::string kind = okey.substr(0, a);
-    if (auto k = api::parse_kind(kind)) r.type = model::to_string(api::record_type(*k));
+    if (auto k = api::parse_kind(object->kind)) r.type = model::to_string(api::record_type(*k));
     r.zone = e.zone;
-    r.source = {kind, okey.substr(a + 1, b - a - 1), okey.substr(b + 1)};
+    r.source = {std::string(object->kind), std::string(object->ns), std::string(object->name)};
     r.ready = e.ready;
     note_of(okey, r);
     rows.push_back(std::move(r));
