@@ -234,9 +234,12 @@ void ZoneState::reset(const api::Zone& zone, const std::vector<api::Zone>& peers
   zone_ = zone;
   peers_ = peers;
   self_ = nullptr;
+  std::vector<const api::Zone*> peer_ptrs;
   for (const api::Zone& z : peers_) {
     if (z.key() == zone.key()) self_ = &z;
+    peer_ptrs.push_back(&z);
   }
+  selecting_ = api::SelectingZones(std::move(peer_ptrs));
   namespaces_ = namespaces;
   entries_.clear();
   groups_.clear();
@@ -351,6 +354,16 @@ std::vector<api::Zone> ZoneState::peers_of(const api::Zone& zone,
   return peers;
 }
 
+bool ZoneState::may_concern(const api::RecordObject& r, const api::Labels* ns_labels) const {
+  if (r.ns != self_->ns && !self_->reaches(r.ns, ns_labels)) return false;
+  if (self_->selects(r, ns_labels)) return true;
+  if (r.ns != self_->ns) return false;
+  for (const api::Zone* z : selecting_.candidates(r.labels)) {
+    if (z->selects(r, ns_labels)) return false;
+  }
+  return true;
+}
+
 bool ZoneState::current_for(const api::Zone& zone, const std::vector<api::Zone>& zones,
                             const NamespaceDirectory& namespaces) const {
   return zone_ && namespaces == namespaces_ && peers_of(zone, zones) == peers_;
@@ -368,8 +381,16 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
   touched_records_.clear();
 
   // Which records are new or changed (their revision moved); the rest only say they are here.
+  // One of no concern to this zone is passed by (the sweep below withdraws it if it was kept).
   Changed changed;
+  std::string_view labels_ns;
+  const api::Labels* labels = nullptr;
   for (const api::RecordObject* r : records) {
+    if (r->ns != labels_ns) {  // records come grouped by namespace: one lookup per group
+      labels_ns = r->ns;
+      labels = namespace_labels(namespaces_, r->ns);
+    }
+    if (!may_concern(*r, labels)) continue;
     auto [it, fresh] = entries_.try_emplace(r->key());
     Entry& e = it->second;
     const bool same = !fresh && e.revision != 0 && e.revision == r->revision;
@@ -402,10 +423,7 @@ const ZoneDesired& ZoneState::sync_changes(const std::vector<std::string>& chang
     auto it = entries_.find(key);
     if (it != entries_.end()) withdraw(it->second.candidate, affected);
     const api::RecordObject* r = find(key);
-    // Only records of the namespaces this zone looks at (its own, those it reaches).
-    const bool seen_here =
-        r && (r->ns == self_->ns || self_->reaches(r->ns, namespace_labels(namespaces_, r->ns)));
-    if (!seen_here) {
+    if (!r || !may_concern(*r, namespace_labels(namespaces_, r->ns))) {
       if (it != entries_.end()) entries_.erase(it);
       continue;
     }
@@ -419,8 +437,6 @@ const ZoneDesired& ZoneState::sync_changes(const std::vector<std::string>& chang
 const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed& changed,
                                      std::set<Name>& affected) {
   // …then what is new steps in.
-  std::vector<const api::Zone*> peer_ptrs;
-  for (const api::Zone& z : peers_) peer_ptrs.push_back(&z);
   std::string_view labels_ns;
   const api::Labels* labels = nullptr;
   for (auto& [r, e] : changed) {
@@ -429,7 +445,7 @@ const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed
       labels = namespace_labels(namespaces_, r->ns);
     }
     e->revision = r->revision;
-    e->candidate = classify(*self_, peer_ptrs, *r, labels, namespaces_);
+    e->candidate = classify(*self_, selecting_.candidates(r->labels), *r, labels, namespaces_);
     enter(e->candidate, affected);
   }
   // A record of no concern to this zone is not kept (memory: every zone of a namespace sees

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "api/record.h"
+#include "api/selecting_zones.h"
 #include "api/time.h"
 #include "api/zone.h"
 #include "model/name.h"
@@ -119,6 +120,9 @@ class ZoneState {
   void withdraw(const RecordCandidate& c, std::set<model::Name>& affected);
   void enter(const RecordCandidate& c, std::set<model::Name>& affected);
   std::vector<api::Zone> peers_of(const api::Zone& zone, const std::vector<api::Zone>& zones) const;
+  // Whether classify() may say other than Elsewhere: the zone selects `r`, or `r` lies in its
+  // namespace and no zone selects it (NotSelected). `ns_labels`: those of r's Namespace.
+  bool may_concern(const api::RecordObject& r, const api::Labels* ns_labels) const;
   // Classifies `changed` (their old candidates withdrawn already) and resolves what they touch.
   const ZoneDesired& finish(bool rebuild, size_t dnames_before, Changed& changed,
                             std::set<model::Name>& affected);
@@ -130,6 +134,7 @@ class ZoneState {
   std::optional<api::Zone> zone_;
   std::vector<api::Zone> peers_;  // every zone that may select its records, itself included
   const api::Zone* self_ = nullptr;
+  api::SelectingZones selecting_;  // over peers_: a record is shown only the zones it may match
   NamespaceDirectory namespaces_;
 
   std::unordered_map<std::string, Entry> entries_;  // by record key

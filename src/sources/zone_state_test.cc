@@ -142,6 +142,10 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
       make_zone("old", "dns", 5, R"([{"selector":{"matchLabels":{"zone":"ext"}}}])");
   const api::Zone newer_peer =
       make_zone("new", "dns", 20, R"([{"selector":{"matchLabels":{"zone":"ext"}}}])");
+  // Takes what the others leave NotSelected (an `In` selector: indexed by each of its values).
+  const api::Zone other_peer = make_zone(
+      "wide", "dns", 30,
+      R"([{"selector":{"matchExpressions":[{"key":"zone","operator":"In","values":["other","x"]}]}}])");
   size_t incremental_syncs = 0, told_syncs = 0, rebuilds = 0, multiple = 0, conflicts = 0,
          served_changes = 0;
   for (uint32_t seed = 1; seed <= kSequences; ++seed) {
@@ -157,6 +161,7 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
       if (what == 0) {  // a peer zone comes or goes (rebuild)
         zones = {self};
         if (catalog.pick(2)) zones.push_back(catalog.pick(2) ? older_peer : newer_peer);
+        if (catalog.pick(3) == 0) zones.push_back(other_peer);
       } else if (what == 1) {  // the Namespaces change (rebuild)
         namespaces["dns"] = api::parse_allow_records_from("dns", {}, catalog.pick(2) ? "shop" : "");
       } else if (what != 2) {  // 2: nothing changed at all

@@ -1,0 +1,48 @@
+#include "api/selecting_zones.h"
+
+#include <algorithm>
+
+namespace zk::api {
+
+SelectingZones::SelectingZones(std::vector<const Zone*> zones) : zones_(std::move(zones)) {
+  for (uint32_t i = 0; i < zones_.size(); ++i) {
+    for (const RecordsFrom& from : zones_[i]->records_from) {
+      const LabelSelector& s = from.selector;
+      if (s.is_null) continue;  // matches nothing
+      if (!s.match_labels.empty()) {
+        const auto& [key, value] = *s.match_labels.begin();
+        by_label_[key][value].push_back(i);
+        continue;
+      }
+      auto in =
+          std::find_if(s.match_expressions.begin(), s.match_expressions.end(),
+                       [](const LabelRequirement& r) { return r.op == LabelRequirement::Op::In; });
+      if (in == s.match_expressions.end()) {
+        always_.push_back(i);
+        continue;
+      }
+      for (const std::string& value : in->values) by_label_[in->key][value].push_back(i);
+    }
+  }
+}
+
+std::vector<const Zone*> SelectingZones::candidates(const Labels& labels) const {
+  std::vector<uint32_t> found = always_;
+  if (!by_label_.empty()) {
+    for (const auto& [key, value] : labels) {
+      auto k = by_label_.find(key);
+      if (k == by_label_.end()) continue;
+      auto v = k->second.find(value);
+      if (v == k->second.end()) continue;
+      found.insert(found.end(), v->second.begin(), v->second.end());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  std::vector<const Zone*> out;
+  out.reserve(found.size());
+  for (uint32_t i : found) out.push_back(zones_[i]);
+  return out;
+}
+
+}  // namespace zk::api

@@ -1,0 +1,104 @@
+#include "api/selecting_zones.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace zk::api {
+namespace {
+
+Zone zone_with(std::string name, std::vector<LabelSelector> selectors) {
+  Zone z;
+  z.ns = "dns";
+  z.name = std::move(name);
+  for (auto& s : selectors) z.records_from.push_back({std::move(s), std::nullopt});
+  return z;
+}
+
+LabelSelector parsed(std::string_view text) {
+  return LabelSelector::parse(text).value();
+}
+
+std::vector<std::string> names(const std::vector<const Zone*>& zones) {
+  std::vector<std::string> out;
+  for (const Zone* z : zones) out.push_back(z->name);
+  return out;
+}
+
+TEST(SelectingZones, FilesEachEntryUnderALabelItRequires) {
+  std::vector<Zone> zones = {
+      zone_with("pair", {parsed("zone=a,tier=web")}),
+      zone_with("in", {parsed("zone in (a,b)")}),
+      zone_with("exists", {parsed("zone")}),          // requires no value: asked always
+      zone_with("none", {LabelSelector::nothing()}),  // matches nothing: never asked
+      zone_with("two", {parsed("zone=c"), parsed("team=x")}),
+  };
+  std::vector<const Zone*> ptrs;
+  for (const Zone& z : zones) ptrs.push_back(&z);
+  SelectingZones index(ptrs);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(index.candidates({{"zone", "a"}})), (V{"pair", "in", "exists"}));
+  EXPECT_EQ(names(index.candidates({{"zone", "b"}})), (V{"in", "exists"}));
+  EXPECT_EQ(names(index.candidates({{"zone", "c"}, {"team", "x"}})), (V{"exists", "two"}));
+  EXPECT_EQ(names(index.candidates({})), (V{"exists"}));
+}
+
+// Whatever the selectors and labels, every zone that selects a record is a candidate, once, in
+// the order given.
+TEST(SelectingZones, CandidatesHoldEverySelectingZone) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> keys = {"zone", "tier", "team"};
+  const std::vector<std::string> values = {"a", "b", "c"};
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng)];
+  };
+  const std::vector<std::string> forms = {
+      "{k}={v}", "{k}!={v}", "{k} in ({v},{w})", "{k} notin ({v})", "{k}",
+      "!{k}",    "",         "{k}={v},{j}"};
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<Zone> zones;
+    int n = std::uniform_int_distribution<int>(1, 6)(rng);
+    for (int i = 0; i < n; ++i) {
+      std::vector<LabelSelector> sels;
+      int m = std::uniform_int_distribution<int>(0, 2)(rng);
+      for (int j = 0; j < m; ++j) {
+        if (rng() % 10 == 0) {
+          sels.push_back(LabelSelector::nothing());
+          continue;
+        }
+        std::string text = pick(forms), k = pick(keys), j2 = pick(keys);
+        if (j2 == k) j2 = "other";
+        for (auto [from, to] : {std::pair<std::string, std::string>{"{k}", k},
+                                {"{j}", j2},
+                                {"{v}", pick(values)},
+                                {"{w}", pick(values)}}) {
+          for (size_t at; (at = text.find(from)) != std::string::npos;) {
+            text.replace(at, from.size(), to);
+          }
+        }
+        sels.push_back(parsed(text));
+      }
+      zones.push_back(zone_with("z" + std::to_string(i), std::move(sels)));
+    }
+    std::vector<const Zone*> ptrs;
+    for (const Zone& z : zones) ptrs.push_back(&z);
+    SelectingZones index(ptrs);
+    ObjectMeta record;
+    record.ns = "dns";
+    for (const std::string& k : keys) {
+      if (rng() % 2) record.labels[k] = pick(values);
+    }
+    std::vector<const Zone*> got = index.candidates(record.labels);
+    ASSERT_TRUE(std::is_sorted(got.begin(), got.end()));  // the given order: ptrs ascend
+    ASSERT_EQ(std::adjacent_find(got.begin(), got.end()), got.end());
+    for (const Zone& z : zones) {
+      if (z.selects(record)) {
+        ASSERT_NE(std::find(got.begin(), got.end(), &z), got.end())
+            << z.name << " selects but is not a candidate (round " << round << ")";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zk::api
