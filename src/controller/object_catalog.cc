@@ -164,14 +164,28 @@ void ObjectCatalog::reached_work(const api::Zone& zone, std::vector<WorkItem>& o
   }
 }
 
+void ObjectCatalog::index_zones(const std::string& ns) {
+  std::vector<const api::Zone*> zones;
+  if (const NamespaceObjects* o = objects_in(ns)) {
+    for (const auto& [name, e] : o->zones) {
+      if (e.zone) zones.push_back(&*e.zone);
+    }
+  }
+  if (zones.empty()) {
+    selecting_.erase(ns);
+  } else {
+    selecting_.insert_or_assign(ns, api::SelectingZones(std::move(zones)));
+  }
+}
+
 void ObjectCatalog::zones_selecting(const api::RecordObject& record,
                                     std::vector<WorkItem>& out) const {
   const api::Labels* labels = labels_of(record.ns);
   bool any = false;
-  if (const NamespaceObjects* own = objects_in(record.ns)) {
-    for (const auto& [name, e] : own->zones) {
-      if (!e.zone || !e.zone->selects(record, labels)) continue;
-      out.push_back(WorkItem::zone(record.ns, name, true));
+  if (auto own = selecting_.find(record.ns); own != selecting_.end()) {
+    for (const api::Zone* z : own->second.candidates(record.labels)) {
+      if (!z->selects(record, labels)) continue;
+      out.push_back(WorkItem::zone(record.ns, z->name, true));
       any = true;
     }
   }
@@ -248,6 +262,7 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   } else {
     reaching_.erase({ns, d->meta.name});
   }
+  index_zones(ns);
   namespace_work(ns, ch.work);
   if (entry.zone) reached_work(*entry.zone, ch.work);
   shared_work(new_name, ch.work);
@@ -278,6 +293,7 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
   ch.forget = object_ref(it->second.meta, api::kDNSZone);
   nit->second.zones.erase(it);
   reaching_.erase({std::string(ns), std::string(name)});
+  index_zones(std::string(ns));
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
   namespace_work(std::string(ns), ch.work);
   shared_work(zone_name, ch.work);

@@ -27,6 +27,7 @@
 #include "api/kind.h"
 #include "api/object_meta.h"
 #include "api/record.h"
+#include "api/selecting_zones.h"
 #include "api/server.h"
 #include "api/tsig_secret.h"
 #include "api/zone.h"
@@ -115,6 +116,11 @@ class ObjectCatalog {
  public:
   // `shared`: the shared zones (--zone), whose DNSServers may live in any namespace.
   explicit ObjectCatalog(std::vector<SharedZone> shared = {}) : shared_(std::move(shared)) {}
+  // Its index points into its own maps: moved, never copied.
+  ObjectCatalog(const ObjectCatalog&) = delete;
+  ObjectCatalog& operator=(const ObjectCatalog&) = delete;
+  ObjectCatalog(ObjectCatalog&&) = default;
+  ObjectCatalog& operator=(ObjectCatalog&&) = default;
 
   CatalogChange put_record(const boost::json::value& object);
   CatalogChange remove_record(api::Kind kind, std::string_view ns, std::string_view name);
@@ -171,11 +177,16 @@ class ObjectCatalog {
   // The namespaces `zone` reaches through a namespaceSelector: their zones re-plan.
   void reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const;
   const api::Labels* labels_of(std::string_view ns) const;
+  // The namespace's zones changed: index them again.
+  void index_zones(const std::string& ns);
 
   std::vector<SharedZone> shared_;
   std::map<std::string, NamespaceObjects> namespaces_;
   std::map<std::string, SecretState> secrets_;  // "ns/name"
   sources::NamespaceDirectory directory_;
+  // By namespace: its valid zones, indexed by the labels they select (a record change asks only
+  // those that may select it).
+  std::map<std::string, api::SelectingZones, std::less<>> selecting_;
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;
