@@ -1,10 +1,20 @@
 #include "api/selecting_zones.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace zk::api {
 
-SelectingZones::SelectingZones(std::vector<const Zone*> zones) : zones_(std::move(zones)) {
+namespace {
+
+bool before(const ZoneRef& a, const ZoneRef& b) {
+  return std::tie(a->ns, a->name) < std::tie(b->ns, b->name);
+}
+
+}  // namespace
+
+SelectingZones::SelectingZones(std::vector<ZoneRef> zones) : zones_(std::move(zones)) {
+  std::sort(zones_.begin(), zones_.end(), before);
   for (uint32_t i = 0; i < zones_.size(); ++i) {
     for (const RecordsFrom& from : zones_[i]->records_from) {
       const LabelSelector& s = from.selector;
@@ -41,8 +51,20 @@ std::vector<const Zone*> SelectingZones::candidates(const Labels& labels) const 
   found.erase(std::unique(found.begin(), found.end()), found.end());
   std::vector<const Zone*> out;
   out.reserve(found.size());
-  for (uint32_t i : found) out.push_back(zones_[i]);
+  for (uint32_t i : found) out.push_back(zones_[i].get());
   return out;
+}
+
+const Zone* SelectingZones::find(std::string_view ns, std::string_view name) const {
+  auto it = std::lower_bound(
+      zones_.begin(), zones_.end(), std::tie(ns, name),
+      [](const ZoneRef& z, const auto& key) { return std::tie(z->ns, z->name) < key; });
+  return it != zones_.end() && (*it)->ns == ns && (*it)->name == name ? it->get() : nullptr;
+}
+
+bool operator==(const SelectingZones& a, const SelectingZones& b) {
+  return std::equal(a.zones_.begin(), a.zones_.end(), b.zones_.begin(), b.zones_.end(),
+                    [](const ZoneRef& x, const ZoneRef& y) { return x == y || *x == *y; });
 }
 
 }  // namespace zk::api

@@ -7,11 +7,12 @@
 namespace zk::api {
 namespace {
 
-Zone zone_with(std::string name, std::vector<LabelSelector> selectors) {
-  Zone z;
-  z.ns = "dns";
-  z.name = std::move(name);
-  for (auto& s : selectors) z.records_from.push_back({std::move(s), std::nullopt});
+ZoneRef zone_with(std::string name, std::vector<LabelSelector> selectors) {
+  auto z = std::make_shared<Zone>();
+  Zone& zr = *z;
+  zr.ns = "dns";
+  zr.name = std::move(name);
+  for (auto& s : selectors) zr.records_from.push_back({std::move(s), std::nullopt});
   return z;
 }
 
@@ -26,25 +27,33 @@ std::vector<std::string> names(const std::vector<const Zone*>& zones) {
 }
 
 TEST(SelectingZones, FilesEachEntryUnderALabelItRequires) {
-  std::vector<Zone> zones = {
+  SelectingZones index({
       zone_with("pair", {parsed("zone=a,tier=web")}),
       zone_with("in", {parsed("zone in (a,b)")}),
       zone_with("exists", {parsed("zone")}),          // requires no value: asked always
       zone_with("none", {LabelSelector::nothing()}),  // matches nothing: never asked
       zone_with("two", {parsed("zone=c"), parsed("team=x")}),
-  };
-  std::vector<const Zone*> ptrs;
-  for (const Zone& z : zones) ptrs.push_back(&z);
-  SelectingZones index(ptrs);
+  });
   using V = std::vector<std::string>;
-  EXPECT_EQ(names(index.candidates({{"zone", "a"}})), (V{"pair", "in", "exists"}));
-  EXPECT_EQ(names(index.candidates({{"zone", "b"}})), (V{"in", "exists"}));
+  EXPECT_EQ(names(index.candidates({{"zone", "a"}})), (V{"exists", "in", "pair"}));
+  EXPECT_EQ(names(index.candidates({{"zone", "b"}})), (V{"exists", "in"}));
   EXPECT_EQ(names(index.candidates({{"zone", "c"}, {"team", "x"}})), (V{"exists", "two"}));
   EXPECT_EQ(names(index.candidates({})), (V{"exists"}));
+  ASSERT_NE(index.find("dns", "two"), nullptr);
+  EXPECT_EQ(index.find("dns", "two")->name, "two");
+  EXPECT_EQ(index.find("dns", "three"), nullptr);
+  EXPECT_EQ(index.find("other", "two"), nullptr);
+}
+
+TEST(SelectingZones, EqualByContentWhateverTheOrderGiven) {
+  ZoneRef a = zone_with("a", {parsed("zone=a")}), b = zone_with("b", {parsed("zone=b")});
+  EXPECT_EQ(SelectingZones({a, b}), SelectingZones({b, zone_with("a", {parsed("zone=a")})}));
+  EXPECT_NE(SelectingZones({a, b}), SelectingZones({a, zone_with("b", {parsed("zone=c")})}));
+  EXPECT_NE(SelectingZones({a, b}), SelectingZones({a}));
 }
 
 // Whatever the selectors and labels, every zone that selects a record is a candidate, once, in
-// the order given.
+// name order.
 TEST(SelectingZones, CandidatesHoldEverySelectingZone) {
   std::mt19937 rng(7);
   const std::vector<std::string> keys = {"zone", "tier", "team"};
@@ -56,7 +65,7 @@ TEST(SelectingZones, CandidatesHoldEverySelectingZone) {
       "{k}={v}", "{k}!={v}", "{k} in ({v},{w})", "{k} notin ({v})", "{k}",
       "!{k}",    "",         "{k}={v},{j}"};
   for (int round = 0; round < 2000; ++round) {
-    std::vector<Zone> zones;
+    std::vector<ZoneRef> zones;
     int n = std::uniform_int_distribution<int>(1, 6)(rng);
     for (int i = 0; i < n; ++i) {
       std::vector<LabelSelector> sels;
@@ -80,21 +89,20 @@ TEST(SelectingZones, CandidatesHoldEverySelectingZone) {
       }
       zones.push_back(zone_with("z" + std::to_string(i), std::move(sels)));
     }
-    std::vector<const Zone*> ptrs;
-    for (const Zone& z : zones) ptrs.push_back(&z);
-    SelectingZones index(ptrs);
+    SelectingZones index(zones);
     ObjectMeta record;
     record.ns = "dns";
     for (const std::string& k : keys) {
       if (rng() % 2) record.labels[k] = pick(values);
     }
     std::vector<const Zone*> got = index.candidates(record.labels);
-    ASSERT_TRUE(std::is_sorted(got.begin(), got.end()));  // the given order: ptrs ascend
-    ASSERT_EQ(std::adjacent_find(got.begin(), got.end()), got.end());
-    for (const Zone& z : zones) {
-      if (z.selects(record)) {
-        ASSERT_NE(std::find(got.begin(), got.end(), &z), got.end())
-            << z.name << " selects but is not a candidate (round " << round << ")";
+    std::vector<std::string> got_names = names(got);
+    ASSERT_TRUE(std::is_sorted(got_names.begin(), got_names.end()));
+    ASSERT_EQ(std::adjacent_find(got_names.begin(), got_names.end()), got_names.end());
+    for (const ZoneRef& z : zones) {
+      if (z->selects(record)) {
+        ASSERT_NE(std::find(got.begin(), got.end(), z.get()), got.end())
+            << z->name << " selects but is not a candidate (round " << round << ")";
       }
     }
   }

@@ -466,7 +466,7 @@ bool Controller::reconcile_namespace(const std::string& ns) {
   const NamespaceObjects* objs = objects_.objects_in(ns);
   if (!objs) return true;
   bool has_zone = false;
-  for (const auto& [name, e] : objs->zones) has_zone = has_zone || e.zone.has_value();
+  for (const auto& [name, e] : objs->zones) has_zone = has_zone || e.zone != nullptr;
   if (has_zone) return true;  // the zones report their namespace's unselected records
   for (const auto& [key, rec] : objs->records) {
     if (objects_.selected_from_elsewhere(rec)) continue;  // that zone reports it

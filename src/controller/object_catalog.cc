@@ -165,16 +165,16 @@ void ObjectCatalog::reached_work(const api::Zone& zone, std::vector<WorkItem>& o
 }
 
 void ObjectCatalog::index_zones(const std::string& ns) {
-  std::vector<const api::Zone*> zones;
+  std::vector<api::ZoneRef> zones;
   if (const NamespaceObjects* o = objects_in(ns)) {
     for (const auto& [name, e] : o->zones) {
-      if (e.zone) zones.push_back(&*e.zone);
+      if (e.zone) zones.push_back(e.zone);
     }
   }
   if (zones.empty()) {
     selecting_.erase(ns);
   } else {
-    selecting_.insert_or_assign(ns, api::SelectingZones(std::move(zones)));
+    selecting_.insert_or_assign(ns, std::make_shared<const api::SelectingZones>(std::move(zones)));
   }
 }
 
@@ -183,7 +183,7 @@ void ObjectCatalog::zones_selecting(const api::RecordObject& record,
   const api::Labels* labels = labels_of(record.ns);
   bool any = false;
   if (auto own = selecting_.find(record.ns); own != selecting_.end()) {
-    for (const api::Zone* z : own->second.candidates(record.labels)) {
+    for (const api::Zone* z : own->second->candidates(record.labels)) {
       if (!z->selects(record, labels)) continue;
       out.push_back(WorkItem::zone(record.ns, z->name, true));
       any = true;
@@ -256,7 +256,9 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   }
   if (d->value) new_name = d->value->zone_name;
   std::string ns = d->meta.ns;
-  auto& entry = zones[d->meta.name] = ZoneEntry{d->meta, std::move(d->value), d->error};
+  api::ZoneRef zone;
+  if (d->value) zone = std::make_shared<const api::Zone>(std::move(*d->value));
+  auto& entry = zones[d->meta.name] = ZoneEntry{d->meta, std::move(zone), d->error};
   if (entry.zone && entry.zone->reaches_other_namespaces()) {
     reaching_.emplace(ns, d->meta.name);
   } else {
@@ -451,27 +453,35 @@ std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
 
 ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone, bool with_records) const {
   ZoneInputs in;
-  std::set<std::string> taken;  // namespaces whose zones and records are in
-  auto take = [&](const std::string& ns, const NamespaceObjects& objs) {
-    taken.insert(ns);
-    for (const auto& [name, e] : objs.zones) {
-      if (e.zone) in.zones.push_back(*e.zone);
-    }
+  auto take_records = [&](const NamespaceObjects& objs) {
     if (!with_records) return;
     for (const auto& [key, r] : objs.records) in.records.push_back(&r);
   };
-  // O(its namespace) for most zones; a zone that reaches out looks at every namespace.
-  if (zone.reaches_other_namespaces()) {
-    for (const auto& [ns, objs] : namespaces_) {
-      if (ns == zone.ns || zone.reaches(ns, labels_of(ns))) take(ns, objs);
+  const bool reached_from_elsewhere = std::any_of(
+      reaching_.begin(), reaching_.end(), [&](const auto& z) { return z.first != zone.ns; });
+  // Most zones: their namespace's records and its set of zones as it is (shared, not copied).
+  if (!zone.reaches_other_namespaces() && !reached_from_elsewhere) {
+    if (auto it = selecting_.find(zone.ns); it != selecting_.end()) in.zones = it->second;
+    if (const NamespaceObjects* own = objects_in(zone.ns)) take_records(*own);
+    return in;
+  }
+  // A zone that reaches out looks at every namespace; zones that reach in may select the same
+  // records.
+  std::vector<api::ZoneRef> zones;
+  std::set<std::string_view> taken;  // namespaces whose zones are in
+  for (const auto& [ns, objs] : namespaces_) {
+    if (ns != zone.ns && !zone.reaches(ns, labels_of(ns))) continue;
+    taken.insert(ns);
+    for (const auto& [name, e] : objs.zones) {
+      if (e.zone) zones.push_back(e.zone);
     }
-  } else if (const NamespaceObjects* own = objects_in(zone.ns)) {
-    take(zone.ns, *own);
+    take_records(objs);
   }
-  for (const auto& [ns, name] : reaching_) {  // they may select the same records
+  for (const auto& [ns, name] : reaching_) {
     if (taken.count(ns)) continue;
-    if (const ZoneEntry* e = zone_entry(ns, name); e && e->zone) in.zones.push_back(*e->zone);
+    if (const ZoneEntry* e = zone_entry(ns, name); e && e->zone) zones.push_back(e->zone);
   }
+  in.zones = std::make_shared<const api::SelectingZones>(std::move(zones));
   return in;
 }
 

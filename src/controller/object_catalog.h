@@ -79,8 +79,8 @@ struct SecretState {
 
 struct ZoneEntry {
   api::ObjectMeta meta;
-  std::optional<api::Zone> zone;  // decoded
-  std::string error;              // InvalidSpec message when not
+  api::ZoneRef zone;  // decoded (shared with the zone sets that hold it; never changed)
+  std::string error;  // InvalidSpec message when not
 };
 
 struct ServerEntry {
@@ -100,7 +100,7 @@ struct NamespaceObjects {
 // and those of the namespaces it reaches) and every zone that may select them too.
 struct ZoneInputs {
   std::vector<const api::RecordObject*> records;  // grouped by namespace
-  std::vector<api::Zone> zones;
+  sources::ZoneSet zones;  // the catalog's own set when only the zone's namespace counts
 };
 
 // What a put/remove changed.
@@ -116,11 +116,6 @@ class ObjectCatalog {
  public:
   // `shared`: the shared zones (--zone), whose DNSServers may live in any namespace.
   explicit ObjectCatalog(std::vector<SharedZone> shared = {}) : shared_(std::move(shared)) {}
-  // Its index points into its own maps: moved, never copied.
-  ObjectCatalog(const ObjectCatalog&) = delete;
-  ObjectCatalog& operator=(const ObjectCatalog&) = delete;
-  ObjectCatalog(ObjectCatalog&&) = default;
-  ObjectCatalog& operator=(ObjectCatalog&&) = default;
 
   CatalogChange put_record(const boost::json::value& object);
   CatalogChange remove_record(api::Kind kind, std::string_view ns, std::string_view name);
@@ -177,7 +172,7 @@ class ObjectCatalog {
   // The namespaces `zone` reaches through a namespaceSelector: their zones re-plan.
   void reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const;
   const api::Labels* labels_of(std::string_view ns) const;
-  // The namespace's zones changed: index them again.
+  // The namespace's zones changed: a new set of them.
   void index_zones(const std::string& ns);
 
   std::vector<SharedZone> shared_;
@@ -185,8 +180,8 @@ class ObjectCatalog {
   std::map<std::string, SecretState> secrets_;  // "ns/name"
   sources::NamespaceDirectory directory_;
   // By namespace: its valid zones, indexed by the labels they select (a record change asks only
-  // those that may select it).
-  std::map<std::string, api::SelectingZones, std::less<>> selecting_;
+  // those that may select it), shared with the ZoneStates that plan with them.
+  std::map<std::string, sources::ZoneSet, std::less<>> selecting_;
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;

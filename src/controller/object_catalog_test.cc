@@ -146,6 +146,26 @@ api::NamespaceInfo ns_info(std::string_view name, api::Labels labels, std::strin
   return api::parse_allow_records_from(std::string(name), std::move(labels), allow);
 }
 
+// The zones of a namespace that no zone reaches into plan with one shared set of them, replaced
+// when one of them changes (the sets kept by each zone's state cost one, not one per zone).
+TEST(ObjectCatalog, ZonesOfANamespaceShareOneSet) {
+  ObjectCatalog c;
+  c.put_zone(zone("dns", "a"));
+  c.put_zone(zone("dns", "b"));
+  c.put_zone(zone("other", "c"));
+  sources::ZoneSet a = c.inputs_of(*c.zone_entry("dns", "a")->zone, false).zones;
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->zones().size(), 2u);
+  EXPECT_EQ(c.inputs_of(*c.zone_entry("dns", "b")->zone, false).zones, a);
+  EXPECT_EQ(c.inputs_of(*c.zone_entry("other", "c")->zone, false).zones->zones().size(), 1u);
+  c.put_zone(zone("dns", "d"));
+  sources::ZoneSet after = c.inputs_of(*c.zone_entry("dns", "a")->zone, false).zones;
+  EXPECT_NE(after, a);
+  EXPECT_EQ(after->zones().size(), 3u);
+  c.remove_zone("dns", "d");
+  EXPECT_EQ(*c.inputs_of(*c.zone_entry("dns", "a")->zone, false).zones, *a);
+}
+
 TEST(ObjectCatalog, RecordsReachedFromAnotherNamespaceWakeThatZone) {
   ObjectCatalog c;
   c.put_namespace(ns_info("platform", {}, "shop"));
@@ -164,10 +184,11 @@ TEST(ObjectCatalog, RecordsReachedFromAnotherNamespaceWakeThatZone) {
   std::vector<std::string> recs;
   for (const auto* r : in.records) recs.push_back(r->key());
   EXPECT_EQ(recs, (std::vector<std::string>{"ARecord/shop/www", "ARecord/shop/x"}));
-  EXPECT_EQ(in.zones.size(), 2u);  // itself and shop/own, which may select the same records
+  EXPECT_EQ(in.zones->zones().size(),
+            2u);  // itself and shop/own, which may select the same records
   ZoneInputs own = c.inputs_of(*c.zone_entry("shop", "own")->zone);
   EXPECT_EQ(own.records.size(), 2u);
-  EXPECT_EQ(own.zones.size(), 2u);  // itself and the zone that reaches into shop
+  EXPECT_EQ(own.zones->zones().size(), 2u);  // itself and the zone that reaches into shop
 
   ASSERT_NE(c.find_record("ARecord/shop/www"), nullptr);
   EXPECT_EQ(c.find_record("ARecord/shop/www")->name, "www");

@@ -32,13 +32,19 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
   std::vector<const api::RecordObject*> ptrs;
   ptrs.reserve(records.size());
   for (const auto& r : records) ptrs.push_back(&r);
-  return desired_zone_refs(zone, ptrs, zones, namespaces);
+  return desired_zone_refs(zone, ptrs, zone_set(zones), namespaces);
+}
+
+ZoneSet zone_set(const std::vector<api::Zone>& zones) {
+  std::vector<api::ZoneRef> refs;
+  refs.reserve(zones.size());
+  for (const api::Zone& z : zones) refs.push_back(std::make_shared<const api::Zone>(z));
+  return std::make_shared<const api::SelectingZones>(std::move(refs));
 }
 
 ZoneDesired desired_zone_refs(const api::Zone& zone,
                               const std::vector<const api::RecordObject*>& records,
-                              const std::vector<api::Zone>& zones,
-                              const NamespaceDirectory& namespaces) {
+                              const ZoneSet& zones, const NamespaceDirectory& namespaces) {
   // One object per key: of two with the same key, the older counts.
   std::map<std::string, const api::RecordObject*> by_key;
   for (const api::RecordObject* r : records) {

@@ -32,11 +32,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "api/namespace_admission.h"
 #include "api/record.h"
+#include "api/selecting_zones.h"
 #include "api/zone.h"
 #include "model/rrset.h"
 
@@ -66,6 +68,11 @@ struct ZoneDesired {
 // its own records.
 using NamespaceDirectory = std::map<std::string, api::NamespaceInfo, std::less<>>;
 
+// Zones shared by those that plan with them (the controller's catalog keeps one per namespace);
+// nullptr: none.
+using ZoneSet = std::shared_ptr<const api::SelectingZones>;
+ZoneSet zone_set(const std::vector<api::Zone>& zones);  // copies
+
 // `records`: those of the zone's namespace and of the namespaces it reaches (others are
 // ignored). `zones`: every zone that may select them — those of the same namespaces and every
 // zone that reaches other namespaces (more do no harm); `zone` may or may not be part of it
@@ -76,8 +83,7 @@ ZoneDesired desired_zone(const api::Zone& zone, const std::vector<api::RecordObj
 // The same over pointers (the controller's catalog keeps the objects; nothing is copied).
 ZoneDesired desired_zone_refs(const api::Zone& zone,
                               const std::vector<const api::RecordObject*>& records,
-                              const std::vector<api::Zone>& zones,
-                              const NamespaceDirectory& namespaces = {});
+                              const ZoneSet& zones, const NamespaceDirectory& namespaces = {});
 
 // The labels of a namespace, nullptr when it is not known.
 const api::Labels* namespace_labels(const NamespaceDirectory& namespaces, std::string_view ns);

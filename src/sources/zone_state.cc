@@ -228,18 +228,11 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
 
 }  // namespace
 
-void ZoneState::reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
-                      const NamespaceDirectory& namespaces) {
+void ZoneState::reset(const api::Zone& zone, ZoneSet peers, const NamespaceDirectory& namespaces) {
   ++rebuilds_;
   zone_ = zone;
-  peers_ = peers;
-  self_ = nullptr;
-  std::vector<const api::Zone*> peer_ptrs;
-  for (const api::Zone& z : peers_) {
-    if (z.key() == zone.key()) self_ = &z;
-    peer_ptrs.push_back(&z);
-  }
-  selecting_ = api::SelectingZones(std::move(peer_ptrs));
+  peers_ = std::move(peers);
+  self_ = peers_->find(zone.ns, zone.name);
   namespaces_ = namespaces;
   entries_.clear();
   groups_.clear();
@@ -338,44 +331,57 @@ void ZoneState::collect_problems() {
   }
 }
 
-std::vector<api::Zone> ZoneState::peers_of(const api::Zone& zone,
-                                           const std::vector<api::Zone>& zones) const {
-  // The zones that may select what this one selects (Zone::selects sorts out the rest); `zone`
-  // itself stands for any entry with its key.
-  std::vector<api::Zone> peers;
-  peers.reserve(zones.size() + 1);
-  const std::string self_key = zone.key();
-  for (const auto& z : zones) {
-    if (z.key() != self_key) peers.push_back(z);
+ZoneSet ZoneState::peers_of(const api::Zone& zone, const ZoneSet& zones) {
+  // The zones that may select what this one selects (Zone::selects sorts out the rest).
+  if (zones) {
+    if (const api::Zone* self = zones->find(zone.ns, zone.name); self && *self == zone) {
+      return zones;
+    }
   }
-  peers.push_back(zone);
-  std::sort(peers.begin(), peers.end(),
-            [](const api::Zone& a, const api::Zone& b) { return a.key() < b.key(); });
-  return peers;
+  std::vector<api::ZoneRef> peers;
+  if (zones) {
+    for (const api::ZoneRef& z : zones->zones()) {
+      if (z->ns != zone.ns || z->name != zone.name) peers.push_back(z);
+    }
+  }
+  peers.push_back(std::make_shared<const api::Zone>(zone));
+  return std::make_shared<const api::SelectingZones>(std::move(peers));
 }
+
+namespace {
+
+bool same_zones(const ZoneSet& a, const ZoneSet& b) {
+  return a == b || (a && b && *a == *b);
+}
+
+}  // namespace
 
 bool ZoneState::may_concern(const api::RecordObject& r, const api::Labels* ns_labels) const {
   if (r.ns != self_->ns && !self_->reaches(r.ns, ns_labels)) return false;
   if (self_->selects(r, ns_labels)) return true;
   if (r.ns != self_->ns) return false;
-  for (const api::Zone* z : selecting_.candidates(r.labels)) {
+  for (const api::Zone* z : peers_->candidates(r.labels)) {
     if (z->selects(r, ns_labels)) return false;
   }
   return true;
 }
 
-bool ZoneState::current_for(const api::Zone& zone, const std::vector<api::Zone>& zones,
+bool ZoneState::current_for(const api::Zone& zone, const ZoneSet& zones,
                             const NamespaceDirectory& namespaces) const {
-  return zone_ && namespaces == namespaces_ && peers_of(zone, zones) == peers_;
+  return zone_ && namespaces == namespaces_ && same_zones(peers_of(zone, zones), peers_);
 }
 
 const ZoneDesired& ZoneState::sync(const api::Zone& zone,
                                    const std::vector<const api::RecordObject*>& records,
-                                   const std::vector<api::Zone>& zones,
-                                   const NamespaceDirectory& namespaces) {
-  std::vector<api::Zone> peers = peers_of(zone, zones);
-  const bool rebuild = !zone_ || peers != peers_ || namespaces != namespaces_;
-  if (rebuild) reset(zone, peers, namespaces);
+                                   const ZoneSet& zones, const NamespaceDirectory& namespaces) {
+  ZoneSet peers = peers_of(zone, zones);
+  const bool rebuild = !zone_ || !same_zones(peers, peers_) || namespaces != namespaces_;
+  if (rebuild) {
+    reset(zone, std::move(peers), namespaces);
+  } else if (peers != peers_) {  // the same zones in a new set: hold that one (the old may go)
+    peers_ = std::move(peers);
+    self_ = peers_->find(zone.ns, zone.name);
+  }
   const size_t dnames_before = dnames_;
   ++epoch_;
   touched_records_.clear();
@@ -445,7 +451,7 @@ const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed
       labels = namespace_labels(namespaces_, r->ns);
     }
     e->revision = r->revision;
-    e->candidate = classify(*self_, selecting_.candidates(r->labels), *r, labels, namespaces_);
+    e->candidate = classify(*self_, peers_->candidates(r->labels), *r, labels, namespaces_);
     enter(e->candidate, affected);
   }
   // A record of no concern to this zone is not kept (memory: every zone of a namespace sees

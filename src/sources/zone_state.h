@@ -74,11 +74,10 @@ class ZoneState {
   // `records`: one object per key (the catalog's are); see desired_zone_refs for the rest.
   const ZoneDesired& sync(const api::Zone& zone,
                           const std::vector<const api::RecordObject*>& records,
-                          const std::vector<api::Zone>& zones,
-                          const NamespaceDirectory& namespaces);
+                          const ZoneSet& zones, const NamespaceDirectory& namespaces);
   // Whether sync_changes() may be used: the DNSZone, the zones that may select its records and
   // the Namespaces are those the last sync saw (else everything is looked at again).
-  bool current_for(const api::Zone& zone, const std::vector<api::Zone>& zones,
+  bool current_for(const api::Zone& zone, const ZoneSet& zones,
                    const NamespaceDirectory& namespaces) const;
   // What sync() would give, told which records changed since the last sync instead of given
   // them all: `changed` keys ("Kind/ns/name", put or removed), their objects by `find`
@@ -115,11 +114,11 @@ class ZoneState {
   };
   using Group = std::set<const RecordCandidate*, OlderFirst>;
 
-  void reset(const api::Zone& zone, const std::vector<api::Zone>& peers,
-             const NamespaceDirectory& namespaces);
+  void reset(const api::Zone& zone, ZoneSet peers, const NamespaceDirectory& namespaces);
   void withdraw(const RecordCandidate& c, std::set<model::Name>& affected);
   void enter(const RecordCandidate& c, std::set<model::Name>& affected);
-  std::vector<api::Zone> peers_of(const api::Zone& zone, const std::vector<api::Zone>& zones) const;
+  // `zones` with `zone` standing for the entry with its key: the set itself when it holds it.
+  static ZoneSet peers_of(const api::Zone& zone, const ZoneSet& zones);
   // Whether classify() may say other than Elsewhere: the zone selects `r`, or `r` lies in its
   // namespace and no zone selects it (NotSelected). `ns_labels`: those of r's Namespace.
   bool may_concern(const api::RecordObject& r, const api::Labels* ns_labels) const;
@@ -132,9 +131,10 @@ class ZoneState {
 
   // What the last rebuild saw.
   std::optional<api::Zone> zone_;
-  std::vector<api::Zone> peers_;  // every zone that may select its records, itself included
-  const api::Zone* self_ = nullptr;
-  api::SelectingZones selecting_;  // over peers_: a record is shown only the zones it may match
+  // Every zone that may select its records, itself included (shared with the other zones of its
+  // namespace while the catalog's set is current: not a copy per zone).
+  ZoneSet peers_;
+  const api::Zone* self_ = nullptr;  // in peers_
   NamespaceDirectory namespaces_;
 
   std::unordered_map<std::string, Entry> entries_;  // by record key
