@@ -13,25 +13,34 @@ bool before(const ZoneRef& a, const ZoneRef& b) {
 
 }  // namespace
 
+std::optional<std::vector<LabelPair>> required_labels(const LabelSelector& s) {
+  std::vector<LabelPair> out;
+  if (s.is_null) return out;
+  if (!s.match_labels.empty()) {
+    out.emplace_back(s.match_labels.begin()->first, s.match_labels.begin()->second);
+    return out;
+  }
+  auto in =
+      std::find_if(s.match_expressions.begin(), s.match_expressions.end(),
+                   [](const LabelRequirement& r) { return r.op == LabelRequirement::Op::In; });
+  if (in == s.match_expressions.end()) return std::nullopt;
+  for (const std::string& value : in->values) out.emplace_back(in->key, value);
+  return out;
+}
+
 SelectingZones::SelectingZones(std::vector<ZoneRef> zones) : zones_(std::move(zones)) {
   std::sort(zones_.begin(), zones_.end(), before);
   for (uint32_t i = 0; i < zones_.size(); ++i) {
     for (const RecordsFrom& from : zones_[i]->records_from) {
-      const LabelSelector& s = from.selector;
-      if (s.is_null) continue;  // matches nothing
-      if (!s.match_labels.empty()) {
-        const auto& [key, value] = *s.match_labels.begin();
-        by_label_[key][value].push_back(i);
-        continue;
-      }
-      auto in =
-          std::find_if(s.match_expressions.begin(), s.match_expressions.end(),
-                       [](const LabelRequirement& r) { return r.op == LabelRequirement::Op::In; });
-      if (in == s.match_expressions.end()) {
+      auto labels = required_labels(from.selector);
+      if (!labels) {
         always_.push_back(i);
         continue;
       }
-      for (const std::string& value : in->values) by_label_[in->key][value].push_back(i);
+      for (const auto& [key, value] : *labels) {
+        auto k = by_label_.try_emplace(std::string(key)).first;
+        k->second[std::string(value)].push_back(i);
+      }
     }
   }
 }

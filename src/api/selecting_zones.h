@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/label_selector.h"
@@ -24,6 +26,12 @@
 namespace zk::api {
 
 using ZoneRef = std::shared_ptr<const Zone>;
+
+// The labels under which a selector is filed, one of which a record must carry to match: its
+// first matchLabels pair, or each value of its first `In` expression. nullopt: it requires
+// none (asked for every record); empty: it matches nothing (a null selector).
+using LabelPair = std::pair<std::string_view, std::string_view>;
+std::optional<std::vector<LabelPair>> required_labels(const LabelSelector& selector);
 
 class SelectingZones {
  public:

@@ -178,14 +178,15 @@ void ObjectCatalog::index_zones(const std::string& ns) {
   }
 }
 
-void ObjectCatalog::zones_selecting(const api::RecordObject& record,
-                                    std::vector<WorkItem>& out) const {
+bool ObjectCatalog::selected_by_any(const api::RecordObject& record,
+                                    std::vector<WorkItem>* out) const {
   const api::Labels* labels = labels_of(record.ns);
   bool any = false;
   if (auto own = selecting_.find(record.ns); own != selecting_.end()) {
     for (const api::Zone* z : own->second->candidates(record.labels)) {
       if (!z->selects(record, labels)) continue;
-      out.push_back(WorkItem::zone(record.ns, z->name, true));
+      if (!out) return true;
+      out->push_back(WorkItem::zone(record.ns, z->name, true));
       any = true;
     }
   }
@@ -193,12 +194,43 @@ void ObjectCatalog::zones_selecting(const api::RecordObject& record,
     if (ns == record.ns) continue;  // done above
     const ZoneEntry* e = zone_entry(ns, name);
     if (!e || !e->zone || !e->zone->selects(record, labels)) continue;
-    out.push_back(WorkItem::zone(ns, name, true));
+    if (!out) return true;
+    out->push_back(WorkItem::zone(ns, name, true));
     any = true;
   }
+  return any;
+}
+
+bool ObjectCatalog::zones_selecting(const api::RecordObject& record,
+                                    std::vector<WorkItem>& out) const {
   // Selected by nothing: every zone of the namespace reports it NotSelected (and removes its
   // data if it served it before); with no zone at all, the namespace item does.
+  const bool any = selected_by_any(record, &out);
   if (!any) namespace_work(record.ns, out);
+  return any;
+}
+
+void ObjectCatalog::reselect_namespace(const NamespaceObjects& objs) {
+  for (const auto& [key, r] : objs.records) index_.set_unselected(r, !selected_by_any(r, nullptr));
+}
+
+void ObjectCatalog::reselect(const api::Zone* before, const api::Zone* after) {
+  for (const api::Zone* z : {before, after}) {
+    if (!z) continue;
+    const NamespaceObjects* objs = objects_in(z->ns);
+    if (z->reaches_other_namespaces()) {
+      for (const auto& [ns, o] : namespaces_) reselect_namespace(o);
+      return;
+    }
+    if (!objs) continue;
+    auto some = index_.labelled_for(*z, z->ns);
+    if (!some) {
+      reselect_namespace(*objs);
+      continue;
+    }
+    for (const api::RecordObject* r : *some)
+      index_.set_unselected(*r, !selected_by_any(*r, nullptr));
+  }
 }
 
 CatalogChange ObjectCatalog::put_record(const json::value& object) {
@@ -220,11 +252,13 @@ CatalogChange ObjectCatalog::put_record(const json::value& object) {
   rec->revision = journal(key);
   if (it != records.end()) {
     zones_selecting(it->second, ch.work);  // the zones that had it (labels may have changed)
+    index_.remove(it->second);
     it->second = std::move(*rec);
   } else {
     it = records.emplace(key, std::move(*rec)).first;
   }
-  zones_selecting(it->second, ch.work);
+  index_.add(it->second);
+  index_.set_unselected(it->second, !zones_selecting(it->second, ch.work));
   return ch;
 }
 
@@ -235,6 +269,7 @@ CatalogChange ObjectCatalog::remove_record(api::Kind kind, std::string_view ns,
   if (nit == namespaces_.end()) return ch;
   auto it = nit->second.records.find(api::record_key(kind, ns, name));
   if (it == nit->second.records.end()) return ch;
+  index_.remove(it->second);
   api::RecordObject gone = std::move(it->second);
   nit->second.records.erase(it);
   journal(gone.key());
@@ -250,9 +285,11 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   auto& zones = namespaces_[d->meta.ns].zones;
   if (unchanged(zones, *d)) return ch;
   std::optional<Name> old_name, new_name;
+  api::ZoneRef before;  // kept alive for reselect()
   if (auto old = zones.find(d->meta.name); old != zones.end() && old->second.zone) {
-    old_name = old->second.zone->zone_name;
-    reached_work(*old->second.zone, ch.work);
+    before = old->second.zone;
+    old_name = before->zone_name;
+    reached_work(*before, ch.work);
   }
   if (d->value) new_name = d->value->zone_name;
   std::string ns = d->meta.ns;
@@ -265,6 +302,7 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
     reaching_.erase({ns, d->meta.name});
   }
   index_zones(ns);
+  reselect(before.get(), entry.zone.get());
   namespace_work(ns, ch.work);
   if (entry.zone) reached_work(*entry.zone, ch.work);
   shared_work(new_name, ch.work);
@@ -288,14 +326,16 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
   auto it = nit->second.zones.find(std::string(name));
   if (it == nit->second.zones.end()) return ch;
   std::optional<Name> zone_name;
-  if (it->second.zone) {
-    zone_name = it->second.zone->zone_name;
-    reached_work(*it->second.zone, ch.work);
+  api::ZoneRef before = it->second.zone;  // kept alive for reselect()
+  if (before) {
+    zone_name = before->zone_name;
+    reached_work(*before, ch.work);
   }
   ch.forget = object_ref(it->second.meta, api::kDNSZone);
   nit->second.zones.erase(it);
   reaching_.erase({std::string(ns), std::string(name)});
   index_zones(std::string(ns));
+  reselect(before.get(), nullptr);
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
   namespace_work(std::string(ns), ch.work);
   shared_work(zone_name, ch.work);
@@ -365,6 +405,10 @@ CatalogChange ObjectCatalog::put_namespace(api::NamespaceInfo info) {
   if (it != directory_.end() && it->second == info) return ch;
   std::string name = info.name;
   directory_.insert_or_assign(name, std::move(info));
+  // Only zones that reach other namespaces read labels (which records they select).
+  if (!reaching_.empty()) {
+    for (const auto& [ns, objs] : namespaces_) reselect_namespace(objs);
+  }
   // Only zones that reach other namespaces read labels and allow-lists.
   for (const auto& [ns, zname] : reaching_) ch.work.push_back(WorkItem::zone(ns, zname, true));
   if (!reaching_.empty() && namespaces_.count(name)) namespace_work(name, ch.work);
@@ -453,8 +497,13 @@ std::vector<api::Zone> ObjectCatalog::zones_in(std::string_view ns) const {
 
 ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone, bool with_records) const {
   ZoneInputs in;
-  auto take_records = [&](const NamespaceObjects& objs) {
+  // The records of `ns` the zone may select, and its own namespace's that none selects.
+  auto take_records = [&](const std::string& ns, const NamespaceObjects& objs) {
     if (!with_records) return;
+    if (auto some = index_.may_select(zone, ns)) {
+      in.records.insert(in.records.end(), some->begin(), some->end());
+      return;
+    }
     for (const auto& [key, r] : objs.records) in.records.push_back(&r);
   };
   const bool reached_from_elsewhere = std::any_of(
@@ -462,7 +511,7 @@ ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone, bool with_records) co
   // Most zones: their namespace's records and its set of zones as it is (shared, not copied).
   if (!zone.reaches_other_namespaces() && !reached_from_elsewhere) {
     if (auto it = selecting_.find(zone.ns); it != selecting_.end()) in.zones = it->second;
-    if (const NamespaceObjects* own = objects_in(zone.ns)) take_records(*own);
+    if (const NamespaceObjects* own = objects_in(zone.ns)) take_records(zone.ns, *own);
     return in;
   }
   // A zone that reaches out looks at every namespace; zones that reach in may select the same
@@ -475,7 +524,7 @@ ZoneInputs ObjectCatalog::inputs_of(const api::Zone& zone, bool with_records) co
     for (const auto& [name, e] : objs.zones) {
       if (e.zone) zones.push_back(e.zone);
     }
-    take_records(objs);
+    take_records(ns, objs);
   }
   for (const auto& [ns, name] : reaching_) {
     if (taken.count(ns)) continue;

@@ -31,6 +31,7 @@
 #include "api/server.h"
 #include "api/tsig_secret.h"
 #include "api/zone.h"
+#include "controller/record_index.h"
 #include "controller/source_catalog.h"
 #include "controller/status.h"
 #include "model/name.h"
@@ -96,8 +97,9 @@ struct NamespaceObjects {
   bool empty() const { return records.empty() && zones.empty() && servers.empty(); }
 };
 
-// What sources::desired_zone needs to plan one zone: the records it may select (its namespace's
-// and those of the namespaces it reaches) and every zone that may select them too.
+// What sources::desired_zone needs to plan one zone: the records it may select (of its namespace
+// and of those it reaches, found by label: RecordIndex) and those of its namespace that no zone
+// selects (NotSelected), and every zone that may select them too.
 struct ZoneInputs {
   std::vector<const api::RecordObject*> records;  // grouped by namespace
   sources::ZoneSet zones;  // the catalog's own set when only the zone's namespace counts
@@ -167,7 +169,14 @@ class ObjectCatalog {
 
  private:
   void namespace_work(const std::string& ns, std::vector<WorkItem>& out) const;
-  void zones_selecting(const api::RecordObject& record, std::vector<WorkItem>& out) const;
+  // The zones that select `record` (own namespace or reaching it) get work, or its namespace's
+  // zones when none does (they report it NotSelected); whether any does.
+  bool zones_selecting(const api::RecordObject& record, std::vector<WorkItem>& out) const;
+  bool selected_by_any(const api::RecordObject& record, std::vector<WorkItem>* out) const;
+  // Zone `before` became `after` (either may be null): the records either may select are
+  // looked at again for whether any zone selects them (all of them when either reaches out).
+  void reselect(const api::Zone* before, const api::Zone* after);
+  void reselect_namespace(const NamespaceObjects& objs);
   void shared_work(const std::optional<model::Name>& zone, std::vector<WorkItem>& out) const;
   // The namespaces `zone` reaches through a namespaceSelector: their zones re-plan.
   void reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const;
@@ -182,6 +191,7 @@ class ObjectCatalog {
   // By namespace: its valid zones, indexed by the labels they select (a record change asks only
   // those that may select it), shared with the ZoneStates that plan with them.
   std::map<std::string, sources::ZoneSet, std::less<>> selecting_;
+  RecordIndex index_;  // records by label, and those no zone selects: what a zone may select
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;
