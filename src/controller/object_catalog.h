@@ -118,6 +118,11 @@ class ObjectCatalog {
  public:
   // `shared`: the shared zones (--zone), whose DNSServers may live in any namespace.
   explicit ObjectCatalog(std::vector<SharedZone> shared = {}) : shared_(std::move(shared)) {}
+  // Its RecordIndex points into its own maps: moved, never copied.
+  ObjectCatalog(const ObjectCatalog&) = delete;
+  ObjectCatalog& operator=(const ObjectCatalog&) = delete;
+  ObjectCatalog(ObjectCatalog&&) = default;
+  ObjectCatalog& operator=(ObjectCatalog&&) = default;
 
   CatalogChange put_record(const boost::json::value& object);
   CatalogChange remove_record(api::Kind kind, std::string_view ns, std::string_view name);
