@@ -65,9 +65,10 @@ std::vector<const Zone*> SelectingZones::candidates(const Labels& labels) const 
 }
 
 const Zone* SelectingZones::find(std::string_view ns, std::string_view name) const {
-  auto it = std::lower_bound(
-      zones_.begin(), zones_.end(), std::tie(ns, name),
-      [](const ZoneRef& z, const auto& key) { return std::tie(z->ns, z->name) < key; });
+  auto it = std::lower_bound(zones_.begin(), zones_.end(), ns, [&](const ZoneRef& z, auto) {
+    const std::string_view zns = z->ns, zname = z->name;
+    return zns < ns || (zns == ns && zname < name);
+  });
   return it != zones_.end() && (*it)->ns == ns && (*it)->name == name ? it->get() : nullptr;
 }
 

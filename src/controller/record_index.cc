@@ -38,11 +38,6 @@ void RecordIndex::set_unselected(const api::RecordObject& r, bool unselected) {
   if (nit != namespaces_.end()) nit->second.unselected.erase(&r);
 }
 
-bool RecordIndex::unselected(const api::RecordObject& r) const {
-  auto nit = namespaces_.find(r.ns);
-  return nit != namespaces_.end() && nit->second.unselected.count(&r);
-}
-
 std::optional<std::vector<const api::RecordObject*>> RecordIndex::labelled_for(
     const api::Zone& zone, std::string_view ns) const {
   std::vector<const api::RecordObject*> out;

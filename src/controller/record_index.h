@@ -24,7 +24,6 @@ class RecordIndex {
   void add(const api::RecordObject& record);
   void remove(const api::RecordObject& record);  // also from the unselected
   void set_unselected(const api::RecordObject& record, bool unselected);
-  bool unselected(const api::RecordObject& record) const;
 
   // The records of namespace `ns` that `zone` may select (a superset: Zone::selects decides) and,
   // in the zone's own namespace, those no zone selects (it reports them NotSelected), in name

@@ -454,9 +454,8 @@ const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed
     e->candidate = classify(*self_, peers_->candidates(r->labels), *r, labels, namespaces_);
     enter(e->candidate, affected);
   }
-  // A record of no concern to this zone is not kept (memory: every zone of a namespace sees
-  // all its records, so keeping them would cost zones × records); a full walk classifies it
-  // again, a journal replay only when it changed.
+  // A record of no concern to this zone is not kept (memory: a caller may show every zone of a
+  // namespace all its records, so keeping them would cost zones × records).
   for (auto& [r, e] : changed) {
     if (e->candidate.role == RecordCandidate::Role::Elsewhere) entries_.erase(e->candidate.key);
   }

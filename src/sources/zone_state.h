@@ -8,8 +8,10 @@
 // it to that over thousands of random operation sequences) at the cost of what changed. While the
 // DNSZone, the zones that may select its records and the Namespaces are those the last sync saw,
 // only the records whose revision moved (api::RecordObject::revision, stamped by the catalog; 0:
-// unknown, looked at every time) are classified again (and those of no concern to this zone,
-// which are not kept: every zone of a namespace is shown all of its records) — or only those the
+// unknown, looked at every time) are classified again (those of no concern to this zone — it
+// neither selects them nor reports them NotSelected — are passed by and not kept, so a caller
+// may show it every record of its namespace; the catalog shows it only those it may select;
+// each record is checked only against the zones indexed under its labels) — or only those the
 // caller names (sync_changes, from the catalog's journal: no walk over every record) — and only the
 // owner names they leave or join are resolved again: conflicts never cross owner names, except
 // under a DNAME, so a zone holding a DNAME resolves all its names together. Anything else rebuilds.
