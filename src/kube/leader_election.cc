@@ -88,6 +88,7 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
 
   auto got = co_await client_->request("GET", path, std::nullopt, "application/json", timeout);
   if (!got && got.error().code == ErrorCode::NotFound) {
+    if (may_acquire_ && !may_acquire_()) co_return false;
     json::object lease{{"apiVersion", "coordination.k8s.io/v1"},
                        {"kind", "Lease"},
                        {"metadata", json::object{{"name", config_.lease_name},
@@ -135,6 +136,7 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
       observed_at_ + std::chrono::seconds(std::max<int64_t>(their_duration, 1)) > Clock::now()) {
     co_return false;
   }
+  if (holder != config_.identity && may_acquire_ && !may_acquire_()) co_return false;
   if (holder != config_.identity) {
     spec["acquireTime"] = format_micro_time(now);
     spec["leaseTransitions"] = int_at(spec, "leaseTransitions") + 1;

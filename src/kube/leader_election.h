@@ -48,6 +48,10 @@ class LeaderElector {
   void on_stopped_leading(std::function<void()> f) { stopped_ = std::move(f); }
   // Called with the holder's identity whenever we see it change (including ourselves).
   void on_new_leader(std::function<void(const std::string&)> f) { new_leader_ = std::move(f); }
+  // Asked before taking a lease that is free, expired or not yet created (never before a
+  // renewal): false = stay a candidate this round. Sharding (ShardLeases) takes only the shards
+  // assigned to it this way.
+  void may_acquire(std::function<bool()> f) { may_acquire_ = std::move(f); }
 
   // Validation of the timings etc. (BadConfig).
   Result<void> validate() const;
@@ -69,6 +73,7 @@ class LeaderElector {
   std::function<void()> started_;
   std::function<void()> stopped_;
   std::function<void(const std::string&)> new_leader_;
+  std::function<bool()> may_acquire_;
   bool leading_ = false;
   bool stopping_ = false;
   std::string observed_holder_;

@@ -8,12 +8,17 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "kube/event_recorder.h"
 #include "kube/leader_election.h"
+#include "kube/shard_leases.h"
 #include "testbed.h"
 
 extern char** environ;
@@ -247,6 +252,145 @@ size_t events_about(IoThread& io, Client& c, const std::string& ns, const std::s
     *series_count = s == e.end() ? 1 : s->value().at("count").as_int64();
   }
   return events->items.size();
+}
+
+// A replica of a sharded controller: what it holds, as its on_held callback last said.
+struct ShardReplica {
+  ShardReplica(IoThread& io, std::shared_ptr<Client> c, const std::string& ns, std::string id,
+               bool release)
+      : io(io), id(id) {
+    ShardLeaseConfig cfg;
+    cfg.lease_namespace = ns;
+    cfg.prefix = "controller";
+    cfg.identity = std::move(id);
+    cfg.shards = 6;
+    cfg.lease_duration = 4s;
+    cfg.renew_deadline = 3s;
+    cfg.retry_period = 500ms;
+    cfg.release_on_stop = release;
+    leases = std::make_unique<ShardLeases>(std::move(c), cfg);
+    leases->on_held([this](const std::set<uint32_t>& h) {
+      std::lock_guard lock(mu);
+      held = h;
+    });
+    leases->on_handover([this](uint32_t) -> asio::awaitable<void> {
+      ++handovers;
+      co_return;
+    });
+  }
+  ~ShardReplica() { stop(); }
+  void start() { done = asio::co_spawn(io.io(), leases->run(), asio::use_future); }
+  void stop() {
+    if (!done.valid()) return;
+    io.call([this] { leases->stop(); });
+    EXPECT_EQ(done.wait_for(30s), std::future_status::ready);
+    done = {};
+    std::lock_guard lock(mu);
+    held.clear();
+  }
+  std::set<uint32_t> holds() const {
+    std::lock_guard lock(mu);
+    return held;
+  }
+  std::vector<std::string> members() {
+    std::vector<std::string> out;
+    io.call([&] { out = leases->members(); });
+    return out;
+  }
+  IoThread& io;
+  std::string id;
+  std::unique_ptr<ShardLeases> leases;
+  mutable std::mutex mu;
+  std::set<uint32_t> held;
+  std::atomic<int> handovers{0};
+  std::future<Result<void>> done;
+};
+
+// Every shard held by exactly one of `replicas` (none twice) and each holding `each`.
+bool split(const std::vector<ShardReplica*>& replicas, size_t each) {
+  std::set<uint32_t> all;
+  for (auto* r : replicas) {
+    auto h = r->holds();
+    if (h.size() != each) return false;
+    all.insert(h.begin(), h.end());
+  }
+  return all.size() == 6;
+}
+
+// No shard held by two replicas at once, sampled every 20 ms for `d`.
+void never_two_holders(const std::vector<ShardReplica*>& replicas, std::chrono::milliseconds d) {
+  for (auto end = Clock::now() + d; Clock::now() < end;) {
+    std::map<uint32_t, int> holders;
+    for (auto* r : replicas) {
+      for (uint32_t s : r->holds()) ASSERT_EQ(++holders[s], 1) << "shard " << s;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+TEST(KubeShardLeases, ReplicasSplitTheShardsEvenlyAndANewOneTakesItsShareByHandover) {
+  IoThread io;
+  auto admin = admin_client(io);
+  std::string ns = create_namespace(io, *admin, "zk-shards");
+  ShardReplica a(io, admin_client(io), ns, "a", true);
+  ShardReplica b(io, admin_client(io), ns, "b", true);
+  a.start();
+  b.start();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return split({&a, &b}, 3);
+      },
+      20s))
+      << a.holds().size() << " + " << b.holds().size();
+  never_two_holders({&a, &b}, 1500ms);
+  // The Leases say the same as the replicas.
+  for (auto* r : {&a, &b}) {
+    for (uint32_t s : r->holds()) {
+      auto lease =
+          io.sync(admin->get(resources::kLeases, ns, fmt::format("controller-shard-{}", s)));
+      ASSERT_TRUE(lease);
+      EXPECT_EQ(lease->at("spec").at("holderIdentity").as_string(), r->id) << "shard " << s;
+    }
+  }
+  ShardReplica c(io, admin_client(io), ns, "c", true);
+  c.start();
+  // The others hand two shards over (released, not left to expire), never two holders at once.
+  std::thread watch([&] { never_two_holders({&a, &b, &c}, 8s); });
+  bool rebalanced = eventually([&] { return split({&a, &b, &c}, 2); }, 20s);
+  watch.join();
+  ASSERT_TRUE(rebalanced) << a.holds().size() << " + " << b.holds().size() << " + "
+                          << c.holds().size();
+  // At least c's two (the bounded load may also move one between a and b).
+  EXPECT_GE(a.handovers + b.handovers, 2);
+  EXPECT_EQ(c.handovers, 0);
+}
+
+TEST(KubeShardLeases, ACrashedReplicasShardsAreTakenOverAfterTheirLeasesExpire) {
+  IoThread io;
+  auto admin = admin_client(io);
+  std::string ns = create_namespace(io, *admin, "zk-shards");
+  ShardReplica a(io, admin_client(io), ns, "a", false);
+  ShardReplica b(io, admin_client(io), ns, "b", false);
+  ShardReplica c(io, admin_client(io), ns, "c", false);
+  a.start();
+  b.start();
+  c.start();
+  ASSERT_TRUE(eventually([&] { return split({&a, &b, &c}, 2); }, 20s));
+  auto lost = b.holds();
+  b.stop();  // without releasing anything: its Leases expire
+  // Nobody takes b's shards before they expire…
+  never_two_holders({&a, &c}, 2s);
+  for (uint32_t s : lost) {
+    EXPECT_FALSE(a.holds().count(s) || c.holds().count(s)) << "shard " << s << " taken early";
+  }
+  // …then the two left share all six.
+  ASSERT_TRUE(eventually(
+      [&] {
+        return split({&a, &c}, 3);
+      },
+      20s))
+      << a.holds().size() << " + " << c.holds().size();
+  EXPECT_EQ(a.members(), (std::vector<std::string>{"a", "c"}));
 }
 
 TEST(KubeEvents, SameEventAggregatesIntoOneSeries) {
