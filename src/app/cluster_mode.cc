@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,8 @@
 #include "kube/event_recorder.h"
 #include "kube/informer.h"
 #include "kube/leader_election.h"
+#include "kube/shard_assignment.h"
+#include "kube/shard_leases.h"
 #include "providers/backend_factory.h"
 #include "providers/hosts_file_provider.h"
 #include "server/http_server.h"
@@ -47,6 +50,14 @@ namespace json = boost::json;
 using controller::SecretState;
 
 namespace {
+kube::ShardLeaseConfig shard_config(const ClusterOptions& options) {
+  kube::ShardLeaseConfig c;
+  c.lease_namespace = options.lease_namespace;
+  c.prefix = effective_lease_name(options);
+  c.identity = options.identity;
+  c.shards = options.shards;
+  return c;
+}
 
 // The informer key of traefik.containo.us IngressRoutes (the kind is the same as traefik.io's).
 constexpr const char* kLegacyIngressRoute = "IngressRoute.traefik.containo.us";
@@ -317,6 +328,10 @@ class Cluster {
       start_leading();
       co_return;
     }
+    if (options_.shards > 0) {
+      co_await share_work(alive);
+      co_return;
+    }
     kube::LeaderElectionConfig cfg;
     cfg.lease_namespace = options_.lease_namespace;
     cfg.lease_name = effective_lease_name(options_);
@@ -335,12 +350,57 @@ class Cluster {
     }
   }
 
+  // --shards: the work is divided among the live replicas; the shards this one holds decide
+  // what it reconciles (kube::ShardLeases).
+  asio::awaitable<void> share_work(std::shared_ptr<bool> alive) {
+    shards_ = std::make_unique<kube::ShardLeases>(client_, shard_config(options_));
+    shards_->on_held([this](const std::set<uint32_t>& held) { hold_shards(held); });
+    shards_->on_handover([this](uint32_t shard) { return quiet(shard); });
+    while (*alive && !stopping_) {
+      auto r = co_await shards_->run();
+      if (!r) spdlog::error("sharding: {}", r.error().to_string());
+      if (!*alive || stopping_) break;
+      asio::steady_timer t(io_);
+      t.expires_after(std::chrono::seconds(1));
+      co_await t.async_wait(asio::use_awaitable);
+    }
+  }
+
+  void hold_shards(const std::set<uint32_t>& held) {
+    metrics_.set_shards_held(held.size());
+    if (stopping_) return;
+    const uint32_t shards = options_.shards;
+    controller_.share([held, shards](const controller::WorkItem& w) {
+      return held.count(work_shard(w, shards)) > 0;
+    });
+    if (held.empty()) {
+      stop_leading();
+    } else if (!controller_.running()) {
+      start_leading();
+    }
+  }
+
+  // Before a shard is handed over: its reconciles in progress end, and the status writes queued
+  // go out (each wait bounded: the Lease is released in any case).
+  asio::awaitable<void> quiet(uint32_t shard) {
+    const uint32_t shards = options_.shards;
+    auto in_shard = [shard, shards](const controller::WorkItem& w) {
+      return work_shard(w, shards) == shard;
+    };
+    asio::steady_timer t(io_);
+    for (int i = 0; i < 250 && (controller_.busy_with(in_shard) || writer_.pending() > 0); ++i) {
+      t.expires_after(std::chrono::milliseconds(20));
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
   asio::awaitable<void> shutdown() {
     stopping_ = true;
     discovery_timer_.cancel();
     probe_timer_.cancel();
     stop_leading();
     if (elector_) elector_->stop();
+    if (shards_) shards_->stop();
     co_await events_.flush();
     for (auto& [k, inf] : informers_) inf->stop();
     for (auto& [k, inf] : secret_informers_) inf->stop();
@@ -492,6 +552,7 @@ class Cluster {
   std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
   controller::Controller controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
+  std::unique_ptr<kube::ShardLeases> shards_;
   asio::steady_timer discovery_timer_{io_};  // discover_later's wait
   asio::steady_timer probe_timer_{io_};      // probe_api's wait
   std::string api_error_;                    // the last probe's error ("" = it answered)
@@ -505,11 +566,26 @@ std::string effective_lease_name(const ClusterOptions& options) {
   return options.dry_run ? options.lease_name + "-dry-run" : options.lease_name;
 }
 
+uint32_t work_shard(const controller::WorkItem& item, uint32_t shards) {
+  if (shards <= 1 || item.kind == controller::WorkItem::Kind::SharedZone) return 0;
+  return static_cast<uint32_t>(kube::stable_hash(item.key()) % shards);
+}
+
 int run_cluster(const ClusterOptions& given) {
   ClusterOptions o = given;
   if (o.lease_namespace.empty()) o.lease_namespace = env_or("POD_NAMESPACE", "zonekeeper-system");
   if (o.identity.empty()) o.identity = env_or("POD_NAME", host_name());
 
+  if (o.shards > 0) {
+    if (!o.leader_election) {
+      fmt::print(stderr, "zonekeeper: --shards needs leader election (not --no-leader-election)\n");
+      return 2;
+    }
+    if (auto v = kube::ShardLeases::validate(shard_config(o)); !v) {
+      fmt::print(stderr, "zonekeeper: --shards: {}\n", v.error().message);
+      return 2;
+    }
+  }
   auto listen = dns::ServerAddress::parse(o.listen);
   if (!listen) {
     fmt::print(stderr, "zonekeeper: --listen {}: {}\n", o.listen, listen.error());

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "controller/object_catalog.h"
 #include "controller/source_catalog.h"
 
 namespace zk::app {
@@ -21,6 +22,9 @@ struct ClusterOptions {
   std::string lease_namespace;  // "" = $POD_NAMESPACE, else zonekeeper-system
   std::string lease_name = "zonekeeper-controller";
   std::string identity;  // "" = $POD_NAME, else the host name
+  // --shards N: DNSZones, DNSServers and namespaces are divided among the live replicas in N
+  // shards, one Lease each (kube::ShardLeases); 0: one leader does everything.
+  uint32_t shards = 0;
   std::chrono::milliseconds drift_interval{std::chrono::seconds(60)};
   // How often the API of a source not served at start (its CRD not installed) is looked up
   // again.
@@ -43,6 +47,10 @@ struct ClusterOptions {
 // The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",
 // so a dry run never takes (or even delays) the production leader's Lease.
 std::string effective_lease_name(const ClusterOptions& options);
+
+// The shard of a work item under --shards: a stable hash of its key; the shared zones of the
+// sources all in shard 0 (one unit: controller::Controller::share).
+uint32_t work_shard(const controller::WorkItem& item, uint32_t shards);
 
 int run_cluster(const ClusterOptions& options);
 

@@ -227,6 +227,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   ctl->add_option("--identity", cluster.identity,
                   "leader election identity (default: $POD_NAME, else the host name)");
+  ctl->add_option("--shards", cluster.shards,
+                  "divide the DNSZones, DNSServers and namespaces among the live replicas in N "
+                  "shards, each guarded by its own Lease <lease-name>-shard-<i>; a replica "
+                  "reconciles those of the shards it holds (0: one leader does everything)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   ctl->add_option("--drift-interval", drift_seconds,
                   "seconds between SOA drift checks of each zone's servers")
       ->check(CLI::Range(1, 86400))

@@ -131,7 +131,8 @@ void Controller::apply(CatalogChange change) {
 }
 
 void Controller::enqueue(const WorkItem& w) {
-  ++view_version_;  // whatever changed the work may change what the views show
+  ++view_version_;       // whatever changed the work may change what the views show
+  if (!owns(w)) return;  // another replica's shard
   if (w.kind == WorkItem::Kind::Zone && w.dirty) runtime(w.object_key())->dirty = true;
   queue_.add(w.key());
 }
@@ -257,19 +258,51 @@ void Controller::start() {
   }
   asio::co_spawn(ex_, drift_loop(), asio::detached);
   // Everything once: the served state may have changed while we were not leading.
+  take_over([](const WorkItem&) { return true; });
+}
+
+void Controller::share(WorkFilter filter) {
+  WorkFilter before = std::move(owns_);
+  owns_ = std::move(filter);
+  if (!running_) return;
+  take_over([&](const WorkItem& w) { return owns(w) && before && !before(w); });
+}
+
+bool Controller::busy_with(const WorkFilter& which) const {
+  for (const std::string& key : busy_) {
+    auto w = WorkItem::parse(key);
+    if (w && which(*w)) return true;
+  }
+  return false;
+}
+
+bool Controller::owns_sources() const {
+  return owns(WorkItem::shared_zone(Name::parse(".").value()));
+}
+
+void Controller::take_over(const WorkFilter& gained) {
   for (auto& [key, rt] : zone_rt_) {
+    auto slash = key.find('/');
+    if (slash == std::string::npos ||
+        !gained(WorkItem::zone(key.substr(0, slash), key.substr(slash + 1), false))) {
+      continue;
+    }
     rt->dirty = true;
     rt->whole_plan_due = true;  // every name planned and every record reported again
     rt->sent.reset();           // and the DNSZone status written, whatever it holds
     rt->deferred.reset();
   }
-  for (const WorkItem& w : objects_.everything()) enqueue(w);
-  if (catalog_.enabled()) {
+  for (const WorkItem& w : objects_.everything()) {
+    if (gained(w)) enqueue(w);
+  }
+  std::vector<std::string> troubled;  // report_namespace may forget one: iterate a copy
+  for (const auto& [name, p] : namespace_problems_) {
+    if (gained(WorkItem::namespace_records(name))) troubled.push_back(name);
+  }
+  for (const auto& name : troubled) report_namespace(name);
+  if (catalog_.enabled() && gained(WorkItem::shared_zone(Name::parse(".").value()))) {
     auto names = catalog_.zone_names();
     enqueue_shared(std::set<Name>(names.begin(), names.end()));
-    std::vector<std::string> troubled;  // report_namespace may forget one: iterate a copy
-    for (const auto& [name, p] : namespace_problems_) troubled.push_back(name);
-    for (const auto& name : troubled) report_namespace(name);
     // Objects in no shared zone (filtered, unmatched, invalid) are reported once now.
     for (const auto& [id, o] : catalog_.objects()) {
       if (o.by_zone.empty()) report_source(id);
@@ -281,14 +314,14 @@ size_t Controller::resync(const std::string& zone_key) {
   if (!running_) return 0;
   size_t queued = 0;
   for (WorkItem w : objects_.drift_checks()) {
-    if (!zone_key.empty() && w.object_key() != zone_key) continue;
+    if ((!zone_key.empty() && w.object_key() != zone_key) || !owns(w)) continue;
     auto rt = runtime(w.object_key());
     rt->check_servers = true;
     w.dirty = true;
     enqueue(w);
     ++queued;
   }
-  if (zone_key.empty() && catalog_.enabled()) {
+  if (zone_key.empty() && catalog_.enabled() && owns_sources()) {
     auto names = catalog_.zone_names();
     enqueue_shared(std::set<Name>(names.begin(), names.end()));
     queued += names.size();
@@ -318,18 +351,25 @@ asio::awaitable<void> Controller::worker() {
       queue_.done(*item);
       co_return;
     }
+    std::optional<WorkItem> parsed = WorkItem::parse(*item);
+    if (parsed && !owns(*parsed)) {  // its shard went to another replica while it waited
+      queue_.forget(*item);
+      queue_.done(*item);
+      continue;
+    }
     auto t0 = std::chrono::steady_clock::now();
     bool ok = false;
     std::string why;
+    auto b = busy_.insert(*item);
     try {
       ok = co_await reconcile(*item, why);
     } catch (const std::exception& e) {
       spdlog::error("reconcile {} failed unexpectedly: {}", *item, e.what());
       why = "Exception";
     }
+    busy_.erase(b);
     if (!*alive) co_return;
     if (!ok && why.empty()) why = reasons::kNotReady;
-    std::optional<WorkItem> parsed = WorkItem::parse(*item);
     std::string_view kind = parsed ? metric_kind(parsed->kind) : "Unknown";
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     metrics_.reconcile(kind, seconds, ok ? std::string_view() : std::string_view(why));

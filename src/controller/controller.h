@@ -153,6 +153,16 @@ class Controller {
   // Stop reconciling (leadership lost, shutdown). The catalog stays current.
   void stop();
   bool running() const { return running_; }
+  // Sharding (--shards): only the work items `owns` says yes to are done here (all when unset).
+  // The wiring must give every SharedZone item the same answer: the shared zones of the sources
+  // and the source objects' statuses they decide are one unit. While running, the items it
+  // newly owns are done in full at once (as start() does for all); those it no longer owns are
+  // dropped from the queue (one in progress ends: see busy_with).
+  using WorkFilter = std::function<bool(const WorkItem&)>;
+  void share(WorkFilter filter);
+  // Whether an item `which` says yes to is being reconciled now (a shard is handed over once
+  // none is).
+  bool busy_with(const WorkFilter& which) const;
   // Nothing queued or in progress (for tests and local mode's "converged").
   bool idle() const { return !queue_.busy(); }
   size_t queue_depth() const { return queue_.depth(); }
@@ -210,6 +220,12 @@ class Controller {
   boost::asio::awaitable<void> drift_loop();
   void apply(CatalogChange change);
   void enqueue(const WorkItem& item);
+  bool owns(const WorkItem& item) const { return !owns_ || owns_(item); }
+  // The shared zones and source statuses are done here (one unit: see share()).
+  bool owns_sources() const;
+  // Everything `gained` says yes to, once in full: the served state may have changed while
+  // another replica (or nobody) did it.
+  void take_over(const WorkFilter& gained);
   // Each reconcile_* says whether it succeeded (false: retried with backoff) and, when not, sets
   // `why` to the reason (for zonekeeper_reconcile_errors_total).
   boost::asio::awaitable<bool> reconcile(const std::string& key, std::string& why);
@@ -267,7 +283,9 @@ class Controller {
   std::map<std::string, std::map<std::string, size_t>> source_counts_;  // id → state → n
   std::map<std::string, size_t> source_totals_;                         // state → n
   bool running_ = false;
-  uint64_t view_version_ = 0;  // see view_version()
+  WorkFilter owns_;                  // null: everything
+  std::multiset<std::string> busy_;  // work item keys being reconciled
+  uint64_t view_version_ = 0;        // see view_version()
   Activity activity_;
   std::shared_ptr<bool> generation_;  // replaced on stop(): ends the loops of the last start()
   std::unique_ptr<boost::asio::steady_timer> drift_timer_;

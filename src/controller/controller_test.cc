@@ -519,6 +519,49 @@ TEST_F(ControllerTest, TheOlderOfTwoDNSZonesOnOneServerWins) {
   EXPECT_EQ(factory.server("b/primary").applies, 0u) << "the younger zone changes nothing";
 }
 
+TEST_F(ControllerTest, ShardedItDoesOnlyTheWorkItOwnsAndWhatItGainsInFull) {
+  primary("a");
+  primary("b");
+  c->put_server(o.server("a", "primary"));
+  c->put_server(o.server("b", "primary", "", "Primary", 5354));
+  c->put_zone(o.zone("a", "example", kRefsPrimary));
+  c->put_zone(o.zone("b", "example", kRefsPrimary));
+  c->put_record(o.a("a", "www", "www", "192.0.2.1"));
+  c->put_record(o.a("b", "www", "www", "192.0.2.2"));
+  auto in = [](std::string ns) { return [ns](const WorkItem& w) { return w.ns == ns; }; };
+  c->share(in("a"));  // this replica holds the shards of namespace a's work only
+  c->start();
+  settle();
+  EXPECT_EQ(record("ARecord/a/www").reason, "Served");
+  EXPECT_EQ(zone("DNSZone/a/example").reason, "AllReady");
+  EXPECT_FALSE(sink.records.count("ARecord/b/www")) << "another replica reports it";
+  EXPECT_FALSE(sink.zones.count("DNSZone/b/example"));
+  EXPECT_FALSE(sink.servers.count("DNSServer/b/primary"));
+  EXPECT_EQ(factory.server("b/primary").applies, 0u) << "another replica writes that zone";
+  c->put_record(o.a("b", "api", "api", "192.0.2.3"));
+  settle();
+  EXPECT_EQ(factory.server("b/primary").applies, 0u);
+
+  // b's shards come here too: b is done at once, in full (the change made meanwhile included).
+  c->share([](const WorkItem&) { return true; });
+  settle();
+  EXPECT_EQ(record("ARecord/b/www").reason, "Served");
+  EXPECT_EQ(record("ARecord/b/api").reason, "Served");
+  EXPECT_EQ(zone("DNSZone/b/example").reason, "AllReady");
+  EXPECT_EQ(server("DNSServer/b/primary").reason, "Reachable");
+  EXPECT_TRUE(
+      factory.server("b/primary").truth(kZone)->rrsets.count(RRsetKey{N("api"), RRType::A}));
+
+  // a's go elsewhere: a change there is no longer made here.
+  const size_t applied = factory.server("a/primary").applies;
+  c->share(in("b"));
+  c->put_record(o.a("a", "api", "api", "192.0.2.4"));
+  settle();
+  EXPECT_EQ(factory.server("a/primary").applies, applied);
+  EXPECT_FALSE(sink.records.count("ARecord/a/api"));
+  EXPECT_FALSE(c->busy_with([](const WorkItem&) { return true; }));
+}
+
 TEST_F(ControllerTest, ServerFailuresBecomeRecordZoneAndServerReasonsAndRecover) {
   FakeProvider& p = primary();
   p.fail_all =

@@ -46,6 +46,7 @@ std::string Controller::namespace_problem(const std::string& name) const {
 void Controller::report_namespace(const std::string& name) {
   auto it = namespace_problems_.find(name);
   if (it == namespace_problems_.end()) return;
+  if (!owns(WorkItem::namespace_records(name))) return;  // the replica of its shard tells it
   std::string problem = namespace_problem(name);
   if (problem.empty()) {
     namespace_problems_.erase(it);  // solved: a new problem is told again

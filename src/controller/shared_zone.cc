@@ -142,7 +142,7 @@ void Controller::report_previews() {
 
 void Controller::report_source(const std::string& id) {
   const SourceObject* obj = catalog_.find(id);
-  if (!obj) return;
+  if (!obj || !owns_sources()) return;
   std::vector<EndpointOutcome> outcomes;
   std::vector<ProviderResult> providers;
   bool synced = false;

@@ -51,17 +51,17 @@ LeaderElector::LeaderElector(std::shared_ptr<Client> client, LeaderElectionConfi
 
 LeaderElector::~LeaderElector() = default;
 
-Result<void> LeaderElector::validate() const {
-  if (config_.lease_name.empty())
+Result<void> LeaderElector::validate(const LeaderElectionConfig& config) {
+  if (config.lease_name.empty())
     return fail(ErrorCode::BadConfig, "leader election: no lease name");
-  if (config_.identity.empty()) return fail(ErrorCode::BadConfig, "leader election: no identity");
-  if (!(config_.lease_duration > config_.renew_deadline)) {
+  if (config.identity.empty()) return fail(ErrorCode::BadConfig, "leader election: no identity");
+  if (!(config.lease_duration > config.renew_deadline)) {
     return fail(ErrorCode::BadConfig, "leader election: lease duration must exceed renew deadline");
   }
-  if (!(config_.renew_deadline > config_.retry_period)) {
+  if (!(config.renew_deadline > config.retry_period)) {
     return fail(ErrorCode::BadConfig, "leader election: renew deadline must exceed retry period");
   }
-  if (config_.retry_period.count() <= 0 || config_.lease_duration < std::chrono::seconds(1)) {
+  if (config.retry_period.count() <= 0 || config.lease_duration < std::chrono::seconds(1)) {
     return fail(ErrorCode::BadConfig, "leader election: lease duration must be at least 1 s");
   }
   return {};
@@ -69,6 +69,10 @@ Result<void> LeaderElector::validate() const {
 
 void LeaderElector::stop() {
   stopping_ = true;
+  timer_->timer.cancel();
+}
+
+void LeaderElector::poke() {
   timer_->timer.cancel();
 }
 
@@ -123,6 +127,7 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
   std::string record =
       fmt::format("{}|{}|{}|{}|{}", holder, str_at(spec, "renewTime"), str_at(spec, "acquireTime"),
                   their_duration, int_at(spec, "leaseTransitions"));
+  observed_duration_ = std::chrono::seconds(std::max<int64_t>(their_duration, 1));
   if (record != observed_record_) {
     observed_record_ = record;
     observed_at_ = Clock::now();
@@ -195,8 +200,14 @@ asio::awaitable<Result<void>> LeaderElector::run() {
       spdlog::warn("kube leader election: {} cannot read/take lease {}/{}: {}", config_.identity,
                    config_.lease_namespace, config_.lease_name, r.error().to_string());
     }
-    co_await sleep(
-        milliseconds(int64_t(double(config_.retry_period.count()) * jitter(timer_->rng))));
+    // Held by another: try again when it expires, if that comes before the retry period.
+    auto wait = milliseconds(int64_t(double(config_.retry_period.count()) * jitter(timer_->rng)));
+    if (!observed_holder_.empty() && observed_holder_ != config_.identity) {
+      auto expiry = std::chrono::duration_cast<milliseconds>(observed_at_ + observed_duration_ -
+                                                             Clock::now());
+      if (expiry.count() >= 0 && expiry + milliseconds(20) < wait) wait = expiry + milliseconds(20);
+    }
+    co_await sleep(wait);
   }
   if (stopping_) co_return Result<void>();
   leading_ = true;

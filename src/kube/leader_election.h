@@ -54,11 +54,14 @@ class LeaderElector {
   void may_acquire(std::function<bool()> f) { may_acquire_ = std::move(f); }
 
   // Validation of the timings etc. (BadConfig).
-  Result<void> validate() const;
+  Result<void> validate() const { return validate(config_); }
+  static Result<void> validate(const LeaderElectionConfig& config);
   // Campaign, lead, renew. Returns when leadership was lost or stop() was called (after
   // releasing, if leading). Returns at once with the validation error if the config is bad.
   asio::awaitable<Result<void>> run();
   void stop();
+  // Try again now rather than after the retry period (sharding: a shard just assigned to us).
+  void poke();
   bool is_leader() const { return leading_; }
   const std::string& observed_leader() const { return observed_holder_; }
 
@@ -79,6 +82,7 @@ class LeaderElector {
   std::string observed_holder_;
   std::string observed_record_;  // holder+renewTime+... as last seen, to detect change
   std::chrono::steady_clock::time_point observed_at_{};
+  std::chrono::seconds observed_duration_{0};  // the holder's leaseDurationSeconds
   std::string observed_rv_;
   std::unique_ptr<Observed> timer_;
 };

@@ -49,32 +49,32 @@ std::string ShardLeases::shard_lease(uint32_t shard) const {
   return fmt::format("{}-shard-{}", config_.prefix, shard);
 }
 
-LeaderElectionConfig ShardLeases::lease_config(std::string name) const {
+LeaderElectionConfig ShardLeases::lease_config(const ShardLeaseConfig& config, std::string name) {
   LeaderElectionConfig c;
-  c.lease_namespace = config_.lease_namespace;
+  c.lease_namespace = config.lease_namespace;
   c.lease_name = std::move(name);
-  c.identity = config_.identity;
-  c.lease_duration = config_.lease_duration;
-  c.renew_deadline = config_.renew_deadline;
-  c.retry_period = config_.retry_period;
-  c.release_on_stop = config_.release_on_stop;
+  c.identity = config.identity;
+  c.lease_duration = config.lease_duration;
+  c.renew_deadline = config.renew_deadline;
+  c.retry_period = config.retry_period;
+  c.release_on_stop = config.release_on_stop;
   return c;
 }
 
-Result<void> ShardLeases::validate() const {
-  if (config_.shards == 0 || config_.shards > 1024) {
-    return fail(ErrorCode::BadConfig, "sharding: the number of shards must be 1 to 1024");
+Result<void> ShardLeases::validate(const ShardLeaseConfig& config) {
+  if (config.shards == 0 || config.shards > 1024) {
+    return fail(ErrorCode::BadConfig, "the number of shards must be 1 to 1024");
   }
-  if (!name_part(config_.prefix)) {
-    return fail(ErrorCode::BadConfig, "sharding: the lease name must be a lower-case DNS name");
+  if (!name_part(config.prefix)) {
+    return fail(ErrorCode::BadConfig, "the lease name must be a lower-case DNS name");
   }
-  if (!name_part(config_.identity)) {
+  if (!name_part(config.identity)) {
     return fail(ErrorCode::BadConfig,
-                fmt::format("sharding: identity \"{}\" must be lower-case letters, digits, '-' or "
+                fmt::format("identity \"{}\" must be lower-case letters, digits, '-' or "
                             "'.' (it names the replica's member Lease)",
-                            config_.identity));
+                            config.identity));
   }
-  return LeaderElector(client_, lease_config(member_lease())).validate();
+  return LeaderElector::validate(lease_config(config, config.prefix + "-member"));
 }
 
 asio::awaitable<void> ShardLeases::sleep(milliseconds d) {
@@ -179,6 +179,19 @@ asio::awaitable<void> ShardLeases::observe_members() {
   }
 }
 
+milliseconds ShardLeases::next_look() const {
+  // A member's Lease expiring before the retry period: look again right then (its shards are
+  // reassigned without waiting a further round).
+  milliseconds wait = config_.retry_period;
+  const auto now = Clock::now();
+  for (const auto& [name, seen] : seen_) {
+    if (seen.holder.empty() || seen.holder == config_.identity) continue;
+    auto left = std::chrono::duration_cast<milliseconds>(seen.at + seen.duration - now);
+    if (left.count() >= 0 && left + milliseconds(20) < wait) wait = left + milliseconds(20);
+  }
+  return wait;
+}
+
 asio::awaitable<void> ShardLeases::hand_over(uint32_t shard) {
   handing_over_.insert(shard);
   set_held(shard, false);
@@ -223,16 +236,23 @@ asio::awaitable<Result<void>> ShardLeases::run() {
   while (!stopping_) {
     co_await observe_members();
     if (stopping_) break;
+    std::vector<std::string> before = std::move(assignment_);
     assignment_ = assign_shards(config_.shards, members_);
     // Campaign from the second round this replica saw itself a member: replicas started
     // together have seen each other by then.
+    const bool joining = !joined_;
     if (member_->is_leader() && ++rounds_as_member >= 2) joined_ = true;
+    for (uint32_t shard = 0; joined_ && shard < config_.shards; ++shard) {
+      bool newly = assignment_[shard] == config_.identity &&
+                   (joining || shard >= before.size() || before[shard] != config_.identity);
+      if (newly && !held_.count(shard)) electors_[shard]->poke();  // not after a retry period
+    }
     for (uint32_t shard : std::set<uint32_t>(held_)) {
       if (assignment_[shard] != config_.identity && !handing_over_.count(shard)) {
         asio::co_spawn(ex, hand_over(shard), asio::detached);
       }
     }
-    co_await sleep(config_.retry_period);
+    co_await sleep(next_look());
   }
   // Stopping: every elector releases what it holds (release_on_stop) and its loop ends.
   member_->stop();

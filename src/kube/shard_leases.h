@@ -66,7 +66,8 @@ class ShardLeases {
     handover_ = std::move(f);
   }
 
-  Result<void> validate() const;
+  Result<void> validate() const { return validate(config_); }
+  static Result<void> validate(const ShardLeaseConfig& config);
   // Membership, assignment and the shard Leases, until stop(). Returns at once with the
   // validation error when the config is bad.
   boost::asio::awaitable<Result<void>> run();
@@ -86,12 +87,15 @@ class ShardLeases {
     std::string holder;
     std::chrono::milliseconds duration{0};
   };
-  LeaderElectionConfig lease_config(std::string name) const;
+  static LeaderElectionConfig lease_config(const ShardLeaseConfig& config, std::string name);
+  LeaderElectionConfig lease_config(std::string name) const { return lease_config(config_, name); }
   boost::asio::awaitable<void> campaign(uint32_t shard);
   boost::asio::awaitable<void> keep_member();
   // One LIST of the namespace's Leases: who is live.
   boost::asio::awaitable<void> observe_members();
   boost::asio::awaitable<void> hand_over(uint32_t shard);
+  // When to list the members again: the retry period, or sooner when a member's Lease expires.
+  std::chrono::milliseconds next_look() const;
   void set_held(uint32_t shard, bool held);
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds d);
 

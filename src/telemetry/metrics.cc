@@ -164,6 +164,9 @@ struct Metrics::Families {
       gauge(r, "zonekeeper_queue_depth", "Keys waiting in the work queue.").Add({});
   Gauge& leader =
       gauge(r, "zonekeeper_leader", "1 when this replica holds the leader lease, else 0.").Add({});
+  Gauge& shards_held =
+      gauge(r, "zonekeeper_shards_held", "Shards this replica holds (--shards; 0 without).")
+          .Add({});
   Gauge& zones = gauge(r, "zonekeeper_zones", "Zones under management.").Add({});
   Gauge& records_served =
       gauge(r, "zonekeeper_records_served", "Records served for the managed zones.").Add({});
@@ -279,6 +282,9 @@ void Metrics::set_queue_depth(size_t n) {
 }
 void Metrics::set_leader(bool leading) {
   f_->leader.Set(leading ? 1 : 0);
+}
+void Metrics::set_shards_held(size_t n) {
+  f_->shards_held.Set(double(n));
 }
 void Metrics::set_zones(size_t n) {
   f_->zones.Set(double(n));

@@ -96,10 +96,11 @@ class Metrics {
   using RecordCounts = std::map<std::pair<std::string, std::string>, size_t>;  // (kind, state)
   void set_records(const std::string& zone, const RecordCounts& by_kind_state);
 
-  // Gauges: zonekeeper_queue_depth, zonekeeper_leader (0/1), zonekeeper_zones,
-  // zonekeeper_records_served, zonekeeper_informers_synced (0/1).
+  // Gauges: zonekeeper_queue_depth, zonekeeper_leader (0/1), zonekeeper_shards_held,
+  // zonekeeper_zones, zonekeeper_records_served, zonekeeper_informers_synced (0/1).
   void set_queue_depth(size_t n);
   void set_leader(bool leading);
+  void set_shards_held(size_t n);
   void set_zones(size_t n);
   void set_records_served(size_t n);
   void set_synced(bool synced);

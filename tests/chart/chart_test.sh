@@ -63,11 +63,13 @@ refuses "schema: a zone's server is NAMESPACE/DNSSERVER" "'/zones/0/server'" \
   --set-json 'zones=[{"name":"a.test","server":"primary"}]'
 refuses "schema: workers 1-64" "'/workers'" --set workers=0
 refuses "schema: sources are the four kinds" "'/sources/0'" --set-json 'sources=["service"]'
+refuses "schema: leaderElection.shards 0-1024" "'/leaderElection/shards'" --set leaderElection.shards=2000
 refuses "schema: logLevel" "'/logLevel'" --set logLevel=verbose
 refuses "schema: image.tag may not be empty" "'/image/tag'" --set image.tag=
 
 # --- values → flags -----------------------------------------------------------------------
 "$helm" template zk "$chart" -n dns-system --set name=zk2 --set leaderElection.leaseName=zk2-lease \
+  --set leaderElection.shards=4 \
   --set-json 'zones=[{"name":"apps.example.com","server":"dns/primary"}]' \
   --set-json 'sources=["ingress","httproute"]' --set policy=upsert-only --set txtOwnerId=blue \
   --set-json 'domainFilters=["example.com"]' --set logFormat=text --set logLevel=debug \
@@ -82,11 +84,11 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     if d and d["kind"] == "Deployment":
         c = d["spec"]["template"]["spec"]["containers"][0]
         print(c["image"]); print(" ".join(c["args"]))
-    if d and d["kind"] == "Role":
+    if d and d["kind"] == "Role" and d["metadata"]["name"].endswith("-leader-election"):
         print("lease:" + ",".join(d["rules"][1]["resourceNames"]))
 EOF
 )"
-want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
+want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --shards=4 --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
 if [[ "$args" == *"registry.test/zk:1.2.3"* && "$args" == *"$want_args"* ]]; then
   ok "values reach the image and the controller's flags"
 else

@@ -71,6 +71,9 @@ app.kubernetes.io/component: controller
 {{- else if ne .Values.leaderElection.leaseName "zonekeeper-controller" }}
 - --lease-name={{ .Values.leaderElection.leaseName }}
 {{- end }}
+{{- if and .Values.leaderElection.enabled (gt (int .Values.leaderElection.shards) 0) }}
+- --shards={{ .Values.leaderElection.shards }}
+{{- end }}
 {{- if ne (int .Values.driftInterval) 60 }}
 - --drift-interval={{ .Values.driftInterval }}
 {{- end }}
