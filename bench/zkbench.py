@@ -275,12 +275,17 @@ def zone_records(zones, records):
 class Bench:
     """Control plane (a fresh one, or $ZK_KUBE_ENV's), one loopback named primary for `zones`,
     namespace zk-bench with the TSIG Secret and DNSServer `primary`, and a controller (not
-    started). Use as a context manager: everything it started is stopped on exit."""
+    started); with replicas > 1, that many controllers with `--shards shards` (default 4 per
+    replica) dividing the zones (docs/sharding.md). Use as a context manager: everything it
+    started is stopped on exit."""
 
-    def __init__(self, zones, drift_interval=60, log_level="info", keep=False, extra=()):
+    def __init__(self, zones, drift_interval=60, log_level="info", keep=False, extra=(), replicas=1, shards=0):
         self.workdir = tempfile.mkdtemp(prefix="zk-bench-")
         self.zones = zones
         self.extra = list(extra)  # further `zonekeeper controller` arguments
+        self.replicas = replicas
+        self.shards = shards or (4 * replicas if replicas > 1 else 0)
+        self.controllers = []
         self.drift_interval = drift_interval
         self.log_level = log_level
         self.keep = keep or os.environ.get("ZK_BENCH_KEEP") == "1"
@@ -291,13 +296,19 @@ class Bench:
             t0 = time.monotonic()
             self.kube = zkenv.ControlPlane(env_path=os.environ.get("ZK_KUBE_ENV"), workdir=self.workdir)
             self.kube.apply_deploy()
+            if self.shards:  # sharding's opt-in RBAC (docs/sharding.md)
+                self.kube.kubectl("apply", "-k", os.path.join(zkenv.REPO, "deploy/sharding"))
             self.named = zkenv.Named(os.path.join(self.workdir, "named"), self.zones).start()
             self.kube.namespace(NS)
             self.kube.apply([zkenv.tsig_secret("tsig", NS, self.named.key),
                              zkenv.dns_server("primary", NS, self.named.port, secret="tsig")])
-            self.controller = zkenv.Controller(self.kube, os.path.join(self.workdir, "controller"),
-                                               identity="bench", drift_interval=self.drift_interval,
-                                               log_level=self.log_level, extra=self.extra)
+            shard_flags = ["--shards", str(self.shards)] if self.shards else []
+            self.controllers = [
+                zkenv.Controller(self.kube, os.path.join(self.workdir, "controller"),
+                                 identity="bench" if i == 0 else f"bench-{i}", drift_interval=self.drift_interval,
+                                 log_level=self.log_level, extra=self.extra + shard_flags)
+                for i in range(self.replicas)]
+            self.controller = self.controllers[0]
             say(f"environment up in {time.monotonic() - t0:.1f} s (workdir {self.workdir})")
             return self
         except BaseException:
@@ -305,9 +316,9 @@ class Bench:
             raise
 
     def __exit__(self, *exc):
-        if self.controller:
+        for c in self.controllers:
             try:
-                self.controller.stop()
+                c.stop()
             except AssertionError as e:
                 say(str(e))
         if self.named:
@@ -423,10 +434,12 @@ class Bench:
         pending = dict(expected)
         progress, fetched_at = {}, {}
         t0 = time.monotonic()
-        self.controller.start(wait_ready=False)
+        for c in self.controllers:
+            c.start(wait_ready=False)
         last_say = t0
         while pending:
-            self.controller.alive_or_raise()
+            for c in self.controllers:
+                c.alive_or_raise()
             for zone in list(pending):
                 try:
                     serial = zkenv.serial(self.named.port, zone)
@@ -463,17 +476,23 @@ class Bench:
     # -- controller
 
     def cpu_seconds(self):
-        """utime+stime of the controller process (/proc/PID/stat), in seconds."""
-        with open(f"/proc/{self.controller.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """utime+stime of the controller processes (/proc/PID/stat), in seconds, summed."""
+        total = 0.0
+        for c in self.controllers:
+            with open(f"/proc/{c.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def rss_and_fds(self):
-        """The controller's resident set (bytes, VmRSS) and open file descriptors."""
-        pid = self.controller.proc.pid
-        with open(f"/proc/{pid}/status") as f:
-            rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
-        return rss, len(os.listdir(f"/proc/{pid}/fd"))
+        """The controllers' resident sets (bytes, VmRSS) and open file descriptors, summed."""
+        rss = fds = 0
+        for c in self.controllers:
+            pid = c.proc.pid
+            with open(f"/proc/{pid}/status") as f:
+                rss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+            fds += len(os.listdir(f"/proc/{pid}/fd"))
+        return rss, fds
 
     def wait_ready_leader(self, timeout=90):
         c = self.controller
@@ -485,11 +504,10 @@ class Bench:
         """Totals over every series of the counters the benches report; dns_updates and
         dns_update_errors: zonekeeper_dns_operations_total{operation="update"} that succeeded
         and that failed."""
-        c = self.controller
-        m = c.metrics()
+        ms = [c.metrics() for c in self.controllers]
 
         def total(fam, keep=lambda labels: True):
-            return sum(v for lb, v in m.get(fam, {}).get("samples", []) if keep(lb))
+            return sum(v for m in ms for lb, v in m.get(fam, {}).get("samples", []) if keep(lb))
         out = {k: total(k) for k in ("zonekeeper_dns_changes_total", "zonekeeper_status_writes_total",
                                      "zonekeeper_status_write_errors_total", "zonekeeper_events_total",
                                      "zonekeeper_reconciles_total", "zonekeeper_drift_checks_total",

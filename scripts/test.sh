@@ -75,3 +75,5 @@ step "benchmark smoke runs on the real servers (full sizes: bench/README.md)"
 for b in latency converge idle ingress local-edit image technitium ui churn; do
   ZK_BUILD_DIR=build bench/$b --quick | tail -1
 done
+# Two replicas dividing the zones (--shards, docs/sharding.md).
+ZK_BUILD_DIR=build bench/converge --quick --replicas 2 | tail -1

@@ -72,7 +72,8 @@ KubeStatusWriter::~KubeStatusWriter() {
   *alive_ = false;
 }
 
-json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* rv) {
+json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* rv,
+                                             std::string* annotation) {
   const kube::Store* store = store_of_(ref.kind);
   if (!store) return json::value(json::value_ref(nullptr));
   kube::ObjectPtr obj = store->get(ref.ns, ref.name);
@@ -83,8 +84,12 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
   *rv = std::string(obj->resource_version());
   std::string key = ref.key();
   if (auto w = written_.find(key); w != written_.end()) {
-    if (ours_stands(w->second, *obj)) return json::parse(w->second.status);
+    if (ours_stands(w->second, *obj)) {
+      if (annotation) *annotation = annotation_of(obj->parse());
+      return json::parse(w->second.status);
+    }
     json::value whole = obj->parse();
+    if (annotation) *annotation = annotation_of(whole);
     const auto* st = whole.as_object().if_contains("status");
     if (st && !w->second.stored.empty() && *st == json::parse(w->second.stored)) {
       return json::parse(w->second.status);  // ours, as stored (pruned)
@@ -93,27 +98,21 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
     return st ? *st : json::value();
   }
   json::value whole = obj->parse();
+  if (annotation) *annotation = annotation_of(whole);
   if (const auto* st = whole.as_object().if_contains("status")) return *st;
   return json::value();
 }
 
 void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
-  std::string rv;
-  json::value cur = current_status(s.ref, &rv);
+  std::string key = s.ref.key();
+  // The zone annotation as we wrote it (until the cache shows our write), else as cached.
+  auto ours = annotated_.find(key);
+  std::string rv, cached;
+  json::value cur = current_status(s.ref, &rv, ours == annotated_.end() ? &cached : nullptr);
   if (rv.empty()) return;  // not (or no longer) in the cache
   auto next = controller::merge_record_status(cur, s, api::format_rfc3339(std::time(nullptr)));
   std::optional<std::string> annotation;
-  std::string key = s.ref.key();
-  auto done = annotated_.find(key);
-  if (done == annotated_.end() || done->second != s.zone) {
-    const kube::Store* store = store_of_(s.ref.kind);
-    kube::ObjectPtr obj = store ? store->get(s.ref.ns, s.ref.name) : nullptr;
-    if (obj && annotation_of(obj->parse()) != s.zone) {
-      annotation = s.zone;
-    } else {
-      annotated_[key] = s.zone;
-    }
-  }
+  if ((ours != annotated_.end() ? ours->second : cached) != s.zone) annotation = s.zone;
   if (next) {
     telemetry::log(spdlog::level::debug,
                    {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
@@ -187,6 +186,7 @@ void KubeStatusWriter::forget(const ObjectRef& ref) {
 void KubeStatusWriter::clear() {
   pending_.clear();
   order_.clear();
+  annotated_.clear();  // another replica may write them next
 }
 
 void KubeStatusWriter::write(const ObjectRef& ref, std::optional<json::object> status,
@@ -286,7 +286,7 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     if (pending_.count(key)) order_.push_back(key);
   }
   if (!*alive) co_return;
-  if (--running_ == 0 && !settling_ && !written_.empty()) {
+  if (--running_ == 0 && !settling_ && (!written_.empty() || !annotated_.empty())) {
     settling_ = true;
     asio::co_spawn(client_->executor(), settle(alive_), asio::detached);
   }
@@ -309,6 +309,17 @@ asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
       it = written_.erase(it);
     } else {
       ++it;
+    }
+  }
+  // An annotation we wrote is the cache's by now (the watch brings it back within
+  // milliseconds; if not, the worst is one redundant PATCH): remembered only while queued or
+  // in flight, so there is no entry per record for good (memory), nor a stale one when another
+  // replica wrote the object since (leadership or a shard moved).
+  for (auto it = annotated_.begin(); it != annotated_.end();) {
+    if (pending_.count(it->first) || writing_.count(it->first)) {
+      ++it;
+    } else {
+      it = annotated_.erase(it);
     }
   }
 }

@@ -82,7 +82,10 @@ class KubeStatusWriter : public controller::StatusSink {
   static bool ours_stands(const Written& w, const kube::Object& cached);
   // The cache holds our write unpruned, or something newer: `w` need not be remembered.
   static bool cache_shows(const Written& w, const kube::Object& cached);
-  boost::json::value current_status(const controller::ObjectRef& ref, std::string* rv);
+  // The object's status as cached (or as we wrote it, while the cache lags); `rv` its
+  // resourceVersion ("" when not cached); `annotation` (when given) its zone annotation.
+  boost::json::value current_status(const controller::ObjectRef& ref, std::string* rv,
+                                    std::string* annotation = nullptr);
   void write(const controller::ObjectRef& ref, std::optional<boost::json::object> status,
              std::optional<std::string> annotation);
   void annotate(const controller::ObjectRef& ref, const std::string& zone);
@@ -102,8 +105,9 @@ class KubeStatusWriter : public controller::StatusSink {
   std::deque<std::string> order_;
   std::set<std::string> writing_;  // keys with a write in flight (one per object at a time)
   std::map<std::string, Written> written_;
-  bool settling_ = false;                         // a settle() is scheduled
-  std::map<std::string, std::string> annotated_;  // ref key → value we wrote
+  bool settling_ = false;  // a settle() is scheduled
+  // ref key → the zone annotation we wrote, until settle() sees the writers idle.
+  std::map<std::string, std::string> annotated_;
   std::shared_ptr<bool> alive_;
 };
 

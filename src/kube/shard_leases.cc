@@ -214,6 +214,8 @@ asio::awaitable<Result<void>> ShardLeases::run() {
   stopping_ = false;
   joined_ = false;
   member_ = std::make_unique<LeaderElector>(client_, lease_config(member_lease()));
+  member_since_.reset();
+  member_->on_started_leading([this] { member_since_ = Clock::now(); });
   electors_.clear();
   for (uint32_t i = 0; i < config_.shards; ++i) {
     auto e = std::make_unique<LeaderElector>(client_, lease_config(shard_lease(i)));
@@ -232,16 +234,18 @@ asio::awaitable<Result<void>> ShardLeases::run() {
     ++running_;
     asio::co_spawn(ex, campaign(i), asio::detached);
   }
-  int rounds_as_member = 0;
   while (!stopping_) {
     co_await observe_members();
     if (stopping_) break;
     std::vector<std::string> before = std::move(assignment_);
     assignment_ = assign_shards(config_.shards, members_);
-    // Campaign from the second round this replica saw itself a member: replicas started
+    // Campaign once this replica has been a member for a retry period: replicas started
     // together have seen each other by then.
     const bool joining = !joined_;
-    if (member_->is_leader() && ++rounds_as_member >= 2) joined_ = true;
+    if (member_->is_leader() && member_since_ &&
+        Clock::now() - *member_since_ >= config_.retry_period) {
+      joined_ = true;
+    }
     for (uint32_t shard = 0; joined_ && shard < config_.shards; ++shard) {
       bool newly = assignment_[shard] == config_.identity &&
                    (joining || shard >= before.size() || before[shard] != config_.identity);
@@ -252,7 +256,13 @@ asio::awaitable<Result<void>> ShardLeases::run() {
         asio::co_spawn(ex, hand_over(shard), asio::detached);
       }
     }
-    co_await sleep(next_look());
+    milliseconds wait = next_look();
+    if (!joined_ && member_since_) {  // look again right when it may join
+      auto join = std::chrono::duration_cast<milliseconds>(*member_since_ + config_.retry_period -
+                                                           Clock::now());
+      wait = std::clamp(join + milliseconds(10), milliseconds(10), wait);
+    }
+    co_await sleep(wait);
   }
   // Stopping: every elector releases what it holds (release_on_stop) and its loop ends.
   member_->stop();

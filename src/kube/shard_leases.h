@@ -18,8 +18,8 @@
 //   takes it only after lease_duration without change). A replica campaigns only for the shards
 //   assigned to it, and hands over a shard assigned to another live member: on_held without it
 //   first, then on_handover (to finish the work in progress), then the Lease is released.
-// - A replica takes part only after one full round of seeing the others (replicas started
-//   together do not all grab every shard first).
+// - A replica takes part only once it has been a member for a retry period (replicas started
+//   together see each other first, rather than all grabbing every shard).
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -110,7 +111,8 @@ class ShardLeases {
   std::map<std::string, Seen> seen_;  // member Leases by identity
   std::vector<std::string> members_;
   std::vector<std::string> assignment_;
-  bool joined_ = false;  // one round of membership seen: campaign from now on
+  bool joined_ = false;  // a member for a retry period: campaign from now on
+  std::optional<std::chrono::steady_clock::time_point> member_since_;
   bool stopping_ = false;
   size_t running_ = 0;  // campaign and member loops still running
   std::unique_ptr<boost::asio::steady_timer> timer_;

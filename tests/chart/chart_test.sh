@@ -84,6 +84,8 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     if d and d["kind"] == "Deployment":
         c = d["spec"]["template"]["spec"]["containers"][0]
         print(c["image"]); print(" ".join(c["args"]))
+    if d and d["kind"] == "Role" and d["metadata"]["name"].endswith("-sharding"):
+        print("sharding-role:" + ",".join(d["rules"][0]["verbs"]))
     if d and d["kind"] == "Role" and d["metadata"]["name"].endswith("-leader-election"):
         print("lease:" + ",".join(d["rules"][1]["resourceNames"]))
 EOF
@@ -93,6 +95,9 @@ if [[ "$args" == *"registry.test/zk:1.2.3"* && "$args" == *"$want_args"* ]]; the
   ok "values reach the image and the controller's flags"
 else
   bad "values reach the image and the controller's flags" "$args"
+fi
+if [[ "$args" == *"sharding-role:get,list,update,delete"* ]]; then ok "leaderElection.shards renders the sharding Role"; else
+  bad "leaderElection.shards renders the sharding Role" "$args"
 fi
 if [[ "$args" == *"lease:zk2-lease,zk2-lease-dry-run"* ]]; then ok "the Lease Role allows leaderElection.leaseName"; else
   bad "the Lease Role allows leaderElection.leaseName" "$args"
