@@ -90,24 +90,11 @@ void ShardLeases::set_held(uint32_t shard, bool held) {
   if (held_changed_) held_changed_(held_);
 }
 
-asio::awaitable<void> ShardLeases::campaign(uint32_t shard) {
-  LeaderElector& e = *electors_[shard];
+asio::awaitable<void> ShardLeases::campaign(LeaderElector& lease, std::string what) {
   asio::steady_timer pause(client_->executor());
   while (!stopping_) {
-    auto r = co_await e.run();
-    if (!r) spdlog::warn("sharding: shard {}: {}", shard, r.error().to_string());
-    if (stopping_) break;
-    pause.expires_after(config_.retry_period);
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  --running_;
-}
-
-asio::awaitable<void> ShardLeases::keep_member() {
-  asio::steady_timer pause(client_->executor());
-  while (!stopping_) {
-    auto r = co_await member_->run();
-    if (!r) spdlog::warn("sharding: member lease: {}", r.error().to_string());
+    auto r = co_await lease.run();
+    if (!r) spdlog::warn("sharding: {}: {}", what, r.error().to_string());
     if (stopping_) break;
     pause.expires_after(config_.retry_period);
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -229,10 +216,10 @@ asio::awaitable<Result<void>> ShardLeases::run() {
   }
   auto ex = client_->executor();
   ++running_;
-  asio::co_spawn(ex, keep_member(), asio::detached);
+  asio::co_spawn(ex, campaign(*member_, "member lease"), asio::detached);
   for (uint32_t i = 0; i < config_.shards; ++i) {
     ++running_;
-    asio::co_spawn(ex, campaign(i), asio::detached);
+    asio::co_spawn(ex, campaign(*electors_[i], fmt::format("shard {}", i)), asio::detached);
   }
   while (!stopping_) {
     co_await observe_members();

@@ -90,8 +90,8 @@ class ShardLeases {
   };
   static LeaderElectionConfig lease_config(const ShardLeaseConfig& config, std::string name);
   LeaderElectionConfig lease_config(std::string name) const { return lease_config(config_, name); }
-  boost::asio::awaitable<void> campaign(uint32_t shard);
-  boost::asio::awaitable<void> keep_member();
+  // Runs `lease` (a shard's or the member Lease) again after each term, until stop().
+  boost::asio::awaitable<void> campaign(LeaderElector& lease, std::string what);
   // One LIST of the namespace's Leases: who is live.
   boost::asio::awaitable<void> observe_members();
   boost::asio::awaitable<void> hand_over(uint32_t shard);
