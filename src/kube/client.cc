@@ -1,4 +1,5 @@
 #include "kube/client.h"
+#include "kube/json_field.h"
 
 #include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
@@ -53,12 +54,6 @@ std::string list_query(const ListOptions& o) {
       .add("resourceVersion", o.resource_version)
       .add("resourceVersionMatch", o.resource_version_match);
   return q.str();
-}
-
-std::string string_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string())
-                                                  : std::string();
 }
 
 const json::object* object_at(const json::object& o, std::string_view key) {

@@ -1,4 +1,5 @@
 #include "kube/error.h"
+#include "kube/json_field.h"
 
 #include <charconv>
 #include <regex>
@@ -84,12 +85,6 @@ ErrorCode code_for_status(int status, std::string_view reason) {
   if (status >= 400) return ErrorCode::BadRequest;
   if (reason == "Expired" || reason == "Gone") return ErrorCode::Gone;
   return ErrorCode::ServerError;
-}
-
-std::string string_at(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_string()) return {};
-  return std::string(it->value().get_string());
 }
 
 // "configmaps is forbidden: User \"x\" cannot list resource \"configmaps\" in API group \"\" ..."

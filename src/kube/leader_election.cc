@@ -1,4 +1,5 @@
 #include "kube/leader_election.h"
+#include "kube/json_field.h"
 
 #include <algorithm>
 #include <random>
@@ -18,12 +19,6 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string str_at(const json::object& o, std::string_view k) {
-  auto it = o.find(k);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string())
-                                                  : std::string();
-}
 
 int64_t int_at(const json::object& o, std::string_view k) {
   auto it = o.find(k);
@@ -121,12 +116,12 @@ asio::awaitable<Result<bool>> LeaderElector::try_acquire_or_renew() {
   if (!got->is_object()) co_return fail(ErrorCode::Decode, "lease is not an object");
   json::object lease = std::move(got->get_object());
   json::object& spec = spec_of(lease);
-  std::string holder = str_at(spec, "holderIdentity");
+  std::string holder = string_at(spec, "holderIdentity");
   int64_t their_duration = int_at(spec, "leaseDurationSeconds");
   // Expiry is judged by our clock from when we saw the record change (clocks may differ).
   std::string record =
-      fmt::format("{}|{}|{}|{}|{}", holder, str_at(spec, "renewTime"), str_at(spec, "acquireTime"),
-                  their_duration, int_at(spec, "leaseTransitions"));
+      fmt::format("{}|{}|{}|{}|{}", holder, string_at(spec, "renewTime"),
+                  string_at(spec, "acquireTime"), their_duration, int_at(spec, "leaseTransitions"));
   observed_duration_ = std::chrono::seconds(std::max<int64_t>(their_duration, 1));
   if (record != observed_record_) {
     observed_record_ = record;
@@ -171,7 +166,7 @@ asio::awaitable<void> LeaderElector::release() {
   if (!got || !got->is_object()) co_return;
   json::object lease = std::move(got->get_object());
   json::object& spec = spec_of(lease);
-  if (str_at(spec, "holderIdentity") != config_.identity) co_return;
+  if (string_at(spec, "holderIdentity") != config_.identity) co_return;
   auto now = format_micro_time(std::chrono::system_clock::now());
   spec["holderIdentity"] = "";
   spec["leaseDurationSeconds"] = 1;

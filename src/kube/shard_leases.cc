@@ -1,4 +1,5 @@
 #include "kube/shard_leases.h"
+#include "kube/json_field.h"
 
 #include <algorithm>
 
@@ -18,12 +19,6 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string_view str_at(const json::object& o, std::string_view k) {
-  auto it = o.find(k);
-  return it != o.end() && it->value().is_string() ? std::string_view(it->value().get_string())
-                                                  : std::string_view();
-}
 
 // A lease name part: lower-case alphanumerics, '-' and '.', as object names allow.
 bool name_part(std::string_view s) {
@@ -121,22 +116,22 @@ asio::awaitable<void> ShardLeases::observe_members() {
       const json::value* meta = item.as_object().if_contains("metadata");
       const json::value* spec = item.as_object().if_contains("spec");
       if (!meta || !meta->is_object() || !spec || !spec->is_object()) continue;
-      std::string_view name = str_at(meta->get_object(), "name");
+      std::string name = string_at(meta->get_object(), "name");
       if (name.substr(0, prefix.size()) != prefix) continue;
       const json::object& s = spec->get_object();
       const json::value* d = s.if_contains("leaseDurationSeconds");
       int64_t duration = d && d->is_int64() ? std::max<int64_t>(1, d->get_int64()) : 1;
-      std::string record =
-          fmt::format("{}|{}|{}", str_at(s, "holderIdentity"), str_at(s, "renewTime"), duration);
-      auto [it, fresh] = seen_.try_emplace(std::string(name));
+      std::string record = fmt::format("{}|{}|{}", string_at(s, "holderIdentity"),
+                                       string_at(s, "renewTime"), duration);
+      auto [it, fresh] = seen_.try_emplace(name);
       Seen& seen = it->second;
       if (fresh || seen.record != record) {
         seen.record = std::move(record);
         seen.at = now;  // judged by our clock from when it changed, like leader election
       }
-      seen.holder = std::string(str_at(s, "holderIdentity"));
+      seen.holder = string_at(s, "holderIdentity");
       seen.duration = std::chrono::seconds(duration);
-      present.insert(std::string(name));
+      present.insert(std::move(name));
     }
   }
   std::set<std::string> live;
