@@ -356,14 +356,10 @@ class Cluster {
     shards_ = std::make_unique<kube::ShardLeases>(client_, shard_config(options_));
     shards_->on_held([this](const std::set<uint32_t>& held) { hold_shards(held); });
     shards_->on_handover([this](uint32_t shard) { return quiet(shard); });
-    while (*alive && !stopping_) {
-      auto r = co_await shards_->run();
-      if (!r) spdlog::error("sharding: {}", r.error().to_string());
-      if (!*alive || stopping_) break;
-      asio::steady_timer t(io_);
-      t.expires_after(std::chrono::seconds(1));
-      co_await t.async_wait(asio::use_awaitable);
-    }
+    // Until shutdown() stops it (its config was validated at start: run() does not end before).
+    if (!*alive || stopping_) co_return;
+    auto r = co_await shards_->run();
+    if (!r) spdlog::error("sharding: {}", r.error().to_string());
   }
 
   void hold_shards(const std::set<uint32_t>& held) {
