@@ -1,0 +1,102 @@
+#include "managed/catalog.h"
+
+#include <openssl/evp.h>
+
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace zk::managed {
+
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRsetKey;
+using model::RRsetMap;
+using model::RRType;
+
+namespace {
+
+const Name& zones_label() {
+  static const Name n = Name::parse("zones", &catalog_zone()).value();
+  return n;
+}
+
+}  // namespace
+
+const Name& catalog_zone() {
+  static const Name n = Name::parse("catalog.zonekeeper.invalid.").value();
+  return n;
+}
+
+std::string member_id(const Name& zone) {
+  const Name canonical = zone.canonical();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr);
+  EVP_DigestUpdate(ctx.get(), canonical.wire().data(), canonical.wire().size());
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  std::string hex;
+  hex.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+Name member_owner(const Name& zone) {
+  return zones_label().prepend(member_id(zone)).value();  // 40 octets: always fits
+}
+
+RRsetMap catalog_records(const std::set<Name>& zones) {
+  RRsetMap out;
+  const Name& apex = catalog_zone();
+  RRset version(Name::parse("version", &apex).value(), RRType::TXT, 0);
+  version.add(Rdata::txt({"2"}).value());
+  out.emplace(version.key(), std::move(version));
+  RRset ns(apex, RRType::NS, 0);
+  ns.add(Rdata::name_target(RRType::NS, Name::parse("invalid.").value()));
+  out.emplace(ns.key(), std::move(ns));
+  for (const Name& zone : zones) {
+    RRset ptr(member_owner(zone), RRType::PTR, 0);
+    ptr.add(Rdata::name_target(RRType::PTR, zone));
+    out.emplace(ptr.key(), std::move(ptr));
+  }
+  return out;
+}
+
+CatalogContent catalog_members(const RRsetMap& catalog) {
+  CatalogContent out;
+  const Name version_owner = Name::parse("version", &catalog_zone()).value();
+  auto version = catalog.find(RRsetKey{version_owner, RRType::TXT});
+  if (version == catalog.end() || version->second.size() != 1 ||
+      version->second.rdatas().front().txt_strings() != std::vector<std::string>{"2"}) {
+    out.problems.push_back(
+        fmt::format("{} has no version TXT \"2\" (RFC 9432 §4.3): none of its members is acted on",
+                    catalog_zone().to_string()));
+    return out;
+  }
+  // A zone named by two member labels is ambiguous (RFC 9432 §4.4.1): the consumer must not
+  // pick one, so it is left out.
+  std::map<Name, int> seen;
+  for (const auto& [key, rrset] : catalog) {
+    if (key.type != RRType::PTR || !(key.owner.parent() == zones_label())) continue;
+    if (rrset.size() != 1) {
+      out.problems.push_back(fmt::format("member {} has {} PTR records (one is allowed)",
+                                         key.owner.to_string(), rrset.size()));
+      continue;
+    }
+    if (auto target = rrset.rdatas().front().target()) ++seen[target->canonical()];
+  }
+  for (const auto& [zone, count] : seen) {
+    if (count == 1) {
+      out.members.insert(zone);
+    } else {
+      out.problems.push_back(
+          fmt::format("{} is a member {} times (once is allowed)", zone.to_string(), count));
+    }
+  }
+  return out;
+}
+
+}  // namespace zk::managed

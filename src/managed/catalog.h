@@ -1,0 +1,45 @@
+// The catalog zone (RFC 9432) of a managed BIND 9 server set: the one list of the zones that
+// exist on it. zonekeeper writes it on the Primary with RFC 2136; the Primary's agent adds and
+// deletes the member zones there (rndc addzone/delzone), and the Secondaries, as catalog
+// consumers, create and drop their secondary zones by themselves (BIND 9.18 catalog-zones).
+//
+//   auto want = managed::catalog_records({example, shop});   // RRsets zonekeeper serves there
+//   auto members = managed::catalog_members(axfr.rrsets);     // what the agent reads back
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/name.h"
+#include "model/rrset.h"
+
+namespace zk::managed {
+
+// "catalog.zonekeeper.invalid." (under the reserved .invalid TLD: it is never delegated, so the
+// name can never clash with a zone users serve).
+const model::Name& catalog_zone();
+
+// RFC 9432 §4.1: the member's unique label, stable for a zone (the lower-case SHA-1 of its
+// canonical wire form, in hex), so a zone re-added keeps its identity on the consumers.
+std::string member_id(const model::Name& zone);
+
+// <member_id>.zones.<catalog zone>
+model::Name member_owner(const model::Name& zone);
+
+// Every RRset of the catalog but its SOA: `version TXT "2"`, the apex NS (`invalid.`, as RFC
+// 9432 §4.2 suggests), and one PTR per member zone. TTL 0: the records are never resolved.
+model::RRsetMap catalog_records(const std::set<model::Name>& zones);
+
+struct CatalogContent {
+  std::set<model::Name> members;
+  // Things a consumer must not act on, one sentence each (e.g. a member with two PTRs); the
+  // members they concern are left out of `members`.
+  std::vector<std::string> problems;
+};
+
+// The members of a catalog as transferred (SOA included or not). A catalog whose version is
+// not "2" has no members and one problem: acting on a format we do not know could delete zones.
+CatalogContent catalog_members(const model::RRsetMap& catalog);
+
+}  // namespace zk::managed
