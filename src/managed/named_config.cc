@@ -33,7 +33,12 @@ std::string common_options(const ServerSettings& s) {
       "  version none;\n"
       "  hostname none;\n"
       "  server-id none;\n"
-      "  querylog {};\n",
+      "  querylog {};\n"
+      // BIND paces SOA queries and NOTIFYs on a timer that ticks every 10/rate s: the default
+      // 20 gives 500 ms ticks that a Secondary's catch-up waits for (docs/architecture.md).
+      "  serial-query-rate 1000;\n"
+      "  notify-rate 1000;\n"
+      "  startup-notify-rate 1000;\n",
       s.paths.directory, s.port, s.listen_on, s.port, s.listen_on_v6,
       fmt::join(s.allow_query, "; "), s.tsig_key_name, s.log_queries ? "yes" : "no");
   if (s.responses_per_second) {
@@ -77,7 +82,8 @@ std::string named_conf(const ServerSettings& s) {
   if (s.role == Role::Primary) {
     // Member zones get no NOTIFY of their own (zonekeeper NOTIFYs the Secondaries after each
     // change); the catalog NOTIFYs only the agent.
-    out += "  notify explicit;\n  serial-update-method unixtime;\n};\n";
+    // notify-delay 0: named would otherwise hold a zone's next NOTIFY for 5 s.
+    out += "  notify explicit;\n  notify-delay 0;\n  serial-update-method unixtime;\n};\n";
     out += controls(s);
     out += fmt::format(
         "zone \"{}\" {{\n"
@@ -90,11 +96,13 @@ std::string named_conf(const ServerSettings& s) {
   } else {
     // NOTIFYs come from zonekeeper (wherever its Pod runs): one only makes named ask its
     // primary, with the key, so accepting them from anyone costs one SOA query.
+    // min-update-interval 0: a catalog change is acted on at once (BIND waits 5 s otherwise);
+    // zonekeeper writes a burst of new zones as one UPDATE anyway.
     out += fmt::format(
         "  notify no;\n"
         "  allow-notify {{ any; }};\n"
         "  catalog-zones {{\n"
-        "    zone \"{}\" default-primaries {{ {}}} in-memory no;\n"
+        "    zone \"{}\" default-primaries {{ {}}} in-memory no min-update-interval 0;\n"
         "  }};\n"
         "}};\n",
         catalog_text(), primaries(s));

@@ -34,6 +34,7 @@ TEST(NamedConfig, PrimaryServesTheCatalogAndTakesNewZones) {
   EXPECT_FALSE(has(conf, "secret"));  // keys only by include
   EXPECT_FALSE(has(conf, "rate-limit"));
   EXPECT_TRUE(has(conf, "querylog no;"));
+  EXPECT_TRUE(has(conf, "serial-query-rate 1000;"));
 }
 
 TEST(NamedConfig, SecondaryConsumesTheCatalogFromItsPrimary) {
@@ -42,9 +43,10 @@ TEST(NamedConfig, SecondaryConsumesTheCatalogFromItsPrimary) {
   s.primary_addresses = {"10.0.0.5", "fd00::5"};
   s.primary_port = 5353;
   const std::string conf = named_conf(s);
-  EXPECT_TRUE(has(conf,
-                  "zone \"catalog.zonekeeper.invalid\" default-primaries { 10.0.0.5 port 5353 key "
-                  "\"zk-dns\"; fd00::5 port 5353 key \"zk-dns\"; } in-memory no;"))
+  EXPECT_TRUE(
+      has(conf,
+          "zone \"catalog.zonekeeper.invalid\" default-primaries { 10.0.0.5 port 5353 key "
+          "\"zk-dns\"; fd00::5 port 5353 key \"zk-dns\"; } in-memory no min-update-interval 0;"))
       << conf;
   EXPECT_TRUE(has(conf, "zone \"catalog.zonekeeper.invalid\" {\n  type secondary;"));
   EXPECT_TRUE(has(conf, "allow-notify { any; };"));
