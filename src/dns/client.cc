@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "dns/deadline.h"
 #include "dns/message.h"
 #include "dns/update.h"
 
@@ -26,6 +27,7 @@ using tcp = asio::ip::tcp;
 using udp = asio::ip::udp;
 using namespace asio::experimental::awaitable_operators;
 using boost::system::error_code;
+using detail::with_deadline;
 using model::Name;
 using model::RRType;
 
@@ -52,25 +54,6 @@ Error socket_error(const error_code& ec, const ServerAddress& s, std::string_vie
     e.message = fmt::format("{}: {} ({})", what, ec.message(), s.to_string());
   }
   return e;
-}
-
-// Runs `op` against a deadline; the loser is cancelled.
-template <class T>
-asio::awaitable<Result<T>> with_deadline(asio::awaitable<Result<T>> op,
-                                         std::chrono::milliseconds timeout, std::string what) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(timeout);
-  try {
-    auto r = co_await (std::move(op) || timer.async_wait(asio::use_awaitable));
-    if (r.index() == 0) co_return std::get<0>(std::move(r));
-  } catch (const boost::system::system_error& e) {
-    if (e.code() == asio::error::operation_aborted) {
-      co_return fail(ErrorCode::Cancelled, fmt::format("{}: cancelled", what));
-    }
-    co_return fail(ErrorCode::Network, fmt::format("{}: {}", what, e.what()));
-  }
-  co_return fail(ErrorCode::Timeout,
-                 fmt::format("{}: no answer within {} ms", what, timeout.count()));
 }
 
 void set_id(std::vector<uint8_t>& wire, uint16_t id) {

@@ -42,6 +42,12 @@ std::string_view reason(ErrorCode code) {
       return "MessageTooLarge";
     case ErrorCode::InvalidArgument:
       return "InvalidArgument";
+    case ErrorCode::ControlUnreachable:
+      return "ControlChannelUnreachable";
+    case ErrorCode::ControlAuthFailed:
+      return "ControlAuthFailed";
+    case ErrorCode::ControlCommandFailed:
+      return "ControlCommandFailed";
   }
   return "Unknown";
 }

@@ -31,6 +31,12 @@ enum class ErrorCode {
   MalformedResponse,   // the response could not be parsed or does not match the query
   MessageTooLarge,     // one atomic change does not fit a 64 KiB message
   InvalidArgument,     // caller error (bad key file, bad address, ...)
+  // BIND's control channel (control_client.h, what rndc speaks):
+  ControlUnreachable,    // no connection to the control port (refused, unreachable, unresolved)
+  ControlAuthFailed,     // named closed the connection at our first message (its answer to a
+                         // wrong key or algorithm; also to an address outside `allow` or clocks
+                         // more than 300 s apart), or an answer is unsigned or does not verify
+  ControlCommandFailed,  // named ran the command and it failed: result != 0, named's text kept
 };
 
 // Stable reason string, e.g. "BadSig".
@@ -39,9 +45,11 @@ std::string_view reason(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::Network;
   std::string message;
-  uint16_t rcode = 0;          // DNS RCODE when the server answered
-  uint16_t tsig_error = 0;     // TSIG error field when present (16 BADSIG, 17 BADKEY, 18 BADTIME)
-  size_t changes_applied = 0;  // UPDATE: changes acknowledged before the failure
+  uint16_t rcode = 0;           // DNS RCODE when the server answered
+  uint16_t tsig_error = 0;      // TSIG error field when present (16 BADSIG, 17 BADKEY, 18 BADTIME)
+  size_t changes_applied = 0;   // UPDATE: changes acknowledged before the failure
+  uint32_t control_result = 0;  // control channel: named's result code (isc_result_t) of a
+                                // failed command, e.g. 18 "already exists", 38 "file not found"
 
   std::string_view reason() const { return dns::reason(code); }
   std::string to_string() const;  // "BadSig: ..."

@@ -224,7 +224,7 @@ Result<TsigKey> TsigKey::from_base64(std::string_view name, std::string_view alg
   return TsigKey{*kn, *alg, std::move(*secret)};
 }
 
-Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
+Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::string_view what) {
   // Tokens: words, quoted strings, and the punctuation { } ;  — comments removed.
   std::vector<std::string> toks;
   for (size_t i = 0; i < text.size();) {
@@ -242,7 +242,8 @@ Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
     } else if (c == '"') {
       auto e = text.find('"', i + 1);
       if (e == std::string_view::npos) {
-        return fail(ErrorCode::InvalidArgument, "TSIG key file: unterminated quoted string");
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{}: unterminated quoted string", what));
       }
       toks.emplace_back(text.substr(i + 1, e - i - 1));
       i = e + 1;
@@ -256,8 +257,9 @@ Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
     }
   }
   if (toks.size() < 3 || toks[0] != "key" || toks[2] != "{") {
-    return fail(ErrorCode::InvalidArgument,
-                "TSIG key file: expected `key \"name\" { algorithm ...; secret \"...\"; };`");
+    return fail(
+        ErrorCode::InvalidArgument,
+        fmt::format("{}: expected `key \"name\" {{ algorithm ...; secret \"...\"; }};`", what));
   }
   std::string name = toks[1], algorithm, secret;
   for (size_t i = 3; i + 1 < toks.size() && toks[i] != "}"; ++i) {
@@ -266,9 +268,16 @@ Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
     else if (toks[i] == "secret")
       secret = toks[++i];
   }
-  if (algorithm.empty()) return fail(ErrorCode::InvalidArgument, "TSIG key file: no algorithm");
-  if (secret.empty()) return fail(ErrorCode::InvalidArgument, "TSIG key file: no secret");
-  return from_base64(name, algorithm, secret);
+  if (algorithm.empty())
+    return fail(ErrorCode::InvalidArgument, fmt::format("{}: no algorithm", what));
+  if (secret.empty()) return fail(ErrorCode::InvalidArgument, fmt::format("{}: no secret", what));
+  return BindKeyStatement{std::move(name), std::move(algorithm), std::move(secret)};
+}
+
+Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {
+  auto statement = parse_bind_key_statement(text, "TSIG key file");
+  if (!statement) return tl::unexpected(statement.error());
+  return from_base64(statement->name, statement->algorithm, statement->secret);
 }
 
 Result<TsigKey> TsigKey::load_bind_key_file(const std::string& path) {

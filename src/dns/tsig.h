@@ -31,6 +31,16 @@ enum class TsigAlgorithm { HmacSha1, HmacSha224, HmacSha256, HmacSha384, HmacSha
 tl::expected<TsigAlgorithm, std::string> parse_tsig_algorithm(std::string_view text);
 std::string_view to_string(TsigAlgorithm a);  // "hmac-sha256"
 
+// The fields of BIND's `key "name" { algorithm ...; secret "..."; };` statement, as tsig-keygen
+// and rndc-confgen write it, unchecked: TsigKey and ControlKey (control_message.h) read it.
+// `what` names the file in messages ("TSIG key file"); the secret never appears in them.
+struct BindKeyStatement {
+  std::string name;
+  std::string algorithm;
+  std::string secret;  // base64, as written
+};
+Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::string_view what);
+
 struct TsigKey {
   model::Name name;
   TsigAlgorithm algorithm = TsigAlgorithm::HmacSha256;
