@@ -1,4 +1,4 @@
-// zonekeeper command line: `export`, `import`, `local`, `controller`.
+// zonekeeper command line: `export`, `import`, `local`, `controller`, `bind9-agent`.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,8 +10,13 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
+#include <spdlog/spdlog.h>
 #include "api/label_selector.h"
+#include "app/bind9_agent.h"
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
 #include "app/zone_document.h"
@@ -129,6 +134,67 @@ int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
   }
   fmt::print(stderr, "applied {} change(s) in {} UPDATE message(s)\n", report->changes,
              report->messages);
+  return 0;
+}
+
+struct AgentFlags {
+  std::string server = "127.0.0.1:53";
+  std::string control = "127.0.0.1:953";
+  std::string tsig_key_file;
+  std::string rndc_key_file;
+  std::string directory;
+  int notify_port = 5300;
+  int poll_seconds = 5;
+  int timeout_ms = 5000;
+  bool seed_only = false;
+  std::string log_format = "json";
+  std::string log_level = "info";
+};
+
+int run_bind9_agent(const AgentFlags& f) {
+  telemetry::configure_logging(*telemetry::parse_log_format(f.log_format),
+                               spdlog::level::from_str(f.log_level));
+  if (auto seeded = app::seed_bind9_directory(f.directory); !seeded) {
+    return die(kRuntimeError, seeded.error());
+  }
+  if (f.seed_only) {
+    spdlog::info("agent: {} is ready for named (zones/, catalog.db)", f.directory);
+    return 0;
+  }
+  app::Bind9AgentOptions o;
+  auto server = dns::ServerAddress::parse(f.server);
+  if (!server) return die(kUsageError, "--server: " + server.error());
+  auto control = dns::ServerAddress::parse(f.control);
+  if (!control) return die(kUsageError, "--control: " + control.error());
+  if (f.tsig_key_file.empty() || f.rndc_key_file.empty()) {
+    return die(kUsageError,
+               "--tsig-key-file and --rndc-key-file are required (but with "
+               "--seed-only)");
+  }
+  auto tsig = dns::TsigKey::load_bind_key_file(f.tsig_key_file);
+  if (!tsig) return die(kUsageError, "--tsig-key-file: " + tsig.error().message);
+  auto rndc = dns::ControlKey::load_bind_key_file(f.rndc_key_file);
+  if (!rndc) return die(kUsageError, "--rndc-key-file: " + rndc.error().message);
+  o.server = *server;
+  o.control = *control;
+  o.tsig_key = std::move(*tsig);
+  o.rndc_key = std::move(*rndc);
+  o.directory = f.directory;
+  o.notify_port = static_cast<uint16_t>(f.notify_port);
+  o.poll_interval = std::chrono::seconds(f.poll_seconds);
+  o.timeout = std::chrono::milliseconds(f.timeout_ms);
+  asio::io_context io;
+  app::Bind9Agent agent(io.get_executor(), std::move(o));
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) agent.stop();
+  });
+  asio::co_spawn(io, agent.run(), [&](std::exception_ptr e) {
+    signals.cancel();
+    if (e) std::rethrow_exception(e);
+  });
+  io.run();
+  spdlog::info("agent: stopped");
   return 0;
 }
 
@@ -276,6 +342,37 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
+  AgentFlags agent;
+  auto* agt = app.add_subcommand(
+      "bind9-agent",
+      "beside named in a managed Primary's Pod: add and delete the catalog zone's member zones "
+      "(rndc addzone/delzone)");
+  agt->add_option("--directory", agent.directory, "named's directory (the volume)")->required();
+  agt->add_option("--server", agent.server, "named's DNS address HOST:PORT")->capture_default_str();
+  agt->add_option("--control", agent.control, "named's control channel HOST:PORT")
+      ->capture_default_str();
+  agt->add_option("--tsig-key-file", agent.tsig_key_file,
+                  "BIND key file of the TSIG key (reads the catalog; granted in new zones)");
+  agt->add_option("--rndc-key-file", agent.rndc_key_file, "BIND key file of the control key");
+  agt->add_option("--notify-port", agent.notify_port,
+                  "UDP port on 127.0.0.1 where named NOTIFYs catalog changes (0: poll only)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  agt->add_option("--poll-seconds", agent.poll_seconds, "catalog SOA check interval")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  agt->add_option("--timeout-ms", agent.timeout_ms, "per DNS or control operation")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
+  agt->add_flag("--seed-only", agent.seed_only,
+                "make zones/ and the catalog's first file if missing, then exit (init container)");
+  agt->add_option("--log-format", agent.log_format, "json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  agt->add_option("--log-level", agent.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
   auto known = [&](const char* name) {
     for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -283,11 +380,9 @@ int main(int argc, char** argv) {
     return false;
   };
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-    return die(
-        kUsageError,
-        fmt::format(
-            "unknown command \"{}\" (expected controller, local, export or import; see --help)",
-            argv[1]));
+    return die(kUsageError, fmt::format("unknown command \"{}\" (expected controller, local, "
+                                        "bind9-agent, export or import; see --help)",
+                                        argv[1]));
   }
   try {
     app.parse(argc, argv);
@@ -364,6 +459,7 @@ int main(int argc, char** argv) {
                                  spdlog::level::from_str(local_log_level));
     return app::run_local(local);
   }
+  if (*agt) return run_bind9_agent(agent);
   if (*exp) return run_export(export_flags, output);
   if (*imp) return run_import(import_flags, file, dry_run);
   return kUsageError;

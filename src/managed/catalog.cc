@@ -18,9 +18,8 @@ using model::RRType;
 
 namespace {
 
-const Name& zones_label() {
-  static const Name n = Name::parse("zones", &catalog_zone()).value();
-  return n;
+Name zones_label(const Name& catalog) {
+  return Name::parse("zones", &catalog).value();  // a catalog name short enough for members
 }
 
 }  // namespace
@@ -44,13 +43,17 @@ std::string member_id(const Name& zone) {
   return hex;
 }
 
-Name member_owner(const Name& zone) {
-  return zones_label().prepend(member_id(zone)).value();  // 40 octets: always fits
+Name member_owner(const Name& catalog, const Name& zone) {
+  return zones_label(catalog).prepend(member_id(zone)).value();
 }
 
-RRsetMap catalog_records(const std::set<Name>& zones) {
+bool is_member_owner(const Name& catalog, const Name& owner) {
+  return owner.label_count() == catalog.label_count() + 2 && owner.parent() == zones_label(catalog);
+}
+
+RRsetMap catalog_records(const Name& catalog, const std::set<Name>& zones) {
   RRsetMap out;
-  const Name& apex = catalog_zone();
+  const Name& apex = catalog;
   RRset version(Name::parse("version", &apex).value(), RRType::TXT, 0);
   version.add(Rdata::txt({"2"}).value());
   out.emplace(version.key(), std::move(version));
@@ -58,29 +61,29 @@ RRsetMap catalog_records(const std::set<Name>& zones) {
   ns.add(Rdata::name_target(RRType::NS, Name::parse("invalid.").value()));
   out.emplace(ns.key(), std::move(ns));
   for (const Name& zone : zones) {
-    RRset ptr(member_owner(zone), RRType::PTR, 0);
+    RRset ptr(member_owner(catalog, zone), RRType::PTR, 0);
     ptr.add(Rdata::name_target(RRType::PTR, zone));
     out.emplace(ptr.key(), std::move(ptr));
   }
   return out;
 }
 
-CatalogContent catalog_members(const RRsetMap& catalog) {
+CatalogContent catalog_members(const Name& catalog, const RRsetMap& records) {
   CatalogContent out;
-  const Name version_owner = Name::parse("version", &catalog_zone()).value();
-  auto version = catalog.find(RRsetKey{version_owner, RRType::TXT});
-  if (version == catalog.end() || version->second.size() != 1 ||
+  const Name version_owner = Name::parse("version", &catalog).value();
+  auto version = records.find(RRsetKey{version_owner, RRType::TXT});
+  if (version == records.end() || version->second.size() != 1 ||
       version->second.rdatas().front().txt_strings() != std::vector<std::string>{"2"}) {
     out.problems.push_back(
         fmt::format("{} has no version TXT \"2\" (RFC 9432 §4.3): none of its members is acted on",
-                    catalog_zone().to_string()));
+                    catalog.to_string()));
     return out;
   }
   // A zone named by two member labels is ambiguous (RFC 9432 §4.4.1): the consumer must not
   // pick one, so it is left out.
   std::map<Name, int> seen;
-  for (const auto& [key, rrset] : catalog) {
-    if (key.type != RRType::PTR || !(key.owner.parent() == zones_label())) continue;
+  for (const auto& [key, rrset] : records) {
+    if (key.type != RRType::PTR || !is_member_owner(catalog, key.owner)) continue;
     if (rrset.size() != 1) {
       out.problems.push_back(fmt::format("member {} has {} PTR records (one is allowed)",
                                          key.owner.to_string(), rrset.size()));

@@ -3,8 +3,9 @@
 // deletes the member zones there (rndc addzone/delzone), and the Secondaries, as catalog
 // consumers, create and drop their secondary zones by themselves (BIND 9.18 catalog-zones).
 //
-//   auto want = managed::catalog_records({example, shop});   // RRsets zonekeeper serves there
-//   auto members = managed::catalog_members(axfr.rrsets);     // what the agent reads back
+//   auto want = managed::catalog_records(catalog_zone(), {example, shop});  // what zonekeeper
+//   writes auto members = managed::catalog_members(catalog_zone(), axfr.rrsets);  // what the agent
+//   reads
 #pragma once
 
 #include <set>
@@ -16,20 +17,24 @@
 
 namespace zk::managed {
 
-// "catalog.zonekeeper.invalid." (under the reserved .invalid TLD: it is never delegated, so the
-// name can never clash with a zone users serve).
+// "catalog.zonekeeper.invalid.", the catalog of the servers zonekeeper runs (under the reserved
+// .invalid TLD: it is never delegated, so it cannot clash with a zone users serve). A DNSServer's
+// spec.catalogZone may name another one.
 const model::Name& catalog_zone();
 
 // RFC 9432 §4.1: the member's unique label, stable for a zone (the lower-case SHA-1 of its
 // canonical wire form, in hex), so a zone re-added keeps its identity on the consumers.
 std::string member_id(const model::Name& zone);
 
-// <member_id>.zones.<catalog zone>
-model::Name member_owner(const model::Name& zone);
+// <member_id>.zones.<catalog>
+model::Name member_owner(const model::Name& catalog, const model::Name& zone);
 
 // Every RRset of the catalog but its SOA: `version TXT "2"`, the apex NS (`invalid.`, as RFC
 // 9432 §4.2 suggests), and one PTR per member zone. TTL 0: the records are never resolved.
-model::RRsetMap catalog_records(const std::set<model::Name>& zones);
+model::RRsetMap catalog_records(const model::Name& catalog, const std::set<model::Name>& zones);
+
+// True for a member's PTR owner (<label>.zones.<catalog>).
+bool is_member_owner(const model::Name& catalog, const model::Name& owner);
 
 struct CatalogContent {
   std::set<model::Name> members;
@@ -40,6 +45,6 @@ struct CatalogContent {
 
 // The members of a catalog as transferred (SOA included or not). A catalog whose version is
 // not "2" has no members and one problem: acting on a format we do not know could delete zones.
-CatalogContent catalog_members(const model::RRsetMap& catalog);
+CatalogContent catalog_members(const model::Name& catalog, const model::RRsetMap& records);
 
 }  // namespace zk::managed

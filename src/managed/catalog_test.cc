@@ -19,14 +19,21 @@ Name N(std::string_view text) {
 }
 
 TEST(Catalog, RecordsFollowRfc9432) {
-  const RRsetMap records = catalog_records({N("example.test."), N("shop.test.")});
+  const RRsetMap records = catalog_records(catalog_zone(), {N("example.test."), N("shop.test.")});
   ASSERT_EQ(records.size(), 4u);  // version, NS, two members
   const auto& version = records.at(RRsetKey{N("version.catalog.zonekeeper.invalid."), RRType::TXT});
   EXPECT_EQ(version.rdatas().front().txt_strings(), std::vector<std::string>{"2"});
   const auto& ns = records.at(RRsetKey{catalog_zone(), RRType::NS});
   EXPECT_EQ(ns.rdatas().front().target(), N("invalid."));
-  const Name owner = member_owner(N("example.test."));
+  const Name owner = member_owner(catalog_zone(), N("example.test."));
   EXPECT_TRUE(owner.parent() == N("zones.catalog.zonekeeper.invalid."));
+  EXPECT_TRUE(is_member_owner(catalog_zone(), owner));
+  EXPECT_FALSE(is_member_owner(catalog_zone(), N("group.x.zones.catalog.zonekeeper.invalid.")));
+  EXPECT_FALSE(is_member_owner(catalog_zone(), N("version.catalog.zonekeeper.invalid.")));
+  // Another catalog's name works the same.
+  const Name other = N("cat.example.");
+  EXPECT_TRUE(catalog_members(other, catalog_records(other, {N("a.test.")})).members ==
+              std::set<Name>{N("a.test.")});
   const auto& ptr = records.at(RRsetKey{owner, RRType::PTR});
   EXPECT_EQ(ptr.rdatas().front().target(), N("example.test."));
 }
@@ -50,16 +57,17 @@ TEST(Catalog, MembersRoundTripOnRandomSets) {
     for (int i = 0; i < n; ++i) {
       zones.insert(N("z" + std::to_string(rng() % 100) + ".t" + std::to_string(rng() % 3) + "."));
     }
-    const CatalogContent back = catalog_members(catalog_records(zones));
+    const CatalogContent back =
+        catalog_members(catalog_zone(), catalog_records(catalog_zone(), zones));
     EXPECT_TRUE(back.problems.empty());
     EXPECT_EQ(back.members, zones) << "round " << round;
   }
 }
 
 TEST(Catalog, UnknownVersionMeansNoMembers) {
-  RRsetMap records = catalog_records({N("example.test.")});
+  RRsetMap records = catalog_records(catalog_zone(), {N("example.test.")});
   records.erase(RRsetKey{N("version.catalog.zonekeeper.invalid."), RRType::TXT});
-  CatalogContent c = catalog_members(records);
+  CatalogContent c = catalog_members(catalog_zone(), records);
   EXPECT_TRUE(c.members.empty());
   ASSERT_EQ(c.problems.size(), 1u);
   EXPECT_NE(c.problems[0].find("version"), std::string::npos);
@@ -67,11 +75,11 @@ TEST(Catalog, UnknownVersionMeansNoMembers) {
   RRset v1(N("version.catalog.zonekeeper.invalid."), RRType::TXT, 0);
   v1.add(Rdata::txt({"1"}).value());
   records.emplace(v1.key(), v1);
-  EXPECT_TRUE(catalog_members(records).members.empty());
+  EXPECT_TRUE(catalog_members(catalog_zone(), records).members.empty());
 }
 
 TEST(Catalog, AmbiguousMembersAreLeftOut) {
-  RRsetMap records = catalog_records({N("a.test."), N("b.test.")});
+  RRsetMap records = catalog_records(catalog_zone(), {N("a.test."), N("b.test.")});
   // b.test. under a second label too.
   RRset dup(N("other.zones.catalog.zonekeeper.invalid."), RRType::PTR, 0);
   dup.add(Rdata::name_target(RRType::PTR, N("B.test.")));
@@ -86,7 +94,7 @@ TEST(Catalog, AmbiguousMembersAreLeftOut) {
   group.add(Rdata::txt({"g"}).value());
   records.emplace(group.key(), group);
 
-  const CatalogContent c = catalog_members(records);
+  const CatalogContent c = catalog_members(catalog_zone(), records);
   EXPECT_EQ(c.members, std::set<Name>{N("a.test.")});
   ASSERT_EQ(c.problems.size(), 2u);
   EXPECT_NE(c.problems[0].find("2 PTR records"), std::string::npos) << c.problems[0];

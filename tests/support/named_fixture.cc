@@ -269,7 +269,7 @@ NamedServer::NamedServer(NamedOptions options)
       directory_(options_.label),
       port_(LoopbackPort::reserve()),
       control_port_(LoopbackPort::reserve()) {
-  if (options_.role == NamedRole::secondary && !options_.primary_port) {
+  if (options_.role == NamedRole::secondary && !options_.primary_port && !options_.config) {
     throw FixtureError("a secondary NamedServer needs options.primary_port");
   }
   const fs::path key_file = directory() / "tsig.key";
@@ -353,6 +353,10 @@ std::string NamedServer::zone_statement_body(std::string_view zone) const {
 }
 
 void NamedServer::write_config() const {
+  if (options_.config) {
+    write_text(config_file(), options_.config(*this));
+    return;
+  }
   const std::string dir = directory().string();
   std::string conf = fmt::format(
       "# Written by zk::testbed::NamedServer ({label}, {role}). Throw-away test server.\n"
@@ -410,7 +414,7 @@ void NamedServer::start() {
   if (process_ && process_->running()) {
     return;
   }
-  if (options_.role == NamedRole::primary) {
+  if (options_.role == NamedRole::primary && !options_.config) {
     for (const auto& zone : config_zones_) {
       if (!fs::exists(zone_file(zone))) {
         ZoneFile{zone}.write(zone_file(zone));

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,8 @@ class TestDirectory {
 
 enum class NamedRole { primary, secondary };
 
+class NamedServer;
+
 struct NamedOptions {
   // Zones the server has from its start ("example.test." or "example.test").
   std::vector<std::string> zones{};
@@ -111,6 +114,11 @@ struct NamedOptions {
   // (10,000 log lines cost ~20% of an UPDATE-heavy run here). Caveat, checked on 9.18: with -f,
   // failures before the config is read (syntax, a taken port) go to syslog, not named.log.
   bool log_updates = true;
+  // The whole named.conf instead of the generated one (zonekeeper's managed configuration, in
+  // tests/integration/managed_bind_test.cc), written at each start(); it reads the server's
+  // ports, keys (tsig.key, rndc.key) and directory. `zones` should then name only the zones
+  // that configuration has, so that start() knows what to wait for.
+  std::function<std::string(const NamedServer&)> config{};
 };
 
 // One `named` process, primary or secondary for its zones.

@@ -1,0 +1,78 @@
+// The agent beside named in a managed Primary's Pod (`zonekeeper bind9-agent`; docs/
+// architecture.md, "Managed BIND 9"): keeps named's zones equal to the members of the catalog
+// zone — a new member gets its first file and `rndc addzone`, a removed one `rndc delzone
+// -clean` — woken by named's NOTIFY of the catalog on loopback and by a periodic SOA check.
+//
+//   Bind9Agent agent(io.get_executor(), options);
+//   co_await agent.run();                       // until agent.stop()
+//   Bind9AgentPass p = co_await agent.pass();   // one pass (tests)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "dns/client.h"
+#include "dns/control_message.h"
+#include "dns/tsig.h"
+#include "model/name.h"
+
+namespace zk::app {
+
+struct Bind9AgentOptions {
+  dns::ServerAddress server{"127.0.0.1", 53};     // named's DNS port
+  dns::ServerAddress control{"127.0.0.1", 953};   // named's control channel
+  dns::TsigKey tsig_key;                          // transfers the catalog; granted in new zones
+  dns::ControlKey rndc_key;                       // addzone, delzone
+  std::filesystem::path directory;                // named's `directory` (the volume)
+  uint16_t notify_port = 5300;                    // 127.0.0.1; 0: no listener (poll only)
+  std::chrono::milliseconds poll_interval{5000};  // SOA check of the catalog, NOTIFY or not
+  std::chrono::milliseconds timeout{5000};        // per DNS or control operation
+};
+
+// What one pass did.
+struct Bind9AgentPass {
+  uint32_t catalog_serial = 0;
+  std::vector<model::Name> added, deleted;
+  // One line per zone that could not be added or deleted, or why the catalog was not read.
+  std::vector<std::string> failures;
+  bool ok() const { return failures.empty(); }
+};
+
+// Makes `zones/` and writes the catalog's first file when they are missing; never overwrites
+// (the init container's job: named does not start without its catalog's file).
+tl::expected<void, std::string> seed_bind9_directory(const std::filesystem::path& directory);
+
+class Bind9Agent {
+ public:
+  Bind9Agent(boost::asio::any_io_executor executor, Bind9AgentOptions options);
+  ~Bind9Agent();
+  Bind9Agent(const Bind9Agent&) = delete;
+  Bind9Agent& operator=(const Bind9Agent&) = delete;
+
+  // Forgets zones of zones/ that named does not answer for (their files stay: the next pass
+  // adds them back from their files if they are members), then passes: at once, on each NOTIFY
+  // of the catalog, and every poll_interval when the catalog's serial moved or the last pass
+  // failed. Until stop(). The agent must outlive run().
+  boost::asio::awaitable<void> run();
+  // Ends run() at its next step (a pass in progress finishes first) and closes the listener.
+  void stop();
+  // Reads zones/ and keeps those named answers for: what start-up knows.
+  boost::asio::awaitable<void> recover();
+  boost::asio::awaitable<Bind9AgentPass> pass();
+  // The member zones named has, as far as this agent knows.
+  const std::set<model::Name>& zones() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zk::app

@@ -1,0 +1,330 @@
+// Managed BIND 9's zone life cycle against real named (docs/architecture.md, "Managed BIND 9"):
+// a Primary and a Secondary configured by src/managed/named_config, the catalog zone written as
+// the controller will write it (RFC 2136, src/managed/catalog), and the agent that adds and
+// deletes the member zones on the Primary (src/app/bind9_agent). Checked by asking both servers.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "app/bind9_agent.h"
+#include "dns/client.h"
+#include "managed/catalog.h"
+#include "managed/named_config.h"
+#include "support/loopback_port.h"
+#include "support/named_fixture.h"
+
+namespace zk::app {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using model::ChangeSet;
+using model::Name;
+using model::Rdata;
+using model::RRset;
+using model::RRType;
+using testbed::NamedOptions;
+using testbed::NamedRole;
+using testbed::NamedServer;
+using namespace std::chrono_literals;
+
+Name N(std::string_view text) {
+  return Name::parse(text).value();
+}
+
+std::string key_name(const NamedServer& named) {
+  return named.tsig_key().name;
+}
+
+dns::TsigKey tsig_of(const NamedServer& named) {
+  const auto& k = named.tsig_key();
+  return dns::TsigKey::from_base64(k.name, testbed::to_string(k.algorithm), k.secret).value();
+}
+
+managed::ServerSettings settings_for(const NamedServer& named, managed::Role role) {
+  managed::ServerSettings s;
+  s.role = role;
+  s.port = named.port();
+  s.control_port = named.control_port();
+  s.listen_on = "127.0.0.1";
+  s.listen_on_v6 = "none";
+  s.control_on_every_address = false;
+  s.tsig_key_name = key_name(named);
+  s.rndc_key_name = named.rndc_key().name;
+  const std::string dir = named.directory().string();
+  s.paths = {dir, dir + "/tsig.key", dir + "/rndc.key"};
+  return s;
+}
+
+template <class T>
+T await(asio::io_context& io, asio::awaitable<T> op) {
+  auto fut = asio::co_spawn(io, std::move(op), asio::use_future);
+  io.restart();
+  io.run();
+  return fut.get();
+}
+
+class ManagedBind : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NamedOptions p;
+    p.label = "managed-primary";
+    p.zones = {managed::catalog_zone().to_string()};
+    p.start = false;
+    p.config = [this](const NamedServer& n) {
+      managed::ServerSettings s = settings_for(n, managed::Role::Primary);
+      s.agent_notify_port = notify_port_.number();
+      return managed::named_conf(s);
+    };
+    primary_ = std::make_unique<NamedServer>(std::move(p));
+    ASSERT_TRUE(seed_bind9_directory(primary_->directory()));
+    primary_->start();
+
+    NamedOptions s;
+    s.label = "managed-secondary";
+    s.role = NamedRole::secondary;
+    s.zones = {managed::catalog_zone().to_string()};
+    s.tsig_key = primary_->tsig_key();
+    s.config = [this](const NamedServer& n) {
+      managed::ServerSettings st = settings_for(n, managed::Role::Secondary);
+      st.primary_addresses = {"127.0.0.1"};
+      st.primary_port = primary_->port();
+      return managed::named_conf(st);
+    };
+    secondary_ = std::make_unique<NamedServer>(std::move(s));
+  }
+
+  Bind9AgentOptions agent_options() const {
+    Bind9AgentOptions o;
+    o.server = {"127.0.0.1", primary_->port()};
+    o.control = {"127.0.0.1", primary_->control_port()};
+    o.tsig_key = tsig_of(*primary_);
+    const auto& r = primary_->rndc_key();
+    o.rndc_key =
+        dns::ControlKey::from_base64(r.name, testbed::to_string(r.algorithm), r.secret).value();
+    o.directory = primary_->directory();
+    o.notify_port = notify_port_.number();
+    o.poll_interval = 60s;  // a test that sees a change in less saw the NOTIFY
+    o.timeout = 10s;
+    return o;
+  }
+
+  dns::ClientOptions client_options() const {
+    dns::ClientOptions o;
+    o.key = tsig_of(*primary_);
+    o.timeout = 10s;
+    return o;
+  }
+
+  // What the controller will do: make the catalog's RRsets those of `zones`, then NOTIFY the
+  // Secondary of the catalog.
+  void write_catalog(const std::set<Name>& zones) {
+    asio::io_context io;
+    dns::Client client(io.get_executor(), {"127.0.0.1", primary_->port()}, client_options());
+    auto current = await(io, client.axfr(managed::catalog_zone())).value();
+    ChangeSet cs{managed::catalog_zone(), {}};
+    const model::RRsetMap want = managed::catalog_records(managed::catalog_zone(), zones);
+    for (const auto& [key, rrset] : current.rrsets) {
+      if (key.type != RRType::SOA && !want.contains(key)) cs.remove_rrset(key);
+    }
+    for (const auto& [key, rrset] : want) {
+      auto it = current.rrsets.find(key);
+      if (it == current.rrsets.end() || !(it->second == rrset)) cs.replace(rrset);
+    }
+    if (!cs.changes.empty()) {
+      ASSERT_TRUE(await(io, client.apply(cs)));
+    }
+    dns::Client to_secondary(io.get_executor(), {"127.0.0.1", secondary_->port()},
+                             client_options());
+    ASSERT_TRUE(await(io, to_secondary.notify(managed::catalog_zone())));
+  }
+
+  void add_record(const Name& zone, std::string_view owner, std::string_view address) {
+    asio::io_context io;
+    dns::Client client(io.get_executor(), {"127.0.0.1", primary_->port()}, client_options());
+    RRset a(Name::parse(owner, &zone).value(), RRType::A, 300);
+    a.add(Rdata::a(address).value());
+    ChangeSet cs{zone, {}};
+    cs.replace(a);
+    ASSERT_TRUE(await(io, client.apply(cs)));
+    // The controller NOTIFYs each Secondary after a change; one that has not loaded the zone
+    // yet refuses it and transfers the zone when its catalog entry's first try comes round.
+    dns::Client to_secondary(io.get_executor(), {"127.0.0.1", secondary_->port()},
+                             client_options());
+    if (auto n = await(io, to_secondary.notify(zone)); !n) {
+      std::cerr << "NOTIFY " << zone.to_string() << ": " << n.error().to_string() << '\n';
+    }
+  }
+
+  static bool eventually(const std::function<bool()>& check, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (check()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return check();
+  }
+
+  testbed::LoopbackPort notify_port_ = testbed::LoopbackPort::reserve();
+  std::unique_ptr<NamedServer> primary_;
+  std::unique_ptr<NamedServer> secondary_;
+};
+
+TEST_F(ManagedBind, CatalogMembersBecomeZonesOnBothServersAndGoAway) {
+  asio::io_context io;
+  Bind9Agent agent(io.get_executor(), agent_options());
+  write_catalog({N("a.test."), N("b.test.")});
+  Bind9AgentPass pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  EXPECT_EQ(pass.added.size(), 2u);
+  EXPECT_EQ(agent.zones(), (std::set<Name>{N("a.test."), N("b.test.")}));
+  ASSERT_TRUE(primary_->soa_serial("a.test.").has_value()) << primary_->log_tail();
+  EXPECT_TRUE(fs::exists(primary_->directory() / "zones/a.test.db"));
+
+  // The zone takes UPDATEs with the key (and only with it), and the Secondary serves it.
+  add_record(N("a.test."), "www", "192.0.2.10");
+  EXPECT_EQ(primary_->dig({"+short", "www.a.test.", "A"}), "192.0.2.10\n");
+  ASSERT_TRUE(eventually(
+      [&] {
+        return secondary_->dig({"+short", "www.a.test.", "A"}) == "192.0.2.10\n";
+      },
+      15s))
+      << secondary_->log_tail();
+  const testbed::CommandResult unsigned_update = primary_->nsupdate(
+      "server 127.0.0.1 " + std::to_string(primary_->port()) +
+          "\nzone a.test.\nupdate add evil.a.test. 300 A 192.0.2.66\nsend\n",
+      testbed::TsigKey::write(
+          "other-key", testbed::TsigAlgorithm::hmac_sha256,
+          "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=", primary_->directory() / "other.key"));
+  EXPECT_NE(unsigned_update.exit_code, 0);
+  EXPECT_EQ(primary_->dig({"+short", "evil.a.test.", "A"}), "");
+
+  // A second pass with nothing new does nothing.
+  pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok() && pass.added.empty() && pass.deleted.empty());
+
+  // Out of the catalog: gone from both, the file too.
+  write_catalog({N("b.test.")});
+  pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  EXPECT_EQ(pass.deleted, std::vector<Name>{N("a.test.")});
+  EXPECT_FALSE(primary_->soa_serial("a.test.").has_value());
+  EXPECT_FALSE(fs::exists(primary_->directory() / "zones/a.test.db"));
+  EXPECT_TRUE(eventually([&] { return !secondary_->soa_serial("a.test.").has_value(); }, 15s))
+      << secondary_->log_tail();
+  EXPECT_TRUE(secondary_->soa_serial("b.test.").has_value());
+}
+
+TEST_F(ManagedBind, ARestartedPrimaryServesItsZonesFromTheVolume) {
+  asio::io_context io;
+  {
+    Bind9Agent agent(io.get_executor(), agent_options());
+    write_catalog({N("a.test.")});
+    ASSERT_TRUE(await(io, agent.pass()).ok());
+  }
+  add_record(N("a.test."), "www", "192.0.2.20");
+  const uint32_t serial = primary_->soa_serial("a.test.").value();
+  primary_->restart();  // named alone: no agent has run yet
+  EXPECT_EQ(primary_->soa_serial("a.test."), serial);
+  EXPECT_EQ(primary_->dig({"+short", "www.a.test.", "A"}), "192.0.2.20\n");
+
+  // A new agent knows the zone from the volume and adds nothing.
+  Bind9Agent agent(io.get_executor(), agent_options());
+  await(io, agent.recover());
+  EXPECT_EQ(agent.zones(), std::set<Name>{N("a.test.")});
+  Bind9AgentPass pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok() && pass.added.empty() && pass.deleted.empty());
+  EXPECT_EQ(primary_->soa_serial("a.test."), serial);
+}
+
+TEST_F(ManagedBind, ALostVolumeIsRebuiltFromTheCatalog) {
+  asio::io_context io;
+  {
+    Bind9Agent agent(io.get_executor(), agent_options());
+    write_catalog({N("a.test.")});
+    ASSERT_TRUE(await(io, agent.pass()).ok());
+  }
+  const uint32_t before = primary_->soa_serial("a.test.").value();
+  primary_->stop();
+  for (const auto& entry : fs::directory_iterator(primary_->directory())) {
+    const std::string f = entry.path().filename().string();
+    if (f == "zones" || f.starts_with("catalog.db") || f.ends_with(".nzd") ||
+        f.ends_with(".nzd-lock")) {
+      fs::remove_all(entry.path());
+    }
+  }
+  ASSERT_TRUE(seed_bind9_directory(primary_->directory()));
+  primary_->start();
+  EXPECT_FALSE(primary_->soa_serial("a.test.").has_value());
+
+  Bind9Agent agent(io.get_executor(), agent_options());
+  await(io, agent.recover());
+  EXPECT_TRUE(agent.zones().empty());
+  write_catalog({N("a.test.")});  // the controller puts its catalog back (drift)
+  Bind9AgentPass pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  // The new zone's serial is the agent's clock: not below what the Secondary holds.
+  EXPECT_GE(primary_->soa_serial("a.test.").value(), before);
+}
+
+TEST_F(ManagedBind, TheAgentHearsNamedsNotifyAndStops) {
+  asio::io_context io;
+  Bind9Agent agent(io.get_executor(), agent_options());
+  auto done = asio::co_spawn(io, agent.run(), asio::use_future);
+  std::thread runner([&] { io.run(); });
+  // poll_interval is 60 s: only named's NOTIFY of the catalog can make this fast.
+  write_catalog({N("n.test.")});
+  const bool added = eventually([&] { return primary_->soa_serial("n.test.").has_value(); }, 20s);
+  write_catalog({});
+  const bool deleted =
+      eventually([&] { return !primary_->soa_serial("n.test.").has_value(); }, 20s);
+  asio::post(io, [&] { agent.stop(); });
+  EXPECT_EQ(done.wait_for(20s), std::future_status::ready);
+  runner.join();
+  EXPECT_TRUE(added) << primary_->log_tail();
+  EXPECT_TRUE(deleted) << primary_->log_tail();
+}
+
+TEST_F(ManagedBind, BadMembersAndFailuresAreReportedWithoutStoppingTheOthers) {
+  asio::io_context io;
+  // A member whose name cannot be a file name, beside a good one.
+  write_catalog({N("good.test."), N("bad/name.test.")});
+  Bind9Agent agent(io.get_executor(), agent_options());
+  Bind9AgentPass pass = await(io, agent.pass());
+  EXPECT_EQ(pass.added, std::vector<Name>{N("good.test.")});
+  ASSERT_EQ(pass.failures.size(), 1u);
+  EXPECT_NE(pass.failures[0].find("bad/name.test."), std::string::npos) << pass.failures[0];
+
+  // A wrong control key: the failure says so, without the secret; nothing is forgotten.
+  write_catalog({N("good.test."), N("other.test.")});
+  Bind9AgentOptions wrong = agent_options();
+  const std::string secret = "d3JvbmdzZWNyZXR3cm9uZ3NlY3JldHdyb25nc2VjcmU=";
+  wrong.rndc_key = dns::ControlKey::from_base64("rndc-key", "hmac-sha256", secret).value();
+  Bind9Agent refused(io.get_executor(), wrong);
+  pass = await(io, refused.pass());
+  ASSERT_FALSE(pass.ok());
+  EXPECT_NE(pass.failures[0].find("ControlAuthFailed"), std::string::npos) << pass.failures[0];
+  EXPECT_EQ(pass.failures[0].find(secret), std::string::npos);
+  EXPECT_FALSE(primary_->soa_serial("other.test.").has_value());
+
+  // A catalog without its version: nothing is deleted.
+  asio::io_context io2;
+  dns::Client client(io2.get_executor(), {"127.0.0.1", primary_->port()}, client_options());
+  ChangeSet cs{managed::catalog_zone(), {}};
+  cs.remove_rrset({N("version.catalog.zonekeeper.invalid."), RRType::TXT});
+  ASSERT_TRUE(await(io2, client.apply(cs)));
+  pass = await(io, agent.pass());
+  EXPECT_FALSE(pass.ok());
+  EXPECT_TRUE(pass.deleted.empty());
+  EXPECT_TRUE(primary_->soa_serial("good.test.").has_value());
+}
+
+}  // namespace
+}  // namespace zk::app
