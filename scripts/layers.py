@@ -36,7 +36,7 @@ ALLOWED = {
     "kube": {"http", "telemetry"},
     "server": {"telemetry"},
     "providers": {"dns", "files", "http", "model", "telemetry"},
-    "controller": {"api", "model", "plan", "providers", "sources", "telemetry"},
+    "controller": {"api", "managed", "model", "plan", "providers", "sources", "telemetry"},
     "app": None,  # the wiring may include anything
 }
 PURE = {"model", "api", "plan", "sources", "managed"}

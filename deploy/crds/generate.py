@@ -668,6 +668,13 @@ def dnsserver():
                 "For a Secondary: the DNSServer (same namespace) it transfers from."),
             "timeoutSeconds": i32("Timeout of one DNS operation against this server.", 1, 300,
                                   default=5),
+            "catalogZone": s("A catalog zone (RFC 9432) on this Primary in which zonekeeper "
+                             "keeps the zones it serves there as members, so that the "
+                             "server's catalog consumers (its Secondaries' catalog-zones, the "
+                             "agent of a server zonekeeper runs) create and delete them. A "
+                             "DNSZone alone then creates its zone; deleting it deletes the "
+                             "zone. Set by Bind9Instance for the servers it runs.",
+                             minLength=1, maxLength=200, pattern=ZONE_NAME),
         },
         required=["role"],
         **{"x-kubernetes-validations": [
@@ -688,6 +695,10 @@ def dnsserver():
             {"rule": "!has(self.external.technitium) || self.role == 'Primary'",
              "message": "a Technitium server is a Primary (zonekeeper writes it through its API)",
              "fieldPath": ".role"},
+            {"rule": "!has(self.catalogZone) || (self.role == 'Primary' && "
+                     "!has(self.external.technitium))",
+             "message": "catalogZone is only for a Primary written with RFC 2136",
+             "fieldPath": ".catalogZone"},
             {"rule": "!has(self.external.technitium) || !has(self.tsigKeySecretRef)",
              "message": "tsigKeySecretRef is not used with external.technitium (the API "
                         "credentials are in external.technitium.credentialsSecretRef)",

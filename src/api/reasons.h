@@ -56,6 +56,8 @@ inline constexpr std::string_view kServerRefused = "ServerRefused";          // 
 inline constexpr std::string_view kServerFailure = "ServerFailure";          // RCODE SERVFAIL
 inline constexpr std::string_view kQueryRejected = "QueryRejected";          // FORMERR, NOTIMP
 inline constexpr std::string_view kMalformedResponse = "MalformedResponse";  // unparseable answer
+// spec.catalogZone could not be read or written (the message says why).
+inline constexpr std::string_view kCatalogFailed = "CatalogFailed";
 inline constexpr std::string_view kSecretNotFound = "SecretNotFound";
 inline constexpr std::string_view kSecretInvalid = "SecretInvalid";
 inline constexpr std::string_view kSecretForbidden = "SecretForbidden";

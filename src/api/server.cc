@@ -164,10 +164,30 @@ Parsed<Server> decode_server(const boost::json::value& object) {
   if (!primary) return tl::unexpected(primary.error());
   s.primary_server_name = std::move(*primary);
 
+  if (const auto* catalog = json::member(spec, "catalogZone")) {
+    auto text = json::req_string(catalog, "spec.catalogZone");
+    if (!text) return tl::unexpected(text.error());
+    auto zone = parse_spec_name(text->ends_with('.') ? *text : *text + ".", model::Name(),
+                                NameRule::Domain);
+    if (!zone || zone->is_root() || *text == "@") {
+      return invalid(fmt::format("spec.catalogZone: \"{}\" is not a zone name", *text));
+    }
+    // Members are <40 hex digits>.zones.<catalog>: 47 octets more must fit in 255.
+    if (zone->wire_size() + 47 > model::Name::kMaxWire) {
+      return invalid("spec.catalogZone: too long for its members' names (200 characters at most)");
+    }
+    s.catalog_zone = std::move(*zone);
+  }
+
   auto timeout = json::opt_int(json::member(spec, "timeoutSeconds"), "spec.timeoutSeconds", 1, 300);
   if (!timeout) return tl::unexpected(timeout.error());
   s.timeout_seconds = static_cast<uint32_t>(timeout->value_or(5));
 
+  if (s.catalog_zone && (s.role != ServerRole::Primary || s.technitium)) {
+    return invalid(
+        "spec.catalogZone: only for a Primary written with RFC 2136 (its catalog consumers "
+        "follow it)");
+  }
   if (s.technitium) {
     if (s.role != ServerRole::Primary) {
       return invalid(

@@ -47,6 +47,9 @@ struct Server : ObjectMeta {
   std::optional<std::string> primary_server_name;  // spec.primaryServerRef.name
   uint32_t timeout_seconds = 5;
   std::optional<TechnitiumEndpoint> technitium;
+  // spec.catalogZone: the zones this (Primary) server serves are kept as members of this
+  // catalog zone (RFC 9432) on it, so that its catalog consumers create and delete them.
+  std::optional<model::Name> catalog_zone;
 
   std::string key() const;  // "ns/name"
   // The Secret it reads (TSIG key, or Technitium credentials), if any.

@@ -24,6 +24,11 @@ TEST(DecodeServer, PrimaryWithDefaults) {
   EXPECT_EQ(s->tsig_secret_name, "tsig");
   EXPECT_FALSE(s->primary_server_name);
   EXPECT_EQ(s->timeout_seconds, 5u);
+  EXPECT_FALSE(s->catalog_zone);
+  auto c = server(R"({"role":"Primary","external":{"address":"192.0.2.53"},
+                      "tsigKeySecretRef":{"name":"tsig"},"catalogZone":"catalog.zonekeeper.invalid"})");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->catalog_zone, model::Name::parse("catalog.zonekeeper.invalid.").value());
 }
 
 TEST(DecodeServer, SecondaryWithHostNameAndPort) {
@@ -71,6 +76,12 @@ TEST(DecodeServer, RefusesWhatTheSchemaRefuses) {
            "spec.tsigKeySecretRef.name: required"},
           {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"timeoutSeconds":301})",
            "spec.timeoutSeconds: must be an integer from 1 to 300"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"catalogZone":"a..b"})",
+           "spec.catalogZone: \"a..b\" is not a zone name"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"catalogZone":"."})",
+           "spec.catalogZone: \".\" is not a zone name"},
+          {R"({"role":"Secondary","external":{"address":"a"},"primaryServerRef":{"name":"p"},"catalogZone":"c.invalid"})",
+           "spec.catalogZone: only for a Primary written with RFC 2136"},
       }) {
     auto s = server(b.spec);
     ASSERT_FALSE(s) << b.spec;

@@ -109,6 +109,11 @@ std::string Controller::now_rfc3339() const {
   return api::format_rfc3339(std::time(nullptr));
 }
 
+bool Controller::zone_healthy(const std::string& zone_key) const {
+  auto it = zone_rt_.find(zone_key);
+  return it != zone_rt_.end() && it->second->healthy;
+}
+
 std::shared_ptr<Controller::ZoneRuntime> Controller::runtime(const std::string& zone_key) {
   auto& rt = zone_rt_[zone_key];
   if (!rt) rt = std::make_shared<ZoneRuntime>();
@@ -484,8 +489,16 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
     (void)r;
     if (!*alive) co_return true;
   }
+  std::optional<std::string> catalog_problem;
+  if (server.catalog_zone) {
+    catalog_problem = co_await keep_catalog(server, *p, alive);
+    if (!*alive) co_return true;
+  }
   const auto& h = p->health();
-  if (h.ok) {
+  if (catalog_problem) {
+    st.ready = ready_condition(api::kFalse, reasons::kCatalogFailed, *catalog_problem);
+    st.contacted = h.ok || h.failure.answers;
+  } else if (h.ok) {
     st.ready =
         ready_condition(api::kTrue, reasons::kReachable, fmt::format("{} answers", p->endpoint()));
     st.contacted = true;
@@ -497,7 +510,7 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
     st.ready = ready_condition(api::kFalse, h.failure.server_reason, h.failure.message);
   }
   sink_.server_status(st);
-  co_return true;
+  co_return !catalog_problem;
 }
 
 // ------------------------------------------------------------------ namespaces without zones

@@ -234,6 +234,11 @@ class Controller {
   boost::asio::awaitable<bool> check_zone_drift(const std::string& ns, const std::string& name,
                                                 std::string& why);
   boost::asio::awaitable<bool> reconcile_server(const std::string& ns, const std::string& name);
+  // spec.catalogZone (server_catalog.cc): the catalog's members made the zones the server
+  // serves; the Secondaries NOTIFYed. Why it failed, if it did.
+  boost::asio::awaitable<std::optional<std::string>> keep_catalog(const api::Server& server,
+                                                                  providers::Provider& provider,
+                                                                  std::shared_ptr<bool> alive);
   bool reconcile_namespace(const std::string& ns);
   // Shared zones (work item "x/<zone>"): the sources' endpoints, owned via the TXT registry.
   boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone, std::string& why);
@@ -246,6 +251,8 @@ class Controller {
   std::string namespace_problem(const std::string& name) const;
 
   std::shared_ptr<ZoneRuntime> runtime(const std::string& zone_key);
+  // Its last reconcile succeeded on every Primary.
+  bool zone_healthy(const std::string& zone_key) const;
   void set_served(const std::string& zone_key, const RecordCounts& counts);
   // Remembered for zone_summaries() and handed to sink_.zone_status — at once, unless it
   // differs from the last one sent only in serials (then within zone_serial_refresh).

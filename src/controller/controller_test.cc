@@ -884,5 +884,84 @@ TEST_F(ControllerTest, ANewObjectWhoseNamesAreAlreadyServedIsProgrammedToo) {
   EXPECT_EQ(sink.events.size(), events);
 }
 
+namespace catalog_test {
+
+const Name kCatalog = Name::parse("catalog.zonekeeper.invalid.").value();
+
+RRsetMap catalog_apex() {
+  RRsetMap m;
+  const Name invalid = Name::parse("invalid.").value();
+  RRset soa(kCatalog, RRType::SOA, 0, {Rdata::soa(invalid, invalid, 1, 60, 60, 600, 0)});
+  m[soa.key()] = soa;
+  RRset ns(kCatalog, RRType::NS, 0, {Rdata::name_target(RRType::NS, invalid)});
+  m[ns.key()] = ns;
+  return m;
+}
+
+// The PTR targets of the catalog's members on the server.
+std::set<std::string> members(FakeProvider& p) {
+  std::set<std::string> out;
+  for (const auto& [k, rrset] : p.truth(kCatalog)->rrsets) {
+    if (k.type == RRType::PTR) out.insert(rrset.rdatas().front().target()->to_string());
+  }
+  return out;
+}
+
+}  // namespace catalog_test
+
+TEST_F(ControllerTest, ACatalogZoneListsTheZonesItsServerServes) {
+  using catalog_test::kCatalog;
+  FakeProvider& p = primary();
+  p.add_zone(kCatalog, catalog_test::catalog_apex());
+  FakeProvider& secondary = factory.server("dns/secondary");
+  c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
+  c->put_server(
+      o.server("dns", "secondary", R"(,"primaryServerRef":{"name":"primary"})", "Secondary", 5354));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->put_zone(o.with_spec(o.meta("DNSZone", "dns", "shop", 1),
+                          R"({"zoneName":"shop.test","servers":{"refs":[{"name":"primary"}]}})"));
+  c->start();
+  settle();
+  EXPECT_EQ(catalog_test::members(p), (std::set<std::string>{"example.test.", "shop.test."}));
+  EXPECT_TRUE(p.truth(kCatalog)->rrsets.count(
+      RRsetKey{Name::parse("version.catalog.zonekeeper.invalid.").value(), RRType::TXT}));
+  EXPECT_EQ(server("DNSServer/dns/primary").reason, "Reachable");
+  // The consumers hear of it at once.
+  EXPECT_GE(secondary.notifies, 1u);
+
+  // A DNSZone whose spec no longer decodes names no zone: nothing is removed meanwhile.
+  c->put_zone(o.with_spec(o.meta("DNSZone", "dns", "shop", 1, 2),
+                          R"({"zoneName":"bad..name","servers":{"refs":[{"name":"primary"}]}})"));
+  settle();
+  EXPECT_EQ(catalog_test::members(p), (std::set<std::string>{"example.test.", "shop.test."}));
+
+  // Deleted: out of the catalog (its consumers delete the zone).
+  c->remove_zone("dns", "shop");
+  settle();
+  EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"example.test."});
+
+  // Someone removes a member by hand: put back (the catalog is zonekeeper's alone).
+  p.add_zone(kCatalog, catalog_test::catalog_apex(), 99);
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, "", 3));
+  settle();
+  EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"example.test."});
+}
+
+TEST_F(ControllerTest, ACatalogZoneThatCannotBeWrittenIsCatalogFailed) {
+  primary();  // it has no catalog zone
+  c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->start();
+  run_until([&] {
+    return sink.servers.count("DNSServer/dns/primary") &&
+           server("DNSServer/dns/primary").reason == "CatalogFailed";
+  });
+  EXPECT_EQ(server("DNSServer/dns/primary").status, "False");
+  EXPECT_NE(
+      server("DNSServer/dns/primary").message.find("catalog zone catalog.zonekeeper.invalid."),
+      std::string::npos)
+      << server("DNSServer/dns/primary").message;
+}
+
 }  // namespace
 }  // namespace zk::controller
