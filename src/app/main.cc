@@ -1,4 +1,5 @@
-// zonekeeper command line: `export`, `import`, `local`, `controller`, `bind9-agent`.
+// zonekeeper command line: `export`, `import`, `local`, `controller`, `bind9-agent`,
+// `bind9-config`.
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "app/zone_document.h"
 #include "dns/client.h"
 #include "files/atomic_write.h"
+#include "managed/named_config.h"
 #include "plan/owned_plan.h"
 #include "plan/zone_plan.h"
 #include "telemetry/logging.h"
@@ -373,6 +375,41 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
+  managed::ServerSettings config;
+  std::string config_role = "primary";
+  auto* cfg = app.add_subcommand(
+      "bind9-config",
+      "print the named.conf zonekeeper gives a BIND 9 server it runs (for a named of your own "
+      "beside `zonekeeper bind9-agent`, and to see what the managed servers get)");
+  cfg->add_option("--role", config_role, "primary or secondary")
+      ->check(CLI::IsMember({"primary", "secondary"}))
+      ->capture_default_str();
+  cfg->add_option("--tsig-key-name", config.tsig_key_name,
+                  "the TSIG key's name (updates, transfers, the catalog)")
+      ->required();
+  cfg->add_option("--rndc-key-name", config.rndc_key_name, "the control channel key's name")
+      ->capture_default_str();
+  cfg->add_option("--port", config.port, "DNS port")->capture_default_str();
+  cfg->add_option("--control-port", config.control_port, "control channel port")
+      ->capture_default_str();
+  cfg->add_option("--directory", config.paths.directory, "named's directory (the volume)")
+      ->capture_default_str();
+  cfg->add_option("--tsig-key-file", config.paths.tsig_key_file, "file named includes for it")
+      ->capture_default_str();
+  cfg->add_option("--rndc-key-file", config.paths.rndc_key_file, "file named includes for it")
+      ->capture_default_str();
+  cfg->add_option("--agent-notify-port", config.agent_notify_port,
+                  "primary: where named NOTIFYs the agent of catalog changes (127.0.0.1)")
+      ->capture_default_str();
+  cfg->add_option("--primary", config.primary_addresses,
+                  "secondary: the primary's IP address (repeatable)");
+  cfg->add_option("--primary-port", config.primary_port, "secondary: the primary's DNS port")
+      ->capture_default_str();
+  cfg->add_option("--allow-query", config.allow_query, "allow-query elements (repeatable)");
+  cfg->add_option("--responses-per-second", config.responses_per_second,
+                  "response rate limit per client");
+  cfg->add_flag("--log-queries", config.log_queries, "querylog yes");
+
   auto known = [&](const char* name) {
     for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -460,6 +497,14 @@ int main(int argc, char** argv) {
     return app::run_local(local);
   }
   if (*agt) return run_bind9_agent(agent);
+  if (*cfg) {
+    config.role = config_role == "primary" ? managed::Role::Primary : managed::Role::Secondary;
+    if (config.role == managed::Role::Secondary && config.primary_addresses.empty()) {
+      return die(kUsageError, "--primary: required for a secondary");
+    }
+    fmt::print("{}", managed::named_conf(config));
+    return 0;
+  }
   if (*exp) return run_export(export_flags, output);
   if (*imp) return run_import(import_flags, file, dry_run);
   return kUsageError;

@@ -166,6 +166,11 @@ def test_meta_types_are_refused(named, tmp_path):
     (["export", "--server", "127.0.0.1:5353", "--zone", "x", "--tsig-key-file", "/nonexistent"],
      "cannot read TSIG key file"),
     (["bogus"], "bogus"),
+    (["bind9-config"], "--tsig-key-name is required"),
+    (["bind9-config", "--tsig-key-name", "k", "--role", "secondary"], "--primary: required"),
+    (["bind9-agent", "--directory", "/tmp/zk-cli-no-agent"], "--tsig-key-file and --rndc-key-file"),
+    (["bind9-agent", "--directory", "/tmp/zk-cli-no-agent", "--tsig-key-file", "/nonexistent",
+      "--rndc-key-file", "/nonexistent"], "--tsig-key-file"),
 ])
 def test_bad_flags_one_line_exit_2(args, needle):
     p = zk(*args, check=False)
@@ -195,3 +200,27 @@ def test_wrong_key_fails_and_changes_nothing(named, tmp_path):
     assert "BadSig" in p.stderr
     assert "d3Jvbmc" not in p.stderr  # the secret never reaches output
     assert serial(named) == before
+
+
+@pytest.mark.parametrize("role", ["primary", "secondary"])
+def test_bind9_config_is_what_named_checkconf_accepts(role, tmp_path):
+    """The named.conf of a managed server (src/managed/named_config), with its key files."""
+    for name, f in (("zk-dns", "tsig.conf"), ("rndc-key", "rndc.conf")):
+        key = subprocess.run(["tsig-keygen", "-a", "hmac-sha256", name], capture_output=True,
+                             text=True, check=True).stdout
+        (tmp_path / f).write_text(key)
+    args = ["bind9-config", "--role", role, "--tsig-key-name", "zk-dns", "--directory",
+            str(tmp_path), "--tsig-key-file", str(tmp_path / "tsig.conf"), "--rndc-key-file",
+            str(tmp_path / "rndc.conf"), "--allow-query", "10.0.0.0/8", "--allow-query", "localhost",
+            "--responses-per-second", "50", "--log-queries"]
+    if role == "secondary":
+        args += ["--primary", "10.0.0.5", "--primary-port", "5353"]
+    conf = zk(*args).stdout
+    (tmp_path / "named.conf").write_text(conf)
+    check = subprocess.run(["named-checkconf", str(tmp_path / "named.conf")], capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "allow-query { 10.0.0.0/8; localhost; };" in conf
+    assert "rate-limit { responses-per-second 50; };" in conf
+    assert ("catalog-zones" in conf) == (role == "secondary")
+    assert "secret" not in conf  # keys only by include
