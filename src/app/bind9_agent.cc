@@ -3,6 +3,7 @@
 #include <ctime>
 #include <optional>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -111,7 +112,8 @@ struct Bind9Agent::Impl {
     return fmt::format("{}: {}: {}", zone.to_string(), what, answer.error().to_string());
   }
 
-  asio::awaitable<std::optional<std::string>> add(const Name& zone) {
+  // `existed`: named had the zone already (from its volume's new-zone database).
+  asio::awaitable<std::optional<std::string>> add(const Name& zone, bool& existed) {
     const auto file = managed::member_zone_file(zone);
     if (!file) {
       co_return fmt::format(
@@ -131,6 +133,7 @@ struct Bind9Agent::Impl {
     const std::string config = managed::member_zone_options(zone, settings);
     dns::ControlClient rndc = control_client();
     auto answer = co_await rndc.addzone(zone, config);
+    existed = !answer && answer.error().control_result == kResultExists;
     co_return failure(zone, "addzone", answer, kResultExists);
   }
 
@@ -163,22 +166,27 @@ struct Bind9Agent::Impl {
       last_problems = content.problems;
     }
     // A catalog whose format we do not know deletes nothing.
-    if (content.members.empty() && !content.problems.empty()) {
+    if (!content.known_version) {
       out.failures.push_back(content.problems.front());
       co_return out;
     }
     for (const Name& zone : content.members) {
       if (zones.contains(zone)) continue;
-      if (auto failure = co_await add(zone)) {
+      bool existed = false;
+      if (auto failure = co_await add(zone, existed)) {
         out.failures.push_back(*failure);
         continue;
       }
       zones.insert(zone);
+      if (existed) {
+        log_zone(spdlog::level::info, zone, "already on named (kept from its volume)");
+        continue;
+      }
       out.added.push_back(zone);
       log_zone(spdlog::level::info, zone, "added (rndc addzone)");
     }
     for (auto it = zones.begin(); it != zones.end();) {
-      if (content.members.contains(*it)) {
+      if (content.members.contains(*it) || content.ambiguous.contains(*it)) {
         ++it;
         continue;
       }
@@ -267,7 +275,26 @@ struct Bind9Agent::Impl {
     }
   }
 
+  // named starts beside the agent: until it answers for the catalog, the zones of the volume
+  // cannot be told apart from zones it lost.
+  asio::awaitable<void> wait_for_named() {
+    dns::Client client(executor, options.server, client_options());
+    bool told = false;
+    while (!stopping) {
+      if (auto serial = co_await client.soa_serial(managed::catalog_zone())) co_return;
+      if (!std::exchange(told, true)) {
+        spdlog::info("agent: waiting for named at {} to answer for {}", options.server.to_string(),
+                     managed::catalog_zone().to_string());
+      }
+      wake.expires_after(std::chrono::milliseconds(250));
+      boost::system::error_code ec;
+      co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
   asio::awaitable<void> run() {
+    co_await wait_for_named();
+    if (stopping) co_return;
     co_await recover();
     if (options.notify_port != 0 && !stopping) open_listener();
     if (!stopping) co_await pass();

@@ -57,8 +57,9 @@ class Bind9Agent {
   Bind9Agent(const Bind9Agent&) = delete;
   Bind9Agent& operator=(const Bind9Agent&) = delete;
 
-  // Forgets zones of zones/ that named does not answer for (their files stay: the next pass
-  // adds them back from their files if they are members), then passes: at once, on each NOTIFY
+  // Waits until named answers for the catalog, forgets zones of zones/ that it does not answer
+  // for (their files stay: the next pass adds them back from their files if they are members),
+  // then passes: at once, on each NOTIFY
   // of the catalog, and every poll_interval when the catalog's serial moved or the last pass
   // failed. Until stop(). The agent must outlive run().
   boost::asio::awaitable<void> run();

@@ -79,6 +79,7 @@ CatalogContent catalog_members(const Name& catalog, const RRsetMap& records) {
                     catalog.to_string()));
     return out;
   }
+  out.known_version = true;
   // A zone named by two member labels is ambiguous (RFC 9432 §4.4.1): the consumer must not
   // pick one, so it is left out.
   std::map<Name, int> seen;
@@ -87,14 +88,18 @@ CatalogContent catalog_members(const Name& catalog, const RRsetMap& records) {
     if (rrset.size() != 1) {
       out.problems.push_back(fmt::format("member {} has {} PTR records (one is allowed)",
                                          key.owner.to_string(), rrset.size()));
+      for (const Rdata& rd : rrset.rdatas()) {
+        if (auto target = rd.target()) out.ambiguous.insert(target->canonical());
+      }
       continue;
     }
     if (auto target = rrset.rdatas().front().target()) ++seen[target->canonical()];
   }
   for (const auto& [zone, count] : seen) {
-    if (count == 1) {
+    if (count == 1 && !out.ambiguous.contains(zone)) {
       out.members.insert(zone);
-    } else {
+    } else if (count > 1) {
+      out.ambiguous.insert(zone);
       out.problems.push_back(
           fmt::format("{} is a member {} times (once is allowed)", zone.to_string(), count));
     }

@@ -37,9 +37,12 @@ model::RRsetMap catalog_records(const model::Name& catalog, const std::set<model
 bool is_member_owner(const model::Name& catalog, const model::Name& owner);
 
 struct CatalogContent {
+  bool known_version = false;  // version TXT "2"; otherwise nothing below may be acted on
   std::set<model::Name> members;
-  // Things a consumer must not act on, one sentence each (e.g. a member with two PTRs); the
-  // members they concern are left out of `members`.
+  // Zones named ambiguously (by two member labels, or in a member label with several PTRs): a
+  // consumer neither adds nor deletes them until the catalog says one thing.
+  std::set<model::Name> ambiguous;
+  // What is wrong, one sentence each.
   std::vector<std::string> problems;
 };
 

@@ -68,6 +68,7 @@ TEST(Catalog, UnknownVersionMeansNoMembers) {
   RRsetMap records = catalog_records(catalog_zone(), {N("example.test.")});
   records.erase(RRsetKey{N("version.catalog.zonekeeper.invalid."), RRType::TXT});
   CatalogContent c = catalog_members(catalog_zone(), records);
+  EXPECT_FALSE(c.known_version);
   EXPECT_TRUE(c.members.empty());
   ASSERT_EQ(c.problems.size(), 1u);
   EXPECT_NE(c.problems[0].find("version"), std::string::npos);
@@ -95,7 +96,9 @@ TEST(Catalog, AmbiguousMembersAreLeftOut) {
   records.emplace(group.key(), group);
 
   const CatalogContent c = catalog_members(catalog_zone(), records);
+  EXPECT_TRUE(c.known_version);
   EXPECT_EQ(c.members, std::set<Name>{N("a.test.")});
+  EXPECT_EQ(c.ambiguous, (std::set<Name>{N("b.test."), N("c.test."), N("d.test.")}));
   ASSERT_EQ(c.problems.size(), 2u);
   EXPECT_NE(c.problems[0].find("2 PTR records"), std::string::npos) << c.problems[0];
   EXPECT_NE(c.problems[1].find("b.test. is a member 2 times"), std::string::npos) << c.problems[1];
