@@ -736,10 +736,162 @@ def dnsserver():
                columns, root_rules)
 
 
+# ---------------------------------------------------------------------------- Bind9Instance
+
+# spec.storage.size: bytes, a decimal number with an optional suffix (no milli-units).
+STORAGE_QUANTITY = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"
+# spec.resources: the same, plus milli-units (cpu: 100m).
+RESOURCE_QUANTITY = r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$"
+# A resource name (a Kubernetes qualified name): [prefix/]name.
+RESOURCE_NAME = (r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+                 r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+# An instance's name names its StatefulSet and Services (RFC 1035 labels) and, with "-" and
+# a 10-character revision hash, its Pods' controller-revision-hash label (63 at most).
+INSTANCE_NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
+
+
+def quantities(desc):
+    return {
+        "type": "object", "description": desc, "maxProperties": 16,
+        "additionalProperties": {
+            "x-kubernetes-int-or-string": True, "pattern": RESOURCE_QUANTITY, "minimum": 0,
+            "description": "A quantity: an integer, or a decimal number with an optional "
+                           "suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei)."},
+        "x-kubernetes-validations": [{
+            "rule": "self.all(k, size(k) <= 317 && k.matches('" +
+                    RESOURCE_NAME.replace("\\", "\\\\") + "'))",
+            "message": "keys must be resource names (cpu, memory, ephemeral-storage, "
+                       "example.com/device)"}],
+    }
+
+
+def bind9instance():
+    # One allowQuery element, without its "!": a keyword, an address or a CIDR whose bits
+    # beyond the prefix are zero (named refuses "10.0.0.1/8").
+    e = "(self.startsWith('!') ? self.substring(1) : self)"
+    spec = obj(
+        "A BIND 9 server set that zonekeeper deploys and runs: a Primary (one Pod) or "
+        "Secondaries (N Pods transferring from a Primary instance), each Pod with its own "
+        "volume, served to DNSZones through DNSServer objects the instance owns.",
+        {
+            "role": s("Primary: one Pod that zonekeeper writes with RFC 2136 UPDATEs. "
+                      "Secondary: Pods that transfer every zone of primaryRef (catalog "
+                      "zone consumers).", enum=["Primary", "Secondary"]),
+            "replicas": i32("Number of Pods; a Primary has exactly one.", 1, 16, default=1),
+            "primaryRef": object_ref(
+                "For a Secondary: the Primary Bind9Instance (same namespace) it transfers "
+                "from. Forbidden for a Primary."),
+            "image": s("The BIND 9 image (default: the controller's --bind9-image).",
+                       minLength=1, maxLength=512, pattern=r"^\S+$"),
+            "imagePullPolicy": s("When the kubelet pulls the image.",
+                                 enum=["Always", "IfNotPresent", "Never"],
+                                 default="IfNotPresent"),
+            "port": i32("DNS port (UDP and TCP) of the Pods and of the Service.", 1, 65535,
+                        default=53),
+            "storage": obj(
+                "Each Pod's volume (a PersistentVolumeClaim from the StatefulSet's "
+                "volumeClaimTemplates): zones, journals and the catalog survive a restart.",
+                {
+                    "size": s("Requested size, a quantity of bytes (512Mi, 1Gi, 10G).",
+                              maxLength=64, pattern=STORAGE_QUANTITY, default="1Gi",
+                              **{"x-kubernetes-validations": [{
+                                  "rule": "self.matches('[1-9]')",
+                                  "message": "size must be more than zero"}]}),
+                    "storageClassName": s("StorageClass of the claims (default: the cluster's "
+                                          "default class; \"\": no class, pre-provisioned "
+                                          "volumes only).", maxLength=253,
+                                          pattern=r"^(" + K8S_NAME[1:-1] + r")?$"),
+                    "deleteOnRemove": {
+                        "type": "boolean", "default": False,
+                        "description": "Delete the claims (and so, usually, the zones' data) "
+                                       "when the instance is deleted; else they are kept "
+                                       "(persistentVolumeClaimRetentionPolicy)."},
+                }, default={}),
+            "resources": obj(
+                "Compute resources of the named container.",
+                {
+                    "requests": quantities("Quantities requested, by resource name."),
+                    "limits": quantities("Quantities allowed at most, by resource name."),
+                }),
+            "allowQuery": arr(
+                "Who may query (named's allow-query, first match wins): any, none, localhost, "
+                "localnets, an IP address or address/prefix, each optionally after \"!\" "
+                "(negation).",
+                s("An address match list element.", minLength=1, maxLength=64,
+                  **{"x-kubernetes-validations": [{
+                      "rule": f"{e} in ['any', 'none', 'localhost', 'localnets'] || "
+                              f"isIP({e}) || (isCIDR({e}) && cidr({e}).masked() == cidr({e}))",
+                      "message": "must be any, none, localhost, localnets, an IP address or "
+                                 "address/prefix with no bit set beyond the prefix, "
+                                 "optionally after one \"!\""}]}),
+                minItems=1, maxItems=32, default=["any"], **{"x-kubernetes-list-type": "atomic"}),
+            "rateLimit": obj(
+                "Response rate limiting (named's rate-limit).",
+                {"responsesPerSecond": i32("Identical responses per second to one client "
+                                           "network; absent: no limit.", 1, 10000)}),
+            "logQueries": {"type": "boolean", "default": False,
+                           "description": "Log every query (named's querylog)."},
+        },
+        required=["role"],
+        **{"x-kubernetes-validations": [
+            {"rule": "self.role != 'Primary' || !has(self.replicas) || self.replicas == 1",
+             "message": "a Primary is one Pod (RFC 2136 needs one writer); scale reads with a "
+                        "Secondary instance",
+             "fieldPath": ".replicas"},
+            {"rule": "self.role != 'Secondary' || has(self.primaryRef)",
+             "message": "primaryRef is required when role is Secondary",
+             "fieldPath": ".primaryRef"},
+            {"rule": "self.role != 'Primary' || !has(self.primaryRef)",
+             "message": "primaryRef is only allowed when role is Secondary",
+             "fieldPath": ".primaryRef"},
+        ]})
+    conditions = copy.deepcopy(CONDITIONS)
+    conditions["maxItems"] = 24
+    conditions["description"] = ("Conditions in the Kubernetes convention (metav1.Condition): "
+                                 "Ready, and Pod-0, Pod-1, ... one per Pod. Types and reasons: "
+                                 "docs/api.md.")
+    conditions["items"]["properties"]["type"]["description"] = "Condition type: Ready or Pod-N."
+    status = obj("What the controller observed.", {
+        "conditions": conditions,
+        "observedGeneration": OBSERVED_GENERATION,
+        "replicas": i32("Pods the StatefulSet has.", 0, INT32_MAX),
+        "readyReplicas": i32("Pods that are ready.", 0, INT32_MAX),
+        "serviceAddress": s("The cluster IP of the instance's Service."),
+        "dnsServers": arr("The DNSServer objects the instance created.", {"type": "string"},
+                          **{"x-kubernetes-list-type": "set"}),
+    })
+    columns = [
+        {"name": "Role", "type": "string", "jsonPath": ".spec.role",
+         "description": "Primary or Secondary."},
+        {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas",
+         "description": "Pods wanted."},
+        {"name": "Ready-Pods", "type": "integer", "jsonPath": ".status.readyReplicas",
+         "description": "Pods that are ready."},
+        {"name": "Address", "type": "string", "jsonPath": ".status.serviceAddress",
+         "description": "The Service's cluster IP."},
+        *ready_columns(),
+        AGE,
+    ]
+    root_rules = [
+        {"rule": "!has(self.spec.primaryRef) || "
+                 "self.spec.primaryRef.name != self.metadata.name",
+         "message": "a Secondary cannot be its own primary",
+         "fieldPath": ".spec.primaryRef.name"},
+        {"rule": "size(self.metadata.name) <= 52 && self.metadata.name.matches('" +
+                 INSTANCE_NAME + "')",
+         "message": "the name must be a DNS label of at most 52 characters that starts with a "
+                    "letter (it names the StatefulSet, its Services and Pods)"},
+    ]
+    return crd("Bind9Instance", "bind9instances", ["b9i"],
+               "Bind9Instance is a BIND 9 server set (a Primary, or Secondaries of one) that "
+               "zonekeeper deploys and serves DNSZones with.", spec, status, columns,
+               root_rules)
+
+
 # ---------------------------------------------------------------------------- output
 
 def all_crds():
-    return [dnszone(), *records(), dnsserver()]
+    return [dnszone(), *records(), dnsserver(), bind9instance()]
 
 
 class Dumper(yaml.SafeDumper):

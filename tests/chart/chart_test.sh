@@ -88,6 +88,8 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
         print("sharding-role:" + ",".join(d["rules"][0]["verbs"]))
     if d and d["kind"] == "Role" and d["metadata"]["name"].endswith("-leader-election"):
         print("lease:" + ",".join(d["rules"][1]["resourceNames"]))
+    if d and d["kind"] == "ClusterRole":
+        print("clusterrole:" + d["metadata"]["name"])
 EOF
 )"
 want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --shards=4 --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
@@ -101,6 +103,11 @@ if [[ "$args" == *"sharding-role:get,list,update,delete"* ]]; then ok "leaderEle
 fi
 if [[ "$args" == *"lease:zk2-lease,zk2-lease-dry-run"* ]]; then ok "the Lease Role allows leaderElection.leaseName"; else
   bad "the Lease Role allows leaderElection.leaseName" "$args"
+fi
+roles="$(grep '^clusterrole:' <<<"$args" | sort | tr '\n' ' ')"
+want_roles="clusterrole:zk2-bind9-deployer clusterrole:zk2-controller clusterrole:zk2-tsig-secret-reader clusterrole:zk2-ui-operator clusterrole:zk2-ui-viewer "
+if [[ "$roles" == "$want_roles" ]]; then ok "the ClusterRoles are named from name (<name>-bind9-deployer too)"; else
+  bad "the ClusterRoles are named from name (<name>-bind9-deployer too)" "want: $want_roles"$'\n'"got:  $roles"
 fi
 
 # --- the real API server --------------------------------------------------------------------

@@ -11,8 +11,9 @@
 #     fills in defaults;
 #   - the /status subresource: status is written only through it, spec only outside it;
 #   - RBAC for the zonekeeper ServiceAccount, with its own token: what it can do, what it
-#     cannot (can-i and real requests), and the admission policy that limits its record
-#     patches to the dns.zonekeeper.io/zone annotation.
+#     cannot (can-i and real requests), what a RoleBinding to zonekeeper-bind9-deployer adds in
+#     its namespace (deploying a Bind9Instance's objects) and nowhere else, and the admission
+#     policy that limits its record patches to the dns.zonekeeper.io/zone annotation.
 # Prints one line per check and, last, "<n> passed, <m> failed"; exits 1 on any failure.
 #
 #   tests/deploy/apply_test.sh          # starts and stops its own control plane
@@ -112,9 +113,9 @@ listed="$(sed -n 's/^  - \(.*\.yaml\)$/\1/p' deploy/monitoring/kustomization.yam
 present="$(cd deploy/monitoring && grep -l '^apiVersion:' -- *.yaml | grep -v '^kustomization.yaml$' | sort)"
 expect_eq "deploy/monitoring/kustomization.yaml lists its manifests" "$present" "$listed"
 
-crds=(dnszones dnsservers arecords aaaarecords cnamerecords txtrecords mxrecords nsrecords
-  srvrecords caarecords ptrrecords naptrrecords dnamerecords sshfprecords tlsarecords svcbrecords
-  httpsrecords)
+crds=(dnszones dnsservers bind9instances arecords aaaarecords cnamerecords txtrecords mxrecords
+  nsrecords srvrecords caarecords ptrrecords naptrrecords dnamerecords sshfprecords tlsarecords
+  svcbrecords httpsrecords)
 # The kinds examples/cluster/ shows (the six newer ones are proven by tests/e2e/test_19).
 records=(arecords aaaarecords cnamerecords txtrecords mxrecords nsrecords srvrecords caarecords
   ptrrecords)
@@ -153,6 +154,7 @@ resources="$(k api-resources --api-group=dns.zonekeeper.io -o wide --no-headers 
 want_resources="$(cat <<'EOF'
 aaaarecords aaaarec dns.zonekeeper.io/v1alpha1 true AAAARecord zonekeeper,dns
 arecords arec dns.zonekeeper.io/v1alpha1 true ARecord zonekeeper,dns
+bind9instances b9i dns.zonekeeper.io/v1alpha1 true Bind9Instance zonekeeper,dns
 caarecords caarec dns.zonekeeper.io/v1alpha1 true CAARecord zonekeeper,dns
 cnamerecords cnamerec dns.zonekeeper.io/v1alpha1 true CNAMERecord zonekeeper,dns
 dnamerecords dnamerec dns.zonekeeper.io/v1alpha1 true DNAMERecord zonekeeper,dns
@@ -170,7 +172,7 @@ tlsarecords tlsarec dns.zonekeeper.io/v1alpha1 true TLSARecord zonekeeper,dns
 txtrecords txtrec dns.zonekeeper.io/v1alpha1 true TXTRecord zonekeeper,dns
 EOF
 )"
-expect_eq "api-resources: 17 namespaced kinds with short names and categories zonekeeper,dns" \
+expect_eq "api-resources: 18 namespaced kinds with short names and categories zonekeeper,dns" \
   "$want_resources" "$resources"
 
 for c in "${crds[@]}"; do
@@ -239,6 +241,27 @@ expect_eq "kubectl get dnsservers: printer columns" "NAME ROLE ADDRESS PORT READ
   "$(header dnsservers -n $ns)"
 expect_eq "kubectl get dnsservers -o wide: printer columns" \
   "NAME ROLE ADDRESS PORT READY REASON PRIMARY AGE" "$(header dnsservers -n $ns -o wide)"
+# Bind9Instances live in a namespace of their own (dns-managed), where the RBAC checks below
+# bind the deployer ClusterRole; nothing runs them here (no controller, no kubelet).
+managed=dns-managed
+expect_ok "(setup) admin creates namespace $managed" k create namespace $managed
+expect_ok "a Primary and a Secondary Bind9Instance are created" k apply -n $managed -f - <<'B9I'
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: Bind9Instance
+metadata: {name: primary}
+spec: {role: Primary}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: Bind9Instance
+metadata: {name: secondary}
+spec: {role: Secondary, replicas: 3, primaryRef: {name: primary}, allowQuery: ["!192.0.2.66", 10.0.0.0/8, "2001:db8::/32", localnets]}
+B9I
+expect_eq "kubectl get bind9instances: printer columns" \
+  "NAME ROLE REPLICAS READY-PODS ADDRESS READY REASON AGE" "$(header bind9instances -n $managed)"
+expect_eq "short name b9i finds both instances" \
+  "bind9instance.dns.zonekeeper.io/primary bind9instance.dns.zonekeeper.io/secondary" \
+  "$(k get b9i -n $managed -o name | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "category zonekeeper lists them" "2" "$(k get zonekeeper -n $managed -o name | wc -l | tr -d ' ')"
 declare -A data_col=([arecords]=ADDRESSES [aaaarecords]=ADDRESSES [cnamerecords]=TARGET
   [txtrecords]="" [mxrecords]="MAIL EXCHANGERS" [nsrecords]="NAME SERVERS"
   [srvrecords]=SERVICES [caarecords]=ENTRIES [ptrrecords]=TARGETS [naptrrecords]=""
@@ -313,6 +336,10 @@ defaults="$(k get dnsserver bind-secondary -n $ns -o jsonpath='{.spec.external.p
 expect_eq "DNSServer defaults: port 53, timeoutSeconds 5" "53 5" "$defaults"
 defaults="$(k get caarecord caa -n $ns -o jsonpath='{.spec.entries[0].flags}')"
 expect_eq "CAARecord defaults: flags 0" "0" "$defaults"
+defaults="$(k get bind9instance primary -n $managed -o json | jq -c '.spec')"
+expect_eq "Bind9Instance defaults: replicas 1, IfNotPresent, port 53, storage 1Gi kept, allowQuery any" \
+  '{"allowQuery":["any"],"imagePullPolicy":"IfNotPresent","logQueries":false,"port":53,"replicas":1,"role":"Primary","storage":{"deleteOnRemove":false,"size":"1Gi"}}' \
+  "$defaults"
 
 # ------------------------------------------------------------------ schema validation
 
@@ -477,6 +504,43 @@ reject "DNSServer with port 65536" 'spec.external.port in body should be less th
   'kind: DNSServer
 spec: {role: Secondary, external: {address: 192.0.2.54, port: 65536}, primaryServerRef: {name: p}}'
 
+reject "Primary Bind9Instance with replicas 2" \
+  'spec.replicas: Invalid value: a Primary is one Pod (RFC 2136 needs one writer); scale reads with a Secondary instance' \
+  'kind: Bind9Instance
+spec: {role: Primary, replicas: 2}'
+reject "Secondary Bind9Instance without primaryRef" \
+  'spec.primaryRef: Invalid value: primaryRef is required when role is Secondary' \
+  'kind: Bind9Instance
+spec: {role: Secondary, replicas: 2}'
+reject "Primary Bind9Instance with primaryRef" 'primaryRef is only allowed when role is Secondary' \
+  'kind: Bind9Instance
+spec: {role: Primary, primaryRef: {name: p}}'
+reject "Secondary Bind9Instance that is its own primary" 'a Secondary cannot be its own primary' \
+  'kind: Bind9Instance
+spec: {role: Secondary, primaryRef: {name: bad}}'
+reject "Bind9Instance with 17 replicas" 'spec.replicas in body should be less than or equal to 16' \
+  'kind: Bind9Instance
+spec: {role: Secondary, replicas: 17, primaryRef: {name: p}}'
+reject "Bind9Instance allowQuery that would inject into named.conf" \
+  'spec.allowQuery[1]: Invalid value: "any; }; include \"/etc/passwd\"": must be any, none, localhost, localnets, an IP address or address/prefix with no bit set beyond the prefix, optionally after one "!"' \
+  'kind: Bind9Instance
+spec: {role: Primary, allowQuery: [localhost, "any; }; include \"/etc/passwd\""]}'
+reject "Bind9Instance allowQuery with bits beyond the prefix (named refuses 10.0.0.1/8)" \
+  'spec.allowQuery[0]: Invalid value: "10.0.0.1/8": must be' \
+  'kind: Bind9Instance
+spec: {role: Primary, allowQuery: [10.0.0.1/8]}'
+reject "Bind9Instance storage size that is not a quantity" 'spec.storage.size in body should match' \
+  'kind: Bind9Instance
+spec: {role: Primary, storage: {size: 1GB}}'
+reject "Bind9Instance resource quantity that is not one" 'spec.resources.requests.cpu in body should match' \
+  'kind: Bind9Instance
+spec: {role: Primary, resources: {requests: {cpu: lots}}}'
+expect_fail "rejected: a Bind9Instance whose name cannot name a Service (starts with a digit)" \
+  'the name must be a DNS label of at most 52 characters that starts with a letter' \
+  k create -n $ns -f - <<<"$A"$'\n''metadata: {name: 9bad}
+kind: Bind9Instance
+spec: {role: Primary}'
+
 reject "DNSZone without zoneName" 'spec.zoneName: Required value' \
   'kind: DNSZone
 spec: {ttl: 300}'
@@ -612,6 +676,21 @@ expect_ok "admin patches DNSServer status through /status" \
 row="$(k get dnsserver bind-primary -n $ns --no-headers | tr -s ' ')"
 expect_has "DNSServer printer columns show Ready False TsigAuthFailed" \
   "bind-primary Primary 192.0.2.53 53 False TsigAuthFailed" "$row"
+# A Bind9Instance: Ready plus one Pod-N condition per Pod (up to 16 Pods: 24 conditions).
+b9i_status="$(jq -nc --arg now "$now" '{status: {observedGeneration: 1, replicas: 3, readyReplicas: 2,
+  serviceAddress: "10.96.0.53", dnsServers: ["secondary-0", "secondary-1", "secondary-2"],
+  conditions: ([{type: "Ready", status: "False", reason: "PartiallyReady", message: "2/3 pods are ready", lastTransitionTime: $now}]
+    + [range(3) | {type: "Pod-\(.)", status: (if . < 2 then "True" else "False" end),
+                   reason: (if . < 2 then "Ready" else "Unschedulable" end),
+                   message: "Pod secondary-\(.)", lastTransitionTime: $now}])}}')"
+expect_ok "admin patches Bind9Instance status (Ready and Pod-0..Pod-2) through /status" \
+  k patch bind9instance secondary -n $managed --subresource=status --type=merge -p "$b9i_status"
+row="$(k get bind9instance secondary -n $managed --no-headers | tr -s ' ')"
+expect_has "Bind9Instance printer columns show role, replicas, ready Pods, address and Ready" \
+  "secondary Secondary 3 2 10.96.0.53 False PartiallyReady" "$row"
+many="$(jq -nc --arg now "$now" '{status: {conditions: [range(25) | {type: "Pod-\(.)", status: "True", reason: "Ready", message: "", lastTransitionTime: $now}]}}')"
+expect_fail "Bind9Instance status: at most 24 conditions" 'status.conditions: Too many: 25: must have at most 24 items' \
+  k patch bind9instance secondary -n $managed --subresource=status --type=merge -p "$many"
 
 # ------------------------------------------------------------------ RBAC
 
@@ -704,6 +783,32 @@ cannot "create Leases in default" create leases.coordination.k8s.io -n default
 cannot "update another Lease in zonekeeper-system" update leases.coordination.k8s.io/other -n zonekeeper-system
 cannot "delete its Lease" delete leases.coordination.k8s.io/zonekeeper-controller -n zonekeeper-system
 cannot "do anything to anything" '*' '*' --all-namespaces
+# Bind9Instance: read it and write its status everywhere; read what it deploys everywhere;
+# write that only where zonekeeper-bind9-deployer is bound (below).
+can "list bind9instances in all namespaces" list bind9instances.dns.zonekeeper.io --all-namespaces
+can "watch bind9instances in all namespaces" watch bind9instances.dns.zonekeeper.io --all-namespaces
+can "get bind9instances" get bind9instances.dns.zonekeeper.io -n $managed
+can "patch bind9instances/status" patch bind9instances.dns.zonekeeper.io --subresource=status -n $managed
+can "update bind9instances/status" update bind9instances.dns.zonekeeper.io --subresource=status -n $managed
+for r in pods statefulsets.apps services configmaps; do
+  can "list $r in all namespaces" list "$r" --all-namespaces
+  can "watch $r in all namespaces" watch "$r" --all-namespaces
+  can "get $r" get "$r" -n $managed
+done
+cannot "patch bind9instances (spec)" patch bind9instances.dns.zonekeeper.io -n $managed
+cannot "create bind9instances" create bind9instances.dns.zonekeeper.io -n $managed
+cannot "delete bind9instances" delete bind9instances.dns.zonekeeper.io -n $managed
+expect_eq "zonekeeper-bind9-deployer is bound nowhere by default" "" \
+  "$(k get clusterrolebindings,rolebindings -A -o json | jq -r '.items[] | select(.roleRef.name == "zonekeeper-bind9-deployer") | .metadata.name')"
+for n in $managed $ns default; do
+  cannot "create statefulsets in $n (no deployer binding)" create statefulsets.apps -n "$n"
+  cannot "create secrets in $n (no deployer binding)" create secrets -n "$n"
+  cannot "create dnsservers in $n (no deployer binding)" create dnsservers.dns.zonekeeper.io -n "$n"
+  cannot "patch services in $n (no deployer binding)" patch services -n "$n"
+  cannot "delete configmaps in $n (no deployer binding)" delete configmaps -n "$n"
+done
+cannot "patch statefulsets in all namespaces" patch statefulsets.apps --all-namespaces
+cannot "get Secrets in $managed (no binding)" get secrets -n $managed
 
 # Real requests with the token.
 got="$(sa get dnszones --all-namespaces -o name 2>&1 || true)"
@@ -803,6 +908,60 @@ expect_eq "record spec unchanged after all that" '["192.0.2.10","192.0.2.11"]' \
   "$(k get arecord www -n $ns -o jsonpath='{.spec.ipv4Addresses}')"
 expect_ok "the admission policy does not bind other users: admin patches a record's spec" \
   k patch arecord mail -n $ns --type=merge -p '{"spec":{"ttl":1800}}'
+
+# Deploying a Bind9Instance: forbidden until a RoleBinding to zonekeeper-bind9-deployer exists
+# in the namespace, then allowed there and only there.
+statefulset() {
+  cat <<EOF
+{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "primary", "namespace": "$1"},
+ "spec": {"serviceName": "primary-pods", "replicas": 1,
+          "selector": {"matchLabels": {"app.kubernetes.io/instance": "primary"}},
+          "template": {"metadata": {"labels": {"app.kubernetes.io/instance": "primary"}},
+                       "spec": {"containers": [{"name": "named", "image": "bind9:test"}]}}}}
+EOF
+}
+keys_secret() {
+  cat <<EOF
+{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "primary-keys", "namespace": "$1"},
+ "stringData": {"name": "zonekeeper-primary", "algorithm": "hmac-sha256", "secret": "c2VjcmV0"}}
+EOF
+}
+expect_fail "as zonekeeper: create a StatefulSet without the deployer binding is forbidden" 'forbidden' \
+  sa create -f - <<<"$(statefulset $managed)"
+expect_fail "as zonekeeper: create a Secret without the deployer binding is forbidden" 'forbidden' \
+  sa create -f - <<<"$(keys_secret $managed)"
+expect_ok "(setup) admin binds zonekeeper-bind9-deployer in $managed" \
+  k create rolebinding zonekeeper-bind9-deployer -n $managed \
+  --clusterrole=zonekeeper-bind9-deployer --serviceaccount=zonekeeper-system:zonekeeper
+for v in create get patch update delete; do
+  can "$v statefulsets in $managed (deployer bound)" "$v" statefulsets.apps -n $managed
+  can "$v services in $managed (deployer bound)" "$v" services -n $managed
+  can "$v configmaps in $managed (deployer bound)" "$v" configmaps -n $managed
+  can "$v dnsservers in $managed (deployer bound)" "$v" dnsservers.dns.zonekeeper.io -n $managed
+done
+for v in create get patch; do
+  can "$v secrets in $managed (deployer bound)" "$v" secrets -n $managed
+done
+cannot "list secrets in $managed (the deployer does not list them)" list secrets -n $managed
+cannot "update secrets in $managed (keys are never rewritten)" update secrets -n $managed
+cannot "delete secrets in $managed" delete secrets -n $managed
+cannot "create pods in $managed (the StatefulSet controller does)" create pods -n $managed
+cannot "create persistentvolumeclaims in $managed" create persistentvolumeclaims -n $managed
+cannot "create statefulsets in $ns (bound only in $managed)" create statefulsets.apps -n $ns
+cannot "create secrets in $ns (bound only in $managed)" create secrets -n $ns
+cannot "patch bind9instances (spec) in $managed, deployer or not" patch bind9instances.dns.zonekeeper.io -n $managed
+expect_ok "as zonekeeper: create the StatefulSet in $managed" sa create -f - <<<"$(statefulset $managed)"
+expect_ok "as zonekeeper: create the keys Secret in $managed" sa create -f - <<<"$(keys_secret $managed)"
+expect_eq "... and read it back" "zonekeeper-primary" \
+  "$(sa get secret primary-keys -n $managed -o jsonpath='{.data.name}' | base64 -d)"
+expect_ok "as zonekeeper: server-side apply creates a ConfigMap in $managed" \
+  sa apply --server-side --field-manager=zonekeeper -f - <<<"{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",
+    \"metadata\": {\"name\": \"primary-config\", \"namespace\": \"$managed\"}, \"data\": {\"named.conf\": \"options {};\"}}"
+expect_fail "as zonekeeper: create a StatefulSet in $ns is still forbidden" 'forbidden' \
+  sa create -f - <<<"$(statefulset $ns)"
+expect_fail "as zonekeeper: create a Secret in $ns is still forbidden" 'forbidden' \
+  sa create -f - <<<"$(keys_secret $ns)"
+expect_ok "as zonekeeper: delete the StatefulSet in $managed" sa delete statefulset primary -n $managed
 
 summary_done=1
 echo "$passed passed, $failed failed"
