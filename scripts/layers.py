@@ -28,7 +28,7 @@ ALLOWED = {
     "model": set(),
     "api": {"model"},
     "plan": {"model"},
-    "managed": {"model"},
+    "managed": {"api", "model"},
     "sources": {"api", "model", "plan"},
     "dns": {"model", "telemetry"},
     "http": set(),

@@ -776,7 +776,10 @@ def bind9instance():
         {
             "role": s("Primary: one Pod that zonekeeper writes with RFC 2136 UPDATEs. "
                       "Secondary: Pods that transfer every zone of primaryRef (catalog "
-                      "zone consumers).", enum=["Primary", "Secondary"]),
+                      "zone consumers). Immutable.", enum=["Primary", "Secondary"],
+                      **{"x-kubernetes-validations": [{
+                          "rule": "self == oldSelf",
+                          "message": "role is immutable: create another instance"}]}),
             "replicas": i32("Number of Pods; a Primary has exactly one.", 1, 16, default=1),
             "primaryRef": object_ref(
                 "For a Secondary: the Primary Bind9Instance (same namespace) it transfers "
@@ -806,7 +809,14 @@ def bind9instance():
                         "description": "Delete the claims (and so, usually, the zones' data) "
                                        "when the instance is deleted; else they are kept "
                                        "(persistentVolumeClaimRetentionPolicy)."},
-                }, default={}),
+                }, default={}, **{"x-kubernetes-validations": [{
+                    "rule": "has(self.size) == has(oldSelf.size) && (!has(self.size) || "
+                            "self.size == oldSelf.size) && has(self.storageClassName) == "
+                            "has(oldSelf.storageClassName) && (!has(self.storageClassName) || "
+                            "self.storageClassName == oldSelf.storageClassName)",
+                    "message": "storage.size and storage.storageClassName are immutable (a "
+                               "StatefulSet's volumeClaimTemplates cannot change): create "
+                               "another instance"}]}),
             "resources": obj(
                 "Compute resources of the named container.",
                 {

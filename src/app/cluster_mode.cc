@@ -23,6 +23,7 @@
 #include "api/api_credentials.h"
 #include "api/kind.h"
 #include "api/time.h"
+#include "app/bind9_instances.h"
 #include "app/change_notifier.h"
 #include "app/kube_access.h"
 #include "app/kube_status_writer.h"
@@ -219,6 +220,9 @@ class Cluster {
     size_t secrets = 0;
     for (const auto& [key, inf] : secret_informers_) secrets += inf->store().size();
     if (!secret_informers_.empty()) metrics_.set_watched_objects("Secret", secrets);
+    if (bind9_) {
+      for (const auto& [kind, n] : bind9_->cached()) metrics_.set_watched_objects(kind, n);
+    }
   }
   controller::Controller& controller() { return controller_; }
 
@@ -281,6 +285,20 @@ class Cluster {
         }
         spdlog::info("watching {} ({})", key, r.api_version());
         add_informer(r, key);
+      }
+    }
+    if (!options_.hosts_only && !options_.sources_only) {
+      // Bind9Instance: the servers zonekeeper deploys, when its CRD is installed.
+      auto served = co_await client_->resolve(Bind9Instances::resource());
+      if (stopping_) co_return;
+      if (served) {
+        bind9_ = std::make_unique<Bind9Instances>(
+            io_.get_executor(), client_,
+            Bind9Options{.bind9_image = options_.bind9_image, .agent_image = options_.agent_image});
+        bind9_->run_informers();
+      } else {
+        spdlog::info("Bind9Instance is not served ({}): no managed servers",
+                     served.error().to_string());
       }
     }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
@@ -369,11 +387,14 @@ class Cluster {
     controller_.share([held, shards](const controller::WorkItem& w) {
       return held.count(work_shard(w, shards)) > 0;
     });
+    holds_first_shard_ = held.count(0) > 0;  // Bind9Instances are shard 0's
     if (held.empty()) {
       stop_leading();
     } else if (!controller_.running()) {
       start_leading();
     }
+    if (bind9_ && !holds_first_shard_) bind9_->stop();
+    if (bind9_ && holds_first_shard_ && controller_.running()) bind9_->start();
   }
 
   // Before a shard is handed over: its reconciles in progress end, and the status writes queued
@@ -398,6 +419,7 @@ class Cluster {
     if (elector_) elector_->stop();
     if (shards_) shards_->stop();
     co_await events_.flush();
+    if (bind9_) co_await bind9_->shutdown();
     for (auto& [k, inf] : informers_) inf->stop();
     for (auto& [k, inf] : secret_informers_) inf->stop();
   }
@@ -429,8 +451,10 @@ class Cluster {
     if (stopping_) return;
     spdlog::info("leading: reconciling");
     controller_.start();
+    if (bind9_ && (options_.shards == 0 || holds_first_shard_)) bind9_->start();
   }
   void stop_leading() {
+    if (bind9_) bind9_->stop();
     if (!controller_.running()) return;
     spdlog::info("not leading: reconciling stopped");
     controller_.stop();
@@ -549,6 +573,8 @@ class Cluster {
   controller::Controller controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
   std::unique_ptr<kube::ShardLeases> shards_;
+  std::unique_ptr<Bind9Instances> bind9_;  // when the Bind9Instance CRD is served
+  bool holds_first_shard_ = false;
   asio::steady_timer discovery_timer_{io_};  // discover_later's wait
   asio::steady_timer probe_timer_{io_};      // probe_api's wait
   std::string api_error_;                    // the last probe's error ("" = it answered)

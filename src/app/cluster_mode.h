@@ -42,6 +42,10 @@ struct ClusterOptions {
   // --ui-anonymous-read: the UI and the /api/v1 reads answer without a token (actions still need
   // one). Anyone who reaches --listen then sees every record and zone (docs/ui.md).
   bool ui_anonymous_read = false;
+  // Bind9Instance (docs/api.md): the images of the servers zonekeeper deploys (--bind9-image)
+  // and of the agent beside a Primary's named (--agent-image: zonekeeper's own image).
+  std::string bind9_image = "zonekeeper-bind9:dev";
+  std::string agent_image = "zonekeeper:dev";
 };
 
 // The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",

@@ -286,6 +286,12 @@ int main(int argc, char** argv) {
   ctl->add_flag("--ui-anonymous-read", cluster.ui_anonymous_read,
                 "let the web UI and the /api/v1 reads answer without a bearer token (actions "
                 "still need one): anyone reaching --listen sees every record (docs/ui.md)");
+  ctl->add_option("--bind9-image", cluster.bind9_image,
+                  "image of the BIND 9 servers Bind9Instances deploy (unless spec.image)")
+      ->capture_default_str();
+  ctl->add_option("--agent-image", cluster.agent_image,
+                  "image of the agent beside a managed Primary's named: zonekeeper's own")
+      ->capture_default_str();
   ctl->add_flag("--no-leader-election", no_leader_election,
                 "reconcile without taking the Lease (one replica only)");
   ctl->add_option("--lease-namespace", cluster.lease_namespace,

@@ -19,9 +19,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
+#include "app/random_secret.h"
 #include "dns/client.h"
 #include "files/atomic_write.h"
 #include "model/name.h"
@@ -31,14 +30,6 @@ namespace zk::app {
 namespace {
 
 namespace asio = boost::asio;
-
-std::string fresh_secret() {
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof(raw)) != 1) throw std::runtime_error("RAND_bytes failed");
-  unsigned char b64[64];
-  int n = EVP_EncodeBlock(b64, raw, sizeof(raw));
-  return std::string(reinterpret_cast<const char*>(b64), static_cast<size_t>(n));
-}
 
 std::string key_statement(const NamedKey& k) {
   return fmt::format("key \"{}\" {{\n\talgorithm {};\n\tsecret \"{}\";\n}};\n", k.name, k.algorithm,
@@ -268,9 +259,9 @@ tl::expected<void, std::string> NamedRunner::start(const std::set<std::string>& 
   if (!cport) return tl::unexpected(cport.error());
   control_port_ = *cport;
 
-  key_.secret = fresh_secret();
+  key_.secret = random_key_secret();
   rndc_key_.name = "zonekeeper-rndc";
-  rndc_key_.secret = fresh_secret();
+  rndc_key_.secret = random_key_secret();
   if (auto w = write_file(dir + "/tsig.key", key_statement(key_), 0600); !w) return w;
   if (auto w = write_file(dir + "/rndc.key", key_statement(rndc_key_), 0600); !w) return w;
   if (auto w = write_zones(zones); !w) return w;

@@ -1,11 +1,10 @@
 #include "managed/catalog.h"
 
-#include <openssl/evp.h>
-
 #include <map>
-#include <memory>
 
 #include <fmt/format.h>
+
+#include "managed/digest.h"
 
 namespace zk::managed {
 
@@ -30,17 +29,7 @@ const Name& catalog_zone() {
 }
 
 std::string member_id(const Name& zone) {
-  const Name canonical = zone.canonical();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr);
-  EVP_DigestUpdate(ctx.get(), canonical.wire().data(), canonical.wire().size());
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
+  return sha1_hex(zone.canonical().wire());
 }
 
 Name member_owner(const Name& catalog, const Name& zone) {

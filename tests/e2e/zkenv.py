@@ -48,7 +48,7 @@ UPSTREAM_SOURCE_CRDS = ["ingressroutes.traefik.io", "ingressroutes.traefik.conta
 RECORD_KINDS = ["ARecord", "AAAARecord", "CNAMERecord", "TXTRecord", "MXRecord", "NSRecord",
                 "SRVRecord", "CAARecord", "PTRRecord"]
 PLURAL = {k: k.lower() + "s" for k in RECORD_KINDS}
-PLURAL.update({"DNSZone": "dnszones", "DNSServer": "dnsservers"})
+PLURAL.update({"DNSZone": "dnszones", "DNSServer": "dnsservers", "Bind9Instance": "bind9instances"})
 
 # Generous: CI machines are slow and shared. Never an assertion on speed.
 TIMEOUT = float(os.environ.get("ZK_E2E_TIMEOUT", "45"))

@@ -80,6 +80,93 @@ def test_examples_are_served_by_bind_pods(installed, bind):
     assert ready["status"] == "True", ready
 
 
+MANAGED_NS = "zk-bind9"
+
+
+def bind9_instance(name, role, **spec):
+    return {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "Bind9Instance",
+            "metadata": {"name": name, "namespace": MANAGED_NS, "labels": {"dns": "managed"}},
+            "spec": dict(role=role, storage={"size": "100Mi"}, **spec)}
+
+
+def instance_ready(c, name, want):
+    obj = c.get("bind9instance", name, MANAGED_NS, check=False) or {}
+    conds = {x["type"]: x for x in obj.get("status", {}).get("conditions", [])}
+    ready = conds.get("Ready", {})
+    return (ready.get("reason"), ready.get("message")) == want and obj
+
+
+def managed_ips(c):
+    pods = ["primary-0", "secondary-0", "secondary-1"]
+    return {p: c.get("pod", p, MANAGED_NS)["status"]["podIP"] for p in pods}
+
+
+def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
+    """Issue 12: a Primary and two Secondaries that zonekeeper deploys; a DNSZone alone is served
+    by all three Pods (the catalog zone creates it everywhere); status follows the Pods."""
+    c = installed
+    c.restricted_namespace(MANAGED_NS)
+    t0 = time.monotonic()
+    c.apply([
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+         "metadata": {"name": "zonekeeper-bind9-deployer", "namespace": MANAGED_NS},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                     "name": "zonekeeper-bind9-deployer"},
+         "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": CONTROLLER_NS}]},
+        # The keys Secret the controller generates is read like any DNSServer's.
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+         "metadata": {"name": "zonekeeper-tsig-secret-reader", "namespace": MANAGED_NS},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                     "name": "zonekeeper-tsig-secret-reader"},
+         "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": CONTROLLER_NS}]},
+        bind9_instance("primary", "Primary"),
+        bind9_instance("secondary", "Secondary", replicas=2, primaryRef={"name": "primary"}),
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "DNSZone",
+         "metadata": {"name": "managed", "namespace": MANAGED_NS},
+         "spec": {"zoneName": "managed.test", "recordsFrom": [{"selector": {"matchLabels": {"zone": "managed"}}}],
+                  "servers": {"selector": {"matchLabels": {"dns": "managed"}}}}},
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+         "metadata": {"name": "www", "namespace": MANAGED_NS, "labels": {"zone": "managed"}},
+         "spec": {"name": "www", "ipv4Addresses": ["192.0.2.88"]}},
+    ])
+    wait_for(lambda: instance_ready(c, "primary", ("AllReady", "All 1 pods are ready")),
+             timeout=240, desc="the Primary instance AllReady")
+    sec = wait_for(lambda: instance_ready(c, "secondary", ("AllReady", "All 2 pods are ready")),
+                   timeout=240, desc="the Secondary instance AllReady")
+    assert {x["type"]: x["message"] for x in sec["status"]["conditions"]}["Pod-1"] == \
+        "Pod secondary-1 is ready"
+    ips = managed_ips(c)
+    for pod, ip in ips.items():
+        wait_answer(ip, "www.managed.test.", "A", ["192.0.2.88"], timeout=120)
+    log(f"bind9: a Primary and 2 Secondaries deployed and every Pod answering the DNSZone's record "
+        f"{time.monotonic() - t0:.1f} s after kubectl apply")
+    wait_for(lambda: (r := c.get("arecord", "www", MANAGED_NS)) and
+             {x["type"]: x for x in r.get("status", {}).get("conditions", [])}
+             .get("Ready", {}).get("reason") == "Served", desc="www Served")
+
+    # A Secondary Pod deleted: PartiallyReady while it is gone, then back; it serves again.
+    c.kubectl("delete", "pod", "secondary-1", "-n", MANAGED_NS, "--wait=false")
+    wait_for(lambda: instance_ready(c, "secondary", ("PartiallyReady", "1/2 pods are ready")),
+             timeout=120, desc="secondary PartiallyReady")
+    wait_for(lambda: instance_ready(c, "secondary", ("AllReady", "All 2 pods are ready")),
+             timeout=240, desc="secondary AllReady again")
+    ip = c.get("pod", "secondary-1", MANAGED_NS)["status"]["podIP"]
+    wait_answer(ip, "www.managed.test.", "A", ["192.0.2.88"], timeout=120)
+
+    # The Primary Pod deleted: back from its volume; a change made after is served everywhere.
+    serial = cluster.query(ips["primary-0"], "managed.test.", "SOA").answer[0][0].serial
+    c.kubectl("delete", "pod", "primary-0", "-n", MANAGED_NS, "--wait=true")
+    wait_for(lambda: instance_ready(c, "primary", ("AllReady", "All 1 pods are ready")),
+             timeout=240, desc="the Primary back")
+    ips = managed_ips(c)
+    assert cluster.query(ips["primary-0"], "managed.test.", "SOA").answer[0][0].serial >= serial
+    c.apply([{"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+              "metadata": {"name": "www", "namespace": MANAGED_NS, "labels": {"zone": "managed"}},
+              "spec": {"name": "www", "ipv4Addresses": ["192.0.2.89"]}}])
+    for ip in ips.values():
+        wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"], timeout=120)
+
+
 def test_killing_the_leader_hands_over_and_loses_nothing(installed, bind):
     c = installed
     leader = c.lease_holder(CONTROLLER_NS, LEASE)

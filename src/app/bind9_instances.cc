@@ -1,0 +1,484 @@
+#include "app/bind9_instances.h"
+
+#include <ctime>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "api/bind9_instance.h"
+#include "api/condition.h"
+#include "api/time.h"
+#include "app/random_secret.h"
+#include "controller/work_queue.h"
+#include "managed/bind9_objects.h"
+#include "managed/bind9_status.h"
+
+namespace zk::app {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using api::Bind9Instance;
+using api::ServerRole;
+
+namespace {
+
+const kube::Resource kInstances{"dns.zonekeeper.io", "v1alpha1", "bind9instances", "Bind9Instance",
+                                true};
+const kube::Resource kStatefulSets{"apps", "v1", "statefulsets", "StatefulSet", true};
+const kube::Resource kPods{"", "v1", "pods", "Pod", true};
+const kube::Resource kServices{"", "v1", "services", "Service", true};
+const kube::Resource kDNSServers{"dns.zonekeeper.io", "v1alpha1", "dnsservers", "DNSServer", true};
+
+constexpr std::chrono::minutes kResync{5};
+
+// What it deployed carries these labels: its informers watch only that.
+constexpr std::string_view kDeployedSelector =
+    "app.kubernetes.io/managed-by=zonekeeper,app.kubernetes.io/name=bind9";
+
+const kube::Resource& resource_of(std::string_view kind) {
+  if (kind == "StatefulSet") return kStatefulSets;
+  if (kind == "Service") return kServices;
+  if (kind == "Secret") return kube::resources::kSecrets;
+  if (kind == "DNSServer") return kDNSServers;
+  return kube::resources::kConfigMaps;
+}
+
+std::string key_of(std::string_view ns, std::string_view name) {
+  return fmt::format("{}/{}", ns, name);
+}
+
+// The owner reference's uid of `object`, when its controller is a Bind9Instance.
+std::string owner_uid(const json::value& object) {
+  const json::value* refs = object.as_object().if_contains("metadata")
+                                ? object.at("metadata").as_object().if_contains("ownerReferences")
+                                : nullptr;
+  if (!refs || !refs->is_array()) return "";
+  for (const json::value& r : refs->get_array()) {
+    if (r.is_object() && r.as_object().if_contains("kind") && r.at("kind") == "Bind9Instance" &&
+        r.as_object().if_contains("uid") && r.at("uid").is_string()) {
+      return std::string(r.at("uid").get_string());
+    }
+  }
+  return "";
+}
+
+// Why an instance is not deployed (a Ready=False reason and its message), if it is not.
+struct Blocked {
+  std::string reason;
+  std::string message;
+};
+
+}  // namespace
+
+struct Bind9Instances::Impl {
+  asio::any_io_executor ex;
+  std::shared_ptr<kube::Client> client;
+  Bind9Options options;
+  std::map<std::string, std::unique_ptr<kube::Informer>> informers;  // by kind
+  controller::WorkQueue queue;
+  bool running = false;
+  bool stopping = false;
+  uint64_t epoch = 0;  // one per start()
+  int workers_running = 0;
+  // Objects known to be this instance's (or free) once checked: "Kind/ns/name" → instance uid.
+  std::map<std::string, std::string> verified;
+  // DNSServers applied per instance ("ns/name"), to delete the ones no longer wanted.
+  std::map<std::string, std::set<std::string>> servers_applied;
+  std::set<std::string> servers_listed;  // instances whose DNSServers were listed once
+
+  Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, Bind9Options o)
+      : ex(e), client(std::move(c)), options(std::move(o)), queue(e) {
+    add("Bind9Instance", kInstances, "");
+    add("StatefulSet", kStatefulSets, std::string(kDeployedSelector));
+    add("Pod", kPods, std::string(kDeployedSelector));
+    add("Service", kServices, std::string(kDeployedSelector));
+  }
+
+  void add(const std::string& kind, const kube::Resource& r, std::string selector) {
+    kube::InformerOptions o;
+    o.label_selector = std::move(selector);
+    auto inf = std::make_unique<kube::Informer>(client, r, o);
+    inf->on_event([this, kind](kube::DeltaType, const kube::ObjectPtr& old_obj,
+                               const kube::ObjectPtr& new_obj) {
+      const kube::ObjectPtr& obj = new_obj ? new_obj : old_obj;
+      if (!obj) return;
+      if (kind == "Bind9Instance") {
+        enqueue_with_secondaries(obj->namespace_(), obj->name());
+      } else if (auto owner = obj->label(managed::kInstanceLabel)) {
+        enqueue_with_secondaries(obj->namespace_(), *owner);
+      }
+    });
+    informers.emplace(kind, std::move(inf));
+  }
+
+  // An instance, and the Secondaries whose primary it is (they follow its Service's address).
+  void enqueue_with_secondaries(std::string_view ns, std::string_view name) {
+    if (!running) return;
+    queue.add(key_of(ns, name));
+    for (const kube::ObjectPtr& o : informers.at("Bind9Instance")->store().by_namespace(ns)) {
+      auto d = api::decode_bind9_instance(o->parse());
+      if (d && d->primary_name == name) queue.add(key_of(ns, o->name()));
+    }
+  }
+
+  const kube::Store& store(const std::string& kind) const { return informers.at(kind)->store(); }
+
+  // --------------------------------------------------------------------------- reconcile
+
+  asio::awaitable<void> worker() {
+    const uint64_t mine = epoch;  // a worker of an earlier term ends with it
+    ++workers_running;
+    for (const auto& [kind, inf] : informers) {
+      while (running && !co_await inf->wait_synced(std::chrono::seconds(5))) {
+        spdlog::info("bind9: waiting for the {} cache", kind);
+      }
+    }
+    if (running) {
+      for (const kube::ObjectPtr& o : store("Bind9Instance").list()) {
+        queue.add(key_of(o->namespace_(), o->name()));
+      }
+    }
+    while (running && epoch == mine) {
+      auto key = co_await queue.next();
+      if (!key) break;
+      bool ok = false;
+      try {
+        ok = co_await reconcile(*key);
+      } catch (const std::exception& e) {
+        spdlog::error("bind9: reconcile of {} threw: {}", *key, e.what());
+      }
+      if (ok) {
+        queue.forget(*key);
+        // Objects nothing watches here (ConfigMap, Secret, DNSServer) changed by someone else
+        // are put back at the latest by this look.
+        if (running && epoch == mine) queue.add_after(*key, kResync);
+      } else if (running && epoch == mine) {
+        queue.retry(*key);
+      }
+      queue.done(*key);
+    }
+    --workers_running;
+  }
+
+  asio::awaitable<bool> reconcile(const std::string& key) {
+    const auto slash = key.find('/');
+    const std::string ns = key.substr(0, slash), name = key.substr(slash + 1);
+    kube::ObjectPtr obj = store("Bind9Instance").get(ns, name);
+    if (!obj) {  // deleted: its objects go with it (owner references)
+      servers_applied.erase(key);
+      servers_listed.erase(key);
+      co_return true;
+    }
+    const json::value object = obj->parse();
+    auto decoded = api::decode_bind9_instance(object);
+    if (!decoded) {
+      const std::optional<Blocked> invalid = Blocked{"InvalidSpec", decoded.error()};
+      const std::vector<std::optional<managed::PodState>> no_pods;
+      co_return co_await write_status(object, nullptr, invalid, no_pods);
+    }
+    managed::Deployment d;
+    d.instance = std::move(*decoded);
+    d.bind9_image = options.bind9_image;
+    d.agent_image = options.agent_image;
+    d.service_address = cluster_ip(ns, name);
+    std::vector<std::optional<managed::PodState>> pods;
+    for (int i = 0; i < d.instance.replicas; ++i) {
+      kube::ObjectPtr pod = store("Pod").get(ns, fmt::format("{}-{}", name, i));
+      if (!pod) {
+        pods.emplace_back();
+        continue;
+      }
+      managed::PodState st = managed::read_pod(pod->parse());
+      if (!st.ip.empty() && !st.deleting) d.pod_ips[i] = st.ip;
+      pods.emplace_back(std::move(st));
+    }
+    if (d.instance.role == ServerRole::Secondary) {
+      if (const std::optional<Blocked> missing = find_primary(d)) {
+        co_return co_await write_status(object, &d, missing, pods);
+      }
+    }
+    std::optional<Blocked> blocked;
+    if (d.instance.role == ServerRole::Primary) blocked = co_await ensure_keys(d);
+    if (!blocked) blocked = co_await deploy(d);
+    const bool ok = co_await write_status(object, &d, blocked, pods);
+    co_return ok && (!blocked || blocked->reason != "DeployFailed");
+  }
+
+  std::string cluster_ip(const std::string& ns, const std::string& name) const {
+    kube::ObjectPtr svc = store("Service").get(ns, name);
+    if (!svc) return "";
+    json::value v = svc->parse();
+    const json::object* spec =
+        v.as_object().if_contains("spec") ? v.at("spec").if_object() : nullptr;
+    if (!spec || !spec->if_contains("clusterIP") || !spec->at("clusterIP").is_string()) return "";
+    std::string ip(spec->at("clusterIP").get_string());
+    return ip == "None" ? "" : ip;
+  }
+
+  std::optional<Blocked> find_primary(managed::Deployment& d) const {
+    const std::string& ns = d.instance.ns;
+    const std::string primary = *d.instance.primary_name;
+    kube::ObjectPtr p = store("Bind9Instance").get(ns, primary);
+    auto decoded = p ? api::decode_bind9_instance(p->parse())
+                     : model::Parsed<Bind9Instance>(tl::unexpected(std::string("absent")));
+    if (!decoded || decoded->role != ServerRole::Primary) {
+      return Blocked{"PrimaryNotFound",
+                     fmt::format("spec.primaryRef names {}/{}, which is not a Primary "
+                                 "Bind9Instance{}",
+                                 ns, primary, p ? "" : " (it does not exist)")};
+    }
+    d.primary_name = primary;
+    d.primary_port = decoded->port;
+    d.primary_address = cluster_ip(ns, primary);
+    if (d.primary_address.empty()) {
+      return Blocked{"PrimaryNotFound", fmt::format("the Primary {}/{} has no Service address "
+                                                    "yet",
+                                                    ns, primary)};
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<Blocked> refused(const kube::Error& e, std::string_view what) {
+    if (e.code == kube::ErrorCode::Forbidden) {
+      return Blocked{"DeployForbidden",
+                     fmt::format("{}: {}; bind ClusterRole zonekeeper-bind9-deployer in this "
+                                 "namespace with a RoleBinding (docs/api.md, RBAC)",
+                                 what, e.message)};
+    }
+    return Blocked{"DeployFailed", fmt::format("{}: {}", what, e.to_string())};
+  }
+
+  // May this instance write `kind/ns/name`? Yes if it does not exist or is this instance's.
+  asio::awaitable<std::optional<Blocked>> check_ours(const Bind9Instance& i, std::string_view kind,
+                                                     const std::string& name) {
+    const std::string k = fmt::format("{}/{}/{}", kind, i.ns, name);
+    if (auto it = verified.find(k); it != verified.end() && it->second == i.uid) {
+      co_return std::nullopt;
+    }
+    auto current = co_await client->get(resource_of(kind), i.ns, name);
+    if (!current && current.error().code != kube::ErrorCode::NotFound) {
+      co_return refused(current.error(), fmt::format("get {} {}", kind, name));
+    }
+    if (current && owner_uid(json::value(*current)) != i.uid) {
+      co_return Blocked{"NameTaken", fmt::format("{} {}/{} exists and is not this instance's: "
+                                                 "zonekeeper leaves it alone",
+                                                 kind, i.ns, name)};
+    }
+    verified[k] = i.uid;
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<std::optional<Blocked>> apply(const Bind9Instance& i, std::string_view kind,
+                                                json::object object) {
+    const std::string name(object.at("metadata").at("name").as_string());
+    if (auto b = co_await check_ours(i, kind, name)) co_return b;
+    kube::ApplyOptions o;
+    o.force = true;  // a field of ours that someone else changed is put back
+    auto r = co_await client->apply(resource_of(kind), i.ns, name, std::move(object), o);
+    if (!r) {
+      verified.erase(fmt::format("{}/{}/{}", kind, i.ns, name));
+      co_return refused(r.error(), fmt::format("apply {} {}", kind, name));
+    }
+    co_return std::nullopt;
+  }
+
+  // A Primary's keys: made once, never rewritten (the servers and every client hold them).
+  asio::awaitable<std::optional<Blocked>> ensure_keys(const managed::Deployment& d) {
+    const Bind9Instance& i = d.instance;
+    const std::string name = managed::keys_secret_name(i.name);
+    const std::string k = fmt::format("Secret/{}/{}", i.ns, name);
+    if (auto it = verified.find(k); it != verified.end() && it->second == i.uid) {
+      co_return std::nullopt;
+    }
+    auto current = co_await client->get(kube::resources::kSecrets, i.ns, name);
+    if (current) {
+      if (owner_uid(json::value(*current)) != i.uid) {
+        co_return Blocked{"NameTaken", fmt::format("Secret {}/{} exists and is not this "
+                                                   "instance's: zonekeeper leaves it alone",
+                                                   i.ns, name)};
+      }
+    } else if (current.error().code != kube::ErrorCode::NotFound) {
+      co_return refused(current.error(), fmt::format("get Secret {}", name));
+    } else {
+      json::object secret = managed::keys_secret(d, {random_key_secret(), random_key_secret()});
+      auto r = co_await client->create(kube::resources::kSecrets, i.ns, secret);
+      if (!r && r.error().code != kube::ErrorCode::AlreadyExists) {
+        co_return refused(r.error(), fmt::format("create Secret {}", name));
+      }
+      if (r) {
+        spdlog::info("bind9: {}/{}: generated its TSIG and rndc keys (Secret {})", i.ns, i.name,
+                     name);
+      }
+      if (!r) co_return Blocked{"DeployFailed", "the keys Secret appeared meanwhile: again"};
+    }
+    verified[k] = i.uid;
+    co_return std::nullopt;
+  }
+
+  asio::awaitable<std::optional<Blocked>> deploy(const managed::Deployment& d) {
+    const Bind9Instance& i = d.instance;
+    if (auto b = co_await apply(i, "ConfigMap", managed::config_map(d))) co_return b;
+    if (auto b = co_await apply(i, "Service", managed::headless_service(d))) co_return b;
+    if (auto b = co_await apply(i, "Service", managed::service(d))) co_return b;
+    if (auto b = co_await apply(i, "StatefulSet", managed::stateful_set(d))) co_return b;
+    const std::string key = key_of(i.ns, i.name);
+    std::set<std::string>& applied = servers_applied[key];
+    if (!servers_listed.contains(key)) {  // after a restart: what an earlier run created
+      kube::ListOptions lo;
+      lo.label_selector = fmt::format("{}={}", managed::kInstanceLabel, i.name);
+      auto list = co_await client->list(kDNSServers, i.ns, lo);
+      if (list) {
+        for (const auto& item : list->items) {
+          if (owner_uid(json::value(item)) == i.uid) {
+            applied.insert(std::string(item.at("metadata").at("name").as_string()));
+          }
+        }
+        servers_listed.insert(key);
+      }
+    }
+    std::map<std::string, json::object> servers = managed::dns_servers(d);
+    for (auto& [name, server] : servers) {
+      if (auto b = co_await apply(i, "DNSServer", std::move(server))) co_return b;
+      applied.insert(name);
+    }
+    // A Secondary Pod without an IP (restarting) keeps its DNSServer and last address: the
+    // zone then says that Secondary is unreachable, which is true, instead of forgetting it.
+    auto kept = [&](const std::string& server) {
+      if (i.role != ServerRole::Secondary) return false;
+      for (int ordinal = 0; ordinal < i.replicas; ++ordinal) {
+        if (server == fmt::format("{}-{}", i.name, ordinal)) return true;
+      }
+      return false;
+    };
+    for (auto it = applied.begin(); it != applied.end();) {
+      if (servers.contains(*it) || kept(*it)) {
+        ++it;
+        continue;
+      }
+      auto r = co_await client->remove(kDNSServers, i.ns, *it);
+      if (!r && r.error().code != kube::ErrorCode::NotFound) {
+        co_return refused(r.error(), fmt::format("delete DNSServer {}", *it));
+      }
+      verified.erase(fmt::format("DNSServer/{}/{}", i.ns, *it));
+      it = applied.erase(it);
+    }
+    co_return std::nullopt;
+  }
+
+  // The status, written only when it changed. False when the write failed (retried).
+  asio::awaitable<bool> write_status(const json::value& object, const managed::Deployment* d,
+                                     const std::optional<Blocked>& blocked,
+                                     const std::vector<std::optional<managed::PodState>>& pods) {
+    const json::object& o = object.as_object();
+    const std::string ns(o.at("metadata").at("namespace").as_string());
+    const std::string name(o.at("metadata").at("name").as_string());
+    int64_t generation = 0;
+    if (const json::value* g = o.at("metadata").as_object().if_contains("generation");
+        g && g->is_int64()) {
+      generation = g->as_int64();
+    }
+    const json::object* current = o.if_contains("status") ? o.at("status").if_object() : nullptr;
+    std::vector<api::Condition> conds;
+    if (current && current->if_contains("conditions")) {
+      conds = api::conditions_from_json(current->at("conditions"))
+                  .value_or(std::vector<api::Condition>{});
+    }
+    const std::string now = api::format_rfc3339(std::time(nullptr));
+    const int32_t replicas = d ? d->instance.replicas : 0;
+    managed::InstanceReport report = managed::report_pods(name, replicas, pods, generation);
+    if (blocked) {  // Ready says why; the Pods still say what they are
+      report.conditions[0] =
+          api::Condition{"Ready", "False", blocked->reason, blocked->message, generation, ""};
+    }
+    std::set<std::string> types;
+    for (auto& c : report.conditions) {
+      types.insert(c.type);
+      (void)api::set_condition(conds, std::move(c), now);
+    }
+    std::vector<std::string> gone;
+    for (const auto& c : conds) {
+      if (!types.contains(c.type)) gone.push_back(c.type);
+    }
+    for (const auto& t : gone) api::remove_condition(conds, t);
+    json::object status{{"conditions", api::conditions_to_json(conds)},
+                        {"observedGeneration", generation},
+                        {"replicas", replicas},
+                        {"readyReplicas", report.ready_replicas}};
+    if (d && !d->service_address.empty()) status["serviceAddress"] = d->service_address;
+    if (d) {
+      json::array servers;
+      for (const auto& [n, _] : managed::dns_servers(*d)) servers.emplace_back(n);
+      if (!servers.empty()) status["dnsServers"] = std::move(servers);
+    }
+    if (current && json::value(*current) == json::value(status)) co_return true;
+    json::object patch;
+    patch["status"] = std::move(status);
+    auto r = co_await client->patch_status(kInstances, ns, name, patch);
+    if (!r && r.error().code != kube::ErrorCode::NotFound) {
+      spdlog::warn("bind9: status of {}/{}: {}", ns, name, r.error().to_string());
+      co_return false;
+    }
+    co_return true;
+  }
+};
+
+Bind9Instances::Bind9Instances(asio::any_io_executor executor, std::shared_ptr<kube::Client> client,
+                               Bind9Options options)
+    : impl_(std::make_unique<Impl>(executor, std::move(client), std::move(options))) {}
+Bind9Instances::~Bind9Instances() = default;
+
+const kube::Resource& Bind9Instances::resource() {
+  return kInstances;
+}
+
+void Bind9Instances::run_informers() {
+  for (auto& [kind, inf] : impl_->informers) asio::co_spawn(impl_->ex, inf->run(), asio::detached);
+}
+
+void Bind9Instances::start() {
+  if (impl_->running || impl_->stopping) return;
+  impl_->running = true;
+  ++impl_->epoch;
+  impl_->queue.restart();
+  spdlog::info("bind9: reconciling Bind9Instances");
+  for (int i = 0; i < 2; ++i) asio::co_spawn(impl_->ex, impl_->worker(), asio::detached);
+}
+
+void Bind9Instances::stop() {
+  if (!impl_->running) return;
+  impl_->running = false;
+  impl_->queue.shutdown();
+  impl_->verified.clear();
+}
+
+bool Bind9Instances::running() const {
+  return impl_->running;
+}
+
+asio::awaitable<void> Bind9Instances::shutdown() {
+  impl_->stopping = true;
+  stop();
+  for (auto& [kind, inf] : impl_->informers) inf->stop();
+  asio::steady_timer t(impl_->ex);
+  for (int i = 0; i < 250 && impl_->workers_running > 0; ++i) {
+    t.expires_after(std::chrono::milliseconds(20));
+    boost::system::error_code ec;
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+std::map<std::string, size_t> Bind9Instances::cached() const {
+  std::map<std::string, size_t> out;
+  for (const auto& [kind, inf] : impl_->informers) out[kind] = inf->store().size();
+  return out;
+}
+
+}  // namespace zk::app

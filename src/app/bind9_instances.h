@@ -1,0 +1,52 @@
+// Cluster mode's Bind9Instance reconciler (docs/api.md "Bind9Instance"): watches the instances
+// and what they deployed (StatefulSets, Services, Pods), server-side-applies the objects
+// src/managed/bind9_objects renders (field manager zonekeeper, forced: a field of ours changed by
+// someone else is put back), generates a Primary's keys once, and writes each instance's status
+// (src/managed/bind9_status) only when it changed. Runs while this replica leads (or holds
+// shard 0); DNSZones then reach the servers through the DNSServer objects it owns.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "kube/client.h"
+#include "kube/informer.h"
+
+namespace zk::app {
+
+struct Bind9Options {
+  std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
+  std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
+};
+
+class Bind9Instances {
+ public:
+  Bind9Instances(boost::asio::any_io_executor executor, std::shared_ptr<kube::Client> client,
+                 Bind9Options options);
+  ~Bind9Instances();
+  Bind9Instances(const Bind9Instances&) = delete;
+  Bind9Instances& operator=(const Bind9Instances&) = delete;
+
+  // The resources it watches, for discovery: the Bind9Instance CRD must be served.
+  static const kube::Resource& resource();
+  // Its informers run until shutdown() (their caches are kept across leadership changes).
+  void run_informers();
+  // Reconciling starts (caches synced first) and stops with leadership; idempotent.
+  void start();
+  void stop();
+  bool running() const;
+  boost::asio::awaitable<void> shutdown();
+  // Objects in its caches, by kind (for zonekeeper_watched_objects).
+  std::map<std::string, size_t> cached() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zk::app

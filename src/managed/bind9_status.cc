@@ -1,0 +1,132 @@
+#include "managed/bind9_status.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+namespace zk::managed {
+
+namespace json = boost::json;
+
+namespace {
+
+const json::value* at(const json::value& v, std::string_view key) {
+  if (!v.is_object()) return nullptr;
+  const json::object& o = v.get_object();
+  auto it = o.find(key);
+  return it == o.end() ? nullptr : &it->value();
+}
+
+std::string text(const json::value* v) {
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// The first container (init containers first) that waits or last ended in an error.
+void read_waiting(const json::value* statuses, PodState& out) {
+  if (!statuses || !statuses->is_array() || !out.waiting_reason.empty()) return;
+  for (const json::value& cs : statuses->get_array()) {
+    const json::value* state = at(cs, "state");
+    if (const json::value* waiting = state ? at(*state, "waiting") : nullptr) {
+      out.waiting_reason = text(at(*waiting, "reason"));
+      out.waiting_message = text(at(*waiting, "message"));
+      if (!out.waiting_reason.empty()) {
+        out.waiting_message =
+            fmt::format("container {}: {}", text(at(cs, "name")),
+                        out.waiting_message.empty() ? out.waiting_reason : out.waiting_message);
+        return;
+      }
+    }
+  }
+}
+
+api::Condition condition(std::string type, bool ok, std::string reason, std::string message,
+                         int64_t generation) {
+  return api::Condition{std::move(type),   ok ? "True" : "False",
+                        std::move(reason), std::move(message),
+                        generation,        ""};
+}
+
+}  // namespace
+
+PodState read_pod(const json::value& pod) {
+  PodState out;
+  const json::value* meta = at(pod, "metadata");
+  out.name = text(meta ? at(*meta, "name") : nullptr);
+  out.deleting = meta && at(*meta, "deletionTimestamp") != nullptr;
+  const json::value* status = at(pod, "status");
+  if (!status) return out;
+  out.ip = text(at(*status, "podIP"));
+  if (const json::value* conds = at(*status, "conditions"); conds && conds->is_array()) {
+    for (const json::value& c : conds->get_array()) {
+      const std::string type = text(at(c, "type"));
+      const std::string st = text(at(c, "status"));
+      if (type == "Ready") out.ready = st == "True";
+      if (type == "PodScheduled" && st == "False" && text(at(c, "reason")) == "Unschedulable") {
+        out.unschedulable = text(at(c, "message"));
+      }
+    }
+  }
+  read_waiting(at(*status, "initContainerStatuses"), out);
+  read_waiting(at(*status, "containerStatuses"), out);
+  if (out.deleting) out.ready = false;
+  return out;
+}
+
+InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
+                           const std::vector<std::optional<PodState>>& pods, int64_t generation) {
+  InstanceReport out;
+  std::vector<api::Condition> per_pod;
+  for (int32_t i = 0; i < replicas; ++i) {
+    const std::string type = fmt::format("Pod-{}", i);
+    const std::string name = fmt::format("{}-{}", statefulset, i);
+    const std::optional<PodState>* p = static_cast<size_t>(i) < pods.size() ? &pods[i] : nullptr;
+    if (!p || !*p) {
+      per_pod.push_back(condition(type, false, "PodMissing",
+                                  fmt::format("Pod {} does not exist yet", name), generation));
+      continue;
+    }
+    const PodState& pod = **p;
+    if (pod.ready) {
+      ++out.ready_replicas;
+      per_pod.push_back(
+          condition(type, true, "Ready", fmt::format("Pod {} is ready", name), generation));
+    } else if (pod.unschedulable) {
+      per_pod.push_back(condition(
+          type, false, "Unschedulable",
+          fmt::format("Pod {} cannot be scheduled: {}", name, *pod.unschedulable), generation));
+    } else if (pod.waiting_reason == "ErrImagePull" || pod.waiting_reason == "ImagePullBackOff" ||
+               pod.waiting_reason == "InvalidImageName") {
+      per_pod.push_back(condition(type, false, "ImagePullFailed",
+                                  fmt::format("Pod {}: {}", name, pod.waiting_message),
+                                  generation));
+    } else if (pod.waiting_reason == "CrashLoopBackOff") {
+      per_pod.push_back(condition(type, false, "CrashLooping",
+                                  fmt::format("Pod {}: {}", name, pod.waiting_message),
+                                  generation));
+    } else {
+      per_pod.push_back(
+          condition(type, false, "NotReady",
+                    pod.deleting ? fmt::format("Pod {} is being deleted", name)
+                    : pod.waiting_reason.empty()
+                        ? fmt::format("Pod {} is not ready yet", name)
+                        : fmt::format("Pod {} is not ready: {}", name, pod.waiting_message),
+                    generation));
+    }
+  }
+  const int32_t ready = out.ready_replicas;
+  // Seed 004's formats.
+  if (ready == replicas) {
+    out.conditions.push_back(condition("Ready", true, "AllReady",
+                                       fmt::format("All {} pods are ready", replicas), generation));
+  } else if (ready == 0) {
+    out.conditions.push_back(
+        condition("Ready", false, "NotReady", "No pods are ready", generation));
+  } else {
+    out.conditions.push_back(condition("Ready", false, "PartiallyReady",
+                                       fmt::format("{}/{} pods are ready", ready, replicas),
+                                       generation));
+  }
+  for (auto& c : per_pod) out.conditions.push_back(std::move(c));
+  return out;
+}
+
+}  // namespace zk::managed

@@ -1,0 +1,39 @@
+// A Bind9Instance's status from what its Pods say (seed 004's hierarchy): one condition per Pod
+// (`Pod-0`, `Pod-1`, …) and `Ready` over them, with the messages users of Bindy know ("All 3
+// pods are ready", "2/3 pods are ready", "Pod NAME is ready"). Pure: from the Pods' JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "api/condition.h"
+
+namespace zk::managed {
+
+// What one Pod of the StatefulSet says.
+struct PodState {
+  std::string name;
+  bool ready = false;
+  bool deleting = false;                     // metadata.deletionTimestamp
+  std::optional<std::string> unschedulable;  // the scheduler's message
+  std::string waiting_reason;                // of a container (or init container) not running
+  std::string waiting_message;
+  std::string ip;  // status.podIP
+};
+
+PodState read_pod(const boost::json::value& pod);
+
+struct InstanceReport {
+  std::vector<api::Condition> conditions;  // Ready first, then Pod-0 … Pod-(replicas-1)
+  int32_t ready_replicas = 0;
+};
+
+// `pods[i]`: the Pod of ordinal i, if it exists. Conditions carry `generation` and no time.
+InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
+                           const std::vector<std::optional<PodState>>& pods, int64_t generation);
+
+}  // namespace zk::managed

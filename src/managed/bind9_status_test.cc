@@ -1,0 +1,81 @@
+#include "managed/bind9_status.h"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace zk::managed {
+namespace {
+
+PodState pod(std::string_view json) {
+  return read_pod(boost::json::parse(json));
+}
+
+TEST(Bind9Status, ReadsWhatAPodSays) {
+  PodState ready = pod(R"({"metadata":{"name":"p-0"},"status":{"podIP":"10.0.0.9",
+      "conditions":[{"type":"Ready","status":"True"}]}})");
+  EXPECT_TRUE(ready.ready);
+  EXPECT_EQ(ready.ip, "10.0.0.9");
+  PodState pull = pod(R"({"metadata":{"name":"p-0"},"status":{"conditions":[{"type":"Ready",
+      "status":"False"}],"containerStatuses":[{"name":"named","state":{"waiting":{
+      "reason":"ImagePullBackOff","message":"Back-off pulling image \"nope:1\""}}}]}})");
+  EXPECT_FALSE(pull.ready);
+  EXPECT_EQ(pull.waiting_reason, "ImagePullBackOff");
+  EXPECT_EQ(pull.waiting_message, "container named: Back-off pulling image \"nope:1\"");
+  PodState pending = pod(R"({"metadata":{"name":"p-0"},"status":{"conditions":[{
+      "type":"PodScheduled","status":"False","reason":"Unschedulable",
+      "message":"0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims."}]}})");
+  ASSERT_TRUE(pending.unschedulable);
+  EXPECT_NE(pending.unschedulable->find("unbound"), std::string::npos);
+  PodState going = pod(R"({"metadata":{"name":"p-0","deletionTimestamp":"2026-01-01T00:00:00Z"},
+      "status":{"conditions":[{"type":"Ready","status":"True"}]}})");
+  EXPECT_FALSE(going.ready);
+  EXPECT_TRUE(going.deleting);
+  // Garbage reads as a Pod that says nothing.
+  EXPECT_FALSE(pod(R"([1,2])").ready);
+  EXPECT_FALSE(pod(R"({"status":{"conditions":"x"}})").ready);
+}
+
+TEST(Bind9Status, ReadyOverThePodsInSeed004sWords) {
+  PodState ok;
+  ok.ready = true;
+  PodState crash;
+  crash.waiting_reason = "CrashLoopBackOff";
+  crash.waiting_message = "container named: back-off 10s restarting failed container";
+  InstanceReport all = report_pods("dns", 2, {ok, ok}, 3);
+  ASSERT_EQ(all.conditions.size(), 3u);
+  EXPECT_EQ(all.conditions[0].type, "Ready");
+  EXPECT_EQ(all.conditions[0].reason, "AllReady");
+  EXPECT_EQ(all.conditions[0].message, "All 2 pods are ready");
+  EXPECT_EQ(all.conditions[0].observed_generation, 3);
+  EXPECT_EQ(all.conditions[1].type, "Pod-0");
+  EXPECT_EQ(all.conditions[1].message, "Pod dns-0 is ready");
+  EXPECT_EQ(all.ready_replicas, 2);
+
+  InstanceReport some = report_pods("dns", 3, {ok, crash, std::nullopt}, 1);
+  EXPECT_EQ(some.conditions[0].reason, "PartiallyReady");
+  EXPECT_EQ(some.conditions[0].message, "1/3 pods are ready");
+  EXPECT_EQ(some.conditions[2].reason, "CrashLooping");
+  EXPECT_EQ(some.conditions[2].message,
+            "Pod dns-1: container named: back-off 10s restarting failed container");
+  EXPECT_EQ(some.conditions[3].reason, "PodMissing");
+  EXPECT_EQ(some.conditions[3].message, "Pod dns-2 does not exist yet");
+
+  PodState pull;
+  pull.waiting_reason = "ErrImagePull";
+  pull.waiting_message = "container named: not found";
+  PodState unsched;
+  unsched.unschedulable = "0/1 nodes are available";
+  PodState starting;
+  InstanceReport none = report_pods("dns", 3, {pull, unsched, starting}, 1);
+  EXPECT_EQ(none.conditions[0].reason, "NotReady");
+  EXPECT_EQ(none.conditions[0].message, "No pods are ready");
+  EXPECT_EQ(none.conditions[1].reason, "ImagePullFailed");
+  EXPECT_EQ(none.conditions[2].reason, "Unschedulable");
+  EXPECT_EQ(none.conditions[2].message, "Pod dns-1 cannot be scheduled: 0/1 nodes are available");
+  EXPECT_EQ(none.conditions[3].reason, "NotReady");
+  EXPECT_EQ(none.conditions[3].message, "Pod dns-2 is not ready yet");
+  EXPECT_EQ(none.ready_replicas, 0);
+}
+
+}  // namespace
+}  // namespace zk::managed

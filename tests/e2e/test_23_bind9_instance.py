@@ -1,0 +1,148 @@
+"""Issue 12: Bind9Instance on the real API server (no kubelet here: no Pod ever runs, so every
+instance says its Pods are missing; tests/node/e2e runs them). What it deploys — keys, named.conf,
+Services, StatefulSet, DNSServers — with owner references and labels, only where the namespace
+grants zonekeeper-bind9-deployer; a field of ours changed by someone else is put back; keys are
+made once; a name taken by someone else's object is left alone."""
+import base64
+import json
+
+import zkenv
+from zkenv import wait_for
+
+NS = "e2e-bind9"
+GROUP = "dns.zonekeeper.io"
+
+
+def instance(name, role="Primary", **spec):
+    s = {"role": role}
+    s.update(spec)
+    return {"apiVersion": f"{GROUP}/v1alpha1", "kind": "Bind9Instance",
+            "metadata": {"name": name, "namespace": NS, "labels": {"dns": "e2e"}}, "spec": s}
+
+
+def deployer_binding(ns):
+    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "zonekeeper-bind9-deployer", "namespace": ns},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                        "name": "zonekeeper-bind9-deployer"},
+            "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": "zonekeeper-system"}]}
+
+
+def get(kube, kind, name):
+    return kube.get(kind, name, NS)
+
+
+def owned_by(obj, inst):
+    refs = obj["metadata"].get("ownerReferences", [])
+    return any(r["kind"] == "Bind9Instance" and r["uid"] == inst["metadata"]["uid"] and r.get("controller")
+               for r in refs)
+
+
+def test_a_primary_is_deployed_only_where_the_namespace_allows_it(zk, kube, controller):
+    kube.namespace(NS)
+    kube.apply([instance("primary")])
+    obj = zk.wait_cond("Bind9Instance", "primary", NS, "False", "DeployForbidden")
+    assert "zonekeeper-bind9-deployer" in zkenv.condition(obj)[2]
+    assert get(kube, "StatefulSet", "primary") is None
+
+    kube.apply([deployer_binding(NS)])
+    kube.patch("Bind9Instance", "primary", NS, {"metadata": {"labels": {"touch": "1"}}})
+    obj = zk.wait_cond("Bind9Instance", "primary", NS, "False", "NotReady")
+    st = obj["status"]
+    assert zkenv.condition(obj)[2] == "No pods are ready"
+    pod0 = next(c for c in st["conditions"] if c["type"] == "Pod-0")
+    assert (pod0["status"], pod0["reason"], pod0["message"]) == (
+        "False", "PodMissing", "Pod primary-0 does not exist yet")
+    assert st["replicas"] == 1 and st["readyReplicas"] == 0
+
+    svc = get(kube, "Service", "primary")
+    assert owned_by(svc, obj) and svc["spec"]["clusterIP"] not in ("", "None")
+    assert st["serviceAddress"] == svc["spec"]["clusterIP"]
+    assert get(kube, "Service", "primary-pods")["spec"]["clusterIP"] == "None"
+    sts = get(kube, "StatefulSet", "primary")
+    assert owned_by(sts, obj)
+    assert sts["spec"]["serviceName"] == "primary-pods"
+    pod = sts["spec"]["template"]["spec"]
+    assert [c["name"] for c in pod["containers"]] == ["named", "agent"]
+    assert [c["name"] for c in pod["initContainers"]] == ["seed"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert sts["spec"]["persistentVolumeClaimRetentionPolicy"]["whenDeleted"] == "Retain"
+    conf = get(kube, "ConfigMap", "primary-config")["data"]["named.conf"]
+    assert 'zone "catalog.zonekeeper.invalid"' in conf and "secret" not in conf
+    keys = get(kube, "Secret", "primary-keys")
+    assert owned_by(keys, obj)
+    data = {k: base64.b64decode(v).decode() for k, v in keys["data"].items()}
+    assert data["name"] == "zonekeeper-primary" and data["algorithm"] == "hmac-sha256"
+    assert f'secret "{data["secret"]}"' in data["tsig.conf"]
+    server = get(kube, "DNSServer", "primary")
+    assert owned_by(server, obj)
+    assert server["spec"]["external"]["address"] == svc["spec"]["clusterIP"]
+    assert server["spec"]["catalogZone"] == "catalog.zonekeeper.invalid"
+    assert server["spec"]["tsigKeySecretRef"]["name"] == "primary-keys"
+    assert server["metadata"]["labels"]["dns"] == "e2e"  # the instance's labels
+    assert server["metadata"]["labels"]["dns.zonekeeper.io/bind9-instance"] == "primary"
+    assert st["dnsServers"] == ["primary"]
+
+    # Someone scales the StatefulSet by hand: put back (the instance says how many).
+    kube.patch("StatefulSet", "primary", NS, {"spec": {"replicas": 3}})
+    wait_for(lambda: get(kube, "StatefulSet", "primary")["spec"]["replicas"] == 1,
+             desc="replicas put back to 1")
+    # The keys are made once: another reconcile leaves them as they are.
+    kube.patch("Bind9Instance", "primary", NS, {"metadata": {"labels": {"touch": "2"}}})
+    kube.patch("Bind9Instance", "primary", NS, {"spec": {"logQueries": True}})
+    wait_for(lambda: "querylog yes;" in get(kube, "ConfigMap", "primary-config")["data"]["named.conf"],
+             desc="the configuration follows the spec")
+    assert get(kube, "Secret", "primary-keys")["data"] == keys["data"]
+    # A new configuration rolls the Pods (the template's hash changed).
+    hash_key = "dns.zonekeeper.io/config-hash"
+    assert (get(kube, "StatefulSet", "primary")["spec"]["template"]["metadata"]["annotations"][hash_key]
+            != sts["spec"]["template"]["metadata"]["annotations"][hash_key])
+
+
+def test_a_secondary_follows_its_primary_and_bad_references_say_why(zk, kube, controller):
+    kube.namespace(NS)
+    kube.apply([deployer_binding(NS), instance("primary"),
+                instance("secondary", "Secondary", replicas=2, primaryRef={"name": "primary"})])
+    obj = zk.wait_cond("Bind9Instance", "secondary", NS, "False", "NotReady")
+    assert [c["type"] for c in obj["status"]["conditions"]] == ["Ready", "Pod-0", "Pod-1"]
+    primary_ip = get(kube, "Service", "primary")["spec"]["clusterIP"]
+    conf = get(kube, "ConfigMap", "secondary-config")["data"]["named.conf"]
+    assert f'default-primaries {{ {primary_ip} port 53 key "zonekeeper-primary"; }}' in conf, conf
+    pod = get(kube, "StatefulSet", "secondary")["spec"]["template"]["spec"]
+    assert [c["name"] for c in pod["containers"]] == ["named"]
+    assert pod["volumes"][1]["secret"]["secretName"] == "primary-keys"
+    assert get(kube, "Secret", "secondary-keys") is None  # the Primary's keys serve both
+    assert "dnsServers" not in obj["status"]  # no Pod has an IP here
+
+    kube.apply([instance("orphan", "Secondary", primaryRef={"name": "nowhere"})])
+    obj = zk.wait_cond("Bind9Instance", "orphan", NS, "False", "PrimaryNotFound")
+    assert f"{NS}/nowhere" in zkenv.condition(obj)[2]
+    assert get(kube, "StatefulSet", "orphan") is None
+
+
+def test_a_name_someone_else_holds_is_left_alone(zk, kube, controller):
+    kube.namespace(NS)
+    theirs = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "taken-config", "namespace": NS},
+              "data": {"named.conf": "theirs"}}
+    kube.apply([deployer_binding(NS), theirs])
+    kube.apply([instance("taken")])
+    obj = zk.wait_cond("Bind9Instance", "taken", NS, "False", "NameTaken")
+    assert "ConfigMap e2e-bind9/taken-config" in zkenv.condition(obj)[2]
+    assert get(kube, "ConfigMap", "taken-config")["data"] == {"named.conf": "theirs"}
+
+
+def test_the_schema_refuses_what_cannot_run(kube):
+    kube.namespace(NS)
+    for spec, needle in (({"role": "Primary", "replicas": 2}, "a Primary is one Pod"),
+                         ({"role": "Secondary"}, "primaryRef")):
+        obj = instance("bad", **{k: v for k, v in spec.items() if k != "role"})
+        obj["spec"]["role"] = spec["role"]
+        r = kube.kubectl("apply", "-f", "-", input=json.dumps(obj), check=False)
+        assert r.returncode != 0 and needle in r.stderr, r.stderr
+    # What a StatefulSet cannot change cannot change here either.
+    kube.apply([instance("fixed", storage={"size": "100Mi"})])
+    for patch, needle in (({"spec": {"storage": {"size": "200Mi"}}}, "immutable"),
+                          ({"spec": {"role": "Secondary", "primaryRef": {"name": "x"}}}, "role is immutable")):
+        r = kube.kubectl("patch", "bind9instance", "fixed", "-n", NS, "--type", "merge", "-p", json.dumps(patch),
+                         check=False)
+        assert r.returncode != 0 and needle in r.stderr, r.stderr
