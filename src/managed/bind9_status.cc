@@ -94,7 +94,8 @@ InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
           type, false, "Unschedulable",
           fmt::format("Pod {} cannot be scheduled: {}", name, *pod.unschedulable), generation));
     } else if (pod.waiting_reason == "ErrImagePull" || pod.waiting_reason == "ImagePullBackOff" ||
-               pod.waiting_reason == "InvalidImageName") {
+               pod.waiting_reason == "InvalidImageName" ||
+               pod.waiting_reason == "ErrImageNeverPull") {
       per_pod.push_back(condition(type, false, "ImagePullFailed",
                                   fmt::format("Pod {}: {}", name, pod.waiting_message),
                                   generation));

@@ -66,6 +66,9 @@ TEST(Bind9Status, ReadyOverThePodsInSeed004sWords) {
   PodState unsched;
   unsched.unschedulable = "0/1 nodes are available";
   PodState starting;
+  PodState never;
+  never.waiting_reason = "ErrImageNeverPull";
+  EXPECT_EQ(report_pods("dns", 1, {never}, 1).conditions[1].reason, "ImagePullFailed");
   InstanceReport none = report_pods("dns", 3, {pull, unsched, starting}, 1);
   EXPECT_EQ(none.conditions[0].reason, "NotReady");
   EXPECT_EQ(none.conditions[0].message, "No pods are ready");

@@ -47,7 +47,10 @@ def test_a_primary_is_deployed_only_where_the_namespace_allows_it(zk, kube, cont
 
     kube.apply([deployer_binding(NS)])
     kube.patch("Bind9Instance", "primary", NS, {"metadata": {"labels": {"touch": "1"}}})
-    obj = zk.wait_cond("Bind9Instance", "primary", NS, "False", "NotReady")
+    zk.wait_cond("Bind9Instance", "primary", NS, "False", "NotReady")
+    # The Service's address (and so the DNSServer) comes with the Service's own event.
+    obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "primary")) and
+                   o.get("status", {}).get("dnsServers") and o, desc="serviceAddress and dnsServers in status")
     st = obj["status"]
     assert zkenv.condition(obj)[2] == "No pods are ready"
     pod0 = next(c for c in st["conditions"] if c["type"] == "Pod-0")

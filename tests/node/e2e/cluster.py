@@ -51,7 +51,10 @@ class Cluster:
         self.helm_bin = run(["bash", os.path.join(REPO, "tools/helm/build.sh")]).stdout.split()[-1]
 
     def start(self):
-        run([self.node_sh, "start", self.dir], timeout=600)
+        # Local PersistentVolumes: the BIND Pods, the managed Pod and the Bind9Instances' claims
+        # (kept after their Pods and instances go: retention Retain) need more than the default 8.
+        run([self.node_sh, "start", self.dir], timeout=600,
+            env=dict(os.environ, ZK_NODE_PVS=os.environ.get("ZK_NODE_PVS", "16")))
         with open(os.path.join(self.dir, "env")) as f:
             self.env = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
         log(f"node Ready after {self.env['ZK_NODE_READY_MS']} ms")

@@ -166,6 +166,42 @@ def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
     for ip in ips.values():
         wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"], timeout=120)
 
+    # Secondaries scaled 2 → 3: the new Pod serves every zone without a manual step.
+    c.kubectl("patch", "bind9instance", "secondary", "-n", MANAGED_NS, "--type", "merge",
+              "-p", json.dumps({"spec": {"replicas": 3}}))
+    wait_for(lambda: instance_ready(c, "secondary", ("AllReady", "All 3 pods are ready")),
+             timeout=240, desc="3 secondaries ready")
+    ip = c.get("pod", "secondary-2", MANAGED_NS)["status"]["podIP"]
+    wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"], timeout=120)
+    wait_for(lambda: c.get("dnsserver", "secondary-2", MANAGED_NS, check=False),
+             desc="a DNSServer for the new Pod")
+
+
+def test_bind9_instances_that_cannot_run_say_why_and_leave_the_others_alone(installed):
+    """Bad input on the real node: an image that does not exist and a StorageClass that does not
+    exist — each a specific reason on its own instance; the cluster above keeps serving."""
+    c = installed
+    c.apply([bind9_instance("no-image", "Primary", image="zonekeeper-bind9:does-not-exist",
+                            imagePullPolicy="Never"),
+             dict(bind9_instance("no-class", "Primary"),
+                  spec={"role": "Primary", "storage": {"size": "100Mi", "storageClassName": "nope"}})])
+
+    def pod0(name, reason):
+        obj = c.get("bind9instance", name, MANAGED_NS, check=False) or {}
+        conds = {x["type"]: x for x in obj.get("status", {}).get("conditions", [])}
+        return conds.get("Pod-0", {}).get("reason") == reason and conds
+
+    conds = wait_for(lambda: pod0("no-image", "ImagePullFailed"), timeout=120,
+                     desc="no-image: Pod-0 ImagePullFailed")
+    assert conds["Ready"]["reason"] == "NotReady", conds
+    assert "does-not-exist" in conds["Pod-0"]["message"], conds["Pod-0"]
+    conds = wait_for(lambda: pod0("no-class", "Unschedulable"), timeout=120,
+                     desc="no-class: Pod-0 Unschedulable")
+    assert "PersistentVolumeClaim" in conds["Pod-0"]["message"], conds["Pod-0"]
+    ip = c.get("pod", "primary-0", MANAGED_NS)["status"]["podIP"]
+    wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"])
+    c.kubectl("delete", "bind9instance", "no-image", "no-class", "-n", MANAGED_NS, "--wait=false")
+
 
 def test_killing_the_leader_hands_over_and_loses_nothing(installed, bind):
     c = installed
