@@ -1,6 +1,8 @@
 #include "app/bind9_agent.h"
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -60,6 +62,8 @@ struct Bind9Agent::Impl {
   managed::ServerSettings settings;
   std::set<Name> zones;
   std::optional<uint32_t> last_serial;
+  // Zones out of the catalog, and since when (delete_grace).
+  std::map<Name, std::chrono::steady_clock::time_point> leaving;
   bool last_ok = false;
   bool notified = false;
   std::vector<std::string> last_problems;
@@ -185,8 +189,16 @@ struct Bind9Agent::Impl {
       out.added.push_back(zone);
       log_zone(spdlog::level::info, zone, "added (rndc addzone)");
     }
+    const auto now = std::chrono::steady_clock::now();
     for (auto it = zones.begin(); it != zones.end();) {
       if (content.members.contains(*it) || content.ambiguous.contains(*it)) {
+        leaving.erase(*it);
+        ++it;
+        continue;
+      }
+      const auto since = leaving.emplace(*it, now).first->second;
+      if (now - since < options.delete_grace) {
+        out.leaving.push_back(*it);
         ++it;
         continue;
       }
@@ -197,7 +209,11 @@ struct Bind9Agent::Impl {
       }
       out.deleted.push_back(*it);
       log_zone(spdlog::level::info, *it, "deleted (rndc delzone -clean)");
+      leaving.erase(*it);
       it = zones.erase(it);
+    }
+    for (auto it = leaving.begin(); it != leaving.end();) {  // gone or back meanwhile
+      it = zones.contains(it->first) ? std::next(it) : leaving.erase(it);
     }
     for (const auto& f : out.failures) spdlog::warn("agent: {}", f);
     last_serial = out.catalog_serial;
@@ -301,12 +317,15 @@ struct Bind9Agent::Impl {
     dns::Client client(executor, options.server, client_options());
     while (!stopping) {
       if (!notified) {
-        wake.expires_after(options.poll_interval);
+        wake.expires_after(leaving.empty()
+                               ? options.poll_interval
+                               : std::min(options.poll_interval,
+                                          options.delete_grace + std::chrono::milliseconds(50)));
         boost::system::error_code ec;
         co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping) break;
       }
-      bool due = notified || !last_ok;
+      bool due = notified || !last_ok || !leaving.empty();
       notified = false;
       if (!due) {
         auto serial = co_await client.soa_serial(managed::catalog_zone());

@@ -35,12 +35,17 @@ struct Bind9AgentOptions {
   uint16_t notify_port = 5300;                    // 127.0.0.1; 0: no listener (poll only)
   std::chrono::milliseconds poll_interval{5000};  // SOA check of the catalog, NOTIFY or not
   std::chrono::milliseconds timeout{5000};        // per DNS or control operation
+  // A zone leaves named only when its member has been out of the catalog this long (seen so
+  // by two passes): a member removed by hand, or a catalog being rewritten, does not cost a
+  // zone that zonekeeper puts back meanwhile.
+  std::chrono::milliseconds delete_grace{5000};
 };
 
 // What one pass did.
 struct Bind9AgentPass {
   uint32_t catalog_serial = 0;
   std::vector<model::Name> added, deleted;
+  std::vector<model::Name> leaving;  // out of the catalog, deleted once delete_grace passed
   // One line per zone that could not be added or deleted, or why the catalog was not read.
   std::vector<std::string> failures;
   bool ok() const { return failures.empty(); }

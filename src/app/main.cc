@@ -148,6 +148,7 @@ struct AgentFlags {
   int notify_port = 5300;
   int poll_seconds = 5;
   int timeout_ms = 5000;
+  int delete_grace_seconds = 5;
   bool seed_only = false;
   std::string log_format = "json";
   std::string log_level = "info";
@@ -185,6 +186,7 @@ int run_bind9_agent(const AgentFlags& f) {
   o.notify_port = static_cast<uint16_t>(f.notify_port);
   o.poll_interval = std::chrono::seconds(f.poll_seconds);
   o.timeout = std::chrono::milliseconds(f.timeout_ms);
+  o.delete_grace = std::chrono::seconds(f.delete_grace_seconds);
   asio::io_context io;
   app::Bind9Agent agent(io.get_executor(), std::move(o));
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -371,6 +373,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   agt->add_option("--timeout-ms", agent.timeout_ms, "per DNS or control operation")
       ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
+  agt->add_option("--delete-grace-seconds", agent.delete_grace_seconds,
+                  "a zone leaves named only when out of the catalog this long")
+      ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   agt->add_flag("--seed-only", agent.seed_only,
                 "make zones/ and the catalog's first file if missing, then exit (init container)");

@@ -72,9 +72,9 @@ def test_a_dnszone_alone_creates_its_zone_and_deleting_it_deletes_it(zk, kube, c
     with open(agent_log) as f:
         assert "added (rndc addzone) zone=made.test." in f.read()
 
-    # A member removed by hand is put back (the catalog is zonekeeper's). If the agent saw the
-    # catalog without it meanwhile, it deleted the zone: then the zone comes back and its
-    # records are replayed, as on a server that lost them.
+    # A member removed by hand is put back (the catalog is zonekeeper's). The agent deletes a
+    # zone only after its member stayed out for its grace (5 s); had it, the zone would come
+    # back and its records be replayed, as on a server that lost them.
     snap = zkenv.axfr(named.port, CATALOG, named.key)
     owner = next(owner for (owner, rtype) in snap if rtype == "PTR")
     zkenv.nsupdate(named.port, CATALOG, named.key, deletes=[(owner, "PTR")])

@@ -113,6 +113,7 @@ class ManagedBind : public ::testing::Test {
     o.notify_port = notify_port_.number();
     o.poll_interval = 60s;  // a test that sees a change in less saw the NOTIFY
     o.timeout = 10s;
+    o.delete_grace = 0ms;  // TheAgentWaitsBeforeItDeletes sets its own
     return o;
   }
 
@@ -290,6 +291,33 @@ TEST_F(ManagedBind, TheAgentHearsNamedsNotifyAndStops) {
   runner.join();
   EXPECT_TRUE(added) << primary_->log_tail();
   EXPECT_TRUE(deleted) << primary_->log_tail();
+}
+
+TEST_F(ManagedBind, TheAgentWaitsBeforeItDeletes) {
+  asio::io_context io;
+  Bind9AgentOptions o = agent_options();
+  o.delete_grace = 400ms;
+  Bind9Agent agent(io.get_executor(), o);
+  write_catalog({N("a.test.")});
+  ASSERT_TRUE(await(io, agent.pass()).ok());
+  // Out of the catalog for a moment (a hand edit, put back): nothing is deleted.
+  write_catalog({});
+  Bind9AgentPass pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.deleted.empty());
+  EXPECT_EQ(pass.leaving, std::vector<Name>{N("a.test.")});
+  EXPECT_TRUE(primary_->soa_serial("a.test.").has_value());
+  write_catalog({N("a.test.")});
+  std::this_thread::sleep_for(500ms);
+  pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.deleted.empty() && pass.leaving.empty());
+  // Out for longer than the grace: deleted at the first pass after it.
+  write_catalog({});
+  pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.deleted.empty());
+  std::this_thread::sleep_for(500ms);
+  pass = await(io, agent.pass());
+  EXPECT_EQ(pass.deleted, std::vector<Name>{N("a.test.")});
+  EXPECT_FALSE(primary_->soa_serial("a.test.").has_value());
 }
 
 TEST_F(ManagedBind, BadMembersAndFailuresAreReportedWithoutStoppingTheOthers) {
