@@ -257,8 +257,10 @@ struct Bind9Instances::Impl {
   }
 
   // May this instance write `kind/ns/name`? Yes if it does not exist or is this instance's.
+  // `absent` (if given) says whether it was found missing when looked up now.
   asio::awaitable<std::optional<Blocked>> check_ours(const Bind9Instance& i, std::string_view kind,
-                                                     const std::string& name) {
+                                                     const std::string& name,
+                                                     bool* absent = nullptr) {
     const std::string k = fmt::format("{}/{}/{}", kind, i.ns, name);
     if (auto it = verified.find(k); it != verified.end() && it->second == i.uid) {
       co_return std::nullopt;
@@ -267,6 +269,7 @@ struct Bind9Instances::Impl {
     if (!current && current.error().code != kube::ErrorCode::NotFound) {
       co_return refused(current.error(), fmt::format("get {} {}", kind, name));
     }
+    if (absent) *absent = !current;
     if (current && owner_uid(json::value(*current)) != i.uid) {
       co_return Blocked{"NameTaken", fmt::format("{} {}/{} exists and is not this instance's: "
                                                  "zonekeeper leaves it alone",
@@ -294,32 +297,19 @@ struct Bind9Instances::Impl {
   asio::awaitable<std::optional<Blocked>> ensure_keys(const managed::Deployment& d) {
     const Bind9Instance& i = d.instance;
     const std::string name = managed::keys_secret_name(i.name);
-    const std::string k = fmt::format("Secret/{}/{}", i.ns, name);
-    if (auto it = verified.find(k); it != verified.end() && it->second == i.uid) {
-      co_return std::nullopt;
+    bool absent = false;
+    if (auto b = co_await check_ours(i, "Secret", name, &absent)) co_return b;
+    if (!absent) co_return std::nullopt;
+    json::object secret = managed::keys_secret(d, {random_key_secret(), random_key_secret()});
+    auto r = co_await client->create(kube::resources::kSecrets, i.ns, secret);
+    if (!r) {
+      verified.erase(fmt::format("Secret/{}/{}", i.ns, name));
+      if (r.error().code == kube::ErrorCode::AlreadyExists) {
+        co_return Blocked{"DeployFailed", "the keys Secret appeared meanwhile: again"};
+      }
+      co_return refused(r.error(), fmt::format("create Secret {}", name));
     }
-    auto current = co_await client->get(kube::resources::kSecrets, i.ns, name);
-    if (current) {
-      if (owner_uid(json::value(*current)) != i.uid) {
-        co_return Blocked{"NameTaken", fmt::format("Secret {}/{} exists and is not this "
-                                                   "instance's: zonekeeper leaves it alone",
-                                                   i.ns, name)};
-      }
-    } else if (current.error().code != kube::ErrorCode::NotFound) {
-      co_return refused(current.error(), fmt::format("get Secret {}", name));
-    } else {
-      json::object secret = managed::keys_secret(d, {random_key_secret(), random_key_secret()});
-      auto r = co_await client->create(kube::resources::kSecrets, i.ns, secret);
-      if (!r && r.error().code != kube::ErrorCode::AlreadyExists) {
-        co_return refused(r.error(), fmt::format("create Secret {}", name));
-      }
-      if (r) {
-        spdlog::info("bind9: {}/{}: generated its TSIG and rndc keys (Secret {})", i.ns, i.name,
-                     name);
-      }
-      if (!r) co_return Blocked{"DeployFailed", "the keys Secret appeared meanwhile: again"};
-    }
-    verified[k] = i.uid;
+    spdlog::info("bind9: {}/{}: generated its TSIG and rndc keys (Secret {})", i.ns, i.name, name);
     co_return std::nullopt;
   }
 
