@@ -169,10 +169,7 @@ Parsed<std::map<std::string, std::string>> decode_quantities(const boost::json::
 }  // namespace
 
 Parsed<Bind9Instance> decode_bind9_instance(const boost::json::value& object) {
-  if (!object.is_object()) return invalid("the object is not a JSON object");
-  auto type_ok = check_type(object, kBind9Instance);
-  if (!type_ok) return tl::unexpected(type_ok.error());
-  auto meta = decode_meta(object);
+  auto meta = decode_object_meta(object, kBind9Instance);
   if (!meta) return tl::unexpected(meta.error());
   Bind9Instance b;
   static_cast<ObjectMeta&>(b) = std::move(*meta);

@@ -52,4 +52,12 @@ model::Parsed<bool> check_type(const boost::json::value& object, std::string_vie
   return true;
 }
 
+model::Parsed<ObjectMeta> decode_object_meta(const boost::json::value& object,
+                                             std::string_view kind) {
+  if (!object.is_object()) return model::invalid("the object is not a JSON object");
+  auto type_ok = check_type(object, kind);
+  if (!type_ok) return tl::unexpected(type_ok.error());
+  return decode_meta(object);
+}
+
 }  // namespace zk::api

@@ -33,4 +33,9 @@ model::Parsed<ObjectMeta> decode_meta(const boost::json::value& object);
 // Checks `object.kind` (when present) and `object.apiVersion` (when present) against ours.
 model::Parsed<bool> check_type(const boost::json::value& object, std::string_view kind);
 
+// The start of every decode_*: `object` is a JSON object, its kind and apiVersion are ours (when
+// present), and its metadata reads.
+model::Parsed<ObjectMeta> decode_object_meta(const boost::json::value& object,
+                                             std::string_view kind);
+
 }  // namespace zk::api

@@ -31,9 +31,7 @@ Parsed<RecordObject> decode_record(const boost::json::value& object) {
   if (!kind_text) return tl::unexpected(kind_text.error());
   auto kind = parse_kind(*kind_text);
   if (!kind) return invalid("kind: " + kind.error());
-  auto type_ok = check_type(object, *kind_text);
-  if (!type_ok) return tl::unexpected(type_ok.error());
-  auto meta = decode_meta(object);
+  auto meta = decode_object_meta(object, *kind_text);
   if (!meta) return tl::unexpected(meta.error());
   const auto* spec = json::member(&object, "spec");
   if (!spec) return invalid("spec: required");

@@ -109,10 +109,7 @@ Parsed<TechnitiumEndpoint> decode_technitium(const boost::json::value* t) {
 }  // namespace
 
 Parsed<Server> decode_server(const boost::json::value& object) {
-  if (!object.is_object()) return invalid("the object is not a JSON object");
-  auto type_ok = check_type(object, kDNSServer);
-  if (!type_ok) return tl::unexpected(type_ok.error());
-  auto meta = decode_meta(object);
+  auto meta = decode_object_meta(object, kDNSServer);
   if (!meta) return tl::unexpected(meta.error());
   Server s;
   static_cast<ObjectMeta&>(s) = std::move(*meta);

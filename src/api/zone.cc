@@ -97,10 +97,7 @@ Parsed<uint32_t> u32_field(const boost::json::value* parent, std::string_view ke
 }  // namespace
 
 Parsed<Zone> decode_zone(const boost::json::value& object) {
-  if (!object.is_object()) return invalid("the object is not a JSON object");
-  auto type_ok = check_type(object, kDNSZone);
-  if (!type_ok) return tl::unexpected(type_ok.error());
-  auto meta = decode_meta(object);
+  auto meta = decode_object_meta(object, kDNSZone);
   if (!meta) return tl::unexpected(meta.error());
   Zone z;
   static_cast<ObjectMeta&>(z) = std::move(*meta);
