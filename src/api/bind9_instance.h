@@ -27,6 +27,13 @@ namespace zk::api {
 
 inline constexpr std::string_view kBind9Instance = "Bind9Instance";
 
+// Ports the Pod of a Bind9Instance (or of a Bind9Cluster's instances) uses itself, so spec.port
+// may be neither: named's control channel (rndc) and the bind9-agent's NOTIFY listener. The
+// same numbers as kControlPort and kAgentNotifyPort of managed/bind9_objects.h (api does not
+// depend on managed; keep them equal).
+inline constexpr uint16_t kBind9ControlPort = 953;
+inline constexpr uint16_t kBind9AgentNotifyPort = 5300;
+
 struct Bind9Storage {
   std::string size = "1Gi";  // a resource quantity
   // storageClassName; absent: the cluster's default class; "": none (pre-provisioned volumes).
@@ -41,7 +48,7 @@ struct Bind9Instance : ObjectMeta {
   std::optional<std::string> primary_name;  // spec.primaryRef.name (Secondary)
   std::optional<std::string> image;         // absent: the controller's --bind9-image
   std::string image_pull_policy = "IfNotPresent";
-  uint16_t port = 53;  // DNS port of the Pods and of the Service
+  uint16_t port = 53;  // DNS port of the Pods and of the Service; not 953 or 5300
   Bind9Storage storage;
   // spec.resources as given ({requests, limits}: resource name → quantity); empty: none. A
   // quantity written as a JSON integer is kept as its decimal text ("2").

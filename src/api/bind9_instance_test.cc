@@ -98,6 +98,20 @@ TEST(DecodeBind9Instance, ReadsEveryField) {
   EXPECT_TRUE(instance(R"({"role":"Primary"})", std::string(52, 'a')));
 }
 
+// The Pod's own ports are refused; their neighbours are not.
+TEST(DecodeBind9Instance, PortIsNotOneThePodUses) {
+  for (int port : {kBind9ControlPort, kBind9AgentNotifyPort}) {
+    auto b = instance(R"({"role":"Primary","port":)" + std::to_string(port) + "}");
+    ASSERT_FALSE(b) << port;
+    EXPECT_EQ(b.error().find("spec.port: " + std::to_string(port) + " is "), 0u) << b.error();
+  }
+  for (int port : {952, 954, 5299, 5301}) {
+    auto b = instance(secondary(R"(,"port":)" + std::to_string(port)));
+    ASSERT_TRUE(b) << port << ": " << b.error();
+    EXPECT_EQ(b->port, port);
+  }
+}
+
 TEST(DecodeBind9Instance, AllowQueryForms) {
   for (const char* ok : {"any", "none", "localhost", "localnets", "!any", "0.0.0.0/0", "::/0",
                          "192.0.2.1", "192.0.2.1/32", "192.0.2.128/25", "!10.1.0.0/16",
@@ -227,6 +241,11 @@ TEST(DecodeBind9Instance, RefusesWhatTheSchemaRefuses) {
             "spec.imagePullPolicy: \"Sometimes\" is not Always, IfNotPresent or Never"},
            {secondary(R"(,"port":0)"), "spec.port: must be an integer from 1 to 65535, got 0"},
            {secondary(R"(,"port":65536)"), "spec.port: must be an integer from 1 to 65535"},
+           {secondary(R"(,"port":953)"),
+            "spec.port: 953 is named's control channel inside the Pod (rndc); choose another "
+            "port"},
+           {R"({"role":"Primary","port":5300})",
+            "spec.port: 5300 is the agent's NOTIFY listener inside the Pod; choose another port"},
            {secondary(R"(,"storage":[])"), "spec.storage: must be an object"},
            {secondary(R"(,"storage":{"size":"1GB"})"),
             "spec.storage.size: \"1GB\" is not a quantity of bytes (e.g. 512Mi, 1Gi, 10G)"},
