@@ -765,10 +765,103 @@ def quantities(desc):
     }
 
 
-def bind9instance():
+# The forbidden DNS ports: what the Pod uses itself (src/api/bind9_instance.h).
+RESERVED_PORTS = [
+    (953, "port 953 is named's control channel inside the Pod (rndc)"),
+    (5300, "port 5300 is the agent's NOTIFY listener inside the Pod"),
+]
+
+
+def bind9_server_settings():
+    """The server settings of a Bind9Instance's spec, which a Bind9Cluster's spec shares."""
     # One allowQuery element, without its "!": a keyword, an address or a CIDR whose bits
     # beyond the prefix are zero (named refuses "10.0.0.1/8").
     e = "(self.startsWith('!') ? self.substring(1) : self)"
+    return {
+        "image": s("The BIND 9 image (default: the controller's --bind9-image).",
+                   minLength=1, maxLength=512, pattern=r"^\S+$"),
+        "imagePullPolicy": s("When the kubelet pulls the image.",
+                             enum=["Always", "IfNotPresent", "Never"],
+                             default="IfNotPresent"),
+        "port": i32("DNS port (UDP and TCP) of the Pods and of the Service; not 953 or 5300 "
+                    "(the Pod's own).", 1, 65535, default=53,
+                    **{"x-kubernetes-validations": [
+                        {"rule": f"self != {port}", "message": message}
+                        for port, message in RESERVED_PORTS]}),
+        "allowQuery": arr(
+            "Who may query (named's allow-query, first match wins): any, none, localhost, "
+            "localnets, an IP address or address/prefix, each optionally after \"!\" "
+            "(negation).",
+            s("An address match list element.", minLength=1, maxLength=64,
+              **{"x-kubernetes-validations": [{
+                  "rule": f"{e} in ['any', 'none', 'localhost', 'localnets'] || "
+                          f"isIP({e}) || (isCIDR({e}) && cidr({e}).masked() == cidr({e}))",
+                  "message": "must be any, none, localhost, localnets, an IP address or "
+                             "address/prefix with no bit set beyond the prefix, "
+                             "optionally after one \"!\""}]}),
+            minItems=1, maxItems=32, default=["any"], **{"x-kubernetes-list-type": "atomic"}),
+        "rateLimit": obj(
+            "Response rate limiting (named's rate-limit).",
+            {"responsesPerSecond": i32("Identical responses per second to one client "
+                                       "network; absent: no limit.", 1, 10000)}),
+        "logQueries": {"type": "boolean", "default": False,
+                       "description": "Log every query (named's querylog)."},
+    }
+
+
+def bind9_storage(desc, delete_desc, remedy):
+    """Each Pod's volume; size and storageClassName immutable (`remedy` says what to do)."""
+    return obj(desc, {
+        "size": s("Requested size, a quantity of bytes (512Mi, 1Gi, 10G).",
+                  maxLength=64, pattern=STORAGE_QUANTITY, default="1Gi",
+                  **{"x-kubernetes-validations": [{
+                      "rule": "self.matches('[1-9]')",
+                      "message": "size must be more than zero"}]}),
+        "storageClassName": s("StorageClass of the claims (default: the cluster's "
+                              "default class; \"\": no class, pre-provisioned "
+                              "volumes only).", maxLength=253,
+                              pattern=r"^(" + K8S_NAME[1:-1] + r")?$"),
+        "deleteOnRemove": {"type": "boolean", "default": False, "description": delete_desc},
+    }, default={}, **{"x-kubernetes-validations": [{
+        "rule": "has(self.size) == has(oldSelf.size) && (!has(self.size) || "
+                "self.size == oldSelf.size) && has(self.storageClassName) == "
+                "has(oldSelf.storageClassName) && (!has(self.storageClassName) || "
+                "self.storageClassName == oldSelf.storageClassName)",
+        "message": "storage.size and storage.storageClassName are immutable (a "
+                   "StatefulSet's volumeClaimTemplates cannot change): " + remedy}]})
+
+
+def bind9_resources():
+    return obj(
+        "Compute resources of the named container.",
+        {
+            "requests": quantities("Quantities requested, by resource name."),
+            "limits": quantities("Quantities allowed at most, by resource name."),
+        })
+
+
+def bind9_status(conditions_desc, type_desc, fields):
+    """Status of a Bind9Instance or Bind9Cluster: Ready and one condition per Pod or instance
+    (24 at most), observedGeneration, then `fields`."""
+    conditions = copy.deepcopy(CONDITIONS)
+    conditions["maxItems"] = 24
+    conditions["description"] = conditions_desc
+    conditions["items"]["properties"]["type"]["description"] = type_desc
+    return obj("What the controller observed.", {
+        "conditions": conditions,
+        "observedGeneration": OBSERVED_GENERATION,
+        **fields,
+    })
+
+
+def dns_label_name_rule(most, why):
+    return {"rule": f"size(self.metadata.name) <= {most} && self.metadata.name.matches('" +
+                    INSTANCE_NAME + "')",
+            "message": f"the name must be a DNS label of at most {most} characters that starts "
+                       f"with a letter ({why})"}
+
+
+def bind9instance():
     spec = obj(
         "A BIND 9 server set that zonekeeper deploys and runs: a Primary (one Pod) or "
         "Secondaries (N Pods transferring from a Primary instance), each Pod with its own "
@@ -784,63 +877,14 @@ def bind9instance():
             "primaryRef": object_ref(
                 "For a Secondary: the Primary Bind9Instance (same namespace) it transfers "
                 "from. Forbidden for a Primary."),
-            "image": s("The BIND 9 image (default: the controller's --bind9-image).",
-                       minLength=1, maxLength=512, pattern=r"^\S+$"),
-            "imagePullPolicy": s("When the kubelet pulls the image.",
-                                 enum=["Always", "IfNotPresent", "Never"],
-                                 default="IfNotPresent"),
-            "port": i32("DNS port (UDP and TCP) of the Pods and of the Service.", 1, 65535,
-                        default=53),
-            "storage": obj(
+            **bind9_server_settings(),
+            "storage": bind9_storage(
                 "Each Pod's volume (a PersistentVolumeClaim from the StatefulSet's "
                 "volumeClaimTemplates): zones, journals and the catalog survive a restart.",
-                {
-                    "size": s("Requested size, a quantity of bytes (512Mi, 1Gi, 10G).",
-                              maxLength=64, pattern=STORAGE_QUANTITY, default="1Gi",
-                              **{"x-kubernetes-validations": [{
-                                  "rule": "self.matches('[1-9]')",
-                                  "message": "size must be more than zero"}]}),
-                    "storageClassName": s("StorageClass of the claims (default: the cluster's "
-                                          "default class; \"\": no class, pre-provisioned "
-                                          "volumes only).", maxLength=253,
-                                          pattern=r"^(" + K8S_NAME[1:-1] + r")?$"),
-                    "deleteOnRemove": {
-                        "type": "boolean", "default": False,
-                        "description": "Delete the claims (and so, usually, the zones' data) "
-                                       "when the instance is deleted; else they are kept "
-                                       "(persistentVolumeClaimRetentionPolicy)."},
-                }, default={}, **{"x-kubernetes-validations": [{
-                    "rule": "has(self.size) == has(oldSelf.size) && (!has(self.size) || "
-                            "self.size == oldSelf.size) && has(self.storageClassName) == "
-                            "has(oldSelf.storageClassName) && (!has(self.storageClassName) || "
-                            "self.storageClassName == oldSelf.storageClassName)",
-                    "message": "storage.size and storage.storageClassName are immutable (a "
-                               "StatefulSet's volumeClaimTemplates cannot change): create "
-                               "another instance"}]}),
-            "resources": obj(
-                "Compute resources of the named container.",
-                {
-                    "requests": quantities("Quantities requested, by resource name."),
-                    "limits": quantities("Quantities allowed at most, by resource name."),
-                }),
-            "allowQuery": arr(
-                "Who may query (named's allow-query, first match wins): any, none, localhost, "
-                "localnets, an IP address or address/prefix, each optionally after \"!\" "
-                "(negation).",
-                s("An address match list element.", minLength=1, maxLength=64,
-                  **{"x-kubernetes-validations": [{
-                      "rule": f"{e} in ['any', 'none', 'localhost', 'localnets'] || "
-                              f"isIP({e}) || (isCIDR({e}) && cidr({e}).masked() == cidr({e}))",
-                      "message": "must be any, none, localhost, localnets, an IP address or "
-                                 "address/prefix with no bit set beyond the prefix, "
-                                 "optionally after one \"!\""}]}),
-                minItems=1, maxItems=32, default=["any"], **{"x-kubernetes-list-type": "atomic"}),
-            "rateLimit": obj(
-                "Response rate limiting (named's rate-limit).",
-                {"responsesPerSecond": i32("Identical responses per second to one client "
-                                           "network; absent: no limit.", 1, 10000)}),
-            "logQueries": {"type": "boolean", "default": False,
-                           "description": "Log every query (named's querylog)."},
+                "Delete the claims (and so, usually, the zones' data) when the instance is "
+                "deleted; else they are kept (persistentVolumeClaimRetentionPolicy).",
+                "create another instance"),
+            "resources": bind9_resources(),
         },
         required=["role"],
         **{"x-kubernetes-validations": [
@@ -855,21 +899,16 @@ def bind9instance():
              "message": "primaryRef is only allowed when role is Secondary",
              "fieldPath": ".primaryRef"},
         ]})
-    conditions = copy.deepcopy(CONDITIONS)
-    conditions["maxItems"] = 24
-    conditions["description"] = ("Conditions in the Kubernetes convention (metav1.Condition): "
-                                 "Ready, and Pod-0, Pod-1, ... one per Pod. Types and reasons: "
-                                 "docs/api.md.")
-    conditions["items"]["properties"]["type"]["description"] = "Condition type: Ready or Pod-N."
-    status = obj("What the controller observed.", {
-        "conditions": conditions,
-        "observedGeneration": OBSERVED_GENERATION,
-        "replicas": i32("Pods the StatefulSet has.", 0, INT32_MAX),
-        "readyReplicas": i32("Pods that are ready.", 0, INT32_MAX),
-        "serviceAddress": s("The cluster IP of the instance's Service."),
-        "dnsServers": arr("The DNSServer objects the instance created.", {"type": "string"},
-                          **{"x-kubernetes-list-type": "set"}),
-    })
+    status = bind9_status(
+        "Conditions in the Kubernetes convention (metav1.Condition): Ready, and Pod-0, Pod-1, "
+        "... one per Pod. Types and reasons: docs/api.md.",
+        "Condition type: Ready or Pod-N.", {
+            "replicas": i32("Pods the StatefulSet has.", 0, INT32_MAX),
+            "readyReplicas": i32("Pods that are ready.", 0, INT32_MAX),
+            "serviceAddress": s("The cluster IP of the instance's Service."),
+            "dnsServers": arr("The DNSServer objects the instance created.", {"type": "string"},
+                              **{"x-kubernetes-list-type": "set"}),
+        })
     columns = [
         {"name": "Role", "type": "string", "jsonPath": ".spec.role",
          "description": "Primary or Secondary."},
@@ -887,10 +926,7 @@ def bind9instance():
                  "self.spec.primaryRef.name != self.metadata.name",
          "message": "a Secondary cannot be its own primary",
          "fieldPath": ".spec.primaryRef.name"},
-        {"rule": "size(self.metadata.name) <= 52 && self.metadata.name.matches('" +
-                 INSTANCE_NAME + "')",
-         "message": "the name must be a DNS label of at most 52 characters that starts with a "
-                    "letter (it names the StatefulSet, its Services and Pods)"},
+        dns_label_name_rule(52, "it names the StatefulSet, its Services and Pods"),
     ]
     return crd("Bind9Instance", "bind9instances", ["b9i"],
                "Bind9Instance is a BIND 9 server set (a Primary, or Secondaries of one) that "
@@ -898,10 +934,69 @@ def bind9instance():
                root_rules)
 
 
+# ---------------------------------------------------------------------------- Bind9Cluster
+
+def bind9cluster():
+    def role(desc, storage_desc, delete_desc, extra=None):
+        return obj(desc, {
+            **(extra or {}),
+            "storage": bind9_storage(storage_desc, delete_desc,
+                                     "create another cluster"),
+            "resources": bind9_resources(),
+        }, default={})
+
+    spec = obj(
+        "A Primary Bind9Instance <name>-primary and Secondary Bind9Instances "
+        "<name>-secondary-<i> transferring from it, which zonekeeper creates and owns, with "
+        "one set of server settings.",
+        {
+            **bind9_server_settings(),
+            "primary": role(
+                "The Primary instance <name>-primary (one Pod).",
+                "The Primary's volume: zones, journals and the catalog survive a restart.",
+                "Delete the Primary's claim when the cluster is deleted; else it is kept."),
+            "secondaries": role(
+                "The Secondary instances <name>-secondary-0, -1, ...",
+                "Each Secondary Pod's volume.",
+                "Delete a Secondary instance's claims when it is removed (the cluster deleted "
+                "or secondaries.instances lowered); else they are kept.",
+                {
+                    "instances": i32("Number of Secondary Bind9Instances.", 0, 16, default=1),
+                    "replicas": i32("Pods of each Secondary Bind9Instance.", 1, 16, default=1),
+                }),
+        })
+    status = bind9_status(
+        "Conditions in the Kubernetes convention (metav1.Condition): Ready, and Bind9Instance-0 "
+        "(the Primary), Bind9Instance-1, ... (the Secondaries in order). Types and reasons: "
+        "docs/api.md.",
+        "Condition type: Ready or Bind9Instance-N.", {
+            "instanceCount": i32("Bind9Instances the cluster has.", 0, INT32_MAX),
+            "readyInstances": i32("Bind9Instances that are ready.", 0, INT32_MAX),
+            "instances": arr("The Bind9Instance objects the cluster created.", {"type": "string"},
+                             **{"x-kubernetes-list-type": "set"}),
+        })
+    columns = [
+        {"name": "Secondaries", "type": "integer", "jsonPath": ".spec.secondaries.instances",
+         "description": "Secondary Bind9Instances wanted."},
+        {"name": "Instances", "type": "integer", "jsonPath": ".status.instanceCount",
+         "description": "Bind9Instances the cluster has."},
+        {"name": "Ready-Instances", "type": "integer", "jsonPath": ".status.readyInstances",
+         "description": "Bind9Instances that are ready."},
+        *ready_columns(),
+        AGE,
+    ]
+    root_rules = [dns_label_name_rule(
+        39, "its Bind9Instances are <name>-secondary-<i>, at most 52")]
+    return crd("Bind9Cluster", "bind9clusters", ["b9c"],
+               "Bind9Cluster is a Primary Bind9Instance and Secondary Bind9Instances of it that "
+               "zonekeeper creates, owns and serves DNSZones with.", spec, status, columns,
+               root_rules)
+
+
 # ---------------------------------------------------------------------------- output
 
 def all_crds():
-    return [dnszone(), *records(), dnsserver(), bind9instance()]
+    return [dnszone(), *records(), dnsserver(), bind9instance(), bind9cluster()]
 
 
 class Dumper(yaml.SafeDumper):

@@ -90,6 +90,10 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
         print("lease:" + ",".join(d["rules"][1]["resourceNames"]))
     if d and d["kind"] == "ClusterRole":
         print("clusterrole:" + d["metadata"]["name"])
+        for r in d["rules"]:
+            for res in r["resources"]:
+                if res.startswith("bind9"):
+                    print(f"bind9-rule:{d['metadata']['name']}:{res}:" + ",".join(r["verbs"]))
 EOF
 )"
 want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --shards=4 --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
@@ -108,6 +112,11 @@ roles="$(grep '^clusterrole:' <<<"$args" | sort | tr '\n' ' ')"
 want_roles="clusterrole:zk2-bind9-deployer clusterrole:zk2-controller clusterrole:zk2-tsig-secret-reader clusterrole:zk2-ui-operator clusterrole:zk2-ui-viewer "
 if [[ "$roles" == "$want_roles" ]]; then ok "the ClusterRoles are named from name (<name>-bind9-deployer too)"; else
   bad "the ClusterRoles are named from name (<name>-bind9-deployer too)" "want: $want_roles"$'\n'"got:  $roles"
+fi
+rules="$(grep '^bind9-rule:' <<<"$args" | LC_ALL=C sort | tr '\n' ' ')"
+want_rules="bind9-rule:zk2-bind9-deployer:bind9instances:create,get,patch,update,delete bind9-rule:zk2-controller:bind9clusters/status:get,patch,update bind9-rule:zk2-controller:bind9clusters:get,list,watch bind9-rule:zk2-controller:bind9instances/status:get,patch,update bind9-rule:zk2-controller:bind9instances:get,list,watch bind9-rule:zk2-ui-operator:bind9clusters:get,list,watch bind9-rule:zk2-ui-operator:bind9instances:get,list,watch bind9-rule:zk2-ui-viewer:bind9clusters:get,list,watch bind9-rule:zk2-ui-viewer:bind9instances:get,list,watch "
+if [[ "$rules" == "$want_rules" ]]; then ok "Bind9Instance/Bind9Cluster rights: controller reads both and writes their status, the deployer writes a cluster's Bind9Instances, the UI roles only read"; else
+  bad "Bind9Instance/Bind9Cluster rights" "want: $want_rules"$'\n'"got:  $rules"
 fi
 
 # --- the real API server --------------------------------------------------------------------

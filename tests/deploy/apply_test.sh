@@ -12,7 +12,8 @@
 #   - the /status subresource: status is written only through it, spec only outside it;
 #   - RBAC for the zonekeeper ServiceAccount, with its own token: what it can do, what it
 #     cannot (can-i and real requests), what a RoleBinding to zonekeeper-bind9-deployer adds in
-#     its namespace (deploying a Bind9Instance's objects) and nowhere else, and the admission
+#     its namespace (deploying a Bind9Instance's objects, a Bind9Cluster's Bind9Instances) and
+#     nowhere else, and the admission
 #     policy that limits its record patches to the dns.zonekeeper.io/zone annotation.
 # Prints one line per check and, last, "<n> passed, <m> failed"; exits 1 on any failure.
 #
@@ -113,7 +114,7 @@ listed="$(sed -n 's/^  - \(.*\.yaml\)$/\1/p' deploy/monitoring/kustomization.yam
 present="$(cd deploy/monitoring && grep -l '^apiVersion:' -- *.yaml | grep -v '^kustomization.yaml$' | sort)"
 expect_eq "deploy/monitoring/kustomization.yaml lists its manifests" "$present" "$listed"
 
-crds=(dnszones dnsservers bind9instances arecords aaaarecords cnamerecords txtrecords mxrecords
+crds=(dnszones dnsservers bind9instances bind9clusters arecords aaaarecords cnamerecords txtrecords mxrecords
   nsrecords srvrecords caarecords ptrrecords naptrrecords dnamerecords sshfprecords tlsarecords
   svcbrecords httpsrecords)
 # The kinds examples/cluster/ shows (the six newer ones are proven by tests/e2e/test_19).
@@ -154,6 +155,7 @@ resources="$(k api-resources --api-group=dns.zonekeeper.io -o wide --no-headers 
 want_resources="$(cat <<'EOF'
 aaaarecords aaaarec dns.zonekeeper.io/v1alpha1 true AAAARecord zonekeeper,dns
 arecords arec dns.zonekeeper.io/v1alpha1 true ARecord zonekeeper,dns
+bind9clusters b9c dns.zonekeeper.io/v1alpha1 true Bind9Cluster zonekeeper,dns
 bind9instances b9i dns.zonekeeper.io/v1alpha1 true Bind9Instance zonekeeper,dns
 caarecords caarec dns.zonekeeper.io/v1alpha1 true CAARecord zonekeeper,dns
 cnamerecords cnamerec dns.zonekeeper.io/v1alpha1 true CNAMERecord zonekeeper,dns
@@ -172,7 +174,7 @@ tlsarecords tlsarec dns.zonekeeper.io/v1alpha1 true TLSARecord zonekeeper,dns
 txtrecords txtrec dns.zonekeeper.io/v1alpha1 true TXTRecord zonekeeper,dns
 EOF
 )"
-expect_eq "api-resources: 18 namespaced kinds with short names and categories zonekeeper,dns" \
+expect_eq "api-resources: 19 namespaced kinds with short names and categories zonekeeper,dns" \
   "$want_resources" "$resources"
 
 for c in "${crds[@]}"; do
@@ -261,7 +263,18 @@ expect_eq "kubectl get bind9instances: printer columns" \
 expect_eq "short name b9i finds both instances" \
   "bind9instance.dns.zonekeeper.io/primary bind9instance.dns.zonekeeper.io/secondary" \
   "$(k get b9i -n $managed -o name | sort | tr '\n' ' ' | sed 's/ $//')"
-expect_eq "category zonekeeper lists them" "2" "$(k get zonekeeper -n $managed -o name | wc -l | tr -d ' ')"
+expect_ok "a Bind9Cluster is created" k apply -n $managed -f - <<'B9C'
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: Bind9Cluster
+metadata: {name: dns, labels: {dns.example/serves: example.test}}
+spec: {}
+B9C
+expect_eq "kubectl get bind9clusters: printer columns" \
+  "NAME SECONDARIES INSTANCES READY-INSTANCES READY REASON AGE" "$(header bind9clusters -n $managed)"
+expect_eq "short name b9c finds the cluster" "bind9cluster.dns.zonekeeper.io/dns" \
+  "$(k get b9c -n $managed -o name)"
+expect_eq "category zonekeeper lists the instances and the cluster" "3" \
+  "$(k get zonekeeper -n $managed -o name | wc -l | tr -d ' ')"
 declare -A data_col=([arecords]=ADDRESSES [aaaarecords]=ADDRESSES [cnamerecords]=TARGET
   [txtrecords]="" [mxrecords]="MAIL EXCHANGERS" [nsrecords]="NAME SERVERS"
   [srvrecords]=SERVICES [caarecords]=ENTRIES [ptrrecords]=TARGETS [naptrrecords]=""
@@ -339,6 +352,10 @@ expect_eq "CAARecord defaults: flags 0" "0" "$defaults"
 defaults="$(k get bind9instance primary -n $managed -o json | jq -c '.spec')"
 expect_eq "Bind9Instance defaults: replicas 1, IfNotPresent, port 53, storage 1Gi kept, allowQuery any" \
   '{"allowQuery":["any"],"imagePullPolicy":"IfNotPresent","logQueries":false,"port":53,"replicas":1,"role":"Primary","storage":{"deleteOnRemove":false,"size":"1Gi"}}' \
+  "$defaults"
+defaults="$(k get bind9cluster dns -n $managed -o json | jq -c '.spec')"
+expect_eq "Bind9Cluster defaults: Bind9Instance's settings, primary and secondaries storage 1Gi kept, one Secondary of one Pod" \
+  '{"allowQuery":["any"],"imagePullPolicy":"IfNotPresent","logQueries":false,"port":53,"primary":{"storage":{"deleteOnRemove":false,"size":"1Gi"}},"secondaries":{"instances":1,"replicas":1,"storage":{"deleteOnRemove":false,"size":"1Gi"}}}' \
   "$defaults"
 
 # ------------------------------------------------------------------ schema validation
@@ -540,6 +557,62 @@ expect_fail "rejected: a Bind9Instance whose name cannot name a Service (starts 
   k create -n $ns -f - <<<"$A"$'\n''metadata: {name: 9bad}
 kind: Bind9Instance
 spec: {role: Primary}'
+reject "Bind9Instance on port 953" "port 953 is named's control channel inside the Pod (rndc)" \
+  'kind: Bind9Instance
+spec: {role: Primary, port: 953}'
+reject "Bind9Instance on port 5300" "port 5300 is the agent's NOTIFY listener inside the Pod" \
+  'kind: Bind9Instance
+spec: {role: Secondary, primaryRef: {name: p}, port: 5300}'
+accept "Bind9Instance on port 5353" 'kind: Bind9Instance
+spec: {role: Primary, port: 5353}'
+
+reject "Bind9Cluster on port 953" "port 953 is named's control channel inside the Pod (rndc)" \
+  'kind: Bind9Cluster
+spec: {port: 953}'
+reject "Bind9Cluster on port 5300" "port 5300 is the agent's NOTIFY listener inside the Pod" \
+  'kind: Bind9Cluster
+spec: {port: 5300}'
+reject "Bind9Cluster with 17 Secondary instances" 'spec.secondaries.instances in body should be less than or equal to 16' \
+  'kind: Bind9Cluster
+spec: {secondaries: {instances: 17}}'
+reject "Bind9Cluster with Secondaries of 0 Pods" 'spec.secondaries.replicas in body should be greater than or equal to 1' \
+  'kind: Bind9Cluster
+spec: {secondaries: {replicas: 0}}'
+reject "Bind9Cluster secondaries storage size that is not a quantity" 'spec.secondaries.storage.size in body should match' \
+  'kind: Bind9Cluster
+spec: {secondaries: {storage: {size: 1GB}}}'
+reject "Bind9Cluster primary storage size of zero" 'size must be more than zero' \
+  'kind: Bind9Cluster
+spec: {primary: {storage: {size: 0Gi}}}'
+reject "Bind9Cluster primary resource quantity that is not one" 'spec.primary.resources.requests.cpu in body should match' \
+  'kind: Bind9Cluster
+spec: {primary: {resources: {requests: {cpu: lots}}}}'
+reject "Bind9Cluster allowQuery that would inject into named.conf" \
+  'spec.allowQuery[0]: Invalid value: "any; }; include \"/etc/passwd\"": must be any, none' \
+  'kind: Bind9Cluster
+spec: {allowQuery: ["any; }; include \"/etc/passwd\""]}'
+expect_fail "rejected: a Bind9Cluster whose name is too long for <name>-secondary-15 (40 characters)" \
+  'the name must be a DNS label of at most 39 characters that starts with a letter' \
+  k create -n $ns -f - <<<"$A"$'\n''metadata: {name: a234567890123456789012345678901234567890}
+kind: Bind9Cluster
+spec: {}'
+expect_fail "rejected: a Bind9Cluster whose name starts with a digit" \
+  'the name must be a DNS label of at most 39 characters that starts with a letter' \
+  k create -n $ns -f - <<<"$A"$'\n''metadata: {name: 9bad}
+kind: Bind9Cluster
+spec: {}'
+accept "Bind9Cluster of 39 characters, a Primary alone (instances 0), Secondaries of 16 Pods" \
+  'kind: Bind9Cluster
+metadata: {name: a23456789012345678901234567890123456789}
+spec: {secondaries: {instances: 0, replicas: 16}}'
+expect_fail "rejected: changing a Bind9Cluster's secondaries storage size (immutable)" \
+  'storage.size and storage.storageClassName are immutable' \
+  k patch bind9cluster dns -n $managed --type=merge -p '{"spec":{"secondaries":{"storage":{"size":"2Gi"}}}}'
+expect_fail "rejected: setting a Bind9Cluster's primary storageClassName (immutable)" \
+  'storage.size and storage.storageClassName are immutable' \
+  k patch bind9cluster dns -n $managed --type=merge -p '{"spec":{"primary":{"storage":{"storageClassName":"fast"}}}}'
+expect_ok "a Bind9Cluster's secondaries.instances and deleteOnRemove may change" \
+  k patch bind9cluster dns -n $managed --type=merge -p '{"spec":{"secondaries":{"instances":3,"storage":{"deleteOnRemove":true}}}}'
 
 reject "DNSZone without zoneName" 'spec.zoneName: Required value' \
   'kind: DNSZone
@@ -691,6 +764,25 @@ expect_has "Bind9Instance printer columns show role, replicas, ready Pods, addre
 many="$(jq -nc --arg now "$now" '{status: {conditions: [range(25) | {type: "Pod-\(.)", status: "True", reason: "Ready", message: "", lastTransitionTime: $now}]}}')"
 expect_fail "Bind9Instance status: at most 24 conditions" 'status.conditions: Too many: 25: must have at most 24 items' \
   k patch bind9instance secondary -n $managed --subresource=status --type=merge -p "$many"
+# A Bind9Cluster: Ready plus one Bind9Instance-N condition per instance (the Primary first).
+b9c_status="$(jq -nc --arg now "$now" '{status: {observedGeneration: 2, instanceCount: 4, readyInstances: 3,
+  instances: ["dns-primary", "dns-secondary-0", "dns-secondary-1", "dns-secondary-2"],
+  conditions: ([{type: "Ready", status: "False", reason: "PartiallyReady", message: "3/4 instances are ready", lastTransitionTime: $now}]
+    + [range(4) | {type: "Bind9Instance-\(.)", status: (if . < 3 then "True" else "False" end),
+                   reason: (if . < 3 then "Ready" else "Missing" end),
+                   message: "Instance \(.)", lastTransitionTime: $now}])}}')"
+expect_ok "admin patches Bind9Cluster status (Ready and Bind9Instance-0..3) through /status" \
+  k patch bind9cluster dns -n $managed --subresource=status --type=merge -p "$b9c_status"
+row="$(k get bind9cluster dns -n $managed --no-headers | tr -s ' ')"
+expect_has "Bind9Cluster printer columns show secondaries, instances, ready instances and Ready" \
+  "dns 3 4 3 False PartiallyReady" "$row"
+expect_eq "Bind9Cluster status.instances is a set" '["dns-primary","dns-secondary-0","dns-secondary-1","dns-secondary-2"]' \
+  "$(k get bind9cluster dns -n $managed -o json | jq -c '.status.instances')"
+many="$(jq -nc --arg now "$now" '{status: {conditions: [range(25) | {type: "Bind9Instance-\(.)", status: "True", reason: "Ready", message: "", lastTransitionTime: $now}]}}')"
+expect_fail "Bind9Cluster status: at most 24 conditions" 'status.conditions: Too many: 25: must have at most 24 items' \
+  k patch bind9cluster dns -n $managed --subresource=status --type=merge -p "$many"
+expect_fail "Bind9Cluster status: instances is a set (no duplicate)" 'Duplicate value' \
+  k patch bind9cluster dns -n $managed --subresource=status --type=merge -p '{"status":{"instances":["dns-primary","dns-primary"]}}'
 
 # ------------------------------------------------------------------ RBAC
 
@@ -798,6 +890,17 @@ done
 cannot "patch bind9instances (spec)" patch bind9instances.dns.zonekeeper.io -n $managed
 cannot "create bind9instances" create bind9instances.dns.zonekeeper.io -n $managed
 cannot "delete bind9instances" delete bind9instances.dns.zonekeeper.io -n $managed
+# Bind9Cluster: read it and write its status everywhere; its Bind9Instances are written only
+# where zonekeeper-bind9-deployer is bound (below), the cluster's spec never.
+can "list bind9clusters in all namespaces" list bind9clusters.dns.zonekeeper.io --all-namespaces
+can "watch bind9clusters in all namespaces" watch bind9clusters.dns.zonekeeper.io --all-namespaces
+can "get bind9clusters" get bind9clusters.dns.zonekeeper.io -n $managed
+can "patch bind9clusters/status" patch bind9clusters.dns.zonekeeper.io --subresource=status -n $managed
+can "update bind9clusters/status" update bind9clusters.dns.zonekeeper.io --subresource=status -n $managed
+cannot "patch bind9clusters (spec)" patch bind9clusters.dns.zonekeeper.io -n $managed
+cannot "create bind9clusters" create bind9clusters.dns.zonekeeper.io -n $managed
+cannot "delete bind9clusters" delete bind9clusters.dns.zonekeeper.io -n $managed
+cannot "update bind9instances in all namespaces" update bind9instances.dns.zonekeeper.io --all-namespaces
 expect_eq "zonekeeper-bind9-deployer is bound nowhere by default" "" \
   "$(k get clusterrolebindings,rolebindings -A -o json | jq -r '.items[] | select(.roleRef.name == "zonekeeper-bind9-deployer") | .metadata.name')"
 for n in $managed $ns default; do
@@ -949,7 +1052,12 @@ cannot "create pods in $managed (the StatefulSet controller does)" create pods -
 cannot "create persistentvolumeclaims in $managed" create persistentvolumeclaims -n $managed
 cannot "create statefulsets in $ns (bound only in $managed)" create statefulsets.apps -n $ns
 cannot "create secrets in $ns (bound only in $managed)" create secrets -n $ns
-cannot "patch bind9instances (spec) in $managed, deployer or not" patch bind9instances.dns.zonekeeper.io -n $managed
+for v in create get patch update delete; do
+  can "$v bind9instances in $managed (deployer bound: a Bind9Cluster's instances)" "$v" bind9instances.dns.zonekeeper.io -n $managed
+done
+cannot "create bind9instances in $ns (bound only in $managed)" create bind9instances.dns.zonekeeper.io -n $ns
+cannot "patch bind9clusters (spec) in $managed, deployer or not" patch bind9clusters.dns.zonekeeper.io -n $managed
+cannot "create bind9clusters in $managed, deployer or not" create bind9clusters.dns.zonekeeper.io -n $managed
 expect_ok "as zonekeeper: create the StatefulSet in $managed" sa create -f - <<<"$(statefulset $managed)"
 expect_ok "as zonekeeper: create the keys Secret in $managed" sa create -f - <<<"$(keys_secret $managed)"
 expect_eq "... and read it back" "zonekeeper-primary" \
@@ -962,6 +1070,14 @@ expect_fail "as zonekeeper: create a StatefulSet in $ns is still forbidden" 'for
 expect_fail "as zonekeeper: create a Secret in $ns is still forbidden" 'forbidden' \
   sa create -f - <<<"$(keys_secret $ns)"
 expect_ok "as zonekeeper: delete the StatefulSet in $managed" sa delete statefulset primary -n $managed
+expect_ok "as zonekeeper: server-side apply creates a Bind9Cluster's Primary Bind9Instance in $managed" \
+  sa apply --server-side --field-manager=zonekeeper -f - <<<"{\"apiVersion\": \"dns.zonekeeper.io/v1alpha1\",
+    \"kind\": \"Bind9Instance\", \"metadata\": {\"name\": \"dns-primary\", \"namespace\": \"$managed\"},
+    \"spec\": {\"role\": \"Primary\"}}"
+expect_ok "as zonekeeper: delete that Bind9Instance in $managed" sa delete bind9instance dns-primary -n $managed
+expect_fail "as zonekeeper: create a Bind9Instance in $ns is still forbidden" 'forbidden' \
+  sa create -f - <<<"{\"apiVersion\": \"dns.zonekeeper.io/v1alpha1\", \"kind\": \"Bind9Instance\",
+    \"metadata\": {\"name\": \"dns-primary\", \"namespace\": \"$ns\"}, \"spec\": {\"role\": \"Primary\"}}"
 
 summary_done=1
 echo "$passed passed, $failed failed"
