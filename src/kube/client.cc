@@ -268,6 +268,12 @@ asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view
   co_return Result<void>();
 }
 
+asio::awaitable<Result<void>> Client::remove(const Resource& r, std::string_view ns,
+                                             std::string_view name) {
+  DeleteOptions defaults;
+  co_return co_await remove(r, ns, name, std::move(defaults));
+}
+
 asio::awaitable<Result<json::object>> Client::merge_patch(const Resource& r, std::string_view ns,
                                                           std::string_view name,
                                                           const json::value& patch) {

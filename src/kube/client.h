@@ -147,7 +147,11 @@ class Client {
                                                        const boost::json::object& object,
                                                        std::string_view subresource = {});
   asio::awaitable<Result<void>> remove(const Resource& r, std::string_view ns,
-                                       std::string_view name, DeleteOptions options = {});
+                                       std::string_view name, DeleteOptions options);
+  // With default options. (Not a default argument: GCC 12 destroys a coroutine's by-value
+  // parameter twice when its default argument is `{}`.)
+  asio::awaitable<Result<void>> remove(const Resource& r, std::string_view ns,
+                                       std::string_view name);
   // JSON merge patch (RFC 7386).
   asio::awaitable<Result<boost::json::object>> merge_patch(const Resource& r, std::string_view ns,
                                                            std::string_view name,
