@@ -38,14 +38,14 @@ void read_waiting(const json::value* statuses, PodState& out) {
   }
 }
 
+}  // namespace
+
 api::Condition condition(std::string type, bool ok, std::string reason, std::string message,
                          int64_t generation) {
   return api::Condition{std::move(type),   ok ? "True" : "False",
                         std::move(reason), std::move(message),
                         generation,        ""};
 }
-
-}  // namespace
 
 PodState read_pod(const json::value& pod) {
   PodState out;

@@ -27,6 +27,10 @@ struct PodState {
 
 PodState read_pod(const boost::json::value& pod);
 
+// A condition of a report: status True when `ok`, no transition time (set_condition sets it).
+api::Condition condition(std::string type, bool ok, std::string reason, std::string message,
+                         int64_t generation);
+
 struct InstanceReport {
   std::vector<api::Condition> conditions;  // Ready first, then Pod-0 … Pod-(replicas-1)
   int32_t ready_replicas = 0;
