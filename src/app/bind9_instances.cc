@@ -16,8 +16,11 @@
 #include "api/bind9_instance.h"
 #include "api/condition.h"
 #include "api/time.h"
+#include "app/bind9_clusters.h"
+#include "app/deployer.h"
 #include "app/random_secret.h"
 #include "controller/work_queue.h"
+#include "managed/bind9_cluster.h"
 #include "managed/bind9_objects.h"
 #include "managed/bind9_status.h"
 
@@ -43,38 +46,20 @@ constexpr std::chrono::minutes kResync{5};
 constexpr std::string_view kDeployedSelector =
     "app.kubernetes.io/managed-by=zonekeeper,app.kubernetes.io/name=bind9";
 
-const kube::Resource& resource_of(std::string_view kind) {
-  if (kind == "StatefulSet") return kStatefulSets;
-  if (kind == "Service") return kServices;
-  if (kind == "Secret") return kube::resources::kSecrets;
-  if (kind == "DNSServer") return kDNSServers;
-  return kube::resources::kConfigMaps;
-}
-
 std::string key_of(std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}", ns, name);
 }
 
-// The owner reference's uid of `object`, when its controller is a Bind9Instance.
-std::string owner_uid(const json::value& object) {
-  const json::value* refs = object.as_object().if_contains("metadata")
-                                ? object.at("metadata").as_object().if_contains("ownerReferences")
-                                : nullptr;
-  if (!refs || !refs->is_array()) return "";
-  for (const json::value& r : refs->get_array()) {
-    if (r.is_object() && r.as_object().if_contains("kind") && r.at("kind") == "Bind9Instance" &&
-        r.as_object().if_contains("uid") && r.at("uid").is_string()) {
-      return std::string(r.at("uid").get_string());
-    }
-  }
-  return "";
+// Queue keys of Bind9Clusters: "cluster:ns/name" (an object name has no ':').
+constexpr std::string_view kClusterKey = "cluster:";
+
+std::string cluster_key(std::string_view ns, std::string_view name) {
+  return fmt::format("{}{}/{}", kClusterKey, ns, name);
 }
 
-// Why an instance is not deployed (a Ready=False reason and its message), if it is not.
-struct Blocked {
-  std::string reason;
-  std::string message;
-};
+Owner owner_of(const Bind9Instance& i) {
+  return Owner{std::string(api::kBind9Instance), i.ns, i.name, i.uid};
+}
 
 }  // namespace
 
@@ -88,15 +73,16 @@ struct Bind9Instances::Impl {
   bool stopping = false;
   uint64_t epoch = 0;  // one per start()
   int workers_running = 0;
-  // Objects known to be this instance's (or free) once checked: "Kind/ns/name" → instance uid.
-  std::map<std::string, std::string> verified;
+  Deployer deployer;
+  Bind9Clusters clusters{deployer};
   // DNSServers applied per instance ("ns/name"), to delete the ones no longer wanted.
   std::map<std::string, std::set<std::string>> servers_applied;
   std::set<std::string> servers_listed;  // instances whose DNSServers were listed once
 
   Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, Bind9Options o)
-      : ex(e), client(std::move(c)), options(std::move(o)), queue(e) {
+      : ex(e), client(std::move(c)), options(std::move(o)), queue(e), deployer(client) {
     add("Bind9Instance", kInstances, "");
+    if (options.clusters) add("Bind9Cluster", Bind9Clusters::resource(), "");
     add("StatefulSet", kStatefulSets, std::string(kDeployedSelector));
     add("Pod", kPods, std::string(kDeployedSelector));
     add("Service", kServices, std::string(kDeployedSelector));
@@ -110,8 +96,15 @@ struct Bind9Instances::Impl {
                                const kube::ObjectPtr& new_obj) {
       const kube::ObjectPtr& obj = new_obj ? new_obj : old_obj;
       if (!obj) return;
-      if (kind == "Bind9Instance") {
+      if (kind == "Bind9Cluster") {
+        if (running) queue.add(cluster_key(obj->namespace_(), obj->name()));
+      } else if (kind == "Bind9Instance") {
         enqueue_with_secondaries(obj->namespace_(), obj->name());
+        // Its cluster reports over it.
+        auto cluster = obj->label(managed::kClusterLabel);
+        if (cluster && running && informers.contains("Bind9Cluster")) {
+          queue.add(cluster_key(obj->namespace_(), *cluster));
+        }
       } else if (auto owner = obj->label(managed::kInstanceLabel)) {
         enqueue_with_secondaries(obj->namespace_(), *owner);
       }
@@ -145,6 +138,11 @@ struct Bind9Instances::Impl {
       for (const kube::ObjectPtr& o : store("Bind9Instance").list()) {
         queue.add(key_of(o->namespace_(), o->name()));
       }
+      if (informers.contains("Bind9Cluster")) {
+        for (const kube::ObjectPtr& o : store("Bind9Cluster").list()) {
+          queue.add(cluster_key(o->namespace_(), o->name()));
+        }
+      }
     }
     while (running && epoch == mine) {
       auto key = co_await queue.next();
@@ -169,6 +167,13 @@ struct Bind9Instances::Impl {
   }
 
   asio::awaitable<bool> reconcile(const std::string& key) {
+    if (key.starts_with(kClusterKey)) {
+      const std::string rest = key.substr(kClusterKey.size());
+      const auto slash = rest.find('/');
+      const std::string cluster_ns = rest.substr(0, slash), cluster = rest.substr(slash + 1);
+      co_return co_await clusters.reconcile(store("Bind9Cluster"), store("Bind9Instance"),
+                                            cluster_ns, cluster);
+    }
     const auto slash = key.find('/');
     const std::string ns = key.substr(0, slash), name = key.substr(slash + 1);
     kube::ObjectPtr obj = store("Bind9Instance").get(ns, name);
@@ -246,68 +251,24 @@ struct Bind9Instances::Impl {
     return std::nullopt;
   }
 
-  static std::optional<Blocked> refused(const kube::Error& e, std::string_view what) {
-    if (e.code == kube::ErrorCode::Forbidden) {
-      return Blocked{"DeployForbidden",
-                     fmt::format("{}: {}; bind ClusterRole zonekeeper-bind9-deployer in this "
-                                 "namespace with a RoleBinding (docs/api.md, RBAC)",
-                                 what, e.message)};
-    }
-    return Blocked{"DeployFailed", fmt::format("{}: {}", what, e.to_string())};
-  }
-
-  // May this instance write `kind/ns/name`? Yes if it does not exist or is this instance's.
-  // `absent` (if given) says whether it was found missing when looked up now.
-  asio::awaitable<std::optional<Blocked>> check_ours(const Bind9Instance& i, std::string_view kind,
-                                                     const std::string& name,
-                                                     bool* absent = nullptr) {
-    const std::string k = fmt::format("{}/{}/{}", kind, i.ns, name);
-    if (auto it = verified.find(k); it != verified.end() && it->second == i.uid) {
-      co_return std::nullopt;
-    }
-    auto current = co_await client->get(resource_of(kind), i.ns, name);
-    if (!current && current.error().code != kube::ErrorCode::NotFound) {
-      co_return refused(current.error(), fmt::format("get {} {}", kind, name));
-    }
-    if (absent) *absent = !current;
-    if (current && owner_uid(json::value(*current)) != i.uid) {
-      co_return Blocked{"NameTaken", fmt::format("{} {}/{} exists and is not this instance's: "
-                                                 "zonekeeper leaves it alone",
-                                                 kind, i.ns, name)};
-    }
-    verified[k] = i.uid;
-    co_return std::nullopt;
-  }
-
-  asio::awaitable<std::optional<Blocked>> apply(const Bind9Instance& i, std::string_view kind,
-                                                json::object object) {
-    const std::string name(object.at("metadata").at("name").as_string());
-    if (auto b = co_await check_ours(i, kind, name)) co_return b;
-    kube::ApplyOptions o;
-    o.force = true;  // a field of ours that someone else changed is put back
-    auto r = co_await client->apply(resource_of(kind), i.ns, name, std::move(object), o);
-    if (!r) {
-      verified.erase(fmt::format("{}/{}/{}", kind, i.ns, name));
-      co_return refused(r.error(), fmt::format("apply {} {}", kind, name));
-    }
-    co_return std::nullopt;
-  }
-
   // A Primary's keys: made once, never rewritten (the servers and every client hold them).
   asio::awaitable<std::optional<Blocked>> ensure_keys(const managed::Deployment& d) {
     const Bind9Instance& i = d.instance;
     const std::string name = managed::keys_secret_name(i.name);
     bool absent = false;
-    if (auto b = co_await check_ours(i, "Secret", name, &absent)) co_return b;
+    const Owner owner = owner_of(i);
+    if (auto b = co_await deployer.check_ours(owner, kube::resources::kSecrets, name, &absent)) {
+      co_return b;
+    }
     if (!absent) co_return std::nullopt;
     json::object secret = managed::keys_secret(d, {random_key_secret(), random_key_secret()});
     auto r = co_await client->create(kube::resources::kSecrets, i.ns, secret);
     if (!r) {
-      verified.erase(fmt::format("Secret/{}/{}", i.ns, name));
+      deployer.forget(kube::resources::kSecrets, i.ns, name);
       if (r.error().code == kube::ErrorCode::AlreadyExists) {
         co_return Blocked{"DeployFailed", "the keys Secret appeared meanwhile: again"};
       }
-      co_return refused(r.error(), fmt::format("create Secret {}", name));
+      co_return Deployer::refused(r.error(), fmt::format("create Secret {}", name));
     }
     spdlog::info("bind9: {}/{}: generated its TSIG and rndc keys (Secret {})", i.ns, i.name, name);
     co_return std::nullopt;
@@ -315,10 +276,18 @@ struct Bind9Instances::Impl {
 
   asio::awaitable<std::optional<Blocked>> deploy(const managed::Deployment& d) {
     const Bind9Instance& i = d.instance;
-    if (auto b = co_await apply(i, "ConfigMap", managed::config_map(d))) co_return b;
-    if (auto b = co_await apply(i, "Service", managed::headless_service(d))) co_return b;
-    if (auto b = co_await apply(i, "Service", managed::service(d))) co_return b;
-    if (auto b = co_await apply(i, "StatefulSet", managed::stateful_set(d))) co_return b;
+    const Owner owner = owner_of(i);
+    if (auto b =
+            co_await deployer.apply(owner, kube::resources::kConfigMaps, managed::config_map(d))) {
+      co_return b;
+    }
+    if (auto b = co_await deployer.apply(owner, kServices, managed::headless_service(d))) {
+      co_return b;
+    }
+    if (auto b = co_await deployer.apply(owner, kServices, managed::service(d))) co_return b;
+    if (auto b = co_await deployer.apply(owner, kStatefulSets, managed::stateful_set(d))) {
+      co_return b;
+    }
     const std::string key = key_of(i.ns, i.name);
     std::set<std::string>& applied = servers_applied[key];
     if (!servers_listed.contains(key)) {  // after a restart: what an earlier run created
@@ -327,7 +296,7 @@ struct Bind9Instances::Impl {
       auto list = co_await client->list(kDNSServers, i.ns, lo);
       if (list) {
         for (const auto& item : list->items) {
-          if (owner_uid(json::value(item)) == i.uid) {
+          if (owner_uid(json::value(item), api::kBind9Instance) == i.uid) {
             applied.insert(std::string(item.at("metadata").at("name").as_string()));
           }
         }
@@ -336,7 +305,7 @@ struct Bind9Instances::Impl {
     }
     std::map<std::string, json::object> servers = managed::dns_servers(d);
     for (auto& [name, server] : servers) {
-      if (auto b = co_await apply(i, "DNSServer", std::move(server))) co_return b;
+      if (auto b = co_await deployer.apply(owner, kDNSServers, std::move(server))) co_return b;
       applied.insert(name);
     }
     // A Secondary Pod without an IP (restarting) keeps its DNSServer and last address: the
@@ -353,11 +322,7 @@ struct Bind9Instances::Impl {
         ++it;
         continue;
       }
-      auto r = co_await client->remove(kDNSServers, i.ns, *it);
-      if (!r && r.error().code != kube::ErrorCode::NotFound) {
-        co_return refused(r.error(), fmt::format("delete DNSServer {}", *it));
-      }
-      verified.erase(fmt::format("DNSServer/{}/{}", i.ns, *it));
+      if (auto b = co_await deployer.remove(owner, kDNSServers, *it)) co_return b;
       it = applied.erase(it);
     }
     co_return std::nullopt;
@@ -367,56 +332,27 @@ struct Bind9Instances::Impl {
   asio::awaitable<bool> write_status(const json::value& object, const managed::Deployment* d,
                                      const std::optional<Blocked>& blocked,
                                      const std::vector<std::optional<managed::PodState>>& pods) {
-    const json::object& o = object.as_object();
-    const std::string ns(o.at("metadata").at("namespace").as_string());
-    const std::string name(o.at("metadata").at("name").as_string());
+    const json::object& meta = object.at("metadata").as_object();
+    const std::string name(meta.at("name").as_string());
     int64_t generation = 0;
-    if (const json::value* g = o.at("metadata").as_object().if_contains("generation");
-        g && g->is_int64()) {
+    if (const json::value* g = meta.if_contains("generation"); g && g->is_int64()) {
       generation = g->as_int64();
     }
-    const json::object* current = o.if_contains("status") ? o.at("status").if_object() : nullptr;
-    std::vector<api::Condition> conds;
-    if (current && current->if_contains("conditions")) {
-      conds = api::conditions_from_json(current->at("conditions"))
-                  .value_or(std::vector<api::Condition>{});
-    }
-    const std::string now = api::format_rfc3339(std::time(nullptr));
     const int32_t replicas = d ? d->instance.replicas : 0;
     managed::InstanceReport report = managed::report_pods(name, replicas, pods, generation);
     if (blocked) {  // Ready says why; the Pods still say what they are
       report.conditions[0] =
           api::Condition{"Ready", "False", blocked->reason, blocked->message, generation, ""};
     }
-    std::set<std::string> types;
-    for (auto& c : report.conditions) {
-      types.insert(c.type);
-      (void)api::set_condition(conds, std::move(c), now);
-    }
-    std::vector<std::string> gone;
-    for (const auto& c : conds) {
-      if (!types.contains(c.type)) gone.push_back(c.type);
-    }
-    for (const auto& t : gone) api::remove_condition(conds, t);
-    json::object status{{"conditions", api::conditions_to_json(conds)},
-                        {"observedGeneration", generation},
-                        {"replicas", replicas},
-                        {"readyReplicas", report.ready_replicas}};
-    if (d && !d->service_address.empty()) status["serviceAddress"] = d->service_address;
+    json::object fields{{"replicas", replicas}, {"readyReplicas", report.ready_replicas}};
+    if (d && !d->service_address.empty()) fields["serviceAddress"] = d->service_address;
     if (d) {
       json::array servers;
       for (const auto& [n, _] : managed::dns_servers(*d)) servers.emplace_back(n);
-      if (!servers.empty()) status["dnsServers"] = std::move(servers);
+      if (!servers.empty()) fields["dnsServers"] = std::move(servers);
     }
-    if (current && json::value(*current) == json::value(status)) co_return true;
-    json::object patch;
-    patch["status"] = std::move(status);
-    auto r = co_await client->patch_status(kInstances, ns, name, patch);
-    if (!r && r.error().code != kube::ErrorCode::NotFound) {
-      spdlog::warn("bind9: status of {}/{}: {}", ns, name, r.error().to_string());
-      co_return false;
-    }
-    co_return true;
+    co_return co_await deployer.write_status(kInstances, object, std::move(report.conditions),
+                                             std::move(fields));
   }
 };
 
@@ -446,7 +382,7 @@ void Bind9Instances::stop() {
   if (!impl_->running) return;
   impl_->running = false;
   impl_->queue.shutdown();
-  impl_->verified.clear();
+  impl_->deployer.forget_all();
 }
 
 bool Bind9Instances::running() const {

@@ -1,4 +1,5 @@
-// Cluster mode's Bind9Instance reconciler (docs/api.md "Bind9Instance"): watches the instances
+// Cluster mode's Bind9Instance reconciler (docs/api.md "Bind9Instance"), which also runs the
+// Bind9Cluster reconciler (app/bind9_clusters) on its queue: watches the instances
 // and what they deployed (StatefulSets, Services, Pods), server-side-applies the objects
 // src/managed/bind9_objects renders (field manager zonekeeper, forced: a field of ours changed by
 // someone else is put back), generates a Primary's keys once, and writes each instance's status
@@ -22,6 +23,7 @@ namespace zk::app {
 struct Bind9Options {
   std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
   std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
+  bool clusters = false;  // the Bind9Cluster CRD is served: reconcile Bind9Clusters too
 };
 
 class Bind9Instances {

@@ -23,6 +23,7 @@
 #include "api/api_credentials.h"
 #include "api/kind.h"
 #include "api/time.h"
+#include "app/bind9_clusters.h"
 #include "app/bind9_instances.h"
 #include "app/change_notifier.h"
 #include "app/kube_access.h"
@@ -292,9 +293,17 @@ class Cluster {
       auto served = co_await client_->resolve(Bind9Instances::resource());
       if (stopping_) co_return;
       if (served) {
-        bind9_ = std::make_unique<Bind9Instances>(
-            io_.get_executor(), client_,
-            Bind9Options{.bind9_image = options_.bind9_image, .agent_image = options_.agent_image});
+        // Bind9Cluster, which makes Bind9Instances, when its CRD is installed too.
+        auto clusters = co_await client_->resolve(Bind9Clusters::resource());
+        if (stopping_) co_return;
+        if (!clusters) {
+          spdlog::info("Bind9Cluster is not served ({}): no managed clusters",
+                       clusters.error().to_string());
+        }
+        bind9_ = std::make_unique<Bind9Instances>(io_.get_executor(), client_,
+                                                  Bind9Options{.bind9_image = options_.bind9_image,
+                                                               .agent_image = options_.agent_image,
+                                                               .clusters = clusters.has_value()});
         bind9_->run_informers();
       } else {
         spdlog::info("Bind9Instance is not served ({}): no managed servers",

@@ -7,7 +7,7 @@ import base64
 import json
 
 import zkenv
-from zkenv import wait_for
+from zkenv import deployer_binding, wait_for
 
 NS = "e2e-bind9"
 GROUP = "dns.zonekeeper.io"
@@ -18,14 +18,6 @@ def instance(name, role="Primary", **spec):
     s.update(spec)
     return {"apiVersion": f"{GROUP}/v1alpha1", "kind": "Bind9Instance",
             "metadata": {"name": name, "namespace": NS, "labels": {"dns": "e2e"}}, "spec": s}
-
-
-def deployer_binding(ns):
-    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": {"name": "zonekeeper-bind9-deployer", "namespace": ns},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                        "name": "zonekeeper-bind9-deployer"},
-            "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": "zonekeeper-system"}]}
 
 
 def get(kube, kind, name):

@@ -48,7 +48,8 @@ UPSTREAM_SOURCE_CRDS = ["ingressroutes.traefik.io", "ingressroutes.traefik.conta
 RECORD_KINDS = ["ARecord", "AAAARecord", "CNAMERecord", "TXTRecord", "MXRecord", "NSRecord",
                 "SRVRecord", "CAARecord", "PTRRecord"]
 PLURAL = {k: k.lower() + "s" for k in RECORD_KINDS}
-PLURAL.update({"DNSZone": "dnszones", "DNSServer": "dnsservers", "Bind9Instance": "bind9instances"})
+PLURAL.update({"DNSZone": "dnszones", "DNSServer": "dnsservers", "Bind9Instance": "bind9instances",
+               "Bind9Cluster": "bind9clusters"})
 
 # Generous: CI machines are slow and shared. Never an assertion on speed.
 TIMEOUT = float(os.environ.get("ZK_E2E_TIMEOUT", "45"))
@@ -257,6 +258,15 @@ class ControlPlane:
 
     def events(self, ns):
         return self.list("events.events.k8s.io", ns)
+
+
+def deployer_binding(ns):
+    """The RoleBinding that lets zonekeeper deploy managed BIND 9 servers in `ns` (docs/api.md RBAC)."""
+    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "zonekeeper-bind9-deployer", "namespace": ns},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                        "name": "zonekeeper-bind9-deployer"},
+            "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": "zonekeeper-system"}]}
 
 
 def resource(kind):

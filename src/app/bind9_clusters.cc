@@ -1,0 +1,95 @@
+#include "app/bind9_clusters.h"
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include "api/bind9_cluster.h"
+#include "app/bind9_instances.h"
+#include "managed/bind9_cluster.h"
+
+namespace zk::app {
+
+namespace json = boost::json;
+
+namespace {
+
+const kube::Resource kClusters{"dns.zonekeeper.io", "v1alpha1", "bind9clusters", "Bind9Cluster",
+                               true};
+
+}  // namespace
+
+const kube::Resource& Bind9Clusters::resource() {
+  return kClusters;
+}
+
+boost::asio::awaitable<bool> Bind9Clusters::reconcile(const kube::Store& clusters,
+                                                      const kube::Store& instances,
+                                                      const std::string& ns,
+                                                      const std::string& name) {
+  kube::ObjectPtr obj = clusters.get(ns, name);
+  if (!obj) co_return true;  // deleted: its instances go with it (owner references)
+  const json::value object = obj->parse();
+  auto decoded = api::decode_bind9_cluster(object);
+  if (!decoded) {
+    const json::value* g = object.at("metadata").as_object().if_contains("generation");
+    std::vector<api::Condition> conditions;
+    conditions.push_back(api::Condition{"Ready", "False", "InvalidSpec", decoded.error(),
+                                        g && g->is_int64() ? g->as_int64() : 0, ""});
+    co_return co_await deployer_.write_status(kClusters, object, std::move(conditions),
+                                              json::object());
+  }
+  const api::Bind9Cluster& c = *decoded;
+  const Owner owner{std::string(api::kBind9Cluster), c.ns, c.name, c.uid};
+  const std::vector<std::string> names = managed::instance_names(c);
+
+  std::optional<Blocked> blocked;
+  // Named, not a temporary of the range-for: GCC 12 mishandles temporaries across co_await.
+  std::vector<json::object> wanted_instances = managed::cluster_instances(c);
+  for (json::object& instance : wanted_instances) {
+    blocked = co_await deployer_.apply(owner, Bind9Instances::resource(), std::move(instance));
+    if (blocked) break;
+  }
+  // Instances it made that it no longer wants: secondaries.instances was lowered.
+  const std::set<std::string, std::less<>> wanted(names.begin(), names.end());
+  const std::vector<kube::ObjectPtr> present = instances.by_namespace(ns);
+  for (const kube::ObjectPtr& i : present) {
+    if (blocked) break;
+    if (wanted.contains(i->name()) || i->label(managed::kClusterLabel) != c.name ||
+        owner_uid(i->parse(), api::kBind9Cluster) != c.uid) {
+      continue;
+    }
+    const std::string unwanted(i->name());
+    blocked = co_await deployer_.remove(owner, Bind9Instances::resource(), unwanted);
+    if (!blocked) spdlog::info("bind9: {}/{}: deleted instance {}", ns, name, i->name());
+  }
+
+  std::vector<std::optional<managed::InstanceState>> states;
+  for (const std::string& n : names) {
+    kube::ObjectPtr i = instances.get(ns, n);
+    if (i && owner_uid(i->parse(), api::kBind9Cluster) == c.uid) {
+      states.emplace_back(managed::read_instance(i->parse()));
+    } else {
+      states.emplace_back();
+    }
+  }
+  managed::ClusterReport report = managed::report_instances(names, states, c.generation);
+  if (blocked) {  // Ready says why; the instances still say what they are
+    report.conditions[0] =
+        api::Condition{"Ready", "False", blocked->reason, blocked->message, c.generation, ""};
+  }
+  json::array listed;
+  for (const std::string& n : names) listed.emplace_back(n);
+  json::object fields{{"instanceCount", static_cast<int64_t>(names.size())},
+                      {"readyInstances", report.ready_instances},
+                      {"instances", std::move(listed)}};
+  const bool written = co_await deployer_.write_status(
+      kClusters, object, std::move(report.conditions), std::move(fields));
+  co_return written && (!blocked || blocked->reason != "DeployFailed");
+}
+
+}  // namespace zk::app
