@@ -66,6 +66,7 @@ refuses "schema: sources are the four kinds" "'/sources/0'" --set-json 'sources=
 refuses "schema: leaderElection.shards 0-1024" "'/leaderElection/shards'" --set leaderElection.shards=2000
 refuses "schema: logLevel" "'/logLevel'" --set logLevel=verbose
 refuses "schema: image.tag may not be empty" "'/image/tag'" --set image.tag=
+refuses "schema: bind9.image may not be empty" "'/bind9/image'" --set bind9.image=
 
 # --- values → flags -----------------------------------------------------------------------
 "$helm" template zk "$chart" -n dns-system --set name=zk2 --set leaderElection.leaseName=zk2-lease \
@@ -76,7 +77,7 @@ refuses "schema: image.tag may not be empty" "'/image/tag'" --set image.tag=
   --set sourceNamespace=apps --set-string 'labelFilter=env in (prod\,staging)' \
   --set-string 'annotationFilter=team=dns' \
   --set dryRun=true --set workers=8 --set driftInterval=30 --set uiAnonymousRead=true \
-  --set image.repository=registry.test/zk \
+  --set image.repository=registry.test/zk --set bind9.image=registry.test/zk-bind9:1.2.3 \
   --set image.tag=1.2.3 >"$work/custom.yaml"
 args="$(python3 - "$work/custom.yaml" <<'EOF'
 import sys, yaml
@@ -96,7 +97,7 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
                     print(f"bind9-rule:{d['metadata']['name']}:{res}:" + ",".join(r["verbs"]))
 EOF
 )"
-want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --shards=4 --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read"
+want_args="controller --zone=apps.example.com=dns/primary --source=ingress --source=httproute --policy=upsert-only --txt-owner-id=blue --domain-filter=example.com --namespace=apps --label-filter=env in (prod,staging) --annotation-filter=team=dns --dry-run --lease-name=zk2-lease --shards=4 --drift-interval=30 --workers=8 --log-format=text --log-level=debug --ui-anonymous-read --bind9-image=registry.test/zk-bind9:1.2.3 --agent-image=registry.test/zk:1.2.3"
 if [[ "$args" == *"registry.test/zk:1.2.3"* && "$args" == *"$want_args"* ]]; then
   ok "values reach the image and the controller's flags"
 else

@@ -89,6 +89,13 @@ app.kubernetes.io/component: controller
 {{- if .Values.uiAnonymousRead }}
 - --ui-anonymous-read
 {{- end }}
+{{- if ne .Values.bind9.image "zonekeeper-bind9:dev" }}
+- --bind9-image={{ .Values.bind9.image }}
+{{- end }}
+{{- $agent := default (printf "%s:%s" .Values.image.repository .Values.image.tag) .Values.bind9.agentImage }}
+{{- if ne $agent "zonekeeper:dev" }}
+- --agent-image={{ $agent }}
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . }}
 {{- end }}
