@@ -88,13 +88,28 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
     if (!n)
       spdlog::debug("NOTIFY of {} to {}: {}", catalog.to_string(), s.key(), n.error().message);
   }
+  // Members the catalog gained: zones the server creates now. A copy we hold of one is stale —
+  // after a lost volume it still lists the records the new, empty zone lacks, and the zone
+  // would look served until the next drift check. Dropped, and the zone reconciled in full.
+  std::set<Name> gained;
+  for (const model::Change& c : step.applied.changes) {
+    if (c.rrset.key().type == model::RRType::PTR &&
+        managed::is_member_owner(catalog, c.rrset.key().owner) &&
+        (c.op == model::Change::Op::Replace || c.op == model::Change::Op::Add)) {
+      gained.insert(c.rrset.key().owner);
+    }
+  }
   // Zones that wait for their zone to appear (not healthy: ZoneNotFound) are retried soon
   // rather than at their backoff: the consumers need a moment to create it.
   if (objs) {
     for (const auto& [name, e] : objs->zones) {
       if (!e.zone || !api::serves(*e.zone, server)) continue;
       const WorkItem item = WorkItem::zone(server.ns, name, false);
-      if (!zone_healthy(item.object_key())) {
+      if (gained.contains(managed::member_owner(catalog, e.zone->zone_name)) &&
+          provider.served(e.zone->zone_name)) {
+        provider.forget(e.zone->zone_name);
+        resync(item.object_key());
+      } else if (!zone_healthy(item.object_key())) {
         queue_.add_after(item.key(), std::chrono::milliseconds(200));
       }
     }

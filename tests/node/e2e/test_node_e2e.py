@@ -3,10 +3,15 @@
 "restricted", serving examples/cluster/ through BIND 9 Pods from zonekeeper-bind9, with `dig`-
 style queries from the host. The tests run in order and share the cluster: install → serve →
 leader failover → upgrade → uninstall → kustomize → a broken value."""
+import hashlib
 import json
 import os
+import shutil
+import threading
 import time
 
+import dns.name
+import dns.rdatatype
 import pytest
 
 import cluster
@@ -175,6 +180,162 @@ def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
     wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"], timeout=120)
     wait_for(lambda: c.get("dnsserver", "secondary-2", MANAGED_NS, check=False),
              desc="a DNSServer for the new Pod")
+
+
+def soa_serial(ip, zone="managed.test."):
+    """The zone's SOA serial at ip; None when the server does not serve it (or did not answer)."""
+    try:
+        r = cluster.query(ip, zone, "SOA", timeout=0.5)
+    except Exception:  # noqa: BLE001 — a timeout is a sample without a serial
+        return None
+    soa = [rrset for rrset in r.answer if rrset.rdtype == dns.rdatatype.SOA]
+    return soa[0][0].serial if soa else None
+
+
+def catalog_member(zone):
+    """The owner name of zone's member PTR in zonekeeper's catalog (src/managed/catalog)."""
+    wire = dns.name.from_text(zone).canonicalize().to_wire()
+    return f"{hashlib.sha1(wire).hexdigest()}.zones.catalog.zonekeeper.invalid."
+
+
+class SerialSampler(threading.Thread):
+    """Samples each Pod's SOA serial of one zone every 0.2 s until stopped: (seconds, serial)."""
+
+    def __init__(self, ips, zone="managed.test."):
+        super().__init__(daemon=True)
+        self.ips, self.zone = ips, zone
+        self.samples = {pod: [] for pod in ips}
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            for pod, ip in self.ips.items():
+                self.samples[pod].append((time.monotonic(), soa_serial(ip, self.zone)))
+            self.done.wait(0.2)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        return self.samples
+
+
+def pod_logs(c, pod, container, ns=MANAGED_NS, lines=80):
+    return c.kubectl("logs", "-n", ns, pod, "-c", container, f"--tail={lines}", check=False).stdout
+
+
+def test_a_primary_that_lost_its_volume_gets_every_zone_and_record_back(installed):
+    """Issue 12 (Bindy #486): the Primary's Pod and its PVC deleted — the new Pod starts from an
+    empty volume; zonekeeper rewrites the catalog, the agent recreates the zones, zonekeeper
+    replays every record; every Pod serves them again and no Secondary's serial goes back."""
+    c = installed
+    # A second zone, so that "every zone" means more than one.
+    c.apply([
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "DNSZone",
+         "metadata": {"name": "other", "namespace": MANAGED_NS},
+         "spec": {"zoneName": "other.test", "recordsFrom": [{"selector": {"matchLabels": {"zone": "other"}}}],
+                  "servers": {"selector": {"matchLabels": {"dns": "managed"}}}}},
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+         "metadata": {"name": "mail", "namespace": MANAGED_NS, "labels": {"zone": "managed"}},
+         "spec": {"name": "mail", "ipv4Addresses": ["192.0.2.90", "192.0.2.91"]}},
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+         "metadata": {"name": "other-www", "namespace": MANAGED_NS, "labels": {"zone": "other"}},
+         "spec": {"name": "www", "ipv4Addresses": ["192.0.2.92"]}},
+        {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "TXTRecord",
+         "metadata": {"name": "other-txt", "namespace": MANAGED_NS, "labels": {"zone": "other"}},
+         "spec": {"name": "info", "texts": ["kept across a lost volume"]}},
+    ])
+    records = {
+        ("www.managed.test.", "A"): ["192.0.2.89"],
+        ("mail.managed.test.", "A"): ["192.0.2.90", "192.0.2.91"],
+        ("www.other.test.", "A"): ["192.0.2.92"],
+        ("info.other.test.", "TXT"): ['"kept across a lost volume"'],
+        (catalog_member("managed.test."), "PTR"): ["managed.test."],
+        (catalog_member("other.test."), "PTR"): ["other.test."],
+    }
+    pods = ["primary-0", "secondary-0", "secondary-1", "secondary-2"]
+    ips = {p: c.get("pod", p, MANAGED_NS)["status"]["podIP"] for p in pods}
+    for ip in ips.values():
+        for (name, rtype), want in records.items():
+            wait_answer(ip, name, rtype, want, timeout=120)
+    secondaries = {p: ip for p, ip in ips.items() if p != "primary-0"}
+    before = {p: soa_serial(ip) for p, ip in secondaries.items()}
+    assert all(before.values()), before
+
+    claim = c.get("pod", "primary-0", MANAGED_NS)["spec"]["volumes"]
+    claim = [v["persistentVolumeClaim"]["claimName"] for v in claim if v["name"] == "data"][0]
+    assert claim == "data-primary-0"
+    old_uid = c.get("pod", "primary-0", MANAGED_NS)["metadata"]["uid"]
+    old_claim = c.get("pvc", claim, MANAGED_NS)
+    old_pv = old_claim["spec"]["volumeName"]
+    sampler = SerialSampler(secondaries)
+    sampler.start()
+    try:
+        # The claim stays Terminating while its Pod uses it: delete it first, then the Pod; the
+        # StatefulSet makes a new Pod and a new claim.
+        t0 = time.monotonic()
+        c.kubectl("delete", "pvc", claim, "-n", MANAGED_NS, "--wait=false")
+        c.kubectl("delete", "pod", "primary-0", "-n", MANAGED_NS, "--wait=true")
+        # The old local PV (retention Retain) is Released with the lost Pod's files on it: empty
+        # it and clear its claimRef, so it is Available again and nothing can mount the old data.
+        pv = wait_for(lambda: (v := c.get("pv", old_pv)) and v["status"]["phase"] == "Released" and v,
+                      timeout=120, desc=f"{old_pv} Released")
+        path = pv["spec"]["local"]["path"]
+        for entry in os.listdir(path):
+            full = os.path.join(path, entry)
+            if os.path.isdir(full) and not os.path.islink(full):
+                shutil.rmtree(full)
+            else:
+                os.remove(full)
+        c.kubectl("patch", "pv", old_pv, "--type", "json",
+                  "-p", json.dumps([{"op": "remove", "path": "/spec/claimRef"}]))
+        wait_for(lambda: c.get("pv", old_pv)["status"]["phase"] == "Available", desc=f"{old_pv} Available")
+
+        pod = wait_for(lambda: (p := c.get("pod", "primary-0", MANAGED_NS, check=False)) and
+                       p["metadata"]["uid"] != old_uid and p.get("status", {}).get("podIP") and
+                       {x["type"]: x["status"] for x in p["status"].get("conditions", [])}.get("Ready") == "True"
+                       and p, timeout=240, desc="a new primary-0 Ready")
+        t_ready = time.monotonic()
+        new_claim = c.get("pvc", claim, MANAGED_NS)
+        assert new_claim["metadata"]["uid"] != old_claim["metadata"]["uid"], new_claim["metadata"]
+        assert new_claim["status"]["phase"] == "Bound", new_claim["status"]
+        log(f"bind9: primary-0 and its claim deleted; a new Pod Ready on {new_claim['spec']['volumeName']} "
+            f"(was {old_pv}) after {t_ready - t0:.1f} s")
+        ips["primary-0"] = pod["status"]["podIP"]
+        for pod_name, ip in ips.items():
+            for (name, rtype), want in records.items():
+                wait_answer(ip, name, rtype, want, timeout=180)
+        t_served = time.monotonic()
+        log(f"bind9: replay after a lost volume: every zone and record answered by all {len(ips)} Pods "
+            f"{t_served - t_ready:.1f} s after the new Primary Pod was Ready "
+            f"({t_served - t0:.1f} s after the deletion)")
+        wait_for(lambda: instance_ready(c, "primary", ("AllReady", "All 1 pods are ready")),
+                 timeout=120, desc="the Primary instance AllReady again")
+        for name in ("www", "mail", "other-www"):
+            wait_for(lambda: (r := c.get("arecord", name, MANAGED_NS)) and
+                     {x["type"]: x for x in r.get("status", {}).get("conditions", [])}
+                     .get("Ready", {}).get("reason") == "Served", desc=f"{name} Served again")
+        after = soa_serial(ips["primary-0"])
+        time.sleep(2)  # a few more samples after the replay
+    except BaseException:
+        log("controller logs:\n" + "\n".join(
+            c.kubectl("logs", "-n", CONTROLLER_NS, p["metadata"]["name"], "--tail=60", check=False).stdout
+            for p in controller_pods(c)))
+        log("agent logs:\n" + pod_logs(c, "primary-0", "agent"))
+        raise
+    finally:
+        samples = sampler.stop()
+
+    # The recreated zone starts at the agent's clock (serial-update-method unixtime): not below
+    # what the Secondaries held, or they would refuse to transfer it.
+    assert after is not None and after >= max(before.values()), (after, before)
+    for pod_name, seq in samples.items():
+        serials = [s for _, s in seq if s is not None]
+        missing = [t for t, s in seq if s is None]
+        log(f"bind9: {pod_name}: {len(seq)} samples, serials {sorted(set(serials))}, "
+            f"{len(missing)} without the zone"
+            + (f" ({missing[0] - t0:.1f} … {missing[-1] - t0:.1f} s after the deletion)" if missing else ""))
+        assert serials and serials[0] == before[pod_name], (pod_name, before, serials[:5])
+        assert all(a <= b for a, b in zip(serials, serials[1:])), (pod_name, serials)
 
 
 def test_bind9_instances_that_cannot_run_say_why_and_leave_the_others_alone(installed):
