@@ -68,6 +68,13 @@ refuses "schema: logLevel" "'/logLevel'" --set logLevel=verbose
 refuses "schema: image.tag may not be empty" "'/image/tag'" --set image.tag=
 refuses "schema: bind9.image may not be empty" "'/bind9/image'" --set bind9.image=
 
+# `helm upgrade --reuse-values` from a release made before a value existed renders without it.
+if out="$("$helm" template zk "$chart" --set bind9=null 2>&1)" && [[ "$out" != *"--agent-image"* ]]; then
+  ok "a release without the bind9 values (helm upgrade --reuse-values) still renders"
+else
+  bad "a release without the bind9 values (helm upgrade --reuse-values) still renders" "$out"
+fi
+
 # --- values → flags -----------------------------------------------------------------------
 "$helm" template zk "$chart" -n dns-system --set name=zk2 --set leaderElection.leaseName=zk2-lease \
   --set leaderElection.shards=4 \

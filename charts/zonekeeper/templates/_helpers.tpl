@@ -89,10 +89,13 @@ app.kubernetes.io/component: controller
 {{- if .Values.uiAnonymousRead }}
 - --ui-anonymous-read
 {{- end }}
-{{- if ne .Values.bind9.image "zonekeeper-bind9:dev" }}
-- --bind9-image={{ .Values.bind9.image }}
+{{- /* `helm upgrade --reuse-values` from a release older than these values has no bind9 key */}}
+{{- $bind9 := .Values.bind9 | default dict }}
+{{- $bind9Image := $bind9.image | default "zonekeeper-bind9:dev" }}
+{{- if ne $bind9Image "zonekeeper-bind9:dev" }}
+- --bind9-image={{ $bind9Image }}
 {{- end }}
-{{- $agent := default (printf "%s:%s" .Values.image.repository .Values.image.tag) .Values.bind9.agentImage }}
+{{- $agent := $bind9.agentImage | default (printf "%s:%s" .Values.image.repository .Values.image.tag) }}
 {{- if ne $agent "zonekeeper:dev" }}
 - --agent-image={{ $agent }}
 {{- end }}
