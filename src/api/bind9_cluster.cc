@@ -14,10 +14,19 @@ std::string Bind9Cluster::key() const {
   return ns + "/" + name;
 }
 
-Parsed<Bind9Cluster> decode_bind9_cluster(const boost::json::value& object) {
-  auto meta = decode_object_meta(object, kBind9Cluster);
+std::string Bind9GlobalCluster::key() const {
+  return name;
+}
+
+namespace {
+
+// What Bind9Cluster and Bind9GlobalCluster share: the metadata (the name checked) and the spec's
+// server settings and roles, read into `c`. Returns the spec (a JSON object).
+Parsed<const boost::json::value*> decode_cluster_parts(const boost::json::value& object,
+                                                       std::string_view kind, Scope scope,
+                                                       Bind9Cluster& c) {
+  auto meta = decode_object_meta(object, kind, scope);
   if (!meta) return tl::unexpected(meta.error());
-  Bind9Cluster c;
   static_cast<ObjectMeta&>(c) = std::move(*meta);
   // Its instances are "<name>-primary" and "<name>-secondary-<i>" (i ≤ 15): Bind9Instance
   // names, at most 52 characters.
@@ -48,7 +57,34 @@ Parsed<Bind9Cluster> decode_bind9_cluster(const boost::json::value& object) {
       json::opt_int(json::member(secondaries, "replicas"), "spec.secondaries.replicas", 1, 16);
   if (!replicas) return tl::unexpected(replicas.error());
   c.secondaries.replicas = static_cast<int32_t>(replicas->value_or(1));
+  return spec;
+}
+
+}  // namespace
+
+Parsed<Bind9Cluster> decode_bind9_cluster(const boost::json::value& object) {
+  Bind9Cluster c;
+  auto spec = decode_cluster_parts(object, kBind9Cluster, Scope::Namespaced, c);
+  if (!spec) return tl::unexpected(spec.error());
   return c;
+}
+
+Parsed<Bind9GlobalCluster> decode_bind9_global_cluster(const boost::json::value& object) {
+  Bind9GlobalCluster g;
+  auto spec = decode_cluster_parts(object, kBind9GlobalCluster, Scope::Cluster, g);
+  if (!spec) return tl::unexpected(spec.error());
+  auto ns = opt_namespace_name(json::member(*spec, "namespace"), "spec.namespace");
+  if (!ns) return tl::unexpected(ns.error());
+  if (!*ns) {
+    return invalid("spec.namespace: required (the namespace its Bind9Instances are made in)");
+  }
+  g.instance_namespace = std::move(**ns);
+  if (!g.allowed_namespaces) {
+    return invalid(
+        "spec.allowedNamespaces: required (the Namespaces whose DNSZones may use its servers; "
+        "{} admits every namespace)");
+  }
+  return g;
 }
 
 }  // namespace zk::api

@@ -48,6 +48,7 @@ struct Bind9Cluster : ObjectMeta {
   std::vector<std::string> allow_query{"any"};
   std::optional<uint32_t> responses_per_second;
   bool log_queries = false;
+  std::optional<LabelSelector> allowed_namespaces;  // as Bind9Instance's, for every instance
 
   Bind9Role primary;
   Bind9Secondaries secondaries;
@@ -57,5 +58,23 @@ struct Bind9Cluster : ObjectMeta {
 };
 
 model::Parsed<Bind9Cluster> decode_bind9_cluster(const boost::json::value& object);
+
+inline constexpr std::string_view kBind9GlobalCluster = "Bind9GlobalCluster";
+
+// Bind9GlobalCluster: a Bind9Cluster that is cluster-scoped (ns is ""): its instances live in
+// spec.namespace, and DNSZones of every Namespace that spec.allowedNamespaces (required here)
+// admits select their DNSServers with spec.servers.namespace. Decoding checks what the CRD
+// checks: Bind9Cluster's name and spec, and spec.namespace and spec.allowedNamespaces required.
+//
+//   auto global = decode_bind9_global_cluster(object);   // Parsed<Bind9GlobalCluster>
+//   global->instance_namespace;   // where <name>-primary and <name>-secondary-<i> are made
+struct Bind9GlobalCluster : Bind9Cluster {
+  std::string instance_namespace;  // spec.namespace: where its Bind9Instances are made
+
+  std::string key() const;  // its name (cluster-scoped)
+  friend bool operator==(const Bind9GlobalCluster&, const Bind9GlobalCluster&) = default;
+};
+
+model::Parsed<Bind9GlobalCluster> decode_bind9_global_cluster(const boost::json::value& object);
 
 }  // namespace zk::api

@@ -29,6 +29,7 @@ TEST(DecodeBind9Cluster, Defaults) {
   EXPECT_EQ(c->allow_query, std::vector<std::string>{"any"});
   EXPECT_FALSE(c->responses_per_second);
   EXPECT_FALSE(c->log_queries);
+  EXPECT_FALSE(c->allowed_namespaces);
   EXPECT_EQ(c->primary, Bind9Role{});
   EXPECT_EQ(c->primary.storage, (Bind9Storage{"1Gi", std::nullopt, false}));
   EXPECT_EQ(c->secondaries.instances, 1);
@@ -72,6 +73,7 @@ TEST(DecodeBind9Cluster, FullExample) {
       "image":"registry.test/bind9:9.18","imagePullPolicy":"Always","port":5353,
       "allowQuery":["!192.0.2.66","10.0.0.0/8","2001:db8::/32"],
       "rateLimit":{"responsesPerSecond":50},"logQueries":true,
+      "allowedNamespaces":{"matchExpressions":[{"key":"team","operator":"Exists"}]},
       "primary":{"storage":{"size":"2Gi","storageClassName":"fast","deleteOnRemove":true},
                  "resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"memory":"512Mi"}}},
       "secondaries":{"instances":3,"replicas":2,
@@ -85,6 +87,8 @@ TEST(DecodeBind9Cluster, FullExample) {
             (std::vector<std::string>{"!192.0.2.66", "10.0.0.0/8", "2001:db8::/32"}));
   EXPECT_EQ(c->responses_per_second, 50u);
   EXPECT_TRUE(c->log_queries);
+  ASSERT_TRUE(c->allowed_namespaces);
+  EXPECT_EQ(c->allowed_namespaces->to_string(), "team");
   EXPECT_EQ(c->primary.storage, (Bind9Storage{"2Gi", "fast", true}));
   EXPECT_EQ(c->primary.requests, (Quantities{{"cpu", "100m"}, {"memory", "128Mi"}}));
   EXPECT_EQ(c->primary.limits, (Quantities{{"memory", "512Mi"}}));
@@ -172,6 +176,8 @@ TEST(DecodeBind9Cluster, RefusesWhatTheSchemaRefuses) {
            {R"({"rateLimit":{"responsesPerSecond":0}})",
             "spec.rateLimit.responsesPerSecond: must be an integer from 1 to 10000, got 0"},
            {R"({"logQueries":1})", "spec.logQueries: must be true or false, got 1"},
+           {R"({"allowedNamespaces":{"matchLabels":[]}})",
+            "spec.allowedNamespaces.matchLabels: must be an object"},
        }) {
     auto c = cluster(b.spec);
     ASSERT_FALSE(c) << b.spec;
@@ -202,6 +208,115 @@ TEST(DecodeBind9Cluster, RefusesWhatCannotNameItsInstances) {
   ASSERT_FALSE(nameless);
   EXPECT_EQ(nameless.error(), "metadata.name: required");
   EXPECT_FALSE(decode_bind9_cluster(boost::json::parse("[]")));
+}
+
+model::Parsed<Bind9GlobalCluster> global(std::string_view spec, std::string_view name = "shared",
+                                         std::string_view extra_meta = "") {
+  return decode_bind9_global_cluster(boost::json::parse(
+      std::string(R"({"apiVersion":"dns.zonekeeper.io/v1alpha1","kind":"Bind9GlobalCluster",)") +
+      R"("metadata":{"name":")" + std::string(name) + R"(","uid":"u-7","generation":4,)" +
+      std::string(extra_meta) + R"("labels":{"dns.example/tier":"shared"}},"spec":)" +
+      std::string(spec) + "}"));
+}
+
+TEST(DecodeBind9GlobalCluster, Defaults) {
+  auto g = global(R"({"namespace":"dns","allowedNamespaces":{}})");
+  ASSERT_TRUE(g) << g.error();
+  EXPECT_EQ(g->ns, "");  // cluster-scoped
+  EXPECT_EQ(g->key(), "shared");
+  EXPECT_EQ(g->name, "shared");
+  EXPECT_EQ(g->uid, "u-7");
+  EXPECT_EQ(g->generation, 4);
+  EXPECT_EQ(g->labels.at("dns.example/tier"), "shared");
+  EXPECT_EQ(g->instance_namespace, "dns");
+  EXPECT_EQ(g->allowed_namespaces, LabelSelector::everything());  // {}: every namespace
+  // The rest is a Bind9Cluster's, with its defaults.
+  Bind9Cluster defaults = cluster("{}", "shared").value();
+  Bind9Cluster rest = *g;
+  EXPECT_EQ(rest.allowed_namespaces, LabelSelector::everything());
+  rest.allowed_namespaces.reset();
+  static_cast<ObjectMeta&>(rest) = static_cast<const ObjectMeta&>(defaults);
+  EXPECT_EQ(rest, defaults);
+}
+
+// The example of docs/api.md ("Bind9GlobalCluster").
+TEST(DecodeBind9GlobalCluster, DocsExample) {
+  auto g = global(R"({"namespace":"shared-dns",
+      "allowedNamespaces":{"matchLabels":{"dns.example/zones":"allowed"}},
+      "primary":{"storage":{"size":"2Gi"}},
+      "secondaries":{"instances":2,"replicas":2}})");
+  ASSERT_TRUE(g) << g.error();
+  EXPECT_EQ(g->instance_namespace, "shared-dns");
+  ASSERT_TRUE(g->allowed_namespaces);
+  EXPECT_TRUE(g->allowed_namespaces->matches({{"dns.example/zones", "allowed"}}));
+  EXPECT_FALSE(g->allowed_namespaces->matches({}));
+  EXPECT_EQ(g->primary.storage.size, "2Gi");
+  EXPECT_EQ(g->secondaries.instances, 2);
+  EXPECT_EQ(g->secondaries.replicas, 2);
+}
+
+TEST(DecodeBind9GlobalCluster, MetadataNamespaceIsIgnored) {
+  // The API server clears metadata.namespace of a cluster-scoped object; so does decoding.
+  auto g = global(R"({"namespace":"dns","allowedNamespaces":{}})", "shared",
+                  R"("namespace":"default",)");
+  ASSERT_TRUE(g) << g.error();
+  EXPECT_EQ(g->ns, "");
+  EXPECT_EQ(g->instance_namespace, "dns");
+}
+
+TEST(DecodeBind9GlobalCluster, RefusesWhatTheSchemaRefuses) {
+  struct Bad {
+    std::string spec;
+    const char* error;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {R"({"allowedNamespaces":{}})",
+            "spec.namespace: required (the namespace its Bind9Instances are made in)"},
+           {R"({"namespace":null,"allowedNamespaces":{}})", "spec.namespace: required"},
+           {R"({"namespace":"dns"})",
+            "spec.allowedNamespaces: required (the Namespaces whose DNSZones may use its "
+            "servers; {} admits every namespace)"},
+           {R"({"namespace":"dns","allowedNamespaces":null})", "spec.allowedNamespaces: required"},
+           {R"({"namespace":"Shared_DNS","allowedNamespaces":{}})",
+            "spec.namespace: \"Shared_DNS\" is not a namespace name"},
+           {R"({"namespace":"","allowedNamespaces":{}})",
+            "spec.namespace: \"\" is not a namespace name"},
+           {R"({"namespace":")" + std::string(64, 'd') + R"(","allowedNamespaces":{}})",
+            "spec.namespace: \"dddd"},
+           {R"({"namespace":["dns"],"allowedNamespaces":{}})", "spec.namespace: must be a string"},
+           {R"({"namespace":"dns","allowedNamespaces":"*"})",
+            "spec.allowedNamespaces: must be an object"},
+           {R"({"namespace":"dns","allowedNamespaces":{"matchExpressions":[{"key":"a",
+                "operator":"NotIn","values":[]}]}})",
+            "spec.allowedNamespaces.matchExpressions[0].values: must be non-empty for operator "
+            "NotIn"},
+           // Bind9Cluster's checks.
+           {R"({"namespace":"dns","allowedNamespaces":{},"secondaries":{"instances":17}})",
+            "spec.secondaries.instances: must be an integer from 0 to 16, got 17"},
+           {R"({"namespace":"dns","allowedNamespaces":{},"port":953})",
+            "spec.port: 953 is named's control channel inside the Pod"},
+           {R"([])", "spec: must be an object"},
+       }) {
+    auto g = global(b.spec);
+    ASSERT_FALSE(g) << b.spec;
+    EXPECT_EQ(g.error().find(b.error), 0u) << b.spec << " → " << g.error();
+  }
+  const std::string ok = R"({"namespace":"dns","allowedNamespaces":{}})";
+  EXPECT_TRUE(global(ok, "a" + std::string(38, '0')));
+  EXPECT_TRUE(global(R"({"namespace":")" + std::string(63, 'd') + R"(","allowedNamespaces":{}})"));
+  auto long_name = global(ok, "a" + std::string(39, '0'));
+  ASSERT_FALSE(long_name);
+  EXPECT_EQ(long_name.error().find("metadata.name: \"a0"), 0u) << long_name.error();
+  EXPECT_NE(long_name.error().find("at most 39 characters"), std::string::npos);
+  auto other = decode_bind9_global_cluster(boost::json::parse(
+      R"({"kind":"Bind9Cluster","metadata":{"name":"a"},"spec":{"namespace":"dns",
+          "allowedNamespaces":{}}})"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error(), "kind: expected Bind9GlobalCluster, got \"Bind9Cluster\"");
+  auto no_spec = decode_bind9_global_cluster(
+      boost::json::parse(R"({"kind":"Bind9GlobalCluster","metadata":{"name":"a"}})"));
+  ASSERT_FALSE(no_spec);
+  EXPECT_EQ(no_spec.error(), "spec: required");
 }
 
 }  // namespace

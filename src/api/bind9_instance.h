@@ -19,6 +19,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "api/label_selector.h"
 #include "api/object_meta.h"
 #include "api/server.h"
 #include "model/error.h"
@@ -58,6 +59,9 @@ struct Bind9Instance : ObjectMeta {
   std::vector<std::string> allow_query{"any"};
   std::optional<uint32_t> responses_per_second;  // spec.rateLimit.responsesPerSecond
   bool log_queries = false;
+  // spec.allowedNamespaces: DNSZones of the Namespaces it matches may use the instance's
+  // DNSServers (they get it as their allowedNamespaces); absent: only its own namespace.
+  std::optional<LabelSelector> allowed_namespaces;
 
   std::string key() const;  // "ns/name"
   friend bool operator==(const Bind9Instance&, const Bind9Instance&) = default;

@@ -44,6 +44,7 @@ TEST(DecodeBind9Instance, PrimaryWithDefaults) {
   EXPECT_EQ(b->allow_query, std::vector<std::string>{"any"});
   EXPECT_FALSE(b->responses_per_second);
   EXPECT_FALSE(b->log_queries);
+  EXPECT_FALSE(b->allowed_namespaces);  // its DNSServers: its own namespace's DNSZones only
   // Empty objects are the defaults too, and so is what the CRD's defaulting writes.
   auto empty = instance(R"({"role":"Primary","storage":{},"resources":{},"rateLimit":{}})");
   ASSERT_TRUE(empty) << empty.error();
@@ -61,7 +62,8 @@ TEST(DecodeBind9Instance, ReadsEveryField) {
       "storage":{"size":"2.5Gi","storageClassName":"fast.ssd","deleteOnRemove":true},
       "resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":2,"memory":"1G"}},
       "allowQuery":["!192.0.2.66","10.0.0.0/8","2001:db8::/32","localnets","!localhost","::1"],
-      "rateLimit":{"responsesPerSecond":10000},"logQueries":true})");
+      "rateLimit":{"responsesPerSecond":10000},"logQueries":true,
+      "allowedNamespaces":{"matchLabels":{"dns.example/zones":"allowed"}}})");
   ASSERT_TRUE(b) << b.error();
   EXPECT_EQ(b->role, ServerRole::Secondary);
   EXPECT_EQ(b->replicas, 16);
@@ -76,6 +78,7 @@ TEST(DecodeBind9Instance, ReadsEveryField) {
                                                       "localnets", "!localhost", "::1"}));
   EXPECT_EQ(b->responses_per_second, 10000u);
   EXPECT_TRUE(b->log_queries);
+  EXPECT_EQ(b->allowed_namespaces, (LabelSelector{false, {{"dns.example/zones", "allowed"}}, {}}));
 
   // The edges of each range, and the other values of the enums.
   auto p = instance(R"({"role":"Primary","imagePullPolicy":"Never","port":1,
@@ -316,6 +319,11 @@ TEST(DecodeBind9Instance, RefusesWhatTheSchemaRefuses) {
             "spec.rateLimit.responsesPerSecond: must be an integer from 1 to 10000"},
            {secondary(R"(,"rateLimit":5)"), "spec.rateLimit: must be an object"},
            {secondary(R"(,"logQueries":1)"), "spec.logQueries: must be true or false, got 1"},
+           {secondary(R"(,"allowedNamespaces":[])"), "spec.allowedNamespaces: must be an object"},
+           {secondary(R"(,"allowedNamespaces":{"matchExpressions":[{"key":"a","operator":"Exists",
+                "values":["b"]}]})"),
+            "spec.allowedNamespaces.matchExpressions[0].values: must be empty for operator "
+            "Exists"},
        }) {
     auto i = instance(b.spec);
     ASSERT_FALSE(i) << b.spec;

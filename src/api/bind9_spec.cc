@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
+#include "api/object_meta.h"
 
 namespace zk::api {
 
@@ -17,25 +18,11 @@ using model::Parsed;
 
 namespace {
 
-bool lower_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
 bool alnum(char c) {
-  return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
 }
 bool digits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// An RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, 1..63.
-bool dns_label(std::string_view s) {
-  if (s.empty() || s.size() > 63 || !lower_alnum(s.front()) || !lower_alnum(s.back())) {
-    return false;
-  }
-  for (char c : s) {
-    if (!lower_alnum(c) && c != '-') return false;
-  }
-  return true;
 }
 
 // A resource name (a Kubernetes qualified name): [prefix/]name, the prefix an object name,
@@ -156,14 +143,14 @@ bool k8s_object_name(std::string_view s) {
   if (s.empty() || s.size() > 253) return false;
   for (;;) {
     auto dot = s.find('.');
-    if (!dns_label(s.substr(0, dot))) return false;
+    if (!rfc1123_label(s.substr(0, dot))) return false;
     if (dot == std::string_view::npos) return true;
     s.remove_prefix(dot + 1);
   }
 }
 
 Parsed<bool> check_bind9_name(std::string_view name, size_t max, std::string_view why) {
-  if (name.size() > max || !dns_label(name) || !(name.front() >= 'a' && name.front() <= 'z')) {
+  if (name.size() > max || !rfc1123_label(name) || !(name.front() >= 'a' && name.front() <= 'z')) {
     return invalid(fmt::format(
         "metadata.name: \"{}\" must be a DNS label of at most {} characters that starts with "
         "a letter ({})",
@@ -240,6 +227,10 @@ Parsed<bool> decode_bind9_server_settings(const boost::json::value& spec, T& b) 
   auto log_queries = json::opt_bool(json::member(&spec, "logQueries"), "spec.logQueries");
   if (!log_queries) return tl::unexpected(log_queries.error());
   b.log_queries = log_queries->value_or(false);
+  auto allowed =
+      opt_label_selector(json::member(&spec, "allowedNamespaces"), "spec.allowedNamespaces");
+  if (!allowed) return tl::unexpected(allowed.error());
+  b.allowed_namespaces = std::move(*allowed);
   return true;
 }
 template Parsed<bool> decode_bind9_server_settings(const boost::json::value&, Bind9Instance&);

@@ -1,10 +1,12 @@
-// The parts of a spec that Bind9Instance and Bind9Cluster share, decoded with the CRD's checks
-// (deploy/crds/generate.py: bind9_server_settings, bind9_storage, bind9_resources):
+// The parts of a spec that Bind9Instance, Bind9Cluster and Bind9GlobalCluster share, decoded
+// with the CRD's checks (deploy/crds/generate.py: bind9_server_settings, bind9_storage,
+// bind9_resources):
 //
-//   auto settings = decode_bind9_server_settings(*spec, cluster);   // image ... logQueries
+//   auto settings = decode_bind9_server_settings(*spec, cluster);   // image ... allowedNamespaces
 //   auto role = decode_bind9_role(json::member(spec, "primary"), "spec.primary");
 //
-// Used by bind9_instance.cc and bind9_cluster.cc only; errors name the field.
+// Used by bind9_instance.cc and bind9_cluster.cc (Bind9Cluster, Bind9GlobalCluster) only; errors
+// name the field.
 #pragma once
 
 #include <cstddef>
@@ -17,9 +19,10 @@
 
 namespace zk::api {
 
-// Reads spec.image, imagePullPolicy, port, allowQuery, rateLimit.responsesPerSecond and
-// logQueries of `spec` (a JSON object) into the fields of the same names of `out`, leaving the
-// defaults where absent. Defined for Bind9Instance and Bind9Cluster.
+// Reads spec.image, imagePullPolicy, port, allowQuery, rateLimit.responsesPerSecond,
+// logQueries and allowedNamespaces of `spec` (a JSON object) into the fields of the same names
+// of `out`, leaving the defaults where absent. Defined for Bind9Instance and Bind9Cluster (and
+// so Bind9GlobalCluster).
 template <class T>
 model::Parsed<bool> decode_bind9_server_settings(const boost::json::value& spec, T& out);
 

@@ -65,6 +65,14 @@ std::string LabelSelector::to_string() const {
   return fmt::format("{}", fmt::join(parts, ","));
 }
 
+Parsed<std::optional<LabelSelector>> opt_label_selector(const boost::json::value* v,
+                                                        std::string_view path) {
+  if (!v || v->is_null()) return std::nullopt;
+  auto sel = LabelSelector::decode(v, path);
+  if (!sel) return tl::unexpected(sel.error());
+  return std::optional<LabelSelector>(std::move(*sel));
+}
+
 Parsed<LabelSelector> LabelSelector::decode(const boost::json::value* v, std::string_view path) {
   if (!v) return LabelSelector::nothing();
   auto obj = json::opt_object(v, path);

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,11 @@ struct LabelSelector {
 
   friend bool operator==(const LabelSelector&, const LabelSelector&) = default;
 };
+
+// An optional selector field whose absence means something else than "nothing" (a DNSServer's
+// allowedNamespaces: only its own namespace): absent or null → nullopt.
+model::Parsed<std::optional<LabelSelector>> opt_label_selector(const boost::json::value* v,
+                                                               std::string_view path);
 
 // metadata.labels of an object (absent → empty). Non-string values are an error.
 model::Parsed<Labels> decode_labels(const boost::json::value* metadata);

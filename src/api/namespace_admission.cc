@@ -9,18 +9,6 @@
 
 namespace zk::api {
 
-namespace {
-
-// RFC 1123 label, as Kubernetes requires of namespace names.
-bool namespace_name(std::string_view s) {
-  if (s.empty() || s.size() > 63) return false;
-  auto inner = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
-  if (!std::all_of(s.begin(), s.end(), inner)) return false;
-  return s.front() != '-' && s.back() != '-';
-}
-
-}  // namespace
-
 bool NamespaceInfo::admits_records_from(std::string_view ns) const {
   if (ns == name) return true;
   return std::any_of(allow_records_from.begin(), allow_records_from.end(),
@@ -37,7 +25,7 @@ NamespaceInfo parse_allow_records_from(std::string name, Labels labels, std::str
     std::string_view entry = value.substr(i, end - i);
     i = end + 1;
     if (entry.empty()) continue;
-    if (entry == "*" || namespace_name(entry)) {
+    if (entry == "*" || rfc1123_label(entry)) {
       if (std::find(info.allow_records_from.begin(), info.allow_records_from.end(), entry) ==
           info.allow_records_from.end()) {
         info.allow_records_from.emplace_back(entry);

@@ -1,5 +1,7 @@
 #include "api/object_meta.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
@@ -53,11 +55,33 @@ model::Parsed<bool> check_type(const boost::json::value& object, std::string_vie
 }
 
 model::Parsed<ObjectMeta> decode_object_meta(const boost::json::value& object,
-                                             std::string_view kind) {
+                                             std::string_view kind, Scope scope) {
   if (!object.is_object()) return model::invalid("the object is not a JSON object");
   auto type_ok = check_type(object, kind);
   if (!type_ok) return tl::unexpected(type_ok.error());
-  return decode_meta(object);
+  auto meta = decode_meta(object);
+  if (meta && scope == Scope::Cluster) meta->ns.clear();
+  return meta;
+}
+
+bool rfc1123_label(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto inner = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
+  if (!std::all_of(s.begin(), s.end(), inner)) return false;
+  return s.front() != '-' && s.back() != '-';
+}
+
+model::Parsed<std::optional<std::string>> opt_namespace_name(const boost::json::value* v,
+                                                             std::string_view path) {
+  auto s = json::opt_string(v, path);
+  if (!s) return tl::unexpected(s.error());
+  if (*s && !rfc1123_label(**s)) {
+    return model::invalid(fmt::format(
+        "{}: \"{}\" is not a namespace name (lowercase letters, digits and '-', at most 63 "
+        "characters, starting and ending with a letter or digit)",
+        path, (*s)->substr(0, 80)));
+  }
+  return s;
 }
 
 }  // namespace zk::api

@@ -50,6 +50,8 @@ inline constexpr std::string_view kAllReady = "AllReady";
 inline constexpr std::string_view kPartiallyReady = "PartiallyReady";
 inline constexpr std::string_view kNotReady = "NotReady";
 inline constexpr std::string_view kNoServers = "NoServers";
+// spec.servers picks DNSServers of another namespace, none of which admits the zone's.
+inline constexpr std::string_view kNamespaceNotAllowed = "NamespaceNotAllowed";
 // DNSServer (Ready).
 inline constexpr std::string_view kReachable = "Reachable";
 inline constexpr std::string_view kServerRefused = "ServerRefused";          // RCODE REFUSED

@@ -28,8 +28,13 @@ std::optional<std::string> Server::secret_name() const {
   return tsig_secret_name;
 }
 
+bool Server::admits_zones_from(std::string_view zone_ns, const Labels& labels) const {
+  if (zone_ns == ns) return true;
+  return allowed_namespaces && allowed_namespaces->matches(labels);
+}
+
 bool serves(const Zone& zone, const Server& server) {
-  if (zone.ns != server.ns) return false;
+  if (zone.servers_ns() != server.ns) return false;
   if (std::find(zone.server_refs.begin(), zone.server_refs.end(), server.name) !=
       zone.server_refs.end()) {
     return true;
@@ -175,6 +180,11 @@ Parsed<Server> decode_server(const boost::json::value& object) {
     }
     s.catalog_zone = std::move(*zone);
   }
+
+  auto allowed =
+      opt_label_selector(json::member(spec, "allowedNamespaces"), "spec.allowedNamespaces");
+  if (!allowed) return tl::unexpected(allowed.error());
+  s.allowed_namespaces = std::move(*allowed);
 
   auto timeout = json::opt_int(json::member(spec, "timeoutSeconds"), "spec.timeoutSeconds", 1, 300);
   if (!timeout) return tl::unexpected(timeout.error());

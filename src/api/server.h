@@ -50,15 +50,23 @@ struct Server : ObjectMeta {
   // spec.catalogZone: the zones this (Primary) server serves are kept as members of this
   // catalog zone (RFC 9432) on it, so that its catalog consumers create and delete them.
   std::optional<model::Name> catalog_zone;
+  // spec.allowedNamespaces: DNSZones of the Namespaces it matches (by their labels) may pick
+  // this server with spec.servers.namespace; absent: only DNSZones of its own namespace.
+  std::optional<LabelSelector> allowed_namespaces;
 
   std::string key() const;  // "ns/name"
+  // May a DNSZone of namespace `ns` (whose Namespace has `labels`) use this server? Its own
+  // namespace always; another when allowedNamespaces matches the labels.
+  bool admits_zones_from(std::string_view ns, const Labels& labels) const;
   // The Secret it reads (TSIG key, or Technitium credentials), if any.
   std::optional<std::string> secret_name() const;
 };
 
 model::Parsed<Server> decode_server(const boost::json::value& object);
 
-// The zone's spec.servers names the server (refs) or selects it (selector), same namespace.
+// The zone's spec.servers names the server (refs) or selects it (selector), in the namespace
+// spec.servers picks (Zone::servers_ns). Whether the server admits the zone's namespace is
+// Server::admits_zones_from's to say.
 bool serves(const Zone& zone, const Server& server);
 
 }  // namespace zk::api

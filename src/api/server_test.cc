@@ -25,10 +25,42 @@ TEST(DecodeServer, PrimaryWithDefaults) {
   EXPECT_FALSE(s->primary_server_name);
   EXPECT_EQ(s->timeout_seconds, 5u);
   EXPECT_FALSE(s->catalog_zone);
+  EXPECT_FALSE(s->allowed_namespaces);  // its own namespace's DNSZones only
   auto c = server(R"({"role":"Primary","external":{"address":"192.0.2.53"},
                       "tsigKeySecretRef":{"name":"tsig"},"catalogZone":"catalog.zonekeeper.invalid"})");
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->catalog_zone, model::Name::parse("catalog.zonekeeper.invalid.").value());
+}
+
+TEST(DecodeServer, AllowedNamespaces) {
+  const std::string primary =
+      R"({"role":"Primary","external":{"address":"192.0.2.53"},"tsigKeySecretRef":{"name":"tsig"})";
+  auto s = server(primary + R"(,"allowedNamespaces":{"matchLabels":{"dns.example/zones":"allowed"},
+      "matchExpressions":[{"key":"tier","operator":"NotIn","values":["test"]}]}})");
+  ASSERT_TRUE(s) << s.error();
+  ASSERT_TRUE(s->allowed_namespaces);
+  EXPECT_EQ(s->allowed_namespaces->to_string(), "dns.example/zones=allowed,tier notin (test)");
+  EXPECT_TRUE(s->admits_zones_from("dns", {}));  // its own, always
+  EXPECT_TRUE(s->admits_zones_from("team-a", {{"dns.example/zones", "allowed"}}));
+  EXPECT_FALSE(
+      s->admits_zones_from("team-b", {{"dns.example/zones", "allowed"}, {"tier", "test"}}));
+  EXPECT_FALSE(s->admits_zones_from("team-c", {}));
+  // {}: every namespace; null: as absent (its own only).
+  auto every = server(primary + R"(,"allowedNamespaces":{}})");
+  ASSERT_TRUE(every) << every.error();
+  EXPECT_EQ(every->allowed_namespaces, LabelSelector::everything());
+  EXPECT_TRUE(every->admits_zones_from("team-c", {}));
+  auto null = server(primary + R"(,"allowedNamespaces":null})");
+  ASSERT_TRUE(null) << null.error();
+  EXPECT_FALSE(null->allowed_namespaces);
+  EXPECT_TRUE(null->admits_zones_from("dns", {}));
+  EXPECT_FALSE(null->admits_zones_from("team-a", {{"dns.example/zones", "allowed"}}));
+  // A Secondary may admit other namespaces too.
+  auto secondary = server(R"({"role":"Secondary","external":{"address":"192.0.2.54"},
+      "primaryServerRef":{"name":"bind-a"},"allowedNamespaces":{}})",
+                          "bind-b");
+  ASSERT_TRUE(secondary) << secondary.error();
+  EXPECT_TRUE(secondary->allowed_namespaces);
 }
 
 TEST(DecodeServer, SecondaryWithHostNameAndPort) {
@@ -82,6 +114,14 @@ TEST(DecodeServer, RefusesWhatTheSchemaRefuses) {
            "spec.catalogZone: \".\" is not a zone name"},
           {R"({"role":"Secondary","external":{"address":"a"},"primaryServerRef":{"name":"p"},"catalogZone":"c.invalid"})",
            "spec.catalogZone: only for a Primary written with RFC 2136"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"allowedNamespaces":"*"})",
+           "spec.allowedNamespaces: must be an object"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"allowedNamespaces":{"matchExpressions":[{"key":"a","operator":"Is"}]}})",
+           "spec.allowedNamespaces.matchExpressions[0].operator: \"Is\" is not In, NotIn"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"allowedNamespaces":{"matchExpressions":[{"key":"a","operator":"In"}]}})",
+           "spec.allowedNamespaces.matchExpressions[0].values: must be non-empty"},
+          {R"({"role":"Primary","external":{"address":"a"},"tsigKeySecretRef":{"name":"t"},"allowedNamespaces":{"matchLabels":{"a":true}}})",
+           "spec.allowedNamespaces.matchLabels.a: must be a string"},
       }) {
     auto s = server(b.spec);
     ASSERT_FALSE(s) << b.spec;
@@ -163,6 +203,13 @@ TEST(Serves, RefsOrSelectorInTheSameNamespace) {
   z.server_selector = LabelSelector{false, {{"tier", "edge"}}, {}};
   EXPECT_TRUE(serves(z, s));
   z.ns = "elsewhere";
+  EXPECT_FALSE(serves(z, s));
+  // spec.servers.namespace picks the namespace; whether the server admits the zone's is
+  // admits_zones_from's say, not serves'.
+  z.servers_namespace = "dns";
+  EXPECT_TRUE(serves(z, s));
+  EXPECT_FALSE(s.admits_zones_from(z.ns, {}));
+  z.servers_namespace = "other";
   EXPECT_FALSE(serves(z, s));
 }
 

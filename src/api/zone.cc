@@ -211,11 +211,10 @@ Parsed<Zone> decode_zone(const boost::json::value& object) {
       auto sel = LabelSelector::decode(sv, path + ".selector");
       if (!sel) return tl::unexpected(sel.error());
       RecordsFrom from{std::move(*sel), std::nullopt};
-      if (const auto* nv = json::member(&item, "namespaceSelector")) {
-        auto nsel = LabelSelector::decode(nv, path + ".namespaceSelector");
-        if (!nsel) return tl::unexpected(nsel.error());
-        from.namespace_selector = std::move(*nsel);
-      }
+      auto nsel =
+          opt_label_selector(json::member(&item, "namespaceSelector"), path + ".namespaceSelector");
+      if (!nsel) return tl::unexpected(nsel.error());
+      from.namespace_selector = std::move(*nsel);
       z.records_from.push_back(std::move(from));
     }
   }
@@ -238,6 +237,9 @@ Parsed<Zone> decode_zone(const boost::json::value& object) {
     auto sel = LabelSelector::decode(json::member(servers, "selector"), "spec.servers.selector");
     if (!sel) return tl::unexpected(sel.error());
     z.server_selector = std::move(*sel);
+    auto ns = opt_namespace_name(json::member(servers, "namespace"), "spec.servers.namespace");
+    if (!ns) return tl::unexpected(ns.error());
+    z.servers_namespace = std::move(*ns);
   }
 
   auto drift = json::opt_string(json::member(spec, "driftPolicy"), "spec.driftPolicy");

@@ -65,6 +65,10 @@ struct Zone : ObjectMeta {
   std::vector<RecordsFrom> records_from;     // empty: selects no record
   std::vector<std::string> server_refs;      // spec.servers.refs[].name
   LabelSelector server_selector = LabelSelector::nothing();  // spec.servers.selector
+  // spec.servers.namespace: the namespace of the DNSServers refs and selector pick (absent: the
+  // zone's own). A DNSServer of another namespace serves the zone only when its
+  // allowedNamespaces admits the zone's namespace (Server::admits_zones_from).
+  std::optional<std::string> servers_namespace;
   DriftPolicy drift_policy = DriftPolicy::Remediate;
 
   // "ns/name".
@@ -78,6 +82,8 @@ struct Zone : ObjectMeta {
   bool reaches(std::string_view ns, const Labels* namespace_labels) const;
   // Some entry has a namespaceSelector.
   bool reaches_other_namespaces() const;
+  // The namespace whose DNSServers spec.servers picks: servers_namespace or its own.
+  const std::string& servers_ns() const { return servers_namespace ? *servers_namespace : ns; }
 };
 
 model::Parsed<Zone> decode_zone(const boost::json::value& object);

@@ -68,10 +68,33 @@ TEST(DecodeZone, Defaults) {
   EXPECT_TRUE(z->name_servers.empty());
   EXPECT_TRUE(z->records_from.empty());
   EXPECT_TRUE(z->server_selector.is_null);
+  EXPECT_FALSE(z->servers_namespace);
+  EXPECT_EQ(z->servers_ns(), "dns");  // its own namespace's DNSServers
   EXPECT_EQ(z->drift_policy, DriftPolicy::Remediate);
   auto bare = zone(R"({"zoneName": "example.test"})");
   ASSERT_TRUE(bare);
   EXPECT_FALSE(bare->soa);
+}
+
+TEST(DecodeZone, ServersOfAnotherNamespace) {
+  auto z = zone(R"({"zoneName": "example.test",
+                    "servers": {"namespace": "shared-dns",
+                                "selector": {"matchLabels": {"dns.zonekeeper.io/bind9-global-cluster": "dns"}}}})",
+                R"({"name":"z","namespace":"team-a"})");
+  ASSERT_TRUE(z) << z.error();
+  EXPECT_EQ(z->servers_namespace, "shared-dns");
+  EXPECT_EQ(z->servers_ns(), "shared-dns");
+  EXPECT_EQ(z->ns, "team-a");
+  EXPECT_TRUE(z->server_selector.matches({{"dns.zonekeeper.io/bind9-global-cluster", "dns"}}));
+  // Its own namespace, named: the same DNSServers as without.
+  auto own = zone(R"({"zoneName": "example.test", "servers": {"namespace": "dns"}})");
+  ASSERT_TRUE(own) << own.error();
+  EXPECT_EQ(own->servers_ns(), "dns");
+  EXPECT_TRUE(own->server_selector.is_null);  // refs and selector stay optional
+  auto longest = zone(R"({"zoneName": "example.test", "servers": {"namespace": ")" +
+                      std::string(63, 'n') + R"("}})");
+  ASSERT_TRUE(longest) << longest.error();
+  EXPECT_EQ(longest->servers_ns(), std::string(63, 'n'));
 }
 
 TEST(DecodeZone, AdminEmailInDnsFormIsAccepted) {
@@ -86,8 +109,11 @@ TEST(DecodeZone, RefusesBadSpecsNamingTheField) {
     const char* spec;
     const char* error;
   };
+  const std::string too_long = R"({"zoneName": "example.test", "servers": {"namespace": ")" +
+                               std::string(64, 'n') + R"("}})";
   for (
       const Bad& b : std::vector<Bad>{
+          {too_long.c_str(), "spec.servers.namespace: \"nnnn"},
           {R"({})", "spec.zoneName: required"},
           {R"({"zoneName": "."})", "spec.zoneName: \".\" is not a zone name"},
           {R"({"zoneName": "a..b"})", "spec.zoneName: empty label"},
@@ -125,6 +151,17 @@ TEST(DecodeZone, RefusesBadSpecsNamingTheField) {
            "spec.recordsFrom[0].namespaceSelector.matchLabels"},
           {R"({"zoneName": "example.test", "servers": {"refs": [{"name": ""}]}})",
            "spec.servers.refs[0].name: must not be empty"},
+          {R"({"zoneName": "example.test", "servers": {"namespace": "Team_A"}})",
+           "spec.servers.namespace: \"Team_A\" is not a namespace name (lowercase letters, "
+           "digits and '-', at most 63 characters"},
+          {R"({"zoneName": "example.test", "servers": {"namespace": ""}})",
+           "spec.servers.namespace: \"\" is not a namespace name"},
+          {R"({"zoneName": "example.test", "servers": {"namespace": "team-"}})",
+           "spec.servers.namespace: \"team-\" is not a namespace name"},
+          {R"({"zoneName": "example.test", "servers": {"namespace": "a.b"}})",
+           "spec.servers.namespace: \"a.b\" is not a namespace name"},
+          {R"({"zoneName": "example.test", "servers": {"namespace": 7}})",
+           "spec.servers.namespace: must be a string, got 7"},
           {R"({"zoneName": "example.test", "driftPolicy": "Ignore"})",
            "spec.driftPolicy: \"Ignore\" is not Remediate or Report"},
       }) {
