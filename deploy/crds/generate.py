@@ -54,6 +54,8 @@ IPV4_NO_LEADING_ZEROS = r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){3}$"
 K8S_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"  # RFC 1123 subdomain
 
 INT32_MAX = 2147483647
+# A namespace name: an RFC 1123 label (63 characters at most, by maxLength).
+NAMESPACE_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 
 
 def s(desc, **kw):
@@ -91,6 +93,10 @@ def ipv4(desc):
 
 def ttl(desc):
     return i32(desc, 0, INT32_MAX)
+
+
+def namespace_name(desc, **kw):
+    return s(desc, minLength=1, maxLength=63, pattern=NAMESPACE_NAME, **kw)
 
 
 def object_ref(desc):
@@ -159,7 +165,8 @@ def ready_columns():
 AGE = {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}
 
 
-def crd(kind, plural, short, description, spec, status, columns, root_rules=None):
+def crd(kind, plural, short, description, spec, status, columns, root_rules=None,
+        scope="Namespaced"):
     schema = obj(description, {
         "apiVersion": {"type": "string"},
         "kind": {"type": "string"},
@@ -179,7 +186,7 @@ def crd(kind, plural, short, description, spec, status, columns, root_rules=None
         },
         "spec": {
             "group": GROUP,
-            "scope": "Namespaced",
+            "scope": scope,
             "names": {
                 "kind": kind,
                 "listKind": kind + "List",
@@ -265,14 +272,19 @@ def dnszone():
                 }, required=["selector"]),
                 maxItems=32, **{"x-kubernetes-list-type": "atomic"}),
             "servers": obj(
-                "Which DNSServer objects in this namespace serve the zone: the union of refs "
-                "and the servers matching selector.",
+                "Which DNSServer objects serve the zone: the union of refs and the servers "
+                "matching selector, in this namespace or in namespace.",
                 {
                     "refs": arr("DNSServer objects by name.", object_ref("A DNSServer."),
                                 maxItems=64,
                                 **{"x-kubernetes-list-type": "map",
                                    "x-kubernetes-list-map-keys": ["name"]}),
                     "selector": label_selector("Label selector over DNSServer objects."),
+                    "namespace": namespace_name(
+                        "The namespace of the DNSServers that refs and selector pick (default: "
+                        "this DNSZone's). A server of another namespace serves the zone only "
+                        "if its allowedNamespaces matches this DNSZone's Namespace; else the "
+                        "zone is NamespaceNotAllowed."),
                 },
                 **{"x-kubernetes-validations": [{
                     "rule": "has(self.refs) || has(self.selector)",
@@ -675,6 +687,11 @@ def dnsserver():
                              "DNSZone alone then creates its zone; deleting it deletes the "
                              "zone. Set by Bind9Instance for the servers it runs.",
                              minLength=1, maxLength=200, pattern=ZONE_NAME),
+            "allowedNamespaces": label_selector(
+                "Label selector over Namespaces: DNSZones of the namespaces it matches ({} "
+                "matches all) may use this server (their spec.servers.namespace names this "
+                "one), and write any zone name on it. Absent: only DNSZones of this namespace. "
+                "The TSIG Secret stays here and is never copied."),
         },
         required=["role"],
         **{"x-kubernetes-validations": [
@@ -806,6 +823,10 @@ def bind9_server_settings():
                                        "network; absent: no limit.", 1, 10000)}),
         "logQueries": {"type": "boolean", "default": False,
                        "description": "Log every query (named's querylog)."},
+        "allowedNamespaces": label_selector(
+            "Label selector over Namespaces, given to the DNSServers zonekeeper creates: "
+            "DNSZones of the namespaces it matches ({} matches all) may use them with "
+            "spec.servers.namespace. Absent: only DNSZones of this namespace."),
     }
 
 
@@ -936,50 +957,48 @@ def bind9instance():
 
 # ---------------------------------------------------------------------------- Bind9Cluster
 
-def bind9cluster():
+def bind9cluster_parts(what):
+    """The spec properties, status and printer columns a Bind9Cluster and a Bind9GlobalCluster
+    share (`what`: "cluster" or "global cluster", in the messages)."""
     def role(desc, storage_desc, delete_desc, extra=None):
         return obj(desc, {
             **(extra or {}),
             "storage": bind9_storage(storage_desc, delete_desc,
-                                     "create another cluster"),
+                                     f"create another {what}"),
             "resources": bind9_resources(),
         }, default={})
 
-    spec = obj(
-        "A Primary Bind9Instance <name>-primary and Secondary Bind9Instances "
-        "<name>-secondary-<i> transferring from it, which zonekeeper creates and owns, with "
-        "one set of server settings.",
-        {
-            **bind9_server_settings(),
-            "primary": role(
-                "The Primary instance <name>-primary (one Pod).",
-                "The Primary's volume: zones, journals and the catalog survive a restart.",
-                "Delete the Primary's claim when the cluster is deleted; else it is kept."),
-            "secondaries": role(
-                "The Secondary instances <name>-secondary-0, -1, ...",
-                "Each Secondary Pod's volume.",
-                "Delete a Secondary instance's claims when it is removed (the cluster deleted "
-                "or secondaries.instances lowered); else they are kept.",
-                {
-                    "instances": i32("Number of Secondary Bind9Instances.", 0, 16, default=1),
-                    "replicas": i32("Pods of each Secondary Bind9Instance.", 1, 16, default=1),
-                }),
-        })
+    props = {
+        **bind9_server_settings(),
+        "primary": role(
+            "The Primary instance <name>-primary (one Pod).",
+            "The Primary's volume: zones, journals and the catalog survive a restart.",
+            f"Delete the Primary's claim when the {what} is deleted; else it is kept."),
+        "secondaries": role(
+            "The Secondary instances <name>-secondary-0, -1, ...",
+            "Each Secondary Pod's volume.",
+            f"Delete a Secondary instance's claims when it is removed (the {what} deleted "
+            "or secondaries.instances lowered); else they are kept.",
+            {
+                "instances": i32("Number of Secondary Bind9Instances.", 0, 16, default=1),
+                "replicas": i32("Pods of each Secondary Bind9Instance.", 1, 16, default=1),
+            }),
+    }
     status = bind9_status(
         "Conditions in the Kubernetes convention (metav1.Condition): Ready, and Bind9Instance-0 "
         "(the Primary), Bind9Instance-1, ... (the Secondaries in order). Types and reasons: "
         "docs/api.md.",
         "Condition type: Ready or Bind9Instance-N.", {
-            "instanceCount": i32("Bind9Instances the cluster has.", 0, INT32_MAX),
+            "instanceCount": i32(f"Bind9Instances the {what} has.", 0, INT32_MAX),
             "readyInstances": i32("Bind9Instances that are ready.", 0, INT32_MAX),
-            "instances": arr("The Bind9Instance objects the cluster created.", {"type": "string"},
-                             **{"x-kubernetes-list-type": "set"}),
+            "instances": arr(f"The Bind9Instance objects the {what} created.",
+                             {"type": "string"}, **{"x-kubernetes-list-type": "set"}),
         })
     columns = [
         {"name": "Secondaries", "type": "integer", "jsonPath": ".spec.secondaries.instances",
          "description": "Secondary Bind9Instances wanted."},
         {"name": "Instances", "type": "integer", "jsonPath": ".status.instanceCount",
-         "description": "Bind9Instances the cluster has."},
+         "description": f"Bind9Instances the {what} has."},
         {"name": "Ready-Instances", "type": "integer", "jsonPath": ".status.readyInstances",
          "description": "Bind9Instances that are ready."},
         *ready_columns(),
@@ -987,16 +1006,61 @@ def bind9cluster():
     ]
     root_rules = [dns_label_name_rule(
         39, "its Bind9Instances are <name>-secondary-<i>, at most 52")]
+    return props, status, columns, root_rules
+
+
+def bind9cluster():
+    props, status, columns, root_rules = bind9cluster_parts("cluster")
+    spec = obj(
+        "A Primary Bind9Instance <name>-primary and Secondary Bind9Instances "
+        "<name>-secondary-<i> transferring from it, which zonekeeper creates and owns, with "
+        "one set of server settings.", props)
     return crd("Bind9Cluster", "bind9clusters", ["b9c"],
                "Bind9Cluster is a Primary Bind9Instance and Secondary Bind9Instances of it that "
                "zonekeeper creates, owns and serves DNSZones with.", spec, status, columns,
                root_rules)
 
 
+# ---------------------------------------------------------------------------- Bind9GlobalCluster
+
+def bind9globalcluster():
+    props, status, columns, root_rules = bind9cluster_parts("global cluster")
+    allowed = copy.deepcopy(props.pop("allowedNamespaces"))
+    allowed["description"] = (
+        "Label selector over Namespaces, given to the DNSServers of its instances: DNSZones of "
+        "the namespaces it matches ({} matches all) may use them with spec.servers.namespace "
+        "set to namespace. Required.")
+    spec = obj(
+        "A Bind9Cluster that is not in a namespace: its Bind9Instances <name>-primary and "
+        "<name>-secondary-<i> are made in namespace, and DNSZones of the namespaces "
+        "allowedNamespaces matches use their DNSServers.",
+        {
+            "namespace": namespace_name(
+                "The namespace its Bind9Instances (and their servers, keys and DNSServers) are "
+                "made in. Immutable.",
+                **{"x-kubernetes-validations": [{
+                    "rule": "self == oldSelf",
+                    "message": "namespace is immutable: create another global cluster"}]}),
+            "allowedNamespaces": allowed,
+            **props,
+        },
+        required=["namespace", "allowedNamespaces"])
+    columns = [
+        {"name": "Namespace", "type": "string", "jsonPath": ".spec.namespace",
+         "description": "Where its Bind9Instances are."},
+        *columns,
+    ]
+    return crd("Bind9GlobalCluster", "bind9globalclusters", ["b9gc"],
+               "Bind9GlobalCluster is a cluster-scoped Bind9Cluster: its Bind9Instances live in "
+               "spec.namespace and serve DNSZones of the namespaces spec.allowedNamespaces "
+               "matches.", spec, status, columns, root_rules, scope="Cluster")
+
+
 # ---------------------------------------------------------------------------- output
 
 def all_crds():
-    return [dnszone(), *records(), dnsserver(), bind9instance(), bind9cluster()]
+    return [dnszone(), *records(), dnsserver(), bind9instance(), bind9cluster(),
+            bind9globalcluster()]
 
 
 class Dumper(yaml.SafeDumper):

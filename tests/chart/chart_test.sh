@@ -122,9 +122,9 @@ if [[ "$roles" == "$want_roles" ]]; then ok "the ClusterRoles are named from nam
   bad "the ClusterRoles are named from name (<name>-bind9-deployer too)" "want: $want_roles"$'\n'"got:  $roles"
 fi
 rules="$(grep '^bind9-rule:' <<<"$args" | LC_ALL=C sort | tr '\n' ' ')"
-want_rules="bind9-rule:zk2-bind9-deployer:bind9instances:create,get,patch,update,delete bind9-rule:zk2-controller:bind9clusters/status:get,patch,update bind9-rule:zk2-controller:bind9clusters:get,list,watch bind9-rule:zk2-controller:bind9instances/status:get,patch,update bind9-rule:zk2-controller:bind9instances:get,list,watch bind9-rule:zk2-ui-operator:bind9clusters:get,list,watch bind9-rule:zk2-ui-operator:bind9instances:get,list,watch bind9-rule:zk2-ui-viewer:bind9clusters:get,list,watch bind9-rule:zk2-ui-viewer:bind9instances:get,list,watch "
-if [[ "$rules" == "$want_rules" ]]; then ok "Bind9Instance/Bind9Cluster rights: controller reads both and writes their status, the deployer writes a cluster's Bind9Instances, the UI roles only read"; else
-  bad "Bind9Instance/Bind9Cluster rights" "want: $want_rules"$'\n'"got:  $rules"
+want_rules="bind9-rule:zk2-bind9-deployer:bind9instances:create,get,patch,update,delete bind9-rule:zk2-controller:bind9clusters/status:get,patch,update bind9-rule:zk2-controller:bind9clusters:get,list,watch bind9-rule:zk2-controller:bind9globalclusters/status:get,patch,update bind9-rule:zk2-controller:bind9globalclusters:get,list,watch bind9-rule:zk2-controller:bind9instances/status:get,patch,update bind9-rule:zk2-controller:bind9instances:get,list,watch bind9-rule:zk2-ui-operator:bind9clusters:get,list,watch bind9-rule:zk2-ui-operator:bind9globalclusters:get,list,watch bind9-rule:zk2-ui-operator:bind9instances:get,list,watch bind9-rule:zk2-ui-viewer:bind9clusters:get,list,watch bind9-rule:zk2-ui-viewer:bind9globalclusters:get,list,watch bind9-rule:zk2-ui-viewer:bind9instances:get,list,watch "
+if [[ "$rules" == "$want_rules" ]]; then ok "Bind9Instance/Bind9Cluster/Bind9GlobalCluster rights: controller reads them and writes their status, the deployer writes a cluster's Bind9Instances, the UI roles only read"; else
+  bad "Bind9Instance/Bind9Cluster/Bind9GlobalCluster rights" "want: $want_rules"$'\n'"got:  $rules"
 fi
 
 # --- the real API server --------------------------------------------------------------------

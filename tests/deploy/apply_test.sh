@@ -12,8 +12,8 @@
 #   - the /status subresource: status is written only through it, spec only outside it;
 #   - RBAC for the zonekeeper ServiceAccount, with its own token: what it can do, what it
 #     cannot (can-i and real requests), what a RoleBinding to zonekeeper-bind9-deployer adds in
-#     its namespace (deploying a Bind9Instance's objects, a Bind9Cluster's Bind9Instances) and
-#     nowhere else, and the admission
+#     its namespace (deploying a Bind9Instance's objects, a Bind9Cluster's or a
+#     Bind9GlobalCluster's Bind9Instances) and nowhere else, and the admission
 #     policy that limits its record patches to the dns.zonekeeper.io/zone annotation.
 # Prints one line per check and, last, "<n> passed, <m> failed"; exits 1 on any failure.
 #
@@ -114,7 +114,7 @@ listed="$(sed -n 's/^  - \(.*\.yaml\)$/\1/p' deploy/monitoring/kustomization.yam
 present="$(cd deploy/monitoring && grep -l '^apiVersion:' -- *.yaml | grep -v '^kustomization.yaml$' | sort)"
 expect_eq "deploy/monitoring/kustomization.yaml lists its manifests" "$present" "$listed"
 
-crds=(dnszones dnsservers bind9instances bind9clusters arecords aaaarecords cnamerecords txtrecords mxrecords
+crds=(dnszones dnsservers bind9instances bind9clusters bind9globalclusters arecords aaaarecords cnamerecords txtrecords mxrecords
   nsrecords srvrecords caarecords ptrrecords naptrrecords dnamerecords sshfprecords tlsarecords
   svcbrecords httpsrecords)
 # The kinds examples/cluster/ shows (the six newer ones are proven by tests/e2e/test_19).
@@ -156,6 +156,7 @@ want_resources="$(cat <<'EOF'
 aaaarecords aaaarec dns.zonekeeper.io/v1alpha1 true AAAARecord zonekeeper,dns
 arecords arec dns.zonekeeper.io/v1alpha1 true ARecord zonekeeper,dns
 bind9clusters b9c dns.zonekeeper.io/v1alpha1 true Bind9Cluster zonekeeper,dns
+bind9globalclusters b9gc dns.zonekeeper.io/v1alpha1 false Bind9GlobalCluster zonekeeper,dns
 bind9instances b9i dns.zonekeeper.io/v1alpha1 true Bind9Instance zonekeeper,dns
 caarecords caarec dns.zonekeeper.io/v1alpha1 true CAARecord zonekeeper,dns
 cnamerecords cnamerec dns.zonekeeper.io/v1alpha1 true CNAMERecord zonekeeper,dns
@@ -174,7 +175,7 @@ tlsarecords tlsarec dns.zonekeeper.io/v1alpha1 true TLSARecord zonekeeper,dns
 txtrecords txtrec dns.zonekeeper.io/v1alpha1 true TXTRecord zonekeeper,dns
 EOF
 )"
-expect_eq "api-resources: 19 namespaced kinds with short names and categories zonekeeper,dns" \
+expect_eq "api-resources: 19 namespaced kinds and Bind9GlobalCluster (cluster-scoped) with short names and categories zonekeeper,dns" \
   "$want_resources" "$resources"
 
 for c in "${crds[@]}"; do
@@ -275,6 +276,19 @@ expect_eq "short name b9c finds the cluster" "bind9cluster.dns.zonekeeper.io/dns
   "$(k get b9c -n $managed -o name)"
 expect_eq "category zonekeeper lists the instances and the cluster" "3" \
   "$(k get zonekeeper -n $managed -o name | wc -l | tr -d ' ')"
+# A Bind9GlobalCluster is in no namespace; its instances would be made in $managed.
+expect_ok "a Bind9GlobalCluster is created (no namespace)" k apply -f - <<B9GC
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: Bind9GlobalCluster
+metadata: {name: shared, labels: {dns.example/serves: shared.test}}
+spec: {namespace: $managed, allowedNamespaces: {matchLabels: {dns.example/zones: allowed}}}
+B9GC
+expect_eq "kubectl get bind9globalclusters: printer columns" \
+  "NAME NAMESPACE SECONDARIES INSTANCES READY-INSTANCES READY REASON AGE" "$(header bind9globalclusters)"
+expect_eq "short name b9gc finds the global cluster" "bind9globalcluster.dns.zonekeeper.io/shared" \
+  "$(k get b9gc -o name)"
+expect_eq "the Bind9GlobalCluster has no metadata.namespace" "" \
+  "$(k get bind9globalcluster shared -o jsonpath='{.metadata.namespace}')"
 declare -A data_col=([arecords]=ADDRESSES [aaaarecords]=ADDRESSES [cnamerecords]=TARGET
   [txtrecords]="" [mxrecords]="MAIL EXCHANGERS" [nsrecords]="NAME SERVERS"
   [srvrecords]=SERVICES [caarecords]=ENTRIES [ptrrecords]=TARGETS [naptrrecords]=""
@@ -356,6 +370,10 @@ expect_eq "Bind9Instance defaults: replicas 1, IfNotPresent, port 53, storage 1G
 defaults="$(k get bind9cluster dns -n $managed -o json | jq -c '.spec')"
 expect_eq "Bind9Cluster defaults: Bind9Instance's settings, primary and secondaries storage 1Gi kept, one Secondary of one Pod" \
   '{"allowQuery":["any"],"imagePullPolicy":"IfNotPresent","logQueries":false,"port":53,"primary":{"storage":{"deleteOnRemove":false,"size":"1Gi"}},"secondaries":{"instances":1,"replicas":1,"storage":{"deleteOnRemove":false,"size":"1Gi"}}}' \
+  "$defaults"
+defaults="$(k get bind9globalcluster shared -o json | jq -c '.spec')"
+expect_eq "Bind9GlobalCluster defaults: Bind9Cluster's, besides its namespace and allowedNamespaces" \
+  '{"allowQuery":["any"],"allowedNamespaces":{"matchLabels":{"dns.example/zones":"allowed"}},"imagePullPolicy":"IfNotPresent","logQueries":false,"namespace":"dns-managed","port":53,"primary":{"storage":{"deleteOnRemove":false,"size":"1Gi"}},"secondaries":{"instances":1,"replicas":1,"storage":{"deleteOnRemove":false,"size":"1Gi"}}}' \
   "$defaults"
 
 # ------------------------------------------------------------------ schema validation
@@ -613,6 +631,54 @@ expect_fail "rejected: setting a Bind9Cluster's primary storageClassName (immuta
   k patch bind9cluster dns -n $managed --type=merge -p '{"spec":{"primary":{"storage":{"storageClassName":"fast"}}}}'
 expect_ok "a Bind9Cluster's secondaries.instances and deleteOnRemove may change" \
   k patch bind9cluster dns -n $managed --type=merge -p '{"spec":{"secondaries":{"instances":3,"storage":{"deleteOnRemove":true}}}}'
+reject "Bind9Cluster allowedNamespaces: In without values" 'values must be non-empty for In and NotIn' \
+  'kind: Bind9Cluster
+spec: {allowedNamespaces: {matchExpressions: [{key: team, operator: In}]}}'
+accept "Bind9Cluster and Bind9Instance admitting other namespaces" 'kind: Bind9Cluster
+spec: {allowedNamespaces: {matchExpressions: [{key: team, operator: Exists}]}}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: Bind9Instance
+metadata: {name: bad-instance, namespace: dns-example}
+spec: {role: Primary, allowedNamespaces: {}}'
+
+# A Bind9GlobalCluster: cluster-scoped, so created without a namespace.
+G='kind: Bind9GlobalCluster
+metadata: {name: bad}'
+reject_global() { expect_fail "rejected: $1" "$2" k create -f - <<<"$A"$'\n'"$G"$'\n'"$3"; }
+reject_global "Bind9GlobalCluster without namespace" 'spec.namespace: Required value' \
+  'spec: {allowedNamespaces: {}}'
+reject_global "Bind9GlobalCluster without allowedNamespaces" 'spec.allowedNamespaces: Required value' \
+  "spec: {namespace: $managed}"
+reject_global "Bind9GlobalCluster whose namespace is not a namespace name" 'spec.namespace in body should match' \
+  'spec: {namespace: Shared_DNS, allowedNamespaces: {}}'
+reject_global "Bind9GlobalCluster whose namespace is longer than 63" 'spec.namespace: Too long' \
+  "spec: {namespace: a$(printf '1%.0s' {1..63}), allowedNamespaces: {}}"
+reject_global "Bind9GlobalCluster allowedNamespaces: Exists with values" 'values must be non-empty for In and NotIn, and empty for Exists' \
+  "spec: {namespace: $managed, allowedNamespaces: {matchExpressions: [{key: team, operator: Exists, values: [a]}]}}"
+reject_global "Bind9GlobalCluster on port 953 (Bind9Cluster's checks)" "port 953 is named's control channel inside the Pod (rndc)" \
+  "spec: {namespace: $managed, allowedNamespaces: {}, port: 953}"
+expect_fail "rejected: a Bind9GlobalCluster whose name is too long for <name>-secondary-15 (40 characters)" \
+  'the name must be a DNS label of at most 39 characters that starts with a letter' \
+  k create -f - <<<"$A"$'\n''metadata: {name: a234567890123456789012345678901234567890}
+kind: Bind9GlobalCluster
+spec: {namespace: dns, allowedNamespaces: {}}'
+expect_ok "accepted: Bind9GlobalCluster of 39 characters admitting every namespace ({}), namespace of 63" \
+  k create --dry-run=server -f - <<<"$A"$'\n''metadata: {name: a23456789012345678901234567890123456789}
+kind: Bind9GlobalCluster
+spec: {namespace: '"a$(printf '1%.0s' {1..62})"', allowedNamespaces: {}}'
+expect_fail "rejected: changing a Bind9GlobalCluster's namespace (immutable)" \
+  'namespace is immutable: create another global cluster' \
+  k patch bind9globalcluster shared --type=merge -p '{"spec":{"namespace":"elsewhere"}}'
+expect_fail "rejected: removing a Bind9GlobalCluster's allowedNamespaces" 'spec.allowedNamespaces: Required value' \
+  k patch bind9globalcluster shared --type=json -p '[{"op":"remove","path":"/spec/allowedNamespaces"}]'
+expect_fail "rejected: changing a Bind9GlobalCluster's primary storage size (immutable)" \
+  'storage.size and storage.storageClassName are immutable (a StatefulSet'"'"'s volumeClaimTemplates cannot change): create another global cluster' \
+  k patch bind9globalcluster shared --type=merge -p '{"spec":{"primary":{"storage":{"size":"2Gi"}}}}'
+expect_ok "a Bind9GlobalCluster's allowedNamespaces and secondaries.instances may change" \
+  k patch bind9globalcluster shared --type=merge -p '{"spec":{"allowedNamespaces":{"matchExpressions":[{"key":"dns.example/zones","operator":"In","values":["allowed","shared"]}]},"secondaries":{"instances":2}}}'
+expect_eq "no rejected Bind9GlobalCluster was stored" "bind9globalcluster.dns.zonekeeper.io/shared" \
+  "$(k get bind9globalclusters -o name)"
 
 reject "DNSZone without zoneName" 'spec.zoneName: Required value' \
   'kind: DNSZone
@@ -649,6 +715,15 @@ spec: {zoneName: bad.test, recordsFrom: [{selector: {matchExpressions: [{key: zo
 reject "DNSZone servers with neither refs nor selector" 'servers needs refs or selector' \
   'kind: DNSZone
 spec: {zoneName: bad.test, servers: {}}'
+reject "DNSZone servers with a namespace only (still needs refs or selector)" 'servers needs refs or selector' \
+  'kind: DNSZone
+spec: {zoneName: bad.test, servers: {namespace: dns}}'
+reject "DNSZone servers.namespace that is not a namespace name" 'spec.servers.namespace in body should match' \
+  'kind: DNSZone
+spec: {zoneName: bad.test, servers: {namespace: -dns, selector: {}}}'
+reject "DNSServer allowedNamespaces: an unknown operator (enum)" 'Unsupported value: "Equals"' \
+  'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53}, tsigKeySecretRef: {name: t}, allowedNamespaces: {matchExpressions: [{key: team, operator: Equals, values: [a]}]}}'
 expect_fail "rejected: changing a DNSZone's zoneName (immutable)" 'zoneName is immutable' \
   k patch dnszone example-test -n $ns --type=merge -p '{"spec":{"zoneName":"other.test"}}'
 stored="$(k get zonekeeper -n $ns -o name)"
@@ -682,6 +757,15 @@ accept "Technitium DNSServer (no TSIG key)" 'kind: DNSServer
 spec: {role: Primary, external: {address: 192.0.2.53, technitium: {url: "https://technitium.dns.svc:53443/", credentialsSecretRef: {name: technitium-api}, requestsPerSecond: 0, createZones: true}}}'
 accept "DNSServer addressed by host name" 'kind: DNSServer
 spec: {role: Primary, external: {address: bind.dns.svc.cluster.local.}, tsigKeySecretRef: {name: bind-tsig}}'
+accept "DNSServers admitting the DNSZones of other namespaces (a Primary by labels, a Secondary all)" 'kind: DNSServer
+spec: {role: Primary, external: {address: 192.0.2.53}, tsigKeySecretRef: {name: bind-tsig}, allowedNamespaces: {matchLabels: {dns.example/zones: allowed}}}
+---
+apiVersion: dns.zonekeeper.io/v1alpha1
+kind: DNSServer
+metadata: {name: bad-secondary, namespace: dns-example}
+spec: {role: Secondary, external: {address: 192.0.2.54}, primaryServerRef: {name: bad}, allowedNamespaces: {}}'
+accept "DNSZone using the DNSServers of another namespace (namespace of 63 characters)" "kind: DNSZone
+spec: {zoneName: team.test, servers: {namespace: a$(printf '1%.0s' {1..62}), selector: {matchLabels: {dns.example/serves: team.test}}}}"
 accept "DNSZone: case-insensitive in-zone glue, apex name server, selector expressions" 'kind: DNSZone
 spec:
   zoneName: Bad.Test.
@@ -783,6 +867,18 @@ expect_fail "Bind9Cluster status: at most 24 conditions" 'status.conditions: Too
   k patch bind9cluster dns -n $managed --subresource=status --type=merge -p "$many"
 expect_fail "Bind9Cluster status: instances is a set (no duplicate)" 'Duplicate value' \
   k patch bind9cluster dns -n $managed --subresource=status --type=merge -p '{"status":{"instances":["dns-primary","dns-primary"]}}'
+# A Bind9GlobalCluster: Bind9Cluster's status, written through its own /status.
+expect_ok "admin patches Bind9GlobalCluster status (Ready and Bind9Instance-0..3) through /status" \
+  k patch bind9globalcluster shared --subresource=status --type=merge -p "${b9c_status//dns-/shared-}"
+row="$(k get bind9globalcluster shared --no-headers | tr -s ' ')"
+expect_has "Bind9GlobalCluster printer columns show namespace, secondaries, instances, ready instances and Ready" \
+  "shared $managed 2 4 3 False PartiallyReady" "$row"
+expect_eq "Bind9GlobalCluster status.instances" '["shared-primary","shared-secondary-0","shared-secondary-1","shared-secondary-2"]' \
+  "$(k get bind9globalcluster shared -o json | jq -c '.status.instances')"
+expect_fail "Bind9GlobalCluster status: at most 24 conditions" 'status.conditions: Too many: 25: must have at most 24 items' \
+  k patch bind9globalcluster shared --subresource=status --type=merge -p "$many"
+expect_eq "Bind9GlobalCluster: a status patch does not reach the spec" "$managed" \
+  "$(k get bind9globalcluster shared -o jsonpath='{.spec.namespace}')"
 
 # ------------------------------------------------------------------ RBAC
 
@@ -901,6 +997,19 @@ cannot "patch bind9clusters (spec)" patch bind9clusters.dns.zonekeeper.io -n $ma
 cannot "create bind9clusters" create bind9clusters.dns.zonekeeper.io -n $managed
 cannot "delete bind9clusters" delete bind9clusters.dns.zonekeeper.io -n $managed
 cannot "update bind9instances in all namespaces" update bind9instances.dns.zonekeeper.io --all-namespaces
+# Bind9GlobalCluster (cluster-scoped: asked without a namespace): the same; its Bind9Instances
+# are written in its spec.namespace only where the deployer is bound.
+can "list bind9globalclusters" list bind9globalclusters.dns.zonekeeper.io --all-namespaces
+can "watch bind9globalclusters" watch bind9globalclusters.dns.zonekeeper.io --all-namespaces
+can "get bind9globalclusters" get bind9globalclusters.dns.zonekeeper.io --all-namespaces
+can "patch bind9globalclusters/status" patch bind9globalclusters.dns.zonekeeper.io --subresource=status --all-namespaces
+can "update bind9globalclusters/status" update bind9globalclusters.dns.zonekeeper.io --subresource=status --all-namespaces
+cannot "patch bind9globalclusters (spec)" patch bind9globalclusters.dns.zonekeeper.io --all-namespaces
+cannot "create bind9globalclusters" create bind9globalclusters.dns.zonekeeper.io --all-namespaces
+cannot "delete bind9globalclusters" delete bind9globalclusters.dns.zonekeeper.io --all-namespaces
+expect_ok "as zonekeeper: list the Bind9GlobalClusters" sa get bind9globalclusters
+expect_fail "as zonekeeper: change a Bind9GlobalCluster's spec is forbidden" 'forbidden' \
+  sa patch bind9globalcluster shared --type=merge -p '{"spec":{"secondaries":{"instances":3}}}'
 expect_eq "zonekeeper-bind9-deployer is bound nowhere by default" "" \
   "$(k get clusterrolebindings,rolebindings -A -o json | jq -r '.items[] | select(.roleRef.name == "zonekeeper-bind9-deployer") | .metadata.name')"
 for n in $managed $ns default; do
@@ -1058,6 +1167,7 @@ done
 cannot "create bind9instances in $ns (bound only in $managed)" create bind9instances.dns.zonekeeper.io -n $ns
 cannot "patch bind9clusters (spec) in $managed, deployer or not" patch bind9clusters.dns.zonekeeper.io -n $managed
 cannot "create bind9clusters in $managed, deployer or not" create bind9clusters.dns.zonekeeper.io -n $managed
+cannot "patch bind9globalclusters (spec), deployer or not" patch bind9globalclusters.dns.zonekeeper.io --all-namespaces
 expect_ok "as zonekeeper: create the StatefulSet in $managed" sa create -f - <<<"$(statefulset $managed)"
 expect_ok "as zonekeeper: create the keys Secret in $managed" sa create -f - <<<"$(keys_secret $managed)"
 expect_eq "... and read it back" "zonekeeper-primary" \
