@@ -242,7 +242,12 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
     for (const auto& s : srcs) {
       if (catalog_.older(s, winner)) winner = s;
     }
-    desired.emplace(key, plan::DesiredRecord{rrset, winner});
+    // The winner's owner and description go into the registry TXT.
+    model::RecordNotes notes;
+    if (const SourceObject* o = catalog_.find(winner)) {
+      notes = {o->notes.owner, o->notes.description};
+    }
+    desired.emplace(key, plan::DesiredRecord{rrset, winner, std::move(notes)});
   }
 
   std::set<RRsetKey> applied;  // desired keys the servers acknowledged a change of just now

@@ -251,7 +251,8 @@ void Planner::plan_registry_removals() {
   for (const auto& it : items_) {
     cover(it.key);
     if (it.old_name && !(it.act == Act::Keep && policy_ == Policy::CreateOnly)) {
-      old_needed[*it.old_name].insert(registry_rdata(cfg_.owner_id, it.want->resource));
+      old_needed[*it.old_name].insert(
+          registry_rdata(cfg_.owner_id, it.want->resource, it.want->notes));
     }
   }
   for (const auto& [k, set] : reg_.data()) {
@@ -328,7 +329,7 @@ void Planner::emit() {
     if (!it.new_name) continue;
     if (it.act == Act::Keep && policy_ == Policy::CreateOnly) continue;
     RRset want(*it.new_name, RRType::TXT, cfg_.ttl,
-               {registry_rdata(cfg_.owner_id, it.want->resource)});
+               {registry_rdata(cfg_.owner_id, it.want->resource, it.want->notes)});
     const RRset* have = served_at(*it.new_name, RRType::TXT);
     if (have && have->rdatas() == want.rdatas()) continue;  // the TTL is not ours to fight over
     add_diff(p_, have, &want);

@@ -43,9 +43,12 @@ std::optional<Policy> parse_policy(std::string_view text);  // the same spelling
 
 // One desired RRset and the resource that wants it ("ingress/<ns>/<name>", "crd/<ns>/<name>"
 // for a DNSEndpoint, as external-dns writes external-dns/resource).
+// `notes`: the object's owner and description, written into the registry TXT (a change of
+// them alone rewrites the registry TXT, never the record).
 struct DesiredRecord {
   model::RRset rrset;
   std::string resource;
+  model::RecordNotes notes;
 };
 using DesiredRecords = std::map<model::RRsetKey, DesiredRecord>;
 

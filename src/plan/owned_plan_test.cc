@@ -55,9 +55,10 @@ RRsetMap unowned() {
 
 struct DesiredBuilder {
   DesiredRecords d;
-  DesiredBuilder& add(RRset s, std::string resource = "ingress/web/www") {
+  DesiredBuilder& add(RRset s, std::string resource = "ingress/web/www",
+                      model::RecordNotes notes = model::RecordNotes()) {
     auto k = s.key();
-    d[k] = {std::move(s), std::move(resource)};
+    d[k] = {std::move(s), std::move(resource), std::move(notes)};
     return *this;
   }
 };
@@ -678,6 +679,75 @@ TEST(PlanOwned, UpsertOnlyNotesWhatItKeeps) {
   EXPECT_TRUE(p.changes.empty());
   ASSERT_EQ(p.notes.size(), 1u);
   EXPECT_NE(p.notes[0].find("upsert-only"), std::string::npos);
+}
+
+// The object's owner and description live in its registry TXT: a change of them alone is one
+// guarded Replace of the registry TXT (the record stays), a registry written without them (an
+// older version) is ours all the same and gains them, and equal notes change nothing.
+TEST(PlanOwned, NotesRewriteOnlyTheRegistryRecord) {
+  RRsetMap served = unowned();
+  served[{N("www"), RRType::A}] = rr("www", RRType::A, {A("192.0.2.1")});
+  served[{N("a-www"), RRType::TXT}] = rr("a-www", RRType::TXT, {H("zk", "ingress/web/www")});
+  model::RecordNotes notes{"team-web", "the shop, front door"};
+  auto want = [&](model::RecordNotes n) {
+    return DesiredBuilder().add(rr("www", RRType::A, {A("192.0.2.1")}), "ingress/web/www", n).d;
+  };
+  for (Policy policy : {Policy::Sync, Policy::UpsertOnly}) {
+    auto p = plan_owned(kZone, want(notes), served, cfg(), policy);
+    ASSERT_EQ(p.changes.changes.size(), 1u) << to_string(policy);
+    const auto& c = p.changes.changes[0];
+    EXPECT_EQ(c.op, Op::Replace);
+    EXPECT_EQ(c.rrset.owner(), N("a-www"));
+    EXPECT_EQ(*c.expect, served.at({N("a-www"), RRType::TXT}));
+    ASSERT_EQ(c.rrset.rdatas().size(), 1u);
+    EXPECT_EQ(c.rrset.rdatas()[0], registry_rdata("zk", "ingress/web/www", notes));
+    EXPECT_TRUE(p.conflicts.empty());
+  }
+  // create-only keeps an existing record's registry TXT as it is
+  EXPECT_TRUE(plan_owned(kZone, want(notes), served, cfg(), Policy::CreateOnly).changes.empty());
+
+  // Applied: nothing more to do; a new description is one more Replace; removing the
+  // annotations goes back to the text without notes.
+  RRsetMap now = served;
+  for (const auto& c : plan_owned(kZone, want(notes), now, cfg(), Policy::Sync).changes.changes) {
+    ASSERT_TRUE(apply(now, c));
+  }
+  EXPECT_TRUE(plan_owned(kZone, want(notes), now, cfg(), Policy::Sync).changes.empty());
+  auto reg = Registry::read(kZone, now, cfg());
+  ASSERT_TRUE(reg.claim({N("www"), RRType::A}));
+  EXPECT_EQ(reg.claim({N("www"), RRType::A})->notes, notes);
+  EXPECT_EQ(reg.claim({N("www"), RRType::A})->owner, "zk");
+  auto changed = plan_owned(kZone, want({"team-web", "moved"}), now, cfg(), Policy::Sync);
+  ASSERT_EQ(changed.changes.changes.size(), 1u);
+  EXPECT_EQ(changed.changes.changes[0].rrset.owner(), N("a-www"));
+  auto cleared = plan_owned(kZone, want({}), now, cfg(), Policy::Sync);
+  ASSERT_EQ(cleared.changes.changes.size(), 1u);
+  EXPECT_EQ(cleared.changes.changes[0].rrset.rdatas()[0], H("zk", "ingress/web/www"));
+}
+
+// An old-format registry record (written beside the record) whose notes change: the new text is
+// added and the old one removed, other TXT data at the name stays.
+TEST(PlanOwned, NotesOfAnOldFormatRecord) {
+  RegistryConfig c = cfg();
+  c.write_old_format = true;
+  RRsetMap served = unowned();
+  served[{N("www"), RRType::A}] = rr("www", RRType::A, {A("192.0.2.1")});
+  served[{N("a-www"), RRType::TXT}] = rr("a-www", RRType::TXT, {H("zk", "ingress/web/www")});
+  served[{N("www"), RRType::TXT}] =
+      rr("www", RRType::TXT, {H("zk", "ingress/web/www"), T("v=spf1 -all")});
+  model::RecordNotes notes{"team-web", ""};
+  auto d = DesiredBuilder().add(rr("www", RRType::A, {A("192.0.2.1")}), "ingress/web/www", notes).d;
+  RRsetMap now = served;
+  auto p = plan_owned(kZone, d, now, c, Policy::Sync);
+  for (const auto& ch : p.changes.changes) ASSERT_TRUE(apply(now, ch));
+  EXPECT_EQ(now.at({N("www"), RRType::A}), served.at({N("www"), RRType::A}));
+  const RRset& old = now.at({N("www"), RRType::TXT});
+  EXPECT_TRUE(old.contains(T("v=spf1 -all")));
+  EXPECT_TRUE(old.contains(registry_rdata("zk", "ingress/web/www", notes)));
+  EXPECT_EQ(old.size(), 2u);
+  EXPECT_EQ(now.at({N("a-www"), RRType::TXT}).rdatas()[0],
+            registry_rdata("zk", "ingress/web/www", notes));
+  EXPECT_TRUE(plan_owned(kZone, d, now, c, Policy::Sync).changes.empty());
 }
 
 // Every policy, every unowned RRset of a zone: desired data for all of them never changes a

@@ -130,6 +130,24 @@ std::string affix_name(const Name& record, const std::string& type, const Regist
   return out;
 }
 
+// external-dns NewLabelsFromStringPlain: surrounding quotes dropped, tokens split at ',', a
+// token with exactly one '=' is key=value; anything else is skipped.
+template <class F>
+void for_each_token(std::string_view text, F&& f) {
+  while (!text.empty() && text.front() == '"') text.remove_prefix(1);
+  while (!text.empty() && text.back() == '"') text.remove_suffix(1);
+  while (true) {
+    auto comma = text.find(',');
+    std::string_view token = text.substr(0, comma);
+    auto eq = token.find('=');
+    if (eq != std::string_view::npos && token.find('=', eq + 1) == std::string_view::npos) {
+      f(token.substr(0, eq), token.substr(eq + 1));
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 std::string joined_text(const Rdata& rd) {
   std::string text;
   for (const auto& s : rd.txt_strings()) text += s;
@@ -151,30 +169,20 @@ model::Parsed<bool> RegistryConfig::validate() const {
 }
 
 std::optional<Labels> parse_labels(std::string_view text) {
-  while (!text.empty() && text.front() == '"') text.remove_prefix(1);
-  while (!text.empty() && text.back() == '"') text.remove_suffix(1);
   Labels labels;
   bool heritage = false;
-  while (true) {
-    auto comma = text.find(',');
-    std::string_view token = text.substr(0, comma);
-    auto eq = token.find('=');
-    if (eq != std::string_view::npos && token.find('=', eq + 1) == std::string_view::npos) {
-      std::string_view key = token.substr(0, eq);
-      std::string_view value = token.substr(eq + 1);
-      if (key == "heritage") {
-        if (value != kHeritage) return std::nullopt;
-        heritage = true;
-      } else if (starts_with(key, kHeritage)) {
-        key.remove_prefix(kHeritage.size());
-        if (!key.empty() && key.front() == '/') key.remove_prefix(1);
-        labels[std::string(key)] = std::string(value);
-      }
+  bool foreign = false;
+  for_each_token(text, [&](std::string_view key, std::string_view value) {
+    if (key == "heritage") {
+      foreign = foreign || value != kHeritage;
+      heritage = true;
+    } else if (starts_with(key, kHeritage)) {
+      key.remove_prefix(kHeritage.size());
+      if (!key.empty() && key.front() == '/') key.remove_prefix(1);
+      labels[std::string(key)] = std::string(value);
     }
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  if (!heritage) return std::nullopt;
+  });
+  if (!heritage || foreign) return std::nullopt;
   return labels;
 }
 
@@ -184,10 +192,86 @@ std::string serialize_labels(const Labels& labels) {
   return out;
 }
 
-Rdata registry_rdata(std::string_view owner_id, std::string_view resource) {
+namespace {
+
+bool escaped_octet(unsigned char c) {
+  return c < 0x20 || c >= 0x7f || c == '%' || c == ',' || c == '=' || c == '"' || c == '\\';
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Octets of the character starting at `at`: a UTF-8 lead octet and its continuation octets
+// (at most 4 in all), otherwise one.
+size_t char_length(std::string_view s, size_t at) {
+  auto c = static_cast<unsigned char>(s[at]);
+  size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+  size_t n = 1;
+  while (n < want && at + n < s.size() && (static_cast<unsigned char>(s[at + n]) & 0xC0) == 0x80) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string encode_note_value(std::string_view value, size_t limit) {
+  std::string out;
+  for (size_t at = 0; at < value.size();) {
+    size_t n = char_length(value, at);
+    std::string piece;
+    for (size_t i = at; i < at + n; ++i) {
+      auto c = static_cast<unsigned char>(value[i]);
+      if (escaped_octet(c)) {
+        piece += fmt::format("%{:02X}", c);
+      } else {
+        piece += static_cast<char>(c);
+      }
+    }
+    if (out.size() + piece.size() > limit) break;
+    out += piece;
+    at += n;
+  }
+  return out;
+}
+
+std::string decode_note_value(std::string_view encoded) {
+  std::string out;
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded[i] == '%' && i + 2 < encoded.size() && hex_digit(encoded[i + 1]) >= 0 &&
+        hex_digit(encoded[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(encoded[i + 1]) * 16 + hex_digit(encoded[i + 2]));
+      i += 2;
+      continue;
+    }
+    out += encoded[i];
+  }
+  return out;
+}
+
+model::RecordNotes parse_notes(std::string_view text) {
+  model::RecordNotes notes;
+  for_each_token(text, [&](std::string_view key, std::string_view value) {
+    if (key == kNoteOwnerKey) notes.owner = decode_note_value(value);
+    if (key == kNoteDescriptionKey) notes.description = decode_note_value(value);
+  });
+  return notes;
+}
+
+Rdata registry_rdata(std::string_view owner_id, std::string_view resource,
+                     const model::RecordNotes& notes) {
   Labels labels{{"owner", std::string(owner_id)}};
   if (!resource.empty()) labels["resource"] = std::string(resource);
-  return Rdata::txt_from_text(serialize_labels(labels));
+  std::string text = serialize_labels(labels);
+  std::string owner = encode_note_value(notes.owner);
+  std::string description = encode_note_value(notes.description);
+  if (!owner.empty()) text += fmt::format(",{}={}", kNoteOwnerKey, owner);
+  if (!description.empty()) text += fmt::format(",{}={}", kNoteDescriptionKey, description);
+  return Rdata::txt_from_text(text);
 }
 
 std::optional<Name> registry_name(const Name& record, RRType type, const RegistryConfig& cfg) {
@@ -248,14 +332,15 @@ Registry Registry::read(const Name& zone, const RRsetMap& served, const Registry
     }
     RRset rest(set.owner(), set.type(), set.ttl());
     for (const auto& rd : set.rdatas()) {
-      auto labels = parse_labels(joined_text(rd));
+      std::string text = joined_text(rd);
+      auto labels = parse_labels(text);
       if (!labels) {
         rest.add(rd);
         continue;
       }
       size_t index = r.records_.size();
       auto rk = parse_registry_name(key.owner, cfg);
-      r.records_.push_back({key.owner, rd, std::move(*labels), rk});
+      r.records_.push_back({key.owner, rd, std::move(*labels), parse_notes(text), rk});
       if (rk) {
         r.by_key_[*rk].push_back(index);
         r.by_name_[rk->name].push_back(index);
@@ -295,6 +380,7 @@ std::optional<Claim> Registry::claim(const RRsetKey& key) const {
   const auto& rec = records_[it->second.front()];
   c.owner = rec.owner();
   c.labels = rec.labels;
+  c.notes = rec.notes;
   if (auto res = rec.labels.find("resource"); res != rec.labels.end()) c.resource = res->second;
   return c;
 }

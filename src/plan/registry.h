@@ -5,13 +5,19 @@
 //   auto reg = Registry::read(zone, served, cfg);        // pure: served RRsets in, claims out
 //   auto c = reg.claim({www, RRType::A});                // owner id, resource, raw labels
 //   auto txt = registry_name(www, RRType::A, cfg);       // a-www.example.test.
-//   auto rd = registry_rdata(cfg.owner_id, "ingress/web/www");
+//   auto rd = registry_rdata(cfg.owner_id, "ingress/web/www", {"team-web", "the shop"});
 //
 // Format (external-dns registry/txt, endpoint/labels.go; docs/architecture.md "Ownership
 // registry (shared zones)"):
 // - One TXT record whose text is `heritage=external-dns,external-dns/owner=<id>,
 //   external-dns/resource=<kind>/<namespace>/<name>` (further `external-dns/<key>=<value>`
 //   labels allowed, keys sorted). A TXT without `heritage=external-dns` is ordinary data.
+// - zonekeeper adds `,zonekeeper/owner=<owner>,zonekeeper/description=<description>` (each
+//   only when not empty): the dns.zonekeeper.io/owner and /description annotations of the
+//   object that declares the record, percent-encoded (encode_note_value) so no value holds
+//   ',', '=', '"', '\\', '%', control or non-ASCII octets, and cut to kMaxNoteValue octets.
+//   external-dns and older zonekeeper versions skip these tokens (not external-dns/ keys);
+//   a text without them reads as empty notes.
 // - New format (external-dns ≥ 0.12, the only one written since 0.18): the TXT sits at
 //   <prefix><type>-<first label><suffix>.<rest>, e.g. a-www.example.test. for the A RRset of
 //   www.example.test.; `%{record_type}` in the prefix or suffix places the lowercase type
@@ -37,6 +43,7 @@
 #include <vector>
 
 #include "model/error.h"
+#include "model/record_notes.h"
 #include "model/rrset.h"
 
 namespace zk::plan {
@@ -70,8 +77,26 @@ std::optional<Labels> parse_labels(std::string_view text);
 // heritage=external-dns first, then external-dns/<key>=<value> in key order.
 std::string serialize_labels(const Labels& labels);
 
-// The registry TXT record for a record we own (resource may be empty: then not written).
-model::Rdata registry_rdata(std::string_view owner_id, std::string_view resource);
+// The notes' tokens (zonekeeper/owner, zonekeeper/description) and the limit of one value
+// once encoded.
+inline constexpr std::string_view kNoteOwnerKey = "zonekeeper/owner";
+inline constexpr std::string_view kNoteDescriptionKey = "zonekeeper/description";
+inline constexpr size_t kMaxNoteValue = 255;
+
+// Percent-encoding (%XX, uppercase hex) of '%', ',', '=', '"', '\\', octets below 0x20, 0x7F
+// and every octet of 0x80 and above (so UTF-8 becomes %C3%A9); anything else, spaces
+// included, stays as it is. Cut to at most `limit` octets between characters: never inside
+// an escape nor inside a UTF-8 sequence.
+std::string encode_note_value(std::string_view value, size_t limit = kMaxNoteValue);
+// The inverse; a '%' not followed by two hex digits stays as it is.
+std::string decode_note_value(std::string_view encoded);
+// The notes a registry text carries (decoded); empty ones when it has none.
+model::RecordNotes parse_notes(std::string_view text);
+
+// The registry TXT record for a record we own (resource may be empty: then not written; so
+// are empty notes).
+model::Rdata registry_rdata(std::string_view owner_id, std::string_view resource,
+                            const model::RecordNotes& notes = model::RecordNotes());
 
 // Names (external-dns' affix name mapper, first-label split). nullopt when the result is not
 // a valid name.
@@ -98,6 +123,7 @@ struct RegistryRecord {
   model::Name txt_name;
   model::Rdata rdata;
   Labels labels;
+  model::RecordNotes notes;        // zonekeeper/owner, zonekeeper/description (decoded)
   std::optional<RegistryKey> key;  // nullopt: heritage TXT that fits no name of ours
   const std::string& owner() const;
   bool legacy() const { return key && key->type.empty(); }
@@ -108,6 +134,7 @@ struct Claim {
   std::string owner;     // owner id; empty when contested
   std::string resource;  // external-dns/resource, may be empty
   Labels labels;
+  model::RecordNotes notes;
   bool legacy = false;     // from an old-format TXT
   bool contested = false;  // several owners claim it: nobody's
 };

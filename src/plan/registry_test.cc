@@ -69,6 +69,98 @@ TEST(RegistryLabels, Parses) {
   EXPECT_EQ(parse_labels(serialize_labels(l)), l);
 }
 
+// ------------------------------------------------------------------ notes
+
+TEST(RegistryNotes, EncodesWhatWouldBreakTheText) {
+  EXPECT_EQ(encode_note_value("team-web"), "team-web");
+  EXPECT_EQ(encode_note_value("the shop's front door"), "the shop's front door");  // spaces stay
+  EXPECT_EQ(encode_note_value("a,b=c"), "a%2Cb%3Dc");
+  EXPECT_EQ(encode_note_value("say \"hi\" \\ 100%"), "say %22hi%22 %5C 100%25");
+  EXPECT_EQ(encode_note_value("tab\there\nnew"), "tab%09here%0Anew");
+  EXPECT_EQ(encode_note_value("caf\xc3\xa9 \xe2\x9c\x93"), "caf%C3%A9 %E2%9C%93");
+  EXPECT_EQ(encode_note_value(std::string("nul\0x", 5)), "nul%00x");
+  EXPECT_EQ(encode_note_value("\x7f"), "%7F");
+  EXPECT_EQ(encode_note_value(""), "");
+}
+
+TEST(RegistryNotes, CutsBetweenCharactersNeverInsideAnEscape) {
+  EXPECT_EQ(encode_note_value(std::string(300, 'x')), std::string(kMaxNoteValue, 'x'));
+  // 254 x and a comma (3 octets once encoded): the comma does not fit, is left out whole
+  EXPECT_EQ(encode_note_value(std::string(254, 'x') + ","), std::string(254, 'x'));
+  // é is 6 octets encoded: 250 + 6 > 255, so the cut falls before it, not inside it
+  EXPECT_EQ(encode_note_value(std::string(250, 'x') + "\xc3\xa9z"), std::string(250, 'x'));
+  EXPECT_EQ(encode_note_value("abc\xc3\xa9", 5), "abc");
+  EXPECT_EQ(encode_note_value("a\xe2\x9c\x93"
+                              "b",
+                              10),
+            "a%E2%9C%93");
+  // a stray continuation octet or a cut sequence counts as one character per octet
+  EXPECT_EQ(encode_note_value("\x80\xc3", 3), "%80");
+  for (std::string v : {std::string(2000, ','), std::string(600, '\xff'), std::string(999, 'y')}) {
+    EXPECT_LE(encode_note_value(v).size(), kMaxNoteValue);
+  }
+}
+
+TEST(RegistryNotes, DecodesAndRoundTrips) {
+  for (std::string v : {std::string("team-web"), std::string("a,b=c \"q\" \\ 50%"),
+                        std::string("caf\xc3\xa9\n\t\x01"), std::string("%41 stays %")}) {
+    EXPECT_EQ(decode_note_value(encode_note_value(v)), v) << v;
+  }
+  EXPECT_EQ(decode_note_value("100%"), "100%");  // not an escape: as it is
+  EXPECT_EQ(decode_note_value("%zz%4"), "%zz%4");
+  EXPECT_EQ(decode_note_value("%c3%A9"), "\xc3\xa9");
+}
+
+TEST(RegistryNotes, WrittenAfterTheLabelsAndReadBack) {
+  model::RecordNotes notes{"team-web", "the shop, \"front\" door"};
+  auto rd = registry_rdata("zk", "ingress/web/www", notes);
+  EXPECT_EQ(rd.to_text(),
+            "\"heritage=external-dns,external-dns/owner=zk,external-dns/resource=ingress/web/www,"
+            "zonekeeper/owner=team-web,zonekeeper/description=the shop%2C %22front%22 door\"");
+  std::string text = rd.txt_strings()[0];
+  // external-dns' view (and an older zonekeeper's): the same labels as without notes
+  EXPECT_EQ(parse_labels(text), (Labels{{"owner", "zk"}, {"resource", "ingress/web/www"}}));
+  EXPECT_EQ(parse_notes(text), notes);
+  // empty notes write nothing: the text of older versions, byte for byte
+  EXPECT_EQ(registry_rdata("zk", "ingress/web/www", {}), registry_rdata("zk", "ingress/web/www"));
+  EXPECT_EQ(registry_rdata("zk", "", {"", "only a description"}).to_text(),
+            "\"heritage=external-dns,external-dns/owner=zk,zonekeeper/description=only a "
+            "description\"");
+  // a text of an older version has no notes
+  EXPECT_EQ(parse_notes("heritage=external-dns,external-dns/owner=zk"), model::RecordNotes{});
+  // a value that is not an escape is read as it is; tokens not ours are ignored
+  EXPECT_EQ(parse_notes("\"heritage=external-dns,zonekeeper/owner=50%,zonekeeper/x=y\"").owner,
+            "50%");
+}
+
+TEST(RegistryNotes, LongValuesNeverBreakTheRecordOrItsOwnership) {
+  model::RecordNotes notes{std::string(1024, '='), std::string(1024, 'd') + "\""};
+  auto rd = registry_rdata("zk", "crd/ns/name", notes);
+  for (const auto& s : rd.txt_strings()) EXPECT_LE(s.size(), 255u);
+  std::string text;
+  for (const auto& s : rd.txt_strings()) text += s;
+  auto labels = parse_labels(text);
+  ASSERT_TRUE(labels);
+  EXPECT_EQ(labels->at("owner"), "zk");
+  EXPECT_EQ(labels->at("resource"), "crd/ns/name");
+  auto back = parse_notes(text);
+  EXPECT_EQ(back.owner, std::string(kMaxNoteValue / 3, '='));  // 85 × "%3D"
+  EXPECT_EQ(back.description, std::string(kMaxNoteValue, 'd'));
+
+  // Read from a zone: the claim is ours, with the notes.
+  RRsetMap served;
+  put(served, RRset(N("a-www"), RRType::TXT, 300, {rd}));
+  auto reg = Registry::read(kZone, served, cfg());
+  auto c = reg.claim({N("www"), RRType::A});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->owner, "zk");
+  EXPECT_EQ(c->resource, "crd/ns/name");
+  EXPECT_EQ(c->notes, back);
+  // A description spelling a registry label does not change who owns the record.
+  auto forged = registry_rdata("zk", "", {"x", ",external-dns/owner=other,heritage=evil"});
+  EXPECT_EQ(parse_labels(forged.txt_strings()[0]), (Labels{{"owner", "zk"}}));
+}
+
 TEST(RegistryConfig, Validates) {
   EXPECT_TRUE(cfg().validate());
   RegistryConfig c = cfg();
