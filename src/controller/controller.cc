@@ -65,6 +65,23 @@ struct Controller::ZoneRuntime {
 
 namespace {
 
+// Owner and description of every RRset a DNSZone declares (from the record object that declares
+// it; none when no record object does): what a Technitium Primary keeps in its comments.
+std::map<model::RRsetKey, model::RecordNotes> record_notes(const sources::ZoneDesired& desired,
+                                                           const RecordLookup& records) {
+  std::map<model::RRsetKey, model::RecordNotes> out;
+  for (const auto& entry : desired.rrsets) out[entry.first];
+  for (const auto& [rkey, outcome] : desired.outcomes) {
+    if (outcome.reason != api::reasons::kPending || outcome.fqdn.empty()) continue;
+    const api::RecordObject* r = records(rkey);
+    auto name = model::Name::parse(outcome.fqdn);
+    if (!r || !name) continue;
+    auto it = out.find(model::RRsetKey{*name, api::record_type(r->kind)});
+    if (it != out.end()) it->second = {r->notes.owner, r->notes.description};
+  }
+  return out;
+}
+
 // The kind label of zonekeeper_reconciles_total (telemetry::Metrics::kReconcileKinds).
 std::string_view metric_kind(WorkItem::Kind kind) {
   switch (kind) {
@@ -466,8 +483,8 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
   }
   api::Server server = *it->second.server;  // a copy: the catalog may change while we wait
   std::vector<std::string> zone_names;
-  for (const auto& [zname, e] : objs->zones) {
-    if (e.zone && api::serves(*e.zone, server)) zone_names.push_back(e.zone->zone_name.to_string());
+  for (const auto& z : objects_.zones_of(server)) {
+    if (z.zone) zone_names.push_back(z.zone->zone_name.to_string());
   }
   std::sort(zone_names.begin(), zone_names.end());
   zone_names.erase(std::unique(zone_names.begin(), zone_names.end()), zone_names.end());
@@ -690,9 +707,19 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                     "changes nothing there",
                     winner->key(), zone_text));
   } else if (primaries.empty()) {
-    blocked =
-        ready_condition(api::kFalse, reasons::kNoServers,
-                        "spec.servers matches no DNSServer with role Primary in namespace " + ns);
+    std::vector<std::string> refusing;
+    for (const api::Server* s : objects_.servers_refusing(zone)) {
+      if (s->role == api::ServerRole::Primary) refusing.push_back(s->key());
+    }
+    blocked = refusing.empty()
+                  ? ready_condition(api::kFalse, reasons::kNoServers,
+                                    "spec.servers matches no DNSServer with role Primary in "
+                                    "namespace " +
+                                        zone.servers_ns())
+                  : ready_condition(api::kFalse, reasons::kNamespaceNotAllowed,
+                                    fmt::format("DNSServer {} does not admit DNSZones of "
+                                                "namespace {} (its spec.allowedNamespaces)",
+                                                fmt::join(refusing, ", "), ns));
   } else if (!desired.zone_problems.empty()) {
     blocked = ready_condition(api::kFalse, reasons::kNotReady,
                               fmt::format("{}", fmt::join(desired.zone_problems, "; ")));
@@ -767,7 +794,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
           if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
             metrics_.drift_found(zone_text, zp.undeclared.size());
           }
-          return plan::Plan{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
+          plan::Plan out{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
+          if (served.keeps_notes) {  // Technitium: owner and description in the comments
+            plan::plan_notes(out, record_notes(desired, records_seen), desired.rrsets,
+                             served.rrsets, served.notes, served.foreign);
+          }
+          return out;
         },
         alive);
     if (step.abandoned) co_return true;

@@ -947,6 +947,54 @@ TEST_F(ControllerTest, ACatalogZoneListsTheZonesItsServerServes) {
   EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"example.test."});
 }
 
+TEST_F(ControllerTest, AServerSharedAcrossNamespacesServesTheZonesOfNamespacesItAdmits) {
+  using catalog_test::kCatalog;
+  FakeProvider& p = primary();  // dns/primary, its TSIG Secret in dns
+  p.add_zone(kCatalog, catalog_test::catalog_apex());
+  auto ns_object = [](std::string_view name, std::string_view labels) {
+    return json::parse(fmt::format(
+        R"({{"kind":"Namespace","metadata":{{"name":"{}","labels":{}}}}})", name, labels));
+  };
+  c->put_namespace(ns_object("team", "{}"));
+  c->put_server(o.server("dns", "primary",
+                         R"(,"catalogZone":"catalog.zonekeeper.invalid",)"
+                         R"("allowedNamespaces":{"matchLabels":{"dns.example/zones":"allowed"}})"));
+  c->put_zone(o.zone("team", "example", R"({"namespace":"dns","refs":[{"name":"primary"}]})"));
+  c->put_record(o.a("team", "www", "www", "192.0.2.1"));
+  c->start();
+  settle();
+  // Not admitted: nothing is written, and the zone says why.
+  EXPECT_EQ(zone("DNSZone/team/example").reason, "NamespaceNotAllowed");
+  EXPECT_EQ(zone("DNSZone/team/example").message,
+            "DNSServer dns/primary does not admit DNSZones of namespace team (its "
+            "spec.allowedNamespaces)");
+  EXPECT_EQ(record("ARecord/team/www").reason, "ZoneNotReady");
+  EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
+  EXPECT_TRUE(catalog_test::members(p).empty());
+
+  // The namespace gets the label: served (the key stays in dns), and in the catalog.
+  c->put_namespace(ns_object("team", R"({"dns.example/zones":"allowed"})"));
+  settle();
+  EXPECT_EQ(record("ARecord/team/www").reason, "Served");
+  EXPECT_TRUE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
+  EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"example.test."});
+  EXPECT_EQ(sink.servers.at("DNSServer/dns/primary").zones,
+            std::vector<std::string>{"example.test."});
+
+  // A zone of the server's own namespace needs no admission.
+  c->put_zone(o.with_spec(o.meta("DNSZone", "dns", "shop", 1),
+                          R"({"zoneName":"shop.test","servers":{"refs":[{"name":"primary"}]}})"));
+  settle();
+  EXPECT_EQ(catalog_test::members(p), (std::set<std::string>{"example.test.", "shop.test."}));
+
+  // The server stops admitting the namespace: the zone leaves the catalog (its consumers
+  // delete it) and says why.
+  c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
+  settle();
+  EXPECT_EQ(zone("DNSZone/team/example").reason, "NamespaceNotAllowed");
+  EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"shop.test."});
+}
+
 TEST_F(ControllerTest, ACatalogZoneThatCannotBeWrittenIsCatalogFailed) {
   primary();  // it has no catalog zone
   c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));

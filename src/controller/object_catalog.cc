@@ -157,6 +157,28 @@ const api::Labels* ObjectCatalog::labels_of(std::string_view ns) const {
   return sources::namespace_labels(directory_, ns);
 }
 
+bool ObjectCatalog::admitted(const api::Server& server, std::string_view zone_ns) const {
+  static const api::Labels kNone;
+  const api::Labels* labels = labels_of(zone_ns);
+  return server.admits_zones_from(zone_ns, labels ? *labels : kNone);
+}
+
+void ObjectCatalog::index_servers_elsewhere(const std::string& ns, const std::string& name,
+                                            const api::Zone* zone) {
+  for (auto it = servers_elsewhere_.begin(); it != servers_elsewhere_.end();) {
+    it->second.erase({ns, name});
+    it = it->second.empty() ? servers_elsewhere_.erase(it) : std::next(it);
+  }
+  if (zone && zone->servers_ns() != ns) servers_elsewhere_[zone->servers_ns()].emplace(ns, name);
+}
+
+void ObjectCatalog::servers_elsewhere_work(const std::string& ns,
+                                           std::vector<WorkItem>& out) const {
+  auto it = servers_elsewhere_.find(ns);
+  if (it == servers_elsewhere_.end()) return;
+  for (const auto& [zns, zname] : it->second) out.push_back(WorkItem::zone(zns, zname, true));
+}
+
 void ObjectCatalog::reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const {
   if (!zone.reaches_other_namespaces()) return;
   for (const auto& [ns, objs] : namespaces_) {
@@ -301,6 +323,16 @@ CatalogChange ObjectCatalog::put_zone(const json::value& object) {
   } else {
     reaching_.erase({ns, d->meta.name});
   }
+  index_servers_elsewhere(ns, d->meta.name, entry.zone.get());
+  // The servers of another namespace it picked, or picks now: their catalogs list it.
+  for (const api::Zone* z : {before.get(), entry.zone.get()}) {
+    if (!z || z->servers_ns() == ns) continue;
+    if (const NamespaceObjects* there = objects_in(z->servers_ns())) {
+      for (const auto& [sname, srv] : there->servers) {
+        ch.work.push_back(WorkItem::server(z->servers_ns(), sname));
+      }
+    }
+  }
   index_zones(ns);
   reselect(before.get(), entry.zone.get());
   namespace_work(ns, ch.work);
@@ -334,6 +366,14 @@ CatalogChange ObjectCatalog::remove_zone(std::string_view ns, std::string_view n
   ch.forget = object_ref(it->second.meta, api::kDNSZone);
   nit->second.zones.erase(it);
   reaching_.erase({std::string(ns), std::string(name)});
+  index_servers_elsewhere(std::string(ns), std::string(name), nullptr);
+  if (before && before->servers_ns() != ns) {
+    if (const NamespaceObjects* there = objects_in(before->servers_ns())) {
+      for (const auto& [sname, srv] : there->servers) {
+        ch.work.push_back(WorkItem::server(before->servers_ns(), sname));
+      }
+    }
+  }
   index_zones(std::string(ns));
   reselect(before.get(), nullptr);
   // Its data stays on the servers (docs/api.md); its records become NotSelected.
@@ -364,6 +404,7 @@ CatalogChange ObjectCatalog::put_server(const json::value& object) {
   std::string ns = d->meta.ns, name = d->meta.name;
   servers[name] = ServerEntry{d->meta, std::move(d->value), d->error};
   namespace_work(ns, ch.work);
+  servers_elsewhere_work(ns, ch.work);
   ch.work.push_back(WorkItem::server(ns, name));
   return ch;
 }
@@ -377,6 +418,7 @@ CatalogChange ObjectCatalog::remove_server(std::string_view ns, std::string_view
   ch.forget = object_ref(it->second.meta, api::kDNSServer);
   nit->second.servers.erase(it);
   namespace_work(std::string(ns), ch.work);
+  servers_elsewhere_work(std::string(ns), ch.work);
   return ch;
 }
 
@@ -395,7 +437,10 @@ CatalogChange ObjectCatalog::put_secret(std::string_view ns, std::string_view na
       used = true;
     }
   }
-  if (used) namespace_work(std::string(ns), ch.work);
+  if (used) {
+    namespace_work(std::string(ns), ch.work);
+    servers_elsewhere_work(std::string(ns), ch.work);
+  }
   return ch;
 }
 
@@ -412,6 +457,18 @@ CatalogChange ObjectCatalog::put_namespace(api::NamespaceInfo info) {
   // Only zones that reach other namespaces read labels and allow-lists.
   for (const auto& [ns, zname] : reaching_) ch.work.push_back(WorkItem::zone(ns, zname, true));
   if (!reaching_.empty() && namespaces_.count(name)) namespace_work(name, ch.work);
+  // Its zones that use servers elsewhere may be admitted now, or no longer; the servers that
+  // admit namespaces by label list (in their catalogs) the zones they admit.
+  for (const auto& [sns, zones] : servers_elsewhere_) {
+    for (const auto& [zns, zname] : zones) {
+      if (zns == name) ch.work.push_back(WorkItem::zone(zns, zname, true));
+    }
+  }
+  for (const auto& [sns, objs] : namespaces_) {
+    for (const auto& [sname, e] : objs.servers) {
+      if (e.server && e.server->allowed_namespaces) ch.work.push_back(WorkItem::server(sns, sname));
+    }
+  }
   return ch;
 }
 
@@ -477,11 +534,41 @@ size_t ObjectCatalog::zone_count() const {
 
 std::vector<const api::Server*> ObjectCatalog::servers_of(const api::Zone& zone) const {
   std::vector<const api::Server*> out;
-  const NamespaceObjects* o = objects_in(zone.ns);
+  const NamespaceObjects* o = objects_in(zone.servers_ns());
   if (!o) return out;
   for (const auto& [name, e] : o->servers) {
-    if (e.server && api::serves(zone, *e.server)) out.push_back(&*e.server);
+    if (e.server && api::serves(zone, *e.server) && admitted(*e.server, zone.ns)) {
+      out.push_back(&*e.server);
+    }
   }
+  return out;
+}
+
+std::vector<const api::Server*> ObjectCatalog::servers_refusing(const api::Zone& zone) const {
+  std::vector<const api::Server*> out;
+  const NamespaceObjects* o = objects_in(zone.servers_ns());
+  if (!o) return out;
+  for (const auto& [name, e] : o->servers) {
+    if (e.server && api::serves(zone, *e.server) && !admitted(*e.server, zone.ns)) {
+      out.push_back(&*e.server);
+    }
+  }
+  return out;
+}
+
+std::vector<ObjectCatalog::ZoneOfServer> ObjectCatalog::zones_of(const api::Server& server) const {
+  std::vector<ZoneOfServer> out;
+  auto look_in = [&](const std::string& ns, const NamespaceObjects& objs) {
+    if (!admitted(server, ns)) return;
+    for (const auto& [name, e] : objs.zones) {
+      if (!e.zone || api::serves(*e.zone, server)) out.push_back({ns, name, e.zone.get()});
+    }
+  };
+  if (!server.allowed_namespaces) {  // its own namespace's zones only
+    if (const NamespaceObjects* own = objects_in(server.ns)) look_in(server.ns, *own);
+    return out;
+  }
+  for (const auto& [ns, objs] : namespaces_) look_in(ns, objs);
   return out;
 }
 

@@ -149,8 +149,22 @@ class ObjectCatalog {
   SecretState secret(std::string_view ns, std::string_view name) const;
   size_t zone_count() const;
 
-  // The DNSServers of the zone's namespace it selects (valid ones).
+  // The DNSServers the zone selects (valid ones, in the namespace its spec.servers picks) that
+  // admit the zone's namespace.
   std::vector<const api::Server*> servers_of(const api::Zone& zone) const;
+  // Those it selects in another namespace that do not admit its namespace (their
+  // allowedNamespaces does not match it): why it has no server.
+  std::vector<const api::Server*> servers_refusing(const api::Zone& zone) const;
+  // A zone that may put its zone on `server`: one it serves (`zone` set), or one whose spec
+  // does not decode (`zone` null) in a namespace the server admits — it might name the server.
+  struct ZoneOfServer {
+    std::string ns;
+    std::string name;
+    const api::Zone* zone;
+  };
+  // Every such zone: of the server's namespace, and of the namespaces its allowedNamespaces
+  // admits.
+  std::vector<ZoneOfServer> zones_of(const api::Server& server) const;
   std::vector<api::Zone> zones_in(std::string_view ns) const;
   // `with_records` false: the zones only.
   ZoneInputs inputs_of(const api::Zone& zone, bool with_records = true) const;
@@ -186,6 +200,13 @@ class ObjectCatalog {
   // The namespaces `zone` reaches through a namespaceSelector: their zones re-plan.
   void reached_work(const api::Zone& zone, std::vector<WorkItem>& out) const;
   const api::Labels* labels_of(std::string_view ns) const;
+  bool admitted(const api::Server& server, std::string_view zone_ns) const;
+  // Zones that use servers of another namespace (spec.servers.namespace) changed: their index.
+  void index_servers_elsewhere(const std::string& ns, const std::string& name,
+                               const api::Zone* zone);
+  // Servers of `ns` (or one Secret of theirs) changed: the zones of other namespaces that pick
+  // servers there re-plan.
+  void servers_elsewhere_work(const std::string& ns, std::vector<WorkItem>& out) const;
   // The namespace's zones changed: a new set of them.
   void index_zones(const std::string& ns);
 
@@ -200,6 +221,9 @@ class ObjectCatalog {
   // The valid zones with a namespaceSelector ("ns", "name"): the only ones that look beyond
   // their namespace, so a record change costs its namespace's zones plus these.
   std::set<std::pair<std::string, std::string>> reaching_;
+  // Zones whose spec.servers.namespace is another namespace, by that namespace: ("ns", "name").
+  std::map<std::string, std::set<std::pair<std::string, std::string>>, std::less<>>
+      servers_elsewhere_;
   uint64_t journal(const std::string& key);  // a record changed: its new revision
   uint64_t revision_ = 0;                    // the last api::RecordObject::revision stamped
   std::deque<std::pair<uint64_t, std::string>> journal_;  // revision, record key

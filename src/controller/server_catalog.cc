@@ -22,16 +22,15 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
   const Name& catalog = *server.catalog_zone;
   const NamespaceObjects* objs = objects_.objects_in(server.ns);
   std::set<Name> members;
-  // A DNSZone whose spec does not decode names no zone: while one exists here, members are
-  // added but none removed (a typo must not delete a zone with all its data).
+  // A DNSZone whose spec does not decode names no zone: while one exists where the server's
+  // zones may come from, members are added but none removed (a typo must not delete a zone
+  // with all its data).
   bool keep_unknown = false;
-  if (objs) {
-    for (const auto& [name, e] : objs->zones) {
-      if (!e.zone) {
-        keep_unknown = true;
-      } else if (api::serves(*e.zone, server)) {
-        members.insert(e.zone->zone_name);
-      }
+  for (const auto& z : objects_.zones_of(server)) {
+    if (!z.zone) {
+      keep_unknown = true;
+    } else {
+      members.insert(z.zone->zone_name);
     }
   }
   const std::string key = server.key();
@@ -101,17 +100,15 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
   }
   // Zones that wait for their zone to appear (not healthy: ZoneNotFound) are retried soon
   // rather than at their backoff: the consumers need a moment to create it.
-  if (objs) {
-    for (const auto& [name, e] : objs->zones) {
-      if (!e.zone || !api::serves(*e.zone, server)) continue;
-      const WorkItem item = WorkItem::zone(server.ns, name, false);
-      if (gained.contains(managed::member_owner(catalog, e.zone->zone_name)) &&
-          provider.served(e.zone->zone_name)) {
-        provider.forget(e.zone->zone_name);
-        resync(item.object_key());
-      } else if (!zone_healthy(item.object_key())) {
-        queue_.add_after(item.key(), std::chrono::milliseconds(200));
-      }
+  for (const auto& z : objects_.zones_of(server)) {
+    if (!z.zone) continue;
+    const WorkItem item = WorkItem::zone(z.ns, z.name, false);
+    if (gained.contains(managed::member_owner(catalog, z.zone->zone_name)) &&
+        provider.served(z.zone->zone_name)) {
+      provider.forget(z.zone->zone_name);
+      resync(item.object_key());
+    } else if (!zone_healthy(item.object_key())) {
+      queue_.add_after(item.key(), std::chrono::milliseconds(200));
     }
   }
   co_return std::nullopt;
