@@ -57,6 +57,9 @@ std::string cluster_key(std::string_view ns, std::string_view name) {
   return fmt::format("{}{}/{}", kClusterKey, ns, name);
 }
 
+// Of Bind9GlobalClusters (cluster-scoped): "global:name".
+constexpr std::string_view kGlobalKey = "global:";
+
 Owner owner_of(const Bind9Instance& i) {
   return Owner{std::string(api::kBind9Instance), i.ns, i.name, i.uid};
 }
@@ -83,6 +86,9 @@ struct Bind9Instances::Impl {
       : ex(e), client(std::move(c)), options(std::move(o)), queue(e), deployer(client) {
     add("Bind9Instance", kInstances, "");
     if (options.clusters) add("Bind9Cluster", Bind9Clusters::resource(), "");
+    if (options.global_clusters) {
+      add("Bind9GlobalCluster", Bind9Clusters::global_resource(), "");
+    }
     add("StatefulSet", kStatefulSets, std::string(kDeployedSelector));
     add("Pod", kPods, std::string(kDeployedSelector));
     add("Service", kServices, std::string(kDeployedSelector));
@@ -98,12 +104,18 @@ struct Bind9Instances::Impl {
       if (!obj) return;
       if (kind == "Bind9Cluster") {
         if (running) queue.add(cluster_key(obj->namespace_(), obj->name()));
+      } else if (kind == "Bind9GlobalCluster") {
+        if (running) queue.add(fmt::format("{}{}", kGlobalKey, obj->name()));
       } else if (kind == "Bind9Instance") {
         enqueue_with_secondaries(obj->namespace_(), obj->name());
         // Its cluster reports over it.
         auto cluster = obj->label(managed::kClusterLabel);
         if (cluster && running && informers.contains("Bind9Cluster")) {
           queue.add(cluster_key(obj->namespace_(), *cluster));
+        }
+        auto global = obj->label(managed::kGlobalClusterLabel);
+        if (global && running && informers.contains("Bind9GlobalCluster")) {
+          queue.add(fmt::format("{}{}", kGlobalKey, *global));
         }
       } else if (auto owner = obj->label(managed::kInstanceLabel)) {
         enqueue_with_secondaries(obj->namespace_(), *owner);
@@ -143,6 +155,11 @@ struct Bind9Instances::Impl {
           queue.add(cluster_key(o->namespace_(), o->name()));
         }
       }
+      if (informers.contains("Bind9GlobalCluster")) {
+        for (const kube::ObjectPtr& o : store("Bind9GlobalCluster").list()) {
+          queue.add(fmt::format("{}{}", kGlobalKey, o->name()));
+        }
+      }
     }
     while (running && epoch == mine) {
       auto key = co_await queue.next();
@@ -167,6 +184,11 @@ struct Bind9Instances::Impl {
   }
 
   asio::awaitable<bool> reconcile(const std::string& key) {
+    if (key.starts_with(kGlobalKey)) {
+      const std::string global = key.substr(kGlobalKey.size());
+      co_return co_await clusters.reconcile_global(store("Bind9GlobalCluster"),
+                                                   store("Bind9Instance"), global);
+    }
     if (key.starts_with(kClusterKey)) {
       const std::string rest = key.substr(kClusterKey.size());
       const auto slash = rest.find('/');

@@ -23,7 +23,8 @@ namespace zk::app {
 struct Bind9Options {
   std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
   std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
-  bool clusters = false;  // the Bind9Cluster CRD is served: reconcile Bind9Clusters too
+  bool clusters = false;         // the Bind9Cluster CRD is served: reconcile Bind9Clusters too
+  bool global_clusters = false;  // the same for Bind9GlobalClusters
 };
 
 class Bind9Instances {

@@ -300,10 +300,18 @@ class Cluster {
           spdlog::info("Bind9Cluster is not served ({}): no managed clusters",
                        clusters.error().to_string());
         }
-        bind9_ = std::make_unique<Bind9Instances>(io_.get_executor(), client_,
-                                                  Bind9Options{.bind9_image = options_.bind9_image,
-                                                               .agent_image = options_.agent_image,
-                                                               .clusters = clusters.has_value()});
+        auto global = co_await client_->resolve(Bind9Clusters::global_resource());
+        if (stopping_) co_return;
+        if (!global) {
+          spdlog::info("Bind9GlobalCluster is not served ({}): no managed global clusters",
+                       global.error().to_string());
+        }
+        bind9_ =
+            std::make_unique<Bind9Instances>(io_.get_executor(), client_,
+                                             Bind9Options{.bind9_image = options_.bind9_image,
+                                                          .agent_image = options_.agent_image,
+                                                          .clusters = clusters.has_value(),
+                                                          .global_clusters = global.has_value()});
         bind9_->run_informers();
       } else {
         spdlog::info("Bind9Instance is not served ({}): no managed servers",

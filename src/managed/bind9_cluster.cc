@@ -32,6 +32,7 @@ json::object instance_spec(const api::Bind9Cluster& c, const api::Bind9Role& rol
                     {"allowQuery", std::move(allow_query)},
                     {"logQueries", c.log_queries}};
   if (c.image) spec["image"] = *c.image;
+  if (c.allowed_namespaces) spec["allowedNamespaces"] = label_selector_json(*c.allowed_namespaces);
   if (c.responses_per_second) {
     spec["rateLimit"] = json::object{{"responsesPerSecond", *c.responses_per_second}};
   }
@@ -42,23 +43,47 @@ json::object instance_spec(const api::Bind9Cluster& c, const api::Bind9Role& rol
   return spec;
 }
 
-json::object instance(const api::Bind9Cluster& c, const std::string& name, json::object spec) {
+// Who makes the instances: its kind, the label naming it on them, where they live.
+struct Maker {
+  std::string_view kind;
+  std::string_view label;
+  const std::string& ns;
+};
+
+json::object instance(const api::Bind9Cluster& c, const Maker& by, const std::string& name,
+                      json::object spec) {
   json::object labels;
   for (const auto& [k, v] : c.labels) labels[k] = v;  // they reach the instance's DNSServers
   labels[std::string(kManagedByLabel)] = "zonekeeper";
-  labels[std::string(kClusterLabel)] = c.name;
+  labels[std::string(by.label)] = c.name;
   json::object owner{{"apiVersion", std::string(api::kApiVersion)},
-                     {"kind", std::string(api::kBind9Cluster)},
+                     {"kind", std::string(by.kind)},
                      {"name", c.name},
                      {"uid", c.uid},
                      {"controller", true}};
   return json::object{{"apiVersion", std::string(api::kApiVersion)},
                       {"kind", std::string(api::kBind9Instance)},
                       {"metadata", json::object{{"name", name},
-                                                {"namespace", c.ns},
+                                                {"namespace", by.ns},
                                                 {"labels", std::move(labels)},
                                                 {"ownerReferences", json::array{owner}}}},
                       {"spec", std::move(spec)}};
+}
+
+std::vector<json::object> instances_by(const api::Bind9Cluster& c, const Maker& by) {
+  std::vector<json::object> out;
+  json::object primary = instance_spec(c, c.primary);
+  primary["role"] = "Primary";
+  primary["replicas"] = 1;
+  out.push_back(instance(c, by, primary_instance_name(c.name), std::move(primary)));
+  for (int i = 0; i < c.secondaries.instances; ++i) {
+    json::object spec = instance_spec(c, c.secondaries);
+    spec["role"] = "Secondary";
+    spec["replicas"] = c.secondaries.replicas;
+    spec["primaryRef"] = json::object{{"name", primary_instance_name(c.name)}};
+    out.push_back(instance(c, by, secondary_instance_name(c.name, i), std::move(spec)));
+  }
+  return out;
 }
 
 const json::value* at(const json::value& v, std::string_view key) {
@@ -89,19 +114,12 @@ std::vector<std::string> instance_names(const api::Bind9Cluster& c) {
 }
 
 std::vector<json::object> cluster_instances(const api::Bind9Cluster& c) {
-  std::vector<json::object> out;
-  json::object primary = instance_spec(c, c.primary);
-  primary["role"] = "Primary";
-  primary["replicas"] = 1;
-  out.push_back(instance(c, primary_instance_name(c.name), std::move(primary)));
-  for (int i = 0; i < c.secondaries.instances; ++i) {
-    json::object spec = instance_spec(c, c.secondaries);
-    spec["role"] = "Secondary";
-    spec["replicas"] = c.secondaries.replicas;
-    spec["primaryRef"] = json::object{{"name", primary_instance_name(c.name)}};
-    out.push_back(instance(c, secondary_instance_name(c.name, i), std::move(spec)));
-  }
-  return out;
+  return instances_by(c, Maker{api::kBind9Cluster, kClusterLabel, c.ns});
+}
+
+std::vector<json::object> cluster_instances(const api::Bind9GlobalCluster& c) {
+  return instances_by(c,
+                      Maker{api::kBind9GlobalCluster, kGlobalClusterLabel, c.instance_namespace});
 }
 
 InstanceState read_instance(const json::value& object) {

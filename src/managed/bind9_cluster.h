@@ -1,7 +1,7 @@
-// What zonekeeper makes for a Bind9Cluster (docs/api.md "Bind9Cluster"): its Bind9Instance
-// objects as JSON for server-side apply — `<name>-primary` and `<name>-secondary-<i>`, labelled
-// and owned by the cluster — and its status over them in seed 004's formats (`Ready` and
-// `Bind9Instance-N`). Pure: from the cluster and the instances observed.
+// What zonekeeper makes for a Bind9Cluster or a Bind9GlobalCluster (docs/api.md): its
+// Bind9Instance objects as JSON for server-side apply — `<name>-primary` and
+// `<name>-secondary-<i>`, labelled and owned by the cluster — and its status over them in seed
+// 004's formats (`Ready` and `Bind9Instance-N`). Pure: from the cluster and the instances seen.
 //
 //   for (auto& instance : managed::cluster_instances(cluster)) apply(instance);
 //   auto report = managed::report_instances(names, states, generation);
@@ -21,6 +21,7 @@
 namespace zk::managed {
 
 inline constexpr std::string_view kClusterLabel = "dns.zonekeeper.io/bind9-cluster";
+inline constexpr std::string_view kGlobalClusterLabel = "dns.zonekeeper.io/bind9-global-cluster";
 
 std::string primary_instance_name(const std::string& cluster);  // "<c>-primary"
 std::string secondary_instance_name(const std::string& cluster,
@@ -28,8 +29,10 @@ std::string secondary_instance_name(const std::string& cluster,
 // Every instance the cluster wants, the Primary first, then the Secondaries in order.
 std::vector<std::string> instance_names(const api::Bind9Cluster& cluster);
 
-// The Bind9Instance objects of the cluster, in instance_names' order.
+// The Bind9Instance objects of the cluster, in instance_names' order: in its namespace, or a
+// Bind9GlobalCluster's in its spec.namespace (labelled kGlobalClusterLabel, not kClusterLabel).
 std::vector<boost::json::object> cluster_instances(const api::Bind9Cluster& cluster);
+std::vector<boost::json::object> cluster_instances(const api::Bind9GlobalCluster& cluster);
 
 // What an instance's status says.
 struct InstanceState {

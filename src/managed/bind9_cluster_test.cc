@@ -1,4 +1,5 @@
 #include "managed/bind9_cluster.h"
+#include "managed/bind9_objects.h"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -58,6 +59,37 @@ TEST(Bind9Cluster, ItsInstancesShareTheSettingsAndTakeTheirRolesOwn) {
       "allowQuery": ["!192.0.2.66", "10.0.0.0/8"], "logQueries": false,
       "image": "zonekeeper-bind9:1.2", "rateLimit": {"responsesPerSecond": 20},
       "role": "Secondary", "replicas": 3, "primaryRef": {"name": "prod-primary"}})"));
+}
+
+TEST(Bind9Cluster, AllowedNamespacesReachTheInstancesAndTheirDNSServers) {
+  api::Bind9Cluster c = cluster();
+  const json::value want = json::parse(R"({"matchLabels":{"dns.example/zones":"allowed"},
+      "matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]}]})");
+  c.allowed_namespaces = api::LabelSelector::decode(&want, "spec.allowedNamespaces").value();
+  for (const auto& instance : cluster_instances(c)) {
+    EXPECT_EQ(instance.at("spec").at("allowedNamespaces"), want);
+  }
+  EXPECT_EQ(
+      json::value(label_selector_json(api::LabelSelector::parse("!gone,x notin (y),z").value())),
+      json::parse(R"({"matchExpressions":[{"key":"gone","operator":"DoesNotExist"},
+                {"key":"x","operator":"NotIn","values":["y"]},{"key":"z","operator":"Exists"}]})"));
+  EXPECT_EQ(json::value(label_selector_json(api::LabelSelector::everything())), json::parse("{}"));
+}
+
+TEST(Bind9Cluster, AGlobalClustersInstancesLiveInItsNamespaceAndCarryItsOwnLabel) {
+  api::Bind9GlobalCluster g;
+  static_cast<api::Bind9Cluster&>(g) = cluster();
+  g.ns = "";
+  g.instance_namespace = "dns-shared";
+  g.allowed_namespaces = api::LabelSelector::everything();
+  auto objects = cluster_instances(g);
+  ASSERT_EQ(objects.size(), 3u);
+  const json::value meta = objects[1].at("metadata");
+  EXPECT_EQ(meta.at("namespace"), "dns-shared");
+  EXPECT_EQ(meta.at("labels").at("dns.zonekeeper.io/bind9-global-cluster"), "prod");
+  EXPECT_FALSE(meta.at("labels").as_object().contains("dns.zonekeeper.io/bind9-cluster"));
+  EXPECT_EQ(meta.at("ownerReferences").at(0).at("kind"), "Bind9GlobalCluster");
+  EXPECT_EQ(objects[1].at("spec").at("allowedNamespaces"), json::parse("{}"));
 }
 
 TEST(Bind9Cluster, AbsentSettingsStayAbsentSoTheInstanceDefaultsApply) {

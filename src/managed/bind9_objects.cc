@@ -267,6 +267,32 @@ json::object keys_secret(const Deployment& d, const KeyMaterial& keys) {
   return o;
 }
 
+json::object label_selector_json(const api::LabelSelector& selector) {
+  json::object out;
+  if (!selector.match_labels.empty()) {
+    json::object labels;
+    for (const auto& [k, v] : selector.match_labels) labels[k] = v;
+    out["matchLabels"] = std::move(labels);
+  }
+  json::array expressions;
+  for (const api::LabelRequirement& r : selector.match_expressions) {
+    using Op = api::LabelRequirement::Op;
+    json::object e{{"key", r.key},
+                   {"operator", r.op == Op::In       ? "In"
+                                : r.op == Op::NotIn  ? "NotIn"
+                                : r.op == Op::Exists ? "Exists"
+                                                     : "DoesNotExist"}};
+    if (r.op == Op::In || r.op == Op::NotIn) {
+      json::array values;
+      for (const auto& v : r.values) values.emplace_back(v);
+      e["values"] = std::move(values);
+    }
+    expressions.emplace_back(std::move(e));
+  }
+  if (!expressions.empty()) out["matchExpressions"] = std::move(expressions);
+  return out;
+}
+
 std::map<std::string, json::object> dns_servers(const Deployment& d) {
   const api::Bind9Instance& i = d.instance;
   std::map<std::string, json::object> out;
@@ -279,6 +305,8 @@ std::map<std::string, json::object> dns_servers(const Deployment& d) {
                       {"external", json::object{{"address", std::move(address)}, {"port", i.port}}},
                       {"tsigKeySecretRef", json::object{{"name", keys_secret_name(key_owner(d))}}}};
     for (auto& [k, v] : role_fields) spec[k] = std::move(v);
+    if (i.allowed_namespaces)
+      spec["allowedNamespaces"] = label_selector_json(*i.allowed_namespaces);
     o["spec"] = std::move(spec);
     out.emplace(std::move(name), std::move(o));
   };

@@ -56,6 +56,10 @@ std::string tsig_key_name(const std::string& primary_instance);
 boost::json::object instance_labels(const api::Bind9Instance& instance);
 boost::json::object pod_selector(const api::Bind9Instance& instance);
 
+// A label selector as metav1.LabelSelector JSON (matchLabels, matchExpressions), to pass an
+// instance's or cluster's allowedNamespaces on to the objects it makes.
+boost::json::object label_selector_json(const api::LabelSelector& selector);
+
 // named.conf for the instance (managed::named_conf with its settings).
 std::string instance_named_conf(const Deployment& d);
 

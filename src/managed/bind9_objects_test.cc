@@ -128,6 +128,11 @@ TEST(Bind9Objects, APrimarysDnsServerWaitsForItsServiceAddress) {
   EXPECT_EQ(at(s, {"spec", "tsigKeySecretRef", "name"}), "primary-keys");
   EXPECT_EQ(at(s, {"metadata", "labels", "tier"}), "edge");  // the instance's own labels
   EXPECT_EQ(at(s, {"metadata", "labels", "dns.zonekeeper.io/bind9-instance"}), "primary");
+  EXPECT_FALSE(at(s, {"spec"}).as_object().contains("allowedNamespaces"));  // its namespace only
+
+  // Shared with other namespaces: the DNSServer admits what the instance admits.
+  d.instance.allowed_namespaces = api::LabelSelector::everything();
+  EXPECT_EQ(at(dns_servers(d).at("primary"), {"spec", "allowedNamespaces"}), json::object());
 }
 
 TEST(Bind9Objects, SecondariesTransferFromTheirPrimaryAndGetADnsServerPerPod) {

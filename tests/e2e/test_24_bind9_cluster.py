@@ -112,3 +112,38 @@ def test_the_schema_refuses_what_cannot_be_deployed(kube):
     r = kube.kubectl("patch", "bind9cluster", "fixed", "-n", NS, "--type", "merge",
                      "-p", json.dumps({"spec": {"secondaries": {"storage": {"size": "200Mi"}}}}), check=False)
     assert r.returncode != 0 and "immutable" in r.stderr, r.stderr
+
+
+def test_a_global_cluster_makes_its_instances_in_its_namespace_for_the_namespaces_it_admits(
+        zk, kube, controller):
+    kube.namespace(NS)
+    kube.apply([deployer_binding(NS)])
+    allowed = {"matchLabels": {"dns.example/zones": "shared"}}
+    kube.apply([{"apiVersion": f"{GROUP}/v1alpha1", "kind": "Bind9GlobalCluster",
+                 "metadata": {"name": "shared", "labels": {"dns": "global"}},
+                 "spec": {"namespace": NS, "allowedNamespaces": allowed,
+                          "secondaries": {"instances": 1}}}])
+    obj = zk.wait_cond("Bind9GlobalCluster", "shared", None, "False", "NotReady")
+    assert obj["status"]["instances"] == ["shared-primary", "shared-secondary-0"]
+    for name in ("shared-primary", "shared-secondary-0"):
+        i = wait_for(lambda: kube.get("Bind9Instance", name, NS), desc=name)
+        assert any(r["kind"] == "Bind9GlobalCluster" and r["uid"] == obj["metadata"]["uid"] and r.get("controller")
+                   for r in i["metadata"]["ownerReferences"])
+        assert i["metadata"]["labels"]["dns.zonekeeper.io/bind9-global-cluster"] == "shared"
+        assert "dns.zonekeeper.io/bind9-cluster" not in i["metadata"]["labels"]
+        assert i["spec"]["allowedNamespaces"] == allowed
+    # The Primary's DNSServer admits what the global cluster admits.
+    server = wait_for(lambda: kube.get("DNSServer", "shared-primary", NS), desc="the Primary's DNSServer")
+    assert server["spec"]["allowedNamespaces"] == allowed
+    assert server["metadata"]["labels"]["dns.zonekeeper.io/bind9-global-cluster"] == "shared"
+
+    # Scaled to no Secondary: its instance goes.
+    kube.patch("Bind9GlobalCluster", "shared", None, {"spec": {"secondaries": {"instances": 0}}})
+    wait_for(lambda: kube.get("Bind9Instance", "shared-secondary-0", NS) is None,
+             desc="shared-secondary-0 deleted")
+    obj = zk.wait_cond("Bind9GlobalCluster", "shared", None, "False", "NotReady")
+    assert obj["status"]["instances"] == ["shared-primary"]
+    # Its namespace is fixed once made.
+    r = kube.kubectl("patch", "bind9globalcluster", "shared", "--type", "merge",
+                     "-p", json.dumps({"spec": {"namespace": "elsewhere"}}), check=False)
+    assert r.returncode != 0 and "immutable" in r.stderr, r.stderr

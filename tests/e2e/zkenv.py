@@ -49,7 +49,7 @@ RECORD_KINDS = ["ARecord", "AAAARecord", "CNAMERecord", "TXTRecord", "MXRecord",
                 "SRVRecord", "CAARecord", "PTRRecord"]
 PLURAL = {k: k.lower() + "s" for k in RECORD_KINDS}
 PLURAL.update({"DNSZone": "dnszones", "DNSServer": "dnsservers", "Bind9Instance": "bind9instances",
-               "Bind9Cluster": "bind9clusters"})
+               "Bind9Cluster": "bind9clusters", "Bind9GlobalCluster": "bind9globalclusters"})
 
 # Generous: CI machines are slow and shared. Never an assertion on speed.
 TIMEOUT = float(os.environ.get("ZK_E2E_TIMEOUT", "45"))
@@ -172,7 +172,9 @@ class ControlPlane:
         return json.loads(self.kubectl(*args).stdout)["items"]
 
     def patch(self, kind, name, ns, patch, ptype="merge"):
-        return self.kubectl("patch", resource(kind), name, "-n", ns, "--type", ptype, "-p", json.dumps(patch))
+        """ns None: a cluster-scoped object."""
+        where = ["-n", ns] if ns else []
+        return self.kubectl("patch", resource(kind), name, *where, "--type", ptype, "-p", json.dumps(patch))
 
     def apply_deploy(self):
         """deploy/ for real: CRDs (ours and our superset of external-dns' DNSEndpoint CRD), RBAC,
