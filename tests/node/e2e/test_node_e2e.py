@@ -12,6 +12,7 @@ import time
 
 import dns.name
 import dns.rdatatype
+import dns.rcode
 import pytest
 
 import cluster
@@ -336,6 +337,84 @@ def test_a_primary_that_lost_its_volume_gets_every_zone_and_record_back(installe
             + (f" ({missing[0] - t0:.1f} … {missing[-1] - t0:.1f} s after the deletion)" if missing else ""))
         assert serials and serials[0] == before[pod_name], (pod_name, before, serials[:5])
         assert all(a <= b for a, b in zip(serials, serials[1:])), (pod_name, serials)
+
+
+def ready_condition(c, kind, name, ns, want):
+    """The object once its Ready condition is (reason, message) == want."""
+    obj = c.get(kind, name, ns, check=False) or {}
+    conds = {x["type"]: x for x in obj.get("status", {}).get("conditions", [])}
+    return (conds.get("Ready", {}).get("reason"), conds.get("Ready", {}).get("message")) == want and obj
+
+
+def pod_ip(c, pod, ns=MANAGED_NS):
+    return wait_for(lambda: (c.get("pod", pod, ns, check=False) or {}).get("status", {}).get("podIP"),
+                    desc=f"{pod} has an IP")
+
+
+def test_a_bind9_cluster_and_a_global_cluster_serve_their_zones(installed):
+    """Issue 12: a Bind9Cluster (a Primary and two Secondary instances) comes up from nothing and
+    serves a DNSZone that selects it by its label on every Pod, with status AllReady over its
+    instances; a Bind9GlobalCluster serves DNSZones of the namespaces it admits and no others."""
+    c = installed
+    t0 = time.monotonic()
+    c.apply([{"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "Bind9Cluster",
+              "metadata": {"name": "edge", "namespace": MANAGED_NS},
+              "spec": {"primary": {"storage": {"size": "100Mi"}},
+                       "secondaries": {"instances": 2, "storage": {"size": "100Mi"}}}},
+             {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "DNSZone",
+              "metadata": {"name": "edge", "namespace": MANAGED_NS},
+              "spec": {"zoneName": "edge.test", "recordsFrom": [{"selector": {"matchLabels": {"zone": "edge"}}}],
+                       "servers": {"selector": {"matchLabels": {"dns.zonekeeper.io/bind9-cluster": "edge"}}}}},
+             {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+              "metadata": {"name": "edge-www", "namespace": MANAGED_NS, "labels": {"zone": "edge"}},
+              "spec": {"name": "www", "ipv4Addresses": ["192.0.2.70"]}}])
+    obj = wait_for(lambda: ready_condition(c, "bind9cluster", "edge", MANAGED_NS,
+                                           ("AllReady", "All 3 instances are ready")),
+                   timeout=300, desc="the Bind9Cluster AllReady")
+    conds = {x["type"]: x["message"] for x in obj["status"]["conditions"]}
+    assert conds["Bind9Instance-0"] == "Instance edge-primary is ready (1/1 pods)", conds
+    assert conds["Bind9Instance-2"] == "Instance edge-secondary-1 is ready (1/1 pods)", conds
+    assert (obj["status"]["instanceCount"], obj["status"]["readyInstances"]) == (3, 3)
+    for pod in ("edge-primary-0", "edge-secondary-0-0", "edge-secondary-1-0"):
+        wait_answer(pod_ip(c, pod), "www.edge.test.", "A", ["192.0.2.70"], timeout=120)
+    log(f"bind9: a Bind9Cluster (1 Primary, 2 Secondary instances) answering its DNSZone on every "
+        f"Pod {time.monotonic() - t0:.1f} s after kubectl apply")
+
+    # A cluster-scoped Bind9GlobalCluster in the same namespace, for the namespaces it admits.
+    admitted, refused = "zk-team-a", "zk-team-b"
+    c.apply([{"apiVersion": "v1", "kind": "Namespace",
+              "metadata": {"name": admitted, "labels": {"dns.example/zones": "shared"}}},
+             {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": refused}},
+             {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "Bind9GlobalCluster",
+              "metadata": {"name": "shared"},
+              "spec": {"namespace": MANAGED_NS,
+                       "allowedNamespaces": {"matchLabels": {"dns.example/zones": "shared"}},
+                       "primary": {"storage": {"size": "100Mi"}},
+                       "secondaries": {"instances": 1, "storage": {"size": "100Mi"}}}}])
+    for ns, zone, address in ((admitted, "team-a.test", "192.0.2.71"), (refused, "team-b.test", "192.0.2.72")):
+        c.apply([{"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "DNSZone",
+                  "metadata": {"name": "team", "namespace": ns},
+                  "spec": {"zoneName": zone, "recordsFrom": [{"selector": {"matchLabels": {"zone": "team"}}}],
+                           "servers": {"namespace": MANAGED_NS, "selector": {"matchLabels": {
+                               "dns.zonekeeper.io/bind9-global-cluster": "shared"}}}}},
+                 {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+                  "metadata": {"name": "www", "namespace": ns, "labels": {"zone": "team"}},
+                  "spec": {"name": "www", "ipv4Addresses": [address]}}])
+    wait_for(lambda: ready_condition(c, "bind9globalcluster", "shared", None,
+                                     ("AllReady", "All 2 instances are ready")),
+             timeout=300, desc="the Bind9GlobalCluster AllReady")
+    ips = [pod_ip(c, p) for p in ("shared-primary-0", "shared-secondary-0-0")]
+    for ip in ips:
+        wait_answer(ip, "www.team-a.test.", "A", ["192.0.2.71"], timeout=120)
+    zone = wait_for(lambda: (z := c.get("dnszone", "team", refused, check=False)) and
+                    {x["type"]: x for x in z.get("status", {}).get("conditions", [])}
+                    .get("Ready", {}).get("reason") == "NamespaceNotAllowed" and z,
+                    desc="the refused namespace's zone NamespaceNotAllowed")
+    assert MANAGED_NS in zone["status"]["conditions"][0]["message"]
+    for ip in ips:  # not created on the servers at all
+        assert cluster.query(ip, "www.team-b.test.", "A").rcode() == dns.rcode.REFUSED
+    c.kubectl("delete", "bind9globalcluster", "shared", "--wait=false")
+    c.kubectl("delete", "bind9cluster", "edge", "-n", MANAGED_NS, "--wait=false")
 
 
 def test_bind9_instances_that_cannot_run_say_why_and_leave_the_others_alone(installed):
