@@ -85,10 +85,6 @@ struct Bind9Instances::Impl {
   Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, Bind9Options o)
       : ex(e), client(std::move(c)), options(std::move(o)), queue(e), deployer(client) {
     add("Bind9Instance", kInstances, "");
-    if (options.clusters) add("Bind9Cluster", Bind9Clusters::resource(), "");
-    if (options.global_clusters) {
-      add("Bind9GlobalCluster", Bind9Clusters::global_resource(), "");
-    }
     add("StatefulSet", kStatefulSets, std::string(kDeployedSelector));
     add("Pod", kPods, std::string(kDeployedSelector));
     add("Service", kServices, std::string(kDeployedSelector));
@@ -389,6 +385,14 @@ const kube::Resource& Bind9Instances::resource() {
 
 void Bind9Instances::run_informers() {
   for (auto& [kind, inf] : impl_->informers) asio::co_spawn(impl_->ex, inf->run(), asio::detached);
+}
+
+void Bind9Instances::watch_clusters(bool global) {
+  const std::string kind = global ? "Bind9GlobalCluster" : "Bind9Cluster";
+  if (impl_->informers.contains(kind) || impl_->stopping) return;
+  impl_->add(kind, global ? Bind9Clusters::global_resource() : Bind9Clusters::resource(), "");
+  // Its first list's events queue every cluster when reconciling.
+  asio::co_spawn(impl_->ex, impl_->informers.at(kind)->run(), asio::detached);
 }
 
 void Bind9Instances::start() {

@@ -23,8 +23,6 @@ namespace zk::app {
 struct Bind9Options {
   std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
   std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
-  bool clusters = false;         // the Bind9Cluster CRD is served: reconcile Bind9Clusters too
-  bool global_clusters = false;  // the same for Bind9GlobalClusters
 };
 
 class Bind9Instances {
@@ -39,6 +37,9 @@ class Bind9Instances {
   static const kube::Resource& resource();
   // Its informers run until shutdown() (their caches are kept across leadership changes).
   void run_informers();
+  // Bind9Clusters (or, `global`, Bind9GlobalClusters) are reconciled too, from now on: their
+  // CRD is served (at start or later). Idempotent.
+  void watch_clusters(bool global);
   // Reconciling starts (caches synced first) and stops with leadership; idempotent.
   void start();
   void stop();

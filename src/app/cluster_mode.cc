@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -289,33 +290,24 @@ class Cluster {
       }
     }
     if (!options_.hosts_only && !options_.sources_only) {
-      // Bind9Instance: the servers zonekeeper deploys, when its CRD is installed.
-      auto served = co_await client_->resolve(Bind9Instances::resource());
-      if (stopping_) co_return;
-      if (served) {
-        // Bind9Cluster, which makes Bind9Instances, when its CRD is installed too.
-        auto clusters = co_await client_->resolve(Bind9Clusters::resource());
+      // The servers zonekeeper deploys (Bind9Instance, and the clusters that make instances),
+      // when their CRDs are installed: now, or later without a restart.
+      std::vector<kube::Resource> managed_missing;
+      // Named, not an initializer list of the range-for: GCC 12 and co_await.
+      const std::vector<const kube::Resource*> kinds{&Bind9Instances::resource(),
+                                                     &Bind9Clusters::resource(),
+                                                     &Bind9Clusters::global_resource()};
+      for (const kube::Resource* r : kinds) {
+        auto served = co_await client_->resolve(*r);
         if (stopping_) co_return;
-        if (!clusters) {
-          spdlog::info("Bind9Cluster is not served ({}): no managed clusters",
-                       clusters.error().to_string());
-        }
-        auto global = co_await client_->resolve(Bind9Clusters::global_resource());
-        if (stopping_) co_return;
-        if (!global) {
-          spdlog::info("Bind9GlobalCluster is not served ({}): no managed global clusters",
-                       global.error().to_string());
-        }
-        bind9_ =
-            std::make_unique<Bind9Instances>(io_.get_executor(), client_,
-                                             Bind9Options{.bind9_image = options_.bind9_image,
-                                                          .agent_image = options_.agent_image,
-                                                          .clusters = clusters.has_value(),
-                                                          .global_clusters = global.has_value()});
-        bind9_->run_informers();
-      } else {
-        spdlog::info("Bind9Instance is not served ({}): no managed servers",
-                     served.error().to_string());
+        if (served) continue;
+        spdlog::info("{} is not served ({}): discovery again every {} s", r->kind,
+                     served.error().to_string(), options_.discovery_interval.count());
+        managed_missing.push_back(*r);
+      }
+      watch_managed(managed_missing);
+      if (!managed_missing.empty()) {
+        asio::co_spawn(io_, discover_managed_later(std::move(managed_missing)), asio::detached);
       }
     }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
@@ -346,6 +338,46 @@ class Cluster {
         asio::co_spawn(io_, informers_.at(it->first)->run(), asio::detached);
         it = missing.erase(it);
       }
+    }
+  }
+
+  // The managed kinds served now (all but `missing`): the Bind9Instance reconciler made once
+  // its CRD is served, the cluster kinds added to it as theirs are.
+  void watch_managed(const std::vector<kube::Resource>& missing) {
+    auto served = [&](const kube::Resource& r) {
+      return std::none_of(missing.begin(), missing.end(),
+                          [&](const kube::Resource& m) { return m.resource == r.resource; });
+    };
+    if (!served(Bind9Instances::resource())) return;
+    if (!bind9_) {
+      bind9_ = std::make_unique<Bind9Instances>(
+          io_.get_executor(), client_,
+          Bind9Options{.bind9_image = options_.bind9_image, .agent_image = options_.agent_image});
+      bind9_->run_informers();
+      if (controller_.running() && (options_.shards == 0 || holds_first_shard_)) bind9_->start();
+    }
+    if (served(Bind9Clusters::resource())) bind9_->watch_clusters(false);
+    if (served(Bind9Clusters::global_resource())) bind9_->watch_clusters(true);
+  }
+
+  asio::awaitable<void> discover_managed_later(std::vector<kube::Resource> missing) {
+    while (!missing.empty() && !stopping_) {
+      managed_discovery_timer_.expires_after(options_.discovery_interval);
+      boost::system::error_code ec;
+      co_await managed_discovery_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      bool found = false;
+      for (auto it = missing.begin(); it != missing.end() && !stopping_;) {
+        auto served = co_await client_->resolve(*it);
+        if (stopping_) co_return;
+        if (!served) {
+          ++it;
+          continue;
+        }
+        spdlog::info("{} is served now: watching it", it->kind);
+        it = missing.erase(it);
+        found = true;
+      }
+      if (found) watch_managed(missing);
     }
   }
 
@@ -431,6 +463,7 @@ class Cluster {
   asio::awaitable<void> shutdown() {
     stopping_ = true;
     discovery_timer_.cancel();
+    managed_discovery_timer_.cancel();
     probe_timer_.cancel();
     stop_leading();
     if (elector_) elector_->stop();
@@ -592,9 +625,10 @@ class Cluster {
   std::unique_ptr<kube::ShardLeases> shards_;
   std::unique_ptr<Bind9Instances> bind9_;  // when the Bind9Instance CRD is served
   bool holds_first_shard_ = false;
-  asio::steady_timer discovery_timer_{io_};  // discover_later's wait
-  asio::steady_timer probe_timer_{io_};      // probe_api's wait
-  std::string api_error_;                    // the last probe's error ("" = it answered)
+  asio::steady_timer discovery_timer_{io_};          // discover_later's wait
+  asio::steady_timer managed_discovery_timer_{io_};  // discover_managed_later's
+  asio::steady_timer probe_timer_{io_};              // probe_api's wait
+  std::string api_error_;                            // the last probe's error ("" = it answered)
   std::time_t api_down_since_ = 0;
   bool stopping_ = false;
 };
