@@ -179,19 +179,8 @@ ClusterReport report_instances(const std::vector<std::string>& names,
                                    generation));
     }
   }
-  const auto total = static_cast<int32_t>(names.size());
-  const int32_t ready = out.ready_instances;
-  if (ready == total) {
-    out.conditions.push_back(condition(
-        "Ready", true, "AllReady", fmt::format("All {} instances are ready", total), generation));
-  } else if (ready == 0) {
-    out.conditions.push_back(
-        condition("Ready", false, "NotReady", "No instances are ready", generation));
-  } else {
-    out.conditions.push_back(condition("Ready", false, "PartiallyReady",
-                                       fmt::format("{}/{} instances are ready", ready, total),
-                                       generation));
-  }
+  out.conditions.push_back(
+      ready_over(out.ready_instances, static_cast<int32_t>(names.size()), "instances", generation));
   for (auto& c : children) out.conditions.push_back(std::move(c));
   return out;
 }

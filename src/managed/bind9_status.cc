@@ -47,6 +47,21 @@ api::Condition condition(std::string type, bool ok, std::string reason, std::str
                         generation,        ""};
 }
 
+api::Condition ready_over(int32_t ready, int32_t total, std::string_view children,
+                          int64_t generation) {
+  // Seed 004's formats.
+  if (ready == total) {
+    return condition("Ready", true, "AllReady", fmt::format("All {} {} are ready", total, children),
+                     generation);
+  }
+  if (ready == 0) {
+    return condition("Ready", false, "NotReady", fmt::format("No {} are ready", children),
+                     generation);
+  }
+  return condition("Ready", false, "PartiallyReady",
+                   fmt::format("{}/{} {} are ready", ready, total, children), generation);
+}
+
 PodState read_pod(const json::value& pod) {
   PodState out;
   const json::value* meta = at(pod, "metadata");
@@ -113,19 +128,7 @@ InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
                     generation));
     }
   }
-  const int32_t ready = out.ready_replicas;
-  // Seed 004's formats.
-  if (ready == replicas) {
-    out.conditions.push_back(condition("Ready", true, "AllReady",
-                                       fmt::format("All {} pods are ready", replicas), generation));
-  } else if (ready == 0) {
-    out.conditions.push_back(
-        condition("Ready", false, "NotReady", "No pods are ready", generation));
-  } else {
-    out.conditions.push_back(condition("Ready", false, "PartiallyReady",
-                                       fmt::format("{}/{} pods are ready", ready, replicas),
-                                       generation));
-  }
+  out.conditions.push_back(ready_over(out.ready_replicas, replicas, "pods", generation));
   for (auto& c : per_pod) out.conditions.push_back(std::move(c));
   return out;
 }

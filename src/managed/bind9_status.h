@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -26,6 +27,11 @@ struct PodState {
 };
 
 PodState read_pod(const boost::json::value& pod);
+
+// `Ready` over `total` children of which `ready` are: AllReady "All 3 pods are ready",
+// PartiallyReady "2/3 pods are ready" or NotReady "No pods are ready" (`children`: "pods").
+api::Condition ready_over(int32_t ready, int32_t total, std::string_view children,
+                          int64_t generation);
 
 // A condition of a report: status True when `ok`, no transition time (set_condition sets it).
 api::Condition condition(std::string type, bool ok, std::string reason, std::string message,
