@@ -81,6 +81,10 @@ struct Bind9Instances::Impl {
   // DNSServers applied per instance ("ns/name"), to delete the ones no longer wanted.
   std::map<std::string, std::set<std::string>> servers_applied;
   std::set<std::string> servers_listed;  // instances whose DNSServers were listed once
+  // The uid of each Primary's Pod last seen Ready ("ns/name" → uid), and whom to tell when
+  // another Pod is Ready in its place.
+  std::map<std::string, std::string> primary_pod;
+  std::function<void(const std::string&, const std::string&)> primary_back;
 
   Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, Bind9Options o)
       : ex(e), client(std::move(c)), options(std::move(o)), queue(e), deployer(client) {
@@ -197,6 +201,7 @@ struct Bind9Instances::Impl {
     kube::ObjectPtr obj = store("Bind9Instance").get(ns, name);
     if (!obj) {  // deleted: its objects go with it (owner references)
       servers_applied.erase(key);
+      primary_pod.erase(key);
       servers_listed.erase(key);
       co_return true;
     }
@@ -221,6 +226,15 @@ struct Bind9Instances::Impl {
       }
       managed::PodState st = managed::read_pod(pod->parse());
       if (!st.ip.empty() && !st.deleting) d.pod_ips[i] = st.ip;
+      if (d.instance.role == ServerRole::Primary && st.ready && !st.uid.empty()) {
+        std::string& seen = primary_pod[key];
+        if (!seen.empty() && seen != st.uid && primary_back) {
+          spdlog::info("bind9: {}: a new Primary Pod {} is Ready: its zones are checked now", key,
+                       st.name);
+          primary_back(ns, name);  // the Primary's DNSServer has the instance's name
+        }
+        seen = st.uid;
+      }
       pods.emplace_back(std::move(st));
     }
     if (d.instance.role == ServerRole::Secondary) {
@@ -385,6 +399,11 @@ const kube::Resource& Bind9Instances::resource() {
 
 void Bind9Instances::run_informers() {
   for (auto& [kind, inf] : impl_->informers) asio::co_spawn(impl_->ex, inf->run(), asio::detached);
+}
+
+void Bind9Instances::on_primary_back(
+    std::function<void(const std::string&, const std::string&)> f) {
+  impl_->primary_back = std::move(f);
 }
 
 void Bind9Instances::watch_clusters(bool global) {

@@ -7,6 +7,7 @@
 // shard 0); DNSZones then reach the servers through the DNSServer objects it owns.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -35,6 +36,10 @@ class Bind9Instances {
 
   // The resources it watches, for discovery: the Bind9Instance CRD must be served.
   static const kube::Resource& resource();
+  // Called with a Primary instance's DNSServer ("ns", "name") when its Pod is Ready again as a
+  // new Pod (another uid than the one last seen Ready): it may have come back on an empty
+  // volume, and what it serves should be checked now.
+  void on_primary_back(std::function<void(const std::string&, const std::string&)> f);
   // Its informers run until shutdown() (their caches are kept across leadership changes).
   void run_informers();
   // Bind9Clusters (or, `global`, Bind9GlobalClusters) are reconciled too, from now on: their

@@ -353,6 +353,9 @@ class Cluster {
       bind9_ = std::make_unique<Bind9Instances>(
           io_.get_executor(), client_,
           Bind9Options{.bind9_image = options_.bind9_image, .agent_image = options_.agent_image});
+      bind9_->on_primary_back([this](const std::string& ns, const std::string& name) {
+        controller_.recheck_server(ns, name);
+      });
       bind9_->run_informers();
       if (controller_.running() && (options_.shards == 0 || holds_first_shard_)) bind9_->start();
     }

@@ -351,6 +351,30 @@ size_t Controller::resync(const std::string& zone_key) {
   return queued;
 }
 
+size_t Controller::recheck_server(const std::string& ns, const std::string& name) {
+  if (!running_) return 0;
+  const ServerEntry* e = objects_.server_entry(ns, name);
+  if (!e || !e->server) return 0;
+  size_t queued = 0;
+  const WorkItem server = WorkItem::server(ns, name);
+  if (owns(server)) {
+    enqueue(server);
+    ++queued;
+  }
+  std::set<std::string> zones;
+  for (const auto& z : objects_.zones_of(*e->server)) {
+    if (z.zone) zones.insert(z.ns + "/" + z.name);
+  }
+  for (WorkItem w : objects_.drift_checks()) {
+    if (!zones.contains(w.object_key()) || !owns(w)) continue;
+    runtime(w.object_key())->check_servers = true;
+    w.dirty = true;
+    enqueue(w);
+    ++queued;
+  }
+  return queued;
+}
+
 void Controller::stop() {
   if (!running_) return;
   running_ = false;

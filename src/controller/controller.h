@@ -208,6 +208,10 @@ class Controller {
   // back or reported); every shared zone too when `zone_key` is empty. Returns the work items
   // queued: 0 when not leading, or when no such DNSZone exists.
   size_t resync(const std::string& zone_key = "");
+  // DNSServer ns/name may have lost what it held (a managed Primary's Pod came back, perhaps on
+  // an empty volume): its catalog and every zone it serves are checked against it now, not at
+  // the next drift check. Returns the work items queued (0 when not leading).
+  size_t recheck_server(const std::string& ns, const std::string& name);
   // Moves whenever what zone_summaries(), managed_zones() or record_rows() return may have
   // changed (a catalog change that queued work, a status reported): views may be cached by it.
   uint64_t view_version() const;

@@ -462,6 +462,21 @@ TEST_F(ControllerTest, ResyncAsksTheServersAndPutsBackWhatWasChangedAroundUs) {
   settle();
 }
 
+TEST_F(ControllerTest, ARecheckedServerGetsBackWhatItLostAtOnce) {
+  FakeProvider& p = start_example();
+  const RRsetKey www{N("www"), RRType::A};
+  ASSERT_TRUE(p.truth(kZone)->rrsets.count(www));
+  // The server comes back empty (a managed Primary's Pod on a new volume); the drift check is a
+  // minute away.
+  p.add_zone(kZone, apex(), 1);
+  settle();
+  EXPECT_FALSE(p.truth(kZone)->rrsets.count(www));
+  EXPECT_EQ(c->recheck_server("dns", "nothing"), 0u);
+  EXPECT_EQ(c->recheck_server("dns", "primary"), 2u);  // the server and its one zone
+  settle();
+  EXPECT_TRUE(p.truth(kZone)->rrsets.count(www)) << "replayed without waiting for the drift check";
+}
+
 TEST_F(ControllerTest, RecordsOfANamespaceWithoutZonesAreNotSelected) {
   c->put_record(o.a("apps", "www", "www", "192.0.2.1"));
   c->start();

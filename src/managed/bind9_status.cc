@@ -66,6 +66,7 @@ PodState read_pod(const json::value& pod) {
   PodState out;
   const json::value* meta = at(pod, "metadata");
   out.name = text(meta ? at(*meta, "name") : nullptr);
+  out.uid = text(meta ? at(*meta, "uid") : nullptr);
   out.deleting = meta && at(*meta, "deletionTimestamp") != nullptr;
   const json::value* status = at(pod, "status");
   if (!status) return out;

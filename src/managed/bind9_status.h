@@ -23,7 +23,8 @@ struct PodState {
   std::optional<std::string> unschedulable;  // the scheduler's message
   std::string waiting_reason;                // of a container (or init container) not running
   std::string waiting_message;
-  std::string ip;  // status.podIP
+  std::string ip;   // status.podIP
+  std::string uid;  // metadata.uid: a Pod deleted and made again has another
 };
 
 PodState read_pod(const boost::json::value& pod);
