@@ -249,6 +249,14 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
     }
     desired.emplace(key, plan::DesiredRecord{rrset, winner, std::move(notes)});
   }
+  std::map<RRsetKey, model::RecordNotes> desired_notes;
+  model::RRsetMap desired_rrsets;
+  std::set<RRsetKey> all_keys;
+  for (const auto& [key, d] : desired) {
+    desired_notes.emplace(key, d.notes);
+    desired_rrsets.emplace(key, d.rrset);
+    all_keys.insert(key);
+  }
 
   std::set<RRsetKey> applied;  // desired keys the servers acknowledged a change of just now
   // Per key, what happened: "" served, else state + message.
@@ -317,7 +325,14 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
         [&](const providers::ServedZone& served) {
           last = plan::plan_owned(zone, desired, served.rrsets, catalog_.options().registry,
                                   catalog_.options().policy);
-          return plan::Plan{last.changes, last.diff, last.notes};
+          plan::Plan out{last.changes, last.diff, last.notes};
+          if (served.keeps_notes) {  // Technitium: owner and description in the comments
+            std::set<RRsetKey> skip(served.foreign);
+            for (const auto& c : last.conflicts) skip.insert(c.key);
+            if (catalog_.options().policy == plan::Policy::CreateOnly) skip = all_keys;
+            plan::plan_notes(out, desired_notes, desired_rrsets, served.rrsets, served.notes, skip);
+          }
+          return out;
         },
         alive);
     if (step.abandoned) co_return true;

@@ -8,10 +8,12 @@
 // Each Change is atomic on the server: it is never split across UPDATE messages.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/record_notes.h"
 #include "model/rrset.h"
 
 namespace zk::model {
@@ -35,6 +37,9 @@ std::string to_string(Change::Op op);
 struct ChangeSet {
   Name zone;
   std::vector<Change> changes;
+  // Owner and description of RRsets this set writes (Replace, Add), for backends that keep them
+  // with each record (Technitium's comments); an RRset not listed has none. RFC 2136 ignores it.
+  std::map<RRsetKey, RecordNotes> notes = {};
 
   void replace(RRset s, std::optional<RRset> expect = std::nullopt) {
     changes.push_back({Change::Op::Replace, std::move(s), std::move(expect)});

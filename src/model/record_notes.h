@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace zk::model {
 
@@ -14,5 +15,12 @@ struct RecordNotes {
   bool empty() const { return owner.empty() && description.empty(); }
   friend bool operator==(const RecordNotes&, const RecordNotes&) = default;
 };
+
+// `value` with each octet `escape` returns non-empty for replaced by that text, cut to at most
+// `limit` octets between characters: never inside an escape nor inside a UTF-8 sequence (a
+// lead octet with its continuation octets; a stray octet counts alone). The one cutting rule
+// of every backend's note encoding.
+std::string escape_and_cut(std::string_view value, size_t limit,
+                           std::string (*escape)(unsigned char));
 
 }  // namespace zk::model

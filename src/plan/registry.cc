@@ -194,8 +194,9 @@ std::string serialize_labels(const Labels& labels) {
 
 namespace {
 
-bool escaped_octet(unsigned char c) {
-  return c < 0x20 || c >= 0x7f || c == '%' || c == ',' || c == '=' || c == '"' || c == '\\';
+std::string percent_escape(unsigned char c) {
+  bool escaped = c < 0x20 || c >= 0x7f || c == '%' || c == ',' || c == '=' || c == '"' || c == '\\';
+  return escaped ? fmt::format("%{:02X}", c) : std::string();
 }
 
 int hex_digit(char c) {
@@ -205,38 +206,10 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Octets of the character starting at `at`: a UTF-8 lead octet and its continuation octets
-// (at most 4 in all), otherwise one.
-size_t char_length(std::string_view s, size_t at) {
-  auto c = static_cast<unsigned char>(s[at]);
-  size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-  size_t n = 1;
-  while (n < want && at + n < s.size() && (static_cast<unsigned char>(s[at + n]) & 0xC0) == 0x80) {
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string encode_note_value(std::string_view value, size_t limit) {
-  std::string out;
-  for (size_t at = 0; at < value.size();) {
-    size_t n = char_length(value, at);
-    std::string piece;
-    for (size_t i = at; i < at + n; ++i) {
-      auto c = static_cast<unsigned char>(value[i]);
-      if (escaped_octet(c)) {
-        piece += fmt::format("%{:02X}", c);
-      } else {
-        piece += static_cast<char>(c);
-      }
-    }
-    if (out.size() + piece.size() > limit) break;
-    out += piece;
-    at += n;
-  }
-  return out;
+  return model::escape_and_cut(value, limit, percent_escape);
 }
 
 std::string decode_note_value(std::string_view encoded) {

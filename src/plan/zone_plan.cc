@@ -192,4 +192,31 @@ ZonePlan plan_zone(const Name& zone, const RRsetMap& desired, const RRsetMap& se
   return p;
 }
 
+void plan_notes(Plan& p, const std::map<RRsetKey, model::RecordNotes>& want,
+                const RRsetMap& desired, const RRsetMap& served,
+                const std::map<RRsetKey, model::RecordNotes>& served_notes,
+                const std::set<RRsetKey>& skip) {
+  std::set<RRsetKey> written;
+  for (const auto& c : p.changes.changes) {
+    if (c.op != model::Change::Op::Replace && c.op != model::Change::Op::Add) continue;
+    RRsetKey k = c.rrset.key();
+    written.insert(k);
+    if (auto w = want.find(k); w != want.end() && !w->second.empty())
+      p.changes.notes[k] = w->second;
+  }
+  for (const auto& [k, notes] : want) {
+    if (written.count(k) || skip.count(k)) continue;
+    auto d = desired.find(k);
+    auto s = served.find(k);
+    if (d == desired.end() || s == served.end() || !(d->second == s->second)) continue;
+    auto have = served_notes.find(k);
+    const model::RecordNotes none;
+    if ((have == served_notes.end() ? none : have->second) == notes) continue;
+    p.changes.replace(s->second, s->second);
+    if (!notes.empty()) p.changes.notes[k] = notes;
+    p.notes.push_back(fmt::format("{} {}: owner and description updated", k.owner.to_string(),
+                                  model::to_string(k.type)));
+  }
+}
+
 }  // namespace zk::plan

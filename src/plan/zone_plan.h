@@ -17,11 +17,13 @@
 // Pure: no I/O.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "model/changeset.h"
+#include "model/record_notes.h"
 #include "model/rrset.h"
 
 namespace zk::plan {
@@ -73,6 +75,18 @@ struct ZonePlan : Plan {
 
 ZonePlan plan_zone(const model::Name& zone, const model::RRsetMap& desired,
                    const model::RRsetMap& served, const ZoneOwnership& ownership);
+
+// Owner and description for backends that keep them with each record (Technitium's comments;
+// ServedZone::keeps_notes). `want`: the notes of every desired RRset (empty notes included, so
+// notes removed from an object are removed from the server too). Each Replace or Add the plan
+// already makes of a wanted key carries its notes (ChangeSet::notes); a wanted key served with
+// exactly the desired data but other notes (`served_notes`; absent: none) gets a Replace with
+// that same data, guarded, carrying the notes, and a line in p.notes. Keys in `skip`
+// (conflicts, someone else's) and keys not served as desired are left alone.
+void plan_notes(Plan& p, const std::map<model::RRsetKey, model::RecordNotes>& want,
+                const model::RRsetMap& desired, const model::RRsetMap& served,
+                const std::map<model::RRsetKey, model::RecordNotes>& served_notes,
+                const std::set<model::RRsetKey>& skip);
 
 // True for types the server maintains itself (DNSSEC, BIND's TYPE65534).
 bool server_maintained(model::RRType type);

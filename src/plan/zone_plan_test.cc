@@ -254,5 +254,48 @@ TEST(PlanZone, EqualStateIsAnEmptyPlan) {
   EXPECT_TRUE(p.undeclared.empty());
 }
 
+// Backends that keep notes with each record: notes ride on the changes the plan makes, and a
+// notes-only difference is a guarded Replace with the same data — never for conflicts, never
+// when the data itself is not yet as desired (the data change carries them), never when equal.
+TEST(PlanNotes, RideOnChangesAndRewriteOnlyWhatDiffers) {
+  RRsetMap served_now = served();
+  RRset www(N("web"), RRType::A, 300, {A("192.0.2.1")});
+  RRset api(N("api"), RRType::A, 300, {A("192.0.2.2")});
+  RRset mail(N("mail"), RRType::A, 300, {A("192.0.2.3")});
+  RRset taken(N("taken"), RRType::A, 300, {A("192.0.2.4")});
+  for (const auto& s : {www, mail, taken}) put(served_now, s);
+  RRsetMap d;
+  for (const auto& s : {www, api, mail, taken}) put(d, s);
+  model::RecordNotes web{"team-web", "front door"};
+  std::map<model::RRsetKey, model::RecordNotes> want = {
+      {www.key(), web}, {api.key(), {"team-api", ""}}, {mail.key(), {}}, {taken.key(), web}};
+  std::map<model::RRsetKey, model::RecordNotes> have = {{mail.key(), {}}};
+  Plan p = plan_names(kZone, d, served_now);
+  ASSERT_EQ(p.changes.changes.size(), 1u);  // api is new
+  plan_notes(p, want, d, served_now, have, {taken.key()});
+  ASSERT_EQ(p.changes.changes.size(), 2u);
+  EXPECT_EQ(p.changes.notes.at(api.key()), (model::RecordNotes{"team-api", ""}));
+  const auto& c = p.changes.changes[1];
+  EXPECT_EQ(c.op, Op::Replace);
+  EXPECT_EQ(c.rrset, www);
+  EXPECT_EQ(*c.expect, www);
+  EXPECT_EQ(p.changes.notes.at(www.key()), web);
+  EXPECT_FALSE(p.changes.notes.count(mail.key()));   // equal (none): nothing
+  EXPECT_FALSE(p.changes.notes.count(taken.key()));  // skipped
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_EQ(p.notes[0], "web.example.test. A: owner and description updated");
+
+  // Served with those notes: nothing more; notes removed: one Replace without notes.
+  have[www.key()] = web;
+  put(served_now, api);
+  Plan again = plan_names(kZone, d, served_now);
+  plan_notes(again, {{www.key(), web}}, d, served_now, have, {});
+  EXPECT_TRUE(again.changes.empty());
+  Plan cleared = plan_names(kZone, d, served_now);
+  plan_notes(cleared, {{www.key(), {}}}, d, served_now, have, {});
+  ASSERT_EQ(cleared.changes.changes.size(), 1u);
+  EXPECT_TRUE(cleared.changes.notes.empty());
+}
+
 }  // namespace
 }  // namespace zk::plan

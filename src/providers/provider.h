@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -23,6 +24,7 @@
 
 #include "model/changeset.h"
 #include "model/name.h"
+#include "model/record_notes.h"
 #include "model/rrset.h"
 
 namespace zk::providers {
@@ -45,6 +47,10 @@ struct ServedZone {
   // RRsets the backend marks as someone else's, never changed by us (Technitium: no record
   // carries our claim in its comments; RFC 2136 has no such mark: always empty).
   std::set<model::RRsetKey> foreign;
+  // Backends that keep an owner and description with each record (Technitium: in its
+  // comments): keeps_notes, and what our RRsets carry (none listed: none).
+  bool keeps_notes = false;
+  std::map<model::RRsetKey, model::RecordNotes> notes = {};
 };
 
 // A change the backend refused on its own (found by bisecting a refused batch).

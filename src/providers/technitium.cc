@@ -129,6 +129,7 @@ asio::awaitable<Result<ServedZone>> TechnitiumServer::list(const Name& zone) {
     co_return note(Result<ServedZone>(tl::unexpected(std::move(f))));
   }
   std::set<RRsetKey> claimed;
+  out.keeps_notes = true;
   for (const auto& v : records->as_array()) {
     if (!v.is_object()) continue;
     auto rec = technitium::parse_record(v.as_object());
@@ -142,7 +143,17 @@ asio::awaitable<Result<ServedZone>> TechnitiumServer::list(const Name& zone) {
     RRsetKey key{x.owner, x.type};
     auto [it, fresh] = out.rrsets.try_emplace(key, x.owner, x.type, x.ttl);
     it->second.add(x.rdata);
-    if (x.comments.find(claim_) != std::string::npos) claimed.insert(key);
+    auto comments = technitium::parse_comments(x.comments);
+    if (comments.head.find(claim_) != std::string::npos) {
+      // Records of one RRset with different notes: a value no annotation can have (they are
+      // trimmed), so any wanted notes differ and the RRset is written again.
+      auto [n, first] = out.notes.try_emplace(key, comments.notes);
+      if (!first && n->second != comments.notes) {
+        n->second.owner = "\n(records differ)";
+        n->second.description.clear();
+      }
+      claimed.insert(key);
+    }
     if (x.type == RRType::SOA) {
       if (auto s = x.rdata.soa_serial()) out.serial = *s;
     }
@@ -217,13 +228,14 @@ asio::awaitable<Result<RefreshOutcome>> TechnitiumServer::refresh(const Name& zo
 
 asio::awaitable<ApiResult<void>> TechnitiumServer::add(const Name& zone, const RRset& set,
                                                        const model::Rdata& rd, bool overwrite,
+                                                       const model::RecordNotes& notes,
                                                        size_t* calls) {
   auto value = technitium::value_params(rd);
   if (!value) co_return tl::unexpected(ApiFailure{ApiFailure::Kind::Refused, value.error()});
   auto p = base(zone, set.owner(), set.type());
   p.emplace_back("ttl", std::to_string(set.ttl()));
   if (overwrite) p.emplace_back("overwrite", "true");
-  p.emplace_back("comments", claim_);
+  p.emplace_back("comments", technitium::render_comments(claim_, notes));
   p.insert(p.end(), value->begin(), value->end());
   auto r = co_await api_->call("/api/zones/records/add", std::move(p));
   if (r) {
@@ -253,11 +265,32 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::remove(const Name& zone, cons
   co_return tl::unexpected(r.error());
 }
 
+asio::awaitable<ApiResult<void>> TechnitiumServer::set_comments(const Name& zone, const RRset& set,
+                                                                const model::Rdata& rd,
+                                                                const model::RecordNotes& notes,
+                                                                size_t* calls) {
+  auto value = technitium::value_params(rd);
+  if (!value) co_return tl::unexpected(ApiFailure{ApiFailure::Kind::Refused, value.error()});
+  auto p = base(zone, set.owner(), set.type());
+  p.emplace_back("ttl", std::to_string(set.ttl()));  // records/update resets what is not sent
+  p.emplace_back("comments", technitium::render_comments(claim_, notes));
+  p.insert(p.end(), value->begin(), value->end());
+  auto r = co_await api_->call("/api/zones/records/update", std::move(p));
+  if (!r) co_return tl::unexpected(r.error());
+  ++*calls;
+  co_return ApiResult<void>{};
+}
+
 asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const Change& c,
-                                                         const ServedZone& copy, size_t* calls) {
+                                                         const ServedZone& copy,
+                                                         const model::RecordNotes& notes,
+                                                         size_t* calls) {
   const RRsetKey key = c.rrset.key();
   auto it = copy.rrsets.find(key);
   const RRset* have = it == copy.rrsets.end() ? nullptr : &it->second;
+  auto served_notes = copy.notes.find(key);
+  bool notes_differ =
+      (served_notes == copy.notes.end() ? model::RecordNotes() : served_notes->second) != notes;
   if (key.type == RRType::SOA) {
     if (c.op != Change::Op::Add && c.op != Change::Op::Replace) {
       co_return tl::unexpected(ApiFailure{ApiFailure::Kind::Refused, "the SOA is never deleted"});
@@ -278,7 +311,7 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
     case Change::Op::Add:
       for (const auto& rd : c.rrset.rdatas()) {
         if (have && have->contains(rd) && have->ttl() == c.rrset.ttl()) continue;
-        auto r = co_await add(zone, c.rrset, rd, false, calls);
+        auto r = co_await add(zone, c.rrset, rd, false, notes, calls);
         if (!r) co_return r;
       }
       co_return ApiResult<void>{};
@@ -304,12 +337,18 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
         // Same TTL: add what is new, then delete what went (the name never goes empty).
         for (const auto& rd : c.rrset.rdatas()) {
           if (have->contains(rd)) continue;
-          auto r = co_await add(zone, c.rrset, rd, false, calls);
+          auto r = co_await add(zone, c.rrset, rd, false, notes, calls);
           if (!r) co_return r;
         }
         for (const auto& rd : have->rdatas()) {
           if (c.rrset.contains(rd)) continue;
           auto r = co_await remove(zone, key, rd, calls);
+          if (!r) co_return r;
+        }
+        // Records kept: their comments carry the new owner and description.
+        for (const auto& rd : c.rrset.rdatas()) {
+          if (!notes_differ || !have->contains(rd)) continue;
+          auto r = co_await set_comments(zone, c.rrset, rd, notes, calls);
           if (!r) co_return r;
         }
         co_return ApiResult<void>{};
@@ -318,7 +357,8 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
       // (one call replaces the RRset), then add the others.
       bool first = true;
       for (const auto& rd : c.rrset.rdatas()) {
-        auto r = co_await add(zone, c.rrset, rd, first && have != nullptr, calls);
+        bool overwrite = first && have != nullptr;
+        auto r = co_await add(zone, c.rrset, rd, overwrite, notes, calls);
         if (!r) co_return r;
         first = false;
       }
@@ -369,13 +409,20 @@ asio::awaitable<Result<ApplyOutcome>> TechnitiumServer::apply(const model::Chang
       continue;
     }
     size_t calls = 0;
-    auto r = co_await write(zone, c, copy, &calls);
+    auto n = changes.notes.find(key);
+    const model::RecordNotes notes = n == changes.notes.end() ? model::RecordNotes() : n->second;
+    auto r = co_await write(zone, c, copy, notes, &calls);
     out.messages += calls;
     it = zones_.find(zone);
     if (it == zones_.end()) break;
     it->second.serial += uint32_t(calls);
     if (r) {
       apply_changes(it->second.rrsets, {c});
+      if (!it->second.rrsets.count(key)) {
+        it->second.notes.erase(key);
+      } else if (c.op == Change::Op::Replace || c.op == Change::Op::Add) {
+        it->second.notes[key] = notes;
+      }
       ++out.applied;
       continue;
     }

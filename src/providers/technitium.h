@@ -6,6 +6,9 @@
 //   co_await t.load(zone);                 // records/get listZone=true, once
 //   auto out = co_await t.apply(changes);  // the fewest API calls per RRset, see below
 //
+// Owner and description (ChangeSet::notes) follow the claim in the comments
+// (technitium::render_comments) and are read back into ServedZone::notes; a change of them
+// alone rewrites the comments with records/update.
 // Ownership: every record it writes carries `claim` in Technitium's comments; an RRset none of
 // whose records carries it is foreign (ServedZone::foreign) — never deleted or replaced (a
 // change touching it comes back refused). The SOA and the apex NS belong to the zone.
@@ -73,10 +76,17 @@ class TechnitiumServer final : public Provider {
   boost::asio::awaitable<Result<ServedZone>> list(const model::Name& zone);
   // One change; `calls` counts the successful mutations (each raised the serial by one).
   boost::asio::awaitable<ApiResult<void>> write(const model::Name& zone, const model::Change& c,
-                                                const ServedZone& copy, size_t* calls);
+                                                const ServedZone& copy,
+                                                const model::RecordNotes& notes, size_t* calls);
   boost::asio::awaitable<ApiResult<void>> add(const model::Name& zone, const model::RRset& set,
                                               const model::Rdata& rd, bool overwrite,
-                                              size_t* calls);
+                                              const model::RecordNotes& notes, size_t* calls);
+  // records/update of one record with its value, TTL and new comments.
+  boost::asio::awaitable<ApiResult<void>> set_comments(const model::Name& zone,
+                                                       const model::RRset& set,
+                                                       const model::Rdata& rd,
+                                                       const model::RecordNotes& notes,
+                                                       size_t* calls);
   boost::asio::awaitable<ApiResult<void>> remove(const model::Name& zone,
                                                  const model::RRsetKey& key, const model::Rdata& rd,
                                                  size_t* calls);

@@ -1,6 +1,7 @@
 #include "providers/technitium_records.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -445,6 +446,102 @@ std::string form_encode(const Params& params) {
     enc(k);
     out += '=';
     enc(v);
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::string_view kSeparator = " | ";
+constexpr std::string_view kOwnerPart = "owner: ";
+constexpr std::string_view kDescriptionPart = "description: ";
+
+std::string backslash_escape(unsigned char c) {
+  switch (c) {
+    case '\\':
+      return "\\\\";
+    case '|':
+      return "\\|";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    default:
+      break;
+  }
+  return c < 0x20 || c == 0x7f ? fmt::format("\\x{:02X}", c) : std::string();
+}
+
+std::string backslash_unescape(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out += s[i];
+      continue;
+    }
+    char n = s[++i];
+    if (n == 'n') {
+      out += '\n';
+    } else if (n == 'r') {
+      out += '\r';
+    } else if (n == 't') {
+      out += '\t';
+    } else if (n == 'x' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += n;  // \\, \| and anything else: the octet itself
+    }
+  }
+  return out;
+}
+
+// Splits at " | " not preceded by an escaping backslash.
+std::vector<std::string_view> split_parts(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s.substr(i, kSeparator.size()) == kSeparator) {
+      out.push_back(s.substr(start, i - start));
+      start = i + kSeparator.size();
+      i = start - 1;
+    }
+  }
+  out.push_back(s.substr(start));
+  return out;
+}
+
+}  // namespace
+
+std::string render_comments(std::string_view claim, const model::RecordNotes& notes) {
+  std::string out(claim);
+  std::string owner = model::escape_and_cut(notes.owner, kMaxCommentNote, backslash_escape);
+  std::string description =
+      model::escape_and_cut(notes.description, kMaxCommentNote, backslash_escape);
+  if (!owner.empty()) out += fmt::format("{}{}{}", kSeparator, kOwnerPart, owner);
+  if (!description.empty()) out += fmt::format("{}{}{}", kSeparator, kDescriptionPart, description);
+  return out;
+}
+
+Comments parse_comments(std::string_view comments) {
+  Comments out;
+  auto parts = split_parts(comments);
+  out.head = std::string(parts.front());
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::string_view part = parts[i];
+    if (part.starts_with(kOwnerPart)) {
+      out.notes.owner = backslash_unescape(part.substr(kOwnerPart.size()));
+    } else if (part.starts_with(kDescriptionPart)) {
+      out.notes.description = backslash_unescape(part.substr(kDescriptionPart.size()));
+    }
   }
   return out;
 }

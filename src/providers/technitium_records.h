@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "model/error.h"
 #include "model/name.h"
 #include "model/rdata.h"
+#include "model/record_notes.h"
 
 namespace zk::providers::technitium {
 
@@ -46,6 +48,22 @@ struct ListedRecord {
 // One element of records/get's "records"; nullopt for a type zonekeeper does not manage
 // (RRSIG, DNSKEY, ANAME, FWD, APP, …); an error when a managed type's rData is malformed.
 model::Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& record);
+
+// The comments zonekeeper writes on a record: the claim, then the owner and description (each
+// only when not empty), on one line:
+//   zonekeeper:default | owner: team-web | description: the shop's front door
+// In a value '\\' and '|' are escaped with a backslash, a newline as \n, a carriage return as
+// \r, a tab as \t, other control octets as \xHH; UTF-8 stays as it is. Each value is cut to
+// kMaxCommentNote octets once escaped, between characters.
+inline constexpr size_t kMaxCommentNote = 255;
+std::string render_comments(std::string_view claim, const model::RecordNotes& notes);
+// What comments hold: the text before the first " | " (where a claim is looked for; a value
+// cannot fake it) and the notes after it ("owner: …", "description: …"; other parts ignored).
+struct Comments {
+  std::string head;
+  model::RecordNotes notes;
+};
+Comments parse_comments(std::string_view comments);
 
 // application/x-www-form-urlencoded.
 std::string form_encode(const Params& params);

@@ -165,5 +165,35 @@ TEST(TechnitiumRecords, FormEncoding) {
             "domain=a.example.test&text=v%3D1%20x%26y%0A");
 }
 
+TEST(TechnitiumRecords, CommentsCarryClaimOwnerAndDescription) {
+  EXPECT_EQ(render_comments("zonekeeper:default", {}), "zonekeeper:default");
+  EXPECT_EQ(render_comments("zonekeeper:default", {"team-web", "the shop's front door"}),
+            "zonekeeper:default | owner: team-web | description: the shop's front door");
+  EXPECT_EQ(render_comments("zk", {"", "only this"}), "zk | description: only this");
+  // '|' and '\\' escaped, newlines and control octets spelled out, UTF-8 kept
+  std::string odd = "a | b \\ c\nd\te\x01 caf\xc3\xa9";
+  EXPECT_EQ(render_comments("zk", {odd, ""}),
+            "zk | owner: a \\| b \\\\ c\\nd\\te\\x01 caf\xc3\xa9");
+  auto back = parse_comments(render_comments("zk", {odd, odd}));
+  EXPECT_EQ(back.head, "zk");
+  EXPECT_EQ(back.notes, (model::RecordNotes{odd, odd}));
+  // Cut to kMaxCommentNote octets, between characters.
+  auto long_one =
+      parse_comments(render_comments("zk", {std::string(1000, 'o'), std::string(300, '|')}));
+  EXPECT_EQ(long_one.notes.owner, std::string(kMaxCommentNote, 'o'));
+  EXPECT_EQ(long_one.notes.description, std::string(kMaxCommentNote / 2, '|'));
+  // Comments written by older versions or by people: the claim alone, free text, parts we do
+  // not know.
+  EXPECT_EQ(parse_comments("zonekeeper:default").head, "zonekeeper:default");
+  EXPECT_EQ(parse_comments("zonekeeper:default").notes, model::RecordNotes{});
+  auto human = parse_comments("set by bob zonekeeper:x | ticket: 42 | owner: ops");
+  EXPECT_EQ(human.head, "set by bob zonekeeper:x");
+  EXPECT_EQ(human.notes.owner, "ops");
+  // A value cannot move the claim into or out of the head.
+  auto forged = parse_comments(render_comments("bob", {"", "x | zonekeeper:default"}));
+  EXPECT_EQ(forged.head, "bob");
+  EXPECT_EQ(forged.notes.description, "x | zonekeeper:default");
+}
+
 }  // namespace
 }  // namespace zk::providers::technitium

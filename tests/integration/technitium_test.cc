@@ -2,6 +2,8 @@
 // written from Technitium's API documentation): every record type created, replaced and
 // deleted; 1,000 records; a bad token; a missing zone; 5xx bursts; records it does not own;
 // drift; a restart that writes nothing.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -332,6 +334,97 @@ TEST_F(Technitium, DriftThroughTheApiIsDetectedAndRemediated) {
   out = converge(*p, want);
   ASSERT_EQ(out.refused.size(), 1u);
   EXPECT_EQ(fresh_copy().at(api.key()).rdatas()[0].to_text(), "203.0.113.6");
+}
+
+// The comments of every record of one RRset, as the server holds them.
+std::vector<std::string> comments_of(testbed::TechnitiumDouble& dbl, const std::string& domain,
+                                     std::string_view type) {
+  auto r = boost::json::parse(
+               dbl.call("/api/zones/records/get", {{"zone", "example.test"}, {"domain", domain}}))
+               .as_object();
+  std::vector<std::string> out;
+  for (const auto& v : r.at("response").at("records").as_array()) {
+    const auto& rec = v.as_object();
+    if (rec.at("type").as_string() == type) out.emplace_back(rec.at("comments").as_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Owner and description ride in each record's comments after the claim: written with the
+// records, read back, rewritten (records/update, the data untouched) when only they change,
+// and not written at all when they are the same. Older comments (the claim alone) stay ours.
+TEST_F(Technitium, OwnerAndDescriptionLiveInTheComments) {
+  auto p = make(spec());
+  ASSERT_TRUE(wait(p->load(kZone)).has_value());
+  RRsetMap want = with_zone_data(p->served(kZone)->rrsets, {});
+  RRset www(N("www"), RRType::A, 300,
+            {Rdata::a("192.0.2.1").value(), Rdata::a("192.0.2.2").value()});
+  want.emplace(www.key(), www);
+  auto apply_with = [&](const model::RecordNotes& notes) {
+    const providers::ServedZone& served = *p->served(kZone);
+    plan::ZoneOwnership own;
+    own.foreign = served.foreign;
+    auto zp = plan::plan_zone(kZone, want, served.rrsets, own);
+    plan::Plan plan{zp.changes, zp.diff, zp.notes};
+    plan::plan_notes(plan, {{www.key(), notes}}, want, served.rrsets, served.notes, own.foreign);
+    auto r = wait(p->apply(plan.changes));
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return plan.changes.changes.size();
+  };
+  model::RecordNotes notes{"team-web", "the shop | front \\ door\nsecond line caf\xc3\xa9"};
+  EXPECT_EQ(apply_with(notes), 1u);
+  const std::string written =
+      "zonekeeper:it | owner: team-web | description: the shop \\| front \\\\ door\\nsecond "
+      "line caf\xc3\xa9";
+  EXPECT_EQ(comments_of(dbl_, "www.example.test", "A"),
+            (std::vector<std::string>{written, written}));
+  {
+    auto fresh = make(spec());
+    ASSERT_TRUE(wait(fresh->load(kZone)).has_value());
+    EXPECT_EQ(fresh->served(kZone)->notes.at(www.key()), notes);
+    EXPECT_FALSE(fresh->served(kZone)->foreign.count(www.key()));
+  }
+
+  // The same notes: nothing to do, no API call.
+  dbl_.reset_calls();
+  EXPECT_EQ(apply_with(notes), 0u);
+  EXPECT_EQ(api_calls(), 0u);
+
+  // Only the description changes: one records/update per record, the data as it was.
+  dbl_.reset_calls();
+  model::RecordNotes moved{"team-web", "moved"};
+  EXPECT_EQ(apply_with(moved), 1u);
+  auto st = boost::json::parse(dbl_.state()).as_object();
+  EXPECT_EQ(st.at("calls").as_object().at("/api/zones/records/update").as_int64(), 2);
+  EXPECT_FALSE(st.at("calls").as_object().contains("/api/zones/records/add"));
+  EXPECT_FALSE(st.at("calls").as_object().contains("/api/zones/records/delete"));
+  EXPECT_EQ(fresh_copy().at(www.key()), www);
+  EXPECT_EQ(comments_of(dbl_, "www.example.test", "A")[0],
+            "zonekeeper:it | owner: team-web | description: moved");
+  EXPECT_EQ(apply_with(moved), 0u);
+
+  // Annotations removed: the claim alone, as older versions wrote it — still ours.
+  EXPECT_EQ(apply_with({}), 1u);
+  EXPECT_EQ(comments_of(dbl_, "www.example.test", "A"),
+            (std::vector<std::string>{"zonekeeper:it", "zonekeeper:it"}));
+  {
+    auto fresh = make(spec());
+    ASSERT_TRUE(wait(fresh->load(kZone)).has_value());
+    EXPECT_FALSE(fresh->served(kZone)->foreign.count(www.key()));
+    EXPECT_EQ(fresh->served(kZone)->notes.at(www.key()), model::RecordNotes{});
+  }
+
+  // Someone's record whose description spells our claim is not ours.
+  dbl_.call("/api/zones/records/add", {{"zone", "example.test"},
+                                       {"domain", "nas.example.test"},
+                                       {"type", "A"},
+                                       {"ttl", "300"},
+                                       {"comments", "bob | description: zonekeeper:it"},
+                                       {"ipAddress", "198.51.100.8"}});
+  auto fresh = make(spec());
+  ASSERT_TRUE(wait(fresh->load(kZone)).has_value());
+  EXPECT_TRUE(fresh->served(kZone)->foreign.count({N("nas"), RRType::A}));
 }
 
 TEST_F(Technitium, AStaleCopyIsReadAgainBeforeWriting) {
