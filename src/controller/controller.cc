@@ -536,6 +536,21 @@ asio::awaitable<bool> Controller::reconcile_server(const std::string& ns, const 
     if (!*alive) co_return true;
   }
   const auto& h = p->health();
+  if (server.role == api::ServerRole::Secondary && server.primary_server_name &&
+      (h.ok || h.failure.answers)) {
+    // A catalog consumer that answers is told to look at its primary's catalog now: the NOTIFY
+    // sent when the catalog changed may have come before its named listened, and a first
+    // refresh that failed before its primary answered leaves it a minute behind (BIND's retry).
+    const ServerEntry* primary = objects_.server_entry(ns, *server.primary_server_name);
+    if (primary && primary->server && primary->server->catalog_zone) {
+      const Name catalog = *primary->server->catalog_zone;
+      auto n = co_await p->notify(catalog, std::nullopt);
+      if (!*alive) co_return true;
+      if (!n)
+        spdlog::debug("NOTIFY of {} to {}: {}", catalog.to_string(), server.key(),
+                      n.error().message);
+    }
+  }
   if (catalog_problem) {
     st.ready = ready_condition(api::kFalse, reasons::kCatalogFailed, *catalog_problem);
     st.contacted = h.ok || h.failure.answers;

@@ -1010,6 +1010,23 @@ TEST_F(ControllerTest, AServerSharedAcrossNamespacesServesTheZonesOfNamespacesIt
   EXPECT_EQ(catalog_test::members(p), std::set<std::string>{"shop.test."});
 }
 
+TEST_F(ControllerTest, ASecondaryThatAnswersIsToldToLookAtItsPrimarysCatalog) {
+  using catalog_test::kCatalog;
+  FakeProvider& p = primary();
+  p.add_zone(kCatalog, catalog_test::catalog_apex());
+  c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
+  c->put_zone(o.zone("dns", "example", kRefsPrimary));
+  c->start();
+  settle();
+  // A Secondary that appears after the catalog was written (a new Pod): nothing changes in
+  // the catalog, yet it hears of it, so it does not wait for its own retry.
+  FakeProvider& secondary = factory.server("dns/secondary");
+  c->put_server(
+      o.server("dns", "secondary", R"(,"primaryServerRef":{"name":"primary"})", "Secondary", 5354));
+  settle();
+  EXPECT_GE(secondary.notifies, 1u);
+}
+
 TEST_F(ControllerTest, ACatalogZoneThatCannotBeWrittenIsCatalogFailed) {
   primary();  // it has no catalog zone
   c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
