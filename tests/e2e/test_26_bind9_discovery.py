@@ -36,4 +36,4 @@ def test_a_bind9_cluster_crd_installed_later_is_reconciled_without_a_restart(kub
         c.stop()
         kube.kubectl("apply", "-f", crd_file)
         kube.kubectl("wait", "--for", "condition=established", "--timeout=120s", f"crd/{CRD}")
-        controller.start(wait_ready=True)
+        controller.start(wait_ready=True, wait_leader=True)
