@@ -262,15 +262,6 @@ class ControlPlane:
         return self.list("events.events.k8s.io", ns)
 
 
-def deployer_binding(ns):
-    """The RoleBinding that lets zonekeeper deploy managed BIND 9 servers in `ns` (docs/api.md RBAC)."""
-    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": {"name": "zonekeeper-bind9-deployer", "namespace": ns},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                        "name": "zonekeeper-bind9-deployer"},
-            "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": "zonekeeper-system"}]}
-
-
 def resource(kind):
     """kubectl resource name for a kind (fully qualified for ours)."""
     if kind in PLURAL:
@@ -297,12 +288,21 @@ def is_current(obj):
 
 # ----------------------------------------------------------------------------- object builders
 
-def secret_reader_binding(ns):
+def controller_binding(ns, cluster_role):
+    """A RoleBinding of the controller's ServiceAccount to `cluster_role` in `ns` (same name)."""
     return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": {"name": "zonekeeper-tsig-secret-reader", "namespace": ns},
-            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                        "name": "zonekeeper-tsig-secret-reader"},
+            "metadata": {"name": cluster_role, "namespace": ns},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_role},
             "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": "zonekeeper-system"}]}
+
+
+def secret_reader_binding(ns):
+    return controller_binding(ns, "zonekeeper-tsig-secret-reader")
+
+
+def deployer_binding(ns):
+    """The RoleBinding that lets zonekeeper deploy managed BIND 9 servers in `ns` (docs/api.md RBAC)."""
+    return controller_binding(ns, "zonekeeper-bind9-deployer")
 
 
 def tsig_secret(name, ns, key):
