@@ -278,7 +278,8 @@ void Controller::start() {
   for (size_t i = 0; i < std::max<size_t>(1, options_.workers); ++i) {
     asio::co_spawn(ex_, worker(), asio::detached);
   }
-  asio::co_spawn(ex_, drift_loop(), asio::detached);
+  drift_timer_ = std::make_unique<asio::steady_timer>(ex_);
+  asio::co_spawn(ex_, drift_loop(generation_, drift_timer_.get()), asio::detached);
   // Everything once: the served state may have changed while we were not leading.
   take_over([](const WorkItem&) { return true; });
 }
@@ -433,10 +434,8 @@ asio::awaitable<void> Controller::worker() {
   }
 }
 
-asio::awaitable<void> Controller::drift_loop() {
-  auto alive = generation_;
-  drift_timer_ = std::make_unique<asio::steady_timer>(ex_);
-  auto* timer = drift_timer_.get();
+asio::awaitable<void> Controller::drift_loop(std::shared_ptr<bool> alive,
+                                             asio::steady_timer* timer) {
   while (*alive) {
     timer->expires_after(options_.drift_interval);
     boost::system::error_code ec;

@@ -221,7 +221,10 @@ class Controller {
   struct SharedRuntime;
 
   boost::asio::awaitable<void> worker();
-  boost::asio::awaitable<void> drift_loop();
+  // `alive` and `timer` are this term's, taken when it starts: a loop that first runs after a
+  // stop() must see that term's end, not the next one's.
+  boost::asio::awaitable<void> drift_loop(std::shared_ptr<bool> alive,
+                                          boost::asio::steady_timer* timer);
   void apply(CatalogChange change);
   void enqueue(const WorkItem& item);
   bool owns(const WorkItem& item) const { return !owns_ || owns_(item); }
