@@ -172,6 +172,9 @@ class Cluster {
   // /readyz: nullopt when ready, else the reason line. Ready = every cache synced and the API
   // server answered the last probe (probe_api, every kApiProbeInterval).
   std::optional<std::string> unready() const {
+    // Until discovery has decided which sources are watched, an empty or partly filled set of
+    // informers would look synced.
+    if (!informers_started_) return "discovering which sources are served";
     std::vector<std::string> pending;
     for (const auto& [k, inf] : informers_) {
       if (!inf->synced()) pending.push_back(k);
@@ -311,6 +314,7 @@ class Cluster {
       }
     }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
+    informers_started_ = true;
     if (!missing.empty()) {
       asio::co_spawn(io_, discover_later(std::move(missing)), asio::detached);
     }
@@ -634,6 +638,7 @@ class Cluster {
   std::string api_error_;                            // the last probe's error ("" = it answered)
   std::time_t api_down_since_ = 0;
   bool stopping_ = false;
+  bool informers_started_ = false;  // start_informers() has run every informer it found
 };
 
 }  // namespace
