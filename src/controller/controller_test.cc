@@ -120,8 +120,10 @@ constexpr std::string_view kRefsPrimary = R"({"refs":[{"name":"primary"}]})";
 
 class ControllerTest : public ::testing::Test {
  protected:
-  void make(ControllerOptions options = {}) {
-    options.retry = {std::chrono::milliseconds(5), std::chrono::milliseconds(50), 0.0};
+  // Retries after 5..50 ms unless `keep_retry` (a test that must tell a wake from a retry).
+  void make(ControllerOptions options = {}, bool keep_retry = false) {
+    if (!keep_retry)
+      options.retry = {std::chrono::milliseconds(5), std::chrono::milliseconds(50), 0.0};
     options.workers = 2;
     stop_and_drop();
     c = std::make_unique<Controller>(io.get_executor(), options, sink, metrics, factory);
@@ -897,6 +899,42 @@ TEST_F(ControllerTest, ANewObjectWhoseNamesAreAlreadyServedIsProgrammedToo) {
   c->start();
   settle();
   EXPECT_EQ(sink.events.size(), events);
+}
+
+// A shared zone (--zone ext.test=dns/primary) whose DNSServer is created after the controller
+// started is served as soon as the server appears, not after its backoff (the catalog's
+// namespace work wakes the shared zones whose servers live in that namespace).
+TEST_F(ControllerTest, ASharedZoneIsServedAsSoonAsItsServerAppears) {
+  ControllerOptions options;
+  options.retry.initial = std::chrono::hours(1);  // only the server's arrival can wake it
+  options.retry.max = std::chrono::hours(1);
+  const Name ext = Name::parse("ext.test.").value();
+  options.sources.zones = {{ext, {"dns/primary"}}};
+  options.sources.kinds = {SourceKind::IngressRoute};
+  options.sources.ingressroute.default_targets = {"192.0.2.80"};
+  make(options, /*keep_retry=*/true);
+  FakeProvider& p = factory.server("dns/primary");
+  RRsetMap zone_data;
+  RRset soa(ext, RRType::SOA, 3600,
+            {Rdata::soa(Name::parse("ns1.ext.test.").value(),
+                        Name::parse("hostmaster.ext.test.").value(), 1, 60, 60, 600, 60)});
+  zone_data[soa.key()] = soa;
+  p.add_zone(ext, zone_data);
+  key("dns");
+  c->start();
+  c->put_source(SourceKind::IngressRoute,
+                json::parse(R"({"apiVersion":"traefik.io/v1alpha1","kind":"IngressRoute",)"
+                            R"("metadata":{"name":"app","namespace":"web","uid":"u-app",)"
+                            R"("generation":1,"creationTimestamp":"2026-01-01T00:00:01Z"},)"
+                            R"x("spec":{"routes":[{"kind":"Rule","match":"Host(`app.ext.test`)",)x"
+                            R"("services":[{"name":"web","port":80}]}]}})"));
+  settle();
+  const RRsetKey app{Name::parse("app.ext.test.").value(), RRType::A};
+  ASSERT_FALSE(p.truth(ext)->rrsets.count(app)) << "no server yet";
+
+  c->put_server(o.server("dns", "primary"));
+  settle();
+  EXPECT_TRUE(p.truth(ext)->rrsets.count(app)) << "served without waiting for the backoff";
 }
 
 namespace catalog_test {
