@@ -333,17 +333,22 @@ void Controller::take_over(const WorkFilter& gained) {
   }
 }
 
-size_t Controller::resync(const std::string& zone_key) {
-  if (!running_) return 0;
+size_t Controller::check_zones_now(const std::function<bool(const std::string&)>& which) {
   size_t queued = 0;
   for (WorkItem w : objects_.drift_checks()) {
-    if ((!zone_key.empty() && w.object_key() != zone_key) || !owns(w)) continue;
-    auto rt = runtime(w.object_key());
-    rt->check_servers = true;
+    if (!which(w.object_key()) || !owns(w)) continue;
+    runtime(w.object_key())->check_servers = true;
     w.dirty = true;
     enqueue(w);
     ++queued;
   }
+  return queued;
+}
+
+size_t Controller::resync(const std::string& zone_key) {
+  if (!running_) return 0;
+  size_t queued =
+      check_zones_now([&](const std::string& key) { return zone_key.empty() || key == zone_key; });
   if (zone_key.empty() && catalog_.enabled() && owns_sources()) {
     auto names = catalog_.zone_names();
     enqueue_shared(std::set<Name>(names.begin(), names.end()));
@@ -366,14 +371,7 @@ size_t Controller::recheck_server(const std::string& ns, const std::string& name
   for (const auto& z : objects_.zones_of(*e->server)) {
     if (z.zone) zones.insert(z.ns + "/" + z.name);
   }
-  for (WorkItem w : objects_.drift_checks()) {
-    if (!zones.contains(w.object_key()) || !owns(w)) continue;
-    runtime(w.object_key())->check_servers = true;
-    w.dirty = true;
-    enqueue(w);
-    ++queued;
-  }
-  return queued;
+  return queued + check_zones_now([&](const std::string& key) { return zones.contains(key); });
 }
 
 void Controller::stop() {

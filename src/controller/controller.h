@@ -217,6 +217,9 @@ class Controller {
   uint64_t view_version() const;
 
  private:
+  // resync() and recheck_server(): the DNSZones `which` accepts (by "ns/name") reconciled in
+  // full now, their servers asked for their serial first. Returns how many were queued.
+  size_t check_zones_now(const std::function<bool(const std::string&)>& which);
   struct ZoneRuntime;
   struct SharedRuntime;
 
