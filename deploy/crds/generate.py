@@ -56,6 +56,7 @@ K8S_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" 
 INT32_MAX = 2147483647
 # A namespace name: an RFC 1123 label (63 characters at most, by maxLength).
 NAMESPACE_NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+LIFETIME = r"^(unlimited|P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$"  # DNSSEC key lifetimes
 
 
 def s(desc, **kw):
@@ -292,6 +293,28 @@ def dnszone():
             "driftPolicy": s("What happens to records on the server that no object "
                              "declares: Remediate deletes them, Report only reports them.",
                              enum=["Remediate", "Report"], default="Remediate"),
+            "dnssec": obj(
+                "Sign the zone (DNSSEC) on its managed Primaries with BIND's dnssec-policy: "
+                "named makes and rolls the keys and signs every change; the DS records for the "
+                "parent appear in status.dnssec.ds. Only for DNSServers with a catalogZone "
+                "(Bind9Instance, Bind9Cluster); any other Primary makes the zone Ready=False "
+                "DNSSECNotSupported. Removing it makes named unsign the zone (dnssec-policy "
+                "insecure): remove the DS at the parent first.", {
+                    "algorithm": s("The DNSSEC algorithm of every key.",
+                                   enum=["RSASHA256", "ECDSAP256SHA256", "ECDSAP384SHA384",
+                                         "ED25519", "ED448"], default="ECDSAP256SHA256"),
+                    "kskLifetime": s("How long a key-signing key is used before named rolls "
+                                     "it: unlimited, or an ISO 8601 duration of at least 30 "
+                                     "days (P1Y, P90D). Both lifetimes unlimited: one combined "
+                                     "signing key (CSK).",
+                                     pattern=LIFETIME, default="unlimited"),
+                    "zskLifetime": s("How long a zone-signing key is used before named rolls "
+                                     "it: unlimited, or an ISO 8601 duration of at least 30 "
+                                     "days.", pattern=LIFETIME, default="unlimited"),
+                    "denial": s("Authenticated denial of existence: NSEC, or NSEC3 (RFC 9276: "
+                                "no extra iterations, no salt, no opt-out).",
+                                enum=["NSEC", "NSEC3"], default="NSEC"),
+                }),
         },
         required=["zoneName"],
         **{"x-kubernetes-validations": [{
@@ -335,6 +358,21 @@ def dnszone():
             **{"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]}),
         "lastSyncTime": s("When the primaries last acknowledged the zone's desired state.",
                           format="date-time"),
+        "dnssec": obj("With spec.dnssec: what the Primary serves.", {
+            "signed": {"type": "boolean",
+                       "description": "The Primary serves a DNSKEY with the SEP flag (257) for "
+                                      "the zone: it is signed and ds is what the parent needs."},
+            "ds": arr(
+                "The DS records of the zone's key-signing keys (SHA-256), for the parent zone.",
+                obj("A DS record.", {
+                    "keyTag": i32("The key's tag.", 0, 65535),
+                    "algorithm": i32("DNSSEC algorithm number (13: ECDSAP256SHA256).", 0, 255),
+                    "digestType": i32("2: SHA-256.", 0, 255),
+                    "digest": s("The digest, upper-case hex."),
+                    "record": s("The DS record in zone-file form, ready for the parent."),
+                }, required=["keyTag", "algorithm", "digestType", "digest"]),
+                **{"x-kubernetes-list-type": "atomic"}),
+        }),
     })
     columns = [
         {"name": "Zone", "type": "string", "jsonPath": ".spec.zoneName",

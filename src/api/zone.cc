@@ -18,6 +18,82 @@ std::string_view to_string(DriftPolicy p) {
   return p == DriftPolicy::Remediate ? "Remediate" : "Report";
 }
 
+namespace {
+
+struct AlgorithmName {
+  std::string_view name;
+  uint8_t number;
+};
+constexpr AlgorithmName kAlgorithms[] = {{"RSASHA256", 8},
+                                         {"ECDSAP256SHA256", 13},
+                                         {"ECDSAP384SHA384", 14},
+                                         {"ED25519", 15},
+                                         {"ED448", 16}};
+
+constexpr uint64_t kDay = 86400;
+constexpr uint64_t kMinKeyLifetime = 30 * kDay;         // named-checkconf refuses less
+constexpr uint64_t kMaxKeyLifetime = 100 * 365 * kDay;  // beyond: a typo, say unlimited
+
+}  // namespace
+
+std::optional<uint8_t> dnssec_algorithm(std::string_view mnemonic) {
+  for (const auto& a : kAlgorithms) {
+    if (a.name == mnemonic) return a.number;
+  }
+  return std::nullopt;
+}
+
+std::string_view dnssec_algorithm_name(uint8_t algorithm) {
+  for (const auto& a : kAlgorithms) {
+    if (a.number == algorithm) return a.name;
+  }
+  return {};
+}
+
+Parsed<std::optional<uint64_t>> parse_key_lifetime(std::string_view text) {
+  if (text == "unlimited") return std::optional<uint64_t>();
+  auto bad = [&](std::string_view why) { return invalid(fmt::format("\"{}\" {}", text, why)); };
+  const char* form = "is not \"unlimited\" or an ISO 8601 duration such as P1Y, P90D or PT720H";
+  if (text.size() < 3 || text.front() != 'P') return bad(form);
+  uint64_t total = 0;
+  bool in_time = false, any = false;
+  std::string_view order = "YMWD";  // units allowed next, before T
+  for (size_t i = 1; i < text.size();) {
+    if (text[i] == 'T') {
+      if (in_time) return bad(form);
+      in_time = true;
+      order = "HMS";
+      ++i;
+      continue;
+    }
+    uint64_t n = 0;
+    size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (++digits > 12) return bad("has a number too large");
+      n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
+    }
+    if (digits == 0 || i == text.size()) return bad(form);
+    const char unit = text[i++];
+    const size_t at = order.find(unit);
+    if (at == std::string_view::npos) return bad(form);
+    order.remove_prefix(at + 1);  // each unit once, in order
+    uint64_t scale = 0;
+    if (!in_time) {
+      scale = unit == 'Y' ? 365 * kDay : unit == 'M' ? 30 * kDay : unit == 'W' ? 7 * kDay : kDay;
+    } else {
+      scale = unit == 'H' ? 3600 : unit == 'M' ? 60 : 1;
+    }
+    total += n * scale;
+    any = true;
+  }
+  if (!any || text.back() == 'T') return bad(form);
+  if (total < kMinKeyLifetime) {
+    return bad("is shorter than 30 days (named refuses a key lifetime shorter than a rollover)");
+  }
+  if (total > kMaxKeyLifetime) return bad("is longer than 100 years (say \"unlimited\")");
+  return std::optional<uint64_t>(total);
+}
+
 std::string Zone::key() const {
   return ns + "/" + name;
 }
@@ -250,6 +326,40 @@ Parsed<Zone> decode_zone(const boost::json::value& object) {
     z.drift_policy = DriftPolicy::Report;
   } else {
     return invalid(fmt::format("spec.driftPolicy: \"{}\" is not Remediate or Report", **drift));
+  }
+
+  if (const auto* dnssec = json::member(spec, "dnssec")) {
+    auto d = json::opt_object(dnssec, "spec.dnssec");
+    if (!d) return tl::unexpected(d.error());
+    Dnssec out;
+    auto alg = json::opt_string(json::member(dnssec, "algorithm"), "spec.dnssec.algorithm");
+    if (!alg) return tl::unexpected(alg.error());
+    if (*alg) {
+      auto number = dnssec_algorithm(**alg);
+      if (!number) {
+        return invalid(
+            fmt::format("spec.dnssec.algorithm: \"{}\" is not one of RSASHA256, ECDSAP256SHA256, "
+                        "ECDSAP384SHA384, ED25519, ED448",
+                        **alg));
+      }
+      out.algorithm = *number;
+    }
+    for (const char* field : {"kskLifetime", "zskLifetime"}) {
+      const std::string path = fmt::format("spec.dnssec.{}", field);
+      auto text = json::opt_string(json::member(dnssec, field), path);
+      if (!text) return tl::unexpected(text.error());
+      if (!*text) continue;
+      auto lifetime = parse_key_lifetime(**text);
+      if (!lifetime) return invalid(path + ": " + lifetime.error());
+      (std::string_view(field) == "kskLifetime" ? out.ksk_lifetime : out.zsk_lifetime) = *lifetime;
+    }
+    auto denial = json::opt_string(json::member(dnssec, "denial"), "spec.dnssec.denial");
+    if (!denial) return tl::unexpected(denial.error());
+    if (*denial && **denial != "NSEC" && **denial != "NSEC3") {
+      return invalid(fmt::format("spec.dnssec.denial: \"{}\" is not NSEC or NSEC3", **denial));
+    }
+    out.nsec3 = *denial && **denial == "NSEC3";
+    z.dnssec = out;
   }
   return z;
 }

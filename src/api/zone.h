@@ -54,6 +54,26 @@ struct RecordsFrom {
   friend bool operator==(const RecordsFrom&, const RecordsFrom&) = default;
 };
 
+// spec.dnssec: the zone is signed on its managed Primaries by BIND's dnssec-policy (docs/api.md
+// "DNSSEC"). One algorithm for every key (DNSSEC algorithm numbers: RSASHA256 8,
+// ECDSAP256SHA256 13, ECDSAP384SHA384 14, ED25519 15, ED448 16). Both lifetimes unlimited: one
+// combined signing key (CSK); otherwise a KSK and a ZSK, rolled by named at their lifetimes.
+struct Dnssec {
+  uint8_t algorithm = 13;
+  std::optional<uint64_t> ksk_lifetime;  // seconds, >= 30 days; nullopt: unlimited
+  std::optional<uint64_t> zsk_lifetime;
+  bool nsec3 = false;  // denial of existence: NSEC3 (iterations 0, no salt, no opt-out) or NSEC
+  friend bool operator==(const Dnssec&, const Dnssec&) = default;
+};
+
+// "ECDSAP256SHA256" → 13; nullopt for a name not in the list above.
+std::optional<uint8_t> dnssec_algorithm(std::string_view mnemonic);
+std::string_view dnssec_algorithm_name(uint8_t algorithm);  // "" when not in the list
+// "unlimited" → nullopt-in-optional; an ISO 8601 duration ("P1Y", "P90D", "PT720H", "P1Y2M";
+// Y = 365 days, M = 30 days, W = 7 days) of at least 30 days (named's minimum) and at most 100
+// years → its seconds; an error otherwise.
+model::Parsed<std::optional<uint64_t>> parse_key_lifetime(std::string_view text);
+
 enum class DriftPolicy { Remediate, Report };
 std::string_view to_string(DriftPolicy p);
 
@@ -70,6 +90,7 @@ struct Zone : ObjectMeta {
   // allowedNamespaces admits the zone's namespace (Server::admits_zones_from).
   std::optional<std::string> servers_namespace;
   DriftPolicy drift_policy = DriftPolicy::Remediate;
+  std::optional<Dnssec> dnssec;  // spec.dnssec; absent: unsigned
 
   // "ns/name".
   std::string key() const;

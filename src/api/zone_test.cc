@@ -1,5 +1,6 @@
 #include "api/zone.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -229,6 +230,59 @@ TEST(Zone, NamespaceSelectorReachesOtherNamespacesByTheirLabels) {
   EXPECT_FALSE(zone(R"({"zoneName": "example.test", "recordsFrom": [{"selector": {}}]})")
                    .value()
                    .reaches_other_namespaces());
+}
+
+TEST(DecodeZone, Dnssec) {
+  auto none = zone(R"({"zoneName": "example.test"})");
+  ASSERT_TRUE(none) << none.error();
+  EXPECT_FALSE(none->dnssec);
+
+  auto defaults = zone(R"({"zoneName": "example.test", "dnssec": {}})");
+  ASSERT_TRUE(defaults) << defaults.error();
+  ASSERT_TRUE(defaults->dnssec);
+  EXPECT_EQ(defaults->dnssec->algorithm, 13);
+  EXPECT_FALSE(defaults->dnssec->ksk_lifetime);
+  EXPECT_FALSE(defaults->dnssec->zsk_lifetime);
+  EXPECT_FALSE(defaults->dnssec->nsec3);
+
+  auto full = zone(R"({"zoneName": "example.test", "dnssec": {"algorithm": "ED25519",
+    "kskLifetime": "P1Y", "zskLifetime": "P2M15DT12H", "denial": "NSEC3"}})");
+  ASSERT_TRUE(full) << full.error();
+  EXPECT_EQ(full->dnssec->algorithm, 15);
+  EXPECT_EQ(full->dnssec->ksk_lifetime, 365u * 86400);
+  EXPECT_EQ(full->dnssec->zsk_lifetime, 75u * 86400 + 12 * 3600);
+  EXPECT_TRUE(full->dnssec->nsec3);
+
+  auto unlimited = zone(R"({"zoneName": "example.test", "dnssec": {"kskLifetime": "unlimited"}})");
+  ASSERT_TRUE(unlimited) << unlimited.error();
+  EXPECT_FALSE(unlimited->dnssec->ksk_lifetime);
+}
+
+TEST(DecodeZone, RefusesBadDnssecNamingTheField) {
+  auto err = [](std::string_view dnssec) {
+    auto z =
+        zone(std::string(R"({"zoneName": "example.test", "dnssec": )") + std::string(dnssec) + "}");
+    return z ? std::string("accepted") : z.error();
+  };
+  EXPECT_EQ(err(R"({"algorithm": "RSASHA1"})"),
+            "spec.dnssec.algorithm: \"RSASHA1\" is not one of RSASHA256, ECDSAP256SHA256, "
+            "ECDSAP384SHA384, ED25519, ED448");
+  EXPECT_EQ(err(R"({"kskLifetime": "P1D"})"),
+            "spec.dnssec.kskLifetime: \"P1D\" is shorter than 30 days (named refuses a key "
+            "lifetime shorter than a rollover)");
+  EXPECT_EQ(
+      err(R"({"zskLifetime": "PT0S"})").rfind("spec.dnssec.zskLifetime: \"PT0S\" is shorter", 0),
+      0u);
+  EXPECT_EQ(err(R"({"zskLifetime": "P200Y"})"),
+            "spec.dnssec.zskLifetime: \"P200Y\" is longer than 100 years (say \"unlimited\")");
+  for (const char* bad :
+       {"30d", "P", "PT", "P1", "P1DT", "P1D1Y", "P1Y1Y", "-P1Y", "P1H", "forever"}) {
+    EXPECT_NE(err(fmt::format(R"({{"kskLifetime": "{}"}})", bad)).find("ISO 8601"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_EQ(err(R"({"denial": "nsec5"})"), "spec.dnssec.denial: \"nsec5\" is not NSEC or NSEC3");
+  EXPECT_EQ(err(R"("yes")").rfind("spec.dnssec", 0), 0u);
 }
 
 }  // namespace
