@@ -75,10 +75,9 @@ boost::asio::awaitable<bool> Bind9Clusters::reconcile_global(const kube::Store& 
 boost::asio::awaitable<bool> Bind9Clusters::invalid(const kube::Resource& r,
                                                     const json::value& object,
                                                     const std::string& why) {
-  const json::value* g = object.at("metadata").as_object().if_contains("generation");
   std::vector<api::Condition> conditions;
-  conditions.push_back(api::Condition{"Ready", "False", "InvalidSpec", why,
-                                      g && g->is_int64() ? g->as_int64() : 0, ""});
+  conditions.push_back(
+      api::Condition{"Ready", "False", "InvalidSpec", why, Deployer::generation(object), ""});
   co_return co_await deployer_.write_status(r, object, std::move(conditions), json::object());
 }
 

@@ -366,10 +366,7 @@ struct Bind9Instances::Impl {
                                      const std::vector<std::optional<managed::PodState>>& pods) {
     const json::object& meta = object.at("metadata").as_object();
     const std::string name(meta.at("name").as_string());
-    int64_t generation = 0;
-    if (const json::value* g = meta.if_contains("generation"); g && g->is_int64()) {
-      generation = g->as_int64();
-    }
+    const int64_t generation = Deployer::generation(object);
     const int32_t replicas = d ? d->instance.replicas : 0;
     managed::InstanceReport report = managed::report_pods(name, replicas, pods, generation);
     if (blocked) {  // Ready says why; the Pods still say what they are

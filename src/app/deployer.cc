@@ -109,6 +109,11 @@ void Deployer::forget_all() {
   verified_.clear();
 }
 
+int64_t Deployer::generation(const json::value& object) {
+  const json::value* g = object.at("metadata").as_object().if_contains("generation");
+  return g && g->is_int64() ? g->as_int64() : 0;
+}
+
 boost::asio::awaitable<bool> Deployer::write_status(const kube::Resource& r,
                                                     const json::value& object,
                                                     std::vector<api::Condition> conditions,
@@ -119,10 +124,7 @@ boost::asio::awaitable<bool> Deployer::write_status(const kube::Resource& r,
                              ? std::string(meta.at("namespace").get_string())
                              : std::string();
   const std::string name(meta.at("name").as_string());
-  int64_t generation = 0;
-  if (const json::value* g = meta.if_contains("generation"); g && g->is_int64()) {
-    generation = g->as_int64();
-  }
+  const int64_t generation = Deployer::generation(object);
   const json::object* current = o.if_contains("status") ? o.at("status").if_object() : nullptr;
   std::vector<api::Condition> merged;
   if (current && current->if_contains("conditions")) {

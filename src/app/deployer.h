@@ -48,6 +48,8 @@ class Deployer {
   // A failed request as the owner's reason: Forbidden → DeployForbidden (with the RoleBinding
   // to make), anything else → DeployFailed.
   static Blocked refused(const kube::Error& e, std::string_view what);
+  // The owner's metadata.generation (0 when absent): what its conditions and status observe.
+  static int64_t generation(const boost::json::value& object);
 
   // May `owner` write `name` (of resource r, in its namespace)? Yes if it does not exist or is
   // the owner's. `absent` (if given) says whether it was found missing when looked up now.
