@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -20,6 +22,7 @@
 #include "dns/message.h"
 #include "files/atomic_write.h"
 #include "managed/catalog.h"
+#include "managed/dnssec.h"
 #include "managed/named_config.h"
 #include "telemetry/logging.h"
 
@@ -43,13 +46,65 @@ void log_zone(spdlog::level::level_enum level, const Name& zone, std::string_vie
   telemetry::log(level, {{"zone", zone.to_string()}}, message);
 }
 
+// The DNSSEC policy a zone should have now. `wanted`: the catalog's ("" none; nullopt: its
+// property unreadable, leave the zone as it is); `applied`: what named has. A policy taken
+// away becomes "insecure" (named unpublishes the keys, then unsigns), never none at once: that
+// would leave signatures to expire under the DS the parent still has.
+std::string target_policy(const std::optional<std::string>& wanted, const std::string& applied) {
+  if (!wanted) return applied;
+  if (!wanted->empty()) return *wanted;
+  return applied.empty() ? std::string() : std::string("insecure");
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 }  // namespace
+
+std::string dnssec_policies_file(const std::map<std::string, std::string>& statements) {
+  std::string out =
+      "// The DNSSEC policies of the signed member zones, written by zonekeeper's agent; "
+      "named.conf\n"
+      "// includes this file. Policies are added, never removed: a zone's configuration in the\n"
+      "// new-zone database may still name one, and named refuses a policy it does not know.\n";
+  for (const auto& [name, statement] : statements) out += statement;
+  return out;
+}
+
+std::map<std::string, std::string> parse_dnssec_policies_file(std::string_view text) {
+  std::map<std::string, std::string> out;
+  constexpr std::string_view kStart = "dnssec-policy \"";
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (!line.starts_with(kStart)) continue;
+    const size_t quote = line.find('"', kStart.size());
+    if (quote == std::string_view::npos) continue;
+    out.emplace(std::string(line.substr(kStart.size(), quote - kStart.size())),
+                std::string(line) + "\n");
+  }
+  return out;
+}
 
 tl::expected<void, std::string> seed_bind9_directory(const fs::path& directory) {
   std::error_code ec;
   fs::create_directories(directory / "zones", ec);
   if (ec)
     return tl::unexpected(fmt::format("{}: {}", (directory / "zones").string(), ec.message()));
+  // named.conf includes the DNSSEC policies: an empty file until a zone is signed.
+  const fs::path policies = directory / managed::kDnssecPoliciesFile;
+  if (!fs::exists(policies, ec)) {
+    if (auto w = files::write_file_atomically(policies.string(), dnssec_policies_file({}), 0644);
+        !w) {
+      return tl::unexpected(w.error());
+    }
+  }
   const fs::path catalog = directory / "catalog.db";
   if (fs::exists(catalog, ec)) return {};
   return files::write_file_atomically(catalog.string(), managed::initial_catalog_file(now_serial()),
@@ -61,6 +116,12 @@ struct Bind9Agent::Impl {
   Bind9AgentOptions options;
   managed::ServerSettings settings;
   std::set<Name> zones;
+  // The dnssec-policy named has for each zone of `zones` (absent: none); kept on the volume in
+  // zones/NAME.db.dnssec, beside the zone's file.
+  std::map<Name, std::string> applied;
+  // The statements of kDnssecPoliciesFile, by policy name.
+  std::map<std::string, std::string> policies;
+  bool policies_read = false;
   std::optional<uint32_t> last_serial;
   // Zones out of the catalog, and since when (delete_grace).
   std::map<Name, std::chrono::steady_clock::time_point> leaving;
@@ -98,6 +159,82 @@ struct Bind9Agent::Impl {
     return out;
   }
 
+  fs::path policies_path() const { return options.directory / managed::kDnssecPoliciesFile; }
+
+  std::optional<fs::path> marker_path(const Name& zone) const {
+    auto file = managed::member_zone_file(zone);
+    if (!file) return std::nullopt;
+    return options.directory / (*file + ".dnssec");
+  }
+
+  void read_marker(const Name& zone) {
+    auto path = marker_path(zone);
+    std::error_code ec;
+    if (!path || !fs::exists(*path, ec)) return;
+    std::string policy = read_file(*path);
+    while (!policy.empty() && (policy.back() == '\n' || policy.back() == ' ')) policy.pop_back();
+    if (!policy.empty()) applied[zone] = policy;
+  }
+
+  std::optional<std::string> write_marker(const Name& zone, const std::string& policy) {
+    auto path = marker_path(zone);
+    if (!path) return std::nullopt;
+    std::error_code ec;
+    if (policy.empty()) {
+      fs::remove(*path, ec);
+      applied.erase(zone);
+      return std::nullopt;
+    }
+    applied[zone] = policy;
+    if (auto w = files::write_file_atomically(path->string(), policy + "\n", 0644); !w) {
+      return fmt::format("{}: {}", zone.to_string(), w.error());
+    }
+    return std::nullopt;
+  }
+
+  std::string applied_policy(const Name& zone) const {
+    auto it = applied.find(zone);
+    return it == applied.end() ? std::string() : it->second;
+  }
+
+  // Adds the policies `wanted` names that the file lacks, and has named read them.
+  asio::awaitable<std::optional<std::string>> ensure_policies(
+      const std::map<std::string, std::string>& wanted) {
+    if (!policies_read) {
+      policies = parse_dnssec_policies_file(read_file(policies_path()));
+      policies_read = true;
+    }
+    bool added = false;
+    for (const auto& [name, statement] : wanted) added |= policies.emplace(name, statement).second;
+    if (!added) co_return std::nullopt;
+    if (auto w = files::write_file_atomically(policies_path().string(),
+                                              dnssec_policies_file(policies), 0644);
+        !w) {
+      policies_read = false;  // read again next time
+      co_return fmt::format("DNSSEC policies: {}", w.error());
+    }
+    dns::ControlClient rndc = control_client();
+    auto answer = co_await rndc.command("reconfig");
+    if (!answer) {
+      policies_read = false;
+      co_return fmt::format("DNSSEC policies: rndc reconfig: {}", answer.error().to_string());
+    }
+    spdlog::info("agent: {} DNSSEC polic{} in {} (rndc reconfig)", policies.size(),
+                 policies.size() == 1 ? "y" : "ies", policies_path().string());
+    co_return std::nullopt;
+  }
+
+  // A zone named has whose policy is not the one wanted: `rndc modzone` with the whole
+  // configuration (named keeps the keys of a policy it leaves and rolls to the new one's).
+  asio::awaitable<std::optional<std::string>> change_policy(const Name& zone,
+                                                            const std::string& policy) {
+    const std::string config = managed::member_zone_options(zone, settings, policy);
+    dns::ControlClient rndc = control_client();
+    auto answer = co_await rndc.command(fmt::format("modzone {} {}", zone.to_string(), config));
+    if (auto f = failure(zone, "modzone", answer, 0)) co_return f;
+    co_return write_marker(zone, policy);
+  }
+
   dns::ControlClient control_client() const {
     dns::ControlClientOptions o;
     o.timeout = options.timeout;
@@ -117,7 +254,8 @@ struct Bind9Agent::Impl {
   }
 
   // `existed`: named had the zone already (from its volume's new-zone database).
-  asio::awaitable<std::optional<std::string>> add(const Name& zone, bool& existed) {
+  asio::awaitable<std::optional<std::string>> add(const Name& zone, const std::string& policy,
+                                                  bool& existed) {
     const auto file = managed::member_zone_file(zone);
     if (!file) {
       co_return fmt::format(
@@ -134,11 +272,13 @@ struct Bind9Agent::Impl {
         co_return fmt::format("{}: {}", zone.to_string(), w.error());
       }
     }
-    const std::string config = managed::member_zone_options(zone, settings);
+    const std::string config = managed::member_zone_options(zone, settings, policy);
     dns::ControlClient rndc = control_client();
     auto answer = co_await rndc.addzone(zone, config);
     existed = !answer && answer.error().control_result == kResultExists;
-    co_return failure(zone, "addzone", answer, kResultExists);
+    if (auto f = failure(zone, "addzone", answer, kResultExists)) co_return f;
+    if (existed) co_return std::nullopt;  // named keeps its own configuration: see pass()
+    co_return write_marker(zone, policy);
   }
 
   asio::awaitable<std::optional<std::string>> remove(const Name& zone) {
@@ -149,7 +289,9 @@ struct Bind9Agent::Impl {
       std::error_code ec;
       if (auto file = managed::member_zone_file(zone)) fs::remove(options.directory / *file, ec);
     }
-    co_return std::nullopt;
+    // The keys stay in the directory (named's key-directory): a zone added again is signed
+    // with them, so the DS at the parent still matches.
+    co_return write_marker(zone, "");
   }
 
   asio::awaitable<Bind9AgentPass> pass() {
@@ -174,20 +316,66 @@ struct Bind9Agent::Impl {
       out.failures.push_back(content.problems.front());
       co_return out;
     }
+    // Each member's DNSSEC policy ("" none; nullopt: leave it as it is), and the policies
+    // named must know before a zone may name one.
+    std::map<Name, std::optional<std::string>> wanted;
+    std::map<std::string, std::string> statements;
     for (const Name& zone : content.members) {
-      if (zones.contains(zone)) continue;
+      auto text = content.dnssec_policies.find(zone);
+      if (content.dnssec_unknown.contains(zone)) {
+        wanted.emplace(zone, std::nullopt);
+      } else if (text == content.dnssec_policies.end()) {
+        wanted.emplace(zone, std::string());
+      } else if (auto policy = managed::parse_policy_text(text->second); !policy) {
+        out.failures.push_back(fmt::format("{}: {}", zone.to_string(), policy.error()));
+        wanted.emplace(zone, std::nullopt);
+      } else {
+        statements.emplace(managed::policy_name(*policy), managed::policy_statement(*policy));
+        wanted.emplace(zone, managed::policy_name(*policy));
+      }
+    }
+    if (auto failure = co_await ensure_policies(statements)) {
+      // No zone may name a policy named does not have: the signed ones wait for the next pass.
+      out.failures.push_back(*failure);
+      for (auto& [zone, w] : wanted) {
+        if (w && !w->empty() && !policies.contains(*w)) w = std::nullopt;
+      }
+    }
+    for (const Name& zone : content.members) {
+      const std::string policy = target_policy(wanted.at(zone), applied_policy(zone));
+      if (zones.contains(zone)) {
+        if (policy == applied_policy(zone)) continue;
+        if (auto failure = co_await change_policy(zone, policy)) {
+          out.failures.push_back(*failure);
+          continue;
+        }
+        out.dnssec_changed.push_back(zone);
+        log_zone(spdlog::level::info, zone,
+                 fmt::format("dnssec-policy {} (rndc modzone)", policy.empty() ? "none" : policy));
+        continue;
+      }
       bool existed = false;
-      if (auto failure = co_await add(zone, existed)) {
+      if (auto failure = co_await add(zone, policy, existed)) {
         out.failures.push_back(*failure);
         continue;
       }
       zones.insert(zone);
       if (existed) {
         log_zone(spdlog::level::info, zone, "already on named (kept from its volume)");
+        read_marker(zone);
+        if (policy != applied_policy(zone)) {
+          if (auto failure = co_await change_policy(zone, policy)) {
+            out.failures.push_back(*failure);
+          } else {
+            out.dnssec_changed.push_back(zone);
+          }
+        }
         continue;
       }
       out.added.push_back(zone);
-      log_zone(spdlog::level::info, zone, "added (rndc addzone)");
+      log_zone(spdlog::level::info, zone,
+               policy.empty() ? "added (rndc addzone)"
+                              : fmt::format("added (rndc addzone), dnssec-policy {}", policy));
     }
     const auto now = std::chrono::steady_clock::now();
     for (auto it = zones.begin(); it != zones.end();) {
@@ -227,6 +415,7 @@ struct Bind9Agent::Impl {
       auto serial = co_await client.soa_serial(zone);
       if (serial) {
         zones.insert(zone);
+        read_marker(zone);
       } else {
         log_zone(spdlog::level::warn, zone,
                  "has a file but named does not answer for it: added again if it is a member");

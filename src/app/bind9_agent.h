@@ -1,7 +1,11 @@
 // The agent beside named in a managed Primary's Pod (`zonekeeper bind9-agent`; docs/
 // architecture.md, "Managed BIND 9"): keeps named's zones equal to the members of the catalog
 // zone — a new member gets its first file and `rndc addzone`, a removed one `rndc delzone
-// -clean` — woken by named's NOTIFY of the catalog on loopback and by a periodic SOA check.
+// -clean` — woken by named's NOTIFY of the catalog on loopback and by a periodic SOA check. A
+// member's DNSSEC policy (catalog property, managed/dnssec.h) becomes a `dnssec-policy`
+// statement in the directory's dnssec-policies.conf (`rndc reconfig` when it grows) and the
+// zone's `dnssec-policy` (addzone, or `rndc modzone` when it changes; "insecure" when taken
+// away), remembered in zones/NAME.db.dnssec.
 //
 //   Bind9Agent agent(io.get_executor(), options);
 //   co_await agent.run();                       // until agent.stop()
@@ -11,9 +15,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -45,13 +51,21 @@ struct Bind9AgentOptions {
 struct Bind9AgentPass {
   uint32_t catalog_serial = 0;
   std::vector<model::Name> added, deleted;
-  std::vector<model::Name> leaving;  // out of the catalog, deleted once delete_grace passed
+  std::vector<model::Name> leaving;         // out of the catalog, deleted once delete_grace passed
+  std::vector<model::Name> dnssec_changed;  // another dnssec-policy (rndc modzone)
   // One line per zone that could not be added or deleted, or why the catalog was not read.
   std::vector<std::string> failures;
   bool ok() const { return failures.empty(); }
 };
 
-// Makes `zones/` and writes the catalog's first file when they are missing; never overwrites
+// The agent's file of DNSSEC policies (managed::kDnssecPoliciesFile): a comment, then the
+// statements (managed::policy_statement, one line each) in name order; and the statements of
+// such a file by policy name.
+std::string dnssec_policies_file(const std::map<std::string, std::string>& statements);
+std::map<std::string, std::string> parse_dnssec_policies_file(std::string_view text);
+
+// Makes `zones/` and the empty DNSSEC policies file, and writes the catalog's first file when
+// they are missing; never overwrites
 // (the init container's job: named does not start without its catalog's file).
 tl::expected<void, std::string> seed_bind9_directory(const std::filesystem::path& directory);
 

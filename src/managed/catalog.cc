@@ -40,6 +40,30 @@ bool is_member_owner(const Name& catalog, const Name& owner) {
   return owner.label_count() == catalog.label_count() + 2 && owner.parent() == zones_label(catalog);
 }
 
+Name dnssec_property_owner(const Name& catalog, const Name& zone) {
+  return member_owner(catalog, zone).prepend("ext").value().prepend("dnssec-policy").value();
+}
+
+bool is_member_property(const Name& catalog, const Name& owner) {
+  if (owner.label_count() != catalog.label_count() + 4) return false;
+  const Name ext = owner.parent();
+  return ext.canonical().labels().front() == "ext" && is_member_owner(catalog, ext.parent());
+}
+
+RRsetMap catalog_records(const Name& catalog, const std::set<Name>& zones,
+                         const std::map<Name, std::string>& dnssec_policies) {
+  RRsetMap out = catalog_records(catalog, zones);
+  for (const auto& [zone, text] : dnssec_policies) {
+    if (!zones.contains(zone)) continue;
+    RRset txt(dnssec_property_owner(catalog, zone), RRType::TXT, 0);
+    auto rd = Rdata::txt({text});
+    if (!rd) continue;  // policy texts are short, plain ASCII
+    txt.add(std::move(*rd));
+    out.emplace(txt.key(), std::move(txt));
+  }
+  return out;
+}
+
 RRsetMap catalog_records(const Name& catalog, const std::set<Name>& zones) {
   RRsetMap out;
   const Name& apex = catalog;
@@ -87,6 +111,20 @@ CatalogContent catalog_members(const Name& catalog, const RRsetMap& records) {
   for (const auto& [zone, count] : seen) {
     if (count == 1 && !out.ambiguous.contains(zone)) {
       out.members.insert(zone);
+      auto policy = records.find(RRsetKey{dnssec_property_owner(catalog, zone), RRType::TXT});
+      if (policy == records.end()) continue;
+      const auto strings = policy->second.size() == 1
+                               ? policy->second.rdatas().front().txt_strings()
+                               : std::vector<std::string>{};
+      if (strings.size() == 1) {
+        out.dnssec_policies.emplace(zone, strings.front());
+      } else {
+        out.dnssec_unknown.insert(zone);
+        out.problems.push_back(
+            fmt::format("{} is not one TXT of one string: the DNSSEC of {} "
+                        "is left as it is",
+                        policy->first.owner.to_string(), zone.to_string()));
+      }
     } else if (count > 1) {
       out.ambiguous.insert(zone);
       out.problems.push_back(

@@ -8,6 +8,7 @@
 //   reads
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,12 +37,27 @@ model::RRsetMap catalog_records(const model::Name& catalog, const std::set<model
 // True for a member's PTR owner (<label>.zones.<catalog>).
 bool is_member_owner(const model::Name& catalog, const model::Name& owner);
 
+// A member's DNSSEC policy (managed/dnssec.h policy_text), an RFC 9432 §4.4.3 custom property
+// zonekeeper's agent reads: TXT at dnssec-policy.ext.<label>.zones.<catalog>. Catalog
+// consumers ignore properties under ext they do not know (BIND 9.18's Secondaries do).
+model::Name dnssec_property_owner(const model::Name& catalog, const model::Name& zone);
+// True for an owner under some member's ext. (<property>.ext.<label>.zones.<catalog>).
+bool is_member_property(const model::Name& catalog, const model::Name& owner);
+
+// catalog_records, and for each zone in `dnssec_policies` (a member) its policy property.
+model::RRsetMap catalog_records(const model::Name& catalog, const std::set<model::Name>& zones,
+                                const std::map<model::Name, std::string>& dnssec_policies);
+
 struct CatalogContent {
   bool known_version = false;  // version TXT "2"; otherwise nothing below may be acted on
   std::set<model::Name> members;
   // Zones named ambiguously (by two member labels, or in a member label with several PTRs): a
   // consumer neither adds nor deletes them until the catalog says one thing.
   std::set<model::Name> ambiguous;
+  // The members' DNSSEC policy texts (one TXT string; not checked further here).
+  std::map<model::Name, std::string> dnssec_policies;
+  // Members whose policy property is malformed: their DNSSEC state is left alone.
+  std::set<model::Name> dnssec_unknown;
   // What is wrong, one sentence each.
   std::vector<std::string> problems;
 };

@@ -104,5 +104,40 @@ TEST(Catalog, AmbiguousMembersAreLeftOut) {
   EXPECT_NE(c.problems[1].find("b.test. is a member 2 times"), std::string::npos) << c.problems[1];
 }
 
+TEST(Catalog, DnssecPolicyIsAMemberProperty) {
+  const Name a = N("a.test."), b = N("b.test.");
+  const RRsetMap records =
+      catalog_records(catalog_zone(), {a, b},
+                      {{a, "zk1 alg=13 ksk=unlimited zsk=unlimited denial=nsec"},
+                       {N("not-a-member.test."), "zk1 ignored"}});
+  ASSERT_EQ(records.size(), 5u);  // version, NS, two members, one property
+  const Name owner = dnssec_property_owner(catalog_zone(), a);
+  EXPECT_EQ(owner,
+            Name::parse("dnssec-policy.ext." + member_id(a) + ".zones.catalog.zonekeeper.invalid.")
+                .value());
+  EXPECT_TRUE(is_member_property(catalog_zone(), owner));
+  EXPECT_FALSE(is_member_property(catalog_zone(), member_owner(catalog_zone(), a)));
+  EXPECT_FALSE(is_member_property(
+      catalog_zone(),
+      Name::parse("x.other." + member_id(a) + ".zones.catalog.zonekeeper.invalid.").value()));
+  const CatalogContent content = catalog_members(catalog_zone(), records);
+  EXPECT_EQ(content.members, (std::set<Name>{a, b}));
+  ASSERT_EQ(content.dnssec_policies.size(), 1u);
+  EXPECT_EQ(content.dnssec_policies.at(a), "zk1 alg=13 ksk=unlimited zsk=unlimited denial=nsec");
+  EXPECT_TRUE(content.problems.empty());
+
+  // Two strings: not a policy zonekeeper wrote; the zone's DNSSEC is left alone.
+  RRsetMap odd = records;
+  RRset two(owner, RRType::TXT, 0);
+  two.add(Rdata::txt({"zk1", "x"}).value());
+  odd.erase(RRsetKey{owner, RRType::TXT});
+  odd.emplace(two.key(), two);
+  const CatalogContent c2 = catalog_members(catalog_zone(), odd);
+  EXPECT_EQ(c2.members, (std::set<Name>{a, b}));
+  EXPECT_TRUE(c2.dnssec_policies.empty());
+  EXPECT_EQ(c2.dnssec_unknown, std::set<Name>{a});
+  ASSERT_EQ(c2.problems.size(), 1u);
+}
+
 }  // namespace
 }  // namespace zk::managed

@@ -78,6 +78,9 @@ std::string named_conf(const ServerSettings& s) {
       "include \"{}\";\n",
       s.role == Role::Primary ? "Primary" : "Secondary", s.paths.tsig_key_file,
       s.paths.rndc_key_file);
+  if (s.role == Role::Primary) {
+    out += fmt::format("include \"{}/{}\";\n", s.paths.directory, kDnssecPoliciesFile);
+  }
   out += common_options(s);
   if (s.role == Role::Primary) {
     // Member zones get no NOTIFY of their own (zonekeeper NOTIFYs the Secondaries after each
@@ -128,11 +131,15 @@ std::optional<std::string> member_zone_file(const Name& zone) {
   return "zones/" + text + ".db";
 }
 
-std::string member_zone_options(const Name& zone, const ServerSettings& s) {
+std::string member_zone_options(const Name& zone, const ServerSettings& s,
+                                std::string_view dnssec_policy) {
   return fmt::format(
       "{{ type primary; file \"{}\"; update-policy {{ grant \"{}\" zonesub ANY; }}; "
-      "allow-transfer {{ key \"{}\"; }}; notify explicit; }};",
-      member_zone_file(zone).value_or(""), s.tsig_key_name, s.tsig_key_name);
+      "allow-transfer {{ key \"{}\"; }}; notify explicit;{} }};",
+      member_zone_file(zone).value_or(""), s.tsig_key_name, s.tsig_key_name,
+      dnssec_policy.empty()
+          ? std::string()
+          : fmt::format(" dnssec-policy \"{}\"; inline-signing no;", dnssec_policy));
 }
 
 std::string initial_zone_file(uint32_t serial) {

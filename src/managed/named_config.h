@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/name.h"
@@ -51,6 +52,11 @@ struct ServerSettings {
   ServerPaths paths;
 };
 
+// The file in the server's directory that holds the `dnssec-policy` statements of the signed
+// member zones (written by the agent; a Primary's named.conf includes it, so it must exist:
+// seed_bind9_directory makes it empty).
+inline constexpr std::string_view kDnssecPoliciesFile = "dnssec-policies.conf";
+
 // named.conf for the server. A Primary serves the catalog zone (dynamic, writable only with
 // the TSIG key) and accepts new zones at run time; a Secondary consumes the catalog.
 std::string named_conf(const ServerSettings& settings);
@@ -63,7 +69,11 @@ std::optional<std::string> member_zone_file(const model::Name& zone);
 // The `{ … }` block of `rndc addzone ZONE { … }` for a member zone on a Primary: dynamic
 // (update-policy for the TSIG key only), transfers only with that key, no NOTIFY of its own
 // (zonekeeper NOTIFYs the Secondaries after each change). Requires member_zone_file(zone).
-std::string member_zone_options(const model::Name& zone, const ServerSettings& settings);
+// `dnssec_policy` (a policy of kDnssecPoliciesFile, or "insecure"; empty: none): named signs
+// the zone itself as a dynamic zone (`inline-signing no`: one zone, one serial; written out
+// because 9.20 changes the default).
+std::string member_zone_options(const model::Name& zone, const ServerSettings& settings,
+                                std::string_view dnssec_policy = {});
 
 // A member zone's first content: SOA and NS under `invalid.` (the DNSZone's soaRecord and
 // nameServers replace them) and `serial`. Names are relative, so it fits any zone.

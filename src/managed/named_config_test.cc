@@ -22,6 +22,8 @@ TEST(NamedConfig, PrimaryServesTheCatalogAndTakesNewZones) {
   const std::string conf = named_conf(primary());
   EXPECT_TRUE(has(conf, "include \"/etc/bind/keys/tsig.conf\";")) << conf;
   EXPECT_TRUE(has(conf, "include \"/etc/bind/keys/rndc.conf\";"));
+  // The agent's DNSSEC policies, on the volume, before any zone that names one.
+  EXPECT_TRUE(has(conf, "include \"/var/cache/bind/dnssec-policies.conf\";\noptions {"));
   EXPECT_TRUE(has(conf, "allow-new-zones yes;"));
   EXPECT_TRUE(has(conf, "recursion no;"));
   EXPECT_TRUE(has(conf, "allow-update { none; };"));
@@ -43,6 +45,7 @@ TEST(NamedConfig, SecondaryConsumesTheCatalogFromItsPrimary) {
   s.primary_addresses = {"10.0.0.5", "fd00::5"};
   s.primary_port = 5353;
   const std::string conf = named_conf(s);
+  EXPECT_FALSE(has(conf, "dnssec-policies"));  // a Secondary transfers signed zones
   EXPECT_TRUE(
       has(conf,
           "zone \"catalog.zonekeeper.invalid\" default-primaries { 10.0.0.5 port 5353 key "
@@ -84,6 +87,10 @@ TEST(NamedConfig, MemberZoneOptions) {
   EXPECT_EQ(member_zone_options(Name::parse("example.test.").value(), primary()),
             "{ type primary; file \"zones/example.test.db\"; update-policy { grant \"zk-dns\" "
             "zonesub ANY; }; allow-transfer { key \"zk-dns\"; }; notify explicit; };");
+  EXPECT_EQ(member_zone_options(Name::parse("example.test.").value(), primary(), "zk-0123"),
+            "{ type primary; file \"zones/example.test.db\"; update-policy { grant \"zk-dns\" "
+            "zonesub ANY; }; allow-transfer { key \"zk-dns\"; }; notify explicit; "
+            "dnssec-policy \"zk-0123\"; inline-signing no; };");
 }
 
 TEST(NamedConfig, InitialFilesAreRelativeAndCarryTheSerial) {

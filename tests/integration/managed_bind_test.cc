@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +19,7 @@
 #include "app/bind9_agent.h"
 #include "dns/client.h"
 #include "managed/catalog.h"
+#include "managed/dnssec.h"
 #include "managed/named_config.h"
 #include "support/loopback_port.h"
 #include "support/named_fixture.h"
@@ -126,12 +130,14 @@ class ManagedBind : public ::testing::Test {
 
   // What the controller will do: make the catalog's RRsets those of `zones`, then NOTIFY the
   // Secondary of the catalog.
-  void write_catalog(const std::set<Name>& zones) {
+  void write_catalog(const std::set<Name>& zones,
+                     const std::map<Name, std::string>& dnssec_policies = {}) {
     asio::io_context io;
     dns::Client client(io.get_executor(), {"127.0.0.1", primary_->port()}, client_options());
     auto current = await(io, client.axfr(managed::catalog_zone())).value();
     ChangeSet cs{managed::catalog_zone(), {}};
-    const model::RRsetMap want = managed::catalog_records(managed::catalog_zone(), zones);
+    const model::RRsetMap want =
+        managed::catalog_records(managed::catalog_zone(), zones, dnssec_policies);
     for (const auto& [key, rrset] : current.rrsets) {
       if (key.type != RRType::SOA && !want.contains(key)) cs.remove_rrset(key);
     }
@@ -230,6 +236,74 @@ TEST_F(ManagedBind, CatalogMembersBecomeZonesOnBothServersAndGoAway) {
   }
   EXPECT_TRUE(eventually([&] { return secondary_->soa_serial("b.test.").has_value(); }, 15s))
       << secondary_->log_tail();
+}
+
+// DNSSEC (DNSZone spec.dnssec): the member's policy reaches the agent as a catalog property;
+// the agent writes the policy, has named read it and adds the zone signed; every UPDATE is
+// signed as it is applied, the Secondary (which ignores the property) serves the signed zone;
+// the policy taken away makes the zone "insecure", and a restarted Primary keeps it all.
+TEST_F(ManagedBind, ASignedMemberIsSignedOnThePrimaryAndServedSignedByTheSecondary) {
+  asio::io_context io;
+  Bind9Agent agent(io.get_executor(), agent_options());
+  const api::Dnssec policy{
+      .algorithm = 13, .ksk_lifetime = std::nullopt, .zsk_lifetime = std::nullopt, .nsec3 = true};
+  write_catalog({N("s.test."), N("plain.test.")}, {{N("s.test."), managed::policy_text(policy)}});
+  Bind9AgentPass pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  EXPECT_EQ(pass.added.size(), 2u);
+  std::ifstream policies(primary_->directory() / managed::kDnssecPoliciesFile);
+  std::stringstream text;
+  text << policies.rdbuf();
+  EXPECT_NE(text.str().find(managed::policy_statement(policy)), std::string::npos) << text.str();
+
+  // named makes a CSK (flags 257) and signs; the plain zone stays unsigned.
+  ASSERT_TRUE(eventually(
+      [&] {
+        return primary_->dig({"+short", "s.test.", "DNSKEY"}).starts_with("257 3 13 ");
+      },
+      20s))
+      << primary_->log_tail();
+  EXPECT_EQ(primary_->dig({"+short", "plain.test.", "DNSKEY"}), "");
+  add_record(N("s.test."), "www", "192.0.2.30");
+  const std::string signed_answer =
+      primary_->dig({"+dnssec", "+noall", "+answer", "www.s.test.", "A"});
+  EXPECT_NE(signed_answer.find("RRSIG\tA 13 3 300"), std::string::npos) << signed_answer;
+  EXPECT_NE(primary_->dig({"+short", "s.test.", "NSEC3PARAM"}), "");
+  ASSERT_TRUE(eventually(
+      [&] {
+        return secondary_->dig({"+dnssec", "+noall", "+answer", "www.s.test.", "A"})
+                   .find("RRSIG\tA 13 3 300") != std::string::npos;
+      },
+      15s))
+      << secondary_->log_tail();
+  pass = await(io, agent.pass());  // nothing new
+  EXPECT_TRUE(pass.ok() && pass.added.empty() && pass.dnssec_changed.empty());
+
+  // The policy taken away: rndc modzone to "insecure", written down beside the zone.
+  write_catalog({N("s.test."), N("plain.test.")});
+  pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  EXPECT_EQ(pass.dnssec_changed, std::vector<Name>{N("s.test.")});
+  std::ifstream marker(primary_->directory() / "zones/s.test.db.dnssec");
+  std::string applied;
+  marker >> applied;
+  EXPECT_EQ(applied, "insecure");
+  pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok() && pass.dnssec_changed.empty());
+
+  // Signed again, then a restart: named reads its policies from the volume.
+  write_catalog({N("s.test."), N("plain.test.")}, {{N("s.test."), managed::policy_text(policy)}});
+  pass = await(io, agent.pass());
+  ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
+  EXPECT_EQ(pass.dnssec_changed, std::vector<Name>{N("s.test.")});
+  primary_->restart();
+  EXPECT_TRUE(primary_->dig({"+short", "s.test.", "DNSKEY"}).starts_with("257 3 13 "))
+      << primary_->log_tail();
+  Bind9Agent again(io.get_executor(), agent_options());
+  await(io, again.recover());
+  pass = await(io, again.pass());
+  EXPECT_TRUE(pass.ok() && pass.added.empty() && pass.dnssec_changed.empty())
+      << fmt::format("{}", fmt::join(pass.failures, "; "));
 }
 
 TEST_F(ManagedBind, ARestartedPrimaryServesItsZonesFromTheVolume) {
