@@ -818,26 +818,26 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     }
     std::vector<telemetry::LogField> fields{
         {"zone", zone_text}, {"object", "DNSZone/" + zone.key()}, {"server", server.key()}};
-    ConvergeStep step = co_await converge(
-        *p, zone.zone_name, {.check_first = check_servers, .dry_run = options_.dry_run}, fields,
-        [&](const providers::ServedZone& served) {
-          plan::ZoneOwnership mine = own;
-          mine.foreign = served.foreign;
-          plan::ZonePlan zp =
-              touched ? plan::plan_zone(zone.zone_name, model::at_owners(desired.rrsets, *touched),
-                                        model::at_owners(served.rrsets, *touched), mine)
-                      : plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, mine);
-          if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
-            metrics_.drift_found(zone_text, zp.undeclared.size());
-          }
-          plan::Plan out{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
-          if (served.keeps_notes) {  // Technitium: owner and description in the comments
-            plan::plan_notes(out, record_notes(desired, records_seen), desired.rrsets,
-                             served.rrsets, served.notes, served.foreign);
-          }
-          return out;
-        },
-        alive);
+    // Named, not temporaries of the co_await expression: GCC 12 may destroy those twice.
+    const ConvergeOptions how{.check_first = check_servers, .dry_run = options_.dry_run};
+    const Planner planner = [&](const providers::ServedZone& served) {
+      plan::ZoneOwnership mine = own;
+      mine.foreign = served.foreign;
+      plan::ZonePlan zp =
+          touched ? plan::plan_zone(zone.zone_name, model::at_owners(desired.rrsets, *touched),
+                                    model::at_owners(served.rrsets, *touched), mine)
+                  : plan::plan_zone(zone.zone_name, desired.rrsets, served.rrsets, mine);
+      if (!own.remove_undeclared && !zp.undeclared.empty() && rt->declared.empty()) {
+        metrics_.drift_found(zone_text, zp.undeclared.size());
+      }
+      plan::Plan out{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
+      if (served.keeps_notes) {  // Technitium: owner and description in the comments
+        plan::plan_notes(out, record_notes(desired, records_seen), desired.rrsets, served.rrsets,
+                         served.notes, served.foreign);
+      }
+      return out;
+    };
+    ConvergeStep step = co_await converge(*p, zone.zone_name, how, fields, planner, alive);
     if (step.abandoned) co_return true;
     if (step.failure) {
       res.reason = step.failure->reason;

@@ -320,21 +320,21 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
     std::string where = fmt::format("{} ({})", server.key(), p->endpoint());
     plan::OwnedPlan last;  // the plan of the last attempt: its conflicts
     std::vector<telemetry::LogField> fields{{"zone", zone_text}, {"server", server.key()}};
-    ConvergeStep step = co_await converge(
-        *p, zone, {.check_first = true, .dry_run = dry}, fields,
-        [&](const providers::ServedZone& served) {
-          last = plan::plan_owned(zone, desired, served.rrsets, catalog_.options().registry,
-                                  catalog_.options().policy);
-          plan::Plan out{last.changes, last.diff, last.notes};
-          if (served.keeps_notes) {  // Technitium: owner and description in the comments
-            std::set<RRsetKey> skip(served.foreign);
-            for (const auto& c : last.conflicts) skip.insert(c.key);
-            if (catalog_.options().policy == plan::Policy::CreateOnly) skip = all_keys;
-            plan::plan_notes(out, desired_notes, desired_rrsets, served.rrsets, served.notes, skip);
-          }
-          return out;
-        },
-        alive);
+    // Named, not temporaries of the co_await expression: GCC 12 may destroy those twice.
+    const ConvergeOptions how{.check_first = true, .dry_run = dry};
+    const Planner planner = [&](const providers::ServedZone& served) {
+      last = plan::plan_owned(zone, desired, served.rrsets, catalog_.options().registry,
+                              catalog_.options().policy);
+      plan::Plan out{last.changes, last.diff, last.notes};
+      if (served.keeps_notes) {  // Technitium: owner and description in the comments
+        std::set<RRsetKey> skip(served.foreign);
+        for (const auto& c : last.conflicts) skip.insert(c.key);
+        if (catalog_.options().policy == plan::Policy::CreateOnly) skip = all_keys;
+        plan::plan_notes(out, desired_notes, desired_rrsets, served.rrsets, served.notes, skip);
+      }
+      return out;
+    };
+    ConvergeStep step = co_await converge(*p, zone, how, fields, planner, alive);
     if (step.abandoned) co_return true;
     if (const providers::ServedZone* copy = p->served(zone)) run.serial = copy->serial;
     for (const auto& c : last.conflicts) {
@@ -382,12 +382,11 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
                        fmt::format("{}: a hosts file holds only A and AAAA records", where)};
     }
     std::vector<telemetry::LogField> fields{{"zone", zone_text}, {"server", run.server}};
-    ConvergeStep step = co_await converge(
-        p, zone, {.check_first = true, .dry_run = dry}, fields,
-        [&](const providers::ServedZone& served) -> plan::Plan {
-          return plan::plan_zone(zone, want, served.rrsets, {});  // the block is ours
-        },
-        alive);
+    const ConvergeOptions how{.check_first = true, .dry_run = dry};
+    const Planner planner = [&](const providers::ServedZone& served) -> plan::Plan {
+      return plan::plan_zone(zone, want, served.rrsets, {});  // the block is ours
+    };
+    ConvergeStep step = co_await converge(p, zone, how, fields, planner, alive);
     if (step.abandoned) co_return true;
     if (step.failure) {
       server_failed(run, kFailed, fmt::format("{}: {}", where, step.failure->message));
