@@ -92,14 +92,18 @@ def test_a_dnszone_alone_creates_its_zone_and_deleting_it_deletes_it(zk, kube, c
 
 
 def test_a_catalog_zone_the_server_lacks_is_catalog_failed(zk, kube, controller, primary):
+    """The session's primary has no such catalog zone. The DNSZone's name is this test's own:
+    a zone of the session's (ext.test, the sources' shared zone) would be remediated by this
+    DNSZone and block the sources there for the rest of the session."""
     ns = "e2e-catalog-bad"
     kube.namespace(ns)
     s = zkenv.dns_server("no-catalog", ns, primary.port, secret="tsig")
     s["spec"]["catalogZone"] = "missing-catalog.invalid"
     kube.apply([zkenv.tsig_secret("tsig", ns, primary.key), s,
-                zkenv.dns_zone("z", ns, "ext.test", ["no-catalog"], {"app": "none"})])
+                zkenv.dns_zone("z", ns, "catalog-bad.test", ["no-catalog"], {"app": "none"})])
     obj = zk.wait_cond("DNSServer", "no-catalog", ns, "False", "CatalogFailed")
     assert "missing-catalog.invalid." in zkenv.condition(obj)[2]
+    kube.delete("dnszone", "z", ns)
 
 
 def test_the_schema_refuses_a_catalog_on_a_secondary(kube):
