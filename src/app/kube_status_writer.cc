@@ -13,6 +13,7 @@
 
 #include "api/kind.h"
 #include "api/time.h"
+#include "kube/object.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
 
@@ -29,6 +30,13 @@ std::optional<uint64_t> numeric(std::string_view rv) {
   auto [p, ec] = std::from_chars(rv.data(), rv.data() + rv.size(), v);
   if (ec != std::errc() || p != rv.data() + rv.size()) return std::nullopt;
   return v;
+}
+
+// A body kept packed (kube::pack_json), parsed.
+json::value parse_packed(std::string_view packed) {
+  std::string text;
+  kube::unpack_json(packed, text);
+  return json::parse(text);
 }
 
 std::string annotation_of(const json::value& object) {
@@ -86,13 +94,13 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
   if (auto w = written_.find(key); w != written_.end()) {
     if (ours_stands(w->second, *obj)) {
       if (annotation) *annotation = annotation_of(obj->parse());
-      return json::parse(w->second.status);
+      return parse_packed(w->second.status);
     }
     json::value whole = obj->parse();
     if (annotation) *annotation = annotation_of(whole);
     const auto* st = whole.as_object().if_contains("status");
     if (st && !w->second.stored.empty() && *st == json::parse(w->second.stored)) {
-      return json::parse(w->second.status);  // ours, as stored (pruned)
+      return parse_packed(w->second.status);  // ours, as stored (pruned)
     }
     written_.erase(w);  // the cache caught up (or someone wrote after us): it is the truth
     return st ? *st : json::value();
@@ -193,11 +201,15 @@ void KubeStatusWriter::write(const ObjectRef& ref, std::optional<json::object> s
                              std::optional<std::string> annotation) {
   std::string key = ref.key();
   auto [it, fresh] = pending_.try_emplace(key);
-  it->second.ref = ref;
-  if (status) it->second.status = json::serialize(*status);
+  if (status) it->second.status = kube::pack_json(json::serialize(*status));
   if (annotation) it->second.annotation = std::move(annotation);
   if (fresh) order_.push_back(key);
+  ++activity_;
   kick();
+  if (!settling_) {
+    settling_ = true;
+    asio::co_spawn(client_->executor(), settle(alive_), asio::detached);
+  }
 }
 
 void KubeStatusWriter::kick() {
@@ -220,21 +232,22 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
     if (it == pending_.end()) continue;
     Pending p = std::move(it->second);
     pending_.erase(it);
-    const kube::Resource* res = resource_of_(p.ref.kind);
+    auto object = controller::parse_object_key(key);  // views into `key`
+    const kube::Resource* res = object ? resource_of_(object->kind) : nullptr;
     if (!res) continue;
     writing_.insert(key);
     bool ok = true;
     bool gone = false;
     if (p.status) {
       // Remember it first: a reconcile while the PATCH is in flight must not write it again.
-      json::value sent = json::parse(*p.status);
+      json::value sent = parse_packed(*p.status);
       written_[key] = Written{*p.status, "", true, ""};  // a copy: a retry sends p again
       json::object body;
       body["status"] = sent;
       json::value patch(std::move(body));
-      auto r = co_await client_->patch_status(*res, p.ref.ns, p.ref.name, patch);
+      auto r = co_await client_->patch_status(*res, object->ns, object->name, patch);
       if (!*alive) co_return;
-      metrics_.status_write(p.ref.kind, r.has_value());
+      metrics_.status_write(object->kind, r.has_value());
       if (r) {
         const auto* meta = r->if_contains("metadata");
         const auto* rv =
@@ -262,9 +275,9 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
       json::object body;
       body["metadata"] = std::move(meta);
       json::value patch(std::move(body));
-      auto r = co_await client_->merge_patch(*res, p.ref.ns, p.ref.name, patch);
+      auto r = co_await client_->merge_patch(*res, object->ns, object->name, patch);
       if (!*alive) co_return;
-      metrics_.status_write(p.ref.kind, r.has_value());
+      metrics_.status_write(object->kind, r.has_value());
       if (r) {
         annotated_[key] = *p.annotation;
       } else {
@@ -283,24 +296,14 @@ asio::awaitable<void> KubeStatusWriter::drain(std::shared_ptr<bool> alive) {
       pending_.try_emplace(key, std::move(p));  // unless a newer write is already pending
     }
     writing_.erase(key);
+    ++activity_;
     if (pending_.count(key)) order_.push_back(key);
   }
   if (!*alive) co_return;
-  if (--running_ == 0 && !settling_ && (!written_.empty() || !annotated_.empty())) {
-    settling_ = true;
-    asio::co_spawn(client_->executor(), settle(alive_), asio::detached);
-  }
+  --running_;
 }
 
-asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
-  // The watch brings our last writes back within milliseconds; a second leaves room for a busy
-  // API server. Writes queued meanwhile postpone the sweep to their own end.
-  asio::steady_timer timer(client_->executor(), std::chrono::seconds(1));
-  boost::system::error_code ec;
-  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (!*alive) co_return;
-  settling_ = false;
-  if (running_ > 0) co_return;
+void KubeStatusWriter::sweep(bool idle) {
   for (auto it = written_.begin(); it != written_.end();) {
     auto object = controller::parse_object_key(it->first);  // ObjectRef::key()
     const kube::Store* store = object ? store_of_(object->kind) : nullptr;
@@ -311,15 +314,45 @@ asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
       ++it;
     }
   }
-  // An annotation we wrote is the cache's by now (the watch brings it back within
-  // milliseconds; if not, the worst is one redundant PATCH): remembered only while queued or
-  // in flight, so there is no entry per record for good (memory), nor a stale one when another
-  // replica wrote the object since (leadership or a shard moved).
   for (auto it = annotated_.begin(); it != annotated_.end();) {
     if (pending_.count(it->first) || writing_.count(it->first)) {
       ++it;
-    } else {
-      it = annotated_.erase(it);
+      continue;
+    }
+    // Idle: an annotation we wrote is the cache's by now (the watch brings it back within
+    // milliseconds; if not, the worst is one redundant PATCH), so there is no entry per record
+    // for good (memory), nor a stale one when another replica wrote the object since
+    // (leadership or a shard moved). While writes go on: once the cache shows it.
+    bool drop = idle;
+    if (!drop) {
+      auto object = controller::parse_object_key(it->first);
+      const kube::Store* store = object ? store_of_(object->kind) : nullptr;
+      kube::ObjectPtr obj = store ? store->get(object->ns, object->name) : nullptr;
+      drop = !obj || annotation_of(obj->parse()) == it->second;
+    }
+    it = drop ? annotated_.erase(it) : std::next(it);
+  }
+}
+
+asio::awaitable<void> KubeStatusWriter::settle(std::shared_ptr<bool> alive) {
+  // Every second while writes go on, what the cache shows is forgotten (memory: at a cold start
+  // every record's write would otherwise be remembered until the last one ended). The watch
+  // brings our writes back within milliseconds; a second leaves room for a busy API server.
+  // Once no write was queued or running for a whole second, a last sweep and the loop ends (the
+  // next write starts it again).
+  asio::steady_timer timer(client_->executor());
+  uint64_t seen = ~uint64_t(0);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!*alive) co_return;
+    bool idle = running_ == 0 && order_.empty() && seen == activity_;
+    seen = activity_;
+    sweep(idle);
+    if (idle || (written_.empty() && annotated_.empty() && running_ == 0 && order_.empty())) {
+      settling_ = false;
+      co_return;
     }
   }
 }

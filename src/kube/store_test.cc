@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "kube/backoff.h"
 
@@ -58,6 +59,29 @@ TEST(ObjectTest, ClusterScopedKeyAndMissingName) {
   EXPECT_FALSE(Object::from_text(R"({"metadata":{}})"));
   EXPECT_FALSE(Object::from_text(R"({"kind":"x"})"));
   EXPECT_FALSE(Object::from_text("nope"));
+}
+
+// The cached text is packed (common keys one byte each): what the controller reads back is the
+// object as it came, less managedFields and last-applied, whatever its strings hold — control
+// characters, the packed fragments themselves inside values, non-ASCII text.
+TEST(ObjectTest, PackedTextReadsBackExactlyAndIsSmaller) {
+  const std::string record =
+      R"({"apiVersion":"dns.zonekeeper.io/v1alpha1","kind":"ARecord","metadata":{"annotations":{"dns.zonekeeper.io/zone":"z0.bench.test."},"creationTimestamp":"2026-12-06T03:29:35Z","generation":1,"labels":{"bench-zone":"z0"},"name":"z0-h00000","namespace":"zk-bench","resourceVersion":"30413","uid":"336f7702-74f6-4a1d-91cb-1c5ba7de37ff"},"spec":{"ipv4Addresses":["10.0.0.0"],"name":"h00000"},"status":{"conditions":[{"lastTransitionTime":"2026-12-06T03:31:19Z","message":"served at h00000.z0.bench.test. by 1 Primary","observedGeneration":1,"reason":"Served","status":"True","type":"Ready"},{"lastTransitionTime":"2026-12-06T03:31:19Z","message":"the zone has no Secondary","observedGeneration":1,"reason":"InSync","status":"True","type":"Propagated"}],"fqdn":"h00000.z0.bench.test.","lastUpdated":"2026-12-06T03:31:19Z","observedGeneration":1,"recordHash":"6b86af25fe7bae39ec761a05f41b6635d3950e9b4103e896892c5f98bccc5e41","zone":"z0.bench.test."}})";
+  auto o = Object::from_text(record);
+  ASSERT_TRUE(o) << o.error().to_string();
+  EXPECT_EQ((*o)->json(), record);
+  EXPECT_EQ((*o)->parse(), boost::json::parse(record));
+  EXPECT_LT((*o)->footprint(), record.size() * 6 / 10);  // packed: about half
+
+  const std::string odd =
+      R"({"kind":"ConfigMap","metadata":{"name":"\"name\":\"","namespace":"n","uid":"u",)"
+      R"("resourceVersion":"1","labels":{"k":"\u0001\u001f\t"}},)"
+      R"("data":{"a":"\"status\":\"True\",\"type\":\"Ready\"},","b":"üñï ☃","c":"\u0000"}})";
+  auto p = Object::from_text(odd);
+  ASSERT_TRUE(p) << p.error().to_string();
+  EXPECT_EQ((*p)->parse(), boost::json::parse(odd));
+  EXPECT_EQ((*p)->name(), R"("name":")");
+  EXPECT_EQ((*p)->label("k"), std::optional<std::string_view>("\x01\x1f\t"));
 }
 
 TEST(StoreTest, IndexesFollowUpdatesAndDeletes) {
