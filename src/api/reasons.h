@@ -52,6 +52,8 @@ inline constexpr std::string_view kNotReady = "NotReady";
 inline constexpr std::string_view kNoServers = "NoServers";
 // spec.servers picks DNSServers of another namespace, none of which admits the zone's.
 inline constexpr std::string_view kNamespaceNotAllowed = "NamespaceNotAllowed";
+// spec.dnssec on a zone with a Primary zonekeeper cannot have sign it (no catalogZone).
+inline constexpr std::string_view kDnssecNotSupported = "DNSSECNotSupported";
 // DNSServer (Ready).
 inline constexpr std::string_view kReachable = "Reachable";
 inline constexpr std::string_view kServerRefused = "ServerRefused";          // RCODE REFUSED

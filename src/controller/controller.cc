@@ -15,6 +15,7 @@
 #include "api/reasons.h"
 #include "api/time.h"
 #include "controller/converge.h"
+#include "controller/zone_dnssec.h"
 #include "controller/status_ledger.h"
 #include "controller/zone_report.h"
 #include "plan/zone_plan.h"
@@ -756,6 +757,8 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
                                     fmt::format("DNSServer {} does not admit DNSZones of "
                                                 "namespace {} (its spec.allowedNamespaces)",
                                                 fmt::join(refusing, ", "), ns));
+  } else if (auto unsigned_only = dnssec_unsupported(zone, primaries)) {
+    blocked = std::move(unsigned_only);
   } else if (!desired.zone_problems.empty()) {
     blocked = ready_condition(api::kFalse, reasons::kNotReady,
                               fmt::format("{}", fmt::join(desired.zone_problems, "; ")));
@@ -792,6 +795,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   // Primaries: plan against each one's copy, apply.
   std::vector<PrimaryOutcome> results;
+  std::optional<DnssecStatus> dnssec;  // spec.dnssec: from the first Primary that took the zone
   std::set<std::pair<std::string, std::string>> involved;  // servers: ns, name
   for (const api::Server& server : primaries) {
     PrimaryOutcome res;
@@ -863,7 +867,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     }
     bool applied_any = step.outcome.applied > 0;
     res.applied = applied_any;
-    if (const providers::ServedZone* s = p->served(zone.zone_name)) res.serial = s->serial;
+    if (const providers::ServedZone* s = p->served(zone.zone_name)) {
+      res.serial = s->serial;
+      if (zone.dnssec && res.ok && !dnssec) dnssec = dnssec_status(zone.zone_name, *s);
+    }
     results.push_back(std::move(res));
   }
 
@@ -917,6 +924,15 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   ZoneReport rep =
       report_zone({zone, zref, desired, records_seen, results, seconds, report_only}, rt->acks);
   rt->secondaries_behind = rep.secondaries_behind;
+  if (zone.dnssec) {
+    rep.zone.dnssec = dnssec ? *dnssec : DnssecStatus{zone_text, false, {}};
+    if (!rep.zone.dnssec->is_signed) {
+      // named signs a new zone a moment after the agent adds it (its serial moves then): look
+      // at the Primaries' serials again soon rather than at the next drift check.
+      rt->check_servers = true;
+      queue_.add_after(WorkItem::zone(ns, name, true).key(), std::chrono::seconds(1));
+    }
+  }
   for (const auto& st : rep.records) sink_.record_status(st);
   report_zone_status(*rt, rep.zone);
   set_served(key, rep.counts);

@@ -1,6 +1,7 @@
 // A DNSServer's catalog zone (spec.catalogZone, RFC 9432): the zones it serves, as members, so
 // that its catalog consumers create and delete them (docs/api.md "Catalog zones").
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include "controller/controller.h"
 #include "controller/converge.h"
 #include "managed/catalog.h"
+#include "managed/dnssec.h"
 #include "plan/zone_plan.h"
 
 namespace zk::controller {
@@ -22,6 +24,7 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
   const Name& catalog = *server.catalog_zone;
   const NamespaceObjects* objs = objects_.objects_in(server.ns);
   std::set<Name> members;
+  std::map<Name, std::string> dnssec_policies;  // the agent signs these (managed/dnssec.h)
   // A DNSZone whose spec does not decode names no zone: while one exists where the server's
   // zones may come from, members are added but none removed (a typo must not delete a zone
   // with all its data).
@@ -31,6 +34,9 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
       keep_unknown = true;
     } else {
       members.insert(z.zone->zone_name);
+      if (z.zone->dnssec) {
+        dnssec_policies.emplace(z.zone->zone_name, managed::policy_text(*z.zone->dnssec));
+      }
     }
   }
   const std::string key = server.key();
@@ -39,7 +45,7 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
       members.insert(z.name);
     }
   }
-  const model::RRsetMap want = managed::catalog_records(catalog, members);
+  const model::RRsetMap want = managed::catalog_records(catalog, members, dnssec_policies);
   std::vector<telemetry::LogField> fields{
       {"zone", catalog.to_string()}, {"object", "DNSServer/" + key}, {"server", key}};
   ConvergeStep step = co_await converge(
@@ -48,7 +54,9 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
         model::RRsetMap desired = want;
         if (keep_unknown) {
           for (const auto& [k, rrset] : served.rrsets) {
-            if (k.type == model::RRType::PTR && managed::is_member_owner(catalog, k.owner)) {
+            // With the members' properties: an unknown zone's DNSSEC is left as it is too.
+            if ((k.type == model::RRType::PTR && managed::is_member_owner(catalog, k.owner)) ||
+                managed::is_member_property(catalog, k.owner)) {
               desired.emplace(k, rrset);
             }
           }

@@ -29,7 +29,8 @@ bool differs_beyond_serials(const ZoneStatus& a, const ZoneStatus& b) {
     return out;
   };
   return !(a.ref == b.ref && a.ready == b.ready && a.propagated == b.propagated &&
-           a.record_count == b.record_count && a.records == b.records && rows(a) == rows(b));
+           a.record_count == b.record_count && a.records == b.records && rows(a) == rows(b) &&
+           a.dnssec == b.dnssec);
 }
 
 std::string ObjectRef::key() const {
@@ -193,6 +194,21 @@ std::optional<json::object> merge_zone_status(const json::value& current, const 
     servers.push_back(std::move(o));
   }
   next["servers"] = std::move(servers);
+  if (s.dnssec) {
+    json::array ds;
+    const auto zone = model::Name::parse(s.dnssec->zone);
+    for (const auto& d : s.dnssec->ds) {
+      json::object o{{"keyTag", d.key_tag},
+                     {"algorithm", d.algorithm},
+                     {"digestType", d.digest_type},
+                     {"digest", d.digest}};
+      if (zone) o["record"] = managed::to_string(*zone, d);
+      ds.push_back(std::move(o));
+    }
+    next["dnssec"] = json::object{{"signed", s.dnssec->is_signed}, {"ds", std::move(ds)}};
+  } else {
+    next.erase("dnssec");
+  }
   if (s.synced || (!field(current, "lastSyncTime") && s.ready.status == "True")) {
     next["lastSyncTime"] = now;
   }

@@ -23,6 +23,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/object_meta.h"
+#include "managed/dnssec.h"
 
 namespace zk::controller {
 
@@ -105,6 +106,14 @@ struct ServerSerial {
 inline constexpr size_t kMaxListedRecords = 1000;
 inline constexpr size_t kMaxProviderResults = 100;  // status.providerStatus (the CRD's maxItems)
 
+// status.dnssec of a DNSZone with spec.dnssec: what its Primary serves.
+struct DnssecStatus {
+  std::string zone;        // absolute, for the DS records' text
+  bool is_signed = false;  // a DNSKEY with flags 257 is served
+  std::vector<managed::DsRecord> ds;
+  friend bool operator==(const DnssecStatus&, const DnssecStatus&) = default;
+};
+
 struct ZoneStatus {
   ObjectRef ref;
   ConditionSpec ready;
@@ -113,6 +122,7 @@ struct ZoneStatus {
   size_t record_count = 0;
   std::vector<ServerSerial> servers;
   bool synced = false;  // the Primaries acknowledged changes of the declared state just now
+  std::optional<DnssecStatus> dnssec;  // spec.dnssec: the DS records; absent otherwise
   friend bool operator==(const ZoneStatus&, const ZoneStatus&) = default;
 };
 
