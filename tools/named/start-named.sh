@@ -21,6 +21,9 @@
 #                                  1 day), so a test sees exactly what its NOTIFYs bring
 #   ZK_NAMED_PORT, ZK_NAMED_CONTROL_PORT   these ports instead of free ones (e.g. to restart a
 #                                  server where its clients expect it); fails if one is taken
+#   ZK_NAMED_DNSSEC_POLICIES=1     include DIR/dnssec-policies.conf (made empty if missing), the
+#                                  file zonekeeper's agent writes the DNSSEC policies of the zones
+#                                  it adds into (as a managed Primary's named.conf does)
 set -euo pipefail
 
 usage() {
@@ -190,10 +193,16 @@ zone \"$z\" { type primary; file \"$z.db\"; update-policy { grant \"$key_name\" 
 	min-retry-time 1;
 	max-retry-time 2;"
   fi
+  local policies=""
+  if [[ -n "${ZK_NAMED_DNSSEC_POLICIES:-}" ]]; then
+    [[ -f "$dir/dnssec-policies.conf" ]] || : >"$dir/dnssec-policies.conf"
+    policies="include \"$dir/dnssec-policies.conf\";"
+  fi
   cat >"$dir/named.conf" <<EOF
 # Written by tools/named/start-named.sh. Throw-away server; stop it with tools/named/stop-named.sh.
 include "$dir/tsig.key";
 include "$dir/rndc.key";
+$policies
 
 options {
 	directory "$dir";
