@@ -261,6 +261,9 @@ class Cluster {
           so.kinds.count(SourceKind::TLSRoute)) {
         wanted.emplace_back("Gateway", kube::Resource{"gateway.networking.k8s.io", "v1", "gateways",
                                                       "Gateway", true});
+        // ListenerSets (Gateway API v1.5+, GEP-1713): watched once their CRD is served.
+        wanted.emplace_back("ListenerSet", kube::Resource{"gateway.networking.k8s.io", "v1",
+                                                          "listenersets", "ListenerSet", true});
       }
       // Namespaces: HTTPRoutes' allowedRoutes selectors and every source's preview environments.
       if (!so.kinds.empty() && !informers_.count("Namespace")) {
@@ -542,6 +545,12 @@ class Cluster {
     return std::nullopt;
   }
 
+  static std::optional<controller::RouteParent> route_parent(std::string_view kind) {
+    if (kind == "Gateway") return controller::RouteParent::Gateway;
+    if (kind == "ListenerSet") return controller::RouteParent::ListenerSet;
+    return std::nullopt;
+  }
+
   void on_event(const std::string& kind, kube::DeltaType t, const kube::ObjectPtr& old_obj,
                 const kube::ObjectPtr& new_obj) {
     auto source = source_kind(kind);
@@ -549,8 +558,8 @@ class Cluster {
       std::string ns(old_obj->namespace_()), name(old_obj->name());
       if (source) {
         controller_.remove_source(*source, ns, name);
-      } else if (kind == "Gateway") {
-        controller_.remove_gateway(ns, name);
+      } else if (auto parent = route_parent(kind)) {
+        controller_.remove_route_parent(*parent, ns, name);
       } else if (kind == "Namespace") {
         controller_.remove_namespace(name);
       } else if (kind == api::kDNSZone) {
@@ -565,8 +574,8 @@ class Cluster {
     json::value v = new_obj->parse();
     if (source) {
       controller_.put_source(*source, v);
-    } else if (kind == "Gateway") {
-      controller_.put_gateway(v);
+    } else if (auto parent = route_parent(kind)) {
+      controller_.put_route_parent(*parent, v);
     } else if (kind == "Namespace") {
       controller_.put_namespace(v);
     } else if (kind == api::kDNSZone) {

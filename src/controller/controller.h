@@ -136,8 +136,8 @@ class Controller {
   // Source objects for the shared zones (ignored when no --zone is configured).
   void put_source(SourceKind kind, const boost::json::value& object);
   void remove_source(SourceKind kind, std::string_view ns, std::string_view name);
-  void put_gateway(const boost::json::value& object);
-  void remove_gateway(std::string_view ns, std::string_view name);
+  void put_route_parent(RouteParent kind, const boost::json::value& object);
+  void remove_route_parent(RouteParent kind, std::string_view ns, std::string_view name);
   void put_namespace(const boost::json::value& object);
   void remove_namespace(std::string_view name);
   const SourceCatalog& sources() const { return catalog_; }
@@ -254,6 +254,9 @@ class Controller {
   boost::asio::awaitable<bool> reconcile_shared_zone(const model::Name& zone, std::string& why);
   void enqueue_shared(const std::set<model::Name>& zones);
   void report_source(const std::string& id);
+  // After a Gateway, ListenerSet or Namespace changed: the routes it left in no shared zone are
+  // reported now (no zone's reconcile will), e.g. a Gateway that stopped admitting them.
+  void report_zoneless_routes();
   void set_source_counts(const std::string& id, std::map<std::string, size_t> counts);
   void report_source_metrics();
   void report_previews();  // zonekeeper_preview_environments

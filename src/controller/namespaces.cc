@@ -20,6 +20,7 @@ void Controller::put_namespace(const json::value& object) {
   if (catalog_.enabled()) {
     enqueue_shared(catalog_.put_namespace(object));
     report_previews();
+    report_zoneless_routes();  // allowedRoutes / allowedListeners selectors read its labels
   }
   // Only Namespaces with a problem, now or told before, are remembered here.
   if (namespace_problem(meta->name).empty() && !namespace_problems_.count(meta->name)) return;
@@ -66,6 +67,7 @@ void Controller::remove_namespace(std::string_view name) {
   if (!catalog_.enabled()) return;
   enqueue_shared(catalog_.remove_namespace(name));
   report_previews();
+  report_zoneless_routes();
 }
 
 }  // namespace zk::controller

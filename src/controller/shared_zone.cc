@@ -124,11 +124,23 @@ void Controller::remove_source(SourceKind kind, std::string_view ns, std::string
   report_source_metrics();
 }
 
-void Controller::put_gateway(const json::value& object) {
-  if (catalog_.enabled()) enqueue_shared(catalog_.put_gateway(object));
+void Controller::put_route_parent(RouteParent kind, const json::value& object) {
+  if (!catalog_.enabled()) return;
+  enqueue_shared(catalog_.put_route_parent(kind, object));
+  report_zoneless_routes();
 }
-void Controller::remove_gateway(std::string_view ns, std::string_view name) {
-  if (catalog_.enabled()) enqueue_shared(catalog_.remove_gateway(ns, name));
+void Controller::remove_route_parent(RouteParent kind, std::string_view ns, std::string_view name) {
+  if (!catalog_.enabled()) return;
+  enqueue_shared(catalog_.remove_route_parent(kind, ns, name));
+  report_zoneless_routes();
+}
+void Controller::report_zoneless_routes() {
+  if (!running_) return;
+  for (const auto& [id, o] : catalog_.objects()) {
+    const bool route = o.kind == SourceKind::HTTPRoute || o.kind == SourceKind::GRPCRoute ||
+                       o.kind == SourceKind::TLSRoute;
+    if (route && o.by_zone.empty()) report_source(id);  // repeats nothing already told
+  }
 }
 void Controller::report_previews() {
   std::set<std::string> active;

@@ -197,18 +197,32 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
         if (kind == SourceKind::IngressRoute) {
           return sources::ingressroute_endpoints(object, options_.ingressroute);
         }
-        std::vector<const json::value*> gateways;
+        // The parents the route names: its Gateways, its ListenerSets and their Gateways.
+        std::vector<const json::value*> gateways, listener_sets;
+        auto gateway = [&](const json::value* ref, const std::string& dflt_ns) {
+          std::string gns = string_at(ref, "namespace");
+          if (gns.empty()) gns = dflt_ns;
+          auto g = gateways_.find(gns + "/" + string_at(ref, "name"));
+          if (g != gateways_.end()) gateways.push_back(&g->second);
+        };
         if (const auto* parents = jf::member(jf::member(&object, "status"), "parents");
             parents && parents->is_array()) {
           for (const auto& p : parents->as_array()) {
             const auto* ref = jf::member(&p, "parentRef");
-            std::string gns = string_at(ref, "namespace");
-            if (gns.empty()) gns = meta->ns;
-            auto g = gateways_.find(gns + "/" + string_at(ref, "name"));
-            if (g != gateways_.end()) gateways.push_back(&g->second);
+            if (string_at(ref, "kind") != "ListenerSet") {
+              gateway(ref, meta->ns);
+              continue;
+            }
+            std::string lns = string_at(ref, "namespace");
+            if (lns.empty()) lns = meta->ns;
+            auto l = listener_sets_.find(lns + "/" + string_at(ref, "name"));
+            if (l == listener_sets_.end()) continue;
+            listener_sets.push_back(&l->second);
+            gateway(jf::member(jf::member(&l->second, "spec"), "parentRef"), lns);
           }
         }
-        return sources::route_endpoints(*route_kind(kind), object, gateways, namespace_labels_);
+        return sources::route_endpoints(*route_kind(kind), object, gateways, namespace_labels_,
+                                        listener_sets);
       }();
       if (!r) return std::nullopt;
       obj.skipped = r->skipped;
@@ -315,13 +329,14 @@ std::set<Name> SourceCatalog::reevaluate_routes() {
   return touched;
 }
 
-std::set<Name> SourceCatalog::put_gateway(const json::value& object) {
+std::set<Name> SourceCatalog::put_route_parent(RouteParent kind, const json::value& object) {
   auto meta = api::decode_meta(object);
   if (!meta) return {};
   std::string key = meta->ns + "/" + meta->name;
-  auto it = gateways_.find(key);
-  if (it != gateways_.end()) {
-    // Routes read the Gateway's spec, status and annotations only.
+  auto& known = parents(kind);
+  auto it = known.find(key);
+  if (it != known.end()) {
+    // Routes read the parent's spec, status and annotations only.
     auto same = [](const json::value* a, const json::value* b) {
       return (a == nullptr && b == nullptr) || (a && b && *a == *b);
     };
@@ -333,12 +348,13 @@ std::set<Name> SourceCatalog::put_gateway(const json::value& object) {
       return {};
     }
   }
-  gateways_[key] = object;
+  known[key] = object;
   return reevaluate_routes();
 }
 
-std::set<Name> SourceCatalog::remove_gateway(std::string_view ns, std::string_view name) {
-  if (!gateways_.erase(std::string(ns) + "/" + std::string(name))) return {};
+std::set<Name> SourceCatalog::remove_route_parent(RouteParent kind, std::string_view ns,
+                                                  std::string_view name) {
+  if (!parents(kind).erase(std::string(ns) + "/" + std::string(name))) return {};
   return reevaluate_routes();
 }
 

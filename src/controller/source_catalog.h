@@ -60,6 +60,9 @@ std::string source_id(SourceKind k, std::string_view ns, std::string_view name);
 std::optional<SourceKind> parse_source_kind(std::string_view text);
 
 // A zone the sources write into (--zone NAME=NS/DNSSERVER), shared with people and tools.
+// The objects a Gateway API route attaches to (gateway.networking.k8s.io/v1).
+enum class RouteParent { Gateway, ListenerSet };
+
 struct SharedZone {
   model::Name name;
   std::vector<std::string> servers;  // "ns/name" of DNSServer objects (role Primary)
@@ -113,8 +116,10 @@ class SourceCatalog {
 
   std::set<model::Name> put(SourceKind kind, const boost::json::value& object);
   std::set<model::Name> remove(SourceKind kind, std::string_view ns, std::string_view name);
-  std::set<model::Name> put_gateway(const boost::json::value& object);
-  std::set<model::Name> remove_gateway(std::string_view ns, std::string_view name);
+  // The parents routes read: Gateways and ListenerSets (their spec, status and annotations).
+  std::set<model::Name> put_route_parent(RouteParent kind, const boost::json::value& object);
+  std::set<model::Name> remove_route_parent(RouteParent kind, std::string_view ns,
+                                            std::string_view name);
   // Namespaces: their labels (HTTPRoute allowedRoutes selectors) and preview annotations.
   std::set<model::Name> put_namespace(const boost::json::value& object);
   std::set<model::Name> remove_namespace(std::string_view name);
@@ -151,7 +156,11 @@ class SourceCatalog {
   std::map<model::Name, std::set<std::string>> by_zone_;  // zone → ids
   // Gateway API routes by id (re-read when a Gateway or a Namespace's labels change).
   std::map<std::string, std::pair<SourceKind, boost::json::value>> routes_;
-  std::map<std::string, boost::json::value> gateways_;  // "ns/name"
+  std::map<std::string, boost::json::value> gateways_;       // "ns/name"
+  std::map<std::string, boost::json::value> listener_sets_;  // "ns/name"
+  std::map<std::string, boost::json::value>& parents(RouteParent kind) {
+    return kind == RouteParent::Gateway ? gateways_ : listener_sets_;
+  }
   std::map<std::string, api::Labels> namespace_labels_;
   std::map<std::string, sources::Preview> previews_;  // namespaces with preview annotations
   std::set<std::string> deleted_previews_;  // gone from the API; kept until their objects are

@@ -166,18 +166,51 @@ TEST(SourceCatalog, HttpRouteIsReevaluatedWhenItsGatewayArrivesOrChanges) {
     "spec":{"gatewayClassName":"c","listeners":[{"name":"http","port":80,"protocol":"HTTP",
       "hostname":"*.ext.test"}]},
     "status":{"addresses":[{"type":"IPAddress","value":"192.0.2.80"}]}})");
-  EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
+  EXPECT_EQ(cat.put_route_parent(RouteParent::Gateway, gw), std::set<Name>{N("ext.test.")});
   auto eps = cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")));
   ASSERT_EQ(eps.size(), 1u);
   EXPECT_EQ(eps[0].targets, std::vector<std::string>{"192.0.2.80"});
   // The same Gateway again (a status heartbeat elsewhere): nothing to do.
-  EXPECT_TRUE(cat.put_gateway(gw).empty());
+  EXPECT_TRUE(cat.put_route_parent(RouteParent::Gateway, gw).empty());
   gw.as_object()["status"].as_object()["addresses"].as_array()[0].as_object()["value"] =
       "192.0.2.81";
-  EXPECT_EQ(cat.put_gateway(gw), std::set<Name>{N("ext.test.")});
+  EXPECT_EQ(cat.put_route_parent(RouteParent::Gateway, gw), std::set<Name>{N("ext.test.")});
   EXPECT_EQ(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")))[0].targets,
             std::vector<std::string>{"192.0.2.81"});
-  EXPECT_EQ(cat.remove_gateway("web", "gw"), std::set<Name>{N("ext.test.")});
+  EXPECT_EQ(cat.remove_route_parent(RouteParent::Gateway, "web", "gw"),
+            std::set<Name>{N("ext.test.")});
+  EXPECT_TRUE(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test."))).empty());
+}
+
+// A route attached to a ListenerSet (GEP-1713) is served once the ListenerSet and its Gateway
+// are known, and withdrawn when the ListenerSet goes.
+TEST(SourceCatalog, HttpRouteOfAListenerSetFollowsTheSetAndItsGateway) {
+  SourceCatalog cat(options());
+  auto route = json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute",
+    "metadata":{"name":"shop","namespace":"web","uid":"r1","creationTimestamp":"2026-01-01T00:00:00Z"},
+    "spec":{"parentRefs":[{"kind":"ListenerSet","name":"ls"}],"hostnames":["shop.ext.test"]},
+    "status":{"parents":[{"parentRef":{"kind":"ListenerSet","name":"ls"},"controllerName":"x",
+      "conditions":[{"type":"Accepted","status":"True"}]}]}})");
+  EXPECT_TRUE(cat.put(SourceKind::HTTPRoute, route).empty());
+  auto ls = json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"ListenerSet",
+    "metadata":{"name":"ls","namespace":"web"},
+    "spec":{"parentRef":{"name":"gw","namespace":"infra"},
+      "listeners":[{"name":"http","port":80,"protocol":"HTTP","hostname":"*.ext.test"}]}})");
+  EXPECT_TRUE(cat.put_route_parent(RouteParent::ListenerSet, ls).empty()) << "no Gateway yet";
+  ASSERT_EQ(cat.find("httproute/web/shop")->problems.size(), 1u);
+  EXPECT_NE(cat.find("httproute/web/shop")->problems[0].find("the Gateway infra/gw"),
+            std::string::npos);
+  auto gw = json::parse(R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway",
+    "metadata":{"name":"gw","namespace":"infra"},
+    "spec":{"gatewayClassName":"c","listeners":[],"allowedListeners":{"namespaces":{"from":"All"}}},
+    "status":{"addresses":[{"type":"IPAddress","value":"192.0.2.90"}]}})");
+  EXPECT_EQ(cat.put_route_parent(RouteParent::Gateway, gw), std::set<Name>{N("ext.test.")});
+  auto eps = cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test.")));
+  ASSERT_EQ(eps.size(), 1u);
+  EXPECT_EQ(eps[0].dns_name, "shop.ext.test");
+  EXPECT_EQ(eps[0].targets, std::vector<std::string>{"192.0.2.90"});
+  EXPECT_EQ(cat.remove_route_parent(RouteParent::ListenerSet, "web", "ls"),
+            std::set<Name>{N("ext.test.")});
   EXPECT_TRUE(cat.endpoints_of(N("ext.test."), cat.sources_of(N("ext.test."))).empty());
 }
 

@@ -97,6 +97,56 @@ model::Parsed<std::string> listener_refusal(RouteKind kind, const boost::json::v
       fmt::format("{}.allowedRoutes.namespaces.from: unknown value \"{}\"", where, from));
 }
 
+const boost::json::value* find_object(const std::vector<const boost::json::value*>& objects,
+                                      const std::string& ns, const std::string& name) {
+  for (const auto* o : objects) {
+    const auto* md = json::member(o, "metadata");
+    if (str(md, "name") == name && str(md, "namespace") == ns) return o;
+  }
+  return nullptr;
+}
+
+bool is_parent_kind(const boost::json::value* ref) {
+  if (str(ref, "group", kGatewayGroup) != kGatewayGroup) return false;
+  const std::string kind = str(ref, "kind", "Gateway");
+  return kind == "Gateway" || kind == "ListenerSet";
+}
+
+// Does Gateway `gw` (in `gw_ns`) let ListenerSets of `ls_ns` attach (its
+// spec.allowedListeners.namespaces.from: None by default, Same, All, Selector)? "" when it
+// does, else why not. Error: a problem in the Gateway's spec.
+model::Parsed<std::string> listener_set_refusal(const boost::json::value& gw,
+                                                const std::string& gw_ns, const std::string& ls_ns,
+                                                const std::map<std::string, api::Labels>& ns_labels,
+                                                const std::string& where) {
+  const auto* nss =
+      json::member(json::member(json::member(&gw, "spec"), "allowedListeners"), "namespaces");
+  const std::string from = str(nss, "from", "None");
+  if (from == "All") return std::string();
+  if (from == "None") {
+    return fmt::format("{}: spec.allowedListeners.namespaces.from is None (the default)", where);
+  }
+  if (from == "Same") {
+    if (gw_ns == ls_ns) return std::string();
+    return fmt::format(
+        "{}: spec.allowedListeners.namespaces.from is Same (namespace {}) and the ListenerSet is "
+        "in {}",
+        where, gw_ns, ls_ns);
+  }
+  if (from == "Selector") {
+    auto sel = api::LabelSelector::decode(json::member(nss, "selector"),
+                                          where + ".spec.allowedListeners.namespaces.selector");
+    if (!sel) return tl::unexpected(sel.error());
+    auto it = ns_labels.find(ls_ns);
+    if (sel->matches(it == ns_labels.end() ? api::Labels{} : it->second)) return std::string();
+    return fmt::format(
+        "{}: spec.allowedListeners.namespaces.selector does not match the labels of namespace {}",
+        where, ls_ns);
+  }
+  return model::invalid(
+      fmt::format("{}.spec.allowedListeners.namespaces.from: unknown value \"{}\"", where, from));
+}
+
 std::vector<std::string> gateway_targets(const boost::json::value& gw) {
   if (auto t = annotation(gw, "target")) return split_list(*t);
   std::vector<std::string> out;
@@ -141,7 +191,8 @@ std::string_view to_string(RouteKind kind) {
 model::Parsed<ObjectEndpoints> route_endpoints(
     RouteKind kind, const boost::json::value& route,
     const std::vector<const boost::json::value*>& gateways,
-    const std::map<std::string, api::Labels>& namespace_labels) {
+    const std::map<std::string, api::Labels>& namespace_labels,
+    const std::vector<const boost::json::value*>& listener_sets) {
   auto id = source_id(lower(to_string(kind)), route);
   if (!id) return tl::unexpected(id.error());
   ObjectEndpoints out;
@@ -168,34 +219,67 @@ model::Parsed<ObjectEndpoints> route_endpoints(
   for (size_t pi = 0; parents && pi < parents->size(); ++pi) {
     const auto& parent = (*parents)[pi];
     const auto* ref = json::member(&parent, "parentRef");
-    if (str(ref, "group", kGatewayGroup) != kGatewayGroup ||
-        str(ref, "kind", "Gateway") != "Gateway")
-      continue;
+    if (!is_parent_kind(ref)) continue;
     if (!accepted(parent)) continue;
     any_accepted = true;
-    std::string gw_ns = str(ref, "namespace", route_ns);
-    std::string gw_name = str(ref, "name");
-    const boost::json::value* gw = nullptr;
-    for (const auto* g : gateways) {
-      const auto* md = json::member(g, "metadata");
-      if (str(md, "name") == gw_name && str(md, "namespace") == gw_ns) gw = g;
+    const std::string parent_kind = str(ref, "kind", "Gateway");
+    // The listeners' owner: the Gateway itself, or a ListenerSet attached to a Gateway (whose
+    // addresses it uses). `Same` in a listener's allowedRoutes means the owner's namespace.
+    std::string owner_ns = str(ref, "namespace", route_ns);
+    std::string owner_name = str(ref, "name");
+    const std::string owner = fmt::format("{} {}/{}", parent_kind, owner_ns, owner_name);
+    const boost::json::value* listener_owner = nullptr;
+    std::string gw_ns = owner_ns, gw_name = owner_name;
+    if (parent_kind == "ListenerSet") {
+      listener_owner = find_object(listener_sets, owner_ns, owner_name);
+      if (!listener_owner) {
+        out.problems.push_back(fmt::format("parent {} not found", owner));
+        continue;
+      }
+      const auto* gw_ref = json::member(json::member(listener_owner, "spec"), "parentRef");
+      if (str(gw_ref, "group", kGatewayGroup) != kGatewayGroup ||
+          str(gw_ref, "kind", "Gateway") != "Gateway") {
+        out.problems.push_back(fmt::format("{}: spec.parentRef is not a Gateway", owner));
+        continue;
+      }
+      gw_ns = str(gw_ref, "namespace", owner_ns);
+      gw_name = str(gw_ref, "name");
     }
+    const boost::json::value* gw = find_object(gateways, gw_ns, gw_name);
     if (!gw) {
-      out.problems.push_back(fmt::format("parent Gateway {}/{} not found", gw_ns, gw_name));
+      out.problems.push_back(
+          parent_kind == "ListenerSet"
+              ? fmt::format("the Gateway {}/{} of {} not found", gw_ns, gw_name, owner)
+              : fmt::format("parent Gateway {}/{} not found", gw_ns, gw_name));
       continue;
+    }
+    if (parent_kind == "ListenerSet") {
+      auto refusal = listener_set_refusal(*gw, gw_ns, owner_ns, namespace_labels,
+                                          fmt::format("Gateway {}/{}", gw_ns, gw_name));
+      if (!refusal) {
+        out.problems.push_back(refusal.error());
+        continue;
+      }
+      if (!refusal->empty()) {
+        out.problems.push_back(
+            fmt::format("{} lists the route as Accepted, but {}", owner, *refusal));
+        continue;
+      }
+    } else {
+      listener_owner = gw;
     }
     std::string section = str(ref, "sectionName");
     auto port = integer(ref, "port");
     std::vector<std::string> produced;
     std::vector<std::string> refusals;  // listeners that would not take the route, and why
     bool admitted = false;
-    const auto* listeners = arr(json::member(gw, "spec"), "listeners");
+    const auto* listeners = arr(json::member(listener_owner, "spec"), "listeners");
     for (size_t li = 0; listeners && li < listeners->size(); ++li) {
       const auto& l = (*listeners)[li];
       if (!section.empty() && str(&l, "name") != section) continue;
       if (port && integer(&l, "port") != port) continue;
-      auto where = fmt::format("Gateway {}/{} spec.listeners[{}]", gw_ns, gw_name, li);
-      auto refusal = listener_refusal(kind, l, gw_ns, route_ns, namespace_labels, where);
+      auto where = fmt::format("{} spec.listeners[{}]", owner, li);
+      auto refusal = listener_refusal(kind, l, owner_ns, route_ns, namespace_labels, where);
       if (!refusal) {
         out.problems.push_back(refusal.error());
         continue;
@@ -218,8 +302,8 @@ model::Parsed<ObjectEndpoints> route_endpoints(
       // Its status says Accepted, yet by its spec no listener takes the route: say which
       // listener refused and why, rather than blaming the parent's acceptance.
       out.problems.push_back(
-          fmt::format("Gateway {}/{} lists the route as Accepted, but no listener admits it: {}",
-                      gw_ns, gw_name, fmt::join(refusals, "; ")));
+          fmt::format("{} lists the route as Accepted, but no listener admits it: {}", owner,
+                      fmt::join(refusals, "; ")));
       continue;
     }
     if (produced.empty()) continue;
@@ -247,9 +331,7 @@ model::Parsed<ObjectEndpoints> route_endpoints(
     std::vector<std::string> said;
     for (const auto& parent : *parents) {
       const auto* ref = json::member(&parent, "parentRef");
-      if (str(ref, "group", kGatewayGroup) != kGatewayGroup ||
-          str(ref, "kind", "Gateway") != "Gateway")
-        continue;  // another kind of parent: not ours to read
+      if (!is_parent_kind(ref)) continue;  // another kind of parent: not ours to read
       std::string why = "no Accepted condition";
       if (const auto* conds = arr(&parent, "conditions")) {
         for (const auto& c : *conds) {
@@ -258,12 +340,12 @@ model::Parsed<ObjectEndpoints> route_endpoints(
           }
         }
       }
-      said.push_back(
-          fmt::format("Gateway {}/{}: {}", str(ref, "namespace", route_ns), str(ref, "name"), why));
+      said.push_back(fmt::format("{} {}/{}: {}", str(ref, "kind", "Gateway"),
+                                 str(ref, "namespace", route_ns), str(ref, "name"), why));
     }
-    out.problems.push_back(said.empty() ? std::string("no parent in status.parents is a Gateway")
-                                        : fmt::format("not accepted by any parent Gateway ({})",
-                                                      fmt::join(said, "; ")));
+    out.problems.push_back(
+        said.empty() ? std::string("no parent in status.parents is a Gateway or ListenerSet")
+                     : fmt::format("not accepted by any parent ({})", fmt::join(said, "; ")));
   }
   for (const auto& key : order) {
     auto& [host, targets] = hosts[key];

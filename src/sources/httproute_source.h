@@ -6,7 +6,8 @@
 //
 // Rules (each unit-tested in httproute_source_test.cc; external-dns docs/sources/gateway.md and
 // the Gateway API spec's hostname rules):
-// - Parents: status.parents[] whose parentRef is a Gateway (group gateway.networking.k8s.io,
+// - Parents: status.parents[] whose parentRef is a Gateway (or a ListenerSet, below; group
+// gateway.networking.k8s.io,
 //   kind Gateway, both defaulted; namespace defaults to the route's) with condition
 //   Accepted=True. A Gateway missing from `gateways` is a problem.
 // - Listeners of that Gateway: the one named parentRef.sectionName when set; port ==
@@ -25,6 +26,11 @@
 // - Targets per host name: the union over the Gateways that produced it of the Gateway's
 //   target annotation, else its status.addresses[] of type IPAddress (the default) or Hostname.
 //   Addresses win over host names when mixed (a problem says so).
+// - ListenerSet parents (gateway.networking.k8s.io/v1 ListenerSet, GEP-1713): parentRef kind
+//   ListenerSet, Accepted=True. Its spec.listeners are matched exactly as a Gateway's (`Same`
+//   is the ListenerSet's namespace); the targets are those of its spec.parentRef Gateway, which
+//   must admit the ListenerSet's namespace (spec.allowedListeners.namespaces.from: None by
+//   default, Same, All, Selector) — else, or when either is missing, a problem.
 // - Route annotations: ttl, hostname, opt-out (annotations.h); the Gateway's only target.
 // - Endpoints: source "httproute/ns/name" ("grpcroute/…", "tlsroute/…"), label "resource".
 #pragma once
@@ -51,10 +57,12 @@ std::optional<std::string> intersect_hostnames(std::string_view route_host,
 enum class RouteKind { HTTPRoute, GRPCRoute, TLSRoute };
 std::string_view to_string(RouteKind kind);  // "HTTPRoute", …
 
+// `listener_sets`: the ListenerSets the route names as parents (their Gateways in `gateways`).
 model::Parsed<ObjectEndpoints> route_endpoints(
     RouteKind kind, const boost::json::value& route,
     const std::vector<const boost::json::value*>& gateways,
-    const std::map<std::string, api::Labels>& namespace_labels);
+    const std::map<std::string, api::Labels>& namespace_labels,
+    const std::vector<const boost::json::value*>& listener_sets = {});
 
 inline model::Parsed<ObjectEndpoints> httproute_endpoints(
     const boost::json::value& route, const std::vector<const boost::json::value*>& gateways,

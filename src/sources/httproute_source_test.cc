@@ -94,7 +94,32 @@ struct Case {
   std::vector<boost::json::value> gateways;
   std::vector<std::string> endpoints;
   std::string problem_part;  // "" = none
+  std::vector<boost::json::value> listener_sets = {};
 };
+
+// A ListenerSet "apps/ls" (GEP-1713) of Gateway infra/gw with the given listeners.
+boost::json::value listener_set(
+    std::string_view listeners,
+    std::string_view parent_ref = R"({"name":"gw","namespace":"infra"})") {
+  return boost::json::parse(fmt::format(
+      R"({{"apiVersion":"gateway.networking.k8s.io/v1","kind":"ListenerSet","metadata":{{"name":"ls","namespace":"apps"}},"spec":{{"parentRef":{},"listeners":{}}}}})",
+      parent_ref, listeners));
+}
+
+// The route's parent: ListenerSet apps/ls.
+std::string ls_parent(std::string_view ref_extra = "") {
+  return fmt::format(
+      R"({{"parentRef":{{"group":"gateway.networking.k8s.io","kind":"ListenerSet","namespace":"apps","name":"ls"{}}},"controllerName":"example.net/gateway",{}}})",
+      ref_extra, kAccepted);
+}
+
+// A Gateway infra/gw that takes ListenerSets from `from` (its own listeners: `own`).
+boost::json::value gateway_for_sets(std::string_view from, std::string_view own = "[]") {
+  auto gw = gateway(own);
+  gw.as_object()["spec"].as_object()["allowedListeners"] =
+      boost::json::parse(fmt::format(R"({{"namespaces":{{"from":"{}"}}}})", from));
+  return gw;
+}
 
 std::vector<Case> cases() {
   std::string wild = "[" + listener("wild", "*.example.com") + "]";
@@ -172,7 +197,7 @@ std::vector<Case> cases() {
                R"("conditions":[{"type":"Accepted","status":"False","reason":"NotAllowedByListeners"}])")),
        {gateway(wild)},
        {},
-       "not accepted by any parent Gateway (Gateway infra/gw: Accepted=False "
+       "not accepted by any parent (Gateway infra/gw: Accepted=False "
        "NotAllowedByListeners)"},
       {"parent gateway missing",
        route(R"(["shop.example.com"])", parent()),
@@ -185,7 +210,7 @@ std::vector<Case> cases() {
                  "}"),
        {gateway(wild)},
        {},
-       "no parent in status.parents is a Gateway"},
+       "no parent in status.parents is a Gateway or ListenerSet"},
       {"TCP listener refuses, and says so",
        route(R"(["shop.example.com"])", parent()),
        {gateway("[" + listener("tcp", "", 5432, "TCP") + "]")},
@@ -285,6 +310,58 @@ std::vector<Case> cases() {
        {gateway(wild), gateway(wild, R"([{"value":"192.0.2.81"}])", "", "gw2")},
        {"shop.example.com A 192.0.2.80 192.0.2.81"},
        ""},
+      // ListenerSets: the set's listeners, its Gateway's addresses.
+      {"a ListenerSet's listener hostname narrows the route; the Gateway's address",
+       route(R"(["*.apps.example.com"])", ls_parent()),
+       {gateway_for_sets("All")},
+       {"shop.apps.example.com A 192.0.2.80"},
+       "",
+       {listener_set("[" + listener("shop", "shop.apps.example.com") + "]")}},
+      {"a ListenerSet listener's Same is the ListenerSet's namespace",
+       route(R"(["shop.apps.example.com"])", ls_parent()),
+       {gateway_for_sets("All")},
+       {},
+       "ListenerSet apps/ls spec.listeners[0]: allowedRoutes.namespaces.from is Same (namespace "
+       "apps) and the route is in shop",
+       {listener_set("[" + listener("shop", "", 80, "HTTP", R"("allowedRoutes":{})") + "]")}},
+      {"sectionName picks the ListenerSet's listener",
+       route(R"([])", ls_parent(R"(,"sectionName":"b")")),
+       {gateway_for_sets("All")},
+       {"b.apps.example.com A 192.0.2.80"},
+       "",
+       {listener_set("[" + listener("a", "a.apps.example.com") + "," +
+                     listener("b", "b.apps.example.com") + "]")}},
+      {"a Gateway takes no ListenerSets by default",
+       route(R"(["shop.apps.example.com"])", ls_parent()),
+       {gateway(wild)},
+       {},
+       "ListenerSet apps/ls lists the route as Accepted, but Gateway infra/gw: "
+       "spec.allowedListeners.namespaces.from is None (the default)",
+       {listener_set("[" + listener("shop", "") + "]")}},
+      {"allowedListeners Same refuses a ListenerSet of another namespace",
+       route(R"(["shop.apps.example.com"])", ls_parent()),
+       {gateway_for_sets("Same")},
+       {},
+       "spec.allowedListeners.namespaces.from is Same (namespace infra) and the ListenerSet is in "
+       "apps",
+       {listener_set("[" + listener("shop", "") + "]")}},
+      {"a ListenerSet that is not known yet",
+       route(R"(["shop.apps.example.com"])", ls_parent()),
+       {gateway_for_sets("All")},
+       {},
+       "parent ListenerSet apps/ls not found"},
+      {"a ListenerSet whose Gateway is not known",
+       route(R"(["shop.apps.example.com"])", ls_parent()),
+       {},
+       {},
+       "the Gateway infra/gw of ListenerSet apps/ls not found",
+       {listener_set("[" + listener("shop", "") + "]")}},
+      {"a ListenerSet parent and a Gateway parent: targets united",
+       route(R"(["shop.example.com"])", parent() + "," + ls_parent()),
+       {gateway_for_sets("All", wild), gateway(wild, R"([{"value":"192.0.2.81"}])", "", "gw2")},
+       {"shop.example.com A 192.0.2.80"},
+       "",
+       {listener_set("[" + listener("shop", "*.example.com") + "]")}},
   };
 }
 
@@ -295,7 +372,9 @@ TEST_P(HttpRouteCases, Endpoints) {
   std::vector<const boost::json::value*> gws;
   for (const auto& g : c.gateways) gws.push_back(&g);
   std::map<std::string, api::Labels> ns_labels = {{"shop", {{"expose", "true"}}}, {"other", {}}};
-  auto r = httproute_endpoints(c.route, gws, ns_labels);
+  std::vector<const boost::json::value*> sets;
+  for (const auto& l : c.listener_sets) sets.push_back(&l);
+  auto r = route_endpoints(RouteKind::HTTPRoute, c.route, gws, ns_labels, sets);
   ASSERT_TRUE(r) << c.name << ": " << r.error();
   EXPECT_EQ(render(r->endpoints), c.endpoints) << c.name;
   if (c.problem_part.empty()) {

@@ -404,6 +404,56 @@ def test_httproute_through_gateway(zk, kube, primary, controller, unowned):
     unowned.check()
 
 
+def test_httproute_through_listenerset(zk, kube, primary, controller, unowned):
+    """Gateway API ListenerSet (GEP-1713, gateway.networking.k8s.io/v1): a route attached to a
+    ListenerSet takes the set's listener hostname and its Gateway's addresses; the Gateway must
+    let the set's namespace attach (spec.allowedListeners), else nothing is served."""
+    require_sources(controller)
+    server_ready(zk)
+    infra = src_ns(kube, "src-ls-infra")
+    apps = src_ns(kube, "src-ls-apps")
+    p = primary.port
+    gw_objects = gateway_objects(infra, "zk-e2e-listenersets")
+    gw_objects[1]["spec"]["allowedListeners"] = {"namespaces": {"from": "All"}}
+    kube.apply(gw_objects)
+    kube.patch_status("gateway", "gw", infra, gateway_status(["192.0.2.60"]))
+    kube.apply({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "ListenerSet",
+                "metadata": {"name": "ls", "namespace": apps},
+                "spec": {"parentRef": {"name": "gw", "namespace": infra},
+                         "listeners": [{"name": "apps", "protocol": "HTTP", "port": 80,
+                                        "hostname": "*.apps.ext.test"}]}})
+    route = httproute("app", apps, ["web.apps.ext.test", "other.ext.test"])
+    route["spec"]["parentRefs"] = [{"group": "gateway.networking.k8s.io", "kind": "ListenerSet",
+                                    "name": "ls", "sectionName": "apps"}]
+    kube.apply(route)
+    st = route_status(True)
+    st["status"]["parents"][0]["parentRef"] = {"group": "gateway.networking.k8s.io", "kind": "ListenerSet",
+                                               "name": "ls", "sectionName": "apps"}
+    kube.patch_status("httproute", "app", apps, st)
+    wait_answer(p, "web.apps.ext.test.", "A", ["192.0.2.60"])
+    wait_answer(p, "a-web.apps.ext.test.", "TXT", [registry_text(OWNER, f"httproute/{apps}/app")])
+    wait_event(kube, "HTTPRoute", "app", apps, "Programmed", type="Normal")
+    assert query_rcode(primary, "other.ext.test.") == "NXDOMAIN"  # not under the set's listener
+
+    # The Gateway's address moves: the route follows.
+    kube.patch_status("gateway", "gw", infra, gateway_status(["192.0.2.61"]))
+    wait_answer(p, "web.apps.ext.test.", "A", ["192.0.2.61"])
+
+    # The Gateway takes ListenerSets of its own namespace only now: withdrawn, and said why.
+    gw_objects[1]["spec"]["allowedListeners"] = {"namespaces": {"from": "Same"}}
+    kube.apply(gw_objects[1])
+    wait_rcode(p, "web.apps.ext.test.", "A", "NXDOMAIN")
+    wait_rcode(p, "a-web.apps.ext.test.", "TXT", "NXDOMAIN")
+    wait_event(kube, "HTTPRoute", "app", apps, "Invalid", type="Warning",
+               note_has=f"spec.allowedListeners.namespaces.from is Same (namespace {infra})")
+
+    kube.delete("httproute", "app", apps)
+    kube.delete("listenerset", "ls", apps)
+    kube.delete("gateway", "gw", infra)
+    kube.delete("gatewayclass", "zk-e2e-listenersets")
+    unowned.check()
+
+
 def test_dnsendpoint_status(zk, kube, primary, controller, unowned):
     require_sources(controller)
     server_ready(zk)
