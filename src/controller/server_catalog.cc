@@ -53,10 +53,14 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
       [&](const providers::ServedZone& served) {
         model::RRsetMap desired = want;
         if (keep_unknown) {
+          std::set<Name> known;  // the member owners of the zones that do decode
+          for (const Name& zone : members) known.insert(managed::member_owner(catalog, zone));
           for (const auto& [k, rrset] : served.rrsets) {
-            // With the members' properties: an unknown zone's DNSSEC is left as it is too.
+            // With the members' properties: an unknown zone's DNSSEC is left as it is too (but
+            // a known member's properties are what its DNSZone says).
             if ((k.type == model::RRType::PTR && managed::is_member_owner(catalog, k.owner)) ||
-                managed::is_member_property(catalog, k.owner)) {
+                (managed::is_member_property(catalog, k.owner) &&
+                 !known.contains(k.owner.parent().parent()))) {
               desired.emplace(k, rrset);
             }
           }

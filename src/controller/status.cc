@@ -206,6 +206,8 @@ std::optional<json::object> merge_zone_status(const json::value& current, const 
       ds.push_back(std::move(o));
     }
     next["dnssec"] = json::object{{"signed", s.dnssec->is_signed}, {"ds", std::move(ds)}};
+  } else if (field(current, "dnssec")) {
+    next["dnssec"] = nullptr;  // a merge patch removes a field it sets to null
   } else {
     next.erase("dnssec");
   }

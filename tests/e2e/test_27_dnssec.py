@@ -134,6 +134,15 @@ def test_a_signed_zone_validates_against_the_ds_in_its_status(zk, kube, controll
     t0 = time.monotonic()
     kube.patch("ARecord", "www", NS, {"spec": {"ipv4Addresses": ["192.0.2.131"]}})
     while True:
+        a = run(["dig", "@127.0.0.1", "-p", str(named.port), "+dnssec", "+norec", "+noall",
+                 "+answer", f"www.{ZONE}.", "A"]).stdout
+        if "192.0.2.131" in a and "RRSIG\tA 13 " in a and "192.0.2.130" not in a:
+            break
+        assert time.monotonic() - t0 < zkenv.TIMEOUT, a
+        time.sleep(0.005)
+    zkenv.log(f"dnssec: a record change served with its RRSIG "
+              f"{(time.monotonic() - t0) * 1000:.0f} ms after kubectl patch")
+    while True:
         r = delv(named, anchors, f"www.{ZONE}.", "A")
         if validated(r, ["192.0.2.131"]) and "192.0.2.130" not in r.stdout:
             break
@@ -191,3 +200,48 @@ def test_bad_dnssec_input_is_refused_with_its_reason(zk, kube, controller, manag
     assert "spec.dnssec.zskLifetime: \"P1D\" is shorter than 30 days" in zkenv.condition(obj)[2]
     zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
     zkenv.wait_answer(named.port, f"www.{ZONE}.", "A", ["192.0.2.131"])
+
+
+def test_a_ksk_zsk_policy_verifies_and_taking_dnssec_away_unsigns(zk, kube, controller, managed, workdir):
+    """Lifetimes given: a KSK and a ZSK (ED25519), so dnssec-verify needs no -z; spec.dnssec
+    removed: the agent moves the zone to dnssec-policy insecure and status.dnssec goes."""
+    named, agent_log = managed
+    kube.namespace(NS)
+    zone = "split.test"
+    kube.apply([zkenv.dns_zone("split", NS, zone, ["catalog-primary"], {"app": "split"},
+                               extra={"dnssec": {"algorithm": "ED25519", "kskLifetime": "P1Y",
+                                                 "zskLifetime": "P90D"}}),
+                record("ARecord", "split-www", NS, "www", ["192.0.2.140"], {"app": "split"})])
+    st = wait_for(lambda: (lambda d: d if d and d.get("signed") else None)(
+        dnssec_status(kube, "split")), desc="split.test signed")
+    assert [d["algorithm"] for d in st["ds"]] == [15], st
+    keys = run(["dig", "@127.0.0.1", "-p", str(named.port), "+short", "+norec", "DNSKEY", f"{zone}."])
+    flags = sorted(line.split()[0] for line in keys.stdout.splitlines())
+    assert flags == ["256", "257"], keys.stdout  # a ZSK and a KSK
+    zkenv.wait_answer(named.port, f"www.{zone}.", "A", ["192.0.2.140"])
+    axfr = run(["dig", "@127.0.0.1", "-p", str(named.port), "-k", named.env["ZK_TSIG_KEY_FILE"],
+                "+noall", "+answer", "AXFR", f"{zone}."])
+    zonefile = os.path.join(workdir, "dnssec-split.db")
+    with open(zonefile, "w") as f:
+        f.write(axfr.stdout)
+    verify = run(["dnssec-verify", "-o", f"{zone}.", zonefile])
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    anchors = trust_anchor_file(os.path.join(workdir, "dnssec-split.conf"), zone, st["ds"])
+    r = run(["delv", "@127.0.0.1", "-p", str(named.port), "-a", anchors, f"+root={zone}.",
+             "+tcp", f"www.{zone}.", "A"])
+    assert validated(r, ["192.0.2.140"]), r.stdout + r.stderr
+
+    # spec.dnssec taken away: "insecure" on named (keys withdrawn, then the zone unsigned), no
+    # status.dnssec, and the zone still answers. (The namespace still holds the InvalidSpec
+    # DNSZone "short" of the test above, whose members the catalog keeps as they are: split's
+    # property must still go.)
+    kube.patch("DNSZone", "split", NS, [{"op": "remove", "path": "/spec/dnssec"}], ptype="json")
+    wait_for(lambda: dnssec_status(kube, "split") is None, desc="status.dnssec removed")
+    def insecure():
+        with open(agent_log) as f:
+            return "dnssec-policy insecure (rndc modzone) zone=split.test." in f.read()
+    wait_for(insecure, desc="the agent moved split.test to dnssec-policy insecure")
+    with open(os.path.join(named.dir, "zones", "split.test.db.dnssec")) as f:
+        assert f.read().strip() == "insecure"
+    zk.wait_cond("DNSZone", "split", NS, "True", "AllReady")
+    zkenv.wait_answer(named.port, f"www.{zone}.", "A", ["192.0.2.140"])
