@@ -847,22 +847,32 @@ TEST_F(ControllerTest, DryRunPlansButNeverWrites) {
   EXPECT_FALSE(p.truth(kZone)->rrsets.count(RRsetKey{N("www"), RRType::A}));
 }
 
+// Shared zones: `zone` served by DNSServer dns/primary, fed by IngressRoutes (targets
+// 192.0.2.80), and the zone's first content on a server (its SOA only).
+void ingressroutes_into(ControllerOptions& options, const Name& zone) {
+  options.sources.zones = {{zone, {"dns/primary"}}};
+  options.sources.kinds = {SourceKind::IngressRoute};
+  options.sources.ingressroute.default_targets = {"192.0.2.80"};
+}
+RRsetMap apex_only(const Name& zone) {
+  RRsetMap m;
+  RRset soa(
+      zone, RRType::SOA, 3600,
+      {Rdata::soa(Name::parse("ns1." + zone.to_string()).value(),
+                  Name::parse("hostmaster." + zone.to_string()).value(), 1, 60, 60, 600, 60)});
+  m[soa.key()] = soa;
+  return m;
+}
+
 // Shared zones: an IngressRoute whose names an older object already serves gets its own
 // Programmed Event when it is created — found when the sources were tried as a new user would.
 TEST_F(ControllerTest, ANewObjectWhoseNamesAreAlreadyServedIsProgrammedToo) {
   ControllerOptions options;
   const Name ext = Name::parse("ext.test.").value();
-  options.sources.zones = {{ext, {"dns/primary"}}};
-  options.sources.kinds = {SourceKind::IngressRoute};
-  options.sources.ingressroute.default_targets = {"192.0.2.80"};
+  ingressroutes_into(options, ext);
   make(options);
   FakeProvider& p = factory.server("dns/primary");
-  RRsetMap zone_data;
-  RRset soa(ext, RRType::SOA, 3600,
-            {Rdata::soa(Name::parse("ns1.ext.test.").value(),
-                        Name::parse("hostmaster.ext.test.").value(), 1, 60, 60, 600, 60)});
-  zone_data[soa.key()] = soa;
-  p.add_zone(ext, zone_data);
+  p.add_zone(ext, apex_only(ext));
   key("dns");
   c->put_server(o.server("dns", "primary"));
   c->start();
@@ -909,17 +919,10 @@ TEST_F(ControllerTest, ASharedZoneIsServedAsSoonAsItsServerAppears) {
   options.retry.initial = std::chrono::hours(1);  // only the server's arrival can wake it
   options.retry.max = std::chrono::hours(1);
   const Name ext = Name::parse("ext.test.").value();
-  options.sources.zones = {{ext, {"dns/primary"}}};
-  options.sources.kinds = {SourceKind::IngressRoute};
-  options.sources.ingressroute.default_targets = {"192.0.2.80"};
+  ingressroutes_into(options, ext);
   make(options, /*keep_retry=*/true);
   FakeProvider& p = factory.server("dns/primary");
-  RRsetMap zone_data;
-  RRset soa(ext, RRType::SOA, 3600,
-            {Rdata::soa(Name::parse("ns1.ext.test.").value(),
-                        Name::parse("hostmaster.ext.test.").value(), 1, 60, 60, 600, 60)});
-  zone_data[soa.key()] = soa;
-  p.add_zone(ext, zone_data);
+  p.add_zone(ext, apex_only(ext));
   key("dns");
   c->start();
   c->put_source(SourceKind::IngressRoute,
