@@ -417,6 +417,74 @@ def test_a_bind9_cluster_and_a_global_cluster_serve_their_zones(installed):
     c.kubectl("delete", "bind9cluster", "edge", "-n", MANAGED_NS, "--wait=false")
 
 
+def test_a_signed_zone_on_a_bind9_cluster_validates_on_every_pod(installed, tmp_path):
+    """Issue 12, DNSSEC: a DNSZone with spec.dnssec on a Bind9Cluster is signed on its Primary
+    Pod (the agent's dnssec-policy); status.dnssec.ds is what dnssec-dsfromkey makes of the
+    served KSK; delv with that DS as the only trust anchor validates the answer of the Primary
+    and of the Secondary Pod, before and after a record change."""
+    import subprocess
+
+    c = installed
+    zone = "signed.test"
+    c.restricted_namespace(MANAGED_NS)  # as the first managed test does: it may not have run
+    c.apply([{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+              "metadata": {"name": role, "namespace": MANAGED_NS},
+              "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+              "subjects": [{"kind": "ServiceAccount", "name": "zonekeeper", "namespace": CONTROLLER_NS}]}
+             for role in ("zonekeeper-bind9-deployer", "zonekeeper-tsig-secret-reader")])
+    c.apply([{"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "Bind9Cluster",
+              "metadata": {"name": "sig", "namespace": MANAGED_NS},
+              "spec": {"primary": {"storage": {"size": "100Mi"}},
+                       "secondaries": {"instances": 1, "storage": {"size": "100Mi"}}}},
+             {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "DNSZone",
+              "metadata": {"name": "sig", "namespace": MANAGED_NS},
+              "spec": {"zoneName": zone, "dnssec": {"denial": "NSEC3"},
+                       "recordsFrom": [{"selector": {"matchLabels": {"zone": "sig"}}}],
+                       "servers": {"selector": {"matchLabels": {"dns.zonekeeper.io/bind9-cluster": "sig"}}}}},
+             {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+              "metadata": {"name": "sig-www", "namespace": MANAGED_NS, "labels": {"zone": "sig"}},
+              "spec": {"name": "www", "ipv4Addresses": ["192.0.2.80"]}}])
+    wait_for(lambda: ready_condition(c, "bind9cluster", "sig", MANAGED_NS,
+                                     ("AllReady", "All 2 instances are ready")),
+             timeout=300, desc="the Bind9Cluster AllReady")
+    st = wait_for(lambda: (lambda d: d if d.get("signed") and d.get("ds") else None)(
+        (c.get("dnszone", "sig", MANAGED_NS, check=False) or {}).get("status", {}).get("dnssec", {})),
+        timeout=120, desc="status.dnssec.ds")
+    ips = {pod: pod_ip(c, pod) for pod in ("sig-primary-0", "sig-secondary-0-0")}
+
+    def run(*cmd):
+        return subprocess.run(list(cmd), capture_output=True, text=True, timeout=60)
+
+    keys = run("dig", f"@{ips['sig-primary-0']}", "+noall", "+answer", "+norec", "DNSKEY", f"{zone}.")
+    keyfile = tmp_path / "dnskey.txt"
+    keyfile.write_text(keys.stdout)
+    ds = run("dnssec-dsfromkey", "-2", "-f", str(keyfile), f"{zone}.")
+    assert ds.returncode == 0, keys.stdout + ds.stderr
+    want = sorted(" ".join(line.split()[3:]) for line in ds.stdout.splitlines() if line.strip())
+    assert sorted(f'{d["keyTag"]} {d["algorithm"]} {d["digestType"]} {d["digest"]}'
+                  for d in st["ds"]) == want
+    anchors = tmp_path / "anchors.conf"
+    anchors.write_text("trust-anchors {\n" + "".join(
+        f'  {zone}. static-ds {d["keyTag"]} {d["algorithm"]} {d["digestType"]} "{d["digest"]}";\n'
+        for d in st["ds"]) + "};\n")
+
+    def validated(ip, address):
+        r = run("delv", f"@{ip}", "-a", str(anchors), f"+root={zone}.", "+tcp", f"www.{zone}.", "A")
+        return r.returncode == 0 and "; fully validated" in r.stdout and address in r.stdout
+
+    for pod, ip in ips.items():
+        wait_for(lambda: validated(ip, "192.0.2.80"), timeout=120, desc=f"delv validates at {pod}")
+    t0 = time.monotonic()
+    c.kubectl("patch", "arecord", "sig-www", "-n", MANAGED_NS, "--type", "merge",
+              "-p", json.dumps({"spec": {"ipv4Addresses": ["192.0.2.81"]}}))
+    for pod, ip in ips.items():
+        wait_for(lambda: validated(ip, "192.0.2.81"), timeout=60, desc=f"the change validated at {pod}")
+        log(f"dnssec: a record change validated by delv at {pod} {time.monotonic() - t0:.2f} s "
+            "after kubectl patch")
+    c.kubectl("delete", "bind9cluster", "sig", "-n", MANAGED_NS, "--wait=false")
+    c.kubectl("delete", "dnszone", "sig", "-n", MANAGED_NS, "--wait=false")
+
+
 def test_bind9_instances_that_cannot_run_say_why_and_leave_the_others_alone(installed):
     """Bad input on the real node: an image that does not exist and a StorageClass that does not
     exist — each a specific reason on its own instance; the cluster above keeps serving."""
