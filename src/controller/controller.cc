@@ -57,6 +57,7 @@ struct Controller::ZoneRuntime {
   bool healthy = false;        // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
   int propagation_checks = 0;  // re-checks since the last change (backoff)
+  int unsigned_checks = 0;     // spec.dnssec, no DNSKEY served yet: re-checks (backoff)
   size_t served = 0;           // its records whose last status was Ready=True (Served)
   // Its last reported status, without the record list (zone_summaries()).
   ConditionSpec ready{"Ready", "Unknown", "", ""};
@@ -926,11 +927,18 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   rt->secondaries_behind = rep.secondaries_behind;
   if (zone.dnssec) {
     rep.zone.dnssec = dnssec ? *dnssec : DnssecStatus{zone_text, false, {}};
-    if (!rep.zone.dnssec->is_signed) {
+    if (rep.zone.dnssec->is_signed) {
+      rt->unsigned_checks = 0;
+    } else {
       // named signs a new zone a moment after the agent adds it (its serial moves then): look
-      // at the Primaries' serials again soon rather than at the next drift check.
+      // at the Primaries' serials again soon rather than at the next drift check; less and less
+      // often if nothing signs it (a catalog consumer that is not zonekeeper's agent).
       rt->check_servers = true;
-      queue_.add_after(WorkItem::zone(ns, name, true).key(), std::chrono::seconds(1));
+      const auto delay = std::min<std::chrono::milliseconds>(
+          std::chrono::seconds(1) * (1 << std::min(rt->unsigned_checks, 10)),
+          std::max<std::chrono::milliseconds>(options_.drift_interval, std::chrono::seconds(1)));
+      ++rt->unsigned_checks;
+      queue_.add_after(WorkItem::zone(ns, name, true).key(), delay);
     }
   }
   for (const auto& st : rep.records) sink_.record_status(st);
