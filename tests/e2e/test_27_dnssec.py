@@ -176,11 +176,14 @@ def test_dnssec_on_a_server_without_a_catalog_is_dnssec_not_supported(zk, kube, 
     kube.namespace(ns)
     kube.apply([zkenv.tsig_secret("tsig", ns, primary.key),
                 zkenv.dns_server("plain", ns, primary.port, secret="tsig"),
-                zkenv.dns_zone("z", ns, "example.test", ["plain"], {"app": "none"},
+                # A zone name of its own on the session's primary: no other test's DNSZone may
+                # declare it (an older one would make this one Conflict instead).
+                zkenv.dns_zone("z", ns, "dnssec-plain.test", ["plain"], {"app": "none"},
                                extra={"dnssec": {}})])
     obj = zk.wait_cond("DNSZone", "z", ns, "False", "DNSSECNotSupported")
     assert f"DNSServer {ns}/plain has no catalog zone" in zkenv.condition(obj)[2]
     assert "dnssec" not in obj.get("status", {})
+    kube.delete("DNSZone", "z", ns)
 
 
 def test_bad_dnssec_input_is_refused_with_its_reason(zk, kube, controller, managed):
