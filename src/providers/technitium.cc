@@ -269,7 +269,7 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::set_comments(const Name& zone
                                                                 const model::Rdata& rd,
                                                                 const model::RecordNotes& notes,
                                                                 size_t* calls) {
-  auto value = technitium::value_params(rd);
+  auto value = technitium::update_params(rd);
   if (!value) co_return tl::unexpected(ApiFailure{ApiFailure::Kind::Refused, value.error()});
   auto p = base(zone, set.owner(), set.type());
   p.emplace_back("ttl", std::to_string(set.ttl()));  // records/update resets what is not sent

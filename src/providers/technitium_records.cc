@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <boost/json/value.hpp>
 
+#include "model/svcb.h"
+
 namespace zk::providers::technitium {
 
 using model::invalid;
@@ -150,6 +152,116 @@ Parsed<std::vector<uint8_t>> unhex(std::string_view hex, std::string_view what) 
   return out;
 }
 
+// SvcParams (RFC 9460) in Technitium's form: "key|value|key|value", each value as the API
+// prints it (alpn "h2,h3", hints comma-separated, ech base64, port a number, no-default-alpn
+// ""); "false" when there are none. Each parameter is printed by the model
+// (svc_params_to_text) and unquoted here, so only what the pipe form can carry is sent.
+constexpr uint16_t kLastNamedSvcKey = 6;  // ipv6hint: the last key Technitium names
+
+std::string api_svc_key(uint16_t key, std::string_view model_name) {
+  return key <= kLastNamedSvcKey ? std::string(model_name) : fmt::format("key{}", key);
+}
+
+Parsed<std::string> api_svc_params(std::span<const uint8_t> wire) {
+  std::string out;
+  for (size_t i = 0; i < wire.size();) {
+    if (i + 4 > wire.size()) return invalid("malformed SvcParams");
+    uint16_t key = static_cast<uint16_t>(wire[i] << 8 | wire[i + 1]);
+    size_t len = static_cast<size_t>(wire[i + 2] << 8 | wire[i + 3]);
+    if (i + 4 + len > wire.size()) return invalid("malformed SvcParams");
+    std::string text = model::svc_params_to_text(wire.subspan(i, 4 + len));
+    i += 4 + len;
+    size_t eq = text.find('=');
+    std::string name = api_svc_key(key, std::string_view(text).substr(0, eq));
+    std::string value;
+    if (eq != std::string::npos) {
+      std::string_view v = std::string_view(text).substr(eq + 1);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      auto raw = model::unescape_character_string(v);
+      if (!raw) return invalid(fmt::format("SvcParam {}: {}", name, raw.error()));
+      value = std::move(*raw);
+    }
+    for (unsigned char c : value) {
+      if (c < 0x20 || c > 0x7e || c == '|') {
+        return invalid(fmt::format(
+            "SvcParam {}: a value holding '|' or a non-printable octet cannot be sent to "
+            "Technitium (svcParams is a '|'-separated list)",
+            name));
+      }
+      if (c == '\\' && key == 1) {
+        return invalid(
+            "SvcParam alpn: a protocol id holding a comma or a backslash cannot be sent to "
+            "Technitium (it separates alpn ids with commas)");
+      }
+    }
+    if (key == 0) {  // mandatory lists keys: by Technitium's names too
+      std::string keys;
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        std::string item = value.substr(start, comma - start);
+        // The model names keys 7 and 8 (dohpath, ohttp); Technitium's names stop at ipv6hint.
+        if (!keys.empty()) keys += ',';
+        keys += item == "dohpath" ? "key7" : item == "ohttp" ? "key8" : item;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      value = keys;
+    }
+    if (!out.empty()) out += '|';
+    out += name + '|' + value;
+  }
+  return out.empty() ? std::string("false") : out;
+}
+
+// The SvcParams of a listed record: an object {"alpn": "h2,h3", …} (what records/get returns),
+// or the pipe form; nothing (absent, null, "", "false", {}) means none. Parsed and made canonical
+// by the model, so key order, address spelling and case never read as a difference.
+Parsed<std::vector<uint8_t>> svc_params_from_api(const boost::json::value* v) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  auto text_of = [](const boost::json::value& x) -> std::optional<std::string> {
+    if (x.is_string()) return std::string(x.as_string());
+    if (x.is_int64()) return std::to_string(x.as_int64());
+    if (x.is_uint64()) return std::to_string(x.as_uint64());
+    return std::nullopt;
+  };
+  if (!v || v->is_null()) return std::vector<uint8_t>{};
+  if (v->is_object()) {
+    for (const auto& [k, x] : v->as_object()) {
+      auto t = text_of(x);
+      if (!t) return invalid(fmt::format("rData.svcParams.{}: not a string", std::string_view(k)));
+      pairs.emplace_back(std::string(k), std::move(*t));
+    }
+  } else if (v->is_string()) {
+    std::string_view s = v->as_string();
+    if (s.empty() || s == "false") return std::vector<uint8_t>{};
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (true) {
+      size_t bar = s.find('|', start);
+      parts.emplace_back(s.substr(start, bar - start));
+      if (bar == std::string_view::npos) break;
+      start = bar + 1;
+    }
+    if (parts.size() % 2) return invalid("rData.svcParams: not a list of key|value pairs");
+    for (size_t i = 0; i < parts.size(); i += 2) pairs.emplace_back(parts[i], parts[i + 1]);
+  } else {
+    return invalid("rData.svcParams: neither an object nor a string");
+  }
+  std::string text;
+  for (auto& [key, value] : pairs) {
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (key.empty() || key.find_first_of(" \t\"=") != std::string::npos)
+      return invalid(fmt::format("rData.svcParams: \"{}\" is not a SvcParam key", key));
+    if (!text.empty()) text += ' ';
+    text += key;
+    if (!value.empty()) text += "=" + model::quote_character_string(value);
+  }
+  auto wire = model::svc_params_from_text(text);
+  if (!wire) return invalid(fmt::format("rData.svcParams: {}", wire.error()));
+  return wire;
+}
+
 }  // namespace
 
 std::string api_name(const model::Name& name) {
@@ -253,13 +365,35 @@ Parsed<Params> value_params(const model::Rdata& rd) {
     case RRType::SOA:
       return invalid("the SOA is written with records/update (soa_params)");
     case RRType::SVCB:
-    case RRType::HTTPS:
-      return invalid(fmt::format(
-          "{} records are not written through the Technitium API (zonekeeper's Technitium "
-          "provider does not map SvcParams yet; use the RFC 2136 backend for them)",
-          model::to_string(rd.type())));
+    case RRType::HTTPS: {
+      auto priority = w.u(2);
+      std::string target = w.name();
+      if (!w.ok) break;
+      auto params = api_svc_params(rd.wire().subspan(w.at));
+      if (!params)
+        return invalid(fmt::format("{}: {}", model::to_string(rd.type()), params.error()));
+      // The root target goes as "." (an empty parameter is a missing one); hints are ours,
+      // never Technitium's automatic ones (records/update resets what it is not sent).
+      p = {{"svcPriority", std::to_string(priority)},
+           {"svcTargetName", target.empty() ? std::string(".") : target},
+           {"svcParams", *params},
+           {"autoIpv4Hint", "false"},
+           {"autoIpv6Hint", "false"}};
+      break;
+    }
   }
   if (!w.ok) return invalid(fmt::format("malformed {} record data", model::to_string(rd.type())));
+  return p;
+}
+
+Parsed<Params> update_params(const model::Rdata& rd) {
+  auto p = value_params(rd);
+  if (!p || (rd.type() != RRType::SVCB && rd.type() != RRType::HTTPS)) return p;
+  Params news;
+  for (const auto& [k, v] : *p) {
+    if (k.starts_with("svc")) news.emplace_back("newS" + k.substr(1), v);
+  }
+  p->insert(p->end(), news.begin(), news.end());
   return p;
 }
 
@@ -280,10 +414,7 @@ Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& rec)
   auto type_text = str(rec, "type");
   if (!type_text) return invalid("record: type missing");
   auto type = model::parse_rrtype(*type_text);
-  // SVCB and HTTPS are left out like unknown types: never written here (value_params), so
-  // never seen either.
-  if (!type || !model::is_supported(*type) || type_text->starts_with("TYPE") ||
-      *type == RRType::SVCB || *type == RRType::HTTPS) {
+  if (!type || !model::is_supported(*type) || type_text->starts_with("TYPE")) {
     return std::optional<ListedRecord>();
   }
   auto owner_text = str(rec, "name");
@@ -417,8 +548,21 @@ Parsed<std::optional<ListedRecord>> parse_record(const boost::json::object& rec)
                                  uint32_t(*retry), uint32_t(*expire), uint32_t(*minimum));
       }
       case RRType::SVCB:
-      case RRType::HTTPS:
-        break;  // skipped above
+      case RRType::HTTPS: {
+        auto priority = num(o, "svcPriority", 65535);
+        if (!priority) return tl::unexpected(priority.error());
+        auto target_text = str(o, "svcTargetName");
+        if (!target_text) return tl::unexpected(target_text.error());
+        // The root comes back as "" (Technitium's names have no trailing dot).
+        std::string t = *target_text;
+        if (!t.empty() && t.back() == '.') t.pop_back();
+        auto target = model::Name::parse(t + ".");
+        if (!target) return invalid(fmt::format("rData.svcTargetName: {}", target.error()));
+        auto params = svc_params_from_api(field(o, "svcParams"));
+        if (!params) return tl::unexpected(params.error());
+        // AliasMode with SvcParams is refused here, with the model's message.
+        return model::Rdata::svcb(*type, uint16_t(*priority), *target, *params);
+      }
     }
     return invalid("unsupported type");
   }();

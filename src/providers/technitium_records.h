@@ -10,6 +10,11 @@
 // octets is sent as `text`; several strings are joined by "\n" with splitText=true (a string
 // holding "\n" cannot be sent that way and is refused). SSHFP and TLSA numbers are sent as
 // the mnemonics the API accepts (a number it has no name for is refused).
+// SVCB / HTTPS: svcPriority, svcTargetName ("." for the root), svcParams as "key|value|…"
+// ("false" for none; keys after ipv6hint as keyNNNNN; a value holding '|' or a non-printable
+// octet, or an alpn id holding ',' or '\\', is refused), autoIpv4Hint/autoIpv6Hint false.
+// Read back from records/get's svcParams object through the model's SvcParams parser, so a
+// record compares by meaning (key order, address spelling); AliasMode with params is an error.
 #pragma once
 
 #include <optional>
@@ -34,6 +39,9 @@ std::string api_name(const model::Name& name);
 
 // The type-specific parameters that identify `rdata` in records/add and records/delete.
 model::Parsed<Params> value_params(const model::Rdata& rdata);
+// records/update of one record: value_params plus, for SVCB and HTTPS, the same values under
+// their new… names (newSvcPriority, newSvcTargetName, newSvcParams), so nothing changes.
+model::Parsed<Params> update_params(const model::Rdata& rdata);
 // records/update of the SOA: every field of `soa` (an SOA Rdata).
 model::Parsed<Params> soa_params(const model::Rdata& soa);
 

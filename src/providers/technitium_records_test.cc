@@ -160,6 +160,138 @@ TEST(TechnitiumRecords, SoaAndTypesWeDoNotManage) {
   EXPECT_FALSE(parse_record(bad).has_value());
 }
 
+Rdata svcb(RRType type, std::string_view text) {
+  auto r = Rdata::parse(type, text, N("example.test."));
+  EXPECT_TRUE(r.has_value()) << text << ": " << (r ? "" : r.error());
+  return *r;
+}
+
+// parse_record's error for one SVCB/HTTPS rData ("" when it parsed).
+std::string svcb_error(std::string_view rdata_json) {
+  auto rec = boost::json::parse(fmt::format(R"({{"name":"www.example.test","type":"HTTPS",)"
+                                            R"("ttl":300,"rData":{}}})",
+                                            rdata_json))
+                 .as_object();
+  auto r = parse_record(rec);
+  return r ? std::string() : r.error();
+}
+
+TEST(TechnitiumRecords, SvcbEveryParamBothWays) {
+  auto https = svcb(RRType::HTTPS,
+                    "1 . mandatory=port,alpn alpn=h2,h3 no-default-alpn port=8443 "
+                    "ipv4hint=192.0.2.1,192.0.2.2 ech=AEX+DQ== ipv6hint=2001:db8::1 key65000=abc");
+  auto p = value_params(https).value();
+  EXPECT_EQ(get(p, "svcPriority"), "1");
+  EXPECT_EQ(get(p, "svcTargetName"), ".");  // the root: an empty parameter is a missing one
+  EXPECT_EQ(get(p, "svcParams"),
+            "mandatory|alpn,port|alpn|h2,h3|no-default-alpn||port|8443|"
+            "ipv4hint|192.0.2.1,192.0.2.2|ech|AEX+DQ==|ipv6hint|2001:db8::1|key65000|abc");
+  EXPECT_EQ(get(p, "autoIpv4Hint"), "false");
+  EXPECT_EQ(get(p, "autoIpv6Hint"), "false");
+  // records/get: an object, keys in the server's order and case, addresses its own spelling,
+  // the root as "": the same record, so a zone read back is no drift.
+  EXPECT_EQ(parse_back(RRType::HTTPS,
+                       R"({"svcPriority":1,"svcMode":"ServiceMode","svcTargetName":"",)"
+                       R"("svcParams":{"ipv6hint":"2001:DB8:0:0::1","Port":"8443",)"
+                       R"("alpn":"h2,h3","no-default-alpn":"","mandatory":"alpn,port",)"
+                       R"("ipv4hint":"192.0.2.1,192.0.2.2","ech":"AEX+DQ==","key65000":"abc"},)"
+                       R"("autoIpv4Hint":false,"autoIpv6Hint":false})"),
+            https);
+  // The pipe form read back too (what records/add takes), and a number for the port.
+  EXPECT_EQ(parse_back(RRType::HTTPS, R"({"svcPriority":"1","svcTargetName":".","svcParams":)"
+                                      R"("alpn|h2,h3|port|8443"})"),
+            svcb(RRType::HTTPS, "1 . alpn=h2,h3 port=8443"));
+  EXPECT_EQ(parse_back(RRType::HTTPS, R"({"svcPriority":1,"svcTargetName":"",)"
+                                      R"("svcParams":{"port":8443}})"),
+            svcb(RRType::HTTPS, "1 . port=8443"));
+  // The order of alpn ids is a preference: another order is another record.
+  EXPECT_NE(parse_back(RRType::HTTPS, R"({"svcPriority":1,"svcTargetName":"",)"
+                                      R"("svcParams":{"alpn":"h3,h2"}})"),
+            svcb(RRType::HTTPS, "1 . alpn=h2,h3"));
+}
+
+TEST(TechnitiumRecords, SvcbTargetsKeysAndAliasMode) {
+  // SVCB with a target in the zone; dohpath (key 7) and ohttp (key 8) go by number, in
+  // mandatory too: Technitium names keys only up to ipv6hint.
+  auto dns = svcb(RRType::SVCB,
+                  "1 dns.example.test. mandatory=dohpath alpn=h2 dohpath=/dns-query{?dns} ohttp");
+  auto p = value_params(dns).value();
+  EXPECT_EQ(get(p, "svcTargetName"), "dns.example.test");
+  EXPECT_EQ(get(p, "svcParams"), "mandatory|key7|alpn|h2|key7|/dns-query{?dns}|key8|");
+  EXPECT_EQ(parse_back(RRType::SVCB, R"({"svcPriority":1,"svcTargetName":"DNS.example.test",)"
+                                     R"("svcParams":{"mandatory":"key7","alpn":"h2",)"
+                                     R"("key7":"/dns-query{?dns}","key8":""}})"),
+            dns);
+  // AliasMode: no params at all ("false", as the console sends an empty list).
+  auto alias = svcb(RRType::HTTPS, "0 cdn.example.net.");
+  p = value_params(alias).value();
+  EXPECT_EQ(get(p, "svcPriority"), "0");
+  EXPECT_EQ(get(p, "svcTargetName"), "cdn.example.net");
+  EXPECT_EQ(get(p, "svcParams"), "false");
+  EXPECT_EQ(parse_back(RRType::HTTPS, R"({"svcPriority":0,"svcMode":"AliasMode",)"
+                                      R"("svcTargetName":"cdn.example.net","svcParams":{},)"
+                                      R"("autoIpv4Hint":false,"autoIpv6Hint":false})"),
+            alias);
+  EXPECT_EQ(parse_back(RRType::HTTPS, R"({"svcPriority":0,"svcTargetName":"cdn.example.net"})"),
+            alias);
+  // ServiceMode without params is not AliasMode.
+  EXPECT_EQ(get(value_params(svcb(RRType::HTTPS, "2 .")).value(), "svcParams"), "false");
+  // records/update: the values again under their new… names, so nothing changes.
+  auto u = update_params(dns).value();
+  EXPECT_EQ(get(u, "svcPriority"), "1");
+  EXPECT_EQ(get(u, "newSvcPriority"), "1");
+  EXPECT_EQ(get(u, "newSvcTargetName"), "dns.example.test");
+  EXPECT_EQ(get(u, "newSvcParams"), get(u, "svcParams"));
+  EXPECT_EQ(get(u, "autoIpv4Hint"), "false");
+  EXPECT_EQ(get(update_params(Rdata::a("192.0.2.1").value()).value(), "newIpAddress"), "<missing>");
+}
+
+TEST(TechnitiumRecords, SvcbValuesThePipeFormCannotCarryAreRefused) {
+  for (const char* text : {R"(1 . key65000="a|b")", R"(1 . alpn="h2\\,x")", R"(1 . alpn=a\\\\b)",
+                           R"(1 . key65000="\001")", R"(1 . key65000="caf\195\169")"}) {
+    auto rd = svcb(RRType::HTTPS, text);
+    auto p = value_params(rd);
+    EXPECT_FALSE(p.has_value()) << text;
+    if (!p) {
+      EXPECT_NE(p.error().find("HTTPS: SvcParam"), std::string::npos) << p.error();
+    }
+  }
+}
+
+TEST(TechnitiumRecords, SvcbBadDataFromTheApiIsAnError) {
+  EXPECT_EQ(svcb_error(R"({"svcPriority":1,"svcTargetName":"","svcParams":{"alpn":"h2"}})"), "");
+  // AliasMode with params: the model's refusal, named.
+  EXPECT_NE(svcb_error(R"({"svcPriority":0,"svcTargetName":"x.test","svcParams":{"alpn":"h2"}})")
+                .find("AliasMode"),
+            std::string::npos);
+  for (const char* rdata : {
+           R"({"svcTargetName":"","svcParams":{}})",                      // no priority
+           R"({"svcPriority":70000,"svcTargetName":"","svcParams":{}})",  // out of range
+           R"({"svcPriority":"one","svcTargetName":"","svcParams":{}})",  // not a number
+           R"({"svcPriority":1,"svcParams":{}})",                         // no target
+           R"({"svcPriority":1,"svcTargetName":7,"svcParams":{}})",       // not a string
+           R"({"svcPriority":1,"svcTargetName":"a..b","svcParams":{}})",  // not a name
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":[1]})",     // not an object
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"alpn":[]}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"alpn":""}})",  // needs a value
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"bogus":"1"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"a b":"1"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"port":"x"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"port":"70000"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"ipv4hint":"2001:db8::1"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"ech":"not base64!"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"no-default-alpn":""}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"mandatory":"port"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"key65535":"x"}})",
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":"alpn|h2|port"})",  // odd pairs
+           R"({"svcPriority":1,"svcTargetName":"","svcParams":{"ipv6hint":"192.0.2.1"}})",
+       }) {
+    std::string e = svcb_error(rdata);
+    EXPECT_NE(e, "") << rdata;
+    EXPECT_NE(e.find("www.example.test HTTPS: "), std::string::npos) << e;
+  }
+}
+
 TEST(TechnitiumRecords, FormEncoding) {
   EXPECT_EQ(form_encode({{"domain", "a.example.test"}, {"text", "v=1 x&y\n"}}),
             "domain=a.example.test&text=v%3D1%20x%26y%0A");

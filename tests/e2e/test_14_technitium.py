@@ -9,6 +9,9 @@ import subprocess
 import sys
 import urllib.request
 
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
 import pytest
 
 import zkenv
@@ -97,6 +100,93 @@ def test_dnszone_on_technitium(zk, kube, technitium):
              desc="the TXT record removed from the double")
     zk.wait_cond("DNSZone", "tech", NS, "True", "AllReady")
     wait_answer(t["dns"], "nas.tech.test.", "A", ["198.51.100.5"])
+
+
+def canonical(rdtype, texts):
+    """dnspython's own text of each expected record, so formatting differences do not count."""
+    t = dns.rdatatype.from_text(rdtype)
+    return sorted(dns.rdata.from_text(dns.rdataclass.IN, t, x).to_text() for x in texts)
+
+
+def double_calls(t):
+    req = urllib.request.Request(f"{t['url']}/_double/state", method="POST")
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())["calls"]
+
+
+def test_svcb_and_https_records_on_technitium(zk, kube, technitium):
+    """SVCB and HTTPS written through the API (svcParams as key|value pairs), read back from
+    records/get's object without being seen as drift, replaced and deleted."""
+    technitium_ns(kube, technitium)
+    t = technitium
+    sel = {"zone": "tech"}
+    svcb_params = "mandatory=alpn alpn=dot,h2 port=853 ipv6hint=2001:db8::53"
+    https_params = "alpn=h2,h3 no-default-alpn port=8443 ipv4hint=192.0.2.80,192.0.2.81 ech=AEX+DQ== key65000=x"
+    kube.apply([zkenv.dns_zone("tech", NS, "tech.test", ["tech"], sel),
+                zkenv.record("SVCBRecord", "resolver", NS, "_dns", [
+                    {"priority": 1, "target": "dns", "params": svcb_params}], sel),
+                zkenv.record("HTTPSRecord", "shop", NS, "shop", [
+                    {"priority": 1, "target": ".", "params": https_params},
+                    {"priority": 2, "target": "backup.example.net.", "params": "alpn=h2"}], sel, ttl=300),
+                zkenv.record("HTTPSRecord", "apex", NS, "@", [{"priority": 0, "target": "cdn.example.net."}], sel)])
+    wait_answer(t["dns"], "_dns.tech.test.", "SVCB", canonical("SVCB", [f"1 dns.tech.test. {svcb_params}"]))
+    wait_answer(t["dns"], "shop.tech.test.", "HTTPS",
+                canonical("HTTPS", [f"1 . {https_params}", "2 backup.example.net. alpn=h2"]))
+    wait_answer(t["dns"], "tech.test.", "HTTPS", canonical("HTTPS", ["0 cdn.example.net."]))
+    for kind, name in (("SVCBRecord", "resolver"), ("HTTPSRecord", "shop"), ("HTTPSRecord", "apex")):
+        zk.wait_cond(kind, name, NS, "True", "Served")
+    zk.wait_cond("DNSZone", "tech", NS, "True", "AllReady")
+    # What Technitium holds: the pipe pairs became its object, each record with our claim.
+    [rec] = double_records(t, "tech.test", "_dns.tech.test")
+    assert rec["rData"]["svcParams"] == {"mandatory": "alpn", "alpn": "dot,h2", "port": "853",
+                                         "ipv6hint": "2001:db8::53"}, rec
+    assert rec["rData"]["svcTargetName"] == "dns.tech.test" and rec["comments"].startswith("zonekeeper:"), rec
+    [apex] = [r for r in double_records(t, "tech.test", "tech.test") if r["type"] == "HTTPS"]
+    assert apex["rData"]["svcMode"] == "AliasMode" and apex["rData"]["svcParams"] == {}, apex
+
+    # Read back (a hand edit elsewhere moves the serial, so the zone is listed again): the
+    # records compare equal, nothing is rewritten.
+    def settled():
+        st = (kube.get("DNSZone", "tech", NS) or {}).get("status") or {}
+        served = [s for s in st.get("servers", []) if s.get("name") == "tech"]
+        return served and served[0].get("serial") == zkenv.serial(t["dns"], "tech.test")
+    wait_for(settled, desc="the DNSZone's serial is the one Technitium serves")
+    svc_types = ("SVCB", "HTTPS")
+    before = [r for r in double_records(t, "tech.test") if r["type"] in svc_types]
+    urllib.request.urlopen(urllib.request.Request(f"{t['url']}/_double/reset", method="POST")).read()
+    body = "zone=tech.test&domain=hand.tech.test&type=A&ttl=60&ipAddress=198.51.100.7"
+    req = urllib.request.Request(f"{t['url']}/api/zones/records/add", data=body.encode(), method="POST",
+                                 headers={"Authorization": "Bearer " + TOKEN,
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    assert json.loads(urllib.request.urlopen(req).read())["status"] == "ok"
+    hand_serial = zkenv.serial(t["dns"], "tech.test")
+    wait_for(lambda: double_calls(t).get("/api/zones/records/get", 0) >= 1, desc="the zone listed again")
+    wait_for(settled, desc="the DNSZone's serial caught up with the hand edit")
+    # Nothing written since (the serial did not move, nothing deleted), the records as they were.
+    calls = double_calls(t)
+    assert zkenv.serial(t["dns"], "tech.test") == hand_serial, calls
+    assert "/api/zones/records/delete" not in calls and "/api/zones/records/update" not in calls, calls
+    assert [r for r in double_records(t, "tech.test") if r["type"] in svc_types] == before
+    zk.wait_cond("HTTPSRecord", "shop", NS, "True", "Served")
+
+    # Replaced: one binding changes, the other stays; AliasMode becomes ServiceMode.
+    kube.apply([zkenv.record("HTTPSRecord", "shop", NS, "shop", [
+                    {"priority": 1, "target": ".", "params": "alpn=h3 port=443"},
+                    {"priority": 2, "target": "backup.example.net.", "params": "alpn=h2"}], sel, ttl=300),
+                zkenv.record("HTTPSRecord", "apex", NS, "@", [{"priority": 1, "target": "."}], sel)])
+    wait_answer(t["dns"], "shop.tech.test.", "HTTPS",
+                canonical("HTTPS", ["1 . alpn=h3 port=443", "2 backup.example.net. alpn=h2"]))
+    wait_answer(t["dns"], "tech.test.", "HTTPS", canonical("HTTPS", ["1 ."]))
+    # Deleted.
+    kube.delete("SVCBRecord", "resolver", NS)
+    kube.delete("HTTPSRecord", "apex", NS)
+    wait_rcode(t["dns"], "_dns.tech.test.", "SVCB", "NXDOMAIN")
+    wait_for(lambda: not [r for r in double_records(t, "tech.test", "tech.test") if r["type"] == "HTTPS"],
+             desc="the apex HTTPS record removed from the double")
+    zk.wait_cond("HTTPSRecord", "shop", NS, "True", "Served")
+    zk.wait_cond("DNSZone", "tech", NS, "True", "AllReady")
+    kube.delete("HTTPSRecord", "shop", NS)
+    wait_rcode(t["dns"], "shop.tech.test.", "HTTPS", "NXDOMAIN")
 
 
 def test_bad_token_is_authentication_failed(zk, kube, technitium):

@@ -15,6 +15,16 @@ later). It is NOT Technitium. What it keeps faithful, each pinned by technitium_
 - records/update identifies the record by its current value and clears what it is not sent:
   the TTL falls back to the default (3600), comments are emptied;
 - records/delete of a record that does not exist is an error;
+- SVCB/HTTPS (APIDOCS.md of v11 and later): records/add, records/delete and records/update
+  take `svcPriority`, `svcTargetName`, `svcParams` — "key|value|key|value", one pair per key
+  with a list's values comma-joined (alpn|h2,h3), "false" for none — and `autoIpv4Hint` /
+  `autoIpv6Hint`; update's new values are newSvcPriority, newSvcTargetName, newSvcParams (a
+  missing one keeps the current value, a missing autoIpv*Hint is false). An empty parameter
+  is a missing one (the root target is "."). records/get shows rData {svcPriority, svcMode,
+  svcTargetName ("" for the root), svcParams: an OBJECT {key: value}, autoIpv4Hint,
+  autoIpv6Hint}, hint addresses in the server's spelling. Unknown key names are refused the
+  way .NET's Enum.Parse does ("Requested value 'x' was not found."). The double stores the
+  automatic-hint flags but does not compute hints;
 - each successful change raises the zone's SOA serial by one; DNS (UDP and TCP) answers from
   the same data, so the SOA serial seen over DNS moves with the API.
 
@@ -169,6 +179,21 @@ def rdata_from_params(rtype, p, prefix=""):
         return {"order": num("naptrOrder"), "preference": num("naptrPreference"),
                 "flags": g("naptrFlags"), "services": g("naptrServices"),
                 "regexp": g("naptrRegexp"), "replacement": norm_name(g("naptrReplacement"))}
+    if rtype in ("SVCB", "HTTPS"):
+        prio = num("svcPriority")
+        if not 0 <= prio <= 65535:
+            raise ApiError(f"Parameter 'svcPriority' is out of range: {prio}")
+        target = g("svcTargetName")
+        if target == "":  # an empty parameter is a missing one: the root is "."
+            raise ApiError(f"Parameter '{prefix + 'SvcTargetName' if prefix else 'svcTargetName'}' missing.")
+        params = g("svcParams")
+        if params == "":  # none is "false"
+            raise ApiError(f"Parameter '{prefix + 'SvcParams' if prefix else 'svcParams'}' missing.")
+        # autoIpv4Hint/autoIpv6Hint are not new… parameters in records/update, and a missing
+        # one is false (update resets them like the TTL).
+        auto = {k: (p.get(k) or "false").lower() == "true" for k in ("autoIpv4Hint", "autoIpv6Hint")}
+        return {"svcPriority": prio, "svcMode": "AliasMode" if prio == 0 else "ServiceMode",
+                "svcTargetName": norm_name(target), "svcParams": svc_params(params), **auto}
     if rtype == "SOA":
         return {"primaryNameServer": norm_name(g("primaryNameServer")),
                 "responsiblePerson": norm_name(g("responsiblePerson")),
@@ -177,9 +202,53 @@ def rdata_from_params(rtype, p, prefix=""):
     raise ApiError(f"Record type not supported: {rtype}")
 
 
+SVC_KEYS = ("mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech", "ipv6hint")
+
+
+def svc_key(k):
+    k = k.lower()
+    if k in SVC_KEYS or (k.startswith("key") and k[3:].isdigit() and int(k[3:]) < 65535):
+        return k
+    raise ApiError(f"Requested value '{k}' was not found.")  # .NET's Enum.Parse
+
+
+def svc_params(text):
+    """svcParams of records/add: "key|value|key|value" (a multi-value param is ONE pair with
+    commas: alpn|h2,h3; alpn|h2|h3 reads 'h3' as a key), "false" for none. Returned as the
+    object records/get shows, addresses in the server's own spelling."""
+    if text.lower() == "false":
+        return {}
+    parts = text.split("|")
+    if len(parts) % 2:
+        raise ApiError(f"Requested value '{parts[-1]}' was not found.")
+    out = {}
+    for k, v in zip(parts[0::2], parts[1::2]):
+        k = svc_key(k)
+        if k in ("ipv4hint", "ipv6hint"):
+            ips = [ipaddress.ip_address(x.strip()) for x in v.split(",")]
+            if any(ip.version != (4 if k == "ipv4hint" else 6) for ip in ips):
+                raise ApiError(f"Invalid {k} value: {v}")
+            v = ",".join(str(ip) for ip in ips)
+        elif k == "port":
+            v = str(int(v))
+            if not 0 <= int(v) <= 65535:
+                raise ApiError(f"Invalid port value: {v}")
+        elif k == "mandatory":
+            v = ",".join(svc_key(x) for x in v.split(","))
+        elif k == "alpn" and (not v or "" in v.split(",")):
+            raise ApiError("Invalid alpn value")
+        elif k == "no-default-alpn":
+            v = ""
+        out[k] = v
+    return out
+
+
 def same_value(rtype, a, b):
     if rtype == "TXT":
         return a["text"] == b["text"] and a["splitText"] == b["splitText"]
+    if rtype in ("SVCB", "HTTPS"):  # the record's data; the automatic-hint flags are not
+        keys = ("svcPriority", "svcTargetName", "svcParams")
+        return all(a[k] == b[k] for k in keys)
     return a == b
 
 
@@ -211,6 +280,9 @@ def presentation(rtype, rd):
     if rtype == "NAPTR":
         return (f'{rd["order"]} {rd["preference"]} {quote(rd["flags"])} {quote(rd["services"])} '
                 f'{quote(rd["regexp"])} {d(rd["replacement"])}')
+    if rtype in ("SVCB", "HTTPS"):
+        params = " ".join(k if v == "" else f'{k}={quote(v)}' for k, v in rd["svcParams"].items())
+        return f'{rd["svcPriority"]} {d(rd["svcTargetName"])} {params}'.strip()
     if rtype == "SOA":
         return (f'{d(rd["primaryNameServer"])} {d(rd["responsiblePerson"])} {rd["serial"]} '
                 f'{rd["refresh"]} {rd["retry"]} {rd["expire"]} {rd["minimum"]}')

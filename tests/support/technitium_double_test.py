@@ -145,3 +145,64 @@ def test_injected_server_errors(double):
             call(double, "/api/zones/list")
         assert e.value.code == 503
     assert call(double, "/api/zones/list")["status"] == "ok"
+
+
+def svcb(d, path="/api/zones/records/add", name="_dns.example.test", rtype="SVCB", **params):
+    return call(d, path, domain=name, zone="example.test", type=rtype, **params)
+
+
+def test_svcb_params_go_as_pipe_pairs_and_come_back_as_an_object(double):
+    out = svcb(double, ttl="300", svcPriority="1", svcTargetName="dns.example.test",
+               svcParams="alpn|h2,h3|port|853|ipv6hint|2001:db8:0::1|no-default-alpn|",
+               autoIpv4Hint="false", autoIpv6Hint="false")
+    assert out["status"] == "ok", out
+    [r] = records(double, "_dns.example.test")
+    assert r["rData"] == {"svcPriority": 1, "svcMode": "ServiceMode", "svcTargetName": "dns.example.test",
+                          "svcParams": {"alpn": "h2,h3", "port": "853", "ipv6hint": "2001:db8::1",
+                                        "no-default-alpn": ""},
+                          "autoIpv4Hint": False, "autoIpv6Hint": False}
+    q = dns.message.make_query("_dns.example.test.", "SVCB")
+    [rr] = dns.query.udp(q, "127.0.0.1", port=double["dns"], timeout=2).answer[0]
+    assert rr.priority == 1 and rr.target.to_text() == "dns.example.test."
+    # A list's values are one pair: repeating the values reads the next one as a key.
+    bad = svcb(double, ttl="300", svcPriority="2", svcTargetName=".", svcParams="alpn|h2|h3")
+    assert bad["status"] == "error" and "'h3'" in bad["errorMessage"]
+    bad = svcb(double, ttl="300", svcPriority="2", svcTargetName=".", svcParams="dohpath|/q")
+    assert bad["status"] == "error" and "'dohpath'" in bad["errorMessage"]
+    # Deleting names the record by its data; the pairs' order is not part of it.
+    out = svcb(double, "/api/zones/records/delete", svcPriority="1", svcTargetName="dns.example.test",
+               svcParams="no-default-alpn||ipv6hint|2001:db8::1|port|853|alpn|h2,h3")
+    assert out["status"] == "ok", out
+    assert records(double, "_dns.example.test") == []
+
+
+def test_svcb_empty_parameters_are_missing_ones(double):
+    # No params is "false", the root target "." (read back as ""); "" is a missing parameter.
+    out = svcb(double, ttl="300", svcPriority="1", svcTargetName=".", svcParams="")
+    assert out["status"] == "error" and "svcParams" in out["errorMessage"]
+    out = svcb(double, ttl="300", svcPriority="0", svcTargetName="", svcParams="false")
+    assert out["status"] == "error" and "svcTargetName" in out["errorMessage"]
+    out = svcb(double, rtype="HTTPS", name="example.test", ttl="300", svcPriority="0",
+               svcTargetName="cdn.example.net", svcParams="false")
+    assert out["status"] == "ok", out
+    out = svcb(double, rtype="HTTPS", name="www.example.test", ttl="300", svcPriority="1",
+               svcTargetName=".", svcParams="false")
+    assert out["status"] == "ok", out
+    [alias] = [r for r in records(double, "example.test") if r["type"] == "HTTPS"]
+    assert alias["rData"]["svcMode"] == "AliasMode" and alias["rData"]["svcParams"] == {}
+    [www] = records(double, "www.example.test")
+    assert www["rData"]["svcTargetName"] == "" and www["rData"]["svcParams"] == {}
+
+
+def test_svcb_update_takes_new_names_and_resets_auto_hints(double):
+    svcb(double, ttl="300", svcPriority="1", svcTargetName=".", svcParams="alpn|h2",
+         autoIpv4Hint="true", comments="x")
+    [r] = records(double, "_dns.example.test")
+    assert r["rData"]["autoIpv4Hint"] is True
+    # Only newSvcParams: priority and target stay; the TTL, comments and auto hints not sent reset.
+    out = svcb(double, "/api/zones/records/update", svcPriority="1", svcTargetName=".",
+               svcParams="alpn|h2", newSvcParams="alpn|h3")
+    assert out["status"] == "ok", out
+    [r] = records(double, "_dns.example.test")
+    assert r["rData"]["svcParams"] == {"alpn": "h3"} and r["rData"]["svcPriority"] == 1
+    assert r["rData"]["autoIpv4Hint"] is False and r["ttl"] == 3600 and r["comments"] == ""
