@@ -141,6 +141,20 @@ RRsetMap every_type() {
   put(RRset(N("_443._tcp"), RRType::TLSA, 300, {Rdata::tlsa(3, 1, 1, {1, 2, 3}).value()}));
   put(RRset(N("enum"), RRType::NAPTR, 300,
             {Rdata::naptr(100, 10, "U", "E2U+sip", "!^.*$!sip:x@example.test!", Name()).value()}));
+  put(RRset(
+      N("_dns"), RRType::SVCB, 300,
+      {Rdata::parse(RRType::SVCB, "1 dns mandatory=alpn alpn=dot,h2 port=853 ech=AEX+DQ==", kZone)
+           .value()}));
+  put(RRset(
+      N("www"), RRType::HTTPS, 300,
+      {Rdata::parse(RRType::HTTPS,
+                    "1 . alpn=h2,h3 no-default-alpn ipv4hint=192.0.2.1,192.0.2.2 "
+                    "ipv6hint=2001:db8::1 key65000=x",
+                    kZone)
+           .value(),
+       Rdata::parse(RRType::HTTPS, "2 backup.example.net. dohpath=/q{?dns}", kZone).value()}));
+  put(RRset(kZone, RRType::HTTPS, 300,
+            {Rdata::parse(RRType::HTTPS, "0 cdn.example.net.", kZone).value()}));
   return d;
 }
 
@@ -170,6 +184,11 @@ TEST_F(Technitium, EveryTypeIsCreatedReplacedAndDeleted) {
       RRset(N("alias"), RRType::CNAME, 300, {Rdata::name_target(RRType::CNAME, N("b"))});
   next.at({kZone, RRType::MX}) = RRset(kZone, RRType::MX, 600, {Rdata::mx(20, N("mx2"))});
   next.at({kZone, RRType::TXT}) = RRset(kZone, RRType::TXT, 300, {Rdata::txt({"only"}).value()});
+  next.at({kZone, RRType::HTTPS}) =  // AliasMode becomes ServiceMode
+      RRset(kZone, RRType::HTTPS, 300, {Rdata::parse(RRType::HTTPS, "1 .", kZone).value()});
+  next.at({N("_dns"), RRType::SVCB}) =
+      RRset(N("_dns"), RRType::SVCB, 300,
+            {Rdata::parse(RRType::SVCB, "1 dns alpn=dot port=8853", kZone).value()});
   out = converge(*p, next);
   EXPECT_TRUE(out.refused.empty());
   EXPECT_EQ(text(fresh_copy()), text(next));
@@ -425,6 +444,41 @@ TEST_F(Technitium, OwnerAndDescriptionLiveInTheComments) {
   auto fresh = make(spec());
   ASSERT_TRUE(wait(fresh->load(kZone)).has_value());
   EXPECT_TRUE(fresh->served(kZone)->foreign.count({N("nas"), RRType::A}));
+}
+
+TEST_F(Technitium, SvcbCommentsAreRewrittenWithTheSameData) {
+  auto p = make(spec());
+  ASSERT_TRUE(wait(p->load(kZone)).has_value());
+  RRsetMap want = with_zone_data(p->served(kZone)->rrsets, {});
+  RRset https(N("www"), RRType::HTTPS, 300,
+              {Rdata::parse(RRType::HTTPS, "1 . alpn=h2,h3 port=8443", kZone).value(),
+               Rdata::parse(RRType::HTTPS, "2 cdn.example.net.", kZone).value()});
+  want.emplace(https.key(), https);
+  auto apply_with = [&](const model::RecordNotes& notes) {
+    const providers::ServedZone& served = *p->served(kZone);
+    plan::ZoneOwnership own;
+    own.foreign = served.foreign;
+    auto zp = plan::plan_zone(kZone, want, served.rrsets, own);
+    plan::Plan plan{zp.changes, zp.diff, zp.notes};
+    plan::plan_notes(plan, {{https.key(), notes}}, want, served.rrsets, served.notes, own.foreign);
+    auto r = wait(p->apply(plan.changes));
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return plan.changes.changes.size();
+  };
+  EXPECT_EQ(apply_with({"team-web", ""}), 1u);
+  // Only the owner changes: records/update per record (newSvc… values the same), no add or
+  // delete, the data read back equal.
+  dbl_.reset_calls();
+  EXPECT_EQ(apply_with({"team-shop", ""}), 1u);
+  auto st = boost::json::parse(dbl_.state()).as_object();
+  EXPECT_EQ(st.at("calls").as_object().at("/api/zones/records/update").as_int64(), 2);
+  EXPECT_FALSE(st.at("calls").as_object().contains("/api/zones/records/add"));
+  EXPECT_FALSE(st.at("calls").as_object().contains("/api/zones/records/delete"));
+  EXPECT_EQ(fresh_copy().at(https.key()), https);
+  EXPECT_EQ(comments_of(dbl_, "www.example.test", "HTTPS"),
+            (std::vector<std::string>{"zonekeeper:it | owner: team-shop",
+                                      "zonekeeper:it | owner: team-shop"}));
+  EXPECT_EQ(apply_with({"team-shop", ""}), 0u);
 }
 
 TEST_F(Technitium, AStaleCopyIsReadAgainBeforeWriting) {
