@@ -4,7 +4,6 @@ agent beside named (`zonekeeper bind9-agent`) adds it with rndc addzone — and 
 DNSZone deletes the zone. Real API server, real named, the agent as its own process."""
 import json
 import os
-import subprocess
 import time
 
 import pytest
@@ -23,22 +22,11 @@ def managed(workdir):
     named = zkenv.Named(os.path.join(workdir, "named-catalog"), [CATALOG])
     named.start()
     log_path = os.path.join(workdir, "agent-catalog.log")
-    with open(log_path, "a") as logf:
-        agent = subprocess.Popen(
-            [zkenv.ZK_BIN, "bind9-agent", "--directory", named.dir,
-             "--server", f"127.0.0.1:{named.port}", "--control", f"127.0.0.1:{named.control_port}",
-             "--tsig-key-file", named.env["ZK_TSIG_KEY_FILE"],
-             "--rndc-key-file", named.env["ZK_RNDC_KEY_FILE"],
-             "--notify-port", "0", "--poll-seconds", "1", "--log-format", "text"],
-            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=zkenv._die_with_parent)
     try:
-        yield named, log_path
+        with zkenv.catalog_agent(named, log_path):
+            yield named, log_path
     finally:
-        agent.terminate()
-        rc = agent.wait(30)
         named.stop()
-        assert rc == 0, f"the agent exited with {rc} on SIGTERM"
 
 
 def catalog_server(named):

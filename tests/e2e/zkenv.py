@@ -8,6 +8,7 @@ condition with a generous timeout and says what it last saw when it gives up."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import glob
 import json
@@ -699,6 +700,28 @@ def _die_with_parent():
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
     except OSError:
         pass
+
+
+@contextlib.contextmanager
+def catalog_agent(named, log_path):
+    """`zonekeeper bind9-agent` beside a started Named (its keys, its control channel), polling
+    the catalog every second (a loopback named sends it no NOTIFY), logging to `log_path`. A
+    context: on leaving it, stops the agent and asserts it exits 0 on SIGTERM."""
+    with open(log_path, "a") as logf:
+        agent = subprocess.Popen(
+            [ZK_BIN, "bind9-agent", "--directory", named.dir,
+             "--server", f"127.0.0.1:{named.port}", "--control", f"127.0.0.1:{named.control_port}",
+             "--tsig-key-file", named.env["ZK_TSIG_KEY_FILE"],
+             "--rndc-key-file", named.env["ZK_RNDC_KEY_FILE"],
+             "--notify-port", "0", "--poll-seconds", "1", "--log-format", "text"],
+            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent)
+    try:
+        yield agent
+    finally:
+        agent.terminate()
+        rc = agent.wait(30)
+        assert rc == 0, f"the agent exited with {rc} on SIGTERM"
 
 
 # ----------------------------------------------------------------------------- Prometheus text
