@@ -379,7 +379,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   agt->add_flag("--seed-only", agent.seed_only,
-                "make zones/ and the catalog's first file if missing, then exit (init container)");
+                "make zones/, the catalog's first file and the (empty) DNSSEC policies file if "
+                "missing, then exit (init container)");
   agt->add_option("--log-format", agent.log_format, "json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();

@@ -217,6 +217,12 @@ def test_bind9_config_is_what_named_checkconf_accepts(role, tmp_path):
         args += ["--primary", "10.0.0.5", "--primary-port", "5353"]
     conf = zk(*args).stdout
     (tmp_path / "named.conf").write_text(conf)
+    if role == "primary":
+        # A Primary's named.conf includes the agent's DNSSEC policies file, which the Pod's
+        # init container (`bind9-agent --seed-only`) creates before named starts.
+        assert f'include "{tmp_path}/dnssec-policies.conf";' in conf
+        zk("bind9-agent", "--seed-only", "--directory", str(tmp_path), "--log-format", "text")
+        assert (tmp_path / "dnssec-policies.conf").exists()
     check = subprocess.run(["named-checkconf", str(tmp_path / "named.conf")], capture_output=True,
                            text=True)
     assert check.returncode == 0, check.stdout + check.stderr
