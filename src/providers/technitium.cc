@@ -265,10 +265,10 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::remove(const Name& zone, cons
   co_return tl::unexpected(r.error());
 }
 
-asio::awaitable<ApiResult<void>> TechnitiumServer::set_comments(const Name& zone, const RRset& set,
-                                                                const model::Rdata& rd,
-                                                                const model::RecordNotes& notes,
-                                                                size_t* calls) {
+asio::awaitable<ApiResult<void>> TechnitiumServer::rewrite(const Name& zone, const RRset& set,
+                                                           const model::Rdata& rd,
+                                                           const model::RecordNotes& notes,
+                                                           size_t* calls) {
   auto value = technitium::update_params(rd);
   if (!value) co_return tl::unexpected(ApiFailure{ApiFailure::Kind::Refused, value.error()});
   auto p = base(zone, set.owner(), set.type());
@@ -310,7 +310,15 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
   switch (c.op) {
     case Change::Op::Add:
       for (const auto& rd : c.rrset.rdatas()) {
-        if (have && have->contains(rd) && have->ttl() == c.rrset.ttl()) continue;
+        if (have && have->contains(rd)) {
+          if (have->ttl() == c.rrset.ttl()) continue;
+          // RFC 2136 adds a record the zone has to give its RRset another TTL (the plan does
+          // so for the apex NS); Technitium refuses to add a record it has ("already exists"),
+          // so the record is written again in place with the new TTL.
+          auto r = co_await rewrite(zone, c.rrset, rd, notes, calls);
+          if (!r) co_return r;
+          continue;
+        }
         auto r = co_await add(zone, c.rrset, rd, false, notes, calls);
         if (!r) co_return r;
       }
@@ -348,7 +356,7 @@ asio::awaitable<ApiResult<void>> TechnitiumServer::write(const Name& zone, const
         // Records kept: their comments carry the new owner and description.
         for (const auto& rd : c.rrset.rdatas()) {
           if (!notes_differ || !have->contains(rd)) continue;
-          auto r = co_await set_comments(zone, c.rrset, rd, notes, calls);
+          auto r = co_await rewrite(zone, c.rrset, rd, notes, calls);
           if (!r) co_return r;
         }
         co_return ApiResult<void>{};

@@ -81,12 +81,10 @@ class TechnitiumServer final : public Provider {
   boost::asio::awaitable<ApiResult<void>> add(const model::Name& zone, const model::RRset& set,
                                               const model::Rdata& rd, bool overwrite,
                                               const model::RecordNotes& notes, size_t* calls);
-  // records/update of one record with its value, TTL and new comments.
-  boost::asio::awaitable<ApiResult<void>> set_comments(const model::Name& zone,
-                                                       const model::RRset& set,
-                                                       const model::Rdata& rd,
-                                                       const model::RecordNotes& notes,
-                                                       size_t* calls);
+  // records/update of one record the server has: the same value, the set's TTL, our comments.
+  boost::asio::awaitable<ApiResult<void>> rewrite(const model::Name& zone, const model::RRset& set,
+                                                  const model::Rdata& rd,
+                                                  const model::RecordNotes& notes, size_t* calls);
   boost::asio::awaitable<ApiResult<void>> remove(const model::Name& zone,
                                                  const model::RRsetKey& key, const model::Rdata& rd,
                                                  size_t* calls);
