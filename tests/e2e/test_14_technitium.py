@@ -245,6 +245,26 @@ def test_sources_in_a_shared_zone_on_technitium(zk, kube, technitium, workdir):
         [e] = kube.get(zkenv.DNSENDPOINT_CRD, "taker", NS)["status"]["providerStatus"]
         assert (e["server"], e["result"]) == (f"{NS}/tech", "Conflict") and "taken.techshared.test" in e["message"], e
         wait_answer(t["dns"], "taken.techshared.test.", "A", ["198.51.100.9"])
+        # SVCB and HTTPS from a DNSEndpoint (targets in presentation form, as external-dns takes
+        # them): written through the API as svcParams, claimed in the registry, changed, removed.
+        https = "1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.75"
+        svcb = "1 dns.techshared.test. alpn=dot port=853"
+        kube.apply(dnsendpoint("svc", NS, [ep("svc.techshared.test", "HTTPS", [https, "2 backup.example.net."]),
+                                           ep("_dns.techshared.test", "SVCB", [svcb])]))
+        wait_answer(t["dns"], "svc.techshared.test.", "HTTPS", canonical("HTTPS", [https, "2 backup.example.net."]))
+        wait_answer(t["dns"], "_dns.techshared.test.", "SVCB", canonical("SVCB", [svcb]))
+        wait_answer(t["dns"], "https-svc.techshared.test.", "TXT",
+                    [registry_text("zk-tech", f"crd/{NS}/svc")])
+        dnsendpoint_status(zk, "svc", NS, "True", "Programmed")
+        [rec] = double_records(t, "techshared.test", "_dns.techshared.test")
+        assert rec["rData"]["svcParams"] == {"alpn": "dot", "port": "853"}, rec
+        assert rec["comments"] == "zonekeeper:zk-tech", rec
+        kube.apply(dnsendpoint("svc", NS, [ep("svc.techshared.test", "HTTPS", ["1 . alpn=h3"])]))
+        wait_answer(t["dns"], "svc.techshared.test.", "HTTPS", canonical("HTTPS", ["1 . alpn=h3"]))
+        wait_rcode(t["dns"], "_dns.techshared.test.", "SVCB", "NXDOMAIN")
+        kube.delete(zkenv.DNSENDPOINT_CRD, "svc", NS)
+        wait_rcode(t["dns"], "svc.techshared.test.", "HTTPS", "NXDOMAIN")
+        wait_rcode(t["dns"], "https-svc.techshared.test.", "TXT", "NXDOMAIN")
         kube.delete("ingressroutes.traefik.io", "shop", NS)
         wait_rcode(t["dns"], "shop.techshared.test.", "A", "NXDOMAIN")
         wait_rcode(t["dns"], "a-shop.techshared.test.", "TXT", "NXDOMAIN")
