@@ -139,16 +139,6 @@ Parsed<std::map<std::string, std::string>> decode_quantities(const boost::json::
 
 }  // namespace
 
-bool k8s_object_name(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  for (;;) {
-    auto dot = s.find('.');
-    if (!rfc1123_label(s.substr(0, dot))) return false;
-    if (dot == std::string_view::npos) return true;
-    s.remove_prefix(dot + 1);
-  }
-}
-
 Parsed<bool> check_bind9_name(std::string_view name, size_t max, std::string_view why) {
   if (name.size() > max || !rfc1123_label(name) || !(name.front() >= 'a' && name.front() <= 'z')) {
     return invalid(fmt::format(

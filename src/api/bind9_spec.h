@@ -34,7 +34,4 @@ model::Parsed<Bind9Role> decode_bind9_role(const boost::json::value* role, std::
 // starts with a letter) of at most `max` characters. The error ends with `why`.
 model::Parsed<bool> check_bind9_name(std::string_view name, size_t max, std::string_view why);
 
-// An object name (RFC 1123 subdomain): dot-separated labels, at most 253 characters.
-bool k8s_object_name(std::string_view s);
-
 }  // namespace zk::api

@@ -71,6 +71,16 @@ bool rfc1123_label(std::string_view s) {
   return s.front() != '-' && s.back() != '-';
 }
 
+bool k8s_object_name(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  for (;;) {
+    auto dot = s.find('.');
+    if (!rfc1123_label(s.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    s.remove_prefix(dot + 1);
+  }
+}
+
 model::Parsed<std::optional<std::string>> opt_namespace_name(const boost::json::value* v,
                                                              std::string_view path) {
   auto s = json::opt_string(v, path);
