@@ -54,7 +54,7 @@ struct ChangeNotifier::Shared {
 
 ChangeNotifier::ChangeNotifier(asio::any_io_executor ex, controller::StatusSink& next,
                                telemetry::Metrics& metrics, Options options)
-    : next_(next), shared_(std::make_shared<Shared>()) {
+    : ForwardingSink(next), shared_(std::make_shared<Shared>()) {
   shared_->ex = std::move(ex);
   shared_->next = &next;
   shared_->metrics = &metrics;

@@ -18,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "api/record.h"
+#include "app/forwarding_sink.h"
 #include "controller/controller.h"
 
 namespace zk::telemetry {
@@ -33,7 +34,7 @@ std::string change_message(std::string_view event, const controller::ObjectRef& 
                            std::string_view hash, const api::RecordAnnotations& notes,
                            int64_t now_seconds);
 
-class ChangeNotifier final : public controller::StatusSink {
+class ChangeNotifier final : public ForwardingSink {
  public:
   struct Options {
     std::chrono::milliseconds timeout{std::chrono::seconds(5)};  // per attempt
@@ -52,13 +53,6 @@ class ChangeNotifier final : public controller::StatusSink {
   void set_lookup(Lookup lookup) { lookup_ = std::move(lookup); }
 
   void record_status(const controller::RecordStatus& s) override;
-  void zone_status(const controller::ZoneStatus& s) override { next_.zone_status(s); }
-  void server_status(const controller::ServerStatus& s) override { next_.server_status(s); }
-  void endpoint_status(const controller::EndpointStatus& s) override { next_.endpoint_status(s); }
-  void event(const controller::ObjectRef& ref, bool warning, std::string_view reason,
-             std::string note) override {
-    next_.event(ref, warning, reason, std::move(note));
-  }
   void forget(const controller::ObjectRef& ref) override;
 
  private:
@@ -71,7 +65,6 @@ class ChangeNotifier final : public controller::StatusSink {
   // The URL is usable; else a Warning Event once per object and URL.
   bool usable(const controller::ObjectRef& ref, const std::string& url);
 
-  controller::StatusSink& next_;
   Lookup lookup_;
   std::map<std::string, Told> told_;  // by "Kind/ns/name"
   std::set<std::string> refused_;     // "Kind/ns/name url" told InvalidNotifyURL
