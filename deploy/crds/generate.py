@@ -314,6 +314,15 @@ def dnszone():
                     "denial": s("Authenticated denial of existence: NSEC, or NSEC3 (RFC 9276: "
                                 "no extra iterations, no salt, no opt-out).",
                                 enum=["NSEC", "NSEC3"], default="NSEC"),
+                    "dsConfigMap": s("Also keep the DS records in this ConfigMap of the "
+                                     "DNSZone's namespace, for whatever updates the parent "
+                                     "zone: data `zone` and `ds` (one DS record per line in "
+                                     "zone-file form; empty until the zone is signed). Owned "
+                                     "by the DNSZone; deleted when this field or spec.dnssec "
+                                     "goes, or names another ConfigMap. Needs create, patch "
+                                     "and delete on ConfigMaps there (the "
+                                     "zonekeeper-bind9-deployer binding).",
+                                     maxLength=253, pattern=K8S_NAME),
                 }),
         },
         required=["zoneName"],

@@ -359,6 +359,15 @@ Parsed<Zone> decode_zone(const boost::json::value& object) {
       return invalid(fmt::format("spec.dnssec.denial: \"{}\" is not NSEC or NSEC3", **denial));
     }
     out.nsec3 = *denial && **denial == "NSEC3";
+    auto config_map =
+        json::opt_string(json::member(dnssec, "dsConfigMap"), "spec.dnssec.dsConfigMap");
+    if (!config_map) return tl::unexpected(config_map.error());
+    if (*config_map && !k8s_object_name(**config_map)) {
+      return invalid(fmt::format(
+          "spec.dnssec.dsConfigMap: \"{}\" is not an object name (lower-case RFC 1123 subdomain)",
+          **config_map));
+    }
+    out.ds_config_map = config_map->value_or("");
     z.dnssec = out;
   }
   return z;

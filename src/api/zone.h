@@ -63,6 +63,9 @@ struct Dnssec {
   std::optional<uint64_t> ksk_lifetime;  // seconds, >= 30 days; nullopt: unlimited
   std::optional<uint64_t> zsk_lifetime;
   bool nsec3 = false;  // denial of existence: NSEC3 (iterations 0, no salt, no opt-out) or NSEC
+  // spec.dnssec.dsConfigMap: the ConfigMap of the zone's namespace that also holds the DS
+  // records (an object name); "": none.
+  std::string ds_config_map;
   friend bool operator==(const Dnssec&, const Dnssec&) = default;
 };
 

@@ -246,8 +246,11 @@ TEST(DecodeZone, Dnssec) {
   EXPECT_FALSE(defaults->dnssec->nsec3);
 
   auto full = zone(R"({"zoneName": "example.test", "dnssec": {"algorithm": "ED25519",
-    "kskLifetime": "P1Y", "zskLifetime": "P2M15DT12H", "denial": "NSEC3"}})");
+    "kskLifetime": "P1Y", "zskLifetime": "P2M15DT12H", "denial": "NSEC3",
+    "dsConfigMap": "example.test-ds"}})");
   ASSERT_TRUE(full) << full.error();
+  EXPECT_EQ(full->dnssec->ds_config_map, "example.test-ds");
+  EXPECT_EQ(defaults->dnssec->ds_config_map, "");
   EXPECT_EQ(full->dnssec->algorithm, 15);
   EXPECT_EQ(full->dnssec->ksk_lifetime, 365u * 86400);
   EXPECT_EQ(full->dnssec->zsk_lifetime, 75u * 86400 + 12 * 3600);
@@ -282,6 +285,10 @@ TEST(DecodeZone, RefusesBadDnssecNamingTheField) {
         << bad;
   }
   EXPECT_EQ(err(R"({"denial": "nsec5"})"), "spec.dnssec.denial: \"nsec5\" is not NSEC or NSEC3");
+  EXPECT_EQ(err(R"({"dsConfigMap": "DS_Records"})"),
+            "spec.dnssec.dsConfigMap: \"DS_Records\" is not an object name (lower-case RFC 1123 "
+            "subdomain)");
+  EXPECT_EQ(err(R"({"dsConfigMap": 7})").rfind("spec.dnssec.dsConfigMap", 0), 0u);
   EXPECT_EQ(err(R"("yes")").rfind("spec.dnssec", 0), 0u);
 }
 

@@ -27,6 +27,7 @@
 #include "app/bind9_clusters.h"
 #include "app/bind9_instances.h"
 #include "app/change_notifier.h"
+#include "app/ds_config_maps.h"
 #include "app/kube_access.h"
 #include "app/kube_status_writer.h"
 #include "app/status_api.h"
@@ -133,10 +134,11 @@ class Cluster {
             client_, [this](std::string_view kind) { return store_of(kind); },
             [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
         notifier_(io.get_executor(), writer_, metrics_, {}),
-        controller_(
-            io.get_executor(), controller_options(o),
-            o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_) : notifier_,
-            metrics_, providers_) {
+        ds_config_maps_(io.get_executor(), client_, notifier_),
+        controller_(io.get_executor(), controller_options(o),
+                    o.dry_run || o.hosts_only ? static_cast<controller::StatusSink&>(discard_)
+                                              : ds_config_maps_,
+                    metrics_, providers_) {
     notifier_.set_lookup([this](const std::string& key) { return controller_.record(key); });
     client_->observe_requests([this](std::string_view verb, std::string_view code) {
       metrics_.kube_request(verb, code);
@@ -519,6 +521,7 @@ class Cluster {
     spdlog::info("not leading: reconciling stopped");
     controller_.stop();
     writer_.clear();
+    ds_config_maps_.clear();
   }
 
   void add_informer(const kube::Resource& r, std::string key = {}) {
@@ -632,8 +635,9 @@ class Cluster {
   providers::BackendFactory providers_{io_.get_executor(), &metrics_};
   kube::EventRecorder events_;
   KubeStatusWriter writer_;
-  DiscardingSink discard_;   // --dry-run: no status, annotation or Event is written
-  ChangeNotifier notifier_;  // in front of writer_: the notify-url webhooks
+  DiscardingSink discard_;       // --dry-run: no status, annotation or Event is written
+  ChangeNotifier notifier_;      // in front of writer_: the notify-url webhooks
+  DsConfigMaps ds_config_maps_;  // in front of notifier_: DNSZones' spec.dnssec.dsConfigMap
   std::map<std::string, std::unique_ptr<kube::Informer>> informers_;
   std::map<std::string, std::unique_ptr<kube::Informer>> secret_informers_;
   controller::Controller controller_;

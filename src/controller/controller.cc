@@ -770,6 +770,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     const std::vector<SecondaryOutcome> no_secondaries;
     ZoneReport rep = report_blocked_zone(
         {zone, zref, desired, records_seen, no_primaries, no_secondaries}, *blocked);
+    rep.zone.ds_config_map = zone.dnssec ? zone.dnssec->ds_config_map : "";
     report_zone_status(*rt, rep.zone);
     for (const auto& st : rep.records) sink_.record_status(st);
     set_served(key, rep.counts);
@@ -925,6 +926,10 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   ZoneReport rep =
       report_zone({zone, zref, desired, records_seen, results, seconds, report_only}, rt->acks);
   rt->secondaries_behind = rep.secondaries_behind;
+  rep.zone.ds_config_map = zone.dnssec ? zone.dnssec->ds_config_map : "";
+  // No Primary took the zone now: its DS is not known, and the ConfigMap keeps what it holds
+  // (an outage must not read as "unsigned" to whatever updates the parent).
+  if (zone.dnssec && !dnssec) rep.zone.ds_config_map = std::nullopt;
   if (zone.dnssec) {
     rep.zone.dnssec = dnssec ? *dnssec : DnssecStatus{zone_text, false, {}};
     if (rep.zone.dnssec->is_signed) {

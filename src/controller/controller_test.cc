@@ -249,6 +249,31 @@ double served_metric(const telemetry::Metrics& m) {
   return std::stod(text.substr(at + std::string("\nzonekeeper_records_served ").size()));
 }
 
+// spec.dnssec.dsConfigMap reaches the status sink (app/ds_config_maps keeps the ConfigMap): the
+// name while asked for (here on a Primary that cannot sign: DNSSECNotSupported, still asked), ""
+// once the zone no longer asks (a ConfigMap made before goes), and nothing said (nullopt) for a
+// spec that is invalid, so that a typo does not cost the parent its DS.
+TEST_F(ControllerTest, TheDsConfigMapAskedForReachesTheSink) {
+  primary();
+  c->put_server(o.server("dns", "primary"));
+  c->put_zone(
+      o.zone("dns", "example", kRefsPrimary, 1, R"(,"dnssec":{"dsConfigMap":"example-ds"})"));
+  c->start();
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "DNSSECNotSupported");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").ds_config_map, "example-ds");
+
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, R"(,"dnssec":{"dsConfigMap":"Bad"})", 2));
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "InvalidSpec");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").ds_config_map, std::nullopt);
+
+  c->put_zone(o.zone("dns", "example", kRefsPrimary, 1, "", 3));
+  settle();
+  EXPECT_EQ(zone("DNSZone/dns/example").reason, "AllReady");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").ds_config_map, "");
+}
+
 TEST_F(ControllerTest, ZoneStatusSerialsAloneAreWrittenAtMostOncePerInterval) {
   ControllerOptions options;
   options.zone_serial_refresh = std::chrono::milliseconds(300);
@@ -964,6 +989,32 @@ std::set<std::string> members(FakeProvider& p) {
 }
 
 }  // namespace catalog_test
+
+// On a Primary that can sign (a catalog zone): the ConfigMap is asked for with the DS the
+// Primary serves (none yet: the fake does not sign); while no Primary answers, nothing is said,
+// so the ConfigMap keeps the DS it holds.
+TEST_F(ControllerTest, AnUnreachablePrimarySaysNothingOfTheDsConfigMap) {
+  using catalog_test::kCatalog;
+  FakeProvider& p = primary();
+  p.add_zone(kCatalog, catalog_test::catalog_apex());
+  c->put_server(o.server("dns", "primary", R"(,"catalogZone":"catalog.zonekeeper.invalid")"));
+  c->put_zone(
+      o.zone("dns", "example", kRefsPrimary, 1, R"(,"dnssec":{"dsConfigMap":"example-ds"})"));
+  c->start();
+  settle();
+  const ZoneStatus& st = sink.zones.at("DNSZone/dns/example");
+  EXPECT_EQ(st.ready.reason, "AllReady");
+  EXPECT_EQ(st.ds_config_map, "example-ds");
+  ASSERT_TRUE(st.dnssec.has_value());
+  EXPECT_FALSE(st.dnssec->is_signed);
+
+  p.fail_all = providers::Failure{"ServerUnreachable", "ServerUnreachable", "timeout"};
+  c->put_zone(
+      o.zone("dns", "example", kRefsPrimary, 1, R"(,"dnssec":{"dsConfigMap":"example-ds"})", 2));
+  settle();
+  EXPECT_NE(sink.zones.at("DNSZone/dns/example").ready.reason, "AllReady");
+  EXPECT_EQ(sink.zones.at("DNSZone/dns/example").ds_config_map, std::nullopt);
+}
 
 TEST_F(ControllerTest, ACatalogZoneListsTheZonesItsServerServes) {
   using catalog_test::kCatalog;

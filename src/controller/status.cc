@@ -30,7 +30,7 @@ bool differs_beyond_serials(const ZoneStatus& a, const ZoneStatus& b) {
   };
   return !(a.ref == b.ref && a.ready == b.ready && a.propagated == b.propagated &&
            a.record_count == b.record_count && a.records == b.records && rows(a) == rows(b) &&
-           a.dnssec == b.dnssec);
+           a.dnssec == b.dnssec && a.ds_config_map == b.ds_config_map);
 }
 
 std::string ObjectRef::key() const {

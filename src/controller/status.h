@@ -123,6 +123,9 @@ struct ZoneStatus {
   std::vector<ServerSerial> servers;
   bool synced = false;  // the Primaries acknowledged changes of the declared state just now
   std::optional<DnssecStatus> dnssec;  // spec.dnssec: the DS records; absent otherwise
+  // spec.dnssec.dsConfigMap: the ConfigMap that should hold the DS records ("": none, so one
+  // made before goes); nullopt when the spec is not known (invalid): leave them as they are.
+  std::optional<std::string> ds_config_map;
   friend bool operator==(const ZoneStatus&, const ZoneStatus&) = default;
 };
 

@@ -4,7 +4,7 @@
 // records of a served DNSKEY RRset (what the parent needs).
 //
 //   std::string text = managed::policy_text(*zone.dnssec);      // "zk1 alg=13 ksk=unlimited ..."
-//   auto back = managed::parse_policy_text(text);                // == *zone.dnssec
+//   auto back = managed::parse_policy_text(text);                // the same policy
 //   std::string stanza = managed::policy_statement(*back);       // dnssec-policy "zk-…" { … };
 //   auto ds = managed::ds_records(zone_name, served.rrsets);     // one per KSK (flags 257)
 #pragma once

@@ -92,8 +92,11 @@ TEST(Dnssec, PolicyStatement) {
             "dnssec-policy \"" + name +
                 "\" { keys { csk key-directory lifetime unlimited algorithm ecdsap256sha256; }; "
                 "};\n");
-  api::Dnssec split{
-      .algorithm = 14, .ksk_lifetime = std::nullopt, .zsk_lifetime = 2592000, .nsec3 = true};
+  api::Dnssec split{.algorithm = 14,
+                    .ksk_lifetime = std::nullopt,
+                    .zsk_lifetime = 2592000,
+                    .nsec3 = true,
+                    .ds_config_map = ""};
   EXPECT_NE(policy_name(split), name);
   EXPECT_EQ(policy_statement(split),
             "dnssec-policy \"" + policy_name(split) +

@@ -13,6 +13,7 @@ import time
 import pytest
 
 import zkenv
+from test_13_sources import wait_event
 from zkenv import record, wait_for
 
 NS = "e2e-dnssec"
@@ -190,6 +191,56 @@ def test_bad_dnssec_input_is_refused_with_its_reason(zk, kube, controller, manag
                                extra={"dnssec": {"zskLifetime": "P1D"}})])
     obj = zk.wait_cond("DNSZone", "short", NS, "False", "InvalidSpec")
     assert "spec.dnssec.zskLifetime: \"P1D\" is shorter than 30 days" in zkenv.condition(obj)[2]
+    zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
+    zkenv.wait_answer(named.port, f"www.{ZONE}.", "A", ["192.0.2.131"])
+
+
+def test_the_ds_goes_to_the_configmap_the_zone_names(zk, kube, controller, managed):
+    """spec.dnssec.dsConfigMap: the DS records of status.dnssec.ds also in a ConfigMap of the
+    zone's namespace, owned by the DNSZone, once zonekeeper may write ConfigMaps there (until
+    then a Warning Event names the RoleBinding); renamed, the old one goes; a ConfigMap of that
+    name that is not the DNSZone's is left alone (NameTaken); the field removed, ours goes. The
+    zone stays AllReady and answering throughout."""
+    named, _ = managed
+    kube.namespace(NS)
+    uid = kube.get("DNSZone", "signed", NS)["metadata"]["uid"]
+    ds_lines = "".join(d["record"] + "\n" for d in dnssec_status(kube, "signed")["ds"])
+    assert ds_lines.startswith(f"{ZONE}. IN DS "), ds_lines
+
+    def ask(name):
+        kube.patch("DNSZone", "signed", NS, {"spec": {"dnssec": {"dsConfigMap": name}}})
+
+    ask("signed-ds")
+    wait_event(kube, "DNSZone", "signed", NS, "DeployForbidden", type="Warning",
+               note_has="zonekeeper-bind9-deployer")
+    assert kube.get("configmaps", "signed-ds", NS) is None
+    zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
+    kube.apply([zkenv.deployer_binding(NS)])
+    cm = wait_for(lambda: kube.get("configmaps", "signed-ds", NS), desc="ConfigMap signed-ds")
+    assert cm["data"] == {"zone": f"{ZONE}.", "ds": ds_lines}, cm["data"]
+    [ref] = cm["metadata"]["ownerReferences"]
+    assert (ref["kind"], ref["name"], ref["uid"], ref["controller"]) == ("DNSZone", "signed", uid, True), ref
+    assert cm["metadata"]["labels"] == {"dns.zonekeeper.io/ds": "true"}, cm["metadata"]
+
+    # Renamed: the new one written, then the old one deleted.
+    ask("signed-ds-2")
+    cm = wait_for(lambda: kube.get("configmaps", "signed-ds-2", NS), desc="ConfigMap signed-ds-2")
+    assert cm["data"]["ds"] == ds_lines
+    wait_for(lambda: kube.get("configmaps", "signed-ds", NS) is None, desc="signed-ds deleted")
+
+    # Someone's ConfigMap of the name asked for: left alone (NameTaken); ours stays meanwhile.
+    kube.apply([{"apiVersion": "v1", "kind": "ConfigMap",
+                 "metadata": {"name": "theirs", "namespace": NS}, "data": {"x": "1"}}])
+    ask("theirs")
+    wait_event(kube, "DNSZone", "signed", NS, "NameTaken", type="Warning", note_has="theirs")
+    assert kube.get("configmaps", "theirs", NS)["data"] == {"x": "1"}
+    assert kube.get("configmaps", "signed-ds-2", NS) is not None
+
+    # The field removed: ours deleted, theirs as it was.
+    kube.patch("DNSZone", "signed", NS, [{"op": "remove", "path": "/spec/dnssec/dsConfigMap"}],
+               ptype="json")
+    wait_for(lambda: kube.get("configmaps", "signed-ds-2", NS) is None, desc="signed-ds-2 deleted")
+    assert kube.get("configmaps", "theirs", NS)["data"] == {"x": "1"}
     zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
     zkenv.wait_answer(named.port, f"www.{ZONE}.", "A", ["192.0.2.131"])
 

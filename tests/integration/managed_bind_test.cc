@@ -254,8 +254,11 @@ TEST_F(ManagedBind, CatalogMembersBecomeZonesOnBothServersAndGoAway) {
 TEST_F(ManagedBind, ASignedMemberIsSignedOnThePrimaryAndServedSignedByTheSecondary) {
   asio::io_context io;
   Bind9Agent agent(io.get_executor(), agent_options());
-  const api::Dnssec policy{
-      .algorithm = 13, .ksk_lifetime = std::nullopt, .zsk_lifetime = std::nullopt, .nsec3 = true};
+  const api::Dnssec policy{.algorithm = 13,
+                           .ksk_lifetime = std::nullopt,
+                           .zsk_lifetime = std::nullopt,
+                           .nsec3 = true,
+                           .ds_config_map = ""};
   write_catalog({N("s.test."), N("plain.test.")}, {{N("s.test."), managed::policy_text(policy)}});
   Bind9AgentPass pass = await(io, agent.pass());
   ASSERT_TRUE(pass.ok()) << fmt::format("{}", fmt::join(pass.failures, "; "));
