@@ -199,8 +199,8 @@ def test_the_ds_goes_to_the_configmap_the_zone_names(zk, kube, controller, manag
     """spec.dnssec.dsConfigMap: the DS records of status.dnssec.ds also in a ConfigMap of the
     zone's namespace, owned by the DNSZone, once zonekeeper may write ConfigMaps there (until
     then a Warning Event names the RoleBinding); renamed, the old one goes; a ConfigMap of that
-    name that is not the DNSZone's is left alone (NameTaken); the field removed, ours goes. The
-    zone stays AllReady and answering throughout."""
+    name that is not the DNSZone's is left alone (NameTaken); the field removed while the
+    controller is down, ours goes after its restart. The zone stays AllReady and answering."""
     named, _ = managed
     kube.namespace(NS)
     uid = kube.get("DNSZone", "signed", NS)["metadata"]["uid"]
@@ -236,9 +236,14 @@ def test_the_ds_goes_to_the_configmap_the_zone_names(zk, kube, controller, manag
     assert kube.get("configmaps", "theirs", NS)["data"] == {"x": "1"}
     assert kube.get("configmaps", "signed-ds-2", NS) is not None
 
-    # The field removed: ours deleted, theirs as it was.
-    kube.patch("DNSZone", "signed", NS, [{"op": "remove", "path": "/spec/dnssec/dsConfigMap"}],
-               ptype="json")
+    # The field removed while the controller is down: after the restart, ours is found by its
+    # label and owner reference and deleted; theirs is as it was.
+    controller.stop()
+    try:
+        kube.patch("DNSZone", "signed", NS, [{"op": "remove", "path": "/spec/dnssec/dsConfigMap"}],
+                   ptype="json")
+    finally:
+        controller.start(wait_ready=True, wait_leader=True)
     wait_for(lambda: kube.get("configmaps", "signed-ds-2", NS) is None, desc="signed-ds-2 deleted")
     assert kube.get("configmaps", "theirs", NS)["data"] == {"x": "1"}
     zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
