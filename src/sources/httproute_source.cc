@@ -56,6 +56,46 @@ bool carries(std::string_view protocol, RouteKind kind) {
   return protocol == "HTTP" || protocol == "HTTPS";
 }
 
+// A Gateway API namespace admission (a listener's allowedRoutes.namespaces, a Gateway's
+// spec.allowedListeners.namespaces): `from` All, Same, Selector or None (`default_from` when
+// unset) of `member`s in other namespaces.
+struct NamespaceAdmission {
+  const boost::json::value* namespaces;  // the object holding from and selector; may be null
+  std::string_view path;                 // its path, for messages
+  std::string_view default_from;
+  std::string_view member;  // "the route", "the ListenerSet"
+};
+
+// Does `a`, on an object in `owner_ns`, admit a member in `member_ns`? "" when it does, else
+// why not. Error: a problem in the owner's spec (`where` names the owner).
+model::Parsed<std::string> namespace_refusal(const NamespaceAdmission& a,
+                                             const std::string& owner_ns,
+                                             const std::string& member_ns,
+                                             const std::map<std::string, api::Labels>& ns_labels,
+                                             const std::string& where) {
+  const std::string from = str(a.namespaces, "from", a.default_from);
+  if (from == "All") return std::string();
+  if (from == "None") {
+    return fmt::format("{}: {}.from is None{}", where, a.path,
+                       a.default_from == "None" ? " (the default)" : "");
+  }
+  if (from == "Same") {
+    if (owner_ns == member_ns) return std::string();
+    return fmt::format("{}: {}.from is Same (namespace {}) and {} is in {}", where, a.path,
+                       owner_ns, a.member, member_ns);
+  }
+  if (from == "Selector") {
+    auto sel = api::LabelSelector::decode(json::member(a.namespaces, "selector"),
+                                          fmt::format("{}.{}.selector", where, a.path));
+    if (!sel) return tl::unexpected(sel.error());
+    auto it = ns_labels.find(member_ns);
+    if (sel->matches(it == ns_labels.end() ? api::Labels{} : it->second)) return std::string();
+    return fmt::format("{}: {}.selector does not match the labels of namespace {}", where, a.path,
+                       member_ns);
+  }
+  return model::invalid(fmt::format("{}.{}.from: unknown value \"{}\"", where, a.path, from));
+}
+
 // Does `listener` of a Gateway in `gw_ns` admit a route of `kind` in `route_ns`? "" when it
 // does, else why not (for the route's message). Error: a problem in the Gateway's spec.
 model::Parsed<std::string> listener_refusal(RouteKind kind, const boost::json::value& listener,
@@ -74,27 +114,9 @@ model::Parsed<std::string> listener_refusal(RouteKind kind, const boost::json::v
     });
     if (!ok) return fmt::format("{}: allowedRoutes.kinds does not include {}", where, kind_name);
   }
-  const auto* nss = json::member(allowed, "namespaces");
-  std::string from = str(nss, "from", "Same");
-  if (from == "All") return std::string();
-  if (from == "Same") {
-    if (gw_ns == route_ns) return std::string();
-    return fmt::format(
-        "{}: allowedRoutes.namespaces.from is Same (namespace {}) and the route is in {}", where,
-        gw_ns, route_ns);
-  }
-  if (from == "Selector") {
-    auto sel = api::LabelSelector::decode(json::member(nss, "selector"),
-                                          where + ".allowedRoutes.namespaces.selector");
-    if (!sel) return tl::unexpected(sel.error());
-    auto it = ns_labels.find(route_ns);
-    if (sel->matches(it == ns_labels.end() ? api::Labels{} : it->second)) return std::string();
-    return fmt::format(
-        "{}: allowedRoutes.namespaces.selector does not match the labels of namespace {}", where,
-        route_ns);
-  }
-  return model::invalid(
-      fmt::format("{}.allowedRoutes.namespaces.from: unknown value \"{}\"", where, from));
+  return namespace_refusal(
+      {json::member(allowed, "namespaces"), "allowedRoutes.namespaces", "Same", "the route"}, gw_ns,
+      route_ns, ns_labels, where);
 }
 
 const boost::json::value* find_object(const std::vector<const boost::json::value*>& objects,
@@ -121,30 +143,8 @@ model::Parsed<std::string> listener_set_refusal(const boost::json::value& gw,
                                                 const std::string& where) {
   const auto* nss =
       json::member(json::member(json::member(&gw, "spec"), "allowedListeners"), "namespaces");
-  const std::string from = str(nss, "from", "None");
-  if (from == "All") return std::string();
-  if (from == "None") {
-    return fmt::format("{}: spec.allowedListeners.namespaces.from is None (the default)", where);
-  }
-  if (from == "Same") {
-    if (gw_ns == ls_ns) return std::string();
-    return fmt::format(
-        "{}: spec.allowedListeners.namespaces.from is Same (namespace {}) and the ListenerSet is "
-        "in {}",
-        where, gw_ns, ls_ns);
-  }
-  if (from == "Selector") {
-    auto sel = api::LabelSelector::decode(json::member(nss, "selector"),
-                                          where + ".spec.allowedListeners.namespaces.selector");
-    if (!sel) return tl::unexpected(sel.error());
-    auto it = ns_labels.find(ls_ns);
-    if (sel->matches(it == ns_labels.end() ? api::Labels{} : it->second)) return std::string();
-    return fmt::format(
-        "{}: spec.allowedListeners.namespaces.selector does not match the labels of namespace {}",
-        where, ls_ns);
-  }
-  return model::invalid(
-      fmt::format("{}.spec.allowedListeners.namespaces.from: unknown value \"{}\"", where, from));
+  return namespace_refusal({nss, "spec.allowedListeners.namespaces", "None", "the ListenerSet"},
+                           gw_ns, ls_ns, ns_labels, where);
 }
 
 std::vector<std::string> gateway_targets(const boost::json::value& gw) {
