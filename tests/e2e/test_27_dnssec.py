@@ -25,12 +25,8 @@ ZONE = "signed.test"
 def managed(workdir):
     """A named whose catalog zone the agent follows (polling every second), with the agent's
     DNSSEC policies file included as a managed Primary's named.conf does."""
-    named = zkenv.Named(os.path.join(workdir, "named-dnssec"), [CATALOG])
-    os.environ["ZK_NAMED_DNSSEC_POLICIES"] = "1"  # read by start-named.sh through Named.start
-    try:
-        named.start()
-    finally:
-        del os.environ["ZK_NAMED_DNSSEC_POLICIES"]
+    named = zkenv.Named(os.path.join(workdir, "named-dnssec"), [CATALOG], dnssec_policies=True)
+    named.start()
     log_path = os.path.join(workdir, "agent-dnssec.log")
     try:
         with zkenv.catalog_agent(named, log_path):

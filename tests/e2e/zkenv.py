@@ -470,13 +470,17 @@ def notify(port, zone):
 
 class Named:
     """One loopback named from tools/named/start-named.sh: a primary for `zones`, or (primary=
-    another Named) a secondary that transfers them from it. Restarts keep the ports."""
+    another Named) a secondary that transfers them from it. Restarts keep the ports.
+    dnssec_policies: its named.conf includes the agent's DNSSEC policies file, as a managed
+    Primary's does."""
 
-    def __init__(self, dir, zones, primary=None, key_name="zonekeeper-key", algorithm="hmac-sha256"):
+    def __init__(self, dir, zones, primary=None, key_name="zonekeeper-key", algorithm="hmac-sha256",
+                 dnssec_policies=False):
         self.dir = dir
         self.zones = list(zones)
         self.primary = primary
         self.key_name, self.algorithm = key_name, algorithm
+        self.dnssec_policies = dnssec_policies
         self.port = None
         self.control_port = None
         self.env = None
@@ -494,6 +498,8 @@ class Named:
         if self.port:
             env["ZK_NAMED_PORT"] = str(self.port)
             env["ZK_NAMED_CONTROL_PORT"] = str(self.control_port)
+        if self.dnssec_policies:
+            env["ZK_NAMED_DNSSEC_POLICIES"] = "1"
         env.setdefault("ZK_NAMED_START_TIMEOUT", "30")
         run(["bash", os.path.join(REPO, "tools/named/start-named.sh"), self.dir, *self.zones], env=env)
         self.env = env_file(os.path.join(self.dir, "env"))
