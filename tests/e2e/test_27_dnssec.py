@@ -246,6 +246,37 @@ def test_the_ds_goes_to_the_configmap_the_zone_names(zk, kube, controller, manag
     zkenv.wait_answer(named.port, f"www.{ZONE}.", "A", ["192.0.2.131"])
 
 
+def test_a_policy_change_swaps_the_keys_and_the_ds(zk, kube, controller, managed, workdir):
+    """Another algorithm on a live signed zone: the agent modzones it to the new policy and named
+    makes a new key. zonekeeper does not tell named that a DS is at the parent (no checkds), so
+    named's key manager counts the old DS as never published and drops the old key at once:
+    status.dnssec.ds becomes the new key's alone, answers validate against the new DS and no
+    longer against the old one. This pins what docs/api.md warns of (change the algorithm of a
+    zone whose DS is at the parent only after taking that DS away)."""
+    named, agent_log = managed
+    before = dnssec_status(kube, "signed")
+    assert before and before["signed"] and {d["algorithm"] for d in before["ds"]} == {13}, before
+    t0 = time.monotonic()
+    kube.patch("DNSZone", "signed", NS, {"spec": {"dnssec": {"algorithm": "ED25519"}}})
+    st = wait_for(lambda: (lambda d: d if d and d.get("signed") and
+                           [x["algorithm"] for x in d.get("ds", [])] == [15] else None)(
+                               dnssec_status(kube, "signed")),
+                  desc="status.dnssec.ds is the new ED25519 key's")
+    zkenv.log(f"dnssec: algorithm changed, the new key's DS in status "
+              f"{time.monotonic() - t0:.2f} s after kubectl patch")
+    with open(agent_log) as f:
+        assert "(rndc modzone) zone=signed.test." in f.read()
+    keys = run(["dig", "@127.0.0.1", "-p", str(named.port), "+short", "+norec", "DNSKEY", f"{ZONE}."])
+    assert [line.split()[2] for line in keys.stdout.splitlines()] == ["15"], keys.stdout
+    new_anchors = trust_anchor_file(os.path.join(workdir, "dnssec-after-roll.conf"), ZONE, st["ds"])
+    wait_for(lambda: validated(delv(named, new_anchors, f"www.{ZONE}.", "A"), ["192.0.2.131"]),
+             desc="answers validate against the new DS")
+    old_anchors = trust_anchor_file(os.path.join(workdir, "dnssec-before-roll.conf"), ZONE, before["ds"])
+    r = delv(named, old_anchors, f"www.{ZONE}.", "A")
+    assert not validated(r, ["192.0.2.131"]), r.stdout + r.stderr
+    zk.wait_cond("DNSZone", "signed", NS, "True", "AllReady")
+
+
 def test_a_ksk_zsk_policy_verifies_and_taking_dnssec_away_unsigns(zk, kube, controller, managed, workdir):
     """Lifetimes given: a KSK and a ZSK (ED25519), so dnssec-verify needs no -z; spec.dnssec
     removed: the agent moves the zone to dnssec-policy insecure and status.dnssec goes."""
