@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -54,13 +52,6 @@ std::string target_policy(const std::optional<std::string>& wanted, const std::s
   if (!wanted) return applied;
   if (!wanted->empty()) return *wanted;
   return applied.empty() ? std::string() : std::string("insecure");
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 }  // namespace
@@ -169,9 +160,14 @@ struct Bind9Agent::Impl {
 
   void read_marker(const Name& zone) {
     auto path = marker_path(zone);
-    std::error_code ec;
-    if (!path || !fs::exists(*path, ec)) return;
-    std::string policy = read_file(*path);
+    if (!path) return;
+    auto text = files::read_file(path->string());
+    if (!text) {
+      spdlog::warn("agent: {}", text.error());
+      return;
+    }
+    if (!*text) return;
+    std::string policy = std::move(**text);
     while (!policy.empty() && (policy.back() == '\n' || policy.back() == ' ')) policy.pop_back();
     if (!policy.empty()) applied[zone] = policy;
   }
@@ -201,7 +197,10 @@ struct Bind9Agent::Impl {
   asio::awaitable<std::optional<std::string>> ensure_policies(
       const std::map<std::string, std::string>& wanted) {
     if (!policies_read) {
-      policies = parse_dnssec_policies_file(read_file(policies_path()));
+      // Never rewrite a file that could not be read: it may name policies zones still use.
+      auto text = files::read_file(policies_path().string());
+      if (!text) co_return text.error();
+      policies = parse_dnssec_policies_file(text->value_or(""));
       policies_read = true;
     }
     bool added = false;

@@ -8,11 +8,9 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,6 +35,7 @@
 #include "app/ui_api.h"
 #include "controller/controller.h"
 #include "dns/client.h"
+#include "files/atomic_write.h"
 #include "providers/hosts_file.h"
 #include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
@@ -163,14 +162,13 @@ class Local {
   // --------------------------------------------------------------- the folder
 
   void read_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
+    auto text = files::read_file(path);
+    if (!text || !*text) {  // gone (or unreadable): its objects go
+      if (!text) spdlog::warn("{}", text.error());
       files_.erase(path);
       return;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    files_[path] = parse_manifests(ss.str(), path);
+    files_[path] = parse_manifests(**text, path);
   }
 
   void rescan_all() {

@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -104,11 +102,10 @@ int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
   auto cfg = f.resolve();
   if (!cfg) return die(kUsageError, cfg.error());
   auto& [addr, zone, opts] = *cfg;
-  std::ifstream in(file);
-  if (!in) return die(kUsageError, fmt::format("cannot read {}", file));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto doc = app::parse_zone_document(ss.str(), file, zone);
+  auto text = files::read_file(file);
+  if (!text) return die(kUsageError, text.error());
+  if (!*text) return die(kUsageError, fmt::format("cannot read {}: no such file", file));
+  auto doc = app::parse_zone_document(**text, file, zone);
   if (!doc) return die(kUsageError, doc.error());
 
   auto snap = fetch(addr, zone, opts);
