@@ -45,6 +45,7 @@ DsConfigMaps::~DsConfigMaps() {
 void DsConfigMaps::clear() {
   State& st = *state_;
   st.listed = false;
+  st.list_failures = 0;
   st.made.clear();
   st.written.clear();
   st.pending.clear();
@@ -136,13 +137,14 @@ bool DsConfigMaps::needs_work(const State& st, const Want& w) {
 
 asio::awaitable<void> DsConfigMaps::drain(std::shared_ptr<State> st) {
   while (st->next && !st->pending.empty()) {
-    if (!st->listed && !co_await list_made(st)) {
-      // Without the list, a ConfigMap made before could not be told from someone's: wait for
-      // the zones' next statuses.
-      std::map<std::string, Want> waiting = std::move(st->pending);
-      st->pending.clear();
-      for (const auto& [uid, w] : waiting) refuse(st, w);
-      break;
+    if (!st->listed) {
+      const bool listed = co_await list_made(st);
+      if (!listed) {
+        // Without the list, a ConfigMap made before could not be told from someone's: the
+        // wants wait (one per zone, the latest) for the list to be tried again.
+        retry_list(st);
+        break;
+      }
     }
     auto first = st->pending.begin();
     Want w = std::move(first->second);
@@ -151,6 +153,25 @@ asio::awaitable<void> DsConfigMaps::drain(std::shared_ptr<State> st) {
     co_await keep(st, std::move(w));
   }
   st->draining = false;
+}
+
+void DsConfigMaps::retry_list(const std::shared_ptr<State>& st) {
+  if (st->list_retry) return;
+  st->list_retry = true;
+  const auto after = std::min<std::chrono::seconds>(
+      kRetryAfter * (1 << std::min(st->list_failures, 5)), kRetryAtMost);
+  ++st->list_failures;
+  asio::co_spawn(st->ex, list_again(st, after, st->epoch), asio::detached);
+}
+
+asio::awaitable<void> DsConfigMaps::list_again(std::shared_ptr<State> st,
+                                               std::chrono::seconds after, uint64_t epoch) {
+  asio::steady_timer timer(st->ex, after);
+  co_await timer.async_wait(asio::use_awaitable);
+  st->list_retry = false;
+  if (!st->next || epoch != st->epoch || st->pending.empty() || st->draining) co_return;
+  st->draining = true;
+  co_await drain(st);
 }
 
 asio::awaitable<bool> DsConfigMaps::list_made(std::shared_ptr<State> st) {
@@ -172,6 +193,7 @@ asio::awaitable<bool> DsConfigMaps::list_made(std::shared_ptr<State> st) {
     if (name && name->is_string()) st->made[uid].insert(std::string(name->get_string()));
   }
   st->listed = true;
+  st->list_failures = 0;
   co_return true;
 }
 

@@ -6,10 +6,12 @@
 //   Controller controller(ex, options, ds, ...);   // zone_status(s) also keeps s.ds_config_map
 //
 // Writes run in the background, one at a time, never holding up a reconcile. The ConfigMaps it
-// made are found once by their label (managed::kDsConfigMapLabel) and their owner reference, so
-// one made before a restart still goes when its DNSZone stops naming it. A refusal (no right to
-// write ConfigMaps there, a ConfigMap of that name that is not the DNSZone's) is a Warning Event
-// on the DNSZone, tried again 10 s later (then less and less often, up to every 5 min).
+// made are found once per term by their label (managed::kDsConfigMapLabel) and their owner
+// reference, so one made before a restart still goes when its DNSZone stops naming it; until
+// that LIST succeeds (tried again 10 s later, then less often) nothing is written or deleted. A
+// refusal (no right to write ConfigMaps there, a ConfigMap of that name that is not the DNSZone's)
+// is a Warning Event on the DNSZone, tried again 10 s later (then less and less often, up to every
+// 5 min).
 #pragma once
 
 #include <chrono>
@@ -74,6 +76,8 @@ class DsConfigMaps final : public ForwardingSink {
     };
     std::map<std::string, Refusal> refused;  // by DNSZone uid
     bool draining = false;
+    bool list_retry = false;  // a timer will try the list again
+    int list_failures = 0;
     uint64_t epoch = 0;  // moved by clear(): a write begun before it is not remembered
   };
   static bool needs_work(const State& st, const Want& w);
@@ -82,6 +86,9 @@ class DsConfigMaps final : public ForwardingSink {
   static boost::asio::awaitable<void> retry(std::shared_ptr<State> st, Want w, uint64_t epoch);
   static boost::asio::awaitable<void> drain(std::shared_ptr<State> st);
   static boost::asio::awaitable<bool> list_made(std::shared_ptr<State> st);
+  static void retry_list(const std::shared_ptr<State>& st);  // 10 s, doubled up to 5 min
+  static boost::asio::awaitable<void> list_again(std::shared_ptr<State> st,
+                                                 std::chrono::seconds after, uint64_t epoch);
   static boost::asio::awaitable<void> keep(std::shared_ptr<State> st, Want w);
 
   std::shared_ptr<State> state_;
