@@ -48,29 +48,29 @@ asio::awaitable<std::optional<std::string>> Controller::keep_catalog(const api::
   const model::RRsetMap want = managed::catalog_records(catalog, members, dnssec_policies);
   std::vector<telemetry::LogField> fields{
       {"zone", catalog.to_string()}, {"object", "DNSServer/" + key}, {"server", key}};
-  ConvergeStep step = co_await converge(
-      provider, catalog, {.check_first = true, .dry_run = options_.dry_run}, fields,
-      [&](const providers::ServedZone& served) {
-        model::RRsetMap desired = want;
-        if (keep_unknown) {
-          std::set<Name> known;  // the member owners of the zones that do decode
-          for (const Name& zone : members) known.insert(managed::member_owner(catalog, zone));
-          for (const auto& [k, rrset] : served.rrsets) {
-            // With the members' properties: an unknown zone's DNSSEC is left as it is too (but
-            // a known member's properties are what its DNSZone says).
-            if ((k.type == model::RRType::PTR && managed::is_member_owner(catalog, k.owner)) ||
-                (managed::is_member_property(catalog, k.owner) &&
-                 !known.contains(k.owner.parent().parent()))) {
-              desired.emplace(k, rrset);
-            }
-          }
+  // Named before the co_await, not temporaries in its call (GCC 12 destroys those twice).
+  const ConvergeOptions how{.check_first = true, .dry_run = options_.dry_run};
+  const Planner planner = [&](const providers::ServedZone& served) {
+    model::RRsetMap desired = want;
+    if (keep_unknown) {
+      std::set<Name> known;  // the member owners of the zones that do decode
+      for (const Name& zone : members) known.insert(managed::member_owner(catalog, zone));
+      for (const auto& [k, rrset] : served.rrsets) {
+        // With the members' properties: an unknown zone's DNSSEC is left as it is too (but
+        // a known member's properties are what its DNSZone says).
+        if ((k.type == model::RRType::PTR && managed::is_member_owner(catalog, k.owner)) ||
+            (managed::is_member_property(catalog, k.owner) &&
+             !known.contains(k.owner.parent().parent()))) {
+          desired.emplace(k, rrset);
         }
-        plan::ZoneOwnership own;
-        own.remove_undeclared = true;  // the catalog is zonekeeper's alone
-        plan::ZonePlan zp = plan::plan_zone(catalog, desired, served.rrsets, own);
-        return plan::Plan{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
-      },
-      alive);
+      }
+    }
+    plan::ZoneOwnership own;
+    own.remove_undeclared = true;  // the catalog is zonekeeper's alone
+    plan::ZonePlan zp = plan::plan_zone(catalog, desired, served.rrsets, own);
+    return plan::Plan{std::move(zp.changes), std::move(zp.diff), std::move(zp.notes)};
+  };
+  ConvergeStep step = co_await converge(provider, catalog, how, fields, planner, alive);
   if (step.abandoned || !*alive) co_return std::nullopt;
   if (step.failure) {
     co_return fmt::format("catalog zone {}: {}", catalog.to_string(), step.failure->message);
