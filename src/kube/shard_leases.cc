@@ -189,6 +189,7 @@ asio::awaitable<void> ShardLeases::hand_over(uint32_t shard) {
   spdlog::info("sharding: {} handed shard {} over to {}", config_.identity, shard,
                shard < assignment_.size() ? assignment_[shard] : std::string());
   handing_over_.erase(shard);
+  --running_;
 }
 
 asio::awaitable<Result<void>> ShardLeases::run() {
@@ -235,6 +236,7 @@ asio::awaitable<Result<void>> ShardLeases::run() {
     }
     for (uint32_t shard : std::set<uint32_t>(held_)) {
       if (assignment_[shard] != config_.identity && !handing_over_.count(shard)) {
+        ++running_;  // run() returns only once the handover ended (it uses this object)
         asio::co_spawn(ex, hand_over(shard), asio::detached);
       }
     }

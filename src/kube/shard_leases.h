@@ -114,7 +114,7 @@ class ShardLeases {
   bool joined_ = false;  // a member for a retry period: campaign from now on
   std::optional<std::chrono::steady_clock::time_point> member_since_;
   bool stopping_ = false;
-  size_t running_ = 0;  // campaign and member loops still running
+  size_t running_ = 0;  // campaign and member loops and handovers still running
   std::unique_ptr<boost::asio::steady_timer> timer_;
 };
 
