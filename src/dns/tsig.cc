@@ -224,7 +224,8 @@ Result<TsigKey> TsigKey::from_base64(std::string_view name, std::string_view alg
   return TsigKey{*kn, *alg, std::move(*secret)};
 }
 
-Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::string_view what) {
+Result<std::vector<BindKeyStatement>> parse_bind_key_statements(std::string_view text,
+                                                                std::string_view what) {
   // Tokens: words, quoted strings, and the punctuation { } ;  — comments removed.
   std::vector<std::string> toks;
   for (size_t i = 0; i < text.size();) {
@@ -256,22 +257,42 @@ Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::st
       toks.emplace_back(text.substr(s, i - s));
     }
   }
-  if (toks.size() < 3 || toks[0] != "key" || toks[2] != "{") {
+  std::vector<BindKeyStatement> out;
+  for (size_t at = 0; at < toks.size();) {
+    // What follows the keys (rndc-confgen's `options { … }`) is not ours to read.
+    if (!out.empty() && toks[at] != "key") break;
+    if (at + 3 > toks.size() || toks[at] != "key" || toks[at + 2] != "{") {
+      return fail(
+          ErrorCode::InvalidArgument,
+          fmt::format("{}: expected `key \"name\" {{ algorithm ...; secret \"...\"; }};`", what));
+    }
+    std::string name = toks[at + 1], algorithm, secret;
+    size_t i = at + 3;
+    for (; i < toks.size() && toks[i] != "}"; ++i) {
+      if (toks[i] == "algorithm" && i + 1 < toks.size())
+        algorithm = toks[++i];
+      else if (toks[i] == "secret" && i + 1 < toks.size())
+        secret = toks[++i];
+    }
+    if (algorithm.empty())
+      return fail(ErrorCode::InvalidArgument, fmt::format("{}: no algorithm", what));
+    if (secret.empty()) return fail(ErrorCode::InvalidArgument, fmt::format("{}: no secret", what));
+    out.push_back(BindKeyStatement{std::move(name), std::move(algorithm), std::move(secret)});
+    at = i + 1;                                     // past "}"
+    if (at < toks.size() && toks[at] == ";") ++at;  // and its ";"
+  }
+  if (out.empty()) {
     return fail(
         ErrorCode::InvalidArgument,
         fmt::format("{}: expected `key \"name\" {{ algorithm ...; secret \"...\"; }};`", what));
   }
-  std::string name = toks[1], algorithm, secret;
-  for (size_t i = 3; i + 1 < toks.size() && toks[i] != "}"; ++i) {
-    if (toks[i] == "algorithm")
-      algorithm = toks[++i];
-    else if (toks[i] == "secret")
-      secret = toks[++i];
-  }
-  if (algorithm.empty())
-    return fail(ErrorCode::InvalidArgument, fmt::format("{}: no algorithm", what));
-  if (secret.empty()) return fail(ErrorCode::InvalidArgument, fmt::format("{}: no secret", what));
-  return BindKeyStatement{std::move(name), std::move(algorithm), std::move(secret)};
+  return out;
+}
+
+Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::string_view what) {
+  auto all = parse_bind_key_statements(text, what);
+  if (!all) return tl::unexpected(all.error());
+  return std::move(all->front());
 }
 
 Result<TsigKey> TsigKey::parse_bind_key(std::string_view text) {

@@ -40,6 +40,10 @@ struct BindKeyStatement {
   std::string secret;  // base64, as written
 };
 Result<BindKeyStatement> parse_bind_key_statement(std::string_view text, std::string_view what);
+// Every `key` statement at the start of a file (a managed server's key files hold only such
+// statements, the signing key first), in order; what follows the last one is not read.
+Result<std::vector<BindKeyStatement>> parse_bind_key_statements(std::string_view text,
+                                                                std::string_view what);
 
 struct TsigKey {
   model::Name name;

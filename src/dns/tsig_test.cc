@@ -245,6 +245,25 @@ TEST(Tsig, ParsesBindKeyFiles) {
   EXPECT_NE(nosecret.error().message.find("no secret"), std::string::npos);
   auto garbage = TsigKey::parse_bind_key("hello");
   EXPECT_FALSE(garbage);
+  // A file of several keys (a managed server's during a rotation): each, in order; what follows
+  // them (rndc-confgen's options) is not read. A broken second key is an error.
+  auto two = parse_bind_key_statements(
+      "key \"a\" { algorithm hmac-sha256; secret \"QQ==\"; };\n"
+      "key \"b\" {\n algorithm hmac-sha512;\n secret \"Qg==\";\n};\noptions { default-key \"a\"; "
+      "};",
+      "f");
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[0].name, "a");
+  EXPECT_EQ((*two)[1].name, "b");
+  EXPECT_EQ((*two)[1].algorithm, "hmac-sha512");
+  EXPECT_EQ((*two)[1].secret, "Qg==");
+  auto broken = parse_bind_key_statements(
+      "key \"a\" { algorithm hmac-sha256; secret \"QQ==\"; };\nkey \"b\" { algorithm hmac-sha256; "
+      "};",
+      "f");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().message, "f: no secret");
   auto badb64 = TsigKey::from_base64("k", "hmac-sha256", "not base64!");
   ASSERT_FALSE(badb64);
   EXPECT_EQ(badb64.error().message.find(kSecret), std::string::npos);
