@@ -976,6 +976,14 @@ def bind9instance():
             "serviceAddress": s("The cluster IP of the instance's Service."),
             "dnsServers": arr("The DNSServer objects the instance created.", {"type": "string"},
                               **{"x-kubernetes-list-type": "set"}),
+            "keys": obj("A Primary's keys (docs/api.md \"Key rotation\"); no secret is here.", {
+                "names": arr("The TSIG keys its servers accept, the one that signs first; its "
+                             "Secondaries follow this list.", {"type": "string"}),
+                "rotation": s("The dns.zonekeeper.io/rotate-keys value acted on last."),
+                "phase": s("Where that rotation is.",
+                           enum=["Done", "Adding", "Switching", "Dropping"]),
+                "waitingFor": s("While a rotation waits: for what."),
+            }),
         })
     columns = [
         {"name": "Role", "type": "string", "jsonPath": ".spec.role",

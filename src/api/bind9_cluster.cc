@@ -28,6 +28,7 @@ Parsed<const boost::json::value*> decode_cluster_parts(const boost::json::value&
   auto meta = decode_object_meta(object, kind, scope);
   if (!meta) return tl::unexpected(meta.error());
   static_cast<ObjectMeta&>(c) = std::move(*meta);
+  c.rotate_keys = rotate_keys_value(object);
   // Its instances are "<name>-primary" and "<name>-secondary-<i>" (i ≤ 15): Bind9Instance
   // names, at most 52 characters.
   auto named =

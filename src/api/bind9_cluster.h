@@ -52,6 +52,7 @@ struct Bind9Cluster : ObjectMeta {
 
   Bind9Role primary;
   Bind9Secondaries secondaries;
+  std::string rotate_keys;  // rotate_keys_value: passed to its Primary instance
 
   std::string key() const;  // "ns/name"
   friend bool operator==(const Bind9Cluster&, const Bind9Cluster&) = default;

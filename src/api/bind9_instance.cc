@@ -14,11 +14,18 @@ std::string Bind9Instance::key() const {
   return ns + "/" + name;
 }
 
+std::string rotate_keys_value(const boost::json::value& object) {
+  const auto* ann = json::member(json::member(&object, "metadata"), "annotations");
+  const auto* v = json::member(ann, kRotateKeysAnnotation);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 Parsed<Bind9Instance> decode_bind9_instance(const boost::json::value& object) {
   auto meta = decode_object_meta(object, kBind9Instance);
   if (!meta) return tl::unexpected(meta.error());
   Bind9Instance b;
   static_cast<ObjectMeta&>(b) = std::move(*meta);
+  b.rotate_keys = rotate_keys_value(object);
   // It names the StatefulSet and the Services: a DNS label (RFC 1035: a Service name starts
   // with a letter), ≤ 52 so that "<name>-<revision hash>" still fits a label value.
   auto named = check_bind9_name(b.name, 52, "it names the StatefulSet, its Services and Pods");

@@ -27,6 +27,12 @@
 namespace zk::api {
 
 inline constexpr std::string_view kBind9Instance = "Bind9Instance";
+// The annotation (on a Primary Bind9Instance, or a Bind9Cluster / Bind9GlobalCluster, which
+// passes it to its Primary) whose every new value asks for one key rotation.
+inline constexpr std::string_view kRotateKeysAnnotation = "dns.zonekeeper.io/rotate-keys";
+
+// metadata.annotations[kRotateKeysAnnotation] of an object ("" when absent or not a string).
+std::string rotate_keys_value(const boost::json::value& object);
 
 // Ports the Pod of a Bind9Instance (or of a Bind9Cluster's instances) uses itself, so spec.port
 // may be neither: named's control channel (rndc) and the bind9-agent's NOTIFY listener. The
@@ -62,6 +68,7 @@ struct Bind9Instance : ObjectMeta {
   // spec.allowedNamespaces: DNSZones of the Namespaces it matches may use the instance's
   // DNSServers (they get it as their allowedNamespaces); absent: only its own namespace.
   std::optional<LabelSelector> allowed_namespaces;
+  std::string rotate_keys;  // rotate_keys_value: a Primary's keys are rotated once per value
 
   std::string key() const;  // "ns/name"
   friend bool operator==(const Bind9Instance&, const Bind9Instance&) = default;

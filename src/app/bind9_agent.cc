@@ -105,11 +105,16 @@ tl::expected<void, std::string> seed_bind9_directory(const fs::path& directory) 
 struct Bind9Agent::Impl {
   asio::any_io_executor executor;
   Bind9AgentOptions options;
-  managed::ServerSettings settings;
   std::set<Name> zones;
   // The dnssec-policy named has for each zone of `zones` (absent: none); kept on the volume in
   // zones/NAME.db.dnssec, beside the zone's file.
   std::map<Name, std::string> applied;
+  // The options named has for each zone (rndc addzone / modzone), kept in zones/NAME.db.conf:
+  // a zone added by an agent that wrote other options (an older version's) is given today's.
+  std::map<Name, std::string> configured;
+  // The rndc keys of the key file, the one named takes first; the key files' text last acted on.
+  std::vector<dns::ControlKey> rndc_keys;
+  std::string keys_seen;
   // The statements of kDnssecPoliciesFile, by policy name.
   std::map<std::string, std::string> policies;
   bool policies_read = false;
@@ -126,8 +131,78 @@ struct Bind9Agent::Impl {
 
   Impl(asio::any_io_executor ex, Bind9AgentOptions o)
       : executor(ex), options(std::move(o)), wake(ex) {
-    settings.tsig_key_name = options.tsig_key.name.to_string();
-    if (settings.tsig_key_name.size() > 1) settings.tsig_key_name.pop_back();  // the root dot
+    rndc_keys.push_back(options.rndc_key);
+    if (auto text = key_files_text()) keys_seen = std::move(*text);
+  }
+
+  // Both key files' text (nullopt: not followed, or unreadable).
+  std::optional<std::string> key_files_text() const {
+    if (options.tsig_key_file.empty() || options.rndc_key_file.empty()) return std::nullopt;
+    std::string out;
+    for (const fs::path& p : {options.tsig_key_file, options.rndc_key_file}) {
+      auto text = files::read_file(p.string());
+      if (!text || !*text) return std::nullopt;
+      out += **text;
+      out += '\0';
+    }
+    return out;
+  }
+
+  // The keys Secret changed (the kubelet rewrote the files, a key rotation): named re-reads
+  // them (`rndc reconfig`, with the first rndc key that it takes: the new files' first, else
+  // the one used so far), and the agent signs with the new files' first keys.
+  asio::awaitable<void> follow_keys() {
+    auto text = key_files_text();
+    if (!text || *text == keys_seen) co_return;
+    auto tsig = dns::TsigKey::load_bind_key_file(options.tsig_key_file.string());
+    auto statements = files::read_file(options.rndc_key_file.string());
+    std::vector<dns::ControlKey> rndc;
+    std::string problem = !tsig ? tsig.error().message : std::string();
+    if (statements && *statements) {
+      auto all = dns::parse_bind_key_statements(**statements, options.rndc_key_file.string());
+      if (!all) problem = all.error().message;
+      const std::vector<dns::BindKeyStatement> none;
+      for (const dns::BindKeyStatement& k : all ? *all : none) {
+        auto key = dns::ControlKey::from_base64(k.name, k.algorithm, k.secret);
+        if (!key) {
+          problem = key.error().message;
+          break;
+        }
+        rndc.push_back(std::move(*key));
+      }
+    }
+    if (!problem.empty() || rndc.empty()) {
+      spdlog::warn("agent: the key files changed but cannot be read: {} (named keeps its keys)",
+                   problem.empty() ? std::string("no rndc key") : problem);
+      keys_seen = std::move(*text);  // not again until they change
+      co_return;
+    }
+    std::vector<dns::ControlKey> tries = rndc;
+    tries.push_back(rndc_keys.front());
+    std::string failure;
+    for (const dns::ControlKey& key : tries) {
+      dns::ControlClientOptions o;
+      o.timeout = options.timeout;
+      dns::ControlClient client(executor, options.control, key, o);
+      auto answer = co_await client.command("reconfig");
+      if (answer) {
+        failure.clear();
+        break;
+      }
+      failure = answer.error().to_string();
+      if (answer.error().code != dns::ErrorCode::ControlAuthFailed) break;
+    }
+    if (!failure.empty()) {
+      spdlog::warn("agent: the key files changed: rndc reconfig: {} (tried again)", failure);
+      co_return;
+    }
+    options.tsig_key = std::move(*tsig);
+    rndc_keys = std::move(rndc);
+    keys_seen = std::move(*text);
+    spdlog::info(
+        "agent: the key files changed: named re-read them (rndc reconfig); signing with "
+        "TSIG key {} and rndc key {}",
+        options.tsig_key.name.to_string(), rndc_keys.front().name);
   }
 
   dns::ClientOptions client_options() const {
@@ -158,7 +233,17 @@ struct Bind9Agent::Impl {
     return options.directory / (*file + ".dnssec");
   }
 
+  std::optional<fs::path> options_path(const Name& zone) const {
+    auto file = managed::member_zone_file(zone);
+    if (!file) return std::nullopt;
+    return options.directory / (*file + ".conf");
+  }
+
   void read_marker(const Name& zone) {
+    if (auto conf = options_path(zone)) {
+      auto text = files::read_file(conf->string());
+      if (text && *text) configured[zone] = std::move(**text);
+    }
     auto path = marker_path(zone);
     if (!path) return;
     auto text = files::read_file(path->string());
@@ -172,10 +257,21 @@ struct Bind9Agent::Impl {
     if (!policy.empty()) applied[zone] = policy;
   }
 
-  std::optional<std::string> write_marker(const Name& zone, const std::string& policy) {
+  // What named now has for the zone: its policy and options (`config`; "" when it was deleted).
+  std::optional<std::string> write_marker(const Name& zone, const std::string& policy,
+                                          const std::string& config) {
     auto path = marker_path(zone);
-    if (!path) return std::nullopt;
+    auto conf = options_path(zone);
+    if (!path || !conf) return std::nullopt;
     std::error_code ec;
+    if (config.empty()) {
+      fs::remove(*conf, ec);
+      configured.erase(zone);
+    } else if (auto w = files::write_file_atomically(conf->string(), config, 0644); !w) {
+      return fmt::format("{}: {}", zone.to_string(), w.error());
+    } else {
+      configured[zone] = config;
+    }
     if (policy.empty()) {
       fs::remove(*path, ec);
       applied.erase(zone);
@@ -223,21 +319,36 @@ struct Bind9Agent::Impl {
     co_return std::nullopt;
   }
 
-  // A zone named has whose policy is not the one wanted: `rndc modzone` with the whole
-  // configuration (named keeps the keys of a policy it leaves and rolls to the new one's).
-  asio::awaitable<std::optional<std::string>> change_policy(const Name& zone,
-                                                            const std::string& policy) {
-    const std::string config = managed::member_zone_options(zone, settings, policy);
+  // Does named have the options the agent gives the zone today, with `policy`?
+  bool configured_as(const Name& zone, const std::string& policy) const {
+    auto it = configured.find(zone);
+    return policy == applied_policy(zone) && it != configured.end() &&
+           it->second == managed::member_zone_options(zone, policy);
+  }
+
+  // A zone named has whose policy or options are not the ones wanted: `rndc modzone` with the
+  // whole configuration (named keeps the keys of a policy it leaves and rolls to the new one's).
+  asio::awaitable<std::optional<std::string>> configure(const Name& zone,
+                                                        const std::string& policy) {
+    const std::string config = managed::member_zone_options(zone, policy);
     dns::ControlClient rndc = control_client();
     auto answer = co_await rndc.command(fmt::format("modzone {} {}", zone.to_string(), config));
     if (auto f = failure(zone, "modzone", answer, 0)) co_return f;
-    co_return write_marker(zone, policy);
+    co_return write_marker(zone, policy, config);
+  }
+
+  // Logs what configure() changed: the policy, or only the options.
+  void log_configured(const Name& zone, const std::string& before, const std::string& policy) {
+    log_zone(spdlog::level::info, zone,
+             policy != before
+                 ? fmt::format("dnssec-policy {} (rndc modzone)", policy.empty() ? "none" : policy)
+                 : std::string("options brought up to date (rndc modzone)"));
   }
 
   dns::ControlClient control_client() const {
     dns::ControlClientOptions o;
     o.timeout = options.timeout;
-    return dns::ControlClient(executor, options.control, options.rndc_key, o);
+    return dns::ControlClient(executor, options.control, rndc_keys.front(), o);
   }
 
   // Failures say the zone and named's words; "already exists" / "not found" are what was wanted.
@@ -271,13 +382,13 @@ struct Bind9Agent::Impl {
         co_return fmt::format("{}: {}", zone.to_string(), w.error());
       }
     }
-    const std::string config = managed::member_zone_options(zone, settings, policy);
+    const std::string config = managed::member_zone_options(zone, policy);
     dns::ControlClient rndc = control_client();
     auto answer = co_await rndc.addzone(zone, config);
     existed = !answer && answer.error().control_result == kResultExists;
     if (auto f = failure(zone, "addzone", answer, kResultExists)) co_return f;
     if (existed) co_return std::nullopt;  // named keeps its own configuration: see pass()
-    co_return write_marker(zone, policy);
+    co_return write_marker(zone, policy, config);
   }
 
   asio::awaitable<std::optional<std::string>> remove(const Name& zone) {
@@ -290,7 +401,7 @@ struct Bind9Agent::Impl {
     }
     // The keys stay in the directory (named's key-directory): a zone added again is signed
     // with them, so the DS at the parent still matches.
-    co_return write_marker(zone, "");
+    co_return write_marker(zone, "", "");
   }
 
   asio::awaitable<Bind9AgentPass> pass() {
@@ -343,14 +454,14 @@ struct Bind9Agent::Impl {
     for (const Name& zone : content.members) {
       const std::string policy = target_policy(wanted.at(zone), applied_policy(zone));
       if (zones.contains(zone)) {
-        if (policy == applied_policy(zone)) continue;
-        if (auto failure = co_await change_policy(zone, policy)) {
+        if (configured_as(zone, policy)) continue;
+        const std::string before = applied_policy(zone);
+        if (auto failure = co_await configure(zone, policy)) {
           out.failures.push_back(*failure);
           continue;
         }
-        out.dnssec_changed.push_back(zone);
-        log_zone(spdlog::level::info, zone,
-                 fmt::format("dnssec-policy {} (rndc modzone)", policy.empty() ? "none" : policy));
+        if (policy != before) out.dnssec_changed.push_back(zone);
+        log_configured(zone, before, policy);
         continue;
       }
       bool existed = false;
@@ -362,11 +473,13 @@ struct Bind9Agent::Impl {
       if (existed) {
         log_zone(spdlog::level::info, zone, "already on named (kept from its volume)");
         read_marker(zone);
-        if (policy != applied_policy(zone)) {
-          if (auto failure = co_await change_policy(zone, policy)) {
+        if (!configured_as(zone, policy)) {
+          const std::string before = applied_policy(zone);
+          if (auto failure = co_await configure(zone, policy)) {
             out.failures.push_back(*failure);
           } else {
-            out.dnssec_changed.push_back(zone);
+            if (policy != before) out.dnssec_changed.push_back(zone);
+            log_configured(zone, before, policy);
           }
         }
         continue;
@@ -513,6 +626,7 @@ struct Bind9Agent::Impl {
         co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping) break;
       }
+      co_await follow_keys();
       bool due = notified || !last_ok || !leaving.empty();
       notified = false;
       if (!due) {
@@ -544,6 +658,9 @@ asio::awaitable<void> Bind9Agent::recover() {
 }
 asio::awaitable<Bind9AgentPass> Bind9Agent::pass() {
   return impl_->pass();
+}
+asio::awaitable<void> Bind9Agent::follow_keys() {
+  return impl_->follow_keys();
 }
 const std::set<Name>& Bind9Agent::zones() const {
   return impl_->zones;

@@ -5,7 +5,9 @@
 // member's DNSSEC policy (catalog property, managed/dnssec.h) becomes a `dnssec-policy`
 // statement in the directory's dnssec-policies.conf (`rndc reconfig` when it grows) and the
 // zone's `dnssec-policy` (addzone, or `rndc modzone` when it changes; "insecure" when taken
-// away), remembered in zones/NAME.db.dnssec.
+// away), remembered in zones/NAME.db.dnssec; the options each zone was given are kept in
+// zones/NAME.db.conf, and a zone whose options differ from today's gets them (modzone). When
+// the key files change (a key rotation), named re-reads them (`rndc reconfig`).
 //
 //   Bind9Agent agent(io.get_executor(), options);
 //   co_await agent.run();                       // until agent.stop()
@@ -33,10 +35,14 @@
 namespace zk::app {
 
 struct Bind9AgentOptions {
-  dns::ServerAddress server{"127.0.0.1", 53};     // named's DNS port
-  dns::ServerAddress control{"127.0.0.1", 953};   // named's control channel
-  dns::TsigKey tsig_key;                          // transfers the catalog; granted in new zones
-  dns::ControlKey rndc_key;                       // addzone, delzone
+  dns::ServerAddress server{"127.0.0.1", 53};    // named's DNS port
+  dns::ServerAddress control{"127.0.0.1", 953};  // named's control channel
+  dns::TsigKey tsig_key;                         // transfers the catalog; granted in new zones
+  dns::ControlKey rndc_key;                      // addzone, delzone
+  // The key files named includes (the keys Secret's tsig.conf and rndc.conf), followed: when
+  // their text changes, named re-reads them and the agent signs with their first keys. Empty:
+  // the keys above stay.
+  std::filesystem::path tsig_key_file, rndc_key_file;
   std::filesystem::path directory;                // named's `directory` (the volume)
   uint16_t notify_port = 5300;                    // 127.0.0.1; 0: no listener (poll only)
   std::chrono::milliseconds poll_interval{5000};  // SOA check of the catalog, NOTIFY or not
@@ -87,6 +93,9 @@ class Bind9Agent {
   // Reads zones/ and keeps those named answers for: what start-up knows.
   boost::asio::awaitable<void> recover();
   boost::asio::awaitable<Bind9AgentPass> pass();
+  // When the key files' text changed since last acted on: named re-reads them and the agent
+  // signs with their first keys (run() does this at each poll; tests call it).
+  boost::asio::awaitable<void> follow_keys();
   // The member zones named has, as far as this agent knows.
   const std::set<model::Name>& zones() const;
 

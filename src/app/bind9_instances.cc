@@ -18,7 +18,7 @@
 #include "api/time.h"
 #include "app/bind9_clusters.h"
 #include "app/deployer.h"
-#include "app/random_secret.h"
+#include "app/primary_keys.h"
 #include "controller/work_queue.h"
 #include "managed/bind9_cluster.h"
 #include "managed/bind9_objects.h"
@@ -41,6 +41,8 @@ const kube::Resource kServices{"", "v1", "services", "Service", true};
 const kube::Resource kDNSServers{"dns.zonekeeper.io", "v1alpha1", "dnsservers", "DNSServer", true};
 
 constexpr std::chrono::minutes kResync{5};
+// How often a Primary in a key rotation looks again at what the rotation waits for.
+constexpr std::chrono::seconds kRotationRecheck{2};
 
 // What it deployed carries these labels: its informers watch only that.
 constexpr std::string_view kDeployedSelector =
@@ -78,6 +80,7 @@ struct Bind9Instances::Impl {
   int workers_running = 0;
   Deployer deployer;
   Bind9Clusters clusters{deployer};
+  PrimaryKeys keys{ex, client, deployer};
   // DNSServers applied per instance ("ns/name"), to delete the ones no longer wanted.
   std::map<std::string, std::set<std::string>> servers_applied;
   std::set<std::string> servers_listed;  // instances whose DNSServers were listed once
@@ -243,10 +246,53 @@ struct Bind9Instances::Impl {
       }
     }
     std::optional<Blocked> blocked;
-    if (d.instance.role == ServerRole::Primary) blocked = co_await ensure_keys(d);
+    std::optional<KeptKeys> kept;
+    if (d.instance.role == ServerRole::Primary) {
+      std::vector<SecondarySet> secondaries = secondaries_of(d);
+      auto k = co_await keys.keep(d, d.instance.rotate_keys, std::move(secondaries));
+      if (k) {
+        kept = std::move(*k);
+        if (kept->ring.phase != managed::RotationPhase::Done) {
+          queue.add_after(key, kRotationRecheck);
+        }
+      } else {
+        blocked = k.error();
+      }
+    }
     if (!blocked) blocked = co_await deploy(d);
-    const bool ok = co_await write_status(object, &d, blocked, pods);
+    const bool ok = co_await write_status(object, &d, blocked, pods, kept ? &*kept : nullptr);
     co_return ok && (!blocked || blocked->reason != "DeployFailed");
+  }
+
+  // The Secondary instances whose Primary `primary` is, as their own reconcile deploys them
+  // (but for the keys: PrimaryKeys sets them from the ring), with their Pods.
+  std::vector<SecondarySet> secondaries_of(const managed::Deployment& primary) const {
+    std::vector<SecondarySet> out;
+    const std::string& ns = primary.instance.ns;
+    for (const kube::ObjectPtr& o : store("Bind9Instance").by_namespace(ns)) {
+      auto decoded = api::decode_bind9_instance(o->parse());
+      if (!decoded || decoded->role != ServerRole::Secondary ||
+          decoded->primary_name != primary.instance.name) {
+        continue;
+      }
+      SecondarySet s;
+      s.deployment.instance = std::move(*decoded);
+      s.deployment.bind9_image = options.bind9_image;
+      s.deployment.agent_image = options.agent_image;
+      s.deployment.primary_name = primary.instance.name;
+      s.deployment.primary_port = primary.instance.port;
+      s.deployment.primary_address = primary.service_address;
+      for (int i = 0; i < s.deployment.instance.replicas; ++i) {
+        kube::ObjectPtr pod = store("Pod").get(ns, fmt::format("{}-{}", o->name(), i));
+        if (pod) {
+          s.pods.emplace_back(managed::read_pod(pod->parse()));
+        } else {
+          s.pods.emplace_back();
+        }
+      }
+      out.push_back(std::move(s));
+    }
+    return out;
   }
 
   std::string cluster_ip(const std::string& ns, const std::string& name) const {
@@ -280,30 +326,14 @@ struct Bind9Instances::Impl {
                                                     "yet",
                                                     ns, primary)};
     }
+    // The keys it accepts now, the signing one first: what the Primary wrote in its status.
+    d.key_names = managed::published_key_names(p->parse());
+    if (d.key_names.empty()) {
+      return Blocked{"PrimaryNotFound", fmt::format("the Primary {}/{} has not published its "
+                                                    "keys yet (status.keys)",
+                                                    ns, primary)};
+    }
     return std::nullopt;
-  }
-
-  // A Primary's keys: made once, never rewritten (the servers and every client hold them).
-  asio::awaitable<std::optional<Blocked>> ensure_keys(const managed::Deployment& d) {
-    const Bind9Instance& i = d.instance;
-    const std::string name = managed::keys_secret_name(i.name);
-    bool absent = false;
-    const Owner owner = owner_of(i);
-    if (auto b = co_await deployer.check_ours(owner, kube::resources::kSecrets, name, &absent)) {
-      co_return b;
-    }
-    if (!absent) co_return std::nullopt;
-    json::object secret = managed::keys_secret(d, {random_key_secret(), random_key_secret()});
-    auto r = co_await client->create(kube::resources::kSecrets, i.ns, secret);
-    if (!r) {
-      deployer.forget(kube::resources::kSecrets, i.ns, name);
-      if (r.error().code == kube::ErrorCode::AlreadyExists) {
-        co_return Blocked{"DeployFailed", "the keys Secret appeared meanwhile: again"};
-      }
-      co_return Deployer::refused(r.error(), fmt::format("create Secret {}", name));
-    }
-    spdlog::info("bind9: {}/{}: generated its TSIG and rndc keys (Secret {})", i.ns, i.name, name);
-    co_return std::nullopt;
   }
 
   asio::awaitable<std::optional<Blocked>> deploy(const managed::Deployment& d) {
@@ -360,10 +390,17 @@ struct Bind9Instances::Impl {
     co_return std::nullopt;
   }
 
+  static const json::value* status_keys(const json::value& object) {
+    const json::object* status =
+        object.as_object().if_contains("status") ? object.at("status").if_object() : nullptr;
+    return status ? status->if_contains("keys") : nullptr;
+  }
+
   // The status, written only when it changed. False when the write failed (retried).
   asio::awaitable<bool> write_status(const json::value& object, const managed::Deployment* d,
                                      const std::optional<Blocked>& blocked,
-                                     const std::vector<std::optional<managed::PodState>>& pods) {
+                                     const std::vector<std::optional<managed::PodState>>& pods,
+                                     const KeptKeys* kept = nullptr) {
     const json::object& meta = object.at("metadata").as_object();
     const std::string name(meta.at("name").as_string());
     const int64_t generation = Deployer::generation(object);
@@ -379,6 +416,11 @@ struct Bind9Instances::Impl {
       json::array servers;
       for (const auto& [n, _] : managed::dns_servers(*d)) servers.emplace_back(n);
       if (!servers.empty()) fields["dnsServers"] = std::move(servers);
+    }
+    if (d && kept) {
+      fields["keys"] = managed::keys_status(d->instance.name, kept->ring, kept->waiting_for);
+    } else if (const json::value* old = status_keys(object)) {
+      fields["keys"] = *old;  // not read this time: what the Secondaries follow stays
     }
     co_return co_await deployer.write_status(kInstances, object, std::move(report.conditions),
                                              std::move(fields));

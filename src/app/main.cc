@@ -179,6 +179,8 @@ int run_bind9_agent(const AgentFlags& f) {
   o.control = *control;
   o.tsig_key = std::move(*tsig);
   o.rndc_key = std::move(*rndc);
+  o.tsig_key_file = f.tsig_key_file;
+  o.rndc_key_file = f.rndc_key_file;
   o.directory = f.directory;
   o.notify_port = static_cast<uint16_t>(f.notify_port);
   o.poll_interval = std::chrono::seconds(f.poll_seconds);

@@ -61,12 +61,17 @@ json::object instance(const api::Bind9Cluster& c, const Maker& by, const std::st
                      {"name", c.name},
                      {"uid", c.uid},
                      {"controller", true}};
+  json::object meta{{"name", name},
+                    {"namespace", by.ns},
+                    {"labels", std::move(labels)},
+                    {"ownerReferences", json::array{owner}}};
+  // The Primary holds the keys: a rotation asked of the cluster is asked of it.
+  if (spec.at("role") == "Primary" && !c.rotate_keys.empty()) {
+    meta["annotations"] = json::object{{std::string(api::kRotateKeysAnnotation), c.rotate_keys}};
+  }
   return json::object{{"apiVersion", std::string(api::kApiVersion)},
                       {"kind", std::string(api::kBind9Instance)},
-                      {"metadata", json::object{{"name", name},
-                                                {"namespace", by.ns},
-                                                {"labels", std::move(labels)},
-                                                {"ownerReferences", json::array{owner}}}},
+                      {"metadata", std::move(meta)},
                       {"spec", std::move(spec)}};
 }
 

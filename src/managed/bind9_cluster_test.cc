@@ -36,6 +36,24 @@ TEST(Bind9Cluster, NamesItsInstancesPrimaryFirst) {
   EXPECT_EQ(instance_names(alone), std::vector<std::string>{"prod-primary"});
 }
 
+TEST(Bind9Cluster, AKeyRotationAskedOfTheClusterIsAskedOfItsPrimary) {
+  api::Bind9Cluster c = cluster();
+  EXPECT_FALSE(cluster_instances(c)[0].at("metadata").as_object().contains("annotations"));
+  c.rotate_keys = "2026-12-06";
+  auto objects = cluster_instances(c);
+  EXPECT_EQ(objects[0].at("metadata").at("annotations"),
+            json::parse(R"({"dns.zonekeeper.io/rotate-keys": "2026-12-06"})"));
+  // The Secondaries' keys are the Primary's.
+  EXPECT_FALSE(objects[1].at("metadata").as_object().contains("annotations"));
+  // Decoded from the object's annotation.
+  json::value object = json::parse(R"({"apiVersion": "dns.zonekeeper.io/v1alpha1",
+      "kind": "Bind9Cluster", "metadata": {"name": "prod", "namespace": "dns",
+      "annotations": {"dns.zonekeeper.io/rotate-keys": "r7"}}, "spec": {}})");
+  auto decoded = api::decode_bind9_cluster(object);
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->rotate_keys, "r7");
+}
+
 TEST(Bind9Cluster, ItsInstancesShareTheSettingsAndTakeTheirRolesOwn) {
   auto objects = cluster_instances(cluster());
   ASSERT_EQ(objects.size(), 3u);

@@ -111,10 +111,6 @@ std::string config_map_name(const std::string& instance) {
 std::string headless_service_name(const std::string& instance) {
   return instance + "-pods";
 }
-std::string tsig_key_name(const std::string& primary_instance) {
-  return "zonekeeper-" + primary_instance;
-}
-
 json::object pod_selector(const api::Bind9Instance& i) {
   return json::object{{"app.kubernetes.io/name", "bind9"},
                       {"app.kubernetes.io/instance", i.name},
@@ -134,7 +130,7 @@ std::string instance_named_conf(const Deployment& d) {
   s.role = is_primary(i) ? Role::Primary : Role::Secondary;
   s.port = i.port;
   s.control_port = kControlPort;
-  s.tsig_key_name = tsig_key_name(key_owner(d));
+  s.tsig_key_name = d.key_names.empty() ? tsig_key_name(key_owner(d), 0) : d.key_names.front();
   s.allow_query = i.allow_query;
   s.responses_per_second = i.responses_per_second;
   s.log_queries = i.log_queries;
@@ -146,6 +142,7 @@ std::string instance_named_conf(const Deployment& d) {
   s.paths.directory = std::string(kDataDir);
   s.paths.tsig_key_file = fmt::format("{}/tsig.conf", kKeysDir);
   s.paths.rndc_key_file = fmt::format("{}/rndc.conf", kKeysDir);
+  s.paths.access_file = fmt::format("{}/access.conf", kKeysDir);
   return named_conf(s);
 }
 
@@ -236,34 +233,50 @@ json::object stateful_set(const Deployment& d) {
       {"persistentVolumeClaimRetentionPolicy",
        json::object{{"whenDeleted", i.storage.delete_on_remove ? "Delete" : "Retain"},
                     {"whenScaled", "Retain"}}},
-      {"template",
-       json::object{
-           {"metadata",
-            json::object{{"labels", std::move(pod_labels)},
-                         // A new configuration rolls the Pods: named reads it only at start.
-                         {"annotations", json::object{{"dns.zonekeeper.io/config-hash",
-                                                       sha256_hex(instance_named_conf(d))}}}}},
-           {"spec", std::move(pod_spec)}}},
+      {"template", json::object{{"metadata", json::object{{"labels", std::move(pod_labels)},
+                                                          {"annotations", pod_annotations(d)}}},
+                                {"spec", std::move(pod_spec)}}},
       {"volumeClaimTemplates",
        json::array{json::object{{"metadata", json::object{{"name", "data"}}},
                                 {"spec", std::move(claim_spec)}}}}};
   return o;
 }
 
-json::object keys_secret(const Deployment& d, const KeyMaterial& keys) {
-  const std::string name = tsig_key_name(d.instance.name);
-  json::object o = object("v1", "Secret", metadata(d.instance, keys_secret_name(d.instance.name)));
+json::object pod_annotations(const Deployment& d) {
+  json::object out{{"dns.zonekeeper.io/config-hash", sha256_hex(instance_named_conf(d))}};
+  if (!is_primary(d.instance)) {
+    std::vector<std::string> names = d.key_names;
+    if (names.empty()) names.push_back(tsig_key_name(key_owner(d), 0));
+    out[std::string(kKeysAnnotation)] = fmt::format("{}", fmt::join(names, " "));
+  }
+  return out;
+}
+
+json::object keys_secret(const Deployment& d, const KeyRing& ring) {
+  const std::string& primary = d.instance.name;
+  std::string tsig, rndc;
+  std::vector<std::string> rndc_names;
+  for (const KeyGeneration& g : ring.accepted) {
+    tsig += fmt::format("key \"{}\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{}\";\n}};\n",
+                        tsig_key_name(primary, g.number), g.tsig_secret);
+    rndc += fmt::format("key \"{}\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{}\";\n}};\n",
+                        rndc_key_name(g.number), g.rndc_secret);
+    rndc_names.push_back(rndc_key_name(g.number));
+  }
+  ServerSettings control;  // the control channel as every managed named.conf has it
+  control.control_port = kControlPort;
+  json::object o = object("v1", "Secret", metadata(d.instance, keys_secret_name(primary)));
   o["type"] = "Opaque";
-  o["stringData"] = json::object{
-      {"tsig.conf", fmt::format("key \"{}\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{}\";\n}};\n",
-                                name, keys.tsig_secret)},
-      {"rndc.conf", fmt::format("key \"rndc-key\" {{\n\talgorithm hmac-sha256;\n\tsecret "
-                                "\"{}\";\n}};\n",
-                                keys.rndc_secret)},
-      // A DNSServer's TSIG Secret (docs/api.md): the same key.
-      {"name", name},
-      {"algorithm", "hmac-sha256"},
-      {"secret", keys.tsig_secret}};
+  const KeyGeneration& signing = ring.accepted.front();
+  o["stringData"] =
+      json::object{{"keys", key_ring_text(ring)},
+                   {"tsig.conf", std::move(tsig)},
+                   {"rndc.conf", std::move(rndc)},
+                   {"access.conf", key_access(tsig_key_names(primary, ring), rndc_names, control)},
+                   // A DNSServer's TSIG Secret (docs/api.md): the signing key.
+                   {"name", tsig_key_name(primary, signing.number)},
+                   {"algorithm", "hmac-sha256"},
+                   {"secret", signing.tsig_secret}};
   return o;
 }
 

@@ -16,6 +16,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/bind9_instance.h"
+#include "managed/key_ring.h"
 
 namespace zk::managed {
 
@@ -25,11 +26,8 @@ inline constexpr std::string_view kCatalogZoneName = "catalog.zonekeeper.invalid
 inline constexpr uint16_t kAgentNotifyPort = 5300;
 inline constexpr uint16_t kControlPort = 953;
 
-// The TSIG and rndc keys of a Primary (base64 secrets, hmac-sha256), made once.
-struct KeyMaterial {
-  std::string tsig_secret;
-  std::string rndc_secret;
-};
+// The annotation of a Secondary's Pods that names the keys they were started with.
+inline constexpr std::string_view kKeysAnnotation = "dns.zonekeeper.io/keys";
 
 struct Deployment {
   api::Bind9Instance instance;
@@ -43,14 +41,16 @@ struct Deployment {
   uint16_t primary_port = 53;
   // Secondary: the IP of each Pod that has one (ordinal → IP), for its DNSServer.
   std::map<int, std::string> pod_ips;
+  // Secondary: the TSIG keys its Primary accepts, the signing one first (the Primary's
+  // status.keys.names): it transfers with the first and, started with them, accepts them all.
+  // Empty: generation 0's key alone.
+  std::vector<std::string> key_names;
 };
 
 // Names of what an instance owns.
 std::string keys_secret_name(const std::string& primary_instance);  // "<primary>-keys"
 std::string config_map_name(const std::string& instance);           // "<name>-config"
 std::string headless_service_name(const std::string& instance);     // "<name>-pods"
-// The key's name in named.conf and in the DNSServer's Secret: "zonekeeper-<primary>".
-std::string tsig_key_name(const std::string& primary_instance);
 
 // The labels every object of the instance carries, and the Pods' selector (a subset: stable).
 boost::json::object instance_labels(const api::Bind9Instance& instance);
@@ -69,8 +69,15 @@ boost::json::object config_map(const Deployment& d);
 boost::json::object service(const Deployment& d);
 boost::json::object headless_service(const Deployment& d);
 boost::json::object stateful_set(const Deployment& d);
-// Primary only.
-boost::json::object keys_secret(const Deployment& d, const KeyMaterial& keys);
+// The annotations of the instance's Pod template: the hash of named.conf (a new configuration
+// rolls the Pods: named reads it only at start) and, for a Secondary, kKeysAnnotation (a
+// Secondary reads its keys only at start; a Primary's agent has named re-read them in place).
+boost::json::object pod_annotations(const Deployment& d);
+// Primary only: the keys Secret holding `ring` (managed/key_ring): its text (`keys`), the key
+// files named includes (`tsig.conf`, `rndc.conf`: every accepted key, the signing one first;
+// `access.conf`: managed::key_access) and the signing TSIG key as a DNSServer's Secret has it
+// (`name`, `algorithm`, `secret`).
+boost::json::object keys_secret(const Deployment& d, const KeyRing& ring);
 // The DNSServer objects (name → object): a Primary's once its Service has an address; a
 // Secondary's one per Pod with an IP.
 std::map<std::string, boost::json::object> dns_servers(const Deployment& d);

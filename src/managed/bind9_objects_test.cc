@@ -99,20 +99,77 @@ TEST(Bind9Objects, ConfigServicesAndKeys) {
   const std::string conf = at(config_map(d), {"data", "named.conf"}).as_string().c_str();
   EXPECT_NE(conf.find("listen-on port 5353"), std::string::npos);
   EXPECT_NE(conf.find("include \"/etc/bind/keys/tsig.conf\";"), std::string::npos);
-  EXPECT_NE(conf.find("update-policy { grant \"zonekeeper-primary\" zonesub ANY; };"),
-            std::string::npos);
+  // No key by name: the included access file says which are accepted.
+  EXPECT_NE(conf.find("include \"/etc/bind/keys/access.conf\";"), std::string::npos);
+  EXPECT_EQ(conf.find("zonekeeper-primary"), std::string::npos) << conf;
   EXPECT_EQ(at(service(d), {"spec", "ports"}).as_array().at(0).at("port"), 5353);
   EXPECT_EQ(at(headless_service(d), {"spec", "clusterIP"}), "None");
   EXPECT_EQ(at(service(d), {"spec", "selector"}), json::value(pod_selector(d.instance)));
-  const json::object keys = keys_secret(d, {"dHNpZw==", "cm5kYw=="});
+  const json::object keys = keys_secret(d, new_key_ring({0, "dHNpZw==", "cm5kYw=="}));
   EXPECT_EQ(at(keys, {"metadata", "name"}), "primary-keys");
   EXPECT_EQ(at(keys, {"stringData", "name"}), "zonekeeper-primary");
   EXPECT_EQ(at(keys, {"stringData", "secret"}), "dHNpZw==");
-  EXPECT_NE(std::string(at(keys, {"stringData", "tsig.conf"}).as_string())
-                .find("key \"zonekeeper-primary\""),
+  EXPECT_EQ(at(keys, {"stringData", "tsig.conf"}),
+            "key \"zonekeeper-primary\" {\n\talgorithm hmac-sha256;\n\tsecret \"dHNpZw==\";\n};\n");
+  EXPECT_EQ(at(keys, {"stringData", "rndc.conf"}),
+            "key \"rndc-key\" {\n\talgorithm hmac-sha256;\n\tsecret \"cm5kYw==\";\n};\n");
+  EXPECT_EQ(
+      at(keys, {"stringData", "access.conf"}),
+      "acl \"zonekeeper-keys\" { key \"zonekeeper-primary\"; };\ncontrols {\n  inet * port 953 "
+      "allow { any; } keys { \"rndc-key\"; };\n};\n");
+  EXPECT_EQ(parse_key_ring(at(keys, {"stringData", "keys"}).as_string()).value(),
+            new_key_ring({0, "dHNpZw==", "cm5kYw=="}));
+}
+
+TEST(Bind9Objects, DuringARotationTheSecretHasBothKeysAndTheSigningOneFirst) {
+  const Deployment d = primary();
+  KeyRing ring = *rotation_step(new_key_ring({0, "T0", "R0"}), "r", {}, 7, {0, "T1", "R1"}).next;
+  json::object keys = keys_secret(d, ring);
+  EXPECT_EQ(at(keys, {"stringData", "name"}), "zonekeeper-primary");  // Adding: the old signs
+  std::string tsig(at(keys, {"stringData", "tsig.conf"}).as_string());
+  EXPECT_LT(tsig.find("key \"zonekeeper-primary\""), tsig.find("key \"zonekeeper-primary-1\""));
+  EXPECT_EQ(at(keys, {"stringData", "access.conf"}),
+            "acl \"zonekeeper-keys\" { key \"zonekeeper-primary\"; key \"zonekeeper-primary-1\"; "
+            "};\ncontrols {\n  inet * port 953 allow { any; } keys { \"rndc-key\"; \"rndc-key-1\"; "
+            "};\n};\n");
+  RotationObservation all{true, true, true, true};
+  ring = *rotation_step(ring, "r", all, 8, {}).next;  // Switching
+  keys = keys_secret(d, ring);
+  EXPECT_EQ(at(keys, {"stringData", "name"}), "zonekeeper-primary-1");
+  EXPECT_EQ(at(keys, {"stringData", "secret"}), "T1");
+  tsig = std::string(at(keys, {"stringData", "tsig.conf"}).as_string());
+  EXPECT_LT(tsig.find("key \"zonekeeper-primary-1\""), tsig.find("key \"zonekeeper-primary\""));
+  ring = *rotation_step(ring, "r", all, 100, {}).next;  // Dropping: the old key is in no file
+  keys = keys_secret(d, ring);
+  EXPECT_EQ(std::string(at(keys, {"stringData", "tsig.conf"}).as_string()).find("T0"),
             std::string::npos);
-  EXPECT_NE(std::string(at(keys, {"stringData", "rndc.conf"}).as_string()).find("cm5kYw=="),
+  EXPECT_EQ(std::string(at(keys, {"stringData", "rndc.conf"}).as_string()).find("R0"),
             std::string::npos);
+  // … only in the ring's text, to see the servers refuse it.
+  EXPECT_EQ(parse_key_ring(at(keys, {"stringData", "keys"}).as_string())->retired->tsig_secret,
+            "T0");
+}
+
+TEST(Bind9Objects, KeysRollASecondaryNotAPrimary) {
+  Deployment p = primary();
+  const json::object before = pod_annotations(p);
+  p.key_names = {"zonekeeper-primary-1", "zonekeeper-primary"};
+  EXPECT_EQ(pod_annotations(p), before);
+  EXPECT_FALSE(before.contains(kKeysAnnotation));
+
+  Deployment s = secondary(1);
+  const json::object plain = pod_annotations(s);
+  EXPECT_EQ(plain.at(kKeysAnnotation), "zonekeeper-primary");
+  s.key_names = {"zonekeeper-primary",
+                 "zonekeeper-primary-1"};  // Adding: more keys, same transfers
+  const json::object adding = pod_annotations(s);
+  EXPECT_EQ(adding.at(kKeysAnnotation), "zonekeeper-primary zonekeeper-primary-1");
+  EXPECT_EQ(adding.at("dns.zonekeeper.io/config-hash"), plain.at("dns.zonekeeper.io/config-hash"));
+  s.key_names = {"zonekeeper-primary-1", "zonekeeper-primary"};  // Switching: transfers move
+  EXPECT_NE(pod_annotations(s).at("dns.zonekeeper.io/config-hash"),
+            plain.at("dns.zonekeeper.io/config-hash"));
+  const std::string conf = at(config_map(s), {"data", "named.conf"}).as_string().c_str();
+  EXPECT_NE(conf.find("key \"zonekeeper-primary-1\";"), std::string::npos) << conf;
 }
 
 TEST(Bind9Objects, APrimarysDnsServerWaitsForItsServiceAddress) {

@@ -68,6 +68,11 @@ PodState read_pod(const json::value& pod) {
   out.name = text(meta ? at(*meta, "name") : nullptr);
   out.uid = text(meta ? at(*meta, "uid") : nullptr);
   out.deleting = meta && at(*meta, "deletionTimestamp") != nullptr;
+  if (const json::value* a = meta ? at(*meta, "annotations") : nullptr; a && a->is_object()) {
+    for (const auto& [k, v] : a->get_object()) {
+      if (v.is_string()) out.annotations.emplace(std::string(k), std::string(v.get_string()));
+    }
+  }
   const json::value* status = at(pod, "status");
   if (!status) return out;
   out.ip = text(at(*status, "podIP"));
@@ -84,6 +89,28 @@ PodState read_pod(const json::value& pod) {
   read_waiting(at(*status, "initContainerStatuses"), out);
   read_waiting(at(*status, "containerStatuses"), out);
   if (out.deleting) out.ready = false;
+  return out;
+}
+
+json::object keys_status(const std::string& primary_instance, const KeyRing& ring,
+                         const std::string& waiting_for) {
+  json::array names;
+  for (const std::string& n : tsig_key_names(primary_instance, ring)) names.emplace_back(n);
+  json::object out{{"names", std::move(names)}, {"phase", phase_name(ring.phase)}};
+  if (!ring.rotation.empty()) out["rotation"] = ring.rotation;
+  if (!waiting_for.empty()) out["waitingFor"] = waiting_for;
+  return out;
+}
+
+std::vector<std::string> published_key_names(const json::value& instance) {
+  std::vector<std::string> out;
+  const json::value* status = at(instance, "status");
+  const json::value* keys = status ? at(*status, "keys") : nullptr;
+  const json::value* names = keys ? at(*keys, "names") : nullptr;
+  if (!names || !names->is_array()) return out;
+  for (const json::value& n : names->get_array()) {
+    if (n.is_string() && !n.get_string().empty()) out.emplace_back(n.get_string());
+  }
   return out;
 }
 

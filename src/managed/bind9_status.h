@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "api/condition.h"
+#include "managed/key_ring.h"
 
 namespace zk::managed {
 
@@ -25,9 +27,18 @@ struct PodState {
   std::string waiting_message;
   std::string ip;   // status.podIP
   std::string uid;  // metadata.uid: a Pod deleted and made again has another
+  std::map<std::string, std::string> annotations;  // metadata.annotations (string values)
 };
 
 PodState read_pod(const boost::json::value& pod);
+
+// A Primary's status.keys: `names` (the TSIG keys its servers accept, the signing one first),
+// `rotation` (the rotate-keys value acted on last), `phase` and, while a rotation waits,
+// `waitingFor`.
+boost::json::object keys_status(const std::string& primary_instance, const KeyRing& ring,
+                                const std::string& waiting_for);
+// status.keys.names of a Primary Bind9Instance object (empty when it has none).
+std::vector<std::string> published_key_names(const boost::json::value& instance);
 
 // `Ready` over `total` children of which `ready` are: AllReady "All 3 pods are ready",
 // PartiallyReady "2/3 pods are ready" or NotReady "No pods are ready" (`children`: "pods").

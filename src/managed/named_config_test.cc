@@ -27,9 +27,11 @@ TEST(NamedConfig, PrimaryServesTheCatalogAndTakesNewZones) {
   EXPECT_TRUE(has(conf, "allow-new-zones yes;"));
   EXPECT_TRUE(has(conf, "recursion no;"));
   EXPECT_TRUE(has(conf, "allow-update { none; };"));
-  EXPECT_TRUE(has(conf, "allow-transfer { key \"zk-dns\"; };"));
+  EXPECT_TRUE(has(conf, "allow-transfer { \"zonekeeper-keys\"; };"));
+  // Without an access file, named.conf says which keys it takes: the one of each file.
+  EXPECT_TRUE(has(conf, "acl \"zonekeeper-keys\" { key \"zk-dns\"; };"));
   EXPECT_TRUE(has(conf, "zone \"catalog.zonekeeper.invalid\" {\n  type primary;"));
-  EXPECT_TRUE(has(conf, "update-policy { grant \"zk-dns\" zonesub ANY; };"));
+  EXPECT_TRUE(has(conf, "  allow-update { \"zonekeeper-keys\"; };\n  also-notify"));
   EXPECT_TRUE(has(conf, "also-notify { 127.0.0.1 port 5300; };"));
   EXPECT_TRUE(has(conf, "inet * port 953 allow { any; } keys { \"rndc-key\"; };"));
   EXPECT_FALSE(has(conf, "catalog-zones"));
@@ -54,6 +56,29 @@ TEST(NamedConfig, SecondaryConsumesTheCatalogFromItsPrimary) {
   EXPECT_TRUE(has(conf, "zone \"catalog.zonekeeper.invalid\" {\n  type secondary;"));
   EXPECT_TRUE(has(conf, "allow-notify { any; };"));
   EXPECT_FALSE(has(conf, "update-policy"));
+}
+
+TEST(NamedConfig, WithAnAccessFileNoStatementNamesAKey) {
+  ServerSettings s = primary();
+  s.paths.access_file = "/etc/bind/keys/access.conf";
+  for (Role role : {Role::Primary, Role::Secondary}) {
+    s.role = role;
+    s.primary_addresses = {"10.0.0.5"};
+    const std::string conf = named_conf(s);
+    EXPECT_TRUE(has(conf,
+                    "include \"/etc/bind/keys/rndc.conf\";\ninclude "
+                    "\"/etc/bind/keys/access.conf\";\n"))
+        << conf;
+    EXPECT_FALSE(has(conf, "acl "));
+    EXPECT_FALSE(has(conf, "controls"));
+    // The key a Secondary transfers with is the only one named.conf names.
+    EXPECT_EQ(has(conf, "zk-dns"), role == Role::Secondary) << conf;
+  }
+  const std::string access = key_access({"zk-dns-1", "zk-dns"}, {"rndc-key-1", "rndc-key"}, s);
+  EXPECT_EQ(access,
+            "acl \"zonekeeper-keys\" { key \"zk-dns-1\"; key \"zk-dns\"; };\n"
+            "controls {\n  inet * port 953 allow { any; } keys { \"rndc-key-1\"; \"rndc-key\"; "
+            "};\n};\n");
 }
 
 TEST(NamedConfig, OptionsThatMatter) {
@@ -84,12 +109,12 @@ TEST(NamedConfig, MemberZoneFilesOnlyForSafeNames) {
 }
 
 TEST(NamedConfig, MemberZoneOptions) {
-  EXPECT_EQ(member_zone_options(Name::parse("example.test.").value(), primary()),
-            "{ type primary; file \"zones/example.test.db\"; update-policy { grant \"zk-dns\" "
-            "zonesub ANY; }; allow-transfer { key \"zk-dns\"; }; notify explicit; };");
-  EXPECT_EQ(member_zone_options(Name::parse("example.test.").value(), primary(), "zk-0123"),
-            "{ type primary; file \"zones/example.test.db\"; update-policy { grant \"zk-dns\" "
-            "zonesub ANY; }; allow-transfer { key \"zk-dns\"; }; notify explicit; "
+  EXPECT_EQ(member_zone_options(Name::parse("example.test.").value()),
+            "{ type primary; file \"zones/example.test.db\"; allow-update { \"zonekeeper-keys\"; "
+            "}; allow-transfer { \"zonekeeper-keys\"; }; notify explicit; };");
+  EXPECT_EQ(member_zone_options(Name::parse("example.test.").value(), "zk-0123"),
+            "{ type primary; file \"zones/example.test.db\"; allow-update { \"zonekeeper-keys\"; "
+            "}; allow-transfer { \"zonekeeper-keys\"; }; notify explicit; "
             "dnssec-policy \"zk-0123\"; inline-signing no; };");
 }
 

@@ -115,6 +115,61 @@ def test_a_secondary_follows_its_primary_and_bad_references_say_why(zk, kube, co
     assert get(kube, "StatefulSet", "orphan") is None
 
 
+def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_that_answer(
+        zk, kube, controller):
+    """No Pod runs here: a rotation starts (Adding: the Secret holds both keys, the old one still
+    signs, the Secondaries are told) and then waits for the Primary to accept the new key.
+    tests/node/e2e runs one to the end."""
+    kube.namespace(NS)
+    kube.apply([instance("old")])  # not allowed to deploy yet: nothing is made
+    obj = zk.wait_cond("Bind9Instance", "old", NS, "False", "DeployForbidden")
+    # A keys Secret as zonekeeper wrote it before rotations existed.
+    tsig, rndc = "qvGfp690xLAM5jAdsNQ+2h3UangIsL/gtO2cfPC3o6k=", "Z9GktHri95TdRBM1IA04OUfavlBjCdeBrSAZgJBhdYE="
+    legacy = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+              "metadata": {"name": "old-keys", "namespace": NS, "ownerReferences": [{
+                  "apiVersion": f"{GROUP}/v1alpha1", "kind": "Bind9Instance", "name": "old",
+                  "uid": obj["metadata"]["uid"], "controller": True}]},
+              "stringData": {
+                  "tsig.conf": f'key "zonekeeper-old" {{\n\talgorithm hmac-sha256;\n\tsecret "{tsig}";\n}};\n',
+                  "rndc.conf": f'key "rndc-key" {{\n\talgorithm hmac-sha256;\n\tsecret "{rndc}";\n}};\n',
+                  "name": "zonekeeper-old", "algorithm": "hmac-sha256", "secret": tsig}}
+    kube.apply([legacy, deployer_binding(NS),
+                instance("old-secondary", "Secondary", primaryRef={"name": "old"})])
+    kube.patch("Bind9Instance", "old", NS, {"metadata": {"labels": {"touch": "1"}}})  # bound now
+
+    def secret():
+        return {k: base64.b64decode(v).decode() for k, v in get(kube, "Secret", "old-keys")["data"].items()}
+    data = wait_for(lambda: "access.conf" in (d := secret()) and d, desc="the Secret in today's format")
+    assert (data["name"], data["secret"]) == ("zonekeeper-old", tsig)  # the same keys
+    assert f'secret "{rndc}"' in data["rndc.conf"]
+    assert data["access.conf"].startswith('acl "zonekeeper-keys" { key "zonekeeper-old"; };')
+    obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "old")).get("status", {}).get("keys") and o,
+                   desc="status.keys")
+    assert obj["status"]["keys"] == {"names": ["zonekeeper-old"], "phase": "Done"}
+    wait_for(lambda: get(kube, "StatefulSet", "old-secondary"), desc="the Secondary deployed")
+    primary_template = get(kube, "StatefulSet", "old")["spec"]["template"]
+
+    kube.patch("Bind9Instance", "old", NS, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r1"}}})
+    obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "old"))["status"]["keys"].get("phase") == "Adding" and o,
+                   desc="the rotation started")
+    assert obj["status"]["keys"] == {"names": ["zonekeeper-old", "zonekeeper-old-1"], "phase": "Adding",
+                                     "rotation": "r1", "waitingFor": "the Primary to accept the new key"}
+    data = secret()
+    assert (data["name"], data["secret"]) == ("zonekeeper-old", tsig)  # the old key still signs
+    assert data["tsig.conf"].index('"zonekeeper-old"') < data["tsig.conf"].index('"zonekeeper-old-1"')
+    assert '"rndc-key-1"' in data["access.conf"] and '"zonekeeper-old-1"' in data["access.conf"]
+    # The Secondary restarts to learn the new key and still transfers with the old one; the
+    # Primary does not restart (its agent has named re-read the files).
+    wait_for(lambda: get(kube, "StatefulSet", "old-secondary")["spec"]["template"]["metadata"]["annotations"]
+             ["dns.zonekeeper.io/keys"] == "zonekeeper-old zonekeeper-old-1", desc="the Secondary told")
+    assert 'key "zonekeeper-old";' in get(kube, "ConfigMap", "old-secondary-config")["data"]["named.conf"]
+    assert get(kube, "StatefulSet", "old")["spec"]["template"] == primary_template
+    # It stays there: no server answers here.
+    kube.patch("Bind9Instance", "old", NS, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r2"}}})
+    zk.wait_cond("Bind9Instance", "old", NS, "False", "NotReady")
+    assert get(kube, "Bind9Instance", "old")["status"]["keys"]["rotation"] == "r1"
+
+
 def test_a_name_someone_else_holds_is_left_alone(zk, kube, controller):
     kube.namespace(NS)
     theirs = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "taken-config", "namespace": NS},

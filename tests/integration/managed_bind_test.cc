@@ -18,6 +18,7 @@
 
 #include "app/bind9_agent.h"
 #include "dns/client.h"
+#include "dns/control_client.h"
 #include "managed/catalog.h"
 #include "managed/dnssec.h"
 #include "managed/named_config.h"
@@ -63,7 +64,7 @@ managed::ServerSettings settings_for(const NamedServer& named, managed::Role rol
   s.tsig_key_name = key_name(named);
   s.rndc_key_name = named.rndc_key().name;
   const std::string dir = named.directory().string();
-  s.paths = {dir, dir + "/tsig.key", dir + "/rndc.key"};
+  s.paths = {dir, dir + "/tsig.key", dir + "/rndc.key", ""};
   return s;
 }
 
@@ -85,6 +86,7 @@ class ManagedBind : public ::testing::Test {
     p.config = [this](const NamedServer& n) {
       managed::ServerSettings s = settings_for(n, managed::Role::Primary);
       s.agent_notify_port = notify_port_.number();
+      if (access_file_) s.paths.access_file = (n.directory() / "access.conf").string();
       return managed::named_conf(s);
     };
     primary_ = std::make_unique<NamedServer>(std::move(p));
@@ -123,7 +125,7 @@ class ManagedBind : public ::testing::Test {
 
   dns::ClientOptions client_options() const {
     dns::ClientOptions o;
-    o.key = tsig_of(*primary_);
+    o.key = signing_key_ ? *signing_key_ : tsig_of(*primary_);
     o.timeout = 10s;
     return o;
   }
@@ -148,8 +150,9 @@ class ManagedBind : public ::testing::Test {
     if (!cs.changes.empty()) {
       ASSERT_TRUE(await(io, client.apply(cs)));
     }
-    dns::Client to_secondary(io.get_executor(), {"127.0.0.1", secondary_->port()},
-                             client_options());
+    dns::ClientOptions so = client_options();
+    so.key = tsig_of(*primary_);  // the Secondary's key whatever the Primary's signs
+    dns::Client to_secondary(io.get_executor(), {"127.0.0.1", secondary_->port()}, so);
     ASSERT_TRUE(await(io, to_secondary.notify(managed::catalog_zone())));
   }
 
@@ -192,7 +195,35 @@ class ManagedBind : public ::testing::Test {
     return check();
   }
 
+  // A managed Pod's key files: every key of `tsig` and `rndc` in the Primary's tsig.key and
+  // rndc.key (the signing one first) and access.conf saying named accepts them all.
+  struct Key {
+    std::string name, secret;
+  };
+  void write_keys(const std::vector<Key>& tsig, const std::vector<Key>& rndc) {
+    auto file = [](const std::vector<Key>& keys) {
+      std::string out;
+      for (const Key& k : keys) {
+        out += fmt::format("key \"{}\" {{\n\talgorithm hmac-sha256;\n\tsecret \"{}\";\n}};\n",
+                           k.name, k.secret);
+      }
+      return out;
+    };
+    auto names = [](const std::vector<Key>& keys) {
+      std::vector<std::string> out;
+      for (const Key& k : keys) out.push_back(k.name);
+      return out;
+    };
+    managed::ServerSettings s = settings_for(*primary_, managed::Role::Primary);
+    const fs::path dir = primary_->directory();
+    std::ofstream(dir / "tsig.key") << file(tsig);
+    std::ofstream(dir / "rndc.key") << file(rndc);
+    std::ofstream(dir / "access.conf") << managed::key_access(names(tsig), names(rndc), s);
+  }
+
   testbed::LoopbackPort notify_port_ = testbed::LoopbackPort::reserve();
+  bool access_file_ = false;                 // named.conf includes access.conf
+  std::optional<dns::TsigKey> signing_key_;  // what write_catalog signs with, if not the first
   std::unique_ptr<NamedServer> primary_;
   std::unique_ptr<NamedServer> secondary_;
 };
@@ -414,6 +445,127 @@ TEST_F(ManagedBind, TheAgentWaitsBeforeItDeletes) {
   pass = await(io, agent.pass());
   EXPECT_EQ(pass.deleted, std::vector<Name>{N("a.test.")});
   EXPECT_FALSE(primary_->soa_serial("a.test.").has_value());
+}
+
+// A key rotation as the keys Secret's files go through it (managed/key_ring: Adding, Switching,
+// Dropping): named re-reads the files at the agent's `rndc reconfig`, never restarts, and at
+// every step the key that signs is accepted, so no UPDATE fails; at the end the old TSIG key
+// and the old rndc key are refused.
+TEST_F(ManagedBind, KeysRotateOnALivePrimaryWithoutARestartOrAFailedUpdate) {
+  const Key k0{primary_->tsig_key().name, primary_->tsig_key().secret};
+  const Key r0{primary_->rndc_key().name, primary_->rndc_key().secret};
+  const Key k1{"zonekeeper-primary-1", "qvGfp690xLAM5jAdsNQ+2h3UangIsL/gtO2cfPC3o6k="};
+  const Key r1{"rndc-key-1", "Z9GktHri95TdRBM1IA04OUfavlBjCdeBrSAZgJBhdYE="};
+  access_file_ = true;
+  write_keys({k0}, {r0});
+  primary_->restart();  // now configured as a managed Pod is: keys only in included files
+  const pid_t pid = primary_->pid().value();
+
+  asio::io_context io;
+  Bind9AgentOptions o = agent_options();
+  o.tsig_key_file = primary_->directory() / "tsig.key";
+  o.rndc_key_file = primary_->directory() / "rndc.key";
+  Bind9Agent agent(io.get_executor(), o);
+  write_catalog({N("a.test.")});
+  ASSERT_TRUE(await(io, agent.pass()).ok());
+
+  const Name zone = N("a.test.");
+  int n = 0;
+  auto update_with = [&](const Key& key) {
+    dns::ClientOptions co;
+    co.key = dns::TsigKey::from_base64(key.name, "hmac-sha256", key.secret).value();
+    co.timeout = 10s;
+    dns::Client client(io.get_executor(), {"127.0.0.1", primary_->port()}, co);
+    RRset a(Name::parse(fmt::format("host{}", n++), &zone).value(), RRType::A, 300);
+    a.add(Rdata::a("192.0.2.1").value());
+    ChangeSet cs{zone, {}};
+    cs.replace(a);
+    return await(io, client.apply(cs));
+  };
+  auto control_with = [&](const Key& key) {
+    dns::ControlClient rndc(
+        io.get_executor(), {"127.0.0.1", primary_->control_port()},
+        dns::ControlKey::from_base64(key.name, "hmac-sha256", key.secret).value());
+    return await(io, rndc.command("status"));
+  };
+  ASSERT_TRUE(update_with(k0));
+
+  // Adding: the new keys are accepted, the old ones still sign.
+  write_keys({k0, k1}, {r0, r1});
+  EXPECT_FALSE(update_with(k1)) << "named has not read the files yet";
+  await(io, agent.follow_keys());
+  EXPECT_TRUE(update_with(k0));
+  EXPECT_TRUE(update_with(k1));
+  EXPECT_TRUE(control_with(r1));
+
+  // Switching: the new keys sign; the agent transfers the catalog with them.
+  write_keys({k1, k0}, {r1, r0});
+  await(io, agent.follow_keys());
+  signing_key_ = dns::TsigKey::from_base64(k1.name, "hmac-sha256", k1.secret).value();
+  write_catalog({N("a.test."), N("b.test.")});
+  Bind9AgentPass pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok());
+  EXPECT_EQ(pass.added, std::vector<Name>{N("b.test.")});
+  EXPECT_TRUE(update_with(k0));  // still accepted: someone may not have switched yet
+
+  // Dropping: the old keys are refused, the new ones still work (the agent adds with rndc-key-1).
+  write_keys({k1}, {r1});
+  await(io, agent.follow_keys());
+  auto refused = update_with(k0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, dns::ErrorCode::BadKey) << refused.error().to_string();
+  auto control_refused = control_with(r0);
+  ASSERT_FALSE(control_refused);
+  EXPECT_EQ(control_refused.error().code, dns::ErrorCode::ControlAuthFailed);
+  EXPECT_TRUE(update_with(k1));
+  write_catalog({N("a.test."), N("b.test."), N("c.test.")});
+  pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok());
+  EXPECT_EQ(pass.added, std::vector<Name>{N("c.test.")});
+
+  EXPECT_EQ(primary_->pid(), pid);  // never restarted
+  // What was accepted is served, what was refused is not: host1 (the new key before named read
+  // the files) and host5 (the old key once dropped).
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(primary_->dig({"+short", fmt::format("host{}.a.test.", i), "A"}),
+              i == 1 || i == 5 ? "" : "192.0.2.1\n")
+        << i;
+  }
+}
+
+// Agents before key rotations added zones that named the key (update-policy, allow-transfer):
+// such a zone is given today's options, which name only the ACL of accepted keys, once.
+TEST_F(ManagedBind, AZoneAnOlderAgentAddedIsGivenTodaysOptions) {
+  const Name zone = N("old.test.");
+  const fs::path file = primary_->directory() / managed::member_zone_file(zone).value();
+  std::ofstream(file) << managed::initial_zone_file(1);
+  const std::string key = primary_->tsig_key().name;
+  ASSERT_EQ(primary_
+                ->rndc({"addzone", "old.test",
+                        fmt::format("{{ type primary; file \"zones/old.test.db\"; update-policy "
+                                    "{{ grant \"{}\" zonesub ANY; }}; allow-transfer {{ key "
+                                    "\"{}\"; }}; notify explicit; }};",
+                                    key, key)})
+                .exit_code,
+            0);
+  write_catalog({zone});
+  asio::io_context io;
+  Bind9Agent agent(io.get_executor(), agent_options());
+  await(io, agent.recover());
+  Bind9AgentPass pass = await(io, agent.pass());
+  EXPECT_TRUE(pass.ok());
+  EXPECT_TRUE(pass.added.empty());
+  const std::string shown = primary_->rndc({"showzone", "old.test"}).out;
+  EXPECT_NE(shown.find("zonekeeper-keys"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("update-policy"), std::string::npos) << shown;
+  std::ifstream marker(file.string() + ".conf");
+  std::stringstream text;
+  text << marker.rdbuf();
+  EXPECT_EQ(text.str(), managed::member_zone_options(zone));
+  // Still writable with the key, and left alone from now on.
+  add_record(zone, "www", "192.0.2.7");
+  EXPECT_TRUE(await(io, agent.pass()).ok());
+  EXPECT_EQ(primary_->rndc({"showzone", "old.test"}).out, shown);
 }
 
 TEST_F(ManagedBind, BadMembersAndFailuresAreReportedWithoutStoppingTheOthers) {

@@ -339,6 +339,146 @@ def test_a_primary_that_lost_its_volume_gets_every_zone_and_record_back(installe
         assert all(a <= b for a, b in zip(serials, serials[1:])), (pod_name, serials)
 
 
+def controller_metrics(c):
+    """Every controller Pod's /metrics samples summed: {(name, frozenset(labels)): value}."""
+    import urllib.request
+    out = {}
+    for pod in controller_pods(c):
+        ip = pod.get("status", {}).get("podIP")
+        if not ip:
+            continue
+        with urllib.request.urlopen(f"http://{ip}:8080/metrics", timeout=5) as r:
+            text = r.read().decode()
+        for line in text.splitlines():
+            if not line or line.startswith("#") or "{" not in line:
+                continue
+            name, rest = line.split("{", 1)
+            labels, value = rest.rsplit("} ", 1)
+            pairs = frozenset(tuple(kv.split("=", 1)) for kv in labels.split(",") if "=" in kv)
+            key = (name, frozenset((k, v.strip('"')) for k, v in pairs))
+            out[key] = out.get(key, 0.0) + float(value)
+    return out
+
+
+def failed_dns_operations(c):
+    """zonekeeper_dns_operations_total that did not succeed, by (server, operation, result)."""
+    out = {}
+    for (name, labels), value in controller_metrics(c).items():
+        d = dict(labels)
+        if name == "zonekeeper_dns_operations_total" and d.get("result") != "success":
+            k = (d.get("server"), d.get("operation"), d.get("result"))
+            out[k] = out.get(k, 0.0) + value
+    return out
+
+
+def signed_soa(ip, key_name, secret):
+    """rcode of an SOA query of the catalog zone signed with the key, or the TSIG error's name."""
+    import dns.message
+    import dns.query
+    import dns.tsig
+    import dns.tsigkeyring
+    q = dns.message.make_query("catalog.zonekeeper.invalid.", "SOA")
+    q.use_tsig(dns.tsigkeyring.from_text({key_name: secret}), keyname=key_name,
+               algorithm=dns.tsig.HMAC_SHA256)
+    try:
+        return dns.rcode.to_text(dns.query.udp(q, ip, timeout=3).rcode())
+    except dns.tsig.PeerBadKey:
+        return "BADKEY"
+
+
+def test_keys_rotate_under_a_stream_of_changes_with_no_failed_update_and_no_stale_secondary(installed):
+    """Issue 12: `kubectl annotate bind9instance primary dns.zonekeeper.io/rotate-keys=…` rolls
+    the TSIG and rndc keys while a record changes every half second: the Primary's Pod never
+    restarts (its agent has named re-read the key files), the Secondary Pods restart with the
+    keys they need at each step, no UPDATE and no transfer fails for a key, every change is
+    served by every Pod, and at the end every Pod refuses the old key and accepts the new."""
+    import base64
+    c = installed
+
+    def secret():
+        d = c.get("secret", "primary-keys", MANAGED_NS)["data"]
+        return {k: base64.b64decode(v).decode() for k, v in d.items()}
+    old = secret()
+    pods = ["primary-0", "secondary-0", "secondary-1", "secondary-2"]
+    uids = {p: c.get("pod", p, MANAGED_NS)["metadata"]["uid"] for p in pods}
+    for p in pods:
+        assert signed_soa(pod_ip(c, p), old["name"], old["secret"]) == "NOERROR", p
+    failed_before = failed_dns_operations(c)
+
+    stop = threading.Event()
+    written = []
+
+    def stream():
+        i = 0
+        while not stop.is_set():
+            i += 1
+            address = f"198.51.100.{i % 250 + 1}"
+            r = c.kubectl("apply", "-f", "-", check=False, input=json.dumps(
+                {"apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",
+                 "metadata": {"name": "rotating", "namespace": MANAGED_NS, "labels": {"zone": "managed"}},
+                 "spec": {"name": "rotating", "ipv4Addresses": [address]}}))
+            if r.returncode == 0:
+                written.append(address)
+            stop.wait(0.5)
+
+    writer = threading.Thread(target=stream, daemon=True)
+    t0 = time.monotonic()
+    writer.start()
+    phases = []
+    try:
+        c.kubectl("annotate", "bind9instance", "primary", "-n", MANAGED_NS, "--overwrite",
+                  "dns.zonekeeper.io/rotate-keys=node-1")
+
+        def done():
+            keys = (c.get("bind9instance", "primary", MANAGED_NS).get("status") or {}).get("keys") or {}
+            if not phases or phases[-1][1] != keys.get("phase"):
+                phases.append((round(time.monotonic() - t0, 1), keys.get("phase"), keys.get("waitingFor")))
+            return keys.get("rotation") == "node-1" and keys.get("phase") == "Done" and keys
+        keys = wait_for(done, timeout=600, interval=1, desc="the rotation Done")
+        t_done = time.monotonic()
+        log(f"bind9: key rotation Done {t_done - t0:.1f} s after kubectl annotate; phases {phases}")
+    except BaseException:
+        log(f"phases {phases}; controller logs:\n" + "\n".join(
+            c.kubectl("logs", "-n", CONTROLLER_NS, p["metadata"]["name"], "--tail=80", check=False).stdout
+            for p in controller_pods(c)))
+        log("agent logs:\n" + pod_logs(c, "primary-0", "agent"))
+        raise
+    finally:
+        stop.set()
+        writer.join()
+    assert [p for _, p, _ in phases if p in ("Adding", "Switching", "Dropping", "Done")][-3:] == \
+        ["Switching", "Dropping", "Done"], phases
+    assert keys["names"] == ["zonekeeper-primary-1"], keys
+
+    new = secret()
+    assert new["name"] == "zonekeeper-primary-1" and new["secret"] != old["secret"]
+    assert old["secret"] not in new["tsig.conf"] and old["secret"] not in new["keys"]
+    # The Primary did not restart; every Secondary Pod did.
+    assert c.get("pod", "primary-0", MANAGED_NS)["metadata"]["uid"] == uids["primary-0"]
+    for p in pods[1:]:
+        wait_for(lambda: c.get("pod", p, MANAGED_NS, check=False), desc=p)
+        assert c.get("pod", p, MANAGED_NS)["metadata"]["uid"] != uids[p], p
+    ips = {p: pod_ip(c, p) for p in pods}
+    for p, ip in ips.items():
+        assert signed_soa(ip, old["name"], old["secret"]) == "BADKEY", p
+        assert signed_soa(ip, new["name"], new["secret"]) == "NOERROR", p
+    # No stale Secondary: the last change is served everywhere, and one made now too.
+    assert len(written) >= 20, written
+    for p, ip in ips.items():
+        wait_answer(ip, "rotating.managed.test.", "A", [written[-1]], timeout=60)
+    c.kubectl("patch", "arecord", "rotating", "-n", MANAGED_NS, "--type", "merge",
+              "-p", json.dumps({"spec": {"ipv4Addresses": ["198.51.100.254"]}}))
+    for p, ip in ips.items():
+        wait_answer(ip, "rotating.managed.test.", "A", ["198.51.100.254"], timeout=60)
+    # No UPDATE failed at all, and nothing failed for a key (a Secondary Pod restarting is
+    # unreachable for a moment: that is not a key).
+    failed = {k: v - failed_before.get(k, 0.0) for k, v in failed_dns_operations(c).items()
+              if v > failed_before.get(k, 0.0)}
+    log(f"bind9: {len(written)} changes during the rotation; DNS operations that failed meanwhile: {failed}")
+    assert not [k for k in failed if k[1] == "update"], failed
+    assert not [k for k in failed if k[2] in ("TsigAuthFailed", "BadKey", "BadSig")], failed
+
+
 def ready_condition(c, kind, name, ns, want):
     """The object once its Ready condition is (reason, message) == want."""
     obj = c.get(kind, name, ns, check=False) or {}
