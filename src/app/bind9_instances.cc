@@ -252,6 +252,11 @@ struct Bind9Instances::Impl {
       auto k = co_await keys.keep(d, d.instance.rotate_keys, std::move(secondaries));
       if (k) {
         kept = std::move(*k);
+        if (kept->stepped && options.events) {
+          options.events->record(kube::ObjectReference::of(object.as_object()),
+                                 kube::EventSeverity::Normal, "KeyRotation", "RotateKeys",
+                                 managed::step_message(d.instance.name, kept->ring));
+        }
         if (kept->ring.phase != managed::RotationPhase::Done) {
           queue.add_after(key, kRotationRecheck);
         }

@@ -17,6 +17,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "kube/client.h"
+#include "kube/event_recorder.h"
 #include "kube/informer.h"
 
 namespace zk::app {
@@ -24,6 +25,7 @@ namespace zk::app {
 struct Bind9Options {
   std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
   std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
+  kube::EventRecorder* events = nullptr;  // each key rotation step: a Normal Event (KeyRotation)
 };
 
 class Bind9Instances {

@@ -359,9 +359,10 @@ class Cluster {
     };
     if (!served(Bind9Instances::resource())) return;
     if (!bind9_) {
-      bind9_ = std::make_unique<Bind9Instances>(
-          io_.get_executor(), client_,
-          Bind9Options{.bind9_image = options_.bind9_image, .agent_image = options_.agent_image});
+      bind9_ = std::make_unique<Bind9Instances>(io_.get_executor(), client_,
+                                                Bind9Options{.bind9_image = options_.bind9_image,
+                                                             .agent_image = options_.agent_image,
+                                                             .events = &events_});
       bind9_->on_primary_back([this](const std::string& ns, const std::string& name) {
         controller_.recheck_server(ns, name);
       });

@@ -214,11 +214,9 @@ asio::awaitable<tl::expected<KeptKeys, Blocked>> PrimaryKeys::keep(
     spdlog::info("bind9: {}/{}: the keys Secret {} now has today's files (same keys)", i.ns, i.name,
                  name);
   } else {
-    spdlog::info("bind9: {}/{}: key rotation \"{}\": {} (TSIG key {} signs)", i.ns, i.name,
-                 next->rotation, managed::phase_name(next->phase),
-                 managed::tsig_key_name(i.name, next->accepted.front().number));
+    spdlog::info("bind9: {}/{}: {}", i.ns, i.name, managed::step_message(i.name, *next));
   }
-  co_return KeptKeys{std::move(*next), ""};
+  co_return KeptKeys{std::move(*next), "", current_format};
 }
 
 }  // namespace zk::app

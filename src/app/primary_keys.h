@@ -35,6 +35,7 @@ struct SecondarySet {
 struct KeptKeys {
   managed::KeyRing ring;    // as the Secret holds it now
   std::string waiting_for;  // a rotation not moving: what it waits for
+  bool stepped = false;     // a rotation step was written now (an Event says it)
 };
 
 class PrimaryKeys {

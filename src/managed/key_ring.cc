@@ -150,6 +150,25 @@ model::Parsed<KeyRing> parse_key_ring(std::string_view text) {
   return ring;
 }
 
+std::string step_message(std::string_view primary_instance, const KeyRing& ring) {
+  auto name = [&](const KeyGeneration& g) { return tsig_key_name(primary_instance, g.number); };
+  const std::string head = fmt::format("key rotation \"{}\": ", ring.rotation);
+  switch (ring.phase) {
+    case RotationPhase::Adding:
+      return head + fmt::format("the servers learn {}; {} still signs", name(ring.accepted.back()),
+                                name(ring.accepted.front()));
+    case RotationPhase::Switching:
+      return head + fmt::format("{} signs now; {} is still accepted", name(ring.accepted.front()),
+                                name(ring.accepted.back()));
+    case RotationPhase::Dropping:
+      return head + fmt::format("the servers forget {}",
+                                ring.retired ? name(*ring.retired) : std::string("the old key"));
+    case RotationPhase::Done:
+      break;
+  }
+  return head + fmt::format("done: {} alone is accepted", name(ring.accepted.front()));
+}
+
 RotationStep rotation_step(const KeyRing& ring, std::string_view requested,
                            const RotationObservation& seen, int64_t now, KeyGeneration fresh) {
   RotationStep step;

@@ -73,6 +73,10 @@ struct RotationStep {
   std::string waiting_for;      // when in a rotation and not moving: what it waits for
 };
 
+// What a step that led to `ring` did, in words for an Event: "key rotation \"r1\": zonekeeper-p-1
+// signs now; zonekeeper-p is still accepted".
+std::string step_message(std::string_view primary_instance, const KeyRing& ring);
+
 // The next step for `ring` when the instance asks for rotation `requested` ("" none). A new
 // rotation starts only from Done, with `fresh` (its number is set here).
 RotationStep rotation_step(const KeyRing& ring, std::string_view requested,

@@ -91,6 +91,20 @@ TEST(KeyRing, ARotationAddsSwitchesThenDrops) {
   EXPECT_EQ(again.next->accepted[1].number, 2);
 }
 
+TEST(KeyRing, EachStepSaysWhatItDidForAnEvent) {
+  const RotationObservation all = everything();
+  KeyRing ring = *rotation_step(new_key_ring(gen(0, "T0")), "r1", all, 0, gen(0, "T1")).next;
+  EXPECT_EQ(step_message("p", ring),
+            "key rotation \"r1\": the servers learn zonekeeper-p-1; zonekeeper-p still signs");
+  ring = *rotation_step(ring, "r1", all, 1, {}).next;
+  EXPECT_EQ(step_message("p", ring),
+            "key rotation \"r1\": zonekeeper-p-1 signs now; zonekeeper-p is still accepted");
+  ring = *rotation_step(ring, "r1", all, 10, {}).next;
+  EXPECT_EQ(step_message("p", ring), "key rotation \"r1\": the servers forget zonekeeper-p");
+  ring = *rotation_step(ring, "r1", all, 11, {}).next;
+  EXPECT_EQ(step_message("p", ring), "key rotation \"r1\": done: zonekeeper-p-1 alone is accepted");
+}
+
 TEST(KeyRing, EachPhaseWaitsForWhatMakesTheNextSafe) {
   KeyRing adding = *rotation_step(new_key_ring(gen(0, "T0")), "r", {}, 0, gen(0, "T1")).next;
   RotationObservation seen;

@@ -7,6 +7,7 @@ import base64
 import json
 
 import zkenv
+from test_13_sources import wait_event
 from zkenv import deployer_binding, wait_for
 
 NS = "e2e-bind9"
@@ -154,6 +155,8 @@ def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_th
                    desc="the rotation started")
     assert obj["status"]["keys"] == {"names": ["zonekeeper-old", "zonekeeper-old-1"], "phase": "Adding",
                                      "rotation": "r1", "waitingFor": "the Primary to accept the new key"}
+    wait_event(kube, "Bind9Instance", "old", NS, "KeyRotation", type="Normal",
+               note_has='key rotation "r1": the servers learn zonekeeper-old-1; zonekeeper-old still signs')
     data = secret()
     assert (data["name"], data["secret"]) == ("zonekeeper-old", tsig)  # the old key still signs
     assert data["tsig.conf"].index('"zonekeeper-old"') < data["tsig.conf"].index('"zonekeeper-old-1"')
