@@ -331,7 +331,7 @@ struct Bind9Instances::Impl {
                                                     "yet",
                                                     ns, primary)};
     }
-    // The keys it accepts now, the signing one first: what the Primary wrote in its status.
+    // The keys to run with, the one to transfer with first: from what the Primary published.
     d.key_names = managed::published_key_names(p->parse());
     if (d.key_names.empty()) {
       return Blocked{"PrimaryNotFound", fmt::format("the Primary {}/{} has not published its "

@@ -157,8 +157,9 @@ asio::awaitable<tl::expected<KeptKeys, Blocked>> PrimaryKeys::keep(
                                    "rewrite it (delete it for new keys)",
                                    name, ring.error())});
   }
-  for (SecondarySet& s : secondaries) {
-    s.deployment.key_names = managed::tsig_key_names(i.name, *ring);
+  for (SecondarySet& s : secondaries) {  // what they should run with now
+    s.deployment.key_names =
+        managed::secondary_key_names(managed::tsig_key_names(i.name, *ring), ring->phase);
   }
 
   std::optional<KeyRing> next;

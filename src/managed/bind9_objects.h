@@ -41,9 +41,9 @@ struct Deployment {
   uint16_t primary_port = 53;
   // Secondary: the IP of each Pod that has one (ordinal → IP), for its DNSServer.
   std::map<int, std::string> pod_ips;
-  // Secondary: the TSIG keys its Primary accepts, the signing one first (the Primary's
-  // status.keys.names): it transfers with the first and, started with them, accepts them all.
-  // Empty: generation 0's key alone.
+  // Secondary: the TSIG keys it runs with (published_key_names of its Primary's status): it
+  // transfers with the first and, started with them, accepts them all. Empty: generation 0's
+  // key alone.
   std::vector<std::string> key_names;
 };
 

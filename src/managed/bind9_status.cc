@@ -111,7 +111,8 @@ std::vector<std::string> published_key_names(const json::value& instance) {
   for (const json::value& n : names->get_array()) {
     if (n.is_string() && !n.get_string().empty()) out.emplace_back(n.get_string());
   }
-  return out;
+  const std::optional<RotationPhase> phase = parse_phase(text(at(*keys, "phase")));
+  return secondary_key_names(std::move(out), phase.value_or(RotationPhase::Done));
 }
 
 InstanceReport report_pods(const std::string& statefulset, int32_t replicas,

@@ -37,7 +37,8 @@ PodState read_pod(const boost::json::value& pod);
 // `waitingFor`.
 boost::json::object keys_status(const std::string& primary_instance, const KeyRing& ring,
                                 const std::string& waiting_for);
-// status.keys.names of a Primary Bind9Instance object (empty when it has none).
+// What a Secondary of this Primary Bind9Instance object runs with (secondary_key_names of its
+// status.keys names and phase); empty when it has published none.
 std::vector<std::string> published_key_names(const boost::json::value& instance);
 
 // `Ready` over `total` children of which `ready` are: AllReady "All 3 pods are ready",

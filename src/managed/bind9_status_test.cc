@@ -35,6 +35,27 @@ TEST(Bind9Status, ReadsWhatAPodSays) {
   EXPECT_FALSE(pod(R"({"status":{"conditions":"x"}})").ready);
 }
 
+TEST(Bind9Status, APrimaryPublishesItsKeysAndItsSecondariesReadWhatToRunWith) {
+  const KeyRing adding =
+      *rotation_step(new_key_ring({0, "T0", "R0"}), "r", {}, 5, {0, "T1", "R1"}).next;
+  boost::json::object keys = keys_status("p", adding, "the Primary to accept the new key");
+  EXPECT_EQ(keys, boost::json::parse(R"({"names": ["zonekeeper-p", "zonekeeper-p-1"],
+      "phase": "Adding", "rotation": "r", "waitingFor": "the Primary to accept the new key"})"));
+  auto primary = [](const boost::json::object& k) {
+    return boost::json::value{{"metadata", {{"name", "p"}}}, {"status", {{"keys", k}}}};
+  };
+  EXPECT_EQ(published_key_names(primary(keys)),
+            (std::vector<std::string>{"zonekeeper-p", "zonekeeper-p-1"}));
+  // Switching: zonekeeper signs with the new key; the Secondaries still transfer with the old.
+  const KeyRing switching = *rotation_step(adding, "r", {true, true, true, true}, 6, {}).next;
+  keys = keys_status("p", switching, "");
+  EXPECT_EQ(keys.at("names"), boost::json::parse(R"(["zonekeeper-p-1", "zonekeeper-p"])"));
+  EXPECT_FALSE(keys.contains("waitingFor"));
+  EXPECT_EQ(published_key_names(primary(keys)),
+            (std::vector<std::string>{"zonekeeper-p", "zonekeeper-p-1"}));
+  EXPECT_TRUE(published_key_names(boost::json::parse(R"({"metadata":{"name":"p"}})")).empty());
+}
+
 TEST(Bind9Status, ReadyOverThePodsInSeed004sWords) {
   PodState ok;
   ok.ready = true;

@@ -64,6 +64,18 @@ std::string_view phase_name(RotationPhase phase) {
   return "Done";
 }
 
+std::optional<RotationPhase> parse_phase(std::string_view name) {
+  for (const auto& [p, n] : kPhases) {
+    if (n == name) return p;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> secondary_key_names(std::vector<std::string> names, RotationPhase phase) {
+  if (phase == RotationPhase::Switching && names.size() == 2) std::swap(names[0], names[1]);
+  return names;
+}
+
 std::string tsig_key_name(std::string_view primary_instance, int generation) {
   if (generation == 0) return fmt::format("zonekeeper-{}", primary_instance);
   return fmt::format("zonekeeper-{}-{}", primary_instance, generation);
@@ -119,14 +131,9 @@ model::Parsed<KeyRing> parse_key_ring(std::string_view text) {
         ring.retired = std::move(*g);
       }
     } else if (w[0] == "rotation") {
-      bool known = false;
-      for (const auto& [p, name] : kPhases) {
-        if (w.size() >= 2 && w[1] == name) {
-          ring.phase = p;
-          known = true;
-        }
-      }
-      if (!known || w.size() < 3 || !number(w[2], ring.phase_since)) {
+      const std::optional<RotationPhase> phase = w.size() >= 2 ? parse_phase(w[1]) : std::nullopt;
+      if (phase) ring.phase = *phase;
+      if (!phase || w.size() < 3 || !number(w[2], ring.phase_since)) {
         return tl::unexpected(
             fmt::format("keys line {}: expected `rotation PHASE SINCE VALUE`", line_number));
       }
@@ -198,7 +205,7 @@ RotationStep rotation_step(const KeyRing& ring, std::string_view requested,
       return step;
     case RotationPhase::Switching:
       if (!seen.secondaries_rolled) {
-        step.waiting_for = "the Secondary Pods to restart transferring with the new key";
+        step.waiting_for = "the Secondary Pods to run with both keys";
       } else if (now - ring.phase_since < kSwitchDwellSeconds) {
         step.waiting_for = "every zonekeeper replica to sign with the new key";
       } else {
@@ -210,7 +217,7 @@ RotationStep rotation_step(const KeyRing& ring, std::string_view requested,
       return step;
     case RotationPhase::Dropping:
       if (!seen.secondaries_rolled) {
-        step.waiting_for = "the Secondary Pods to restart without the old key";
+        step.waiting_for = "the Secondary Pods to restart with the new key alone";
       } else if (!seen.servers_refuse_retired) {
         step.waiting_for = "the servers to refuse the old key";
       } else {

@@ -33,10 +33,11 @@ struct KeyGeneration {
 enum class RotationPhase {
   Done,       // one key (or no rotation ever)
   Adding,     // [old, new]: the servers learn the new key; the old one signs
-  Switching,  // [new, old]: the new key signs; Secondaries move their transfers to it
+  Switching,  // [new, old]: the new key signs (zonekeeper, the Primary's agent)
   Dropping,   // [new]: the servers forget the old key (kept as `retired` to see it refused)
 };
 std::string_view phase_name(RotationPhase phase);
+std::optional<RotationPhase> parse_phase(std::string_view name);
 
 struct KeyRing {
   std::vector<KeyGeneration> accepted;   // what the servers accept; accepted[0] signs
@@ -52,6 +53,11 @@ std::string tsig_key_name(std::string_view primary_instance, int generation);  /
 std::string rndc_key_name(int generation);                                     // rndc-key[-N]
 // The TSIG key names of the accepted generations, the signing one first.
 std::vector<std::string> tsig_key_names(std::string_view primary_instance, const KeyRing& ring);
+// What a Secondary runs with in `phase`, from those names: the keys it accepts, the one it
+// transfers with first. The same as `names` but while Switching, when it keeps transferring
+// with the old key (so Switching restarts no Secondary; Dropping moves it to the new key alone
+// once every zonekeeper replica signs with it).
+std::vector<std::string> secondary_key_names(std::vector<std::string> names, RotationPhase phase);
 
 KeyRing new_key_ring(KeyGeneration first);
 

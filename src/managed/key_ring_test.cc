@@ -124,12 +124,24 @@ TEST(KeyRing, EachPhaseWaitsForWhatMakesTheNextSafe) {
 
   KeyRing switching = *s.next;
   EXPECT_EQ(rotation_step(switching, "r", {}, 100, {}).waiting_for,
-            "the Secondary Pods to restart transferring with the new key");
+            "the Secondary Pods to run with both keys");
   KeyRing dropping = *rotation_step(switching, "r", everything(), 100, {}).next;
   EXPECT_EQ(rotation_step(dropping, "r", {}, 100, {}).waiting_for,
-            "the Secondary Pods to restart without the old key");
+            "the Secondary Pods to restart with the new key alone");
   EXPECT_EQ(rotation_step(dropping, "r", {.secondaries_rolled = true}, 100, {}).waiting_for,
             "the servers to refuse the old key");
+}
+
+// A Secondary restarts twice per rotation: to learn the new key (Adding), and to transfer with it
+// and forget the old one (Dropping); Switching changes nothing on it.
+TEST(KeyRing, ASecondaryTransfersWithTheOldKeyUntilDropping) {
+  const std::vector<std::string> old_first{"k", "k-1"}, new_first{"k-1", "k"}, alone{"k-1"};
+  EXPECT_EQ(secondary_key_names(old_first, RotationPhase::Adding), old_first);
+  EXPECT_EQ(secondary_key_names(new_first, RotationPhase::Switching), old_first);
+  EXPECT_EQ(secondary_key_names(alone, RotationPhase::Dropping), alone);
+  EXPECT_EQ(secondary_key_names(alone, RotationPhase::Done), alone);
+  EXPECT_EQ(parse_phase("Switching"), RotationPhase::Switching);
+  EXPECT_EQ(parse_phase("switching"), std::nullopt);
 }
 
 TEST(KeyRing, ATextThatDoesNotFitItsPhaseIsRefused) {
