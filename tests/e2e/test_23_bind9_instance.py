@@ -121,22 +121,31 @@ def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_th
     """No Pod runs here: a rotation starts (Adding: the Secret holds both keys, the old one still
     signs, the Secondaries are told) and then waits for the Primary to accept the new key.
     tests/node/e2e runs one to the end."""
-    kube.namespace(NS)
-    kube.apply([instance("old")])  # not allowed to deploy yet: nothing is made
-    obj = zk.wait_cond("Bind9Instance", "old", NS, "False", "DeployForbidden")
+    ns = "e2e-bind9-keys"  # a namespace of its own: no deployer binding yet
+
+    def inst(name, role="Primary", **spec):
+        o = instance(name, role, **spec)
+        o["metadata"]["namespace"] = ns
+        return o
+
+    def get(kube, kind, name):
+        return kube.get(kind, name, ns)
+    kube.namespace(ns)
+    kube.apply([inst("old")])  # not allowed to deploy yet: nothing is made
+    obj = zk.wait_cond("Bind9Instance", "old", ns, "False", "DeployForbidden")
     # A keys Secret as zonekeeper wrote it before rotations existed.
     tsig, rndc = "qvGfp690xLAM5jAdsNQ+2h3UangIsL/gtO2cfPC3o6k=", "Z9GktHri95TdRBM1IA04OUfavlBjCdeBrSAZgJBhdYE="
     legacy = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-              "metadata": {"name": "old-keys", "namespace": NS, "ownerReferences": [{
+              "metadata": {"name": "old-keys", "namespace": ns, "ownerReferences": [{
                   "apiVersion": f"{GROUP}/v1alpha1", "kind": "Bind9Instance", "name": "old",
                   "uid": obj["metadata"]["uid"], "controller": True}]},
               "stringData": {
                   "tsig.conf": f'key "zonekeeper-old" {{\n\talgorithm hmac-sha256;\n\tsecret "{tsig}";\n}};\n',
                   "rndc.conf": f'key "rndc-key" {{\n\talgorithm hmac-sha256;\n\tsecret "{rndc}";\n}};\n',
                   "name": "zonekeeper-old", "algorithm": "hmac-sha256", "secret": tsig}}
-    kube.apply([legacy, deployer_binding(NS),
-                instance("old-secondary", "Secondary", primaryRef={"name": "old"})])
-    kube.patch("Bind9Instance", "old", NS, {"metadata": {"labels": {"touch": "1"}}})  # bound now
+    kube.apply([legacy, deployer_binding(ns),
+                inst("old-secondary", "Secondary", primaryRef={"name": "old"})])
+    kube.patch("Bind9Instance", "old", ns, {"metadata": {"labels": {"touch": "1"}}})  # bound now
 
     def secret():
         return {k: base64.b64decode(v).decode() for k, v in get(kube, "Secret", "old-keys")["data"].items()}
@@ -150,12 +159,12 @@ def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_th
     wait_for(lambda: get(kube, "StatefulSet", "old-secondary"), desc="the Secondary deployed")
     primary_template = get(kube, "StatefulSet", "old")["spec"]["template"]
 
-    kube.patch("Bind9Instance", "old", NS, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r1"}}})
+    kube.patch("Bind9Instance", "old", ns, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r1"}}})
     obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "old"))["status"]["keys"].get("phase") == "Adding" and o,
                    desc="the rotation started")
     assert obj["status"]["keys"] == {"names": ["zonekeeper-old", "zonekeeper-old-1"], "phase": "Adding",
                                      "rotation": "r1", "waitingFor": "the Primary to accept the new key"}
-    wait_event(kube, "Bind9Instance", "old", NS, "KeyRotation", type="Normal",
+    wait_event(kube, "Bind9Instance", "old", ns, "KeyRotation", type="Normal",
                note_has='key rotation "r1": the servers learn zonekeeper-old-1; zonekeeper-old still signs')
     data = secret()
     assert (data["name"], data["secret"]) == ("zonekeeper-old", tsig)  # the old key still signs
@@ -168,8 +177,8 @@ def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_th
     assert 'key "zonekeeper-old";' in get(kube, "ConfigMap", "old-secondary-config")["data"]["named.conf"]
     assert get(kube, "StatefulSet", "old")["spec"]["template"] == primary_template
     # It stays there: no server answers here.
-    kube.patch("Bind9Instance", "old", NS, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r2"}}})
-    zk.wait_cond("Bind9Instance", "old", NS, "False", "NotReady")
+    kube.patch("Bind9Instance", "old", ns, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r2"}}})
+    zk.wait_cond("Bind9Instance", "old", ns, "False", "NotReady")
     assert get(kube, "Bind9Instance", "old")["status"]["keys"]["rotation"] == "r1"
 
 
