@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Applies deploy/ and examples/cluster/ to a real kube-apiserver + etcd (tools/testbed) and
+# Applies deploy/, examples/cluster/ and examples/managed/ to a real kube-apiserver + etcd (tools/testbed) and
 # proves what they promise:
 #   - the CRDs are generated from deploy/crds/generate.py and kustomization.yaml lists every
 #     manifest; `kubectl apply -k deploy/` succeeds, is idempotent, the CRDs become Established
@@ -235,6 +235,16 @@ for r in "${records[@]}"; do
 done
 expect_eq "short name dnsz finds the example zone" "dnszone.dns.zonekeeper.io/example-test" \
   "$(k get dnsz -n $ns -o name)"
+
+# ------------------------------------------------------------------ examples/managed/
+# (served on a real node by tests/node/e2e; here: the schema takes them as they are)
+expect_ok "kubectl apply -f examples/managed/" k apply -f examples/managed/
+expect_eq "examples/managed: a Bind9Cluster, a DNSZone on it and a record" \
+  "arecord.dns.zonekeeper.io/edge-www bind9cluster.dns.zonekeeper.io/edge dnszone.dns.zonekeeper.io/edge " \
+  "$(k get arecords,bind9clusters,dnszones -n dns-edge -o name | sort | tr '\n' ' ')"
+expect_ok "examples/managed: applied again, nothing to change" k apply -f examples/managed/
+# Gone again: the checks below count what is bound and what exists.
+expect_ok "examples/managed: deleted" k delete -f examples/managed/ --wait=false
 
 header() { k get "$@" | head -1 | tr -s ' '; }
 expect_eq "kubectl get dnszones: printer columns" "NAME ZONE RECORDS READY REASON AGE" "$(header dnszones -n $ns)"
