@@ -355,7 +355,9 @@ int main(int argc, char** argv) {
   auto* agt = app.add_subcommand(
       "bind9-agent",
       "beside named in a managed Primary's Pod: add and delete the catalog zone's member zones "
-      "(rndc addzone/delzone)");
+      "(rndc addzone/delzone; their options take updates and transfers from the ACL "
+      "zonekeeper-keys, which named's configuration defines, as bind9-config's does), and have "
+      "named re-read the key files when they change");
   agt->add_option("--directory", agent.directory, "named's directory (the volume)")->required();
   agt->add_option("--server", agent.server, "named's DNS address HOST:PORT")->capture_default_str();
   agt->add_option("--control", agent.control, "named's control channel HOST:PORT")

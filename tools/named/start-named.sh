@@ -203,6 +203,9 @@ zone \"$z\" { type primary; file \"$z.db\"; update-policy { grant \"$key_name\" 
 include "$dir/tsig.key";
 include "$dir/rndc.key";
 $policies
+# The keys that may update and transfer the zones zonekeeper's agent adds (their options name
+# this ACL, never a key: src/managed/named_config kKeysAcl).
+acl "zonekeeper-keys" { key "$key_name"; };
 
 options {
 	directory "$dir";
