@@ -160,8 +160,9 @@ def test_keys_made_before_rotations_are_kept_and_a_rotation_waits_for_servers_th
     primary_template = get(kube, "StatefulSet", "old")["spec"]["template"]
 
     kube.patch("Bind9Instance", "old", ns, {"metadata": {"annotations": {"dns.zonekeeper.io/rotate-keys": "r1"}}})
-    obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "old"))["status"]["keys"].get("phase") == "Adding" and o,
-                   desc="the rotation started")
+    # The status of the step itself says the phase; the look after it (2 s later) what it waits for.
+    obj = wait_for(lambda: (o := get(kube, "Bind9Instance", "old"))["status"]["keys"].get("waitingFor") and o,
+                   desc="the rotation started and waiting")
     assert obj["status"]["keys"] == {"names": ["zonekeeper-old", "zonekeeper-old-1"], "phase": "Adding",
                                      "rotation": "r1", "waitingFor": "the Primary to accept the new key"}
     wait_event(kube, "Bind9Instance", "old", ns, "KeyRotation", type="Normal",
