@@ -250,6 +250,19 @@ Result<ControlKey> ControlKey::load_bind_key_file(const std::string& path) {
   return k;
 }
 
+Result<std::vector<ControlKey>> ControlKey::parse_bind_keys(std::string_view text,
+                                                            std::string_view what) {
+  auto statements = parse_bind_key_statements(text, what);
+  if (!statements) return tl::unexpected(statements.error());
+  std::vector<ControlKey> out;
+  for (const BindKeyStatement& s : *statements) {
+    auto key = from_base64(s.name, s.algorithm, s.secret);
+    if (!key) return tl::unexpected(key.error());
+    out.push_back(std::move(*key));
+  }
+  return out;
+}
+
 const std::string* find_field(const ControlMessage::Fields& fields, std::string_view key) {
   for (const auto& [k, v] : fields) {
     if (k == key) return &v;

@@ -55,6 +55,11 @@ struct ControlKey {
   // BIND's `key "name" { algorithm hmac-sha256; secret "..."; };` (rndc.key).
   static Result<ControlKey> parse_bind_key(std::string_view text);
   static Result<ControlKey> load_bind_key_file(const std::string& path);
+  // Every key statement of such a file, in order (a managed server's rndc.conf holds one per
+  // accepted key, the one to sign with first); an error if there is none
+  // (parse_bind_key_statements).
+  static Result<std::vector<ControlKey>> parse_bind_keys(std::string_view text,
+                                                         std::string_view what);
 };
 
 // named reads requests of at most this size (message without its length; controlconf.c) and

@@ -330,5 +330,32 @@ TEST(ControlKey, ReadsRndcKeyFilesAndTsigKeys) {
   EXPECT_NE(no_secret.error().message.find("control key file: no secret"), std::string::npos);
 }
 
+TEST(ControlKey, ReadsEveryKeyOfAFileInOrder) {
+  auto keys = ControlKey::parse_bind_keys(
+      "key \"rndc-key-1\" { algorithm hmac-sha256; secret "
+      "\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=\"; };\n"
+      "key \"rndc-key\" { algorithm hmac-sha384; secret "
+      "\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=\"; };\n",
+      "rndc.conf");
+  ASSERT_TRUE(keys) << keys.error().to_string();
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].name, "rndc-key-1");
+  EXPECT_EQ((*keys)[1].name, "rndc-key");
+  EXPECT_EQ((*keys)[1].algorithm, ControlAlgorithm::HmacSha384);
+  EXPECT_EQ((*keys)[0].secret, key().secret);
+
+  auto none = ControlKey::parse_bind_keys("# nothing here\n", "rndc.conf");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::InvalidArgument);
+  EXPECT_TRUE(none.error().message.starts_with("rndc.conf: ")) << none.error().message;
+  auto bad = ControlKey::parse_bind_keys(
+      "key \"k\" { algorithm hmac-sha3; secret \"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=\"; "
+      "};",
+      "rndc.conf");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(bad.error().message.find("c2VjcmV0"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace zk::dns
