@@ -154,50 +154,30 @@ struct Bind9Agent::Impl {
   asio::awaitable<void> follow_keys() {
     auto text = key_files_text();
     if (!text || *text == keys_seen) co_return;
-    auto tsig = dns::TsigKey::load_bind_key_file(options.tsig_key_file.string());
-    auto statements = files::read_file(options.rndc_key_file.string());
-    std::vector<dns::ControlKey> rndc;
-    std::string problem = !tsig ? tsig.error().message : std::string();
-    if (statements && *statements) {
-      auto all = dns::parse_bind_key_statements(**statements, options.rndc_key_file.string());
-      if (!all) problem = all.error().message;
-      const std::vector<dns::BindKeyStatement> none;
-      for (const dns::BindKeyStatement& k : all ? *all : none) {
-        auto key = dns::ControlKey::from_base64(k.name, k.algorithm, k.secret);
-        if (!key) {
-          problem = key.error().message;
-          break;
-        }
-        rndc.push_back(std::move(*key));
-      }
-    }
-    if (!problem.empty() || rndc.empty()) {
+    // key_files_text: the TSIG key file's text, NUL, the rndc key file's, NUL.
+    const std::string_view both(*text);
+    const size_t split = both.find('\0');
+    auto tsig = dns::TsigKey::parse_bind_key(both.substr(0, split));
+    auto rndc = dns::ControlKey::parse_bind_keys(both.substr(split + 1, both.size() - split - 2),
+                                                 options.rndc_key_file.string());
+    if (!tsig || !rndc) {
       spdlog::warn("agent: the key files changed but cannot be read: {} (named keeps its keys)",
-                   problem.empty() ? std::string("no rndc key") : problem);
+                   !tsig ? tsig.error().message : rndc.error().message);
       keys_seen = std::move(*text);  // not again until they change
       co_return;
     }
-    std::vector<dns::ControlKey> tries = rndc;
+    std::vector<dns::ControlKey> tries = *rndc;
     tries.push_back(rndc_keys.front());
-    std::string failure;
-    for (const dns::ControlKey& key : tries) {
-      dns::ControlClientOptions o;
-      o.timeout = options.timeout;
-      dns::ControlClient client(executor, options.control, key, o);
-      auto answer = co_await client.command("reconfig");
-      if (answer) {
-        failure.clear();
-        break;
-      }
-      failure = answer.error().to_string();
-      if (answer.error().code != dns::ErrorCode::ControlAuthFailed) break;
-    }
-    if (!failure.empty()) {
-      spdlog::warn("agent: the key files changed: rndc reconfig: {} (tried again)", failure);
+    const std::string command = "reconfig";
+    auto reply = co_await control_command_with_keys(executor, options.control, tries, command,
+                                                    options.timeout);
+    if (!reply) {
+      spdlog::warn("agent: the key files changed: rndc reconfig: {} (tried again)",
+                   reply.error().to_string());
       co_return;
     }
     options.tsig_key = std::move(*tsig);
-    rndc_keys = std::move(rndc);
+    rndc_keys = std::move(*rndc);
     keys_seen = std::move(*text);
     spdlog::info(
         "agent: the key files changed: named re-read them (rndc reconfig); signing with "
@@ -346,9 +326,8 @@ struct Bind9Agent::Impl {
   }
 
   dns::ControlClient control_client() const {
-    dns::ControlClientOptions o;
-    o.timeout = options.timeout;
-    return dns::ControlClient(executor, options.control, rndc_keys.front(), o);
+    return dns::ControlClient(executor, options.control, rndc_keys.front(),
+                              dns::ControlClientOptions{.timeout = options.timeout});
   }
 
   // Failures say the zone and named's words; "already exists" / "not found" are what was wanted.
@@ -642,6 +621,22 @@ struct Bind9Agent::Impl {
     stop();
   }
 };
+
+asio::awaitable<dns::Result<ControlReply>> control_command_with_keys(
+    asio::any_io_executor executor, dns::ServerAddress control, std::vector<dns::ControlKey> keys,
+    std::string command, std::chrono::milliseconds timeout) {
+  dns::Result<ControlReply> out =
+      tl::unexpected(dns::Error{dns::ErrorCode::InvalidArgument, "no control key"});
+  for (const dns::ControlKey& key : keys) {
+    dns::ControlClient client(executor, control, key,
+                              dns::ControlClientOptions{.timeout = timeout});
+    auto answer = co_await client.command(command);
+    if (answer) co_return ControlReply{key.name, std::move(*answer)};
+    out = tl::unexpected(std::move(answer.error()));
+    if (out.error().code != dns::ErrorCode::ControlAuthFailed) break;
+  }
+  co_return out;
+}
 
 Bind9Agent::Bind9Agent(asio::any_io_executor executor, Bind9AgentOptions options)
     : impl_(std::make_unique<Impl>(executor, std::move(options))) {}

@@ -70,6 +70,18 @@ struct Bind9AgentPass {
 std::string dnssec_policies_file(const std::map<std::string, std::string>& statements);
 std::map<std::string, std::string> parse_dnssec_policies_file(std::string_view text);
 
+// What named's control channel answered, and to which key.
+struct ControlReply {
+  std::string key_name;
+  dns::ControlAnswer answer;
+};
+// Sends `command` with each of `keys` in turn until named takes one: an answer, or an error
+// other than ControlAuthFailed, ends it (the last error when named takes none). The agent's
+// reconfig after a key change, and its readiness probe (`bind9-agent --probe`: `status`).
+boost::asio::awaitable<dns::Result<ControlReply>> control_command_with_keys(
+    boost::asio::any_io_executor executor, dns::ServerAddress control,
+    std::vector<dns::ControlKey> keys, std::string command, std::chrono::milliseconds timeout);
+
 // Makes `zones/` and the empty DNSSEC policies file, and writes the catalog's first file when
 // they are missing; never overwrites
 // (the init container's job: named does not start without its catalog's file).

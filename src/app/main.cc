@@ -147,11 +147,43 @@ struct AgentFlags {
   int timeout_ms = 5000;
   int delete_grace_seconds = 5;
   bool seed_only = false;
+  bool probe = false;
   std::string log_format = "json";
   std::string log_level = "info";
 };
 
+// `bind9-agent --probe`: the agent container's readiness probe. Exit 0 when named's control
+// channel answers `status` to a key of the rndc key file, 1 (and why, never a secret) if not;
+// 2 for bad flags or an unreadable key file.
+int probe_control_channel(const AgentFlags& f) {
+  auto control = dns::ServerAddress::parse(f.control);
+  if (!control) return die(kUsageError, "--control: " + control.error());
+  if (f.rndc_key_file.empty()) return die(kUsageError, "--probe needs --rndc-key-file");
+  auto text = files::read_file(f.rndc_key_file);
+  if (!text || !*text) {
+    return die(kUsageError, fmt::format("cannot read --rndc-key-file {}", f.rndc_key_file));
+  }
+  auto keys = dns::ControlKey::parse_bind_keys(**text, f.rndc_key_file);
+  if (!keys) return die(kUsageError, "--rndc-key-file: " + keys.error().message);
+  const std::string command = "status";
+  const std::chrono::milliseconds timeout(f.timeout_ms);
+  auto reply = dns::run_blocking(
+      [&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<app::ControlReply>> {
+        co_return co_await app::control_command_with_keys(ex, *control, *keys, command, timeout);
+      });
+  if (!reply) {
+    return die(kRuntimeError, fmt::format("named's control channel at {}: {}", f.control,
+                                          reply.error().to_string()));
+  }
+  const std::string& status = reply->answer.text;
+  fmt::print("named's control channel at {} answers to rndc key {}: {}\n", f.control,
+             reply->key_name, status.substr(0, status.find('\n')));
+  return 0;
+}
+
 int run_bind9_agent(const AgentFlags& f) {
+  if (f.probe) return probe_control_channel(f);
+  if (f.directory.empty()) return die(kUsageError, "bind9-agent: --directory is required");
   telemetry::configure_logging(*telemetry::parse_log_format(f.log_format),
                                spdlog::level::from_str(f.log_level));
   if (auto seeded = app::seed_bind9_directory(f.directory); !seeded) {
@@ -358,7 +390,8 @@ int main(int argc, char** argv) {
       "(rndc addzone/delzone; their options take updates and transfers from the ACL "
       "zonekeeper-keys, which named's configuration defines, as bind9-config's does), and have "
       "named re-read the key files when they change");
-  agt->add_option("--directory", agent.directory, "named's directory (the volume)")->required();
+  agt->add_option("--directory", agent.directory,
+                  "named's directory (the volume); required but with --probe");
   agt->add_option("--server", agent.server, "named's DNS address HOST:PORT")->capture_default_str();
   agt->add_option("--control", agent.control, "named's control channel HOST:PORT")
       ->capture_default_str();
@@ -379,6 +412,10 @@ int main(int argc, char** argv) {
                   "a zone leaves named only when out of the catalog this long")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  agt->add_flag("--probe", agent.probe,
+                "check that named's control channel answers `status` to a key of "
+                "--rndc-key-file, say so and exit 0, else say why and exit 1 (the agent "
+                "container's readiness probe)");
   agt->add_flag("--seed-only", agent.seed_only,
                 "make zones/, the catalog's first file and the (empty) DNSSEC policies file if "
                 "missing, then exit (init container)");

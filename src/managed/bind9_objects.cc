@@ -100,6 +100,24 @@ json::array agent_command(const Deployment& d, bool seed_only) {
   return a;
 }
 
+// The agent is ready while named's control channel answers it (`bind9-agent --probe`): a
+// Primary whose agent cannot add or delete zones says so (Pod-N ControlChannelUnreachable).
+json::object agent_readiness_probe() {
+  json::array command{"/usr/bin/zonekeeper",
+                      "bind9-agent",
+                      "--probe",
+                      "--control",
+                      fmt::format("127.0.0.1:{}", kControlPort),
+                      "--rndc-key-file",
+                      fmt::format("{}/rndc.conf", kKeysDir),
+                      "--timeout-ms",
+                      "2000"};
+  return json::object{{"exec", json::object{{"command", std::move(command)}}},
+                      {"periodSeconds", 5},
+                      {"timeoutSeconds", 3},
+                      {"failureThreshold", 2}};
+}
+
 }  // namespace
 
 std::string keys_secret_name(const std::string& primary_instance) {
@@ -158,6 +176,10 @@ json::object service(const Deployment& d) {
   o["spec"] = json::object{{"type", "ClusterIP"},
                            {"selector", pod_selector(d.instance)},
                            {"ports", dns_ports(d.instance.port, false)}};
+  // The Primary is one Pod and the only writer: its Service reaches it whether or not it is
+  // ready, so an agent that cannot reach the control channel (the Pod not ready) costs no
+  // UPDATE of the zones it already serves.
+  if (is_primary(d.instance)) o["spec"].as_object()["publishNotReadyAddresses"] = true;
   return o;
 }
 
@@ -193,6 +215,7 @@ json::object stateful_set(const Deployment& d) {
         {"image", d.agent_image},
         {"imagePullPolicy", i.image_pull_policy},
         {"command", agent_command(d, false)},
+        {"readinessProbe", agent_readiness_probe()},
         {"securityContext", restricted()},
         {"volumeMounts", json::array{mount("keys", kKeysDir), mount("data", kDataDir)}}});
     init.push_back(json::object{{"name", "seed"},

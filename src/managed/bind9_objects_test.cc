@@ -71,6 +71,12 @@ TEST(Bind9Objects, APrimaryRunsNamedAndTheAgentOnOneClaim) {
   const json::array cmd = c[1].at("command").as_array();
   EXPECT_EQ(cmd.at(1), "bind9-agent");
   EXPECT_NE(std::find(cmd.begin(), cmd.end(), json::value("127.0.0.1:53")), cmd.end());
+  // The agent is ready while named's control channel answers one of the mounted rndc keys.
+  const json::array probe = c[1].at("readinessProbe").at("exec").at("command").as_array();
+  EXPECT_EQ(json::value(probe),
+            json::parse(R"(["/usr/bin/zonekeeper", "bind9-agent", "--probe", "--control",
+      "127.0.0.1:953", "--rndc-key-file", "/etc/bind/keys/rndc.conf", "--timeout-ms", "2000"])"));
+  EXPECT_FALSE(c[0].at("readinessProbe").as_object().contains("exec"));  // named: its port
   const json::array init = containers(sts, "initContainers");
   ASSERT_EQ(init.size(), 1u);
   EXPECT_EQ(init[0].at("command").as_array().back(), "--seed-only");
@@ -104,6 +110,11 @@ TEST(Bind9Objects, ConfigServicesAndKeys) {
   EXPECT_EQ(conf.find("zonekeeper-primary"), std::string::npos) << conf;
   EXPECT_EQ(at(service(d), {"spec", "ports"}).as_array().at(0).at("port"), 5353);
   EXPECT_EQ(at(headless_service(d), {"spec", "clusterIP"}), "None");
+  // The only writer is reached whether or not its agent is ready.
+  EXPECT_EQ(at(service(d), {"spec", "publishNotReadyAddresses"}), true);
+  // Secondaries: the Service reaches the ready Pods only.
+  EXPECT_FALSE(
+      at(service(secondary(2)), {"spec"}).as_object().contains("publishNotReadyAddresses"));
   EXPECT_EQ(at(service(d), {"spec", "selector"}), json::value(pod_selector(d.instance)));
   const json::object keys = keys_secret(d, new_key_ring({0, "dHNpZw==", "cm5kYw=="}));
   EXPECT_EQ(at(keys, {"metadata", "name"}), "primary-keys");

@@ -38,6 +38,18 @@ void read_waiting(const json::value* statuses, PodState& out) {
   }
 }
 
+// The containers that run but are not ready: their readiness probe fails.
+void read_unready(const json::value* statuses, PodState& out) {
+  if (!statuses || !statuses->is_array()) return;
+  for (const json::value& cs : statuses->get_array()) {
+    const json::value* state = at(cs, "state");
+    const json::value* ready = at(cs, "ready");
+    if (state && at(*state, "running") && ready && ready->is_bool() && !ready->get_bool()) {
+      out.unready.push_back(text(at(cs, "name")));
+    }
+  }
+}
+
 }  // namespace
 
 api::Condition condition(std::string type, bool ok, std::string reason, std::string message,
@@ -88,6 +100,7 @@ PodState read_pod(const json::value& pod) {
   }
   read_waiting(at(*status, "initContainerStatuses"), out);
   read_waiting(at(*status, "containerStatuses"), out);
+  read_unready(at(*status, "containerStatuses"), out);
   if (out.deleting) out.ready = false;
   return out;
 }
@@ -147,6 +160,16 @@ InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
       per_pod.push_back(condition(type, false, "CrashLooping",
                                   fmt::format("Pod {}: {}", name, pod.waiting_message),
                                   generation));
+    } else if (pod.waiting_reason.empty() && !pod.deleting &&
+               pod.unready == std::vector<std::string>{"agent"}) {
+      // named runs and answers on its port; its agent's probe (`bind9-agent --probe`) fails.
+      per_pod.push_back(condition(
+          type, false, "ControlChannelUnreachable",
+          fmt::format("Pod {} serves its zones, but its agent cannot reach named's control "
+                      "channel: zones cannot be added or deleted (`kubectl describe pod {}` "
+                      "shows the probe's answer, `kubectl logs {} -c agent` the agent's)",
+                      name, name, name),
+          generation));
     } else {
       per_pod.push_back(
           condition(type, false, "NotReady",

@@ -25,8 +25,9 @@ struct PodState {
   std::optional<std::string> unschedulable;  // the scheduler's message
   std::string waiting_reason;                // of a container (or init container) not running
   std::string waiting_message;
-  std::string ip;   // status.podIP
-  std::string uid;  // metadata.uid: a Pod deleted and made again has another
+  std::vector<std::string> unready;  // containers that run but are not ready (a probe fails)
+  std::string ip;                    // status.podIP
+  std::string uid;                   // metadata.uid: a Pod deleted and made again has another
   std::map<std::string, std::string> annotations;  // metadata.annotations (string values)
 };
 

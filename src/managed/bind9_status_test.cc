@@ -101,5 +101,39 @@ TEST(Bind9Status, ReadyOverThePodsInSeed004sWords) {
   EXPECT_EQ(none.ready_replicas, 0);
 }
 
+TEST(Bind9Status, APrimaryWhoseAgentCannotReachTheControlChannelSaysSo) {
+  // The kubelet's words: named runs and is ready, the agent runs and its probe fails.
+  PodState agent = pod(R"({"metadata":{"name":"p-0"},"status":{"conditions":[{"type":"Ready",
+      "status":"False"}],"containerStatuses":[
+      {"name":"agent","ready":false,"state":{"running":{"startedAt":"2026-01-01T00:00:00Z"}}},
+      {"name":"named","ready":true,"state":{"running":{"startedAt":"2026-01-01T00:00:00Z"}}}]}})");
+  EXPECT_EQ(agent.unready, std::vector<std::string>{"agent"});
+  InstanceReport r = report_pods("p", 1, {agent}, 2);
+  EXPECT_EQ(r.conditions[0].reason, "NotReady");
+  EXPECT_EQ(r.conditions[1].reason, "ControlChannelUnreachable");
+  EXPECT_EQ(r.conditions[1].message,
+            "Pod p-0 serves its zones, but its agent cannot reach named's control channel: zones "
+            "cannot be added or deleted (`kubectl describe pod p-0` shows the probe's answer, "
+            "`kubectl logs p-0 -c agent` the agent's)");
+  EXPECT_EQ(r.ready_replicas, 0);
+
+  // named not ready as well: named is the trouble, not its control channel.
+  PodState both = pod(R"({"metadata":{"name":"p-0"},"status":{"containerStatuses":[
+      {"name":"agent","ready":false,"state":{"running":{}}},
+      {"name":"named","ready":false,"state":{"running":{}}}]}})");
+  EXPECT_EQ(both.unready, (std::vector<std::string>{"agent", "named"}));
+  EXPECT_EQ(report_pods("p", 1, {both}, 2).conditions[1].reason, "NotReady");
+  // A container that waits (restarting) is not "running but unready".
+  PodState waiting = pod(R"({"metadata":{"name":"p-0"},"status":{"containerStatuses":[
+      {"name":"agent","ready":false,"state":{"waiting":{"reason":"ContainerCreating"}}}]}})");
+  EXPECT_TRUE(waiting.unready.empty());
+  EXPECT_EQ(report_pods("p", 1, {waiting}, 2).conditions[1].reason, "NotReady");
+  // Ready Pods: the kubelet says ready for each container.
+  PodState fine = pod(R"({"metadata":{"name":"p-0"},"status":{"conditions":[{"type":"Ready",
+      "status":"True"}],"containerStatuses":[{"name":"agent","ready":true,"state":{"running":{}}}]}})");
+  EXPECT_TRUE(fine.unready.empty());
+  EXPECT_EQ(report_pods("p", 1, {fine}, 2).conditions[1].reason, "Ready");
+}
+
 }  // namespace
 }  // namespace zk::managed

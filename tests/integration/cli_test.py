@@ -171,6 +171,10 @@ def test_meta_types_are_refused(named, tmp_path):
     (["bind9-agent", "--directory", "/tmp/zk-cli-no-agent"], "--tsig-key-file and --rndc-key-file"),
     (["bind9-agent", "--directory", "/tmp/zk-cli-no-agent", "--tsig-key-file", "/nonexistent",
       "--rndc-key-file", "/nonexistent"], "--tsig-key-file"),
+    (["bind9-agent"], "--directory is required"),
+    (["bind9-agent", "--probe"], "--probe needs --rndc-key-file"),
+    (["bind9-agent", "--probe", "--control", "127.0.0.1:99999", "--rndc-key-file", "/x"], "--control"),
+    (["bind9-agent", "--probe", "--rndc-key-file", "/nonexistent"], "cannot read --rndc-key-file"),
 ])
 def test_bad_flags_one_line_exit_2(args, needle):
     p = zk(*args, check=False)
@@ -230,3 +234,42 @@ def test_bind9_config_is_what_named_checkconf_accepts(role, tmp_path):
     assert "rate-limit { responses-per-second 50; };" in conf
     assert ("catalog-zones" in conf) == (role == "secondary")
     assert "secret" not in conf  # keys only by include
+
+
+WRONG_RNDC = 'key "zk-rndc-key-2" { algorithm hmac-sha256; secret "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldC13cm9uZw=="; };\n'
+
+
+def test_the_agents_probe_answers_with_the_first_key_named_takes(named, tmp_path):
+    """`bind9-agent --probe`, the readiness probe of a managed Primary's agent: exit 0 when named's
+    control channel answers `status` to a key of the file (tried in order, as during a key
+    rotation, when the file's first key is not yet named's), 1 with why otherwise; never a secret."""
+    control = f"127.0.0.1:{named['ZK_NAMED_CONTROL_PORT']}"
+    good = open(named["ZK_RNDC_KEY_FILE"]).read()
+    rotating = tmp_path / "rotating.conf"
+    rotating.write_text(WRONG_RNDC + good)
+    p = zk("bind9-agent", "--probe", "--control", control, "--rndc-key-file", str(rotating))
+    assert p.stdout.startswith(f"named's control channel at {control} answers to rndc key zk-rndc-key: "), p.stdout
+    assert "running" in p.stdout or "version" in p.stdout, p.stdout
+
+    wrong = tmp_path / "wrong.conf"
+    wrong.write_text(WRONG_RNDC)
+    p = zk("bind9-agent", "--probe", "--control", control, "--rndc-key-file", str(wrong), check=False)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert p.stdout == ""
+    assert f"named's control channel at {control}: ControlAuthFailed" in p.stderr, p.stderr
+    assert "d3Jvbmc" not in p.stderr
+
+    from socket import socket
+    with socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{s.getsockname()[1]}"
+    p = zk("bind9-agent", "--probe", "--control", closed, "--rndc-key-file", str(rotating),
+           "--timeout-ms", "2000", check=False)
+    assert p.returncode == 1
+    assert f"named's control channel at {closed}: " in p.stderr, p.stderr
+    assert "ControlAuthFailed" not in p.stderr
+
+    garbage = tmp_path / "garbage.conf"
+    garbage.write_text("not a key\n")
+    p = zk("bind9-agent", "--probe", "--control", control, "--rndc-key-file", str(garbage), check=False)
+    assert p.returncode == 2 and f"--rndc-key-file: {garbage}: " in p.stderr, p.stderr

@@ -489,10 +489,26 @@ TEST_F(ManagedBind, KeysRotateOnALivePrimaryWithoutARestartOrAFailedUpdate) {
     return await(io, rndc.command("status"));
   };
   ASSERT_TRUE(update_with(k0));
+  // The agent's readiness probe (`bind9-agent --probe`): `status` with the first key of the
+  // file that named takes.
+  auto probe = [&](std::vector<Key> keys) {
+    std::vector<dns::ControlKey> control;
+    for (const Key& k : keys) {
+      control.push_back(dns::ControlKey::from_base64(k.name, "hmac-sha256", k.secret).value());
+    }
+    return await(
+        io, control_command_with_keys(io.get_executor(), {"127.0.0.1", primary_->control_port()},
+                                      control, "status", 5s));
+  };
 
   // Adding: the new keys are accepted, the old ones still sign.
   write_keys({k0, k1}, {r0, r1});
   EXPECT_FALSE(update_with(k1)) << "named has not read the files yet";
+  auto before_reconfig = probe({r1, r0});  // the new key first, as the file has it in Switching
+  ASSERT_TRUE(before_reconfig) << before_reconfig.error().to_string();
+  EXPECT_EQ(before_reconfig->key_name, r0.name);
+  EXPECT_NE(before_reconfig->answer.text.find("server is up and running"), std::string::npos)
+      << before_reconfig->answer.text;
   await(io, agent.follow_keys());
   EXPECT_TRUE(update_with(k0));
   EXPECT_TRUE(update_with(k1));
@@ -517,6 +533,10 @@ TEST_F(ManagedBind, KeysRotateOnALivePrimaryWithoutARestartOrAFailedUpdate) {
   auto control_refused = control_with(r0);
   ASSERT_FALSE(control_refused);
   EXPECT_EQ(control_refused.error().code, dns::ErrorCode::ControlAuthFailed);
+  auto probe_refused = probe({r0});
+  ASSERT_FALSE(probe_refused);
+  EXPECT_EQ(probe_refused.error().code, dns::ErrorCode::ControlAuthFailed);
+  EXPECT_EQ(probe({r0, r1}).value().key_name, r1.name);
   EXPECT_TRUE(update_with(k1));
   write_catalog({N("a.test."), N("b.test."), N("c.test.")});
   pass = await(io, agent.pass());

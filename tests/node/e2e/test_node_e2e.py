@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import threading
 import time
 
@@ -183,6 +184,53 @@ def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
     wait_answer(ip, "www.managed.test.", "A", ["192.0.2.89"], timeout=120)
     wait_for(lambda: c.get("dnsserver", "secondary-2", MANAGED_NS, check=False),
              desc="a DNSServer for the new Pod")
+
+    # named's control channel stops answering (named stopped with SIGSTOP from the host: its
+    # DNS port still accepts connections, so its own probe passes): the agent's readiness probe
+    # fails and Pod-0 says so; SIGCONT, and it is ready again.
+    pid = named_host_pid(c, "primary-0")
+    os.kill(pid, signal.SIGSTOP)
+    t0 = time.monotonic()
+    try:
+        stuck = wait_for(lambda: pod_condition(c, "primary", "Pod-0", "ControlChannelUnreachable"),
+                         timeout=60, desc="Pod-0 ControlChannelUnreachable")
+        log(f"bind9: Pod-0 ControlChannelUnreachable {time.monotonic() - t0:.1f} s after named "
+            f"stopped")
+        assert stuck["message"].startswith("Pod primary-0 serves its zones, but its agent cannot "
+                                           "reach named's control channel"), stuck
+        assert instance_ready(c, "primary", ("NotReady", "No pods are ready"))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    t0 = time.monotonic()
+    wait_for(lambda: instance_ready(c, "primary", ("AllReady", "All 1 pods are ready")),
+             timeout=60, desc="the Primary ready again")
+    log(f"bind9: the Primary AllReady {time.monotonic() - t0:.1f} s after named continued")
+
+
+def pod_condition(c, instance, type_, reason):
+    """The instance's condition `type_` if its reason is `reason`."""
+    obj = c.get("bind9instance", instance, MANAGED_NS, check=False) or {}
+    conds = {x["type"]: x for x in obj.get("status", {}).get("conditions", [])}
+    return conds.get(type_) if conds.get(type_, {}).get("reason") == reason else None
+
+
+def named_host_pid(c, pod, ns=MANAGED_NS):
+    """The host PID of named in the Pod (the node's processes are this machine's): the process
+    whose command line is the zonekeeper-bind9 image's and whose cgroup names the named
+    container's id (the test bed's kubelet makes no Pod cgroups: cgroupsPerQOS false)."""
+    statuses = c.get("pod", pod, ns)["status"]["containerStatuses"]
+    cid = next(s["containerID"] for s in statuses if s["name"] == "named").split("://")[-1]
+    found = []
+    for d in glob.glob("/proc/[0-9]*"):
+        try:
+            cmd = open(f"{d}/cmdline", "rb").read().split(b"\0")
+            cgroup = open(f"{d}/cgroup").read()
+        except OSError:
+            continue
+        if cmd[0].endswith(b"/named") and cid in cgroup:
+            found.append(int(os.path.basename(d)))
+    assert len(found) == 1, f"named of {pod} (container {cid}): {found}"
+    return found[0]
 
 
 def soa_serial(ip, zone="managed.test."):
