@@ -131,10 +131,21 @@ struct Bind9Instances::Impl {
   void enqueue_with_secondaries(std::string_view ns, std::string_view name) {
     if (!running) return;
     queue.add(key_of(ns, name));
+    for (const Bind9Instance& secondary : secondaries_named(ns, name)) {
+      queue.add(key_of(ns, secondary.name));
+    }
+  }
+
+  // The Secondary instances of namespace `ns` whose primaryRef names `primary`, decoded.
+  std::vector<Bind9Instance> secondaries_named(std::string_view ns, std::string_view primary) const {
+    std::vector<Bind9Instance> out;
     for (const kube::ObjectPtr& o : informers.at("Bind9Instance")->store().by_namespace(ns)) {
       auto d = api::decode_bind9_instance(o->parse());
-      if (d && d->primary_name == name) queue.add(key_of(ns, o->name()));
+      if (d && d->role == ServerRole::Secondary && d->primary_name == primary) {
+        out.push_back(std::move(*d));
+      }
     }
+    return out;
   }
 
   const kube::Store& store(const std::string& kind) const { return informers.at(kind)->store(); }
@@ -274,21 +285,17 @@ struct Bind9Instances::Impl {
   std::vector<SecondarySet> secondaries_of(const managed::Deployment& primary) const {
     std::vector<SecondarySet> out;
     const std::string& ns = primary.instance.ns;
-    for (const kube::ObjectPtr& o : store("Bind9Instance").by_namespace(ns)) {
-      auto decoded = api::decode_bind9_instance(o->parse());
-      if (!decoded || decoded->role != ServerRole::Secondary ||
-          decoded->primary_name != primary.instance.name) {
-        continue;
-      }
+    for (Bind9Instance& secondary : secondaries_named(ns, primary.instance.name)) {
       SecondarySet s;
-      s.deployment.instance = std::move(*decoded);
+      s.deployment.instance = std::move(secondary);
       s.deployment.bind9_image = options.bind9_image;
       s.deployment.agent_image = options.agent_image;
       s.deployment.primary_name = primary.instance.name;
       s.deployment.primary_port = primary.instance.port;
       s.deployment.primary_address = primary.service_address;
       for (int i = 0; i < s.deployment.instance.replicas; ++i) {
-        kube::ObjectPtr pod = store("Pod").get(ns, fmt::format("{}-{}", o->name(), i));
+        kube::ObjectPtr pod =
+            store("Pod").get(ns, fmt::format("{}-{}", s.deployment.instance.name, i));
         if (pod) {
           s.pods.emplace_back(managed::read_pod(pod->parse()));
         } else {
@@ -315,7 +322,8 @@ struct Bind9Instances::Impl {
     const std::string& ns = d.instance.ns;
     const std::string primary = *d.instance.primary_name;
     kube::ObjectPtr p = store("Bind9Instance").get(ns, primary);
-    auto decoded = p ? api::decode_bind9_instance(p->parse())
+    const json::value object = p ? p->parse() : json::value();
+    auto decoded = p ? api::decode_bind9_instance(object)
                      : model::Parsed<Bind9Instance>(tl::unexpected(std::string("absent")));
     if (!decoded || decoded->role != ServerRole::Primary) {
       return Blocked{"PrimaryNotFound",
@@ -332,7 +340,7 @@ struct Bind9Instances::Impl {
                                                     ns, primary)};
     }
     // The keys to run with, the one to transfer with first: from what the Primary published.
-    d.key_names = managed::published_key_names(p->parse());
+    d.key_names = managed::published_key_names(object);
     if (d.key_names.empty()) {
       return Blocked{"PrimaryNotFound", fmt::format("the Primary {}/{} has not published its "
                                                     "keys yet (status.keys)",
