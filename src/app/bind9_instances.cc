@@ -137,7 +137,8 @@ struct Bind9Instances::Impl {
   }
 
   // The Secondary instances of namespace `ns` whose primaryRef names `primary`, decoded.
-  std::vector<Bind9Instance> secondaries_named(std::string_view ns, std::string_view primary) const {
+  std::vector<Bind9Instance> secondaries_named(std::string_view ns,
+                                               std::string_view primary) const {
     std::vector<Bind9Instance> out;
     for (const kube::ObjectPtr& o : informers.at("Bind9Instance")->store().by_namespace(ns)) {
       auto d = api::decode_bind9_instance(o->parse());
