@@ -165,9 +165,9 @@ InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
       // named runs and answers on its port; its agent's probe (`bind9-agent --probe`) fails.
       per_pod.push_back(condition(
           type, false, "ControlChannelUnreachable",
-          fmt::format("Pod {} serves its zones, but its agent cannot reach named's control "
-                      "channel: zones cannot be added or deleted (`kubectl describe pod {}` "
-                      "shows the probe's answer, `kubectl logs {} -c agent` the agent's)",
+          fmt::format("Pod {}: named listens on its port, but its agent cannot reach named's "
+                      "control channel: zones cannot be added or deleted (`kubectl describe pod "
+                      "{}` shows the probe's answer, `kubectl logs {} -c agent` the agent's)",
                       name, name, name),
           generation));
     } else {

@@ -112,9 +112,9 @@ TEST(Bind9Status, APrimaryWhoseAgentCannotReachTheControlChannelSaysSo) {
   EXPECT_EQ(r.conditions[0].reason, "NotReady");
   EXPECT_EQ(r.conditions[1].reason, "ControlChannelUnreachable");
   EXPECT_EQ(r.conditions[1].message,
-            "Pod p-0 serves its zones, but its agent cannot reach named's control channel: zones "
-            "cannot be added or deleted (`kubectl describe pod p-0` shows the probe's answer, "
-            "`kubectl logs p-0 -c agent` the agent's)");
+            "Pod p-0: named listens on its port, but its agent cannot reach named's control "
+            "channel: zones cannot be added or deleted (`kubectl describe pod p-0` shows the "
+            "probe's answer, `kubectl logs p-0 -c agent` the agent's)");
   EXPECT_EQ(r.ready_replicas, 0);
 
   // named not ready as well: named is the trouble, not its control channel.

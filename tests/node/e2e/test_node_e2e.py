@@ -196,8 +196,8 @@ def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
                          timeout=60, desc="Pod-0 ControlChannelUnreachable")
         log(f"bind9: Pod-0 ControlChannelUnreachable {time.monotonic() - t0:.1f} s after named "
             f"stopped")
-        assert stuck["message"].startswith("Pod primary-0 serves its zones, but its agent cannot "
-                                           "reach named's control channel"), stuck
+        assert stuck["message"].startswith("Pod primary-0: named listens on its port, but its "
+                                           "agent cannot reach named's control channel"), stuck
         assert instance_ready(c, "primary", ("NotReady", "No pods are ready"))
     finally:
         os.kill(pid, signal.SIGCONT)
