@@ -1,6 +1,7 @@
 #include "api/object_meta.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -69,6 +70,14 @@ bool rfc1123_label(std::string_view s) {
   auto inner = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
   if (!std::all_of(s.begin(), s.end(), inner)) return false;
   return s.front() != '-' && s.back() != '-';
+}
+
+bool k8s_label_value(std::string_view s) {
+  if (s.empty()) return true;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (s.size() > 63 || !alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 bool k8s_object_name(std::string_view s) {

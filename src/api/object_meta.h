@@ -48,6 +48,9 @@ model::Parsed<ObjectMeta> decode_object_meta(const boost::json::value& object,
 // An RFC 1123 label, [a-z0-9]([-a-z0-9]*[a-z0-9])?, 1 to 63 characters: a namespace name, a
 // label of an object name.
 bool rfc1123_label(std::string_view s);
+// A label value: empty, or at most 63 characters of [A-Za-z0-9-_.] that begin and end with a
+// letter or digit.
+bool k8s_label_value(std::string_view s);
 // An object name (RFC 1123 subdomain): dot-separated labels, at most 253 characters.
 bool k8s_object_name(std::string_view s);
 // A field that names a namespace (spec.servers.namespace, spec.namespace): nullopt when absent,
