@@ -187,6 +187,20 @@ struct Metrics::Families {
             "dns.zonekeeper.io/preview: \"true\", not being deleted).");
   std::map<std::string, Gauge*> previews;  // namespace → its series
 
+  Family<Gauge>& certificate_ready =
+      gauge(r, "zonekeeper_certificate_ready",
+            "1 when the cert-manager Certificate's Ready condition is True, else 0 "
+            "(--watch-certificates).");
+  Family<Gauge>& certificate_expiration =
+      gauge(r, "zonekeeper_certificate_expiration_timestamp_seconds",
+            "When the cert-manager Certificate's current certificate expires (status.notAfter), "
+            "in Unix seconds (--watch-certificates).");
+  struct CertificateSeries {
+    Gauge* ready = nullptr;
+    Gauge* expiration = nullptr;
+  };
+  std::map<std::pair<std::string, std::string>, CertificateSeries> certificates;  // (ns, name)
+
   Counter& queue_retries =
       counter(r, "zonekeeper_queue_retries_total", "Work queue keys requeued after a failure.")
           .Add({});
@@ -319,6 +333,29 @@ void Metrics::set_preview_environments(const std::set<std::string>& namespaces) 
     if (!g) g = &f_->preview_environments.Add({{"namespace", ns}});
     g->Set(1);
   }
+}
+
+void Metrics::set_certificate(const std::string& ns, const std::string& name, bool ready,
+                              std::optional<int64_t> not_after) {
+  auto& series = f_->certificates[{ns, name}];
+  const std::map<std::string, std::string> labels{{"namespace", ns}, {"name", name}};
+  if (!series.ready) series.ready = &f_->certificate_ready.Add(labels);
+  series.ready->Set(ready ? 1 : 0);
+  if (!not_after) {
+    if (series.expiration) f_->certificate_expiration.Remove(series.expiration);
+    series.expiration = nullptr;
+    return;
+  }
+  if (!series.expiration) series.expiration = &f_->certificate_expiration.Add(labels);
+  series.expiration->Set(double(*not_after));
+}
+
+void Metrics::remove_certificate(const std::string& ns, const std::string& name) {
+  auto it = f_->certificates.find({ns, name});
+  if (it == f_->certificates.end()) return;
+  if (it->second.ready) f_->certificate_ready.Remove(it->second.ready);
+  if (it->second.expiration) f_->certificate_expiration.Remove(it->second.expiration);
+  f_->certificates.erase(it);
 }
 
 void Metrics::set_events_dropped(uint64_t total) {

@@ -113,6 +113,14 @@ class Metrics {
   // series of a Namespace that is no longer one is removed.
   void set_preview_environments(const std::set<std::string>& namespaces);
 
+  // cert-manager Certificates (--watch-certificates): zonekeeper_certificate_ready{namespace,name}
+  // is 1 when the Certificate's Ready condition is True, else 0;
+  // zonekeeper_certificate_expiration_timestamp_seconds{namespace,name} is its status.notAfter
+  // in Unix seconds (no series until cert-manager has issued it). remove_certificate drops both.
+  void set_certificate(const std::string& ns, const std::string& name, bool ready,
+                       std::optional<int64_t> not_after);
+  void remove_certificate(const std::string& ns, const std::string& name);
+
   // zonekeeper_queue_retries_total.
   void queue_retry();
   // A change webhook (dns.zonekeeper.io/notify-url): "sent", "failed" (every attempt),

@@ -164,6 +164,29 @@ TEST(Metrics, RecordsByZoneKindAndStateReplaceTheZonesSeries) {
   EXPECT_THAT(records("ns/other", "ARecord", "Served"), Optional(1.0));
 }
 
+TEST(Metrics, CertificatesReadyAndExpiry) {
+  Metrics m;
+  auto ready = [&](const char* ns, const char* name) {
+    return m.value("zonekeeper_certificate_ready", {{"namespace", ns}, {"name", name}});
+  };
+  auto expiry = [&](const char* ns, const char* name) {
+    return m.value("zonekeeper_certificate_expiration_timestamp_seconds",
+                   {{"namespace", ns}, {"name", name}});
+  };
+  m.set_certificate("shop", "web", false, std::nullopt);  // being issued
+  EXPECT_THAT(ready("shop", "web"), Optional(0.0));
+  EXPECT_EQ(expiry("shop", "web"), std::nullopt);
+  m.set_certificate("shop", "web", true, 1803549600);
+  m.set_certificate("shop", "api", true, 1803549000);
+  EXPECT_THAT(ready("shop", "web"), Optional(1.0));
+  EXPECT_THAT(expiry("shop", "web"), Optional(1803549600.0));
+  m.remove_certificate("shop", "web");
+  EXPECT_EQ(ready("shop", "web"), std::nullopt);
+  EXPECT_EQ(expiry("shop", "web"), std::nullopt);
+  EXPECT_THAT(expiry("shop", "api"), Optional(1803549000.0));
+  m.remove_certificate("shop", "web");  // twice: nothing
+}
+
 TEST(Metrics, WatchedObjectsBuildInfoAndProcess) {
   Metrics m;
   m.set_watched_objects("ARecord", 12);
