@@ -26,6 +26,7 @@
 #include "api/time.h"
 #include "app/bind9_clusters.h"
 #include "app/bind9_instances.h"
+#include "app/certificates.h"
 #include "app/change_notifier.h"
 #include "app/ds_config_maps.h"
 #include "app/kube_access.h"
@@ -153,6 +154,12 @@ class Cluster {
     add_informer(kube::resources::kNamespaces, "Namespace");
     controller_.on_secret_referenced(
         [this](const std::string& ns, const std::string& name) { watch_secret(ns, name); });
+    if (o.watch_certificates) {
+      CertificateOptions co = o.certificates;
+      co.discovery_interval = o.discovery_interval;
+      certificates_ = std::make_unique<Certificates>(io.get_executor(), client_, events_, metrics_,
+                                                     std::move(co));
+    }
   }
 
   const kube::Store* store_of(std::string_view kind) const {
@@ -230,6 +237,7 @@ class Cluster {
     if (bind9_) {
       for (const auto& [kind, n] : bind9_->cached()) metrics_.set_watched_objects(kind, n);
     }
+    if (certificates_) metrics_.set_watched_objects("Certificate", certificates_->cached());
   }
   controller::Controller& controller() { return controller_; }
 
@@ -319,6 +327,8 @@ class Cluster {
       }
     }
     for (auto& [kind, inf] : informers_) asio::co_spawn(io_, inf->run(), asio::detached);
+    // cert-manager's Certificates: looked up until served; not a cache /readyz waits for.
+    if (certificates_) asio::co_spawn(io_, certificates_->run(), asio::detached);
     informers_started_ = true;
     if (!missing.empty()) {
       asio::co_spawn(io_, discover_later(std::move(missing)), asio::detached);
@@ -457,6 +467,8 @@ class Cluster {
     }
     if (bind9_ && !holds_first_shard_) bind9_->stop();
     if (bind9_ && holds_first_shard_ && controller_.running()) bind9_->start();
+    if (certificates_ && !holds_first_shard_) certificates_->stop();
+    if (certificates_ && holds_first_shard_ && controller_.running()) certificates_->start();
   }
 
   // Before a shard is handed over: its reconciles in progress end, and the status writes queued
@@ -483,6 +495,7 @@ class Cluster {
     if (shards_) shards_->stop();
     co_await events_.flush();
     if (bind9_) co_await bind9_->shutdown();
+    if (certificates_) certificates_->shutdown();
     for (auto& [k, inf] : informers_) inf->stop();
     for (auto& [k, inf] : secret_informers_) inf->stop();
   }
@@ -515,9 +528,11 @@ class Cluster {
     spdlog::info("leading: reconciling");
     controller_.start();
     if (bind9_ && (options_.shards == 0 || holds_first_shard_)) bind9_->start();
+    if (certificates_ && (options_.shards == 0 || holds_first_shard_)) certificates_->start();
   }
   void stop_leading() {
     if (bind9_) bind9_->stop();
+    if (certificates_) certificates_->stop();
     if (!controller_.running()) return;
     spdlog::info("not leading: reconciling stopped");
     controller_.stop();
@@ -644,7 +659,8 @@ class Cluster {
   controller::Controller controller_;
   std::unique_ptr<kube::LeaderElector> elector_;
   std::unique_ptr<kube::ShardLeases> shards_;
-  std::unique_ptr<Bind9Instances> bind9_;  // when the Bind9Instance CRD is served
+  std::unique_ptr<Bind9Instances> bind9_;       // when the Bind9Instance CRD is served
+  std::unique_ptr<Certificates> certificates_;  // --watch-certificates
   bool holds_first_shard_ = false;
   asio::steady_timer discovery_timer_{io_};          // discover_later's wait
   asio::steady_timer managed_discovery_timer_{io_};  // discover_managed_later's

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "app/certificates.h"
 #include "controller/object_catalog.h"
 #include "controller/source_catalog.h"
 
@@ -46,6 +47,10 @@ struct ClusterOptions {
   // and of the agent beside a Primary's named (--agent-image: zonekeeper's own image).
   std::string bind9_image = "zonekeeper-bind9:dev";
   std::string agent_image = "zonekeeper:dev";
+  // --watch-certificates (also set by --wildcard-certificate): cert-manager's Certificates, their
+  // readiness and expiry as metrics and Warning Events; the wildcard Certificates it keeps.
+  bool watch_certificates = false;
+  CertificateOptions certificates;
 };
 
 // The Lease an instance contends for: --lease-name, or with --dry-run "<lease-name>-dry-run",

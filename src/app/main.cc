@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -14,7 +16,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <spdlog/spdlog.h>
+#include "api/certificate.h"
 #include "api/label_selector.h"
+#include "api/object_meta.h"
 #include "app/bind9_agent.h"
 #include "app/cluster_mode.h"
 #include "app/local_mode.h"
@@ -37,6 +41,51 @@ constexpr int kRuntimeError = 1;
 int die(int code, const std::string& message) {
   fmt::print(stderr, "zonekeeper: error: {}\n", message);
   return code;
+}
+
+// The cert-manager flags into cluster.certificates; a usage error's text, or nullopt.
+std::optional<std::string> certificate_options(app::ClusterOptions& cluster,
+                                               const std::vector<std::string>& wildcards,
+                                               int64_t expiry_warning_days) {
+  auto& c = cluster.certificates;
+  c.warnings.expiry_window_seconds = expiry_warning_days * 86400;
+  c.owner = cluster.sources.registry.owner_id;
+  for (const std::string& flag : wildcards) {
+    auto w = api::parse_wildcard_certificate(flag);
+    if (!w) return w.error();
+    auto zone = model::Name::parse(w->zone + ".");
+    const auto& zones = cluster.sources.zones;
+    if (!zone || cluster.hosts_only ||
+        std::none_of(zones.begin(), zones.end(), [&](const auto& z) { return z.name == *zone; })) {
+      return fmt::format(
+          "--wildcard-certificate {}: {} is not a shared zone of this controller "
+          "(a --zone)",
+          flag, w->zone);
+    }
+    if (!api::k8s_label_value(c.owner)) {
+      return fmt::format(
+          "--wildcard-certificate: the --txt-owner-id \"{}\" labels the "
+          "Certificates zonekeeper keeps and must be a label value (at most 63 "
+          "letters, digits, '-', '_' or '.')",
+          c.owner);
+    }
+    c.wildcards.push_back(std::move(*w));
+  }
+  if (!c.wildcards.empty()) cluster.watch_certificates = true;
+  if (cluster.watch_certificates && (cluster.hosts_only || cluster.dry_run)) {
+    return fmt::format(
+        "--watch-certificates and --wildcard-certificate write Events and "
+        "Certificates: not with {}",
+        cluster.dry_run ? "--dry-run" : "--hosts-file without --zone (dev mode)");
+  }
+  if (c.wildcard_namespace.empty()) {
+    const char* pod_ns = std::getenv("POD_NAMESPACE");
+    c.wildcard_namespace = pod_ns && *pod_ns ? pod_ns : "zonekeeper-system";
+  }
+  if (!api::rfc1123_label(c.wildcard_namespace)) {
+    return fmt::format("--certificate-namespace {}: not a namespace name", c.wildcard_namespace);
+  }
+  return std::nullopt;
 }
 
 struct ServerFlags {
@@ -325,6 +374,30 @@ int main(int argc, char** argv) {
   ctl->add_option("--agent-image", cluster.agent_image,
                   "image of the agent beside a managed Primary's named: zonekeeper's own")
       ->capture_default_str();
+  ctl->add_flag("--watch-certificates", cluster.watch_certificates,
+                "watch cert-manager Certificates: their readiness and expiry as metrics, and "
+                "Warning Events when one is not Ready or expires soon (docs/api.md "
+                "\"Certificates\")");
+  std::vector<std::string> wildcard_certificates;
+  ctl->add_option("--wildcard-certificate", wildcard_certificates,
+                  "ZONE=KIND/NAME: keep a cert-manager Certificate for *.ZONE and ZONE, issued by "
+                  "the Issuer or ClusterIssuer NAME (KIND.GROUP for an external issuer), in "
+                  "--certificate-namespace; ZONE must be a --zone; implies --watch-certificates; "
+                  "repeatable");
+  ctl->add_option("--certificate-namespace", cluster.certificates.wildcard_namespace,
+                  "namespace of the wildcard Certificates (default: $POD_NAMESPACE, else "
+                  "zonekeeper-system)");
+  int64_t expiry_warning_days = 14;
+  ctl->add_option("--certificate-expiry-warning-days", expiry_warning_days,
+                  "a Certificate that expires within this many days gets a Warning Event")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  ctl->add_option("--certificate-not-ready-seconds",
+                  cluster.certificates.warnings.not_ready_seconds,
+                  "a Certificate not Ready this long (since its Ready condition changed, or its "
+                  "creation) gets a Warning Event")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   ctl->add_flag("--no-leader-election", no_leader_election,
                 "reconcile without taking the Lease (one replica only)");
   ctl->add_option("--lease-namespace", cluster.lease_namespace,
@@ -538,6 +611,9 @@ int main(int argc, char** argv) {
       return die(kUsageError, fmt::format("TXT registry: {}", ok.error()));
     }
     so.policy = *plan::parse_policy(policy);
+    if (auto why = certificate_options(cluster, wildcard_certificates, expiry_warning_days)) {
+      return die(kUsageError, *why);
+    }
     so.ingress.ingress_classes.insert(ingress_classes.begin(), ingress_classes.end());
     so.ingressroute.default_targets = so.ingress.default_targets;
     return app::run_cluster(cluster);

@@ -175,6 +175,21 @@ def test_meta_types_are_refused(named, tmp_path):
     (["bind9-agent", "--probe"], "--probe needs --rndc-key-file"),
     (["bind9-agent", "--probe", "--control", "127.0.0.1:99999", "--rndc-key-file", "/x"], "--control"),
     (["bind9-agent", "--probe", "--rndc-key-file", "/nonexistent"], "cannot read --rndc-key-file"),
+    # cert-manager (issue 17): every bad --wildcard-certificate says why, before anything runs.
+    (["controller", "--wildcard-certificate", "x.test=ClusterIssuer/ca"],
+     "x.test is not a shared zone of this controller (a --zone)"),
+    (["controller", "--zone", "x.test=a/b", "--wildcard-certificate", "x.test=Issuer"],
+     "the issuer must be KIND/NAME"),
+    (["controller", "--zone", "x.test=a/b", "--wildcard-certificate", "x.test=Secret/ca"],
+     'cert-manager.io has no issuer kind "Secret"'),
+    (["controller", "--zone", "x.test=a/b", "--wildcard-certificate", "*.x.test=Issuer/ca"],
+     "is not a zone name a certificate can cover"),
+    (["controller", "--zone", "x.test=a/b", "--txt-owner-id", "a b", "--wildcard-certificate",
+      "x.test=Issuer/ca"], "must be a label value"),
+    (["controller", "--watch-certificates", "--dry-run"], "not with --dry-run"),
+    (["controller", "--zone", "x.test=a/b", "--wildcard-certificate", "x.test=Issuer/ca",
+      "--certificate-namespace", "Bad"], "--certificate-namespace Bad: not a namespace name"),
+    (["controller", "--certificate-expiry-warning-days", "0"], "--certificate-expiry-warning-days"),
 ])
 def test_bad_flags_one_line_exit_2(args, needle):
     p = zk(*args, check=False)
