@@ -117,7 +117,7 @@ if [[ "$args" == *"lease:zk2-lease,zk2-lease-dry-run"* ]]; then ok "the Lease Ro
   bad "the Lease Role allows leaderElection.leaseName" "$args"
 fi
 roles="$(grep '^clusterrole:' <<<"$args" | sort | tr '\n' ' ')"
-want_roles="clusterrole:zk2-bind9-deployer clusterrole:zk2-controller clusterrole:zk2-tsig-secret-reader clusterrole:zk2-ui-operator clusterrole:zk2-ui-viewer "
+want_roles="clusterrole:zk2-bind9-deployer clusterrole:zk2-certificate-keeper clusterrole:zk2-certificate-reader clusterrole:zk2-controller clusterrole:zk2-tsig-secret-reader clusterrole:zk2-ui-operator clusterrole:zk2-ui-viewer "
 if [[ "$roles" == "$want_roles" ]]; then ok "the ClusterRoles are named from name (<name>-bind9-deployer too)"; else
   bad "the ClusterRoles are named from name (<name>-bind9-deployer too)" "want: $want_roles"$'\n'"got:  $roles"
 fi
@@ -126,6 +126,40 @@ want_rules="bind9-rule:zk2-bind9-deployer:bind9instances:create,get,patch,update
 if [[ "$rules" == "$want_rules" ]]; then ok "Bind9Instance/Bind9Cluster/Bind9GlobalCluster rights: controller reads them and writes their status, the deployer writes a cluster's Bind9Instances, the UI roles only read"; else
   bad "Bind9Instance/Bind9Cluster/Bind9GlobalCluster rights" "want: $want_rules"$'\n'"got:  $rules"
 fi
+
+# cert-manager (issue 17): nothing by default; watch reads cluster-wide; wildcard writes in one namespace.
+if out="$("$helm" template zk "$chart" 2>&1)" && [[ "$out" != *-certificate\ * && "$out" != *-certificates* &&
+      "$out" != *"kind: ClusterRoleBinding"*certificate* && "$out" != *"kind: RoleBinding"*certificate* ]]; then
+  ok "by default cert-manager gets no flag and no binding (its ClusterRoles grant nothing unbound)"
+else
+  bad "by default cert-manager gets no flag and no binding" "$(grep -n certificate <<<"$out")"
+fi
+"$helm" template zk "$chart" -n dns-system --set-json 'zones=[{"name":"apps.example.com","server":"dns/primary"}]' \
+  --set-json 'certificates={"wildcard":[{"zone":"apps.example.com","issuer":"ClusterIssuer/letsencrypt"}],"namespace":"tls","expiryWarningDays":21}' \
+  >"$work/certs.yaml"
+certs="$(python3 - "$work/certs.yaml" <<'EOF2'
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if not d: continue
+    if d["kind"] == "Deployment":
+        print(" ".join(a for a in d["spec"]["template"]["spec"]["containers"][0]["args"] if "certificate" in a))
+    if "certificate" in d["metadata"]["name"]:
+        where = d["metadata"].get("namespace", "-")
+        rules = ";".join(",".join(r["verbs"]) for r in d.get("rules", []))
+        print(f'{d["kind"]}:{where}:{d["metadata"]["name"]}:{rules}')
+EOF2
+)"
+certs="$(LC_ALL=C sort <<<"$certs")"
+want_certs="--watch-certificates --wildcard-certificate=apps.example.com=ClusterIssuer/letsencrypt --certificate-namespace=tls --certificate-expiry-warning-days=21
+ClusterRole:-:zonekeeper-certificate-keeper:create,get,patch,delete
+ClusterRole:-:zonekeeper-certificate-reader:get,list,watch
+ClusterRoleBinding:-:zonekeeper-certificate-reader:
+RoleBinding:tls:zonekeeper-certificate-keeper:"
+if [[ "$certs" == "$want_certs" ]]; then ok "certificates.wildcard: its flags, the reader bound cluster-wide, the keeper only in its namespace"; else
+  bad "certificates.wildcard renders" "want: $want_certs"$'\n'"got:  $certs"
+fi
+refuses "schema: a wildcard issuer is KIND/NAME" "'/certificates/wildcard/0/issuer'" \
+  --set-json 'certificates={"wildcard":[{"zone":"a.test","issuer":"letsencrypt"}]}'
 
 # --- the real API server --------------------------------------------------------------------
 cp_dir="$(mktemp -d)"

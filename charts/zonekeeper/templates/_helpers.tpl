@@ -99,6 +99,22 @@ app.kubernetes.io/component: controller
 {{- if ne $agent "zonekeeper:dev" }}
 - --agent-image={{ $agent }}
 {{- end }}
+{{- $certs := .Values.certificates | default dict }}
+{{- if or $certs.watch $certs.wildcard }}
+- --watch-certificates
+{{- range $certs.wildcard }}
+- --wildcard-certificate={{ .zone }}={{ .issuer }}
+{{- end }}
+{{- if $certs.wildcard }}
+- --certificate-namespace={{ $certs.namespace | default $.Release.Namespace }}
+{{- end }}
+{{- if and $certs.expiryWarningDays (ne (int $certs.expiryWarningDays) 14) }}
+- --certificate-expiry-warning-days={{ $certs.expiryWarningDays }}
+{{- end }}
+{{- if and $certs.notReadySeconds (ne (int $certs.notReadySeconds) 300) }}
+- --certificate-not-ready-seconds={{ $certs.notReadySeconds }}
+{{- end }}
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . }}
 {{- end }}
