@@ -22,6 +22,8 @@ PACKAGES=(
   chromium fonts-dejavu-core
   # misc used by scripts
   curl procps iproute2 jq
+  # the certificates e2e test reads the issued certificate (openssl x509)
+  openssl
 )
 # Node.js and npm (playwright-core, tests/e2e/ui/install.sh): Debian's, unless a node is there.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

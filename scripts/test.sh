@@ -51,6 +51,8 @@ if [ -d src/kube ]; then
   step "Kubernetes test bed (control plane, node binaries, CNI plugins; cached by version)"
   bash tools/testbed/build.sh
   bash tools/helm/build.sh
+  # cert-manager's controller and CRDs for tests/e2e/test_28_certificates.py (Go module proxy).
+  bash tools/cert-manager/build.sh
   step "browser suite's playwright-core (npm, pinned by tests/e2e/ui/package-lock.json)"
   bash tests/e2e/ui/install.sh
 fi

@@ -18,7 +18,7 @@ from zkenv import condition, is_current, wait_for  # noqa: E402
 # creates them (Env.setup_ns), which is part of what it tests.
 SOURCE_SERVER_NS = "zk-src"
 SOURCE_ZONES = ("ext.test", "ext2.test")
-SECOND_CONTROLLER_ZONES = ("upsert.test", "create.test", "dry.test", "filter.test")
+SECOND_CONTROLLER_ZONES = ("upsert.test", "create.test", "dry.test", "filter.test", "certs.test")
 # Names under this domain are refused by the session controller's --exclude-domains.
 EXCLUDED_DOMAIN = "excluded.ext.test"
 SOURCE_FLAGS = [a for z in SOURCE_ZONES for a in ("--zone", f"{z}={SOURCE_SERVER_NS}/primary")] + \
@@ -33,7 +33,8 @@ SHARED_ZONES = ["example.test", "upd.test", "move1.test", "move2.test", "bad.tes
                 # DNSEndpoint sources through the DNSServer zk-src/primary): ext.test and
                 # ext2.test for the shared controller; upsert.test, create.test, dry.test and
                 # filter.test for the second controllers of test_13 (policies, --dry-run,
-                # --namespace/--label-filter/--annotation-filter).
+                # --namespace/--label-filter/--annotation-filter); certs.test for test_28's
+                # (--wildcard-certificate).
                 ] + list(SOURCE_ZONES) + list(SECOND_CONTROLLER_ZONES)
 # Zones on the auxiliary primary, which tests stop, break and wipe. multi.test is on both
 # primaries (test_11).
