@@ -83,14 +83,17 @@ model::Parsed<CertificateState> decode_certificate(const bj::value& object) {
   c.renewal_time = *renewal;
   const bj::value* conds = json::member(status, "conditions");
   auto conditions = conditions_from_json(conds ? *conds : bj::value());
-  if (!conditions) return tl::make_unexpected(fmt::format("status.conditions: {}", conditions.error()));
+  if (!conditions)
+    return tl::make_unexpected(fmt::format("status.conditions: {}", conditions.error()));
   if (const Condition* ready = find_condition(*conditions, "Ready")) {
     c.ready = ready->status;
     c.ready_reason = ready->reason;
     c.ready_message = ready->message;
     if (!ready->last_transition_time.empty()) {
       auto t = parse_rfc3339(ready->last_transition_time);
-      if (!t) return tl::make_unexpected(fmt::format("status.conditions[Ready].lastTransitionTime: {}", t.error()));
+      if (!t)
+        return tl::make_unexpected(
+            fmt::format("status.conditions[Ready].lastTransitionTime: {}", t.error()));
       c.ready_since = t->seconds;
     }
   }
@@ -102,30 +105,30 @@ CertificateVerdict judge_certificate(const CertificateState& c, int64_t now,
   const std::string who = fmt::format("Certificate {}/{}", c.ns, c.name);
   if (c.not_after && *c.not_after <= now) {
     return {CertificateHealth::Expired, "CertificateExpired",
-            fmt::format("{} expired at {} ({} ago); Ready={} {}", who,
-                        format_rfc3339(*c.not_after), span(now - *c.not_after),
-                        c.ready.empty() ? "Unknown" : c.ready, c.ready_reason)};
+            fmt::format("{} expired at {} ({} ago); Ready={} {}", who, format_rfc3339(*c.not_after),
+                        span(now - *c.not_after), c.ready.empty() ? "Unknown" : c.ready,
+                        c.ready_reason)};
   }
   if (c.ready != "True") {
     const int64_t since = c.ready_since.value_or(c.created);
     if (now - since < warnings.not_ready_seconds) return {CertificateHealth::Pending, "", ""};
-    std::string why = c.ready.empty() ? std::string("cert-manager has not set its Ready condition")
-                                      : fmt::format("Ready={} {}: {}", c.ready, c.ready_reason,
-                                                    c.ready_message);
+    std::string why =
+        c.ready.empty() ? std::string("cert-manager has not set its Ready condition")
+                        : fmt::format("Ready={} {}: {}", c.ready, c.ready_reason, c.ready_message);
     return {CertificateHealth::NotReady, "CertificateNotReady",
             fmt::format("{} is not Ready for {}: {}", who, span(now - since), why)};
   }
   if (c.not_after && *c.not_after - now <= warnings.expiry_window_seconds) {
-    std::string renewal =
-        c.renewal_time ? fmt::format("; cert-manager's renewal time: {}", format_rfc3339(*c.renewal_time))
-                       : std::string();
+    std::string renewal = c.renewal_time ? fmt::format("; cert-manager's renewal time: {}",
+                                                       format_rfc3339(*c.renewal_time))
+                                         : std::string();
     return {CertificateHealth::ExpiresSoon, "CertificateExpiresSoon",
             fmt::format("{} expires at {} (in {}), within the warning window of {}{}", who,
                         format_rfc3339(*c.not_after), span(*c.not_after - now),
                         span(warnings.expiry_window_seconds), renewal)};
   }
-  std::string until = c.not_after ? fmt::format(", valid until {}", format_rfc3339(*c.not_after))
-                                  : std::string();
+  std::string until =
+      c.not_after ? fmt::format(", valid until {}", format_rfc3339(*c.not_after)) : std::string();
   return {CertificateHealth::Ready, "CertificateReady", fmt::format("{} is Ready{}", who, until)};
 }
 
@@ -139,42 +142,54 @@ model::Parsed<WildcardCertificate> parse_wildcard_certificate(std::string_view f
     return tl::make_unexpected(fmt::format("--wildcard-certificate {}: {}", flag, why));
   };
   const auto eq = flag.find('=');
-  if (eq == std::string_view::npos) return bad("expected ZONE=KIND/NAME, e.g. apps.example.test=ClusterIssuer/letsencrypt");
+  if (eq == std::string_view::npos)
+    return bad("expected ZONE=KIND/NAME, e.g. apps.example.test=ClusterIssuer/letsencrypt");
   std::string zone = lower(flag.substr(0, eq));
   if (!zone.empty() && zone.back() == '.') zone.pop_back();
   if (zone.empty() || zone.find('*') != std::string::npos ||
       !k8s_object_name(wildcard_certificate_name(zone))) {
-    return bad(fmt::format("\"{}\" is not a zone name a certificate can cover (lower-case "
-                           "letters, digits and '-' in dot-separated labels, at most 244 characters)",
-                           zone));
+    return bad(
+        fmt::format("\"{}\" is not a zone name a certificate can cover (lower-case "
+                    "letters, digits and '-' in dot-separated labels, at most 244 characters)",
+                    zone));
   }
   std::string_view issuer = flag.substr(eq + 1);
   const auto slash = issuer.find('/');
-  if (slash == std::string_view::npos) return bad("the issuer must be KIND/NAME, e.g. ClusterIssuer/letsencrypt");
+  if (slash == std::string_view::npos)
+    return bad("the issuer must be KIND/NAME, e.g. ClusterIssuer/letsencrypt");
   WildcardCertificate w;
   w.zone = std::move(zone);
   std::string_view kind = issuer.substr(0, slash);
   if (auto dot = kind.find('.'); dot != std::string_view::npos) {
     w.issuer_group = std::string(kind.substr(dot + 1));
     kind = kind.substr(0, dot);
-    if (!k8s_object_name(w.issuer_group)) return bad(fmt::format("\"{}\" is not an API group", w.issuer_group));
+    if (!k8s_object_name(w.issuer_group))
+      return bad(fmt::format("\"{}\" is not an API group", w.issuer_group));
   }
-  if (kind.empty() || !std::all_of(kind.begin(), kind.end(), [](unsigned char c) { return std::isalnum(c); }) ||
+  if (kind.empty() ||
+      !std::all_of(kind.begin(), kind.end(), [](unsigned char c) { return std::isalnum(c); }) ||
       !std::isupper(static_cast<unsigned char>(kind.front()))) {
-    return bad(fmt::format("\"{}\" is not a kind (Issuer, ClusterIssuer, or an external issuer's "
-                           "Kind.group)", kind));
+    return bad(
+        fmt::format("\"{}\" is not a kind (Issuer, ClusterIssuer, or an external issuer's "
+                    "Kind.group)",
+                    kind));
   }
   if (w.issuer_group == kCertManagerGroup && kind != "Issuer" && kind != "ClusterIssuer") {
-    return bad(fmt::format("cert-manager.io has no issuer kind \"{}\" (Issuer or ClusterIssuer; "
-                           "an external issuer as Kind.group/NAME)", kind));
+    return bad(
+        fmt::format("cert-manager.io has no issuer kind \"{}\" (Issuer or ClusterIssuer; "
+                    "an external issuer as Kind.group/NAME)",
+                    kind));
   }
   w.issuer_kind = std::string(kind);
   w.issuer_name = std::string(issuer.substr(slash + 1));
-  if (!k8s_object_name(w.issuer_name)) return bad(fmt::format("\"{}\" is not an object name", w.issuer_name));
+  if (!k8s_object_name(w.issuer_name))
+    return bad(fmt::format("\"{}\" is not an object name", w.issuer_name));
   return w;
 }
 
-std::string wildcard_certificate_name(std::string_view zone) { return "wildcard." + std::string(zone); }
+std::string wildcard_certificate_name(std::string_view zone) {
+  return "wildcard." + std::string(zone);
+}
 
 bj::object wildcard_certificate_object(const WildcardCertificate& w, std::string_view ns,
                                        std::string_view owner) {
@@ -204,11 +219,13 @@ bool is_wildcard_certificate(const bj::value& actual, std::string_view owner) {
 bool wildcard_certificate_current(const WildcardCertificate& w, const bj::value& actual,
                                   std::string_view owner) {
   if (!is_wildcard_certificate(actual, owner)) return false;
-  if (string_at(actual, {"metadata", "annotations", kWildcardZoneAnnotation}) != w.zone) return false;
+  if (string_at(actual, {"metadata", "annotations", kWildcardZoneAnnotation}) != w.zone)
+    return false;
   if (string_at(actual, {"spec", "secretName"}) != wildcard_certificate_name(w.zone)) return false;
   std::string_view group = string_at(actual, {"spec", "issuerRef", "group"});
   if (group.empty()) group = kCertManagerGroup;  // cert-manager's default
-  if (group != w.issuer_group || string_at(actual, {"spec", "issuerRef", "kind"}) != w.issuer_kind ||
+  if (group != w.issuer_group ||
+      string_at(actual, {"spec", "issuerRef", "kind"}) != w.issuer_kind ||
       string_at(actual, {"spec", "issuerRef", "name"}) != w.issuer_name) {
     return false;
   }

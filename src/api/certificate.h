@@ -3,8 +3,8 @@
 // for a shared zone (`--wildcard-certificate ZONE=KIND/NAME`). Pure: `now` is passed in.
 //
 //   auto c = api::decode_certificate(object).value();
-//   auto v = api::judge_certificate(c, now, {.not_ready_seconds = 300, .expiry_window_seconds = 14 * 86400});
-//   if (v.health == api::CertificateHealth::ExpiresSoon) warn(v.reason, v.message);
+//   auto v = api::judge_certificate(c, now, {.not_ready_seconds = 300, .expiry_window_seconds = 14
+//   * 86400}); if (v.health == api::CertificateHealth::ExpiresSoon) warn(v.reason, v.message);
 //
 //   auto w = api::parse_wildcard_certificate("apps.example.test=ClusterIssuer/ca").value();
 //   client.apply(cert_resource, ns, api::wildcard_certificate_name(w.zone),
@@ -28,8 +28,8 @@ inline constexpr std::string_view kCertManagerGroup = "cert-manager.io";
 struct CertificateState {
   std::string ns{};
   std::string name{};
-  int64_t created = 0;       // metadata.creationTimestamp (0 when absent)
-  std::string ready{};         // the Ready condition's status: "True", "False", "Unknown"; "" = none yet
+  int64_t created = 0;  // metadata.creationTimestamp (0 when absent)
+  std::string ready{};  // the Ready condition's status: "True", "False", "Unknown"; "" = none yet
   std::string ready_reason{};  // its reason and message, as cert-manager wrote them
   std::string ready_message{};
   std::optional<int64_t> ready_since{};   // its lastTransitionTime

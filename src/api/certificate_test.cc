@@ -13,7 +13,9 @@ namespace {
 
 namespace bj = boost::json;
 
-int64_t at(std::string_view t) { return parse_rfc3339(t).value().seconds; }
+int64_t at(std::string_view t) {
+  return parse_rfc3339(t).value().seconds;
+}
 
 // A Certificate as cert-manager leaves it once issued (fields from its v1 API).
 bj::value issued(std::string_view ready = "True", std::string_view reason = "Ready",
@@ -40,7 +42,8 @@ TEST(Certificate, DecodesReadinessAndExpiry) {
 }
 
 TEST(Certificate, NewCertificateHasNoStatus) {
-  auto c = decode_certificate(bj::parse(R"({"metadata":{"name":"new","namespace":"a"},"spec":{}})")).value();
+  auto c = decode_certificate(bj::parse(R"({"metadata":{"name":"new","namespace":"a"},"spec":{}})"))
+               .value();
   EXPECT_EQ(c.ready, "");
   EXPECT_FALSE(c.not_after);
 }
@@ -73,8 +76,9 @@ TEST(Certificate, ExpiresSoonWithinTheWindow) {
             "window of 14d; cert-manager's renewal time: 2027-01-30T10:00:00Z");
   EXPECT_TRUE(is_warning(v.health));
   // One second outside the window: fine.
-  EXPECT_EQ(judge_certificate(c, at("2027-03-01T10:00:00Z") - 14 * 86400 - 1, {300, 14 * 86400}).health,
-            CertificateHealth::Ready);
+  EXPECT_EQ(
+      judge_certificate(c, at("2027-03-01T10:00:00Z") - 14 * 86400 - 1, {300, 14 * 86400}).health,
+      CertificateHealth::Ready);
   EXPECT_EQ(judge_certificate(c, at("2027-03-01T10:00:00Z") - 14 * 86400, {300, 14 * 86400}).health,
             CertificateHealth::ExpiresSoon);
 }
@@ -113,7 +117,8 @@ TEST(WildcardCertificate, ParsesTheFlag) {
   auto w = parse_wildcard_certificate("Apps.Example.Test.=ClusterIssuer/letsencrypt-prod").value();
   EXPECT_EQ(w, (WildcardCertificate{"apps.example.test", "ClusterIssuer", "letsencrypt-prod",
                                     "cert-manager.io"}));
-  auto ext = parse_wildcard_certificate("x.test=AWSPCAClusterIssuer.awspca.cert-manager.io/pca").value();
+  auto ext =
+      parse_wildcard_certificate("x.test=AWSPCAClusterIssuer.awspca.cert-manager.io/pca").value();
   EXPECT_EQ(ext.issuer_kind, "AWSPCAClusterIssuer");
   EXPECT_EQ(ext.issuer_group, "awspca.cert-manager.io");
   EXPECT_EQ(parse_wildcard_certificate("x.test=Issuer/ca").value().issuer_kind, "Issuer");
@@ -125,19 +130,23 @@ TEST(WildcardCertificate, RefusesBadFlagsSayingWhy) {
     EXPECT_FALSE(w) << flag;
     return w ? std::string() : w.error();
   };
-  EXPECT_EQ(why("x.test"), "--wildcard-certificate x.test: expected ZONE=KIND/NAME, e.g. "
-                           "apps.example.test=ClusterIssuer/letsencrypt");
-  EXPECT_EQ(why("x.test=ca"), "--wildcard-certificate x.test=ca: the issuer must be KIND/NAME, "
-                              "e.g. ClusterIssuer/letsencrypt");
+  EXPECT_EQ(why("x.test"),
+            "--wildcard-certificate x.test: expected ZONE=KIND/NAME, e.g. "
+            "apps.example.test=ClusterIssuer/letsencrypt");
+  EXPECT_EQ(why("x.test=ca"),
+            "--wildcard-certificate x.test=ca: the issuer must be KIND/NAME, "
+            "e.g. ClusterIssuer/letsencrypt");
   EXPECT_NE(why("x.test=Certificate/ca").find("cert-manager.io has no issuer kind \"Certificate\""),
             std::string::npos);
   EXPECT_NE(why("x.test=issuer/ca").find("\"issuer\" is not a kind"), std::string::npos);
-  EXPECT_NE(why("x.test=Issuer/Bad_Name").find("\"Bad_Name\" is not an object name"), std::string::npos);
+  EXPECT_NE(why("x.test=Issuer/Bad_Name").find("\"Bad_Name\" is not an object name"),
+            std::string::npos);
   EXPECT_NE(why("x.test=Issuer/").find("is not an object name"), std::string::npos);
   EXPECT_NE(why("*.x.test=Issuer/ca").find("is not a zone name"), std::string::npos);
   EXPECT_NE(why("under_score.test=Issuer/ca").find("is not a zone name"), std::string::npos);
   EXPECT_NE(why("=Issuer/ca").find("is not a zone name"), std::string::npos);
-  EXPECT_NE(why(std::string(250, 'a') + "=Issuer/ca").find("is not a zone name"), std::string::npos);
+  EXPECT_NE(why(std::string(250, 'a') + "=Issuer/ca").find("is not a zone name"),
+            std::string::npos);
 }
 
 TEST(WildcardCertificate, TheObjectAndWhetherItIsCurrent) {
@@ -156,26 +165,34 @@ TEST(WildcardCertificate, TheObjectAndWhetherItIsCurrent) {
   // What the API server returns: defaults and fields of others (status, a user's duration).
   auto served = obj;
   served.as_object()["spec"].as_object()["duration"] = "2160h0m0s";
-  served.as_object()["spec"].as_object()["dnsNames"] = bj::array{"apps.example.test", "*.apps.example.test"};
+  served.as_object()["spec"].as_object()["dnsNames"] =
+      bj::array{"apps.example.test", "*.apps.example.test"};
   served.as_object()["status"] = bj::object{{"revision", 1}};
   EXPECT_TRUE(wildcard_certificate_current(w, served, "zonekeeper"));
   auto no_group = obj;
   no_group.as_object()["spec"].as_object()["issuerRef"].as_object().erase("group");
-  EXPECT_TRUE(wildcard_certificate_current(w, no_group, "zonekeeper"));  // cert-manager.io is the default
+  EXPECT_TRUE(
+      wildcard_certificate_current(w, no_group, "zonekeeper"));  // cert-manager.io is the default
 
   auto edited = [&](auto change) {
     bj::value v = obj;
     change(v.as_object());
     return wildcard_certificate_current(w, v, "zonekeeper");
   };
-  EXPECT_FALSE(edited([](bj::object& o) { o["spec"].as_object()["dnsNames"] = bj::array{"apps.example.test"}; }));
+  EXPECT_FALSE(edited(
+      [](bj::object& o) { o["spec"].as_object()["dnsNames"] = bj::array{"apps.example.test"}; }));
   EXPECT_FALSE(edited([](bj::object& o) { o["spec"].as_object()["secretName"] = "mine"; }));
-  EXPECT_FALSE(edited([](bj::object& o) { o["spec"].as_object()["issuerRef"].as_object()["name"] = "other"; }));
-  EXPECT_FALSE(edited([](bj::object& o) { o["spec"].as_object()["issuerRef"].as_object()["kind"] = "Issuer"; }));
-  EXPECT_FALSE(edited([](bj::object& o) { o["metadata"].as_object()["labels"].as_object().erase("app.kubernetes.io/managed-by"); }));
+  EXPECT_FALSE(edited(
+      [](bj::object& o) { o["spec"].as_object()["issuerRef"].as_object()["name"] = "other"; }));
+  EXPECT_FALSE(edited(
+      [](bj::object& o) { o["spec"].as_object()["issuerRef"].as_object()["kind"] = "Issuer"; }));
+  EXPECT_FALSE(edited([](bj::object& o) {
+    o["metadata"].as_object()["labels"].as_object().erase("app.kubernetes.io/managed-by");
+  }));
   EXPECT_FALSE(edited([](bj::object& o) { o["metadata"].as_object().erase("annotations"); }));
   // A user's Certificate of the same name is not one of ours.
-  EXPECT_FALSE(is_wildcard_certificate(bj::parse(R"({"metadata":{"name":"wildcard.apps.example.test"}})"), "zonekeeper"));
+  EXPECT_FALSE(is_wildcard_certificate(
+      bj::parse(R"({"metadata":{"name":"wildcard.apps.example.test"}})"), "zonekeeper"));
   // Nor one another controller (another --txt-owner-id) keeps.
   EXPECT_FALSE(is_wildcard_certificate(obj, "team-b"));
   EXPECT_FALSE(wildcard_certificate_current(w, obj, "team-b"));

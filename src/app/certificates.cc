@@ -60,8 +60,8 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
   void judge(const bj::value& object, int64_t at) {
     auto c = api::decode_certificate(object);
     if (!c) {
-      spdlog::warn("Certificate {}: {}; not judged", kube::ObjectReference::of(object.as_object()).name,
-                   c.error());
+      spdlog::warn("Certificate {}: {}; not judged",
+                   kube::ObjectReference::of(object.as_object()).name, c.error());
       return;
     }
     metrics.set_certificate(c->ns, c->name, c->ready == "True", c->not_after);
@@ -171,9 +171,10 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
                       removed.error().to_string());
         continue;
       }
-      spdlog::info("wildcard Certificate {}/{} deleted: no --wildcard-certificate names it "
-                   "(its Secret is cert-manager's to keep or remove)",
-                   ns, name);
+      spdlog::info(
+          "wildcard Certificate {}/{} deleted: no --wildcard-certificate names it "
+          "(its Secret is cert-manager's to keep or remove)",
+          ns, name);
     }
   }
 
@@ -194,9 +195,10 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
       if (self->stopping) co_return;
       if (served) break;
       if (!said) {
-        spdlog::info("Certificates (cert-manager.io/v1) are not served ({}): discovery again "
-                     "every {} s",
-                     served.error().to_string(), self->options.discovery_interval.count());
+        spdlog::info(
+            "Certificates (cert-manager.io/v1) are not served ({}): discovery again "
+            "every {} s",
+            served.error().to_string(), self->options.discovery_interval.count());
         said = true;
       }
       self->timer.expires_after(self->options.discovery_interval);
@@ -205,10 +207,10 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
     spdlog::info("watching Certificates (cert-manager.io/v1)");
     self->informer = std::make_unique<kube::Informer>(self->client, kCertificates);
     std::weak_ptr<Impl> weak = self;
-    self->informer->on_event([weak](kube::DeltaType, const kube::ObjectPtr& old_obj,
-                                    const kube::ObjectPtr& new_obj) {
-      if (auto s = weak.lock()) s->on_event(old_obj, new_obj);
-    });
+    self->informer->on_event(
+        [weak](kube::DeltaType, const kube::ObjectPtr& old_obj, const kube::ObjectPtr& new_obj) {
+          if (auto s = weak.lock()) s->on_event(old_obj, new_obj);
+        });
     self->informer->on_synced([weak] {
       if (auto s = weak.lock(); s && s->leading) s->keep_soon();
     });
@@ -231,11 +233,17 @@ Certificates::Certificates(asio::any_io_executor executor, std::shared_ptr<kube:
     : impl_(std::make_shared<Impl>(executor, std::move(client), events, metrics,
                                    std::move(options))) {}
 
-Certificates::~Certificates() { shutdown(); }
+Certificates::~Certificates() {
+  shutdown();
+}
 
-const kube::Resource& Certificates::resource() { return kCertificates; }
+const kube::Resource& Certificates::resource() {
+  return kCertificates;
+}
 
-asio::awaitable<void> Certificates::run() { return Impl::run(impl_); }
+asio::awaitable<void> Certificates::run() {
+  return Impl::run(impl_);
+}
 
 void Certificates::start() {
   if (impl_->leading) return;
