@@ -49,6 +49,13 @@ std::string zones_document(const std::vector<controller::Controller::ZoneSummary
     json::object labels;
     for (const auto& [k, v] : z.record_labels) labels[k] = v;
     o["recordLabels"] = std::move(labels);
+    json::array targets;
+    for (const auto& t : z.record_targets) {
+      json::object target_labels;
+      for (const auto& [k, v] : t.labels) target_labels[k] = v;
+      targets.push_back(json::object{{"namespace", t.ns}, {"labels", std::move(target_labels)}});
+    }
+    o["recordTargets"] = std::move(targets);
     out.push_back(std::move(o));
   }
   return json::serialize(json::object{{"zones", std::move(out)}});

@@ -250,6 +250,7 @@ std::vector<Controller::ZoneSummary> Controller::zone_summaries() const {
       if (auto e = objs->zones.find(z.name);
           e != objs->zones.end() && e->second.zone && !e->second.zone->records_from.empty()) {
         z.record_labels = e->second.zone->records_from.front().selector.match_labels;
+        z.record_targets = sources::record_targets(*e->second.zone, objects_.directory());
       }
     }
     out.push_back(std::move(z));

@@ -180,6 +180,8 @@ class Controller {
     std::vector<ServerSerial> servers;
     // The matchLabels of its first recordsFrom selector: what a new record needs to be selected.
     std::map<std::string, std::string> record_labels;
+    // Every namespace where a new record may be created for it, with those labels.
+    std::vector<sources::RecordTarget> record_targets;
   };
   std::vector<ZoneSummary> zone_summaries() const;
   // A zone zonekeeper manages (a DNSZone not in conflict, or a shared zone of the sources) and

@@ -142,6 +142,8 @@ class ObjectCatalog {
   std::vector<WorkItem> drift_checks() const;
 
   const std::map<std::string, NamespaceObjects>& namespaces() const { return namespaces_; }
+  // Every Namespace's labels and allow-list, as last put.
+  const sources::NamespaceDirectory& directory() const { return directory_; }
   const NamespaceObjects* objects_in(std::string_view ns) const;
   const ZoneEntry* zone_entry(std::string_view ns, std::string_view name) const;
   const ServerEntry* server_entry(std::string_view ns, std::string_view name) const;

@@ -19,6 +19,29 @@ bool admits(const NamespaceDirectory& namespaces, const api::Zone& zone, std::st
   return it != namespaces.end() && it->second.admits_records_from(ns);
 }
 
+std::vector<RecordTarget> record_targets(const api::Zone& zone,
+                                         const NamespaceDirectory& namespaces) {
+  std::map<std::string, std::map<std::string, std::string>> found;  // by namespace
+  for (const api::RecordsFrom& from : zone.records_from) {
+    if (!from.namespace_selector) {
+      found.try_emplace(zone.ns, from.selector.match_labels);
+      continue;
+    }
+    for (const auto& [name, info] : namespaces) {
+      if (from.namespace_selector->matches(info.labels) && admits(namespaces, zone, name)) {
+        found.try_emplace(name, from.selector.match_labels);
+      }
+    }
+  }
+  std::vector<RecordTarget> out;
+  if (auto own = found.find(zone.ns); own != found.end()) {
+    out.push_back({own->first, own->second});
+    found.erase(own);
+  }
+  for (auto& [name, labels] : found) out.push_back({name, std::move(labels)});
+  return out;
+}
+
 bool zone_older(const api::Zone* a, const api::Zone* b) {
   auto ta = a->created(), tb = b->created();
   if (ta.has_value() != tb.has_value()) return ta.has_value();  // no timestamp = newest

@@ -90,6 +90,19 @@ const api::Labels* namespace_labels(const NamespaceDirectory& namespaces, std::s
 // Whether `zone`'s Namespace admits records from `ns`.
 bool admits(const NamespaceDirectory& namespaces, const api::Zone& zone, std::string_view ns);
 
+// Where a new record object for `zone` may be created and the labels that get it selected (the
+// UI's create form): the zone's own namespace for a recordsFrom entry without namespaceSelector,
+// and each known Namespace that another entry's namespaceSelector matches and the zone's
+// Namespace admits. One per namespace (the first entry that reaches it gives the labels: its
+// selector's matchLabels); the zone's own namespace first, the others by name.
+struct RecordTarget {
+  std::string ns;
+  std::map<std::string, std::string> labels;
+  friend bool operator==(const RecordTarget&, const RecordTarget&) = default;
+};
+std::vector<RecordTarget> record_targets(const api::Zone& zone,
+                                         const NamespaceDirectory& namespaces);
+
 // The age order of zones (creationTimestamp, then namespace/name; no timestamp = newest): a
 // record selected by several zones is served by the oldest.
 bool zone_older(const api::Zone* a, const api::Zone* b);

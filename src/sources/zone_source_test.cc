@@ -327,6 +327,30 @@ TEST(DesiredZone, RecordsOfAdmittedNamespacesAreServed) {
   EXPECT_EQ(find(d, "db.example.test.", RRType::A), nullptr);
 }
 
+TEST(RecordTargets, OwnNamespaceFirstThenTheAdmittedOnesTheSelectorReaches) {
+  // Only shop is admitted; blog's labels match but its records would not be served; db's do not.
+  EXPECT_EQ(record_targets(cross_zone(), directory("shop")),
+            (std::vector<RecordTarget>{{"shop", {{"app", "web"}}}}));
+  EXPECT_EQ(record_targets(cross_zone(), directory("*")),
+            (std::vector<RecordTarget>{{"blog", {{"app", "web"}}}, {"shop", {{"app", "web"}}}}));
+  // An entry without namespaceSelector is the zone's own namespace, listed first; a namespace
+  // two entries reach takes the first one's labels.
+  auto both = zone(
+      R"({"zoneName":"example.test","recordsFrom":[
+          {"selector":{"matchLabels":{"app":"web"}},"namespaceSelector":{"matchLabels":{"team":"web"}}},
+          {"selector":{"matchLabels":{"zone":"platform"}}},
+          {"selector":{"matchLabels":{"other":"x"}},"namespaceSelector":{}}]})",
+      "web", "platform");
+  EXPECT_EQ(record_targets(both, directory("*")),
+            (std::vector<RecordTarget>{{"platform", {{"zone", "platform"}}},
+                                       {"blog", {{"app", "web"}}},
+                                       {"db", {{"other", "x"}}},
+                                       {"shop", {{"app", "web"}}}}));
+  // No Namespace known, no allow-list: the own namespace only.
+  EXPECT_EQ(record_targets(both, {}),
+            (std::vector<RecordTarget>{{"platform", {{"zone", "platform"}}}}));
+}
+
 TEST(DesiredZone, RecordsOfNamespacesNotAdmittedAreReportedNotServed) {
   auto z = cross_zone();
   std::vector<RecordObject> recs = {web("shop", "shop", "192.0.2.1", 1),

@@ -85,6 +85,7 @@ def test_records_and_zones_documents(controller, examples, zk, tokens):
     zones = {f"{z['namespace']}/{z['name']}": z for z in json.loads(body)["zones"]}
     z = zones[f"{NS}/example-test"]
     assert z["recordLabels"] == {"dns.example/zone": "example.test"}
+    assert z["recordTargets"] == [{"namespace": NS, "labels": {"dns.example/zone": "example.test"}}]
     assert z["ready"]["status"] == "True"
 
 

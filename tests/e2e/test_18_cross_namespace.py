@@ -1,6 +1,7 @@
 """Issue 17: a DNSZone takes records from other namespaces with recordsFrom[].namespaceSelector,
 admitted only when the zone's own Namespace lists them in dns.zonekeeper.io/allow-records-from
 (Bindy #370: zones kept by the platform team, records by the product teams)."""
+import json
 import time
 
 import zkenv
@@ -16,7 +17,16 @@ def namespace(kube, name, labels=None, annotations=None):
                 "metadata": {"name": name, "labels": labels or {}, "annotations": annotations or {}}})
 
 
-def test_records_from_admitted_namespaces_are_served(zk, kube, primary, secondary):
+def record_targets(controller):
+    """/api/v1/zones' recordTargets of DNSZone e2e-xplat/web: where the UI's create form offers
+    to make a record for it, and with which labels."""
+    st, body, _ = controller.http("/api/v1/zones")
+    assert st == 200, body
+    zones = {f"{z['namespace']}/{z['name']}": z for z in json.loads(body)["zones"]}
+    return zones.get(f"{PLATFORM}/web", {}).get("recordTargets")
+
+
+def test_records_from_admitted_namespaces_are_served(zk, kube, primary, secondary, controller):
     zk.setup_ns(PLATFORM)
     namespace(kube, PLATFORM, annotations={ALLOW: SHOP})
     namespace(kube, SHOP, {"team": "web"})
@@ -42,6 +52,9 @@ def test_records_from_admitted_namespaces_are_served(zk, kube, primary, secondar
     # db's labels do not match the namespaceSelector, and no zone of its own selects it.
     zk.wait_cond("ARecord", "db", DB, "False", "NotSelected")
     zk.wait_cond("DNSZone", "web", PLATFORM, "False")  # one of its records is not served
+    # The UI's create form offers shop only (blog is not admitted, db does not match).
+    wait_for(lambda: record_targets(controller) == [{"namespace": SHOP, "labels": {"app": "web"}}],
+             desc="recordTargets: the admitted namespace the selector reaches")
     assert zkenv.query(primary.port, "blog.cross.test.", "A").rcode == "NXDOMAIN"
     assert zkenv.query(primary.port, "db.cross.test.", "A").rcode == "NXDOMAIN"
 
@@ -55,6 +68,9 @@ def test_records_from_admitted_namespaces_are_served(zk, kube, primary, secondar
     blog = zk.wait_cond("ARecord", "blog", BLOG, "True", "Served")
     assert blog["metadata"]["generation"] == gen
     zk.wait_cond("DNSZone", "web", PLATFORM, "True", "AllReady")
+    wait_for(lambda: record_targets(controller) == [{"namespace": BLOG, "labels": {"app": "web"}},
+                                                    {"namespace": SHOP, "labels": {"app": "web"}}],
+             desc="recordTargets: blog too, once admitted")
 
     def listed():
         st = zk.get("DNSZone", "web", PLATFORM).get("status") or {}

@@ -240,6 +240,27 @@ async function loadZones() {
     return o;
   }));
   if (was) sel.value = was;
+  fillNamespaces();
+}
+
+// Where a record for the chosen DNSZone may be created: its own namespace, and those its
+// recordsFrom[].namespaceSelector reaches and its Namespace admits (recordTargets).
+function targetsOf(zone) {
+  if (zone.recordTargets && zone.recordTargets.length) return zone.recordTargets;
+  return [{ namespace: zone.namespace, labels: zone.recordLabels || {} }];
+}
+
+function fillNamespaces() {
+  const zone = state.zones.find((z) => z.namespace + '/' + z.name === $('new-zone').value);
+  const sel = $('new-namespace');
+  const was = sel.value;
+  sel.replaceChildren(...(zone ? targetsOf(zone) : []).map((t) => {
+    const o = document.createElement('option');
+    o.value = t.namespace;
+    o.textContent = t.namespace;
+    return o;
+  }));
+  if (was && [...sel.options].some((o) => o.value === was)) sel.value = was;
 }
 
 async function refresh() {
@@ -292,10 +313,12 @@ async function createRecord(ev) {
   const zone = state.zones.find((z) => z.namespace + '/' + z.name === $('new-zone').value);
   if (!zone) { say('Choose a DNSZone first', true); return; }
   const kind = $('new-kind').value;
+  const target = targetsOf(zone).find((t) => t.namespace === $('new-namespace').value);
+  if (!target) { say('Choose a namespace the DNSZone takes records from', true); return; }
   const obj = {
     apiVersion: 'dns.zonekeeper.io/v1alpha1', kind,
-    metadata: { name: $('new-object').value.trim(), namespace: zone.namespace,
-      labels: Object.assign({}, zone.recordLabels) },
+    metadata: { name: $('new-object').value.trim(), namespace: target.namespace,
+      labels: Object.assign({}, target.labels) },
     spec: specFor(kind, $('new-name').value.trim(), $('new-value').value, $('new-ttl').value.trim()),
   };
   try {
@@ -449,6 +472,7 @@ function start() {
   });
   $('resync-all').addEventListener('click', () => resync(''));
   $('create-form').addEventListener('submit', createRecord);
+  $('new-zone').addEventListener('change', fillNamespaces);
   window.addEventListener('hashchange', filterFromHash);
   filterFromHash();
   refresh();

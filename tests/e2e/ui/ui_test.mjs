@@ -168,6 +168,10 @@ try {
   await page.fill('#filter', `${ZONE}.`);
   if (dig(made).length !== 0) throw new Error(`${made} answers before it is made`);
   await page.selectOption('#new-zone', ZONE_OBJECT);
+  // The namespaces the zone takes records from (recordTargets): here its own only.
+  const offered = await page.locator('#new-namespace option').evaluateAll((os) => os.map((o) => o.value));
+  if (offered.join(',') !== NS) throw new Error(`namespaces offered: ${offered}`);
+  await page.selectOption('#new-namespace', NS);
   await page.selectOption('#new-kind', 'ARecord');
   await page.fill('#new-object', 'ui-made');
   await page.fill('#new-name', 'made');
