@@ -48,8 +48,9 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
   // the verdict changes. Absent: nothing said (the Certificate is well, or just seen).
   std::map<std::string, CertificateHealth, std::less<>> told;
   std::set<std::string> foreign_told;  // wildcard names held by a Certificate not ours: said once
-  bool keeping = false;                // keep_wildcards runs
-  bool keep_again = false;             // ... and should run once more when done
+  std::map<std::string, std::string> unreadable;  // "ns/name" → the resourceVersion logged
+  bool keeping = false;                           // keep_wildcards runs
+  bool keep_again = false;                        // ... and should run once more when done
 
   Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, kube::EventRecorder& ev,
        telemetry::Metrics& m, CertificateOptions o)
@@ -60,10 +61,16 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
   void judge(const bj::value& object, int64_t at) {
     auto c = api::decode_certificate(object);
     if (!c) {
-      spdlog::warn("Certificate {}: {}; not judged",
-                   kube::ObjectReference::of(object.as_object()).name, c.error());
+      // Said once per version of the object, not at every tick.
+      const kube::ObjectReference ref = kube::ObjectReference::of(object.as_object());
+      std::string& said = unreadable[fmt::format("{}/{}", ref.namespace_, ref.name)];
+      if (said != ref.resource_version) {
+        spdlog::warn("Certificate {}/{}: {}; not judged", ref.namespace_, ref.name, c.error());
+        said = ref.resource_version;
+      }
       return;
     }
+    unreadable.erase(fmt::format("{}/{}", c->ns, c->name));
     metrics.set_certificate(c->ns, c->name, c->ready == "True", c->not_after);
     if (!leading) return;
     const api::CertificateVerdict v = api::judge_certificate(*c, at, options.warnings);
@@ -88,6 +95,7 @@ struct Certificates::Impl : std::enable_shared_from_this<Impl> {
     if (!new_obj) {
       metrics.remove_certificate(std::string(old_obj->namespace_()), std::string(old_obj->name()));
       told.erase(std::string(old_obj->key()));
+      unreadable.erase(std::string(old_obj->key()));
     } else {
       judge(new_obj->parse(), now());
     }
