@@ -25,8 +25,9 @@ namespace zk::app {
 struct CertificateOptions {
   api::CertificateWarnings warnings{};
   std::vector<api::WildcardCertificate> wildcards{};  // --wildcard-certificate
-  std::string wildcard_namespace{};             // where they are kept: --certificate-namespace
-  std::string owner{};                          // --txt-owner-id: the value of their kWildcardLabel
+  std::string wildcard_namespace{};  // where they are kept: --certificate-namespace ("":
+                                     // run_cluster sets $POD_NAMESPACE, else zonekeeper-system)
+  std::string owner{};               // --txt-owner-id: the value of their kWildcardLabel
   std::chrono::seconds discovery_interval{30};  // until cert-manager's CRDs are served
 };
 

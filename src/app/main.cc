@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <tuple>
@@ -50,6 +49,13 @@ std::optional<std::string> certificate_options(app::ClusterOptions& cluster,
   auto& c = cluster.certificates;
   c.warnings.expiry_window_seconds = expiry_warning_days * 86400;
   c.owner = cluster.sources.registry.owner_id;
+  if (!wildcards.empty() && !api::k8s_label_value(c.owner)) {
+    return fmt::format(
+        "--wildcard-certificate: the --txt-owner-id \"{}\" labels the "
+        "Certificates zonekeeper keeps and must be a label value (at most 63 "
+        "letters, digits, '-', '_' or '.')",
+        c.owner);
+  }
   for (const std::string& flag : wildcards) {
     auto w = api::parse_wildcard_certificate(flag);
     if (!w) return w.error();
@@ -62,13 +68,6 @@ std::optional<std::string> certificate_options(app::ClusterOptions& cluster,
           "(a --zone)",
           flag, w->zone);
     }
-    if (!api::k8s_label_value(c.owner)) {
-      return fmt::format(
-          "--wildcard-certificate: the --txt-owner-id \"{}\" labels the "
-          "Certificates zonekeeper keeps and must be a label value (at most 63 "
-          "letters, digits, '-', '_' or '.')",
-          c.owner);
-    }
     c.wildcards.push_back(std::move(*w));
   }
   if (!c.wildcards.empty()) cluster.watch_certificates = true;
@@ -78,11 +77,8 @@ std::optional<std::string> certificate_options(app::ClusterOptions& cluster,
         "Certificates: not with {}",
         cluster.dry_run ? "--dry-run" : "--hosts-file without --zone (dev mode)");
   }
-  if (c.wildcard_namespace.empty()) {
-    const char* pod_ns = std::getenv("POD_NAMESPACE");
-    c.wildcard_namespace = pod_ns && *pod_ns ? pod_ns : "zonekeeper-system";
-  }
-  if (!api::rfc1123_label(c.wildcard_namespace)) {
+  // Empty: run_cluster's default, as for the Lease ($POD_NAMESPACE, else zonekeeper-system).
+  if (!c.wildcard_namespace.empty() && !api::rfc1123_label(c.wildcard_namespace)) {
     return fmt::format("--certificate-namespace {}: not a namespace name", c.wildcard_namespace);
   }
   return std::nullopt;
