@@ -23,12 +23,20 @@ ConditionSpec ready_condition(std::string_view status, std::string_view reason,
 namespace json = boost::json;
 
 bool differs_beyond_serials(const ZoneStatus& a, const ZoneStatus& b) {
+  // A Secondary catching up (its row's ready, Propagated InSync or SecondaryBehind and its
+  // serials) moves with every change as the serials do; SecondaryUnreachable does not.
   auto rows = [](const ZoneStatus& z) {
     std::vector<std::tuple<std::string, std::string, bool>> out;
-    for (const auto& s : z.servers) out.emplace_back(s.name, s.role, s.ready);
+    for (const auto& s : z.servers)
+      out.emplace_back(s.name, s.role, s.role != "Secondary" && s.ready);
     return out;
   };
-  return !(a.ref == b.ref && a.ready == b.ready && a.propagated == b.propagated &&
+  auto catching_up = [](const std::optional<ConditionSpec>& p) {
+    return p && (p->reason == api::reasons::kInSync || p->reason == api::reasons::kSecondaryBehind);
+  };
+  const bool same_propagation =
+      a.propagated == b.propagated || (catching_up(a.propagated) && catching_up(b.propagated));
+  return !(a.ref == b.ref && a.ready == b.ready && same_propagation &&
            a.record_count == b.record_count && a.records == b.records && rows(a) == rows(b) &&
            a.dnssec == b.dnssec && a.ds_config_map == b.ds_config_map);
 }

@@ -129,8 +129,9 @@ struct ZoneStatus {
   friend bool operator==(const ZoneStatus&, const ZoneStatus&) = default;
 };
 
-// Whether two statuses of a DNSZone differ in more than the servers' serials and `synced` (what
-// every applied change moves): the controller writes those alone at most every
+// Whether two statuses of a DNSZone differ in more than the servers' serials, `synced`, and
+// Secondaries catching up (Propagated InSync ↔ SecondaryBehind, a Secondary row's ready) — what
+// every applied change moves: the controller writes those alone at most every
 // ControllerOptions::zone_serial_refresh.
 bool differs_beyond_serials(const ZoneStatus& a, const ZoneStatus& b);
 

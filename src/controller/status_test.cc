@@ -97,6 +97,27 @@ TEST(ZoneStatus, SerialsAloneAreNotADifferenceBeyondSerials) {
   EXPECT_TRUE(differs_beyond_serials(a, b));
 }
 
+TEST(ZoneStatus, ASecondaryCatchingUpIsNotADifferenceBeyondSerials) {
+  ZoneStatus a;
+  a.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "example", "u", 2};
+  a.ready = {"Ready", "True", "AllReady", "1 records served by 1 Primary"};
+  a.servers = {{"p", "Primary", 8u, true}, {"s", "Secondary", 8u, true}};
+  a.propagated =
+      ConditionSpec{"Propagated", "True", "InSync", "1 Secondaries serve the primary's serial"};
+  ZoneStatus b = a;
+  b.servers[0].serial = 9;
+  b.servers[1].ready = false;
+  b.propagated = ConditionSpec{"Propagated", "False", "SecondaryBehind",
+                               "dns/s serves serial 8, its primary 9"};
+  EXPECT_FALSE(differs_beyond_serials(a, b));
+  // Unreachable is news, and so is a Primary that is not ready.
+  b.propagated = ConditionSpec{"Propagated", "False", "SecondaryUnreachable", "dns/s: Timeout"};
+  EXPECT_TRUE(differs_beyond_serials(a, b));
+  b = a;
+  b.servers[0].ready = false;
+  EXPECT_TRUE(differs_beyond_serials(a, b));
+}
+
 TEST(ZoneStatusMerge, RecordListIsCapped) {
   ZoneStatus z;
   z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "big", "u", 1};

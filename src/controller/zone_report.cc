@@ -53,7 +53,8 @@ std::vector<RecordStatus> each_record(
   return out;
 }
 
-// The servers' side of a report, as far as the records' statuses depend on it.
+// The servers' side of a report, as far as the statuses of records that do not lag depend on
+// it: a Secondary's serial moving on changes nothing for them.
 std::string servers_side(const std::vector<PrimaryOutcome>& primaries,
                          const std::vector<SecondaryOutcome>& secondaries) {
   std::string out;
@@ -61,10 +62,13 @@ std::string servers_side(const std::vector<PrimaryOutcome>& primaries,
     out += fmt::format("P {} {} {};", p.server, p.ok, p.refused.size());
   }
   for (const auto& s : secondaries) {
-    out += fmt::format("S {} {} {} {};", s.server, s.serial.value_or(0), s.want.value_or(0),
-                       s.serial.has_value());
+    out += fmt::format("S {} {} {};", s.server, s.serial.has_value(), s.serial ? "" : s.why);
   }
   return out;
+}
+
+std::string secondaries_text(size_t n) {
+  return fmt::format("{} Secondar{}", n, n == 1 ? "y" : "ies");
 }
 
 std::string primaries_text(size_t n) {
@@ -156,10 +160,8 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   for (const auto& r : results) {
     server_rows.push_back({r.server, "Primary", r.serial, r.ok && r.refused.empty()});
   }
-  std::map<std::string, std::optional<uint32_t>> secondary_serials;  // name → serial
   std::string behind_reason, behind_message;
   for (const auto& s : in.secondaries) {
-    secondary_serials[s.server] = s.serial;
     bool caught_up = s.serial && s.want && serial_at_least(*s.serial, *s.want);
     server_rows.push_back({s.server, "Secondary", s.serial, caught_up});
     if (!s.serial) {
@@ -188,9 +190,30 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   const bool clean =
       ok_count == results.size() &&
       std::all_of(results.begin(), results.end(), [](const auto& r) { return r.refused.empty(); });
-  const std::set<std::string>* only =
-      in.only && clean && side == acks.clean_servers ? in.only : nullptr;
+  bool went_back = false;  // a Secondary serves an older serial than before (wiped, restored)
+  for (const auto& s : in.secondaries) {
+    auto seen = acks.secondary_serials.find(s.server);
+    if (!s.serial) continue;
+    if (seen != acks.secondary_serials.end() && !serial_at_least(*s.serial, seen->second)) {
+      went_back = true;
+    }
+  }
+  acks.secondary_serials.clear();
+  for (const auto& s : in.secondaries) {
+    if (s.serial) acks.secondary_serials[s.server] = *s.serial;
+  }
+  std::set<std::string> touched_or_lagging;
+  const std::set<std::string>* only = nullptr;
+  if (in.only && clean && side == acks.clean_servers && !went_back) {
+    only = in.only;
+    if (!acks.lagging.empty()) {
+      touched_or_lagging = acks.lagging;
+      touched_or_lagging.insert(in.only->begin(), in.only->end());
+      only = &touched_or_lagging;
+    }
+  }
   acks.clean_servers = clean ? side : "";
+  if (!only) acks.lagging.clear();
 
   // Record statuses; each one's standing is kept for the summary.
   std::map<std::string, RecordStanding> now;
@@ -250,20 +273,36 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
             ServedRecord{std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
                          rec.name, rec.ns, o.fqdn};
         // Propagated: every Secondary serves a serial at least the one this data was acked at.
-        uint32_t at = ack.serial;
-        std::string behind;
-        for (const auto& [sname, have] : secondary_serials) {
-          if (!have) {
+        // The message is the record's own (the zone's would change with every serial, and with
+        // it every record's status).
+        const uint32_t at = ack.serial;
+        std::string behind, message;
+        for (const auto& s : in.secondaries) {
+          if (!s.serial) {
             behind = std::string(reasons::kSecondaryUnreachable);
+            message = fmt::format("{}: {}", s.key, s.why);
             break;
           }
-          if (!serial_at_least(*have, at)) behind = std::string(reasons::kSecondaryBehind);
+          if (behind.empty() && !serial_at_least(*s.serial, at)) {
+            behind = std::string(reasons::kSecondaryBehind);
+            message = fmt::format("{} serves serial {}, older than {} at which this was served",
+                                  s.key, *s.serial, at);
+          }
         }
-        st.propagated = behind.empty()
-                            ? ConditionSpec{std::string(api::kPropagated), std::string(api::kTrue),
-                                            std::string(reasons::kInSync), zone_propagated.message}
-                            : ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
-                                            behind, zone_propagated.message};
+        if (behind.empty()) {
+          st.propagated = ConditionSpec{
+              std::string(api::kPropagated), std::string(api::kTrue), std::string(reasons::kInSync),
+              in.secondaries.empty()
+                  ? std::string("the zone has no Secondary")
+                  : fmt::format("{} serve{} serial {} or later, at which this was served",
+                                secondaries_text(in.secondaries.size()),
+                                in.secondaries.size() == 1 ? "s" : "", at)};
+          acks.lagging.erase(rkey);
+        } else {
+          st.propagated = ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
+                                        behind, message};
+          acks.lagging.insert(rkey);
+        }
         return st;
       });
   for (const RecordStatus& st : rep.records) {
@@ -273,7 +312,10 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     standing.reason = st.ready.reason;
   }
   // Forget the acknowledgements and standing of records that left the zone.
-  auto forget = [&](const std::string& rkey) { acks.records.erase(rkey); };
+  auto forget = [&](const std::string& rkey) {
+    acks.records.erase(rkey);
+    acks.lagging.erase(rkey);
+  };
   // The standing of every record, and its tallies, follow the records reported.
   auto tally = [&](const RecordStanding& st, int delta) {
     auto bump = [delta](auto& map, const auto& key) {
@@ -307,11 +349,13 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     }
   } else {
     // Every standing is the one just reported; what left the zone is forgotten.
+    // One changed since the desired state was computed (not reported now) keeps its standing:
+    // the reconcile its change queued reports it.
     for (auto& [rkey, standing] : now) acks.records[rkey].standing = std::move(standing);
     for (auto it = acks.records.begin(); it != acks.records.end();) {
-      if (!now.count(it->first)) it->second.standing.reset();
       const bool gone = !in.desired.outcomes.count(it->first) ||
                         (it->second.hash.empty() && !it->second.standing);
+      if (gone) acks.lagging.erase(it->first);
       it = gone ? acks.records.erase(it) : std::next(it);
     }
     acks.counts = {};

@@ -87,8 +87,12 @@ struct ZoneAcks {
   std::vector<ServedRecord> listed;
   size_t served_count = 0;
   // The servers' side of the last report when every Primary held everything (else ""): a report
-  // with the same servers' side may report only the records that changed.
+  // with the same servers' side may report only the records that changed (and the lagging).
+  // Secondaries' serials are not part of it: a record's standing moves with them only while
+  // it lags, or when a Secondary's serial goes back (`secondary_serials`).
   std::string clean_servers;
+  std::map<std::string, uint32_t> secondary_serials;  // by DNSServer name, as last seen
+  std::set<std::string> lagging;                      // records last reported with Propagated False
 };
 
 using RecordLookup = std::function<const api::RecordObject*(const std::string& key)>;
@@ -106,8 +110,9 @@ struct ZoneReportInput {
   const std::vector<SecondaryOutcome>& secondaries;
   // The keys whose outcome may have changed since the last report
   // (sources::ZoneState::touched_records()); nullptr: any. Honoured only when the servers' side
-  // is as the last report left it, every Primary holding everything: then only these records
-  // get a status (the others' would be what it already is). Else every record is reported.
+  // is as the last report left it, every Primary holding everything and no Secondary's serial
+  // gone back: then only these records, and those whose Propagated was False, get a status (the
+  // others' would be what it already is). Else every record is reported.
   const std::set<std::string>* only = nullptr;
 };
 
