@@ -62,6 +62,13 @@ std::string cluster_key(std::string_view ns, std::string_view name) {
 // Of Bind9GlobalClusters (cluster-scoped): "global:name".
 constexpr std::string_view kGlobalKey = "global:";
 
+// The check of an instance's Pods' zones (ZoneLoadFailed): "zones:ns/name".
+constexpr std::string_view kZonesKey = "zones:";
+
+std::string zones_key(std::string_view ns, std::string_view name) {
+  return fmt::format("{}{}/{}", kZonesKey, ns, name);
+}
+
 Owner owner_of(const Bind9Instance& i) {
   return Owner{std::string(api::kBind9Instance), i.ns, i.name, i.uid};
 }
@@ -88,9 +95,16 @@ struct Bind9Instances::Impl {
   // another Pod is Ready in its place.
   std::map<std::string, std::string> primary_pod;
   std::function<void(const std::string&, const std::string&)> primary_back;
+  ZoneCheck zone_check;
+  managed::ZoneLoadWatch zone_watch;  // by Pod "ns/name"
 
   Impl(asio::any_io_executor e, std::shared_ptr<kube::Client> c, Bind9Options o)
-      : ex(e), client(std::move(c)), options(std::move(o)), queue(e), deployer(client) {
+      : ex(e),
+        client(std::move(c)),
+        options(std::move(o)),
+        queue(e),
+        deployer(client),
+        zone_watch(options.zone_load_grace) {
     add("Bind9Instance", kInstances, "");
     add("StatefulSet", kStatefulSets, std::string(kDeployedSelector));
     add("Pod", kPods, std::string(kDeployedSelector));
@@ -188,8 +202,10 @@ struct Bind9Instances::Impl {
       if (ok) {
         queue.forget(*key);
         // Objects nothing watches here (ConfigMap, Secret, DNSServer) changed by someone else
-        // are put back at the latest by this look.
-        if (running && epoch == mine) queue.add_after(*key, kResync);
+        // are put back at the latest by this look. (A zones check queues its next itself.)
+        if (running && epoch == mine && !key->starts_with(kZonesKey)) {
+          queue.add_after(*key, kResync);
+        }
       } else if (running && epoch == mine) {
         queue.retry(*key);
       }
@@ -210,6 +226,11 @@ struct Bind9Instances::Impl {
       const std::string cluster_ns = rest.substr(0, slash), cluster = rest.substr(slash + 1);
       co_return co_await clusters.reconcile(store("Bind9Cluster"), store("Bind9Instance"),
                                             cluster_ns, cluster);
+    }
+    if (key.starts_with(kZonesKey)) {
+      const std::string rest = key.substr(kZonesKey.size());
+      const auto slash = rest.find('/');
+      co_return co_await check_zones(rest.substr(0, slash), rest.substr(slash + 1));
     }
     const auto slash = key.find('/');
     const std::string ns = key.substr(0, slash), name = key.substr(slash + 1);
@@ -250,8 +271,10 @@ struct Bind9Instances::Impl {
         }
         seen = st.uid;
       }
+      if (st.ready) st.zones_not_served = zone_watch.verdict(key_of(ns, st.name));
       pods.emplace_back(std::move(st));
     }
+    if (zone_check) queue.add_after(zones_key(ns, name), options.zone_check_interval);
     if (d.instance.role == ServerRole::Secondary) {
       if (const std::optional<Blocked> missing = find_primary(d)) {
         co_return co_await write_status(object, &d, missing, pods);
@@ -279,6 +302,44 @@ struct Bind9Instances::Impl {
     if (!blocked) blocked = co_await deploy(d);
     const bool ok = co_await write_status(object, &d, blocked, pods, kept ? &*kept : nullptr);
     co_return ok && (!blocked || blocked->reason != "DeployFailed");
+  }
+
+  // Asks each Ready Pod of instance ns/name, through its DNSServer, for the zones it should
+  // serve; when what a Pod's Pod-N condition should say changed, the instance is reconciled
+  // (its status written). Queues the next check while the instance exists.
+  asio::awaitable<bool> check_zones(const std::string& ns, const std::string& name) {
+    kube::ObjectPtr obj = store("Bind9Instance").get(ns, name);
+    auto decoded = obj ? api::decode_bind9_instance(obj->parse())
+                       : model::Parsed<Bind9Instance>(tl::unexpected(std::string("absent")));
+    if (!decoded || !zone_check) co_return true;
+    bool changed = false;
+    for (int i = 0; i < decoded->replicas; ++i) {
+      const std::string pod_name = fmt::format("{}-{}", name, i);
+      const std::string pod_key = key_of(ns, pod_name);
+      kube::ObjectPtr pod = store("Pod").get(ns, pod_name);
+      const managed::PodState st = pod ? managed::read_pod(pod->parse()) : managed::PodState{};
+      const std::string before = zone_watch.verdict(pod_key);
+      if (!st.ready) {  // its other conditions say what is wrong with it
+        zone_watch.forget(pod_key);
+        changed = changed || !before.empty();
+        continue;
+      }
+      const std::string server = decoded->role == ServerRole::Primary ? name : pod_name;
+      std::optional<managed::ServedZones> served = co_await zone_check(ns, server);
+      if (!running) co_return true;
+      if (!served) continue;  // not known now: what was said stays
+      const std::string after =
+          zone_watch.observe(pod_key, st.uid, pod_name, served->failing, served->asked,
+                             managed::ZoneLoadWatch::Clock::now());
+      if (after != before) {
+        spdlog::info("bind9: {}: {}", pod_key,
+                     after.empty() ? std::string("serves every zone again") : after);
+        changed = true;
+      }
+    }
+    if (changed) queue.add(key_of(ns, name));
+    queue.add_after(zones_key(ns, name), options.zone_check_interval);
+    co_return true;
   }
 
   // The Secondary instances whose Primary `primary` is, as their own reconcile deploys them
@@ -457,6 +518,10 @@ void Bind9Instances::run_informers() {
 void Bind9Instances::on_primary_back(
     std::function<void(const std::string&, const std::string&)> f) {
   impl_->primary_back = std::move(f);
+}
+
+void Bind9Instances::check_zones_with(ZoneCheck f) {
+  impl_->zone_check = std::move(f);
 }
 
 void Bind9Instances::watch_clusters(bool global) {

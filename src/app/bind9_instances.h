@@ -7,9 +7,11 @@
 // shard 0); DNSZones then reach the servers through the DNSServer objects it owns.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -19,6 +21,7 @@
 #include "kube/client.h"
 #include "kube/event_recorder.h"
 #include "kube/informer.h"
+#include "managed/zone_load.h"
 
 namespace zk::app {
 
@@ -26,6 +29,8 @@ struct Bind9Options {
   std::string bind9_image = "zonekeeper-bind9:dev";  // --bind9-image
   std::string agent_image = "zonekeeper:dev";        // --agent-image (the controller's own)
   kube::EventRecorder* events = nullptr;  // each key rotation step: a Normal Event (KeyRotation)
+  std::chrono::milliseconds zone_check_interval{std::chrono::seconds(30)};
+  std::chrono::milliseconds zone_load_grace{std::chrono::seconds(60)};
 };
 
 class Bind9Instances {
@@ -42,6 +47,13 @@ class Bind9Instances {
   // new Pod (another uid than the one last seen Ready): it may have come back on an empty
   // volume, and what it serves should be checked now.
   void on_primary_back(std::function<void(const std::string&, const std::string&)> f);
+  // How it asks whether a DNSServer serves its zones (Controller::unserved_zones): every Ready
+  // Pod of an instance is checked each `zone_check_interval` through its DNSServer (the
+  // Primary's has the instance's name, Secondary Pod i's `<instance>-i`); a zone unserved for
+  // `zone_load_grace` makes the Pod ZoneLoadFailed. Unset: Pods are not checked.
+  using ZoneCheck = std::function<boost::asio::awaitable<std::optional<managed::ServedZones>>(
+      std::string ns, std::string server)>;
+  void check_zones_with(ZoneCheck f);
   // Its informers run until shutdown() (their caches are kept across leadership changes).
   void run_informers();
   // Bind9Clusters (or, `global`, Bind9GlobalClusters) are reconciled too, from now on: their

@@ -376,6 +376,9 @@ class Cluster {
       bind9_->on_primary_back([this](const std::string& ns, const std::string& name) {
         controller_.recheck_server(ns, name);
       });
+      bind9_->check_zones_with([this](std::string ns, std::string server) {
+        return controller_.unserved_zones(std::move(ns), std::move(server));
+      });
       bind9_->run_informers();
       if (controller_.running() && (options_.shards == 0 || holds_first_shard_)) bind9_->start();
     }

@@ -51,6 +51,7 @@
 #include "controller/status.h"
 #include "controller/work_queue.h"
 #include "controller/zone_report.h"
+#include "managed/zone_load.h"
 #include "model/rrset.h"
 
 namespace zk::providers {
@@ -214,6 +215,13 @@ class Controller {
   // an empty volume): its catalog and every zone it serves are checked against it now, not at
   // the next drift check. Returns the work items queued (0 when not leading).
   size_t recheck_server(const std::string& ns, const std::string& name);
+  // Of the zones DNSServer ns/name should serve (the valid DNSZones that select it, not in
+  // conflict), those it does not answer the SOA query of now, with its answer (SERVFAIL,
+  // REFUSED, NOTAUTH) — for a managed Pod's ZoneLoadFailed (served_zones.cc). Nullopt when the
+  // server is unknown, has no usable credentials, or does not answer at all (not a zone's
+  // trouble). Asks from any replica: the catalog and the providers are everywhere.
+  boost::asio::awaitable<std::optional<managed::ServedZones>> unserved_zones(std::string ns,
+                                                                             std::string name);
   // Moves whenever what zone_summaries(), managed_zones() or record_rows() return may have
   // changed (a catalog change that queued work, a status reported): views may be cached by it.
   uint64_t view_version() const;

@@ -142,7 +142,9 @@ InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
       continue;
     }
     const PodState& pod = **p;
-    if (pod.ready) {
+    if (pod.ready && !pod.zones_not_served.empty()) {
+      per_pod.push_back(condition(type, false, "ZoneLoadFailed", pod.zones_not_served, generation));
+    } else if (pod.ready) {
       ++out.ready_replicas;
       per_pod.push_back(
           condition(type, true, "Ready", fmt::format("Pod {} is ready", name), generation));

@@ -29,6 +29,9 @@ struct PodState {
   std::string ip;                    // status.podIP
   std::string uid;                   // metadata.uid: a Pod deleted and made again has another
   std::map<std::string, std::string> annotations;  // metadata.annotations (string values)
+  // Not from the Pod: the zones it has not served for a while (managed/zone_load), as the
+  // ZoneLoadFailed message; "" when it serves every zone (or was not checked).
+  std::string zones_not_served;
 };
 
 PodState read_pod(const boost::json::value& pod);
@@ -56,7 +59,8 @@ struct InstanceReport {
   int32_t ready_replicas = 0;
 };
 
-// `pods[i]`: the Pod of ordinal i, if it exists. Conditions carry `generation` and no time.
+// `pods[i]`: the Pod of ordinal i, if it exists. Conditions carry `generation` and no time. A
+// Ready Pod that does not serve every zone is ZoneLoadFailed, and not counted ready.
 InstanceReport report_pods(const std::string& statefulset, int32_t replicas,
                            const std::vector<std::optional<PodState>>& pods, int64_t generation);
 

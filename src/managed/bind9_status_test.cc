@@ -101,6 +101,27 @@ TEST(Bind9Status, ReadyOverThePodsInSeed004sWords) {
   EXPECT_EQ(none.ready_replicas, 0);
 }
 
+TEST(Bind9Status, AReadyPodThatDoesNotServeEveryZoneIsZoneLoadFailed) {
+  PodState ok;
+  ok.ready = true;
+  PodState failed = ok;
+  failed.zones_not_served = "Pod dns-1 does not serve 1 of its 3 zones: a.test. (SERVFAIL)";
+  InstanceReport r = report_pods("dns", 2, {ok, failed}, 4);
+  EXPECT_EQ(r.conditions[0].reason, "PartiallyReady");
+  EXPECT_EQ(r.conditions[0].message, "1/2 pods are ready");
+  EXPECT_EQ(r.conditions[2].type, "Pod-1");
+  EXPECT_EQ(r.conditions[2].status, "False");
+  EXPECT_EQ(r.conditions[2].reason, "ZoneLoadFailed");
+  EXPECT_EQ(r.conditions[2].message, failed.zones_not_served);
+  EXPECT_EQ(r.ready_replicas, 1);
+  // A Pod that is not Ready says why that is: its zones are not what is wrong with it.
+  PodState crash = failed;
+  crash.ready = false;
+  crash.waiting_reason = "CrashLoopBackOff";
+  crash.waiting_message = "container named: back-off";
+  EXPECT_EQ(report_pods("dns", 1, {crash}, 1).conditions[1].reason, "CrashLooping");
+}
+
 TEST(Bind9Status, APrimaryWhoseAgentCannotReachTheControlChannelSaysSo) {
   // The kubelet's words: named runs and is ready, the agent runs and its probe fails.
   PodState agent = pod(R"({"metadata":{"name":"p-0"},"status":{"conditions":[{"type":"Ready",

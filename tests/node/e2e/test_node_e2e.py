@@ -206,6 +206,62 @@ def test_a_bind9_cluster_is_deployed_serves_a_dnszone_and_heals(installed):
              timeout=60, desc="the Primary ready again")
     log(f"bind9: the Primary AllReady {time.monotonic() - t0:.1f} s after named continued")
 
+    # A zone named cannot load (its file damaged on the volume, named killed; the kubelet
+    # starts it again and the Pod turns Ready, serving every zone but that one): after the
+    # grace, Pod-0 is ZoneLoadFailed naming the zone and its SERVFAIL; the file put back and
+    # named killed again, the Pod is Ready again.
+    zone_file = f"/proc/{named_host_pid(c, 'primary-0')}/root/var/cache/bind/zones/managed.test.db"
+    good = open(zone_file, "rb").read()
+    restarts = named_restarts(c, "primary-0")
+    with open(zone_file, "wb") as f:
+        f.write(b"$ORIGIN managed.test.\n@ IN SOA this is not a zone file\n")
+    os.kill(named_host_pid(c, "primary-0"), signal.SIGKILL)
+    t0 = time.monotonic()
+    try:
+        wait_for(lambda: named_restarts(c, "primary-0") > restarts, timeout=60,
+                 desc="named started again")
+        ips = managed_ips(c)
+        wait_for(lambda: serves(ips["primary-0"], "managed.test.") == "SERVFAIL", timeout=60,
+                 desc="managed.test SERVFAIL on the Primary")
+        failed = wait_for(lambda: pod_condition(c, "primary", "Pod-0", "ZoneLoadFailed"),
+                          timeout=180, desc="Pod-0 ZoneLoadFailed")
+        log(f"bind9: Pod-0 ZoneLoadFailed {time.monotonic() - t0:.1f} s after named restarted "
+            f"on a damaged zone file")
+        assert failed["status"] == "False", failed
+        assert failed["message"].startswith("Pod primary-0 does not serve 1 of its "), failed
+        assert failed["message"].endswith(": managed.test. (SERVFAIL)"), failed
+        assert instance_ready(c, "primary", ("NotReady", "No pods are ready"))
+        # The Secondaries still serve their copy.
+        for pod, ip in ips.items():
+            if pod != "primary-0":
+                assert serves(ip, "managed.test.") == "NOERROR", pod
+    finally:
+        with open(f"/proc/{named_host_pid(c, 'primary-0')}/root/var/cache/bind/zones/"
+                  "managed.test.db", "wb") as f:
+            f.write(good)
+        restarts = named_restarts(c, "primary-0")
+        os.kill(named_host_pid(c, "primary-0"), signal.SIGKILL)
+    wait_for(lambda: named_restarts(c, "primary-0") > restarts, timeout=60,
+             desc="named started again")
+    t0 = time.monotonic()
+    wait_for(lambda: instance_ready(c, "primary", ("AllReady", "All 1 pods are ready")),
+             timeout=180, desc="the Primary ready again with every zone")
+    log(f"bind9: the Primary AllReady {time.monotonic() - t0:.1f} s after its zone loads again")
+    wait_answer(managed_ips(c)["primary-0"], "www.managed.test.", "A", ["192.0.2.89"], timeout=60)
+
+
+def named_restarts(c, pod, ns=MANAGED_NS):
+    statuses = c.get("pod", pod, ns)["status"]["containerStatuses"]
+    return next(s["restartCount"] for s in statuses if s["name"] == "named")
+
+
+def serves(ip, zone):
+    """The rcode of zone's SOA at ip ("NOERROR", "SERVFAIL", …), or None without an answer."""
+    try:
+        return dns.rcode.to_text(cluster.query(ip, zone, "SOA", timeout=1).rcode())
+    except Exception:  # noqa: BLE001
+        return None
+
 
 def pod_condition(c, instance, type_, reason):
     """The instance's condition `type_` if its reason is `reason`."""
