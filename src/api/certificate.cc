@@ -11,6 +11,7 @@
 #include "api/json_fields.h"
 #include "api/object_meta.h"
 #include "api/time.h"
+#include "model/ascii.h"
 
 namespace zk::api {
 
@@ -36,13 +37,6 @@ std::string span(int64_t seconds) {
   if (h > 0) return m ? fmt::format("{}h {}m", h, m) : fmt::format("{}h", h);
   if (m > 0) return s ? fmt::format("{}m {}s", m, s) : fmt::format("{}m", m);
   return fmt::format("{}s", s);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 const bj::value* at(const bj::value& v, std::initializer_list<std::string_view> path) {
@@ -144,7 +138,7 @@ model::Parsed<WildcardCertificate> parse_wildcard_certificate(std::string_view f
   const auto eq = flag.find('=');
   if (eq == std::string_view::npos)
     return bad("expected ZONE=KIND/NAME, e.g. apps.example.test=ClusterIssuer/letsencrypt");
-  std::string zone = lower(flag.substr(0, eq));
+  std::string zone = model::ascii_lower(flag.substr(0, eq));
   if (!zone.empty() && zone.back() == '.') zone.pop_back();
   if (zone.empty() || zone.find('*') != std::string::npos ||
       !k8s_object_name(wildcard_certificate_name(zone))) {

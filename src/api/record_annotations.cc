@@ -1,11 +1,11 @@
 #include "api/record_annotations.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
+#include "model/ascii.h"
 
 namespace zk::api {
 
@@ -38,13 +38,6 @@ UrlParts split(std::string_view url) {
   p.authority = rest.substr(0, slash);
   p.path_and_rest = slash == std::string_view::npos ? "" : rest.substr(slash);
   return p;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The host of an authority ("[::1]:8080" → "[::1]", "127.0.0.1:80" → "127.0.0.1").
@@ -87,7 +80,7 @@ model::Parsed<bool> check_notify_url(std::string_view url) {
         fmt::format("{}: longer than {} characters", kNotifyUrlAnnotation, kMaxNotifyUrl));
   }
   UrlParts p = split(url);
-  std::string scheme = lower(p.scheme);
+  std::string scheme = model::ascii_lower(p.scheme);
   if (scheme != "https" && scheme != "http") {
     return model::invalid(
         fmt::format("{}: \"{}\" is not an http(s) URL", kNotifyUrlAnnotation, redacted_url(url)));
@@ -111,7 +104,7 @@ model::Parsed<bool> check_notify_url(std::string_view url) {
           fmt::format("{}: spaces or non-ASCII characters in the URL", kNotifyUrlAnnotation));
     }
   }
-  if (scheme == "http" && !loopback(lower(host))) {
+  if (scheme == "http" && !loopback(model::ascii_lower(host))) {
     return model::invalid(fmt::format(
         "{}: {} is plain http to {}, which is not loopback; use https (plain http is accepted "
         "only to 127.0.0.0/8, [::1] or localhost)",
@@ -128,7 +121,7 @@ std::string redacted_url(std::string_view url) {
     authority = authority.substr(at + 1);
   }
   std::string_view path = p.path_and_rest.substr(0, p.path_and_rest.find_first_of("?#"));
-  return fmt::format("{}://{}{}", lower(p.scheme), authority, path);
+  return fmt::format("{}://{}{}", model::ascii_lower(p.scheme), authority, path);
 }
 
 }  // namespace zk::api

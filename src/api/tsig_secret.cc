@@ -8,6 +8,7 @@
 
 #include "api/json_fields.h"
 #include "api/secret_data.h"
+#include "model/ascii.h"
 #include "model/base64.h"
 #include "model/name.h"
 
@@ -43,9 +44,7 @@ Parsed<TsigSecret> decode_tsig_secret(const boost::json::value& object) {
 
   auto alg = secret_value(object, "algorithm");
   if (!alg) return tl::unexpected(alg.error());
-  std::string a = trim(std::move(*alg));
-  std::transform(a.begin(), a.end(), a.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string a = model::ascii_lower(trim(std::move(*alg)));
   if (!a.empty() && a.back() == '.') a.pop_back();
   static constexpr std::array<std::string_view, 5> kAlgorithms = {
       "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/kind.h"
+#include "model/ascii.h"
 
 namespace zk::app {
 
@@ -43,12 +44,8 @@ Permission resync_permission(std::string_view zone_key) {
 std::optional<std::string> bearer_token(std::string_view authorization) {
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size()) return std::nullopt;
-  for (size_t i = 0; i < kScheme.size(); ++i) {  // the scheme is case-insensitive (RFC 9110)
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
-      return std::nullopt;
-    }
-  }
+  // The scheme is case-insensitive (RFC 9110).
+  if (!model::ascii_iequals(authorization.substr(0, kScheme.size()), kScheme)) return std::nullopt;
   std::string_view token = authorization.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);

@@ -36,6 +36,7 @@
 #include "controller/controller.h"
 #include "dns/client.h"
 #include "files/atomic_write.h"
+#include "model/ascii.h"
 #include "providers/hosts_file.h"
 #include "providers/rfc2136_factory.h"
 #include "server/http_server.h"
@@ -188,8 +189,7 @@ class Local {
       if (d.category != Declared::Category::Zone) continue;
       auto z = api::decode_zone(d.object);
       if (!z) continue;  // the controller reports it (InvalidSpec)
-      std::string name = z->zone_name.to_string();
-      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      std::string name = model::ascii_lower(z->zone_name.to_string());
       if (!NamedRunner::valid_zone_name(name)) {
         c.problems.push_back(
             fmt::format("{}: zone {}: local mode serves zone names of letters, "

@@ -1,13 +1,13 @@
 #include "controller/source_catalog.h"
 
 #include <algorithm>
-#include <cctype>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
 #include "api/object_meta.h"
+#include "model/ascii.h"
 #include "sources/httproute_source.h"
 
 namespace zk::controller {
@@ -57,8 +57,7 @@ std::string source_id(SourceKind k, std::string_view ns, std::string_view name) 
 }
 
 std::optional<SourceKind> parse_source_kind(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string t = model::ascii_lower(text);
   if (t == "ingress") return SourceKind::Ingress;
   if (t == "ingressroute") return SourceKind::IngressRoute;
   if (t == "httproute") return SourceKind::HTTPRoute;
@@ -486,8 +485,7 @@ std::string listed(const std::vector<std::string>& items, size_t max = 5) {
 // A name as served and as every other message spells it: lower case (DNS compares names
 // case-insensitively; an object may write UPPER.Example.COM), without the trailing dot.
 std::string what(const std::string& name, const std::string& type) {
-  std::string served = name;
-  for (char& c : served) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string served = model::ascii_lower(name);
   if (served.size() > 1 && served.back() == '.') served.pop_back();
   return type.empty() ? served : served + " " + type;
 }

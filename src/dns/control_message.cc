@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "model/base64.h"
 
 namespace zk::dns {
@@ -192,9 +193,8 @@ std::optional<uint32_t> decimal(const std::string& text) {
 }  // namespace
 
 tl::expected<ControlAlgorithm, std::string> parse_control_algorithm(std::string_view text) {
-  std::string s(text);
+  std::string s = model::ascii_lower(text);
   if (!s.empty() && s.back() == '.') s.pop_back();
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (s == "hmac-md5.sig-alg.reg.int") return ControlAlgorithm::HmacMd5;
   for (const auto& i : kAlgos) {
     if (s == i.name) return i.algo;

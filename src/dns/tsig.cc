@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
 #include "model/base64.h"
 
 namespace zk::dns {
@@ -159,12 +160,12 @@ std::optional<TsigRR> parse_tsig(std::span<const uint8_t> m, size_t off) {
   return t;
 }
 
+// Two names in wire form, equal ignoring ASCII case (length bytes are below 'A': never folded).
 bool ieq_wire(std::span<const uint8_t> a, std::span<const uint8_t> b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(a[i]) != std::tolower(b[i])) return false;
-  }
-  return true;
+  auto text = [](std::span<const uint8_t> w) {
+    return std::string_view(reinterpret_cast<const char*>(w.data()), w.size());
+  };
+  return model::ascii_iequals(text(a), text(b));
 }
 
 // The message as it was before the TSIG RR was added: without the RR, ARCOUNT - 1, and
@@ -187,9 +188,8 @@ void append16(std::vector<uint8_t>& w, uint16_t v) {
 }  // namespace
 
 tl::expected<TsigAlgorithm, std::string> parse_tsig_algorithm(std::string_view text) {
-  std::string s(text);
+  std::string s = model::ascii_lower(text);
   if (!s.empty() && s.back() == '.') s.pop_back();
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& i : kAlgos) {
     if (s == i.name) return i.algo;
   }

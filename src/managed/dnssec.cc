@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "managed/digest.h"
+#include "model/ascii.h"
 
 namespace zk::managed {
 
@@ -25,10 +26,7 @@ std::string lifetime_text(const std::optional<uint64_t>& seconds) {
 
 // BIND's keyword for an algorithm number of api::Dnssec.
 std::string algorithm_keyword(uint8_t algorithm) {
-  std::string out(api::dnssec_algorithm_name(algorithm));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return model::ascii_lower(api::dnssec_algorithm_name(algorithm));
 }
 
 std::string lifetime_option(const std::optional<uint64_t>& seconds) {

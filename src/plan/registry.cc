@@ -1,9 +1,10 @@
 #include "plan/registry.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
+
+#include "model/ascii.h"
 
 namespace zk::plan {
 
@@ -15,12 +16,6 @@ using model::RRsetMap;
 using model::RRType;
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(0, p.size()) == p;
@@ -46,7 +41,7 @@ bool has_template(const RegistryConfig& cfg) {
 std::string plain(const Name& n) {
   std::string s = n.to_string();
   if (!s.empty() && s.back() == '.') s.pop_back();
-  return lower(s);
+  return model::ascii_lower(s);
 }
 
 // Splits at the first '.' that is not escaped: {"www", "example.test"}.
@@ -76,7 +71,7 @@ const std::vector<std::string>& registry_types() {
 }
 
 std::string type_label(RRType t) {
-  return lower(model::to_string(t));
+  return model::ascii_lower(model::to_string(t));
 }
 
 // external-dns extractRecordTypeDefaultPosition: "a-www" → ("www", "a").
@@ -93,8 +88,8 @@ RegistryKey extract_default_type(const std::string& name) {
 
 // external-dns dropAffixExtractType.
 std::optional<RegistryKey> drop_affix(const std::string& name, const RegistryConfig& cfg) {
-  std::string prefix = lower(cfg.prefix);
-  std::string suffix = lower(cfg.suffix);
+  std::string prefix = model::ascii_lower(cfg.prefix);
+  std::string suffix = model::ascii_lower(cfg.suffix);
   bool is_prefix = suffix.empty();
   if (has_template(cfg)) {
     for (const auto& t : registry_types()) {
@@ -119,9 +114,10 @@ std::optional<RegistryKey> drop_affix(const std::string& name, const RegistryCon
 
 std::string affix_name(const Name& record, const std::string& type, const RegistryConfig& cfg) {
   auto [host, domain] = split_first(plain(record));
-  if (!cfg.wildcard_replacement.empty() && host == "*") host = lower(cfg.wildcard_replacement);
-  std::string prefix = lower(cfg.prefix);
-  std::string suffix = lower(cfg.suffix);
+  if (!cfg.wildcard_replacement.empty() && host == "*")
+    host = model::ascii_lower(cfg.wildcard_replacement);
+  std::string prefix = model::ascii_lower(cfg.prefix);
+  std::string suffix = model::ascii_lower(cfg.suffix);
   prefix = replace_all(prefix, kRecordTypeTemplate, type);
   suffix = replace_all(suffix, kRecordTypeTemplate, type);
   if (!type.empty() && !has_template(cfg)) host = type + "-" + host;
@@ -259,7 +255,7 @@ std::optional<RegistryKey> parse_registry_name(const Name& txt_name, const Regis
   std::string name = plain(txt_name);
   if (cfg.suffix.empty()) return drop_affix(name, cfg);
   // external-dns ToEndpointName, suffix: the suffix spans the first 1 + dots(suffix) labels.
-  std::string suffix = lower(cfg.suffix);
+  std::string suffix = model::ascii_lower(cfg.suffix);
   size_t dots = static_cast<size_t>(std::count(suffix.begin(), suffix.end(), '.'));
   std::vector<std::string> parts;
   std::string rest = name;
@@ -283,7 +279,8 @@ std::optional<RegistryKey> parse_registry_name(const Name& txt_name, const Regis
 
 RegistryKey registry_key(const RRsetKey& key, const RegistryConfig& cfg) {
   auto [host, domain] = split_first(plain(key.owner));
-  if (!cfg.wildcard_replacement.empty() && host == "*") host = lower(cfg.wildcard_replacement);
+  if (!cfg.wildcard_replacement.empty() && host == "*")
+    host = model::ascii_lower(cfg.wildcard_replacement);
   std::string name = domain.empty() ? host : host + "." + domain;
   return {name, type_label(key.type)};
 }

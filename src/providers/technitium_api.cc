@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "model/ascii.h"
+
 namespace zk::providers {
 
 namespace asio = boost::asio;
@@ -22,8 +24,7 @@ ApiFailure failure(ApiFailure::Kind k, std::string message) {
 }
 
 bool zone_not_found(std::string_view message) {
-  std::string m(message);
-  std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string m = model::ascii_lower(message);
   return m.find("no such zone") != std::string::npos ||
          m.find("zone was not found") != std::string::npos ||
          m.find("zone does not exist") != std::string::npos;

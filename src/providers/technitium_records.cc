@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <boost/json/value.hpp>
 
+#include "model/ascii.h"
 #include "model/svcb.h"
 
 namespace zk::providers::technitium {
@@ -250,7 +251,7 @@ Parsed<std::vector<uint8_t>> svc_params_from_api(const boost::json::value* v) {
   }
   std::string text;
   for (auto& [key, value] : pairs) {
-    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    key = model::ascii_lower(key);
     if (key.empty() || key.find_first_of(" \t\"=") != std::string::npos)
       return invalid(fmt::format("rData.svcParams: \"{}\" is not a SvcParam key", key));
     if (!text.empty()) text += ' ';

@@ -12,9 +12,6 @@
 
 namespace zk::sources {
 
-// ASCII case-insensitive equality (DNS names and Traefik matcher names).
-bool iequals(std::string_view a, std::string_view b);
-
 // Appends `host` unless it is empty or already listed (ignoring case).
 void add_host(std::vector<std::string>& hosts, std::string_view host);
 

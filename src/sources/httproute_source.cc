@@ -1,11 +1,11 @@
 #include "sources/httproute_source.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
+#include "model/ascii.h"
 
 namespace zk::sources {
 
@@ -14,12 +14,6 @@ namespace json = api::json;
 namespace {
 
 constexpr std::string_view kGatewayGroup = "gateway.networking.k8s.io";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -169,7 +163,7 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 std::optional<std::string> intersect_hostnames(std::string_view route_host,
                                                std::string_view listener_host) {
   if (listener_host.empty()) return std::string(route_host);
-  std::string r = lower(route_host), l = lower(listener_host);
+  std::string r = model::ascii_lower(route_host), l = model::ascii_lower(listener_host);
   if (r == l) return std::string(route_host);
   if (l.starts_with("*.") && ends_with(r, l.substr(1))) return std::string(route_host);
   if (r.starts_with("*.") && ends_with(l, r.substr(1))) return std::string(listener_host);
@@ -193,7 +187,7 @@ model::Parsed<ObjectEndpoints> route_endpoints(
     const std::vector<const boost::json::value*>& gateways,
     const std::map<std::string, api::Labels>& namespace_labels,
     const std::vector<const boost::json::value*>& listener_sets) {
-  auto id = source_id(lower(to_string(kind)), route);
+  auto id = source_id(model::ascii_lower(to_string(kind)), route);
   if (!id) return tl::unexpected(id.error());
   ObjectEndpoints out;
   Annotations ann = read_annotations(route);
@@ -315,7 +309,7 @@ model::Parsed<ObjectEndpoints> route_endpoints(
       continue;
     }
     for (const auto& h : produced) {
-      auto key = lower(h);
+      auto key = model::ascii_lower(h);
       auto [it, fresh] = hosts.try_emplace(key, h, std::vector<std::string>{});
       if (fresh) order.push_back(key);
       for (const auto& t : targets) add_unique(it->second.second, t);

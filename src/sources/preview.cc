@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/json_fields.h"
-#include "sources/host_list.h"
+#include "model/ascii.h"
 
 namespace zk::sources {
 
@@ -21,9 +21,9 @@ Preview preview_of(const boost::json::value& ns_object) {
   const auto* flag = json::member(ann, kPreviewAnnotation);
   if (!flag) return p;
   std::string_view value = flag->is_string() ? std::string_view(flag->as_string()) : "";
-  if (iequals(value, "true")) {
+  if (model::ascii_iequals(value, "true")) {
     p.preview = true;
-  } else if (!iequals(value, "false")) {
+  } else if (!model::ascii_iequals(value, "false")) {
     p.problem = fmt::format("{}: \"{}\" is neither \"true\" nor \"false\"; not a preview",
                             kPreviewAnnotation, value);
     return p;

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "sources/host_list.h"
+#include "model/ascii.h"
 
 namespace zk::sources {
 namespace {
@@ -167,13 +167,12 @@ class Parser {
         if (s_[pos_++] == ')') break;
       }
     }
-    bool host = iequals(name, "Host") || iequals(name, "HostHeader");
-    bool sni = iequals(name, "HostSNI");
+    bool host = model::ascii_iequals(name, "Host") || model::ascii_iequals(name, "HostHeader");
+    bool sni = model::ascii_iequals(name, "HostSNI");
     if (negated || (!host && !sni)) return true;
     for (auto& a : args) {
       if (a.empty() || (sni && a == "*")) continue;
-      std::string key = a;
-      for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string key = model::ascii_lower(a);
       if (seen_.insert(std::move(key)).second) hosts_.push_back(std::move(a));
     }
     return true;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "model/ascii.h"
+
 namespace zk::sources {
 
 namespace {
@@ -12,9 +14,7 @@ std::string normalize(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   if (!s.empty() && s.back() == '.') s.remove_suffix(1);
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return model::ascii_lower(s);
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
