@@ -91,6 +91,12 @@ json::value KubeStatusWriter::current_status(const ObjectRef& ref, std::string* 
   }
   *rv = std::string(obj->resource_version());
   std::string key = ref.key();
+  // A status still queued is the one that will be written: compared with it, an unchanged
+  // status is not queued (nor logged) again while the queue is long.
+  if (auto p = pending_.find(key); p != pending_.end() && p->second.status) {
+    if (annotation) *annotation = annotation_of(obj->parse());
+    return parse_packed(*p->second.status);
+  }
   if (auto w = written_.find(key); w != written_.end()) {
     if (ours_stands(w->second, *obj)) {
       if (annotation) *annotation = annotation_of(obj->parse());

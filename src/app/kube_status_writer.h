@@ -83,7 +83,7 @@ class KubeStatusWriter : public controller::StatusSink {
   static bool ours_stands(const Written& w, const kube::Object& cached);
   // The cache holds our write unpruned, or something newer: `w` need not be remembered.
   static bool cache_shows(const Written& w, const kube::Object& cached);
-  // The object's status as cached (or as we wrote it, while the cache lags); `rv` its
+  // The object's status as cached (or as we queued or wrote it, while the cache lags); `rv` its
   // resourceVersion ("" when not cached); `annotation` (when given) its zone annotation.
   boost::json::value current_status(const controller::ObjectRef& ref, std::string* rv,
                                     std::string* annotation = nullptr);
