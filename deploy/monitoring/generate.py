@@ -87,6 +87,16 @@ def dashboard():
         panel(14, "Memory (resident)", "timeseries",
               [("max by (instance) (process_resident_memory_bytes)", "{{instance}} RSS")], 12, 37,
               unit="bytes"),
+        panel(15, "Change to UPDATE acknowledged", "timeseries",
+              [("histogram_quantile(0.5, sum by (le) "
+                f"(rate(zonekeeper_change_apply_seconds_bucket[{RATE}])))", "p50"),
+               ("histogram_quantile(0.99, sum by (le) "
+                f"(rate(zonekeeper_change_apply_seconds_bucket[{RATE}])))", "p99"),
+               ("histogram_quantile(0.99, sum by (le, kind) "
+                f"(rate(zonekeeper_queue_wait_seconds_bucket[{RATE}])))", "queue wait p99 {{kind}}")],
+              0, 45, unit="s",
+              description="From a DNSZone or record change reaching the controller to every "
+                          "Primary acknowledging it, and how long work waited in the queue."),
     ]
     return {
         "title": "zonekeeper",

@@ -50,9 +50,12 @@ struct Controller::ZoneRuntime {
   std::optional<ZoneStatus> sent;
   std::chrono::steady_clock::time_point sent_at;
   std::optional<ZoneStatus> deferred;
-  ZoneAcks acks;               // what its records' statuses rest on
-  std::string zone_name;       // of the last valid generation ("" = none)
-  bool dirty = true;           // catalog changed since the last full reconcile
+  ZoneAcks acks;          // what its records' statuses rest on
+  std::string zone_name;  // of the last valid generation ("" = none)
+  bool dirty = true;      // catalog changed since the last full reconcile
+  // When the oldest catalog change not yet applied reached the controller (none: nothing
+  // pending): zonekeeper_change_apply_seconds.
+  std::optional<std::chrono::steady_clock::time_point> changed_at;
   bool check_servers = false;  // resync(): the next full reconcile asks each server's serial first
   bool healthy = false;        // last full reconcile succeeded everywhere
   bool secondaries_behind = false;
@@ -157,7 +160,11 @@ void Controller::apply(CatalogChange change) {
 void Controller::enqueue(const WorkItem& w) {
   ++view_version_;       // whatever changed the work may change what the views show
   if (!owns(w)) return;  // another replica's shard
-  if (w.kind == WorkItem::Kind::Zone && w.dirty) runtime(w.object_key())->dirty = true;
+  if (w.kind == WorkItem::Kind::Zone && w.dirty) {
+    ZoneRuntime& rt = *runtime(w.object_key());
+    rt.dirty = true;
+    if (!rt.changed_at) rt.changed_at = std::chrono::steady_clock::now();
+  }
   queue_.add(w.key());
 }
 
@@ -405,6 +412,8 @@ asio::awaitable<void> Controller::worker() {
       queue_.done(*item);
       continue;
     }
+    metrics_.queue_wait(parsed ? metric_kind(parsed->kind) : "Unknown",
+                        std::chrono::duration<double>(queue_.waited(*item)).count());
     auto t0 = std::chrono::steady_clock::now();
     bool ok = false;
     std::string why;
@@ -682,6 +691,9 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
   ObjectRef zref = object_ref(zit->second.meta, api::kDNSZone);
   std::shared_ptr<ZoneRuntime> rt = runtime(key);  // shared: survives a delete meanwhile
   rt->dirty = false;
+  // The changes this reconcile takes up; put back below unless it applied them everywhere.
+  const std::optional<std::chrono::steady_clock::time_point> changed_at =
+      std::exchange(rt->changed_at, std::nullopt);
   rt->healthy = false;
   const bool check_servers = std::exchange(rt->check_servers, false);
   if (!zit->second.zone) {
@@ -961,6 +973,12 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
 
   bool all_ok = ok_count == results.size();
   rt->healthy = all_ok;
+  if (changed_at && all_ok && any_applied) {
+    metrics_.change_applied(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - *changed_at).count());
+  } else if (changed_at && !all_ok && (!rt->changed_at || *changed_at < *rt->changed_at)) {
+    rt->changed_at = changed_at;  // the retry applies them: timed from the first change
+  }
   for (const auto& r : results) {
     if (!r.ok && why.empty()) why = r.reason.empty() ? reasons::kNotReady : r.reason;
   }

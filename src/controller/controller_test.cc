@@ -308,6 +308,10 @@ TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
   c->start();
   settle();
   EXPECT_EQ(served_metric(metrics), 2);
+  auto applied = [&] { return metrics.value("zonekeeper_change_apply_seconds").value_or(0); };
+  const double applied_at_start = applied();
+  EXPECT_GE(applied_at_start, 1);
+  EXPECT_GE(metrics.value("zonekeeper_queue_wait_seconds", {{"kind", "DNSZone"}}).value_or(0), 1);
   // The server fails: nothing is Served any more.
   p.fail_all =
       providers::Failure{"ServerUnreachable", "ServerUnreachable", "timeout", false, false};
@@ -327,11 +331,14 @@ TEST_F(ControllerTest, RecordsServedCountsWhatTheZonesServe) {
   };
   EXPECT_EQ(records("ARecord", "ServerUnreachable"), std::optional<double>(2));
   EXPECT_EQ(records("ARecord", "Served"), std::nullopt);
+  EXPECT_EQ(applied(), applied_at_start) << "a failed reconcile applied nothing";
   p.fail_all.reset();
   c->put_record(o.a("dns", "api", "api", "192.0.2.4"));
   run_until([&] { return record("ARecord/dns/api").reason == "Served"; });
   settle();
   EXPECT_EQ(served_metric(metrics), 2);
+  // Both changes went out in one UPDATE, timed from the first (kept through the failures).
+  EXPECT_EQ(applied(), applied_at_start + 1);
   // The zone goes: so does its count.
   EXPECT_EQ(records("ARecord", "Served"), std::optional<double>(2));
   EXPECT_EQ(records("ARecord", "ServerUnreachable"), std::nullopt);

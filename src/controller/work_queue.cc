@@ -27,6 +27,7 @@ void WorkQueue::wake() {
 void WorkQueue::add(const std::string& key) {
   if (shut_down_) return;
   if (!dirty_.insert(key).second) return;
+  added_at_[key] = Clock::now();
   if (processing_.count(key)) return;  // done() re-queues it
   queue_.push_back(key);
   wake();
@@ -94,13 +95,22 @@ asio::awaitable<std::optional<std::string>> WorkQueue::next() {
       std::string key = std::move(queue_.front());
       queue_.pop_front();
       dirty_.erase(key);
-      processing_.insert(key);
+      auto at = added_at_.find(key);
+      const Clock::duration waited =
+          at == added_at_.end() ? Clock::duration::zero() : Clock::now() - at->second;
+      if (at != added_at_.end()) added_at_.erase(at);
+      processing_[key] = waited;
       co_return key;
     }
     boost::system::error_code ec;
     if (signal_.expiry() != Clock::time_point::max()) signal_.expires_at(Clock::time_point::max());
     co_await signal_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+}
+
+Clock::duration WorkQueue::waited(const std::string& key) const {
+  auto it = processing_.find(key);
+  return it == processing_.end() ? Clock::duration::zero() : it->second;
 }
 
 void WorkQueue::done(const std::string& key) {
@@ -116,6 +126,7 @@ void WorkQueue::shutdown() {
   shut_down_ = true;
   queue_.clear();
   dirty_.clear();
+  added_at_.clear();
   delayed_.clear();
   delayed_at_.clear();
   delay_timer_.cancel();

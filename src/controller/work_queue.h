@@ -51,6 +51,10 @@ class WorkQueue {
 
   // Waits for the next key; nullopt once shut down.
   boost::asio::awaitable<std::optional<std::string>> next();
+  // How long the key next() just returned waited: from add() (a delayed key: from when it was
+  // due; one added while it was processed: from that add) until next() took it. Zero after
+  // done().
+  std::chrono::steady_clock::duration waited(const std::string& key) const;
   void done(const std::string& key);
   // Wakes every waiter with nullopt and drops everything queued or delayed.
   void shutdown();
@@ -69,7 +73,8 @@ class WorkQueue {
   RetryPolicy policy_;
   std::deque<std::string> queue_;
   std::set<std::string> dirty_;  // queued or to be re-queued after processing
-  std::set<std::string> processing_;
+  std::map<std::string, std::chrono::steady_clock::duration> processing_;  // → how long it waited
+  std::map<std::string, std::chrono::steady_clock::time_point> added_at_;  // keys in dirty_
   std::map<std::string, int> failures_;
   std::multimap<std::chrono::steady_clock::time_point, std::string> delayed_;
   std::map<std::string, std::chrono::steady_clock::time_point> delayed_at_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -55,6 +57,31 @@ TEST(WorkQueue, KeyAddedWhileProcessingRunsAgainAfterDone) {
       asio::detached);
   io.run();
   EXPECT_EQ(got, (std::vector<std::string>{"z", "z"}));
+}
+
+TEST(WorkQueue, SaysHowLongAKeyWaited) {
+  asio::io_context io;
+  WorkQueue q(io.get_executor());
+  q.add("a");
+  std::this_thread::sleep_for(20ms);
+  std::chrono::steady_clock::duration first{}, again{};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto k = co_await q.next();
+        first = q.waited(*k);
+        q.add("a");  // while processing: it waits from now, through the rest of this run
+        std::this_thread::sleep_for(10ms);
+        q.done(*k);
+        EXPECT_EQ(q.waited(*k), std::chrono::steady_clock::duration::zero());
+        auto k2 = co_await q.next();
+        again = q.waited(*k2);
+        q.done(*k2);
+      },
+      asio::detached);
+  io.run();
+  EXPECT_GE(first, 20ms);
+  EXPECT_GE(again, 10ms);
 }
 
 TEST(WorkQueue, RetryBacksOffExponentiallyWithCapAndJitter) {

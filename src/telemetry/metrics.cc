@@ -104,6 +104,13 @@ struct Metrics::Families {
   Family<Histogram>& reconcile_duration =
       histogram(r, "zonekeeper_reconcile_duration_seconds",
                 "Time taken by one reconcile, by kind of work item.");
+  Family<Histogram>& queue_wait =
+      histogram(r, "zonekeeper_queue_wait_seconds",
+                "Time a work item waited in the queue before a worker took it, by kind.");
+  Family<Histogram>& change_apply =
+      histogram(r, "zonekeeper_change_apply_seconds",
+                "Time from a DNSZone or record object change reaching the controller until "
+                "every Primary acknowledged its UPDATE.");
   Family<Counter>& reconcile_errors =
       counter(r, "zonekeeper_reconcile_errors_total",
               "Reconciles that failed (and were retried), by kind of work item and reason.");
@@ -224,6 +231,14 @@ void Metrics::reconcile(std::string_view kind, double seconds, std::string_view 
   if (!error_reason.empty()) {
     f_->reconcile_errors.Add({{"kind", k}, {"reason", std::string(error_reason)}}).Increment();
   }
+}
+
+void Metrics::queue_wait(std::string_view kind, double seconds) {
+  f_->queue_wait.Add({{"kind", std::string(kind)}}, reconcile_buckets()).Observe(duration(seconds));
+}
+
+void Metrics::change_applied(double seconds) {
+  f_->change_apply.Add({}, reconcile_buckets()).Observe(duration(seconds));
 }
 
 void Metrics::dns_operation(const std::string& server, std::string_view operation, double seconds,

@@ -50,6 +50,13 @@ class Metrics {
   static constexpr std::string_view kReconcileKinds[] = {"DNSZone", "DNSServer", "Namespace",
                                                          "SharedZone"};
   void reconcile(std::string_view kind, double seconds, std::string_view error_reason = {});
+  // zonekeeper_queue_wait_seconds{kind} (histogram, 0.001..10): how long a work item waited in
+  // the queue, from being added (or due, when delayed) until a worker took it.
+  void queue_wait(std::string_view kind, double seconds);
+  // zonekeeper_change_apply_seconds (histogram, 0.001..10): from a change of a DNSZone or record
+  // object reaching the controller (its watch event handled) until every Primary of the zone
+  // acknowledged the UPDATE it made; observed by the reconciles that applied changes.
+  void change_applied(double seconds);
 
   // One operation against a DNS backend: zonekeeper_dns_operations_total{server,operation,
   // result} and zonekeeper_dns_operation_duration_seconds{server,operation} (histogram,

@@ -47,6 +47,20 @@ TEST(Metrics, ReconcileCountsByKindResultAndReason) {
               Optional(3.0));  // sample count
 }
 
+TEST(Metrics, QueueWaitAndChangeApplyAreHistograms) {
+  Metrics m;
+  m.queue_wait("DNSZone", 0.002);
+  m.queue_wait("DNSZone", 0.2);
+  m.change_applied(0.03);
+  EXPECT_THAT(m.value("zonekeeper_queue_wait_seconds", {{"kind", "DNSZone"}}), Optional(2.0));
+  EXPECT_THAT(m.value("zonekeeper_change_apply_seconds"), Optional(1.0));
+  const std::string text = m.render();
+  EXPECT_THAT(
+      text, HasSubstr("zonekeeper_queue_wait_seconds_bucket{kind=\"DNSZone\",le=\"0.0025\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("zonekeeper_change_apply_seconds_bucket{le=\"0.05\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE zonekeeper_change_apply_seconds histogram\n"));
+}
+
 TEST(Metrics, HistogramObservationLandsInItsBucket) {
   Metrics m;
   m.reconcile("DNSServer", 0.003);  // in (0.0025, 0.005]
