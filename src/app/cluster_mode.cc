@@ -687,10 +687,9 @@ uint32_t work_shard(const controller::WorkItem& item, uint32_t shards) {
 
 int run_cluster(const ClusterOptions& given) {
   ClusterOptions o = given;
-  if (o.lease_namespace.empty()) o.lease_namespace = env_or("POD_NAMESPACE", "zonekeeper-system");
-  if (o.certificates.wildcard_namespace.empty()) {
-    o.certificates.wildcard_namespace = env_or("POD_NAMESPACE", "zonekeeper-system");
-  }
+  const std::string own_namespace = env_or("POD_NAMESPACE", "zonekeeper-system");
+  if (o.lease_namespace.empty()) o.lease_namespace = own_namespace;
+  if (o.certificates.wildcard_namespace.empty()) o.certificates.wildcard_namespace = own_namespace;
   if (o.identity.empty()) o.identity = env_or("POD_NAME", host_name());
 
   if (o.shards > 0) {

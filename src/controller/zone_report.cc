@@ -191,17 +191,16 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       ok_count == results.size() &&
       std::all_of(results.begin(), results.end(), [](const auto& r) { return r.refused.empty(); });
   bool went_back = false;  // a Secondary serves an older serial than before (wiped, restored)
+  std::map<std::string, uint32_t> serials_now;
   for (const auto& s : in.secondaries) {
-    auto seen = acks.secondary_serials.find(s.server);
     if (!s.serial) continue;
+    auto seen = acks.secondary_serials.find(s.server);
     if (seen != acks.secondary_serials.end() && !serial_at_least(*s.serial, seen->second)) {
       went_back = true;
     }
+    serials_now[s.server] = *s.serial;
   }
-  acks.secondary_serials.clear();
-  for (const auto& s : in.secondaries) {
-    if (s.serial) acks.secondary_serials[s.server] = *s.serial;
-  }
+  acks.secondary_serials = std::move(serials_now);
   std::set<std::string> touched_or_lagging;
   const std::set<std::string>* only = nullptr;
   if (in.only && clean && side == acks.clean_servers && !went_back) {
@@ -233,6 +232,8 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       [&](const std::string& rkey, const api::RecordObject& rec, const sources::RecordOutcome& o) {
         RecordStatus st;
         RecordStanding& standing = now[rkey];
+        // Propagated is reported (and lagging remembered) only for what every Primary serves.
+        acks.lagging.erase(rkey);
         if (!servable(o)) {
           standing.counted = o.reason != reasons::kNotSelected;
           st.ready = ready_condition(api::kFalse, o.reason, o.message);
@@ -297,7 +298,6 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
                   : fmt::format("{} serve{} serial {} or later, at which this was served",
                                 secondaries_text(in.secondaries.size()),
                                 in.secondaries.size() == 1 ? "s" : "", at)};
-          acks.lagging.erase(rkey);
         } else {
           st.propagated = ConditionSpec{std::string(api::kPropagated), std::string(api::kFalse),
                                         behind, message};

@@ -214,6 +214,20 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
                   acks);
   EXPECT_TRUE(r.records.empty());
   EXPECT_EQ(r.counts.ready, 2u);
+  // A lagging record that stops being servable is reported once, and no longer as lagging.
+  secondaries[0].serial = 2;  // gone back again: every record, www lags
+  r = report_zone({h.z, h.ref, h.desired, lookup_in(h.records), primaries, secondaries, &none},
+                  acks);
+  ASSERT_EQ(r.records.size(), 2u);
+  Fixture bad({a("www", "not-an-address"), a("api", "192.0.2.2")});
+  r = report_zone(
+      {bad.z, bad.ref, bad.desired, lookup_in(bad.records), primaries, secondaries, &www}, acks);
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].ready.reason, "InvalidSpec");
+  EXPECT_FALSE(r.records[0].propagated.has_value());
+  r = report_zone(
+      {bad.z, bad.ref, bad.desired, lookup_in(bad.records), primaries, secondaries, &none}, acks);
+  EXPECT_TRUE(r.records.empty());
 }
 
 TEST(ZoneReport, ABlockedZoneMakesServableRecordsZoneNotReady) {
