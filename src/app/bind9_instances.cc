@@ -311,7 +311,12 @@ struct Bind9Instances::Impl {
     kube::ObjectPtr obj = store("Bind9Instance").get(ns, name);
     auto decoded = obj ? api::decode_bind9_instance(obj->parse())
                        : model::Parsed<Bind9Instance>(tl::unexpected(std::string("absent")));
-    if (!decoded || !zone_check) co_return true;
+    if (!decoded || !zone_check) {
+      zone_watch.forget_instance(ns, name, 0);  // gone: nothing of its Pods is kept
+      co_return true;
+    }
+    // Pods beyond the replicas (scaled down) are not checked, nor remembered.
+    zone_watch.forget_instance(ns, name, static_cast<size_t>(decoded->replicas));
     bool changed = false;
     for (int i = 0; i < decoded->replicas; ++i) {
       const std::string pod_name = fmt::format("{}-{}", name, i);

@@ -1,5 +1,8 @@
 #include "managed/zone_load.h"
 
+#include <charconv>
+#include <iterator>
+
 #include <fmt/format.h>
 
 namespace zk::managed {
@@ -47,6 +50,19 @@ std::string ZoneLoadWatch::verdict(const std::string& key) const {
 
 void ZoneLoadWatch::forget(const std::string& key) {
   pods_.erase(key);
+}
+
+void ZoneLoadWatch::forget_instance(std::string_view ns, std::string_view instance, size_t kept) {
+  const std::string prefix = fmt::format("{}/{}-", ns, instance);
+  for (auto it = pods_.lower_bound(prefix);
+       it != pods_.end() && std::string_view(it->first).starts_with(prefix);) {
+    // "ns/a-1-0" is Pod 0 of instance a-1, not Pod "1-0" of a: only digits are an index.
+    const std::string_view index = std::string_view(it->first).substr(prefix.size());
+    size_t n = 0;
+    const auto [end, ec] = std::from_chars(index.data(), index.data() + index.size(), n);
+    const bool ours = ec == std::errc() && end == index.data() + index.size();
+    it = ours && n >= kept ? pods_.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace zk::managed

@@ -46,6 +46,11 @@ class ZoneLoadWatch {
   std::string verdict(const std::string& key) const;
   // The Pod is gone (or not checked any more: not Ready).
   void forget(const std::string& key);
+  // The Pods `ns/instance-N` with N >= `kept`: the instance scaled down to `kept` replicas, or
+  // (kept 0) is gone.
+  void forget_instance(std::string_view ns, std::string_view instance, size_t kept);
+  // How many Pods it remembers (for tests).
+  size_t pods() const { return pods_.size(); }
 
  private:
   struct Failing {

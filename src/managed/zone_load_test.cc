@@ -31,6 +31,25 @@ TEST(ZoneLoadWatch, AZoneThatRecoversStartsAgain) {
   EXPECT_EQ(w.verdict("ns/p-0"), "");
 }
 
+TEST(ZoneLoadWatch, ForgetsThePodsOfAnInstanceScaledDownOrGone) {
+  ZoneLoadWatch w(seconds(60));
+  const std::vector<UnservedZone> failing{{"a.test.", "SERVFAIL"}};
+  for (const char* pod : {"ns/p-0", "ns/p-1", "ns/p-2", "ns/p-1-0", "ns/q-0", "other/p-1"}) {
+    w.observe(pod, "u", pod, failing, 1, t0);
+    w.observe(pod, "u", pod, failing, 1, t0 + seconds(60));
+  }
+  w.forget_instance("ns", "p", 1);  // scaled down to one replica
+  EXPECT_EQ(w.pods(), 4u);
+  EXPECT_NE(w.verdict("ns/p-0"), "");
+  EXPECT_EQ(w.verdict("ns/p-1"), "");
+  EXPECT_NE(w.verdict("ns/p-1-0"), "");  // Pod 0 of instance p-1
+  EXPECT_NE(w.verdict("other/p-1"), "");
+  w.forget_instance("ns", "p", 0);  // gone
+  EXPECT_EQ(w.pods(), 3u);
+  EXPECT_EQ(w.verdict("ns/p-0"), "");
+  EXPECT_NE(w.verdict("ns/q-0"), "");
+}
+
 TEST(ZoneLoadWatch, ANewPodStartsAfresh) {
   ZoneLoadWatch w(seconds(60));
   const std::vector<UnservedZone> failing{{"a.test.", "SERVFAIL"}};
