@@ -21,6 +21,13 @@ std::string record_key(Kind kind, std::string_view ns, std::string_view name) {
   return fmt::format("{}/{}/{}", to_string(kind), ns, name);
 }
 
+RecordKeyParts split_record_key(std::string_view key) {
+  const size_t a = key.find('/');
+  const size_t b = a == std::string_view::npos ? a : key.find('/', a + 1);
+  if (b == std::string_view::npos) return {key, {}, {}};
+  return {key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)};
+}
+
 std::string RecordObject::key() const {
   return record_key(kind, ns, name);
 }

@@ -49,6 +49,11 @@ model::Parsed<RecordObject> decode_record(const boost::json::value& object);
 
 // "Kind/ns/name".
 std::string record_key(Kind kind, std::string_view ns, std::string_view name);
+// The parts of a record_key (views into `key`; neither a namespace nor a name holds a '/').
+struct RecordKeyParts {
+  std::string_view kind, ns, name;
+};
+RecordKeyParts split_record_key(std::string_view key);
 
 // The RRset the record declares in `zone`: owner = spec.name resolved against the zone ("@" =
 // apex; absolute names must lie inside the zone), TTL = spec.ttl or `zone_default_ttl`.

@@ -45,6 +45,19 @@ TEST(Kind, NamesRoundTrip) {
   EXPECT_FALSE(parse_plural("ARecords"));
 }
 
+TEST(RecordKey, SplitsIntoKindNamespaceAndName) {
+  const std::string key = record_key(Kind::CNAME, "team-a", "www");
+  EXPECT_EQ(key, "CNAMERecord/team-a/www");
+  const RecordKeyParts p = split_record_key(key);
+  EXPECT_EQ(p.kind, "CNAMERecord");
+  EXPECT_EQ(p.ns, "team-a");
+  EXPECT_EQ(p.name, "www");
+  const RecordKeyParts odd = split_record_key("no-slash");
+  EXPECT_EQ(odd.kind, "no-slash");
+  EXPECT_EQ(odd.ns, "");
+  EXPECT_EQ(odd.name, "");
+}
+
 TEST(DecodeRecord, ReadsMetadataAndSpec) {
   auto r = decode_record(J(R"({
     "apiVersion": "dns.zonekeeper.io/v1alpha1", "kind": "ARecord",

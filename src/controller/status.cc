@@ -187,7 +187,7 @@ std::optional<json::object> merge_zone_status(const json::value& current, const 
   json::array records;
   for (const auto& r : s.records) {
     if (records.size() >= kMaxListedRecords) break;
-    records.push_back(json::object{{"apiVersion", r.api_version},
+    records.push_back(json::object{{"apiVersion", api::kApiVersion},
                                    {"kind", r.kind},
                                    {"name", r.name},
                                    {"namespace", r.ns},

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,9 +92,38 @@ struct RecordStatus {
   friend bool operator==(const RecordStatus&, const RecordStatus&) = default;
 };
 
+// A record object a DNSZone's status lists as served (its apiVersion is always ours).
 struct ServedRecord {
-  std::string api_version, kind, name, ns, fqdn;
+  std::string kind, name, ns, fqdn;
   friend bool operator==(const ServedRecord&, const ServedRecord&) = default;
+};
+
+// The records a DNSZone's status lists, shared by the report that made the list, the status sent
+// and what the controller remembers (memory: one copy per zone, not one per holder), compared by
+// value. Immutable: a new list is a new ServedList.
+class ServedList {
+ public:
+  ServedList() = default;
+  ServedList(std::initializer_list<ServedRecord> records)
+      : ServedList(std::vector<ServedRecord>(records)) {}
+  explicit ServedList(std::vector<ServedRecord> records)
+      : list_(std::make_shared<const std::vector<ServedRecord>>(std::move(records))) {}
+  const std::vector<ServedRecord>& get() const { return list_ ? *list_ : none(); }
+  auto begin() const { return get().begin(); }
+  auto end() const { return get().end(); }
+  size_t size() const { return get().size(); }
+  bool empty() const { return get().empty(); }
+  const ServedRecord& operator[](size_t i) const { return get()[i]; }
+  friend bool operator==(const ServedList& a, const ServedList& b) {
+    return a.list_ == b.list_ || a.get() == b.get();
+  }
+
+ private:
+  static const std::vector<ServedRecord>& none() {
+    static const std::vector<ServedRecord> nothing;
+    return nothing;
+  }
+  std::shared_ptr<const std::vector<ServedRecord>> list_;
 };
 
 struct ServerSerial {
@@ -118,7 +149,7 @@ struct ZoneStatus {
   ObjectRef ref;
   ConditionSpec ready;
   std::optional<ConditionSpec> propagated;
-  std::vector<ServedRecord> records;  // served, by kind and name; at most kMaxListedRecords
+  ServedList records;  // served, by kind and name; at most kMaxListedRecords
   size_t record_count = 0;
   std::vector<ServerSerial> servers;
   bool synced = false;  // the Primaries acknowledged changes of the declared state just now

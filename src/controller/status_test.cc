@@ -64,7 +64,7 @@ TEST(ZoneStatusMerge, ListsRecordsAndSyncTime) {
   ZoneStatus z;
   z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "example", "u", 2};
   z.ready = {"Ready", "True", "AllReady", "1 records served by 1 Primary"};
-  z.records = {{"dns.zonekeeper.io/v1alpha1", "ARecord", "www", "dns", "www.example.test."}};
+  z.records = {{"ARecord", "www", "dns", "www.example.test."}};
   z.record_count = 1;
   z.servers = {{"p", "Primary", 7u, true}, {"s", "Secondary", std::nullopt, false}};
   z.synced = true;
@@ -72,6 +72,12 @@ TEST(ZoneStatusMerge, ListsRecordsAndSyncTime) {
   ASSERT_TRUE(first);
   EXPECT_EQ((*first)["recordCount"], 1);
   EXPECT_EQ((*first)["lastSyncTime"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ((*first)["records"].as_array()[0],
+            (json::object{{"apiVersion", "dns.zonekeeper.io/v1alpha1"},
+                          {"kind", "ARecord"},
+                          {"name", "www"},
+                          {"namespace", "dns"},
+                          {"fqdn", "www.example.test."}}));
   EXPECT_EQ((*first)["servers"].as_array()[0].as_object().at("serial"), 7);
   EXPECT_FALSE((*first)["servers"].as_array()[1].as_object().contains("serial"));
   z.synced = false;  // nothing applied this time: nothing to write
@@ -122,9 +128,11 @@ TEST(ZoneStatusMerge, RecordListIsCapped) {
   ZoneStatus z;
   z.ref = {"dns.zonekeeper.io/v1alpha1", "DNSZone", "dns", "big", "u", 1};
   z.ready = {"Ready", "True", "AllReady", ""};
+  std::vector<ServedRecord> many;
   for (size_t i = 0; i < kMaxListedRecords + 5; ++i) {
-    z.records.push_back({"v", "ARecord", "r" + std::to_string(i), "dns", "x."});
+    many.push_back({"ARecord", "r" + std::to_string(i), "dns", "x."});
   }
+  z.records = ServedList(std::move(many));
   z.record_count = z.records.size();
   auto st = merge_zone_status(json::value(nullptr), z, "2026-01-01T00:00:00Z", 0);
   EXPECT_EQ((*st)["records"].as_array().size(), kMaxListedRecords);

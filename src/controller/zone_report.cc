@@ -218,6 +218,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   std::map<std::string, RecordStanding> now;
   std::string first_failure_reason, first_failure_message;
   std::vector<std::string> failures;  // "Reason: message" per failed Primary, for the zone
+  bool moved = false;                 // a served record's fqdn changed
   for (const auto& r : results) {
     if (r.ok) continue;
     if (first_failure_reason.empty()) {
@@ -261,7 +262,10 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
           ack.hash = o.hash;
           ack.serial = primary_serial.value_or(0);
         }
-        ack.fqdn = o.fqdn;
+        if (ack.fqdn != o.fqdn) {
+          moved = true;
+          ack.fqdn = o.fqdn;
+        }
         if (o.reason == reasons::kMultipleZones) {
           standing.counted = true;
           st.ready = ready_condition(api::kFalse, o.reason, o.message);
@@ -270,9 +274,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
               api::kTrue, reasons::kServed,
               fmt::format("served at {} by {}", o.fqdn, primaries_text(results.size())));
         }
-        standing.served =
-            ServedRecord{std::string(api::kApiVersion), std::string(api::to_string(rec.kind)),
-                         rec.name, rec.ns, o.fqdn};
+        standing.served = true;
         // Propagated: every Secondary serves a serial at least the one this data was acked at.
         // The message is the record's own (the zone's would change with every serial, and with
         // it every record's status).
@@ -325,7 +327,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     if (st.ready) acks.counts.ready += static_cast<size_t>(delta);
     bump(acks.counts.by_kind_reason, std::make_pair(st.kind, st.reason));
   };
-  bool list_changed = !only;  // the zone's list of served records
+  bool list_changed = !only || moved;  // the zone's list of served records
   if (only) {
     for (const std::string& rkey : *only) {
       auto ack = acks.records.find(rkey);
@@ -334,8 +336,8 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       auto is = now.find(rkey);
       if (is == now.end() && in.desired.outcomes.count(rkey)) continue;  // changed meanwhile
       if (was) {
-        list_changed = list_changed || (is == now.end() ? was->served.has_value()
-                                                        : was->served != is->second.served);
+        list_changed =
+            list_changed || (is == now.end() ? was->served : was->served != is->second.served);
         tally(*was, -1);
       } else {
         list_changed = list_changed || (is != now.end() && is->second.served);
@@ -366,21 +368,30 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   }
   rep.counts = acks.counts;
   const std::map<std::string, size_t>& not_ready_by_reason = acks.not_ready;
-  std::vector<const ServedRecord*> served;
-  if (list_changed) {
-    for (const auto& [rkey, ack] : acks.records) {
-      if (ack.standing && ack.standing->served) served.push_back(&*ack.standing->served);
-    }
-  }
   if (list_changed) {  // the first kMaxListedRecords by kind and name are listed
+    struct Served {
+      api::RecordKeyParts key;
+      const std::string* fqdn;
+    };
+    std::vector<Served> served;
+    for (const auto& [rkey, ack] : acks.records) {
+      if (ack.standing && ack.standing->served)
+        served.push_back({api::split_record_key(rkey), &ack.fqdn});
+    }
     acks.served_count = served.size();
     auto listed_end = served.begin() + std::min(served.size(), kMaxListedRecords);
-    std::partial_sort(
-        served.begin(), listed_end, served.end(), [](const ServedRecord* a, const ServedRecord* b) {
-          return std::tie(a->kind, a->name, a->ns) < std::tie(b->kind, b->name, b->ns);
-        });
-    acks.listed.clear();
-    for (auto it = served.begin(); it != listed_end; ++it) acks.listed.push_back(**it);
+    std::partial_sort(served.begin(), listed_end, served.end(),
+                      [](const Served& a, const Served& b) {
+                        return std::tie(a.key.kind, a.key.name, a.key.ns) <
+                               std::tie(b.key.kind, b.key.name, b.key.ns);
+                      });
+    std::vector<ServedRecord> listed;
+    listed.reserve(static_cast<size_t>(listed_end - served.begin()));
+    for (auto it = served.begin(); it != listed_end; ++it) {
+      listed.push_back({std::string(it->key.kind), std::string(it->key.name),
+                        std::string(it->key.ns), *it->fqdn});
+    }
+    acks.listed = ServedList(std::move(listed));
   }
 
   // The zone's summary.

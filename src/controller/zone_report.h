@@ -62,9 +62,9 @@ RecordCounts count_records(const std::vector<RecordStatus>& records);
 struct RecordStanding {
   std::string kind;
   bool ready = false;
-  std::string reason;                  // of its Ready condition
-  bool counted = false;                // among the zone's "records not ready"
-  std::optional<ServedRecord> served;  // in the zone's list of served records
+  std::string reason;    // of its Ready condition
+  bool counted = false;  // among the zone's "records not ready"
+  bool served = false;   // in the zone's list of served records (at its RecordAck's fqdn)
   friend bool operator==(const RecordStanding&, const RecordStanding&) = default;
 };
 
@@ -84,7 +84,7 @@ struct ZoneAcks {
   std::map<std::string, size_t> not_ready;  // reason → records not ready, over the standings
   // The zone's list of served records as last reported (the first kMaxListedRecords by kind and
   // name) and their number: rebuilt only when some record's entry changed.
-  std::vector<ServedRecord> listed;
+  ServedList listed;
   size_t served_count = 0;
   // The servers' side of the last report when every Primary held everything (else ""): a report
   // with the same servers' side may report only the records that changed (and the lagging).

@@ -145,6 +145,15 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
   EXPECT_EQ(r.counts.ready, 3u);
   EXPECT_EQ(acks.records.at("ARecord/dns/www").serial, 3u);
   EXPECT_EQ(acks.records.at("ARecord/dns/api").serial, 2u);
+  // www moved to another name: the zone's list says where it is served now.
+  Fixture moved({a("www", "192.0.2.9", "web"), a("api", "192.0.2.2"), a("mail", "192.0.2.3")});
+  r = report_zone(
+      {moved.z, moved.ref, moved.desired, lookup_in(moved.records), primaries, {}, &www}, acks);
+  ASSERT_EQ(r.zone.records.size(), 3u);
+  EXPECT_EQ(r.zone.records[2], (ServedRecord{"ARecord", "www", "dns", "web.example.test."}));
+  r = report_zone({g.z, g.ref, g.desired, lookup_in(g.records), primaries, {}, &www}, acks);
+  EXPECT_EQ(r.zone.records[2], (ServedRecord{"ARecord", "www", "dns", "www.example.test."}));
+  EXPECT_EQ(r.zone.records[0].name, "api");
 
   // mail left: no status for it, forgotten, and the summary no longer counts it.
   Fixture h({a("www", "192.0.2.9"), a("api", "192.0.2.2")});
