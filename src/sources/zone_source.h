@@ -49,7 +49,7 @@ inline constexpr uint32_t kSoaSerialPlaceholder = 0;
 struct RecordOutcome {
   std::string fqdn;     // owner served at (absolute); "" when not resolved for this zone
   std::string reason;   // api::reasons::kPending (to be served) or the failure reason
-  std::string message;  // for the Ready condition
+  std::string message;  // for the Ready condition; "" when plainly Pending (nothing to explain)
   std::string hash;     // canonical_hash of the RRset it contributes; "" unless Pending
   friend bool operator==(const RecordOutcome&, const RecordOutcome&) = default;
 };

@@ -104,7 +104,6 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
                          const api::RecordObject& r, const api::Labels* labels,
                          const NamespaceDirectory& namespaces) {
   RecordCandidate c;
-  c.key = r.key();
   if (r.ns != zone.ns && !zone.reaches(r.ns, labels)) return c;
   std::vector<const api::Zone*> selecting, refusing;  // selecting: and admitting
   bool mine = false;
@@ -121,8 +120,9 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
   c.age = age_key(r);
   auto settle = [&](std::string_view reason, std::string message) {
     c.role = RecordCandidate::Role::Settled;
-    c.outcome = {"", std::string(reason), std::move(message), ""};
-    return c;
+    c.outcome = std::make_unique<const RecordOutcome>(
+        RecordOutcome{"", std::string(reason), std::move(message), ""});
+    return std::move(c);
   };
   if (selecting.empty() && !refusing.empty()) {
     return settle(
@@ -163,7 +163,7 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
   bool any_dname = false;  // DNAME occlusion is looked for only once one is accepted
   for (const RecordCandidate* c : ordered) {
     const RRset& set = *c->rrset;
-    const std::string& key = c->key;
+    const std::string& key = *c->key;
     std::string fqdn = set.owner().to_string();
     std::string type = model::to_string(set.type());
     auto conflict = [&](std::string message) {
@@ -217,10 +217,11 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
                            it->second.holder, type));
       continue;
     }
-    outcomes[key] = {
-        fqdn, std::string(c->multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
-        c->multiple.empty() ? fmt::format("selected by {}", zone_text(zone)) : c->multiple,
-        model::canonical_hash(std::vector<RRset>{set})};
+    // A plain Pending outcome has no message (memory: one per record, and its report says
+    // where it is served instead).
+    outcomes[key] = {fqdn,
+                     std::string(c->multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
+                     c->multiple, model::canonical_hash(std::vector<RRset>{set})};
     any_dname = any_dname || set.type() == RRType::DNAME;
     accepted[set.key()] = {set, key};
   }
@@ -245,8 +246,8 @@ void ZoneState::reset(const api::Zone& zone, ZoneSet peers, const NamespaceDirec
 
 void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
   if (c.role == RecordCandidate::Role::Elsewhere) return;
-  touched_records_.insert(c.key);
-  out_.outcomes.erase(c.key);
+  touched_records_.insert(*c.key);
+  out_.outcomes.erase(*c.key);
   if (c.role != RecordCandidate::Role::Contender) return;
   const Name& owner = c.rrset->owner();
   affected.insert(owner);
@@ -258,8 +259,8 @@ void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
 }
 
 void ZoneState::enter(const RecordCandidate& c, std::set<Name>& affected) {
-  if (c.role != RecordCandidate::Role::Elsewhere) touched_records_.insert(c.key);
-  if (c.role == RecordCandidate::Role::Settled) out_.outcomes[c.key] = c.outcome;
+  if (c.role != RecordCandidate::Role::Elsewhere) touched_records_.insert(*c.key);
+  if (c.role == RecordCandidate::Role::Settled) out_.outcomes[*c.key] = *c.outcome;
   if (c.role != RecordCandidate::Role::Contender) return;
   const Name& owner = c.rrset->owner();
   affected.insert(owner);
@@ -298,7 +299,7 @@ void ZoneState::resolve_owner(const Name& owner) {
   if (auto g = groups_.find(owner); g != groups_.end()) {
     for (const RecordCandidate* c : g->second) {
       ordered.push_back(c);
-      touched_records_.insert(c->key);
+      touched_records_.insert(*c->key);
     }
   }
   accept(*zone_, ordered, accepted, out_.outcomes);
@@ -401,7 +402,7 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
     Entry& e = it->second;
     const bool same = !fresh && e.revision != 0 && e.revision == r->revision;
     e.epoch = epoch_;
-    if (!same) changed.emplace_back(r, &e);
+    if (!same) changed.emplace_back(r, &*it);
   }
   // What left or changed steps out first (a new object may take the key of a gone one)…
   std::set<Name> affected;
@@ -413,7 +414,7 @@ const ZoneDesired& ZoneState::sync(const api::Zone& zone,
       ++it;
     }
   }
-  for (auto& [r, e] : changed) withdraw(e->candidate, affected);
+  for (auto& [r, e] : changed) withdraw(e->second.candidate, affected);
   return finish(rebuild, dnames_before, changed, affected);
 }
 
@@ -435,7 +436,7 @@ const ZoneDesired& ZoneState::sync_changes(const std::vector<std::string>& chang
     }
     if (it == entries_.end()) it = entries_.try_emplace(key).first;
     it->second.epoch = epoch_;
-    changed.emplace_back(r, &it->second);
+    changed.emplace_back(r, &*it);
   }
   return finish(false, dnames_before, changed, affected);
 }
@@ -445,19 +446,23 @@ const ZoneDesired& ZoneState::finish(bool rebuild, size_t dnames_before, Changed
   // …then what is new steps in.
   std::string_view labels_ns;
   const api::Labels* labels = nullptr;
-  for (auto& [r, e] : changed) {
+  for (auto& [r, node] : changed) {
     if (r->ns != labels_ns) {  // records come grouped by namespace: one lookup per group
       labels_ns = r->ns;
       labels = namespace_labels(namespaces_, r->ns);
     }
-    e->revision = r->revision;
-    e->candidate = classify(*self_, peers_->candidates(r->labels), *r, labels, namespaces_);
-    enter(e->candidate, affected);
+    Entry& e = node->second;
+    e.revision = r->revision;
+    e.candidate = classify(*self_, peers_->candidates(r->labels), *r, labels, namespaces_);
+    e.candidate.key = &node->first;
+    enter(e.candidate, affected);
   }
   // A record of no concern to this zone is not kept (memory: a caller may show every zone of a
   // namespace all its records, so keeping them would cost zones × records).
-  for (auto& [r, e] : changed) {
-    if (e->candidate.role == RecordCandidate::Role::Elsewhere) entries_.erase(e->candidate.key);
+  for (auto& [r, node] : changed) {
+    if (node->second.candidate.role == RecordCandidate::Role::Elsewhere) {
+      entries_.erase(entries_.find(node->first));  // by iterator: the key dies with the entry
+    }
   }
 
   if (rebuild || dnames_ > 0 || dnames_before > 0) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -58,11 +59,12 @@ struct RecordCandidate {
     Contender,  // valid and this zone's to serve: `rrset`, unless an older one holds the name
   };
   Role role = Role::Elsewhere;
-  std::string key;  // "Kind/ns/name"
+  // "Kind/ns/name": ZoneState points it at its own copy, the key of its entry (memory).
+  const std::string* key = nullptr;
   AgeKey age;
-  RecordOutcome outcome;              // Settled
-  std::optional<model::RRset> rrset;  // Contender
-  std::string multiple;               // Contender selected by several zones: MultipleZones
+  std::unique_ptr<const RecordOutcome> outcome;  // Settled (memory: Contenders are the many)
+  std::optional<model::RRset> rrset;             // Contender
+  std::string multiple;  // Contender selected by several zones: MultipleZones
 };
 
 // An RRset and what holds it: a record's key, or the DNSZone's own data.
@@ -107,7 +109,9 @@ class ZoneState {
     uint64_t epoch = 0;  // the last walk (sync()) that saw it
     RecordCandidate candidate;
   };
-  using Changed = std::vector<std::pair<const api::RecordObject*, Entry*>>;
+  // Records to classify again, with their entries (by key).
+  using Changed =
+      std::vector<std::pair<const api::RecordObject*, std::pair<const std::string, Entry>*>>;
   // Contenders at one owner, oldest first (ordered by their own AgeKey: no copy of it).
   struct OlderFirst {
     bool operator()(const RecordCandidate* a, const RecordCandidate* b) const {
