@@ -25,7 +25,7 @@ struct LabelOffsets {
   const uint8_t* end() const { return at.data() + count; }
 };
 
-LabelOffsets label_offsets(const std::string& wire) {
+LabelOffsets label_offsets(std::string_view wire) {
   LabelOffsets out;
   size_t pos = 0;
   while (pos < wire.size() && wire[pos] != 0 && out.count < out.at.size()) {
@@ -51,7 +51,7 @@ void append_label_text(std::string& out, std::string_view label) {
 
 }  // namespace
 
-Name::Name() : wire_(1, '\0') {}
+Name::Name() : wire_(std::string_view("\0", 1)) {}
 
 Parsed<Name> Name::parse(std::string_view text, const Name* origin) {
   if (text.empty()) return invalid("empty domain name");
@@ -154,7 +154,7 @@ std::string Name::to_string() const {
   size_t pos = 0;
   while (wire_[pos] != 0) {
     size_t len = static_cast<uint8_t>(wire_[pos]);
-    append_label_text(out, std::string_view(wire_).substr(pos + 1, len));
+    append_label_text(out, wire_.view().substr(pos + 1, len));
     out.push_back('.');
     pos += 1 + len;
   }
@@ -170,7 +170,7 @@ std::string Name::relative_to(const Name& origin) const {
   for (size_t i = 0; i < keep; ++i) {
     size_t len = static_cast<uint8_t>(wire_[pos]);
     if (i) out.push_back('.');
-    append_label_text(out, std::string_view(wire_).substr(pos + 1, len));
+    append_label_text(out, wire_.view().substr(pos + 1, len));
     pos += 1 + len;
   }
   return out;
@@ -181,7 +181,7 @@ bool Name::is_subdomain_of(const Name& ancestor) const {
   size_t start = wire_.size() - ancestor.wire_.size();
   // The suffix must begin on a label boundary.
   bool boundary = false;
-  for (size_t off : label_offsets(wire_)) {
+  for (size_t off : label_offsets(wire_.view())) {
     if (off == start) boundary = true;
   }
   if (start == wire_.size() - 1) boundary = true;  // ancestor is root
@@ -196,13 +196,13 @@ bool Name::is_subdomain_of(const Name& ancestor) const {
 }
 
 size_t Name::label_count() const {
-  return label_offsets(wire_).size();
+  return label_offsets(wire_.view()).size();
 }
 
 std::vector<std::string> Name::labels() const {
   std::vector<std::string> out;
-  for (size_t off : label_offsets(wire_)) {
-    out.push_back(wire_.substr(off + 1, static_cast<uint8_t>(wire_[off])));
+  for (size_t off : label_offsets(wire_.view())) {
+    out.emplace_back(wire_.view().substr(off + 1, static_cast<uint8_t>(wire_[off])));
   }
   return out;
 }
@@ -210,7 +210,7 @@ std::vector<std::string> Name::labels() const {
 Name Name::parent() const {
   if (is_root()) return *this;
   size_t len = static_cast<uint8_t>(wire_[0]);
-  return Name(wire_.substr(1 + len));
+  return Name(wire_.view().substr(1 + len));
 }
 
 Parsed<Name> Name::prepend(std::string_view label) const {
@@ -219,13 +219,13 @@ Parsed<Name> Name::prepend(std::string_view label) const {
   std::string wire;
   wire.push_back(static_cast<char>(label.size()));
   wire += label;
-  wire += wire_;
+  wire += wire_.view();
   if (wire.size() > kMaxWire) return invalid("name over 255 octets");
   return Name(std::move(wire));
 }
 
 Name Name::canonical() const {
-  std::string w = wire_;
+  std::string w(wire_.view());
   for (auto& c : w) c = static_cast<char>(lower(static_cast<uint8_t>(c)));
   return Name(std::move(w));
 }
@@ -241,8 +241,8 @@ bool operator==(const Name& a, const Name& b) {
 }
 
 std::strong_ordering operator<=>(const Name& a, const Name& b) {
-  auto la = label_offsets(a.wire_);
-  auto lb = label_offsets(b.wire_);
+  auto la = label_offsets(a.wire_.view());
+  auto lb = label_offsets(b.wire_.view());
   size_t n = std::min(la.size(), lb.size());
   for (size_t i = 1; i <= n; ++i) {
     size_t oa = la[la.size() - i], ob = lb[lb.size() - i];
@@ -261,7 +261,7 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
 size_t Name::hash() const {
   // FNV-1a over the lowercased wire form.
   uint64_t h = 1469598103934665603ULL;
-  for (char c : wire_) {
+  for (char c : wire_.view()) {
     h ^= lower(static_cast<uint8_t>(c));
     h *= 1099511628211ULL;
   }

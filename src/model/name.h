@@ -12,6 +12,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,8 +69,66 @@ class Name {
   size_t hash() const;
 
  private:
-  explicit Name(std::string wire) : wire_(std::move(wire)) {}
-  std::string wire_;  // length-prefixed labels ending with the zero-length root label
+  // The wire form, inline when short (most names, so copying one does not allocate: a record's
+  // owner name is copied into every map that keys by it), else on the heap. 32 bytes.
+  class Wire {
+   public:
+    Wire() = default;
+    explicit Wire(std::string_view w) { assign(w); }
+    Wire(const Wire& o) { assign(o.view()); }
+    Wire(Wire&& o) noexcept { take(o); }
+    Wire& operator=(const Wire& o) {
+      if (this != &o) {
+        release();
+        assign(o.view());
+      }
+      return *this;
+    }
+    Wire& operator=(Wire&& o) noexcept {
+      if (this != &o) {
+        release();
+        take(o);
+      }
+      return *this;
+    }
+    ~Wire() { release(); }
+    const char* data() const { return size_ <= kInline ? buf_ : heap(); }
+    size_t size() const { return size_; }
+    char operator[](size_t i) const { return data()[i]; }
+    std::string_view view() const { return {data(), size_}; }
+
+   private:
+    static constexpr size_t kInline = 30;
+    char* heap() const {
+      char* p = nullptr;
+      std::memcpy(&p, buf_, sizeof p);
+      return p;
+    }
+    void assign(std::string_view w) {
+      size_ = static_cast<uint16_t>(w.size());  // at most kMaxWire: every constructor checks
+      if (w.size() <= kInline) {
+        std::memcpy(buf_, w.data(), w.size());
+        return;
+      }
+      char* p = new char[w.size()];
+      std::memcpy(p, w.data(), w.size());
+      std::memcpy(buf_, &p, sizeof p);
+    }
+    void take(Wire& o) noexcept {
+      std::memcpy(buf_, o.buf_, sizeof buf_);
+      size_ = o.size_;
+      o.size_ = 0;
+    }
+    void release() {
+      if (size_ > kInline) delete[] heap();
+      size_ = 0;
+    }
+    char buf_[kInline] = {};
+    uint16_t size_ = 0;
+  };
+
+  explicit Name(std::string_view wire) : wire_(wire) {}
+  Wire wire_;  // length-prefixed labels ending with the zero-length root label
 };
 
 struct NameHash {

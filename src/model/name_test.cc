@@ -107,6 +107,42 @@ TEST(Name, FromWireRejectsGarbage) {
   EXPECT_FALSE(Name::from_wire(short_label));
 }
 
+// Short names live inline, long ones on the heap: copies, moves and assignments between the two
+// keep every name whole.
+TEST(Name, CopiesMovesAndAssignsShortAndLongNames) {
+  const std::string long_text = std::string(40, 'a') + "." + std::string(50, 'b') + ".test.";
+  Name shorter = Name::parse("www.test.").value();                   // 10 octets
+  Name edge = Name::parse(std::string(23, 'c') + ".test.").value();  // 30 octets: inline
+  Name over = Name::parse(std::string(24, 'c') + ".test.").value();  // 31 octets: heap
+  Name longer = Name::parse(long_text).value();
+  EXPECT_EQ(edge.wire_size(), 30u);
+  EXPECT_EQ(over.wire_size(), 31u);
+  for (const Name* n : {&shorter, &edge, &over, &longer}) {
+    const std::string text = n->to_string();
+    Name copy = *n;
+    EXPECT_EQ(copy.to_string(), text);
+    Name moved = std::move(copy);
+    EXPECT_EQ(moved.to_string(), text);
+    for (const Name* other : {&shorter, &edge, &over, &longer}) {
+      Name assigned = *other;
+      assigned = moved;
+      EXPECT_EQ(assigned.to_string(), text);
+      Name move_assigned = *other;
+      move_assigned = Name(moved);
+      EXPECT_EQ(move_assigned.to_string(), text);
+      EXPECT_EQ(move_assigned, *n);
+      EXPECT_EQ(move_assigned.hash(), n->hash());
+    }
+    Name& self = moved;
+    moved = self;  // self-assignment keeps it
+    EXPECT_EQ(moved.to_string(), text);
+  }
+  EXPECT_EQ(longer.parent().to_string(), std::string(50, 'b') + ".test.");
+  EXPECT_EQ(longer.label_count(), 3u);
+  EXPECT_TRUE(longer.is_subdomain_of(Name::parse("test.").value()));
+  EXPECT_LT(edge, over);
+}
+
 TEST(Name, ParentAndPrepend) {
   auto n = N("a.b.test.");
   EXPECT_EQ(n.parent(), N("b.test."));
