@@ -12,13 +12,13 @@
 
 #include <compare>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/error.h"
+#include "model/inline_bytes.h"
 
 namespace zk::model {
 
@@ -55,9 +55,7 @@ class Name {
   // `label` + this name.
   Parsed<Name> prepend(std::string_view label) const;
 
-  std::span<const uint8_t> wire() const {
-    return {reinterpret_cast<const uint8_t*>(wire_.data()), wire_.size()};
-  }
+  std::span<const uint8_t> wire() const { return wire_.span(); }
   size_t wire_size() const { return wire_.size(); }
   // Lowercased copy (RFC 4034 §6.2 canonical form).
   Name canonical() const;
@@ -69,66 +67,8 @@ class Name {
   size_t hash() const;
 
  private:
-  // The wire form, inline when short (most names, so copying one does not allocate: a record's
-  // owner name is copied into every map that keys by it), else on the heap. 32 bytes.
-  class Wire {
-   public:
-    Wire() = default;
-    explicit Wire(std::string_view w) { assign(w); }
-    Wire(const Wire& o) { assign(o.view()); }
-    Wire(Wire&& o) noexcept { take(o); }
-    Wire& operator=(const Wire& o) {
-      if (this != &o) {
-        release();
-        assign(o.view());
-      }
-      return *this;
-    }
-    Wire& operator=(Wire&& o) noexcept {
-      if (this != &o) {
-        release();
-        take(o);
-      }
-      return *this;
-    }
-    ~Wire() { release(); }
-    const char* data() const { return size_ <= kInline ? buf_ : heap(); }
-    size_t size() const { return size_; }
-    char operator[](size_t i) const { return data()[i]; }
-    std::string_view view() const { return {data(), size_}; }
-
-   private:
-    static constexpr size_t kInline = 30;
-    char* heap() const {
-      char* p = nullptr;
-      std::memcpy(&p, buf_, sizeof p);
-      return p;
-    }
-    void assign(std::string_view w) {
-      size_ = static_cast<uint16_t>(w.size());  // at most kMaxWire: every constructor checks
-      if (w.size() <= kInline) {
-        std::memcpy(buf_, w.data(), w.size());
-        return;
-      }
-      char* p = new char[w.size()];
-      std::memcpy(p, w.data(), w.size());
-      std::memcpy(buf_, &p, sizeof p);
-    }
-    void take(Wire& o) noexcept {
-      std::memcpy(buf_, o.buf_, sizeof buf_);
-      size_ = o.size_;
-      o.size_ = 0;
-    }
-    void release() {
-      if (size_ > kInline) delete[] heap();
-      size_ = 0;
-    }
-    char buf_[kInline] = {};
-    uint16_t size_ = 0;
-  };
-
   explicit Name(std::string_view wire) : wire_(wire) {}
-  Wire wire_;  // length-prefixed labels ending with the zero-length root label
+  InlineBytes wire_;  // length-prefixed labels ending with the zero-length root label
 };
 
 struct NameHash {

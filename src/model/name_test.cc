@@ -112,11 +112,11 @@ TEST(Name, FromWireRejectsGarbage) {
 TEST(Name, CopiesMovesAndAssignsShortAndLongNames) {
   const std::string long_text = std::string(40, 'a') + "." + std::string(50, 'b') + ".test.";
   Name shorter = Name::parse("www.test.").value();                   // 10 octets
-  Name edge = Name::parse(std::string(23, 'c') + ".test.").value();  // 30 octets: inline
-  Name over = Name::parse(std::string(24, 'c') + ".test.").value();  // 31 octets: heap
+  Name edge = Name::parse(std::string(21, 'c') + ".test.").value();  // 28 octets: inline
+  Name over = Name::parse(std::string(22, 'c') + ".test.").value();  // 29 octets: heap
   Name longer = Name::parse(long_text).value();
-  EXPECT_EQ(edge.wire_size(), 30u);
-  EXPECT_EQ(over.wire_size(), 31u);
+  EXPECT_EQ(edge.wire_size(), 28u);
+  EXPECT_EQ(over.wire_size(), 29u);
   for (const Name* n : {&shorter, &edge, &over, &longer}) {
     const std::string text = n->to_string();
     Name copy = *n;

@@ -713,7 +713,7 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
 }
 
 std::string Rdata::to_text() const {
-  Reader r(wire_);
+  Reader r(wire_.span());
   switch (type_) {
     case RRType::A: {
       char buf[INET_ADDRSTRLEN];
@@ -731,11 +731,10 @@ std::string Rdata::to_text() const {
     case RRType::DNAME:
       return r.name()->to_string();
     case RRType::SSHFP:
-      return fmt::format("{} {} {}", wire_[0], wire_[1],
-                         hex_text(std::span<const uint8_t>(wire_).subspan(2)));
+      return fmt::format("{} {} {}", wire_[0], wire_[1], hex_text(wire_.span().subspan(2)));
     case RRType::TLSA:
       return fmt::format("{} {} {} {}", wire_[0], wire_[1], wire_[2],
-                         hex_text(std::span<const uint8_t>(wire_).subspan(3)));
+                         hex_text(wire_.span().subspan(3)));
     case RRType::MX: {
       auto p = r.u16();
       return fmt::format("{} {}", *p, r.name()->to_string());
@@ -748,7 +747,7 @@ std::string Rdata::to_text() const {
     case RRType::HTTPS: {
       auto p = r.u16();
       std::string out = fmt::format("{} {}", *p, r.name()->to_string());
-      std::string params = svc_params_to_text(std::span<const uint8_t>(wire_).subspan(r.pos()));
+      std::string params = svc_params_to_text(wire_.span().subspan(r.pos()));
       return params.empty() ? out : out + " " + params;
     }
     case RRType::NAPTR: {
@@ -781,20 +780,20 @@ std::string Rdata::to_text() const {
   }
   std::string out = fmt::format("\\# {}", wire_.size());
   if (!wire_.empty()) out.push_back(' ');
-  for (uint8_t b : wire_) out += fmt::format("{:02x}", b);
+  for (uint8_t b : wire_.span()) out += fmt::format("{:02x}", b);
   return out;
 }
 
 std::vector<std::string> Rdata::txt_strings() const {
   std::vector<std::string> out;
   if (type_ != RRType::TXT) return out;
-  Reader r(wire_);
+  Reader r(wire_.span());
   while (!r.done()) out.push_back(*r.character_string());
   return out;
 }
 
 std::optional<Name> Rdata::target() const {
-  Reader r(wire_);
+  Reader r(wire_.span());
   switch (type_) {
     case RRType::CNAME:
     case RRType::NS:
@@ -815,7 +814,7 @@ std::optional<Name> Rdata::target() const {
 
 std::optional<uint32_t> Rdata::soa_serial() const {
   if (type_ != RRType::SOA) return std::nullopt;
-  Reader r(wire_);
+  Reader r(wire_.span());
   r.name();
   r.name();
   return r.u32();
@@ -824,7 +823,7 @@ std::optional<uint32_t> Rdata::soa_serial() const {
 std::optional<Rdata> Rdata::with_soa_serial(uint32_t serial) const {
   if (type_ != RRType::SOA || wire_.size() < 20) return std::nullopt;
   // MNAME and RNAME, then serial, refresh, retry, expire, minimum (5 x 32 bits).
-  std::vector<uint8_t> wire = wire_;
+  std::vector<uint8_t> wire(wire_.span().begin(), wire_.span().end());
   size_t at = wire.size() - 20;
   for (int i = 0; i < 4; ++i) wire[at + i] = static_cast<uint8_t>(serial >> (24 - 8 * i));
   return Rdata(type_, std::move(wire));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/error.h"
+#include "model/inline_bytes.h"
 #include "model/name.h"
 
 namespace zk::model {
@@ -83,7 +84,7 @@ class Rdata {
                    uint32_t retry, uint32_t expire, uint32_t minimum);
 
   RRType type() const { return type_; }
-  std::span<const uint8_t> wire() const { return wire_; }
+  std::span<const uint8_t> wire() const { return wire_.span(); }
   size_t wire_size() const { return wire_.size(); }
 
   // Presentation form with absolute names ("10 mail.example.test.").
@@ -102,9 +103,10 @@ class Rdata {
 
  private:
   static Parsed<Rdata> parse_svcb(RRType type, std::string_view text, const Name& origin);
-  Rdata(RRType type, std::vector<uint8_t> wire) : type_(type), wire_(std::move(wire)) {}
+  Rdata(RRType type, const std::vector<uint8_t>& wire)
+      : type_(type), wire_(std::span<const uint8_t>(wire)) {}
   RRType type_ = RRType::A;
-  std::vector<uint8_t> wire_;
+  InlineBytes wire_;
 };
 
 // Quotes a character-string for presentation: "a \"b\" \\c \200".
