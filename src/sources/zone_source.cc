@@ -1,11 +1,16 @@
 #include "sources/zone_source.h"
 
+#include <tuple>
+
 #include "sources/zone_state.h"
 
 namespace zk::sources {
 
 bool older(const api::RecordObject& a, const api::RecordObject& b) {
-  return age_key(a) < age_key(b);
+  const RecordAge aa = record_age(a), ab = record_age(b);
+  const std::string_view ka = api::to_string(a.kind), kb = api::to_string(b.kind);
+  return std::tie(aa, a.ns, a.name, ka, a.uid, a.generation) <
+         std::tie(ab, b.ns, b.name, kb, b.uid, b.generation);
 }
 
 const api::Labels* namespace_labels(const NamespaceDirectory& namespaces, std::string_view ns) {

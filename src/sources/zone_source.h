@@ -107,7 +107,8 @@ std::vector<RecordTarget> record_targets(const api::Zone& zone,
 // record selected by several zones is served by the oldest.
 bool zone_older(const api::Zone* a, const api::Zone* b);
 
-// The age order of conflict resolution: true when `a` wins over `b`.
+// The age order of conflict resolution: true when `a` wins over `b` (creationTimestamp, none =
+// newest; then namespace, name, kind, uid, generation).
 bool older(const api::RecordObject& a, const api::RecordObject& b);
 
 }  // namespace zk::sources

@@ -16,13 +16,19 @@ using model::RRsetKey;
 using model::RRType;
 namespace reasons = api::reasons;
 
-AgeKey age_key(const api::RecordObject& r) {
-  AgeKey k{1, {}, r.ns, r.name, std::string(api::to_string(r.kind)), r.uid, r.generation};
+RecordAge record_age(const api::RecordObject& r) {
+  RecordAge age;
   if (auto t = r.created()) {
-    k.missing = 0;
-    k.created = *t;
+    age.missing = 0;
+    age.created = *t;
   }
-  return k;
+  return age;
+}
+
+bool older_candidate(const RecordCandidate& a, const RecordCandidate& b) {
+  if (a.age != b.age) return a.age < b.age;
+  const api::RecordKeyParts x = api::split_record_key(*a.key), y = api::split_record_key(*b.key);
+  return std::tie(x.ns, x.name, x.kind) < std::tie(y.ns, y.name, y.kind);
 }
 
 namespace {
@@ -117,7 +123,7 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
                         *std::min_element(refusing.begin(), refusing.end(), zone_older) == &zone;
   bool report_unselected = selecting.empty() && refusing.empty() && r.ns == zone.ns;
   if (!mine && !report_refusal && !report_unselected) return c;
-  c.age = age_key(r);
+  c.age = record_age(r);
   auto settle = [&](std::string_view reason, std::string message) {
     c.role = RecordCandidate::Role::Settled;
     c.outcome = std::make_unique<const RecordOutcome>(
@@ -273,8 +279,9 @@ void ZoneState::resolve_all() {
   for (const auto& [owner, group] : groups_) {
     ordered.insert(ordered.end(), group.begin(), group.end());
   }
-  std::sort(ordered.begin(), ordered.end(),
-            [](const RecordCandidate* a, const RecordCandidate* b) { return a->age < b->age; });
+  std::sort(ordered.begin(), ordered.end(), [](const RecordCandidate* a, const RecordCandidate* b) {
+    return older_candidate(*a, *b);
+  });
   std::map<RRsetKey, HeldRRset> accepted = zone_data_;
   accept(*zone_, ordered, accepted, out_.outcomes);
   out_.rrsets.clear();

@@ -38,17 +38,14 @@
 
 namespace zk::sources {
 
-// The age order of records (creationTimestamp, none = newest; then namespace, name, kind, uid,
-// generation): the older wins a conflict. Computed once per record revision.
-struct AgeKey {
+// When a record was made (creationTimestamp; none = newest): the first part of the age order
+// (sources::older), in which the older wins a conflict.
+struct RecordAge {
   int missing = 1;  // 0 when the timestamp is valid
   api::Timestamp created{};
-  std::string ns, name, kind, uid;
-  int64_t generation = 0;
-  friend auto operator<=>(const AgeKey&, const AgeKey&) = default;
-  friend bool operator==(const AgeKey&, const AgeKey&) = default;
+  friend auto operator<=>(const RecordAge&, const RecordAge&) = default;
 };
-AgeKey age_key(const api::RecordObject& record);
+RecordAge record_age(const api::RecordObject& record);
 
 // How the rules see one record for one zone: its outcome when it does not depend on other
 // records, or its RRset when it contends for its owner name.
@@ -61,11 +58,15 @@ struct RecordCandidate {
   Role role = Role::Elsewhere;
   // "Kind/ns/name": ZoneState points it at its own copy, the key of its entry (memory).
   const std::string* key = nullptr;
-  AgeKey age;
+  RecordAge age;  // with the key's namespace, name and kind: the age order (older_candidate)
   std::unique_ptr<const RecordOutcome> outcome;  // Settled (memory: Contenders are the many)
   std::optional<model::RRset> rrset;             // Contender
   std::string multiple;  // Contender selected by several zones: MultipleZones
 };
+
+// The age order of two candidates of one zone: sources::older's, which their keys decide after
+// their ages (uid and generation never do: a zone holds one candidate per key).
+bool older_candidate(const RecordCandidate& a, const RecordCandidate& b);
 
 // An RRset and what holds it: a record's key, or the DNSZone's own data.
 struct HeldRRset {
@@ -112,10 +113,10 @@ class ZoneState {
   // Records to classify again, with their entries (by key).
   using Changed =
       std::vector<std::pair<const api::RecordObject*, std::pair<const std::string, Entry>*>>;
-  // Contenders at one owner, oldest first (ordered by their own AgeKey: no copy of it).
+  // Contenders at one owner, oldest first.
   struct OlderFirst {
     bool operator()(const RecordCandidate* a, const RecordCandidate* b) const {
-      return a->age < b->age;
+      return older_candidate(*a, *b);
     }
   };
   using Group = std::set<const RecordCandidate*, OlderFirst>;
