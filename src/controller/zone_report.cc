@@ -256,7 +256,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
           return st;
         }
         // Served by every Primary.
-        st.acknowledged_hash = o.hash;
+        st.acknowledged_hash = o.hash.hex();
         RecordAck& ack = acks.records[rkey];
         if (ack.hash != o.hash) {
           ack.hash = o.hash;

@@ -70,7 +70,7 @@ struct RecordStanding {
 
 // What the controller remembers of one record of a zone between reconciles.
 struct RecordAck {
-  std::string hash;                        // acknowledged by every Primary ("": not yet)
+  model::RRsetDigest hash;                 // acknowledged by every Primary (none: not yet)
   uint32_t serial = 0;                     // the primary's serial at that time
   std::string fqdn;                        // the name it is served at ("": not served)
   std::optional<RecordStanding> standing;  // as the last report left it

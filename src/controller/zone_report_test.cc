@@ -139,7 +139,7 @@ TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeft
   r = report_zone({g.z, g.ref, g.desired, lookup_in(g.records), primaries, {}, &www}, acks);
   ASSERT_EQ(r.records.size(), 1u);
   EXPECT_EQ(r.records[0].ref.name, "www");
-  EXPECT_EQ(r.records[0].acknowledged_hash, g.desired.outcomes.at("ARecord/dns/www").hash);
+  EXPECT_EQ(r.records[0].acknowledged_hash, g.desired.outcomes.at("ARecord/dns/www").hash.hex());
   EXPECT_EQ(r.zone.record_count, 3u);
   EXPECT_EQ(r.zone.ready.message, "3 records served by 1 Primary");
   EXPECT_EQ(r.counts.ready, 3u);

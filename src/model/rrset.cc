@@ -75,31 +75,45 @@ void hash_rrsets(EVP_MD_CTX* ctx, std::vector<const RRset*> sets) {
   }
 }
 
-std::string digest(std::vector<const RRset*> sets) {
+RRsetDigest::Octets sha256(std::vector<const RRset*> sets) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   hash_rrsets(ctx.get(), std::move(sets));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
+  RRsetDigest::Octets out{};
+  std::copy(md, md + std::min<size_t>(len, out.size()), out.begin());
+  return out;
 }
 
 }  // namespace
 
-std::string canonical_hash(const std::vector<RRset>& rrsets) {
+std::string RRsetDigest::hex() const {
+  if (!set_) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(octets_.size() * 2, '0');
+  for (size_t i = 0; i < octets_.size(); ++i) {
+    out[2 * i] = kHex[octets_[i] >> 4];
+    out[2 * i + 1] = kHex[octets_[i] & 0xf];
+  }
+  return out;
+}
+
+RRsetDigest canonical_digest(const std::vector<RRset>& rrsets) {
   std::vector<const RRset*> p;
   for (const auto& s : rrsets) p.push_back(&s);
-  return digest(std::move(p));
+  return RRsetDigest(sha256(std::move(p)));
+}
+
+std::string canonical_hash(const std::vector<RRset>& rrsets) {
+  return canonical_digest(rrsets).hex();
 }
 
 std::string canonical_hash(const RRsetMap& rrsets) {
   std::vector<const RRset*> p;
   for (const auto& [k, s] : rrsets) p.push_back(&s);
-  return digest(std::move(p));
+  return RRsetDigest(sha256(std::move(p))).hex();
 }
 
 RRsetMap at_owners(const RRsetMap& rrsets, const std::set<Name>& owners) {

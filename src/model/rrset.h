@@ -6,6 +6,7 @@
 //   std::string h = canonical_hash({www});       // SHA-256 hex, order-independent
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -81,6 +82,23 @@ RRsetMap at_owners(const RRsetMap& rrsets, const std::set<Name>& owners);
 // type, class IN, TTL, RDATA), sorted. Stable across runs and machines.
 std::string canonical_hash(const std::vector<RRset>& rrsets);
 std::string canonical_hash(const RRsetMap& rrsets);
+
+// A canonical_hash as its 32 octets, for what is kept per record (memory: no allocation, and
+// half the hex's size); hex() is the canonical_hash. Default: none ("" as hex).
+class RRsetDigest {
+ public:
+  using Octets = std::array<uint8_t, 32>;
+  RRsetDigest() = default;
+  explicit RRsetDigest(const Octets& octets) : octets_(octets), set_(true) {}
+  bool empty() const { return !set_; }
+  std::string hex() const;
+  friend bool operator==(const RRsetDigest&, const RRsetDigest&) = default;
+
+ private:
+  Octets octets_{};
+  bool set_ = false;
+};
+RRsetDigest canonical_digest(const std::vector<RRset>& rrsets);
 
 // Zone-level rules for desired data (RFC 1034 §3.6.2, RFC 2181 §10.1): every owner inside
 // the zone, no CNAME beside other data, no CNAME at the apex. Returns one message per

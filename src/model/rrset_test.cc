@@ -49,6 +49,13 @@ TEST(CanonicalHash, OrderAndCaseIndependent) {
   m[a.key()] = a;
   m[b.key()] = b;
   EXPECT_EQ(canonical_hash(m), canonical_hash(std::vector{b, a}));
+  // The digest is the same hash, kept as octets.
+  EXPECT_EQ(canonical_digest(std::vector{a, b}).hex(), canonical_hash(std::vector{a, b}));
+  EXPECT_EQ(canonical_digest(std::vector{a, b}), canonical_digest(std::vector{b, a2}));
+  EXPECT_NE(canonical_digest(std::vector{a}), canonical_digest(std::vector{a_ttl}));
+  EXPECT_NE(canonical_digest(std::vector<RRset>{}), RRsetDigest());  // a hash, though of nothing
+  EXPECT_TRUE(RRsetDigest().empty());
+  EXPECT_EQ(RRsetDigest().hex(), "");
 }
 
 TEST(ValidateZoneData, CnameRules) {

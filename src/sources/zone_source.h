@@ -47,10 +47,10 @@ namespace zk::sources {
 inline constexpr uint32_t kSoaSerialPlaceholder = 0;
 
 struct RecordOutcome {
-  std::string fqdn;     // owner served at (absolute); "" when not resolved for this zone
-  std::string reason;   // api::reasons::kPending (to be served) or the failure reason
-  std::string message;  // for the Ready condition; "" when plainly Pending (nothing to explain)
-  std::string hash;     // canonical_hash of the RRset it contributes; "" unless Pending
+  std::string fqdn;         // owner served at (absolute); "" when not resolved for this zone
+  std::string reason;       // api::reasons::kPending (to be served) or the failure reason
+  std::string message;      // for the Ready condition; "" when plainly Pending (nothing to explain)
+  model::RRsetDigest hash;  // of the RRset it contributes; none unless Pending or MultipleZones
   friend bool operator==(const RecordOutcome&, const RecordOutcome&) = default;
 };
 

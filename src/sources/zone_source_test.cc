@@ -168,7 +168,7 @@ TEST(DesiredZone, SelectedRecordsArePendingWithFqdnAndHash) {
   RRset want(N("www"), RRType::A, 120,
              {Rdata::a("192.0.2.1").value(), Rdata::a("192.0.2.2").value()});
   EXPECT_EQ(*find(d, "www", RRType::A), want);  // zone TTL for a TTL-less spec
-  EXPECT_EQ(www.hash, hash_of(want));
+  EXPECT_EQ(www.hash.hex(), hash_of(want));
   EXPECT_EQ(find(d, "api", RRType::A)->ttl(), 30u);
   EXPECT_EQ(outcome(d, "TXTRecord/dns/spf").fqdn, "example.test.");
 }
@@ -178,7 +178,7 @@ TEST(DesiredZone, HashIsStableAcrossSpellings) {
   auto d1 = desired_zone(z, {a("www", "www", R"("192.0.2.2","192.0.2.1")", 1)}, {z});
   auto d2 = desired_zone(z, {a("www", "WWW.example.test.", R"("192.0.2.1","192.0.2.2")", 7)}, {z});
   EXPECT_EQ(outcome(d1, "ARecord/dns/www").hash, outcome(d2, "ARecord/dns/www").hash);
-  EXPECT_EQ(outcome(d1, "ARecord/dns/www").hash.size(), 64u);
+  EXPECT_EQ(outcome(d1, "ARecord/dns/www").hash.hex().size(), 64u);
   auto d3 = desired_zone(z, {a("www", "www", R"("192.0.2.1")", 1)}, {z});
   EXPECT_NE(outcome(d1, "ARecord/dns/www").hash, outcome(d3, "ARecord/dns/www").hash);
 }
@@ -506,7 +506,8 @@ TEST(DesiredZone, OldestObjectWinsASameNameSameTypeConflict) {
   const auto& lost = outcome(d, "ARecord/dns/newer");
   EXPECT_EQ(lost.reason, reasons::kConflict);
   EXPECT_EQ(lost.fqdn, "www.example.test.");
-  EXPECT_EQ(lost.hash, "");
+  EXPECT_TRUE(lost.hash.empty());
+  EXPECT_EQ(lost.hash.hex(), "");
   EXPECT_EQ(lost.message,
             "www.example.test. A: ARecord/dns/older declares different data; the oldest object "
             "wins (creationTimestamp, then name); the zone's own data always wins");
