@@ -287,14 +287,14 @@ Parsed<Rdata> Rdata::aaaa(std::string_view ipv6) {
 Rdata Rdata::name_target(RRType type, const Name& target) {
   std::vector<uint8_t> w;
   put_name(w, target);
-  return Rdata(type, std::move(w));
+  return Rdata(type, w);
 }
 
 Rdata Rdata::mx(uint16_t preference, const Name& exchange) {
   std::vector<uint8_t> w;
   put16(w, preference);
   put_name(w, exchange);
-  return Rdata(RRType::MX, std::move(w));
+  return Rdata(RRType::MX, w);
 }
 
 Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& target) {
@@ -303,7 +303,7 @@ Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& 
   put16(w, weight);
   put16(w, port);
   put_name(w, target);
-  return Rdata(RRType::SRV, std::move(w));
+  return Rdata(RRType::SRV, w);
 }
 
 namespace {
@@ -346,7 +346,7 @@ Parsed<Rdata> Rdata::sshfp(uint8_t algorithm, uint8_t fp_type, std::vector<uint8
   }
   std::vector<uint8_t> w{algorithm, fp_type};
   w.insert(w.end(), fingerprint.begin(), fingerprint.end());
-  return Rdata(RRType::SSHFP, std::move(w));
+  return Rdata(RRType::SSHFP, w);
 }
 
 Parsed<Rdata> Rdata::tlsa(uint8_t usage, uint8_t selector, uint8_t matching_type,
@@ -354,7 +354,7 @@ Parsed<Rdata> Rdata::tlsa(uint8_t usage, uint8_t selector, uint8_t matching_type
   if (data.empty()) return invalid("TLSA certificate association data is empty");
   std::vector<uint8_t> w{usage, selector, matching_type};
   w.insert(w.end(), data.begin(), data.end());
-  return Rdata(RRType::TLSA, std::move(w));
+  return Rdata(RRType::TLSA, w);
 }
 
 Parsed<Rdata> Rdata::naptr(uint16_t order, uint16_t preference, std::string_view flags,
@@ -372,7 +372,7 @@ Parsed<Rdata> Rdata::naptr(uint16_t order, uint16_t preference, std::string_view
     w.insert(w.end(), text.begin(), text.end());
   }
   put_name(w, replacement);
-  return Rdata(RRType::NAPTR, std::move(w));
+  return Rdata(RRType::NAPTR, w);
 }
 
 Parsed<Rdata> Rdata::caa(uint8_t flags, std::string_view tag, std::string_view value) {
@@ -384,7 +384,7 @@ Parsed<Rdata> Rdata::caa(uint8_t flags, std::string_view tag, std::string_view v
   w.push_back(static_cast<uint8_t>(tag.size()));
   w.insert(w.end(), tag.begin(), tag.end());
   w.insert(w.end(), value.begin(), value.end());
-  return Rdata(RRType::CAA, std::move(w));
+  return Rdata(RRType::CAA, w);
 }
 
 Parsed<Rdata> Rdata::svcb(RRType type, uint16_t priority, const Name& target,
@@ -401,7 +401,7 @@ Parsed<Rdata> Rdata::svcb(RRType type, uint16_t priority, const Name& target,
   put_name(w, target);
   w.insert(w.end(), checked->begin(), checked->end());
   if (w.size() > 65535) return invalid(what + " data over 65535 octets");
-  return Rdata(type, std::move(w));
+  return Rdata(type, w);
 }
 
 Parsed<Rdata> Rdata::txt(const std::vector<std::string>& strings) {
@@ -415,7 +415,7 @@ Parsed<Rdata> Rdata::txt(const std::vector<std::string>& strings) {
     w.insert(w.end(), s.begin(), s.end());
   }
   if (w.size() > 65535) return invalid("TXT data over 65535 octets");
-  return Rdata(RRType::TXT, std::move(w));
+  return Rdata(RRType::TXT, w);
 }
 
 Rdata Rdata::txt_from_text(std::string_view text) {
@@ -432,7 +432,7 @@ Rdata Rdata::txt_from_text(std::string_view text) {
     w.insert(w.end(), text.begin(), text.begin() + static_cast<std::ptrdiff_t>(n));
     text.remove_prefix(n);
   } while (!text.empty());
-  return Rdata(RRType::TXT, std::move(w));
+  return Rdata(RRType::TXT, w);
 }
 
 Rdata Rdata::soa(const Name& mname, const Name& rname, uint32_t serial, uint32_t refresh,
@@ -441,7 +441,7 @@ Rdata Rdata::soa(const Name& mname, const Name& rname, uint32_t serial, uint32_t
   put_name(w, mname);
   put_name(w, rname);
   for (uint32_t v : {serial, refresh, retry, expire, minimum}) put32(w, v);
-  return Rdata(RRType::SOA, std::move(w));
+  return Rdata(RRType::SOA, w);
 }
 
 // SVCB and HTTPS: priority, target, then SvcParams, whose quoted values may hold spaces and
@@ -628,10 +628,10 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
   switch (type) {
     case RRType::A:
       if (wire.size() != 4) return bad("length is not 4");
-      return Rdata(type, {wire.begin(), wire.end()});
+      return Rdata(type, wire);
     case RRType::AAAA:
       if (wire.size() != 16) return bad("length is not 16");
-      return Rdata(type, {wire.begin(), wire.end()});
+      return Rdata(type, wire);
     case RRType::CNAME:
     case RRType::NS:
     case RRType::PTR:
@@ -662,7 +662,7 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
     }
     case RRType::TLSA:
       if (wire.size() < 4) return bad("shorter than usage, selector, matching type and data");
-      return Rdata(type, {wire.begin(), wire.end()});
+      return Rdata(type, wire);
     case RRType::SVCB:
     case RRType::HTTPS: {
       auto p = r.u16();
@@ -709,7 +709,7 @@ Parsed<Rdata> Rdata::from_wire(RRType type, std::span<const uint8_t> wire) {
     }
   }
   // Unknown types stay opaque (RFC 3597).
-  return Rdata(type, {wire.begin(), wire.end()});
+  return Rdata(type, wire);
 }
 
 std::string Rdata::to_text() const {
@@ -826,7 +826,7 @@ std::optional<Rdata> Rdata::with_soa_serial(uint32_t serial) const {
   std::vector<uint8_t> wire(wire_.span().begin(), wire_.span().end());
   size_t at = wire.size() - 20;
   for (int i = 0; i < 4; ++i) wire[at + i] = static_cast<uint8_t>(serial >> (24 - 8 * i));
-  return Rdata(type_, std::move(wire));
+  return Rdata(type_, wire);
 }
 
 }  // namespace zk::model

@@ -103,8 +103,7 @@ class Rdata {
 
  private:
   static Parsed<Rdata> parse_svcb(RRType type, std::string_view text, const Name& origin);
-  Rdata(RRType type, const std::vector<uint8_t>& wire)
-      : type_(type), wire_(std::span<const uint8_t>(wire)) {}
+  Rdata(RRType type, std::span<const uint8_t> wire) : type_(type), wire_(wire) {}
   RRType type_ = RRType::A;
   InlineBytes wire_;
 };
