@@ -4,6 +4,8 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/json_fields.h"
 #include "api/spec_name.h"
@@ -48,7 +50,7 @@ Parsed<RecordObject> decode_record(const boost::json::value& object) {
   RecordObject rec;
   static_cast<ObjectMeta&>(rec) = std::move(*meta);
   rec.kind = *kind;
-  rec.spec = *spec;
+  rec.spec = boost::json::serialize(*spec);
   rec.notes = read_record_annotations(object);
   if (const auto* h = json::member(json::member(&object, "status"), "recordHash");
       h && h->is_string()) {
@@ -235,8 +237,8 @@ Parsed<Rdata> service_binding(RRType type, const boost::json::value& item, const
                    path + ".params");
 }
 
-Parsed<bool> add_data(RRset& set, const RecordObject& rec, const Name& zone) {
-  const auto& spec = rec.spec;
+Parsed<bool> add_data(RRset& set, const RecordObject& rec, const boost::json::value& spec,
+                      const Name& zone) {
   switch (rec.kind) {
     case Kind::A:
       return add_strings(set, spec, "ipv4Addresses", "address",
@@ -405,10 +407,12 @@ NameRule owner_rule(Kind k) {
 }  // namespace
 
 Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t zone_default_ttl) {
-  if (!rec.spec.is_object()) return invalid("spec: must be an object");
+  boost::system::error_code ec;
+  const boost::json::value spec = boost::json::parse(rec.spec, ec);
+  if (ec || !spec.is_object()) return invalid("spec: must be an object");
   // spec.name
   if (rec.spec_name.empty()) {
-    const auto* n = json::member(&rec.spec, "name");
+    const auto* n = json::member(&spec, "name");
     if (n && !n->is_string()) {
       return invalid(fmt::format("spec.name: must be a string, got {}", json::describe(*n)));
     }
@@ -418,7 +422,7 @@ Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t z
   uint32_t ttl = zone_default_ttl;
   if (rec.ttl) {
     ttl = *rec.ttl;
-  } else if (const auto* t = json::member(&rec.spec, "ttl")) {
+  } else if (const auto* t = json::member(&spec, "ttl")) {
     auto bad = json::opt_int(t, "spec.ttl", 0, kMaxTtl);
     return invalid(bad ? "spec.ttl: out of range" : bad.error());
   }
@@ -458,7 +462,7 @@ Parsed<RRset> record_rrset(const RecordObject& rec, const Name& zone, uint32_t z
   }
 
   RRset set(*owner, record_type(rec.kind), ttl);
-  auto ok = add_data(set, rec, zone);
+  auto ok = add_data(set, rec, spec, zone);
   if (!ok) return tl::unexpected(ok.error());
   if (set.wire_size() > kMaxRRsetWire) {
     return invalid(fmt::format(
