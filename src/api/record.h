@@ -37,7 +37,7 @@ struct RecordObject : ObjectMeta {
   // The whole spec as compact JSON text, for the kind's data fields (memory: ≈ 60 octets for an
   // ARecord, where the parsed tree took ≈ 150 in the catalog; record_rrset parses it).
   std::string spec;
-  RecordAnnotations notes;  // owner, description, notify-url
+  HeldAnnotations notes;    // owner, description, notify-url
   std::string served_hash;  // status.recordHash as read: the data last acknowledged
   // Stamped by the catalog that holds it, anew on every change of what it declares (0: not
   // stamped): equal revisions mean equal data (sources::ZoneState looks only at moved ones).

@@ -61,5 +61,19 @@ TEST(RecordAnnotations, RedactedUrlKeepsNoQueryOrCredentials) {
   EXPECT_EQ(redacted_url("garbage?token=x"), "(not a URL)");
 }
 
+TEST(HeldAnnotations, ReadsAsTheAnnotationsItHoldsAndComparesByValue) {
+  const HeldAnnotations none;
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(none, HeldAnnotations(RecordAnnotations{}));
+  const HeldAnnotations a(RecordAnnotations{"team-a", "the shop", ""});
+  EXPECT_EQ(a->owner, "team-a");
+  EXPECT_EQ((*a).description, "the shop");
+  EXPECT_EQ(a, HeldAnnotations(RecordAnnotations{"team-a", "the shop", ""}));
+  EXPECT_FALSE(a == HeldAnnotations(RecordAnnotations{"team-b", "the shop", ""}));
+  EXPECT_FALSE(a == none);
+  const HeldAnnotations copy = a;  // shared, not copied
+  EXPECT_EQ(&*copy, &*a);
+}
+
 }  // namespace
 }  // namespace zk::api

@@ -84,20 +84,20 @@ void ChangeNotifier::record_status(const controller::RecordStatus& s) {
   // Decided before the status is passed on: the object's status.recordHash is still the
   // data served before this change (a restart re-reports served data: nothing is sent).
   const api::RecordObject* rec = lookup_ ? lookup_(s.ref.key()) : nullptr;
-  if (rec && rec->notes.notify_url.empty()) told_.erase(s.ref.key());  // webhook removed
-  if (rec && !rec->notes.notify_url.empty() && s.ready.status == api::kTrue &&
+  if (rec && rec->notes->notify_url.empty()) told_.erase(s.ref.key());  // webhook removed
+  if (rec && !rec->notes->notify_url.empty() && s.ready.status == api::kTrue &&
       !s.acknowledged_hash.empty()) {
     auto told = told_.find(s.ref.key());
     bool new_data = told == told_.end() ? s.acknowledged_hash != rec->served_hash
                                         : s.acknowledged_hash != told->second.hash;
     std::string type(model::to_string(api::record_type(rec->kind)));
-    if (new_data && usable(s.ref, rec->notes.notify_url)) {
-      send(s.ref, rec->notes.notify_url,
-           change_message("served", s.ref, type, s.zone, s.fqdn, s.acknowledged_hash, rec->notes,
+    if (new_data && usable(s.ref, rec->notes->notify_url)) {
+      send(s.ref, rec->notes->notify_url,
+           change_message("served", s.ref, type, s.zone, s.fqdn, s.acknowledged_hash, *rec->notes,
                           std::time(nullptr)));
     }
     told_[s.ref.key()] = {
-        rec->notes.notify_url, s.acknowledged_hash, s.zone, s.fqdn, type, rec->notes};
+        rec->notes->notify_url, s.acknowledged_hash, s.zone, s.fqdn, type, *rec->notes};
   }
   next_.record_status(s);
 }

@@ -82,7 +82,7 @@ std::map<model::RRsetKey, model::RecordNotes> record_notes(const sources::ZoneDe
     auto name = model::Name::parse(outcome.fqdn);
     if (!r || !name) continue;
     auto it = out.find(model::RRsetKey{*name, api::record_type(r->kind)});
-    if (it != out.end()) it->second = {r->notes.owner, r->notes.description};
+    if (it != out.end()) it->second = {r->notes->owner, r->notes->description};
   }
   return out;
 }

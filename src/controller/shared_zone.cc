@@ -257,7 +257,7 @@ asio::awaitable<bool> Controller::reconcile_shared_zone(const Name& zone, std::s
     // The winner's owner and description go into the registry TXT.
     model::RecordNotes notes;
     if (const SourceObject* o = catalog_.find(winner)) {
-      notes = {o->notes.owner, o->notes.description};
+      notes = {o->notes->owner, o->notes->description};
     }
     desired.emplace(key, plan::DesiredRecord{rrset, winner, std::move(notes)});
   }

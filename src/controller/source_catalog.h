@@ -102,7 +102,7 @@ struct SourceObject {
   std::vector<sources::Endpoint> unmatched;
   // Invalid endpoints named in our zones (or whose name is no host name at all).
   std::vector<sources::EndpointProblem> invalid;
-  api::RecordAnnotations notes;  // dns.zonekeeper.io/owner, /description (shown in the UI)
+  api::HeldAnnotations notes;  // dns.zonekeeper.io/owner, /description (shown in the UI)
   size_t endpoint_count() const;
 };
 

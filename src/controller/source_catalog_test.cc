@@ -65,12 +65,12 @@ TEST(SourceCatalog, OwnerAndDescriptionAreKeptAndANewOwnerCounts) {
   };
   cat.put(SourceKind::Ingress, with_owner("team-a"));
   ASSERT_NE(cat.find("ingress/web/www"), nullptr);
-  EXPECT_EQ(cat.find("ingress/web/www")->notes.owner, "team-a");
-  EXPECT_EQ(cat.find("ingress/web/www")->notes.description, "the shop");
+  EXPECT_EQ(cat.find("ingress/web/www")->notes->owner, "team-a");
+  EXPECT_EQ(cat.find("ingress/web/www")->notes->description, "the shop");
   EXPECT_TRUE(cat.put(SourceKind::Ingress, with_owner("team-a")).empty());
   // Same DNS data, new owner: its zone is touched, so the views are rebuilt.
   EXPECT_EQ(cat.put(SourceKind::Ingress, with_owner("team-b")), std::set<Name>{N("ext.test.")});
-  EXPECT_EQ(cat.find("ingress/web/www")->notes.owner, "team-b");
+  EXPECT_EQ(cat.find("ingress/web/www")->notes->owner, "team-b");
 }
 
 TEST(SourceCatalog, MovingAHostTouchesBothZonesAndTheLongestZoneWins) {

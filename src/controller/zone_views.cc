@@ -108,10 +108,10 @@ std::vector<RecordRow> Controller::record_rows() const {
   auto note_of = [this](const std::string& okey, RecordRow& r) {
     const api::RecordAnnotations* notes = nullptr;
     if (const api::RecordObject* rec = objects_.find_record(okey)) {
-      notes = &rec->notes;
+      notes = &*rec->notes;
     } else if (auto kind = parse_source_kind(r.source.kind)) {
       if (const SourceObject* o = catalog_.find(source_id(*kind, r.source.ns, r.source.name))) {
-        notes = &o->notes;
+        notes = &*o->notes;
       }
     }
     if (notes) {
