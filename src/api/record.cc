@@ -54,7 +54,7 @@ Parsed<RecordObject> decode_record(const boost::json::value& object) {
   rec.notes = read_record_annotations(object);
   if (const auto* h = json::member(json::member(&object, "status"), "recordHash");
       h && h->is_string()) {
-    rec.served_hash = std::string(h->as_string());
+    rec.served_hash = model::RRsetDigest::from_hex(h->as_string()).value_or(model::RRsetDigest());
   }
   if (const auto* n = json::member(spec, "name"); n && n->is_string()) {
     rec.spec_name = std::string(n->as_string());

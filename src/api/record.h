@@ -37,8 +37,9 @@ struct RecordObject : ObjectMeta {
   // The whole spec as compact JSON text, for the kind's data fields (memory: ≈ 60 octets for an
   // ARecord, where the parsed tree took ≈ 150 in the catalog; record_rrset parses it).
   std::string spec;
-  HeldAnnotations notes;    // owner, description, notify-url
-  std::string served_hash;  // status.recordHash as read: the data last acknowledged
+  HeldAnnotations notes;  // owner, description, notify-url
+  // status.recordHash as read: the data last acknowledged (none when absent or not 64 hex digits).
+  model::RRsetDigest served_hash;
   // Stamped by the catalog that holds it, anew on every change of what it declares (0: not
   // stamped): equal revisions mean equal data (sources::ZoneState looks only at moved ones).
   uint64_t revision = 0;

@@ -78,6 +78,19 @@ TEST(DecodeRecord, ReadsMetadataAndSpec) {
   EXPECT_EQ(r->spec, R"({"name":"www","ttl":60,"ipv4Addresses":["192.0.2.1"]})");
 }
 
+TEST(DecodeRecord, ReadsTheServedHashOnlyWhenItIsOne) {
+  const std::string hash(64, 'c');
+  auto with = [](std::string_view status) {
+    return decode_record(J(std::string(R"({"kind":"ARecord","metadata":{"name":"a"},"spec":{},)") +
+                           R"("status":)" + std::string(status) + "}"))
+        .value();
+  };
+  EXPECT_EQ(with(R"({"recordHash":")" + hash + R"("})").served_hash.hex(), hash);
+  EXPECT_TRUE(with(R"({"recordHash":"h1"})").served_hash.empty());  // edited by hand: none
+  EXPECT_TRUE(with(R"({"recordHash":7})").served_hash.empty());
+  EXPECT_TRUE(with(R"({})").served_hash.empty());
+}
+
 TEST(DecodeRecord, RefusesUnidentifiableObjects) {
   struct Case {
     const char* json;

@@ -88,7 +88,7 @@ void ChangeNotifier::record_status(const controller::RecordStatus& s) {
   if (rec && !rec->notes->notify_url.empty() && s.ready.status == api::kTrue &&
       !s.acknowledged_hash.empty()) {
     auto told = told_.find(s.ref.key());
-    bool new_data = told == told_.end() ? s.acknowledged_hash != rec->served_hash
+    bool new_data = told == told_.end() ? s.acknowledged_hash != rec->served_hash.hex()
                                         : s.acknowledged_hash != told->second.hash;
     std::string type(model::to_string(api::record_type(rec->kind)));
     if (new_data && usable(s.ref, rec->notes->notify_url)) {

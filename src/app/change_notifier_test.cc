@@ -142,11 +142,12 @@ TEST_F(ChangeNotifierTest, AWebhookRemovedHearsNothingMore) {
 }
 
 TEST_F(ChangeNotifierTest, DataServedBeforeARestartIsNotSentAgain) {
-  rec_ = record(R"({"dns.zonekeeper.io/notify-url":")" + url_ + R"("})", "h1");
-  notifier_.record_status(served("h1"));  // status.recordHash already says h1
+  const std::string h1(64, 'a'), h2(64, 'b');  // hashes as status.recordHash holds them
+  rec_ = record(R"({"dns.zonekeeper.io/notify-url":")" + url_ + R"("})", h1);
+  notifier_.record_status(served(h1));  // status.recordHash already says h1
   settle();
   EXPECT_TRUE(bodies_.empty());
-  notifier_.record_status(served("h2"));
+  notifier_.record_status(served(h2));
   ASSERT_TRUE(run_until([&] { return bodies_.size() == 1; }));
 }
 

@@ -267,7 +267,7 @@ CatalogChange ObjectCatalog::put_record(const json::value& object) {
   auto it = records.find(key);
   if (it != records.end()) {
     if (same_record(it->second, *rec)) {  // our status write coming back: keep its hash
-      it->second.served_hash = std::move(rec->served_hash);
+      it->second.served_hash = rec->served_hash;
       return ch;
     }
   }

@@ -1,6 +1,7 @@
 #include "model/rrset.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -100,6 +101,16 @@ std::string RRsetDigest::hex() const {
   return out;
 }
 
+std::optional<RRsetDigest> RRsetDigest::from_hex(std::string_view text) {
+  Octets octets{};
+  if (text.size() != octets.size() * 2) return std::nullopt;
+  for (size_t i = 0; i < octets.size(); ++i) {
+    auto [p, ec] = std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, octets[i], 16);
+    if (ec != std::errc() || p != text.data() + 2 * i + 2) return std::nullopt;
+  }
+  return RRsetDigest(octets);
+}
+
 RRsetDigest canonical_digest(const std::vector<RRset>& rrsets) {
   std::vector<const RRset*> p;
   for (const auto& s : rrsets) p.push_back(&s);
@@ -110,10 +121,14 @@ std::string canonical_hash(const std::vector<RRset>& rrsets) {
   return canonical_digest(rrsets).hex();
 }
 
-std::string canonical_hash(const RRsetMap& rrsets) {
+RRsetDigest canonical_digest(const RRsetMap& rrsets) {
   std::vector<const RRset*> p;
   for (const auto& [k, s] : rrsets) p.push_back(&s);
-  return RRsetDigest(sha256(std::move(p))).hex();
+  return RRsetDigest(sha256(std::move(p)));
+}
+
+std::string canonical_hash(const RRsetMap& rrsets) {
+  return canonical_digest(rrsets).hex();
 }
 
 RRsetMap at_owners(const RRsetMap& rrsets, const std::set<Name>& owners) {

@@ -9,8 +9,10 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/name.h"
@@ -92,6 +94,8 @@ class RRsetDigest {
   explicit RRsetDigest(const Octets& octets) : octets_(octets), set_(true) {}
   bool empty() const { return !set_; }
   std::string hex() const;
+  // hex() read back: 64 hex digits (either case); nullopt for anything else.
+  static std::optional<RRsetDigest> from_hex(std::string_view text);
   friend bool operator==(const RRsetDigest&, const RRsetDigest&) = default;
 
  private:
@@ -99,6 +103,7 @@ class RRsetDigest {
   bool set_ = false;
 };
 RRsetDigest canonical_digest(const std::vector<RRset>& rrsets);
+RRsetDigest canonical_digest(const RRsetMap& rrsets);
 
 // Zone-level rules for desired data (RFC 1034 §3.6.2, RFC 2181 §10.1): every owner inside
 // the zone, no CNAME beside other data, no CNAME at the apex. Returns one message per

@@ -1,5 +1,7 @@
 #include "model/rrset.h"
 
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 #include "model/changeset.h"
@@ -56,6 +58,17 @@ TEST(CanonicalHash, OrderAndCaseIndependent) {
   EXPECT_NE(canonical_digest(std::vector<RRset>{}), RRsetDigest());  // a hash, though of nothing
   EXPECT_TRUE(RRsetDigest().empty());
   EXPECT_EQ(RRsetDigest().hex(), "");
+  // hex() reads back (either case); anything but 64 hex digits does not.
+  const RRsetDigest d = canonical_digest(std::vector{a, b});
+  EXPECT_EQ(RRsetDigest::from_hex(d.hex()), d);
+  std::string upper = d.hex();
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(RRsetDigest::from_hex(upper), d);
+  for (std::string bad :
+       {std::string(), d.hex().substr(1), d.hex() + "0", std::string("h1"), "+" + d.hex().substr(1),
+        "0x" + d.hex().substr(2), d.hex().substr(0, 63) + "g", std::string(64, ' ')}) {
+    EXPECT_FALSE(RRsetDigest::from_hex(bad)) << bad;
+  }
 }
 
 TEST(ValidateZoneData, CnameRules) {
