@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "api/reasons.h"
@@ -15,12 +16,15 @@ class StatusLedger final : public StatusSink {
  public:
   explicit StatusLedger(StatusSink& next) : next_(next) {}
 
+  // A record object's zone and name as last reported, while it is not Ready.
+  struct Unserved {
+    std::string zone, fqdn;
+  };
   // Memory: one per object, so only what the views read (the object is its key).
   struct Entry {
     ConditionSpec ready;
-    // A record object's, as last reported, while it is not Ready ("" for sources, and once
-    // served: the views list served records from the zones' data).
-    std::string zone, fqdn;
+    // Null for sources, and for served records (the views list them from the zones' data).
+    std::unique_ptr<const Unserved> unserved;
   };
   // By ObjectRef::key() ("Kind/ns/name").
   const std::map<std::string, Entry>& entries() const { return entries_; }
@@ -30,7 +34,7 @@ class StatusLedger final : public StatusSink {
   // A source object's verdict (Ingress, IngressRoute, ...: they have no status of ours), or its
   // absence (no verdict: nothing of it is in a zone).
   void note_ready(const ObjectRef& ref, const ConditionSpec& ready) {
-    entries_[ref.key()] = {ready, "", ""};
+    entries_[ref.key()] = {ready, nullptr};
     ++changes_;
   }
   void drop(const ObjectRef& ref) {
@@ -39,18 +43,16 @@ class StatusLedger final : public StatusSink {
   }
 
   void record_status(const RecordStatus& s) override {
-    if (s.ready.status == api::kTrue) {
-      entries_[s.ref.key()] = {s.ready, "", ""};
-    } else {
-      entries_[s.ref.key()] = {s.ready, s.zone, s.fqdn};
-    }
+    entries_[s.ref.key()] = {s.ready, s.ready.status == api::kTrue
+                                          ? nullptr
+                                          : std::make_unique<const Unserved>(s.zone, s.fqdn)};
     ++changes_;
     next_.record_status(s);
   }
   void zone_status(const ZoneStatus& s) override { next_.zone_status(s); }
   void server_status(const ServerStatus& s) override { next_.server_status(s); }
   void endpoint_status(const EndpointStatus& s) override {
-    entries_[s.ref.key()] = {s.ready, "", ""};
+    entries_[s.ref.key()] = {s.ready, nullptr};
     ++changes_;
     next_.endpoint_status(s);
   }

@@ -165,9 +165,9 @@ std::vector<RecordRow> Controller::record_rows() const {
     auto object = parse_object_key(okey);
     if (!object) continue;  // the ledger's keys are ObjectRef::key()s
     RecordRow r;
-    r.name = e.fqdn;
+    if (e.unserved) r.name = e.unserved->fqdn;
     if (auto k = api::parse_kind(object->kind)) r.type = model::to_string(api::record_type(*k));
-    r.zone = e.zone;
+    if (e.unserved) r.zone = e.unserved->zone;
     r.source = {std::string(object->kind), std::string(object->ns), std::string(object->name)};
     r.ready = e.ready;
     note_of(okey, r);
