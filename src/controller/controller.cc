@@ -77,11 +77,10 @@ std::map<model::RRsetKey, model::RecordNotes> record_notes(const sources::ZoneDe
   std::map<model::RRsetKey, model::RecordNotes> out;
   for (const auto& entry : desired.rrsets) out[entry.first];
   for (const auto& [rkey, outcome] : desired.outcomes) {
-    if (outcome.reason != api::reasons::kPending || outcome.fqdn.empty()) continue;
+    if (outcome.reason != api::reasons::kPending || !outcome.fqdn) continue;
     const api::RecordObject* r = records(rkey);
-    auto name = model::Name::parse(outcome.fqdn);
-    if (!r || !name) continue;
-    auto it = out.find(model::RRsetKey{*name, api::record_type(r->kind)});
+    if (!r) continue;
+    auto it = out.find(model::RRsetKey{*outcome.fqdn, api::record_type(r->kind)});
     if (it != out.end()) it->second = {r->notes->owner, r->notes->description};
   }
   return out;
@@ -705,7 +704,7 @@ asio::awaitable<bool> Controller::reconcile_zone(const std::string& ns, const st
     // removed for an invalid spec), but no longer "Served" as if all were well.
     std::map<std::string, api::RecordObject> acked;  // they may live in other namespaces
     for (const auto& [rkey, ack] : rt->acks.records) {
-      if (ack.fqdn.empty()) continue;
+      if (!ack.fqdn) continue;
       if (const api::RecordObject* r = objects_.find_record(rkey)) acked.emplace(rkey, *r);
     }
     std::vector<RecordStatus> invalid =

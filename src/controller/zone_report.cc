@@ -37,7 +37,7 @@ std::vector<RecordStatus> each_record(
     st.ref = object_ref(*r, api::to_string(r->kind));
     if (o.reason != reasons::kNotSelected) {
       st.zone = zone_text;
-      st.fqdn = o.fqdn;
+      st.fqdn = o.fqdn_text();
     }
     out.push_back(std::move(st));
   };
@@ -134,11 +134,11 @@ std::vector<RecordStatus> report_invalid_zone(
   std::vector<RecordStatus> out;
   for (const auto& [rkey, ack] : acks.records) {
     auto r = records.find(rkey);
-    if (ack.fqdn.empty() || r == records.end()) continue;
+    if (!ack.fqdn || r == records.end()) continue;
     RecordStatus rs;
     rs.ref = object_ref(r->second, api::to_string(r->second.kind));
     rs.zone = zone_name;
-    rs.fqdn = ack.fqdn;
+    rs.fqdn = ack.fqdn->to_string();
     rs.ready = ready_condition(
         api::kFalse, reasons::kZoneNotReady,
         fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec, error));
@@ -240,7 +240,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
           st.ready = ready_condition(api::kFalse, o.reason, o.message);
           return st;
         }
-        RRsetKey rrkey{Name::parse(o.fqdn).value_or(in.zone.zone_name), api::record_type(rec.kind)};
+        RRsetKey rrkey{o.fqdn.value_or(in.zone.zone_name), api::record_type(rec.kind)};
         std::string refused;
         for (const auto& r : results) {
           if (auto f = r.refused.find(rrkey); f != r.refused.end()) refused = f->second;
@@ -272,7 +272,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
         } else {
           st.ready = ready_condition(
               api::kTrue, reasons::kServed,
-              fmt::format("served at {} by {}", o.fqdn, primaries_text(results.size())));
+              fmt::format("served at {} by {}", o.fqdn_text(), primaries_text(results.size())));
         }
         standing.served = true;
         // Propagated: every Secondary serves a serial at least the one this data was acked at.
@@ -309,7 +309,6 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       });
   for (const RecordStatus& st : rep.records) {
     RecordStanding& standing = now[st.ref.key()];
-    standing.kind = st.ref.kind;
     standing.ready = st.ready.status == api::kTrue;
     standing.reason = st.ready.reason;
   }
@@ -319,13 +318,14 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     acks.lagging.erase(rkey);
   };
   // The standing of every record, and its tallies, follow the records reported.
-  auto tally = [&](const RecordStanding& st, int delta) {
+  auto tally = [&](const std::string& rkey, const RecordStanding& st, int delta) {
     auto bump = [delta](auto& map, const auto& key) {
       if ((map[key] += static_cast<size_t>(delta)) == 0) map.erase(key);
     };
     if (st.counted) bump(acks.not_ready, st.reason);
     if (st.ready) acks.counts.ready += static_cast<size_t>(delta);
-    bump(acks.counts.by_kind_reason, std::make_pair(st.kind, st.reason));
+    bump(acks.counts.by_kind_reason,
+         std::make_pair(std::string(api::split_record_key(rkey).kind), st.reason));
   };
   bool list_changed = !only || moved;  // the zone's list of served records
   if (only) {
@@ -338,7 +338,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
       if (was) {
         list_changed =
             list_changed || (is == now.end() ? was->served : was->served != is->second.served);
-        tally(*was, -1);
+        tally(rkey, *was, -1);
       } else {
         list_changed = list_changed || (is != now.end() && is->second.served);
       }
@@ -346,7 +346,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
         forget(rkey);
         continue;
       }
-      tally(is->second, +1);
+      tally(rkey, is->second, +1);
       acks.records[rkey].standing = std::move(is->second);
     }
   } else {
@@ -363,7 +363,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     acks.counts = {};
     acks.not_ready.clear();
     for (const auto& [rkey, ack] : acks.records) {
-      if (ack.standing) tally(*ack.standing, +1);
+      if (ack.standing) tally(rkey, *ack.standing, +1);
     }
   }
   rep.counts = acks.counts;
@@ -371,12 +371,12 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
   if (list_changed) {  // the first kMaxListedRecords by kind and name are listed
     struct Served {
       api::RecordKeyParts key;
-      const std::string* fqdn;
+      const Name* fqdn;
     };
     std::vector<Served> served;
     for (const auto& [rkey, ack] : acks.records) {
       if (ack.standing && ack.standing->served)
-        served.push_back({api::split_record_key(rkey), &ack.fqdn});
+        served.push_back({api::split_record_key(rkey), &*ack.fqdn});
     }
     acks.served_count = served.size();
     auto listed_end = served.begin() + std::min(served.size(), kMaxListedRecords);
@@ -389,7 +389,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     listed.reserve(static_cast<size_t>(listed_end - served.begin()));
     for (auto it = served.begin(); it != listed_end; ++it) {
       listed.push_back({std::string(it->key.kind), std::string(it->key.name),
-                        std::string(it->key.ns), *it->fqdn});
+                        std::string(it->key.ns), it->fqdn->to_string()});
     }
     acks.listed = ServedList(std::move(listed));
   }

@@ -58,11 +58,11 @@ struct RecordCounts {
 };
 RecordCounts count_records(const std::vector<RecordStatus>& records);
 
-// How one record stood in the last report, for the zone's summary and the metrics.
+// How one record stood in the last report, for the zone's summary and the metrics (its kind is
+// its key's).
 struct RecordStanding {
-  std::string kind;
+  std::string reason;  // of its Ready condition
   bool ready = false;
-  std::string reason;    // of its Ready condition
   bool counted = false;  // among the zone's "records not ready"
   bool served = false;   // in the zone's list of served records (at its RecordAck's fqdn)
   friend bool operator==(const RecordStanding&, const RecordStanding&) = default;
@@ -72,7 +72,7 @@ struct RecordStanding {
 struct RecordAck {
   model::RRsetDigest hash;                 // acknowledged by every Primary (none: not yet)
   uint32_t serial = 0;                     // the primary's serial at that time
-  std::string fqdn;                        // the name it is served at ("": not served)
+  std::optional<model::Name> fqdn;         // the name it is served at (none: not served)
   std::optional<RecordStanding> standing;  // as the last report left it
 };
 

@@ -252,8 +252,8 @@ TEST(ZoneReport, ABlockedZoneMakesServableRecordsZoneNotReady) {
 
 TEST(ZoneReport, AnInvalidZonesServedRecordsAreZoneNotReady) {
   ZoneAcks acks;
-  acks.records["ARecord/dns/www"].fqdn = "www.example.test.";
-  acks.records["ARecord/dns/gone"].fqdn = "gone.example.test.";
+  acks.records["ARecord/dns/www"].fqdn = model::Name::parse("www.example.test.").value();
+  acks.records["ARecord/dns/gone"].fqdn = model::Name::parse("gone.example.test.").value();
   std::map<std::string, api::RecordObject> records{{"ARecord/dns/www", a("www", "192.0.2.1")}};
   auto out =
       report_invalid_zone("dns/example", "spec.nameServers: empty", "example.test.", acks, records);

@@ -29,9 +29,8 @@ Controller::ManagedZone Controller::view_of(const api::Zone& zone) const {
   for (const auto& [rkey, o] : desired.outcomes) {
     const api::RecordObject* r = objects_.find_record(rkey);
     if (!r || o.reason != api::reasons::kPending) continue;
-    auto owner = Name::parse(o.fqdn);
-    if (!owner) continue;
-    out.sources[{*owner, api::record_type(r->kind)}].push_back(
+    if (!o.fqdn) continue;
+    out.sources[{*o.fqdn, api::record_type(r->kind)}].push_back(
         {std::string(api::to_string(r->kind)), r->ns, r->name});
   }
   for (const api::Server* s : objects_.servers_of(zone)) out.servers.push_back(*s);

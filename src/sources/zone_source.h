@@ -2,7 +2,8 @@
 //
 //   ZoneDesired d = desired_zone(zone, records_in_namespace, zones_in_namespace);
 //   plan::plan_names(zone.zone_name, d.rrsets, served);      // what to change
-//   for (auto& [key, o] : d.outcomes) status_of(key) = {o.reason, o.message, o.fqdn, o.hash};
+//   for (auto& [key, o] : d.outcomes) status_of(key) = {o.reason, o.message, o.fqdn_text(),
+//   o.hash};
 //
 // Rules (see README.md; each is unit-tested in zone_source_test.cc):
 // - Apex from the DNSZone: SOA from spec.soaRecord with serial 0 (kSoaSerialPlaceholder: the
@@ -47,10 +48,13 @@ namespace zk::sources {
 inline constexpr uint32_t kSoaSerialPlaceholder = 0;
 
 struct RecordOutcome {
-  std::string fqdn;         // owner served at (absolute); "" when not resolved for this zone
+  // Owner served at; none when not resolved for this zone (memory: a name is held inline, where
+  // its text took a string and an allocation).
+  std::optional<model::Name> fqdn;
   std::string reason;       // api::reasons::kPending (to be served) or the failure reason
   std::string message;      // for the Ready condition; "" when plainly Pending (nothing to explain)
   model::RRsetDigest hash;  // of the RRset it contributes; none unless Pending or MultipleZones
+  std::string fqdn_text() const { return fqdn ? fqdn->to_string() : std::string(); }  // "" if none
   friend bool operator==(const RecordOutcome&, const RecordOutcome&) = default;
 };
 

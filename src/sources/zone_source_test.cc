@@ -163,14 +163,14 @@ TEST(DesiredZone, SelectedRecordsArePendingWithFqdnAndHash) {
   EXPECT_EQ(d.rrsets.size(), 3u);
   const auto& www = outcome(d, "ARecord/dns/www");
   EXPECT_EQ(www.reason, reasons::kPending);
-  EXPECT_EQ(www.fqdn, "www.example.test.");
+  EXPECT_EQ(www.fqdn_text(), "www.example.test.");
   EXPECT_EQ(www.message, "");  // plainly Pending: the report says where it is served
   RRset want(N("www"), RRType::A, 120,
              {Rdata::a("192.0.2.1").value(), Rdata::a("192.0.2.2").value()});
   EXPECT_EQ(*find(d, "www", RRType::A), want);  // zone TTL for a TTL-less spec
   EXPECT_EQ(www.hash.hex(), hash_of(want));
   EXPECT_EQ(find(d, "api", RRType::A)->ttl(), 30u);
-  EXPECT_EQ(outcome(d, "TXTRecord/dns/spf").fqdn, "example.test.");
+  EXPECT_EQ(outcome(d, "TXTRecord/dns/spf").fqdn_text(), "example.test.");
 }
 
 TEST(DesiredZone, HashIsStableAcrossSpellings) {
@@ -195,7 +195,7 @@ TEST(DesiredZone, NotSelectedRecordsAreReported) {
   const auto& o = outcome(d, "ARecord/dns/lonely");
   EXPECT_EQ(o.reason, reasons::kNotSelected);
   EXPECT_EQ(o.message, "no DNSZone in namespace dns selects it (its labels: app=web,zone=int)");
-  EXPECT_EQ(o.fqdn, "");
+  EXPECT_EQ(o.fqdn_text(), "");
   EXPECT_EQ(outcome(d, "ARecord/dns/bare").message,
             "no DNSZone in namespace dns selects it (it has no labels)");
 }
@@ -220,7 +220,7 @@ TEST(DesiredZone, RecordSelectedByTwoZonesIsServedByTheOldest) {
   auto d2 = desired_zone(z2, recs, {z1, z2, z3});
   const auto& o = outcome(d2, "ARecord/dns/www");
   EXPECT_EQ(o.reason, reasons::kMultipleZones);
-  EXPECT_EQ(o.fqdn, "www.example.org.");
+  EXPECT_EQ(o.fqdn_text(), "www.example.org.");
   EXPECT_FALSE(o.hash.empty());
   EXPECT_EQ(o.message,
             "selected by 2 DNSZones: DNSZone dns/everything (example.org.), DNSZone dns/z "
@@ -252,7 +252,8 @@ TEST(DesiredZone, RecordsOfAnotherZoneAreNotThisZonesBusiness) {
                R"({"zone":"org"})");
   auto d = desired_zone(z1, {r}, {z1, z2});
   EXPECT_TRUE(d.outcomes.empty());
-  EXPECT_EQ(outcome(desired_zone(z2, {r}, {z1, z2}), "ARecord/dns/www").fqdn, "www.example.org.");
+  EXPECT_EQ(outcome(desired_zone(z2, {r}, {z1, z2}), "ARecord/dns/www").fqdn_text(),
+            "www.example.org.");
 }
 
 TEST(DesiredZone, ADnameHidesTheNamesBelowIt) {
@@ -320,7 +321,7 @@ TEST(DesiredZone, RecordsOfAdmittedNamespacesAreServed) {
   EXPECT_NE(find(d, "shop.example.test.", RRType::A), nullptr);
   EXPECT_NE(find(d, "blog.example.test.", RRType::A), nullptr);
   EXPECT_EQ(outcome(d, "ARecord/shop/shop").reason, reasons::kPending);
-  EXPECT_EQ(outcome(d, "ARecord/shop/shop").fqdn, "shop.example.test.");
+  EXPECT_EQ(outcome(d, "ARecord/shop/shop").fqdn_text(), "shop.example.test.");
   // db's labels do not match the namespaceSelector: not this zone's business at all.
   EXPECT_EQ(d.outcomes.count("ARecord/db/db"), 0u);
   EXPECT_EQ(find(d, "db.example.test.", RRType::A), nullptr);
@@ -359,7 +360,7 @@ TEST(DesiredZone, RecordsOfNamespacesNotAdmittedAreReportedNotServed) {
   EXPECT_EQ(find(d, "blog.example.test.", RRType::A), nullptr);
   const auto& o = outcome(d, "ARecord/blog/blog");
   EXPECT_EQ(o.reason, reasons::kNamespaceNotAdmitted);
-  EXPECT_EQ(o.fqdn, "");
+  EXPECT_EQ(o.fqdn_text(), "");
   EXPECT_EQ(o.message,
             "selected by DNSZone platform/web (example.test.) from namespace blog, but namespace "
             "platform does not admit records from it: its annotation "
@@ -505,7 +506,7 @@ TEST(DesiredZone, OldestObjectWinsASameNameSameTypeConflict) {
   EXPECT_EQ(outcome(d, "ARecord/dns/older").reason, reasons::kPending);
   const auto& lost = outcome(d, "ARecord/dns/newer");
   EXPECT_EQ(lost.reason, reasons::kConflict);
-  EXPECT_EQ(lost.fqdn, "www.example.test.");
+  EXPECT_EQ(lost.fqdn_text(), "www.example.test.");
   EXPECT_TRUE(lost.hash.empty());
   EXPECT_EQ(lost.hash.hex(), "");
   EXPECT_EQ(lost.message,

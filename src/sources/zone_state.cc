@@ -127,7 +127,7 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
   auto settle = [&](std::string_view reason, std::string message) {
     c.role = RecordCandidate::Role::Settled;
     c.outcome = std::make_unique<const RecordOutcome>(
-        RecordOutcome{"", std::string(reason), std::move(message), {}});
+        RecordOutcome{std::nullopt, std::string(reason), std::move(message), {}});
     return std::move(c);
   };
   if (selecting.empty() && !refusing.empty()) {
@@ -173,13 +173,15 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
     std::string fqdn = set.owner().to_string();
     std::string type = model::to_string(set.type());
     auto conflict = [&](std::string message) {
-      outcomes[key] = {
-          fqdn, std::string(reasons::kConflict), fmt::format("{}; {}", message, kOldestWins), {}};
+      outcomes[key] = {set.owner(),
+                       std::string(reasons::kConflict),
+                       fmt::format("{}; {}", message, kOldestWins),
+                       {}};
     };
     if (auto it = accepted.find(set.key()); it != accepted.end()) {
       if (it->second.set == set) {
         outcomes[key] = {
-            fqdn, std::string(reasons::kPending),
+            set.owner(), std::string(reasons::kPending),
             fmt::format("selected by {}; its {} data equals that of {} and is served once",
                         zone_text(zone), type, it->second.holder),
             model::canonical_digest(std::vector<RRset>{set})};
@@ -225,7 +227,7 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
     }
     // A plain Pending outcome has no message (memory: one per record, and its report says
     // where it is served instead).
-    outcomes[key] = {fqdn,
+    outcomes[key] = {set.owner(),
                      std::string(c->multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
                      c->multiple, model::canonical_digest(std::vector<RRset>{set})};
     any_dname = any_dname || set.type() == RRType::DNAME;
