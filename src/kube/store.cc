@@ -1,6 +1,6 @@
 #include "kube/store.h"
 
-#include <fmt/format.h>
+#include <unordered_set>
 
 namespace zk::kube {
 
@@ -15,19 +15,6 @@ std::string_view to_string(DeltaType type) {
   }
   return "Unknown";
 }
-
-namespace {
-
-std::string label_index_key(std::string_view k, std::string_view v) {
-  std::string s;
-  s.reserve(k.size() + 1 + v.size());
-  s.append(k);
-  s.push_back('=');
-  s.append(v);
-  return s;
-}
-
-}  // namespace
 
 ObjectPtr Store::get(std::string_view key) const {
   std::shared_lock lock(mu_);
@@ -50,20 +37,18 @@ std::vector<ObjectPtr> Store::list() const {
 std::vector<ObjectPtr> Store::by_namespace(std::string_view ns) const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
-  auto it = by_namespace_.find(std::string(ns));
-  if (it == by_namespace_.end()) return out;
-  out.reserve(it->second.size());
-  for (std::string_view k : it->second) out.push_back(objects_.at(k));
+  for (const auto& [k, o] : objects_) {
+    if (o->namespace_() == ns) out.push_back(o);
+  }
   return out;
 }
 
 std::vector<ObjectPtr> Store::by_label(std::string_view key, std::string_view value) const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
-  auto it = by_label_.find(label_index_key(key, value));
-  if (it == by_label_.end()) return out;
-  out.reserve(it->second.size());
-  for (std::string_view k : it->second) out.push_back(objects_.at(k));
+  for (const auto& [k, o] : objects_) {
+    if (o->label(key) == value) out.push_back(o);
+  }
   return out;
 }
 
@@ -80,27 +65,10 @@ size_t Store::size() const {
   return objects_.size();
 }
 
-void Store::index_locked(const Object& o) {
-  by_namespace_[std::string(o.namespace_())].insert(o.key());
-  for (const auto& [k, v] : o.labels()) by_label_[label_index_key(k, v)].insert(o.key());
-}
-
-void Store::unindex_locked(const Object& o) {
-  auto erase_from = [&o](std::unordered_map<std::string, KeySet>& index, const std::string& ik) {
-    auto it = index.find(ik);
-    if (it == index.end()) return;
-    it->second.erase(o.key());
-    if (it->second.empty()) index.erase(it);
-  };
-  erase_from(by_namespace_, std::string(o.namespace_()));
-  for (const auto& [k, v] : o.labels()) erase_from(by_label_, label_index_key(k, v));
-}
-
 std::optional<Delta> Store::upsert(ObjectPtr object) {
   std::unique_lock lock(mu_);
   auto it = objects_.find(object->key());
   if (it == objects_.end()) {
-    index_locked(*object);
     objects_.emplace(object->key(), object);
     return Delta{DeltaType::Added, nullptr, std::move(object)};
   }
@@ -111,9 +79,7 @@ std::optional<Delta> Store::upsert(ObjectPtr object) {
       old->resource_version() == object->resource_version() && old->uid() == object->uid()) {
     return std::nullopt;
   }
-  unindex_locked(*old);
   objects_.erase(it);  // the key view points into `old`: re-key with the new object's view
-  index_locked(*object);
   objects_.emplace(object->key(), object);
   return Delta{DeltaType::Updated, std::move(old), std::move(object)};
 }
@@ -123,7 +89,6 @@ std::optional<Delta> Store::erase(std::string_view key) {
   auto it = objects_.find(key);
   if (it == objects_.end()) return std::nullopt;
   ObjectPtr old = it->second;
-  unindex_locked(*old);
   objects_.erase(it);
   return Delta{DeltaType::Deleted, std::move(old), nullptr};
 }

@@ -1,4 +1,6 @@
-// The informer's cache: objects by key, indexed by namespace and by label key=value.
+// The informer's cache: objects by key. by_namespace and by_label look at every object: no index
+// (memory: one cost ≈ 85 bytes per object of the largest stores, the record kinds, which no one
+// asks that way; the callers are small stores: Certificates, Bind9Instances).
 //
 //   const Store& s = informer.store();
 //   ObjectPtr o = s.get("default", "www");               // null when absent
@@ -15,7 +17,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "kube/object.h"
@@ -55,15 +56,9 @@ class Store {
   std::vector<Delta> replace(std::vector<ObjectPtr> fresh);
 
  private:
-  using KeySet = std::unordered_set<std::string_view>;
-  void index_locked(const Object& o);
-  void unindex_locked(const Object& o);
-
   mutable std::shared_mutex mu_;
   // Keys are views into the stored Object's own block (alive while stored).
   std::unordered_map<std::string_view, ObjectPtr> objects_;
-  std::unordered_map<std::string, KeySet> by_namespace_;
-  std::unordered_map<std::string, KeySet> by_label_;  // "key=value"
 };
 
 }  // namespace zk::kube
