@@ -375,7 +375,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
     };
     std::vector<Served> served;
     for (const auto& [rkey, ack] : acks.records) {
-      if (ack.standing && ack.standing->served)
+      if (ack.standing && ack.standing->served && ack.fqdn)
         served.push_back({api::split_record_key(rkey), &*ack.fqdn});
     }
     acks.served_count = served.size();
