@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include <fmt/format.h>
+#include "model/hex.h"
 
 namespace zk::managed {
 
@@ -17,10 +17,7 @@ std::string hex_digest(const EVP_MD* md_type, const void* data, size_t size) {
   EVP_DigestInit_ex(ctx.get(), md_type, nullptr);
   EVP_DigestUpdate(ctx.get(), data, size);
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
+  return model::hex_text(std::span<const uint8_t>(md, len));
 }
 
 }  // namespace

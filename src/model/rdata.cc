@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "model/hex.h"
 #include "model/svcb.h"
 
 namespace zk::model {
@@ -308,30 +309,17 @@ Rdata Rdata::srv(uint16_t priority, uint16_t weight, uint16_t port, const Name& 
 
 namespace {
 
-std::string hex_text(std::span<const uint8_t> octets) {
-  std::string out;
-  for (uint8_t b : octets) out += fmt::format("{:02X}", b);
-  return out;
-}
-
 // Hex as zone files write it: may be split by white space into several tokens.
-Parsed<std::vector<uint8_t>> hex_octets(const std::vector<Token>& toks, size_t from,
+Parsed<std::vector<uint8_t>> hex_tokens(const std::vector<Token>& toks, size_t from,
                                         std::string_view what) {
   std::string hex;
   for (size_t i = from; i < toks.size(); ++i) hex += toks[i].raw;
   if (hex.empty() || hex.size() % 2 != 0) {
     return invalid(fmt::format("{}: an even, non-zero number of hex digits", what));
   }
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    uint8_t b = 0;
-    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, b, 16);
-    if (ec != std::errc() || p != hex.data() + i + 2) {
-      return invalid(fmt::format("{}: \"{}\" is not hex", what, hex));
-    }
-    out.push_back(b);
-  }
-  return out;
+  auto out = hex_octets(hex);
+  if (!out) return invalid(fmt::format("{}: \"{}\" is not hex", what, hex));
+  return std::move(*out);
 }
 
 }  // namespace
@@ -487,14 +475,9 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
     std::string hex;
     for (size_t i = 2; i < toks.size(); ++i) hex += toks[i].raw;
     if (hex.size() != static_cast<size_t>(*len) * 2) return fail("\\# length and hex disagree");
-    std::vector<uint8_t> w;
-    for (size_t i = 0; i < hex.size(); i += 2) {
-      uint8_t b = 0;
-      auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, b, 16);
-      if (ec != std::errc() || p != hex.data() + i + 2) return fail("bad hex in \\# form");
-      w.push_back(b);
-    }
-    return from_wire(type, w);
+    auto w = hex_octets(hex);
+    if (!w) return fail("bad hex in \\# form");
+    return from_wire(type, *w);
   }
 
   switch (type) {
@@ -542,7 +525,7 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
       if (!alg) return tl::unexpected(alg.error());
       auto fpt = parse_uint<uint8_t>(toks[1].raw, "SSHFP fingerprint type");
       if (!fpt) return tl::unexpected(fpt.error());
-      auto fp = hex_octets(toks, 2, "SSHFP fingerprint");
+      auto fp = hex_tokens(toks, 2, "SSHFP fingerprint");
       if (!fp) return tl::unexpected(fp.error());
       return sshfp(*alg, *fpt, std::move(*fp));
     }
@@ -557,7 +540,7 @@ Parsed<Rdata> Rdata::parse(RRType type, std::string_view text, const Name& origi
         if (!x) return tl::unexpected(x.error());
         v[i] = *x;
       }
-      auto data = hex_octets(toks, 3, "TLSA certificate data");
+      auto data = hex_tokens(toks, 3, "TLSA certificate data");
       if (!data) return tl::unexpected(data.error());
       return tlsa(v[0], v[1], v[2], std::move(*data));
     }
@@ -731,10 +714,11 @@ std::string Rdata::to_text() const {
     case RRType::DNAME:
       return r.name()->to_string();
     case RRType::SSHFP:
-      return fmt::format("{} {} {}", wire_[0], wire_[1], hex_text(wire_.span().subspan(2)));
+      return fmt::format("{} {} {}", wire_[0], wire_[1],
+                         hex_text(wire_.span().subspan(2), HexCase::Upper));
     case RRType::TLSA:
       return fmt::format("{} {} {} {}", wire_[0], wire_[1], wire_[2],
-                         hex_text(wire_.span().subspan(3)));
+                         hex_text(wire_.span().subspan(3), HexCase::Upper));
     case RRType::MX: {
       auto p = r.u16();
       return fmt::format("{} {}", *p, r.name()->to_string());
@@ -780,7 +764,7 @@ std::string Rdata::to_text() const {
   }
   std::string out = fmt::format("\\# {}", wire_.size());
   if (!wire_.empty()) out.push_back(' ');
-  for (uint8_t b : wire_.span()) out += fmt::format("{:02x}", b);
+  out += hex_text(wire_.span());
   return out;
 }
 

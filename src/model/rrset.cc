@@ -1,10 +1,11 @@
 #include "model/rrset.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+
+#include "model/hex.h"
 
 namespace zk::model {
 
@@ -91,23 +92,14 @@ RRsetDigest::Octets sha256(std::vector<const RRset*> sets) {
 }  // namespace
 
 std::string RRsetDigest::hex() const {
-  if (!set_) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(octets_.size() * 2, '0');
-  for (size_t i = 0; i < octets_.size(); ++i) {
-    out[2 * i] = kHex[octets_[i] >> 4];
-    out[2 * i + 1] = kHex[octets_[i] & 0xf];
-  }
-  return out;
+  return set_ ? hex_text(octets_) : "";
 }
 
 std::optional<RRsetDigest> RRsetDigest::from_hex(std::string_view text) {
   Octets octets{};
-  if (text.size() != octets.size() * 2) return std::nullopt;
-  for (size_t i = 0; i < octets.size(); ++i) {
-    auto [p, ec] = std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, octets[i], 16);
-    if (ec != std::errc() || p != text.data() + 2 * i + 2) return std::nullopt;
-  }
+  auto read = hex_octets(text);
+  if (!read || read->size() != octets.size()) return std::nullopt;
+  std::copy(read->begin(), read->end(), octets.begin());
   return RRsetDigest(octets);
 }
 

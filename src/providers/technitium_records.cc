@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "model/ascii.h"
+#include "model/hex.h"
 #include "model/svcb.h"
 
 namespace zk::providers::technitium {
@@ -87,8 +88,8 @@ struct Wire {
     return api_name(*n);
   }
   std::string rest_hex() {
-    std::string out;
-    for (; at < w.size(); ++at) out += fmt::format("{:02X}", w[at]);
+    std::string out = model::hex_text(w.subspan(at), model::HexCase::Upper);
+    at = w.size();
     return out;
   }
   std::string rest() {
