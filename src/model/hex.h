@@ -4,6 +4,7 @@
 //   hex_text(octets)                  // "0a1b…"
 //   hex_text(octets, HexCase::Upper)  // "0A1B…", as BIND prints SSHFP and TLSA data
 //   hex_octets("0A1b")                // {0x0a, 0x1b}; nullopt unless pairs of hex digits
+//   hex_digit('B')                    // 11; -1 for anything but a hex digit
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,9 @@
 namespace zk::model {
 
 enum class HexCase { Lower, Upper };
+
+// The value of one hex digit (either case), or -1.
+int hex_digit(char c);
 
 std::string hex_text(std::span<const uint8_t> octets, HexCase letters = HexCase::Lower);
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "model/hex.h"
 
 namespace zk::plan {
 
@@ -195,13 +196,6 @@ std::string percent_escape(unsigned char c) {
   return escaped ? fmt::format("%{:02X}", c) : std::string();
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string encode_note_value(std::string_view value, size_t limit) {
@@ -211,9 +205,10 @@ std::string encode_note_value(std::string_view value, size_t limit) {
 std::string decode_note_value(std::string_view encoded) {
   std::string out;
   for (size_t i = 0; i < encoded.size(); ++i) {
-    if (encoded[i] == '%' && i + 2 < encoded.size() && hex_digit(encoded[i + 1]) >= 0 &&
-        hex_digit(encoded[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(encoded[i + 1]) * 16 + hex_digit(encoded[i + 2]));
+    if (encoded[i] == '%' && i + 2 < encoded.size() && model::hex_digit(encoded[i + 1]) >= 0 &&
+        model::hex_digit(encoded[i + 2]) >= 0) {
+      out += static_cast<char>(model::hex_digit(encoded[i + 1]) * 16 +
+                               model::hex_digit(encoded[i + 2]));
       i += 2;
       continue;
     }

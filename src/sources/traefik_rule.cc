@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "model/ascii.h"
+#include "model/hex.h"
 
 namespace zk::sources {
 namespace {
@@ -35,13 +36,6 @@ void append_utf8(std::string& out, uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 class Parser {
@@ -255,7 +249,7 @@ class Parser {
     ++pos_;
     uint32_t v = 0;
     for (int i = 0; i < digits; ++i) {
-      int h = at_end() ? -1 : hex_value(s_[pos_]);
+      int h = at_end() ? -1 : model::hex_digit(s_[pos_]);
       if (h < 0) {
         fail(fmt::format("{} hexadecimal digits", digits));
         return false;
