@@ -9,6 +9,7 @@
 
 #include "api/json_fields.h"
 #include "api/spec_name.h"
+#include "model/hex.h"
 
 namespace zk::api {
 
@@ -170,7 +171,7 @@ Parsed<std::string> hex_value(const boost::json::value& item, std::string_view k
   std::string digits;
   for (char c : *text) {
     if (c == ' ') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+    if (model::hex_digit(c) < 0) {
       return invalid(fmt::format("{}: \"{}\" is not hexadecimal", field, *text));
     }
     digits.push_back(c);

@@ -170,8 +170,9 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
   for (const RecordCandidate* c : ordered) {
     const RRset& set = *c->rrset;
     const std::string& key = *c->key;
-    std::string fqdn = set.owner().to_string();
-    std::string type = model::to_string(set.type());
+    // Text for the messages of duplicates and conflicts only (most records have neither).
+    auto fqdn = [&set] { return set.owner().to_string(); };
+    auto type = [&set] { return model::to_string(set.type()); };
     auto conflict = [&](std::string message) {
       outcomes[key] = {set.owner(),
                        std::string(reasons::kConflict),
@@ -183,11 +184,11 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
         outcomes[key] = {
             set.owner(), std::string(reasons::kPending),
             fmt::format("selected by {}; its {} data equals that of {} and is served once",
-                        zone_text(zone), type, it->second.holder),
+                        zone_text(zone), type(), it->second.holder),
             model::canonical_digest(std::vector<RRset>{set})};
       } else {
         conflict(fmt::format(
-            "{} {}: {} declares different data{}", fqdn, type, it->second.holder,
+            "{} {}: {} declares different data{}", fqdn(), type(), it->second.holder,
             it->second.set.ttl() != set.ttl() && it->second.set.rdatas() == set.rdatas()
                 ? fmt::format(" (TTL {} instead of {})", it->second.set.ttl(), set.ttl())
                 : ""));
@@ -198,7 +199,7 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
       conflict(
           fmt::format("{}: {} declares a DNAME at {}, which hides every name below it (RFC "
                       "6672): this data would never be answered",
-                      fqdn, d->holder, d->set.owner().to_string()));
+                      fqdn(), d->holder, d->set.owner().to_string()));
       continue;
     }
     if (set.type() == RRType::DNAME) {
@@ -206,7 +207,7 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
         conflict(
             fmt::format("{}: a DNAME hides every name below it (RFC 6672), and {} declares "
                         "{} {} there",
-                        fqdn, below->holder, below->set.owner().to_string(),
+                        fqdn(), below->holder, below->set.owner().to_string(),
                         model::to_string(below->set.type())));
         continue;
       }
@@ -216,13 +217,13 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
         conflict(
             fmt::format("{}: a CNAME cannot coexist with other data, and {} declares {} "
                         "there",
-                        fqdn, other->holder, model::to_string(other->set.type())));
+                        fqdn(), other->holder, model::to_string(other->set.type())));
         continue;
       }
     } else if (auto it = accepted.find(RRsetKey{set.owner(), RRType::CNAME});
                it != accepted.end()) {
-      conflict(fmt::format("{}: {} declares a CNAME there, which cannot coexist with {} data", fqdn,
-                           it->second.holder, type));
+      conflict(fmt::format("{}: {} declares a CNAME there, which cannot coexist with {} data",
+                           fqdn(), it->second.holder, type()));
       continue;
     }
     // A plain Pending outcome has no message (memory: one per record, and its report says
