@@ -495,6 +495,13 @@ class Bench:
             fds += len(os.listdir(f"/proc/{pid}/fd"))
         return rss, fds
 
+    def heap_bytes(self):
+        """The controllers' heap in use (zonekeeper_heap_bytes{state="in_use"}, bytes), summed: the
+        live data within the resident set."""
+        return sum(v for c in self.controllers
+                   for lb, v in c.metrics().get("zonekeeper_heap_bytes", {}).get("samples", [])
+                   if lb.get("state") == "in_use")
+
     def wait_ready_leader(self, timeout=90):
         c = self.controller
         zkenv.wait_for(lambda: c.alive_or_raise() and c.http("/readyz")[0] == 200, timeout, 0.05,

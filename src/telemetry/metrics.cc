@@ -1,5 +1,6 @@
 #include "telemetry/metrics.h"
 
+#include "telemetry/heap_metrics.h"
 #include "telemetry/process_metrics.h"
 
 #include <cmath>
@@ -384,6 +385,7 @@ void Metrics::queue_retry() {
 std::string Metrics::render() const {
   std::string out = prometheus::TextSerializer().Serialize(f_->registry->Collect());
   out += process_metrics();
+  out += heap_metrics();
   std::lock_guard lock(declared_mu());
   for (const auto& d : declared()) {
     if (out.find("# TYPE " + d.name + " ") != std::string::npos) continue;
