@@ -133,7 +133,8 @@ class Cluster {
         events_(client_, events_options(o)),
         writer_(
             client_, [this](std::string_view kind) { return store_of(kind); },
-            [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_),
+            [this](std::string_view kind) { return resource_of(kind); }, events_, metrics_,
+            o.status_writers),
         notifier_(io.get_executor(), writer_, metrics_, {}),
         ds_config_maps_(io.get_executor(), client_, notifier_),
         controller_(io.get_executor(), controller_options(o),

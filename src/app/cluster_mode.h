@@ -31,6 +31,7 @@ struct ClusterOptions {
   // again.
   std::chrono::seconds discovery_interval{30};
   size_t workers = 4;
+  size_t status_writers = 8;          // status and annotation PATCHes in flight at once
   controller::SourceOptions sources;  // --zone, --source, registry, policy, filters
   bool dry_run = false;
   bool sources_only = false;  // reconcile only the --zone shared zones

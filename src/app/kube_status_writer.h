@@ -7,8 +7,8 @@
 // The current status of an object is what the informer cached, or — until the watch brings
 // our own write back — what we wrote last (so a reconcile right after a write does not write
 // the same thing again). Writes are merge patches of /status, coalesced per object (the
-// latest wins) and sent by 8 concurrent writers (each its own keep-alive connection); failures
-// are retried with backoff.
+// latest wins) and sent by `concurrency` writers at once (--status-writers, 8 by default; each
+// its own keep-alive connection); failures are retried with backoff.
 #pragma once
 
 #include <chrono>

@@ -422,6 +422,11 @@ int main(int argc, char** argv) {
   ctl->add_option("--workers", cluster.workers, "zones reconciled in parallel")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  ctl->add_option("--status-writers", cluster.status_writers,
+                  "status and annotation PATCHes in flight at once (each on its own keep-alive "
+                  "connection)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   ctl->add_option("--log-format", log_format, "json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
