@@ -138,20 +138,13 @@ Parsed<model::Name> name_of(const boost::json::object& o, std::string_view k) {
 }
 
 Parsed<std::vector<uint8_t>> unhex(std::string_view hex, std::string_view what) {
-  std::vector<uint8_t> out;
   std::string h;
   for (char c : hex) {
     if (c != ' ' && c != ':') h += c;
   }
-  if (h.empty() || h.size() % 2) return invalid(fmt::format("rData.{}: not hex", what));
-  for (size_t i = 0; i < h.size(); i += 2) {
-    uint8_t b = 0;
-    auto [p, ec] = std::from_chars(h.data() + i, h.data() + i + 2, b, 16);
-    if (ec != std::errc() || p != h.data() + i + 2)
-      return invalid(fmt::format("rData.{}: not hex", what));
-    out.push_back(b);
-  }
-  return out;
+  auto out = h.empty() ? std::nullopt : model::hex_octets(h);
+  if (!out) return invalid(fmt::format("rData.{}: not hex", what));
+  return std::move(*out);
 }
 
 // SvcParams (RFC 9460) in Technitium's form: "key|value|key|value", each value as the API
@@ -634,10 +627,9 @@ std::string backslash_unescape(std::string_view s) {
       out += '\r';
     } else if (n == 't') {
       out += '\t';
-    } else if (n == 'x' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+    } else if (n == 'x' && i + 2 < s.size() && model::hex_digit(s[i + 1]) >= 0 &&
+               model::hex_digit(s[i + 2]) >= 0) {
+      out += static_cast<char>(model::hex_digit(s[i + 1]) * 16 + model::hex_digit(s[i + 2]));
       i += 2;
     } else {
       out += n;  // \\, \| and anything else: the octet itself
