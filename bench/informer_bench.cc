@@ -2,10 +2,12 @@
 // informer store, against `kubectl get <crd> -A -o json` of the same objects in the same run,
 // plus resident memory per cached object.
 //
-//   informer_bench [--objects N] [--rounds R]      (needs KUBECONFIG and ZK_KUBECTL; the
-//                                                    bench/informer wrapper provides them)
-// Human lines go to stderr; the last stdout line is one JSON object:
-//   {"objects":…,"zonekeeper_s":…,"kubectl_s":…,"ratio":…,"bytes_per_object":…}
+//   informer_bench [--objects N] [--rounds R] [--page-sizes 500,0,…]
+//                  (needs KUBECONFIG and ZK_KUBECTL; the bench/informer wrapper provides them)
+// Each round LISTs once per page size (LIST limit; 0: unpaged), the first reported as
+// zonekeeper_s. Human lines go to stderr; the last stdout line is one JSON object:
+//   {"objects":…,"zonekeeper_s":…,"kubectl_s":…,"ratio":…,"bytes_per_object":…,
+//    "seconds_by_page_size":{"5000":…}}
 #include <malloc.h>
 #include <unistd.h>
 
@@ -55,14 +57,25 @@ double seconds_since(Clock::time_point t0) {
 int main(int argc, char** argv) {
   int objects = 10000;
   int rounds = 2;
+  // LIST page sizes to compare (0: one unpaged LIST); the first is the one reported as
+  // zonekeeper_s (by default the informer's own).
+  std::vector<uint32_t> page_sizes{InformerOptions{}.page_size};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--objects" && i + 1 < argc) {
       objects = std::stoi(argv[++i]);
     } else if (a == "--rounds" && i + 1 < argc) {
       rounds = std::max(1, std::stoi(argv[++i]));
+    } else if (a == "--page-sizes" && i + 1 < argc) {
+      page_sizes.clear();
+      std::string list = argv[++i];
+      for (size_t at = 0; at <= list.size();) {
+        size_t comma = std::min(list.find(',', at), list.size());
+        page_sizes.push_back(static_cast<uint32_t>(std::stoul(list.substr(at, comma - at))));
+        at = comma + 1;
+      }
     } else {
-      die("usage: informer_bench [--objects N] [--rounds R]");
+      die("usage: informer_bench [--objects N] [--rounds R] [--page-sizes N,M,...]");
     }
   }
   const char* kubectl = std::getenv("ZK_KUBECTL");
@@ -130,7 +143,8 @@ int main(int argc, char** argv) {
   if (failed > 0) die(fmt::format("{} creates failed", failed));
   std::fprintf(stderr, "created %d ARecords in %.2f s\n", objects, seconds_since(t_create));
 
-  double best_zk = 1e9, best_kubectl = 1e9;
+  std::vector<double> best(page_sizes.size(), 1e9);
+  double best_kubectl = 1e9;
   double bytes_per_object = 0;
   std::string kubectl_cmd =
       fmt::format("'{}' get arecords.dns.zonekeeper.test -A -o json > /dev/null", kubectl);
@@ -140,28 +154,37 @@ int main(int argc, char** argv) {
     if (std::system(kubectl_cmd.c_str()) != 0) die("kubectl get failed");
     double kubectl_s = seconds_since(t_k);
 
-    size_t rss_before = resident_bytes();
-    InformerOptions o;  // all namespaces, pages of 500 like kubectl's default chunk size
-    auto informer = std::make_unique<Informer>(client, records, o);
-    auto t_zk = Clock::now();
-    auto done = asio::co_spawn(io, informer->run(), asio::use_future);
-    while (!informer->synced()) std::this_thread::sleep_for(std::chrono::microseconds(200));
-    double zk_s = seconds_since(t_zk);
-    asio::post(io, [&] { informer->stop(); });
-    done.get();
-    if (informer->store().size() < size_t(objects)) {
-      die(fmt::format("store has {} objects, expected {}", informer->store().size(), objects));
+    for (size_t p = 0; p < page_sizes.size(); ++p) {
+      size_t rss_before = resident_bytes();
+      InformerOptions o;  // all namespaces
+      o.page_size = page_sizes[p];
+      auto informer = std::make_unique<Informer>(client, records, o);
+      auto t_zk = Clock::now();
+      auto done = asio::co_spawn(io, informer->run(), asio::use_future);
+      while (!informer->synced()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+      double zk_s = seconds_since(t_zk);
+      asio::post(io, [&] { informer->stop(); });
+      done.get();
+      if (informer->store().size() < size_t(objects)) {
+        die(fmt::format("store has {} objects, expected {}", informer->store().size(), objects));
+      }
+      size_t rss_after = resident_bytes();
+      double per_object = double(rss_after > rss_before ? rss_after - rss_before : 0) /
+                          double(informer->store().size());
+      std::fprintf(stderr,
+                   "round %d, pages of %u: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), "
+                   "kubectl %.3f s\n",
+                   round + 1, page_sizes[p], zk_s, informer->store().size(), per_object, kubectl_s);
+      best[p] = std::min(best[p], zk_s);
+      if (round == 0 && p == 0) bytes_per_object = per_object;  // first, cold measurement
+      informer.reset();
     }
-    size_t rss_after = resident_bytes();
-    double per_object = double(rss_after > rss_before ? rss_after - rss_before : 0) /
-                        double(informer->store().size());
-    std::fprintf(stderr,
-                 "round %d: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), kubectl %.3f s\n",
-                 round + 1, zk_s, informer->store().size(), per_object, kubectl_s);
-    best_zk = std::min(best_zk, zk_s);
     best_kubectl = std::min(best_kubectl, kubectl_s);
-    if (round == 0) bytes_per_object = per_object;  // first, cold measurement of the heap
-    informer.reset();
+  }
+  const double best_zk = best[0];
+  std::string by_page;
+  for (size_t p = 0; p < page_sizes.size(); ++p) {
+    by_page += fmt::format("{}\"{}\":{:.4f}", p ? "," : "", page_sizes[p], best[p]);
   }
 
   // The objects stay: the control plane of bench/informer is thrown away afterwards.
@@ -170,7 +193,7 @@ int main(int argc, char** argv) {
   io_thread.join();
   std::printf(
       "{\"objects\":%d,\"zonekeeper_s\":%.4f,\"kubectl_s\":%.4f,\"ratio\":%.4f,\"bytes_per_"
-      "object\":%.0f}\n",
-      objects, best_zk, best_kubectl, best_zk / best_kubectl, bytes_per_object);
+      "object\":%.0f,\"seconds_by_page_size\":{%s}}\n",
+      objects, best_zk, best_kubectl, best_zk / best_kubectl, bytes_per_object, by_page.c_str());
   return 0;
 }

@@ -38,7 +38,10 @@ struct InformerOptions {
   std::string namespace_{};  // "" = all namespaces (or cluster-scoped)
   std::string label_selector{};
   std::string field_selector{};
-  uint32_t page_size = 500;
+  // LIST limit. Not kubectl's 500: each page costs the API server more the further into the
+  // list it starts (bench/informer, 100,000 objects: 10.5 s in pages of 500, 5.7 s in pages of
+  // 5,000, 5.2 s unpaged), and an unpaged LIST would hold the whole list in memory at once.
+  uint32_t page_size = 5000;
   std::chrono::seconds watch_timeout{300};  // timeoutSeconds of each watch request
   BackoffPolicy backoff{};
 };
