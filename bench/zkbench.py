@@ -431,26 +431,35 @@ class Bench:
                 u.add(name, ttl, t, data)
         return u
 
-    def update_batch(self, zone, recs, ttl=300):
-        """One TSIG-signed UPDATE adding recs [(host, ip)] to zone (built, not sent)."""
-        return self.update_message(zone, [(h, "A", ip) for h, ip in recs], ttl)
-
     def update_messages(self, zone, groups, ttl=300):
         """TSIG-signed UPDATEs adding groups [[(name, type, data), ...], ...] to zone, as few as
-        fit in a DNS message over TCP (64 KiB; a group is never split): a zone's change set."""
+        fit in a DNS message over TCP (64 KiB; a group is never split): a zone's change set.
+        One message when it fits; else the groups per message estimated from a sample's wire
+        size, made 10 % smaller until every message fits (100,000 A records: 1 build)."""
+        def build(size):
+            return [self.update_message(zone, [rr for g in groups[k:k + size] for rr in g], ttl)
+                    for k in range(0, len(groups), size)]
+
         def fits(m):
             try:
                 return bool(m.to_wire())
             except dns.exception.TooBig:
                 return False
-        n = 1
+
+        sample = groups[:200]
+        one = self.update_message(zone, [rr for g in sample for rr in g], ttl)
+        if len(groups) <= len(sample) and fits(one):
+            return [one]
+        size = len(groups)
+        if fits(one):  # 200 groups fit: scale to 60,000 octets (headroom below 65,535)
+            size = max(1, len(sample) * 60000 // len(one.to_wire()))
+        else:
+            size = len(sample) // 2
         while True:
-            size = -(-len(groups) // n)
-            msgs = [self.update_message(zone, [rr for g in groups[k:k + size] for rr in g], ttl)
-                    for k in range(0, len(groups), size)]
+            msgs = build(size)
             if all(fits(m) for m in msgs) or size == 1:
                 return msgs
-            n += 1
+            size = max(1, size * 9 // 10)
 
     def send_tcp(self, msg, sock=None):
         r = dns.query.tcp(msg, "127.0.0.1", port=self.named.port, timeout=30, sock=sock)
