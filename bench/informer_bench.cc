@@ -2,12 +2,13 @@
 // informer store, against `kubectl get <crd> -A -o json` of the same objects in the same run,
 // plus resident memory per cached object.
 //
-//   informer_bench [--objects N] [--rounds R] [--page-sizes 500,0,…]
+//   informer_bench [--objects N] [--rounds R] [--page-sizes auto,500,5000,0,…]
 //                  (needs KUBECONFIG and ZK_KUBECTL; the bench/informer wrapper provides them)
-// Each round LISTs once per page size (LIST limit; 0: unpaged), the first reported as
+// Each round LISTs once per page size — `auto`: the informer's own paging (pages sized by
+// their bytes), a number: every page that LIST limit, 0: unpaged — the first reported as
 // zonekeeper_s. Human lines go to stderr; the last stdout line is one JSON object:
 //   {"objects":…,"zonekeeper_s":…,"kubectl_s":…,"ratio":…,"bytes_per_object":…,
-//    "seconds_by_page_size":{"5000":…}}
+//    "seconds_by_page_size":{"auto":…}}
 #include <malloc.h>
 #include <unistd.h>
 
@@ -57,9 +58,9 @@ double seconds_since(Clock::time_point t0) {
 int main(int argc, char** argv) {
   int objects = 10000;
   int rounds = 2;
-  // LIST page sizes to compare (0: one unpaged LIST); the first is the one reported as
-  // zonekeeper_s (by default the informer's own).
-  std::vector<uint32_t> page_sizes{InformerOptions{}.page_size};
+  // LIST paging to compare ("auto": the informer's own; N: pages of N; 0: one unpaged LIST);
+  // the first is the one reported as zonekeeper_s.
+  std::vector<std::string> page_sizes{"auto"};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--objects" && i + 1 < argc) {
@@ -71,11 +72,16 @@ int main(int argc, char** argv) {
       std::string list = argv[++i];
       for (size_t at = 0; at <= list.size();) {
         size_t comma = std::min(list.find(',', at), list.size());
-        page_sizes.push_back(static_cast<uint32_t>(std::stoul(list.substr(at, comma - at))));
+        std::string size = list.substr(at, comma - at);
+        if (size != "auto" && (size.empty() || size.size() > 9 ||
+                               size.find_first_not_of("0123456789") != size.npos)) {
+          die("--page-sizes: each is auto or a number of objects (0: unpaged)");
+        }
+        page_sizes.push_back(size);
         at = comma + 1;
       }
     } else {
-      die("usage: informer_bench [--objects N] [--rounds R] [--page-sizes N,M,...]");
+      die("usage: informer_bench [--objects N] [--rounds R] [--page-sizes auto,N,M,...]");
     }
   }
   const char* kubectl = std::getenv("ZK_KUBECTL");
@@ -157,7 +163,9 @@ int main(int argc, char** argv) {
     for (size_t p = 0; p < page_sizes.size(); ++p) {
       size_t rss_before = resident_bytes();
       InformerOptions o;  // all namespaces
-      o.page_size = page_sizes[p];
+      if (page_sizes[p] != "auto") {
+        o.page_size = o.max_page_size = static_cast<uint32_t>(std::stoul(page_sizes[p]));
+      }
       auto informer = std::make_unique<Informer>(client, records, o);
       auto t_zk = Clock::now();
       auto done = asio::co_spawn(io, informer->run(), asio::use_future);
@@ -172,9 +180,10 @@ int main(int argc, char** argv) {
       double per_object = double(rss_after > rss_before ? rss_after - rss_before : 0) /
                           double(informer->store().size());
       std::fprintf(stderr,
-                   "round %d, pages of %u: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), "
+                   "round %d, pages of %s: zonekeeper %.3f s (%zu cached, %.0f B/object RSS), "
                    "kubectl %.3f s\n",
-                   round + 1, page_sizes[p], zk_s, informer->store().size(), per_object, kubectl_s);
+                   round + 1, page_sizes[p].c_str(), zk_s, informer->store().size(), per_object,
+                   kubectl_s);
       best[p] = std::min(best[p], zk_s);
       if (round == 0 && p == 0) bytes_per_object = per_object;  // first, cold measurement
       informer.reset();

@@ -1,6 +1,8 @@
 #include "kube/client.h"
 #include "kube/json_field.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -196,6 +198,8 @@ asio::awaitable<Result<std::string>> Client::list_each(
     const std::function<void(json::object& item)>& on_item) {
   std::string list_rv;
   bool first = true;
+  const uint32_t min_limit = options.limit;
+  size_t listed = 0, listed_bytes = 0;  // items so far, and their pages' JSON
   // Each page is parsed into one monotonic arena and dropped as a whole afterwards.
   std::unique_ptr<unsigned char[]> arena_seed(new unsigned char[64 * 1024]);
   while (true) {
@@ -210,6 +214,7 @@ asio::awaitable<Result<std::string>> Client::list_each(
     json::monotonic_resource arena(arena_seed.get(), 64 * 1024);
     boost::system::error_code ec;
     json::value page = json::parse(res->body, ec, &arena);
+    listed_bytes += res->body.size();
     res->body.clear();
     res->body.shrink_to_fit();
     if (ec || !page.is_object()) {
@@ -224,11 +229,17 @@ asio::awaitable<Result<std::string>> Client::list_each(
     }
     first = false;
     if (auto it = p.find("items"); it != p.end() && it->value().is_array()) {
+      listed += it->value().get_array().size();
       for (json::value& item : it->value().get_array()) {
         if (item.is_object()) on_item(item.get_object());
       }
     }
     if (cont.empty()) co_return list_rv;
+    if (min_limit > 0 && options.max_limit > min_limit && listed > 0) {
+      const size_t per_item = std::max<size_t>(1, listed_bytes / listed);
+      options.limit = static_cast<uint32_t>(
+          std::clamp<size_t>(options.page_bytes / per_item, min_limit, options.max_limit));
+    }
     options.continue_token = std::move(cont);
     options.resource_version.clear();
     options.resource_version_match.clear();

@@ -45,7 +45,12 @@ inline constexpr std::string_view kFieldManager = "zonekeeper";
 struct ListOptions {
   std::string label_selector{};
   std::string field_selector{};
-  uint32_t limit = 500;                  // page size; 0 = no limit
+  uint32_t limit = 500;  // page size; 0 = no limit
+  // list_each only: when above `limit`, each later page asks for as many items as make about
+  // `page_bytes` of JSON at the size of the items so far, between `limit` and `max_limit`
+  // (small objects: fewer, larger pages; large ones: pages stay near `limit`).
+  uint32_t max_limit = 0;
+  size_t page_bytes = size_t{4} << 20;
   std::string continue_token{};          // from the previous page
   std::string resource_version{};        // "" = most recent (quorum read)
   std::string resource_version_match{};  // "", "Exact", "NotOlderThan"

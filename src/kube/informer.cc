@@ -92,6 +92,8 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
   lo.label_selector = options_.label_selector;
   lo.field_selector = options_.field_selector;
   lo.limit = options_.page_size;
+  lo.max_limit = options_.max_page_size;
+  lo.page_bytes = options_.page_bytes;
   for (int attempt = 0;; ++attempt) {
     std::vector<ObjectPtr> fresh;
     size_t undecodable = 0;

@@ -173,6 +173,39 @@ TEST(InformerTest, ListPagesWatchThenInStreamGoneRelistsExactDifference) {
   EXPECT_NE(s.targets[4].find("resourceVersion=30"), std::string::npos);
 }
 
+// Later pages ask for as many items as make about page_bytes of JSON at the size of the items
+// listed so far, between page_size and max_page_size.
+TEST(InformerTest, LaterPagesAreSizedByTheirBytes) {
+  const std::string first = page({cm("a", "5"), cm("b", "6")}, "10", "c1");
+  const size_t per_item = first.size() / 2;
+  auto second_limit = [&](size_t page_bytes) {
+    asio::io_context io;
+    Script s;
+    s.lists.push_back({200, first, ""});
+    s.lists.push_back({200, page({cm("c", "7")}, "", ""), ""});
+    s.watches.push_back({std::nullopt, {}, true});
+    auto client =
+        std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "d");
+    Informer inf(
+        client, resources::kConfigMaps,
+        {.namespace_ = "n", .page_size = 2, .max_page_size = 100, .page_bytes = page_bytes});
+    run_until(io, inf, s, [&] { return s.watches.empty(); });
+    EXPECT_EQ(inf.store().size(), 3u);
+    auto limit_of = [](const std::string& target) {
+      auto at = target.find("limit=");
+      if (at == std::string::npos) return std::string("none");
+      auto end = target.find('&', at);
+      return target.substr(at + 6, end == std::string::npos ? end : end - at - 6);
+    };
+    EXPECT_EQ(limit_of(s.targets.at(0)), "2");
+    EXPECT_NE(s.targets.at(1).find("continue=c1"), std::string::npos) << s.targets[1];
+    return limit_of(s.targets.at(1));
+  };
+  EXPECT_EQ(second_limit(10 * per_item), "10");     // small objects: a larger page
+  EXPECT_EQ(second_limit(1000 * per_item), "100");  // never above max_page_size
+  EXPECT_EQ(second_limit(1), "2");                  // large objects: never below page_size
+}
+
 TEST(InformerTest, HttpGoneOnWatchOpenRelists_BrokenStreamResumesFromLastEvent) {
   asio::io_context io;
   Script s;
