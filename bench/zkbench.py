@@ -450,7 +450,6 @@ class Bench:
         one = self.update_message(zone, [rr for g in sample for rr in g], ttl)
         if len(groups) <= len(sample) and fits(one):
             return [one]
-        size = len(groups)
         if fits(one):  # 200 groups fit: scale to 60,000 octets (headroom below 65,535)
             size = max(1, len(sample) * 60000 // len(one.to_wire()))
         else:

@@ -46,7 +46,7 @@ struct InformerOptions {
   // the whole list's JSON at once).
   uint32_t page_size = 500;
   uint32_t max_page_size = 5000;
-  size_t page_bytes = size_t{4} << 20;
+  size_t page_bytes = ListOptions{}.page_bytes;
   std::chrono::seconds watch_timeout{300};  // timeoutSeconds of each watch request
   BackoffPolicy backoff{};
 };
