@@ -253,6 +253,18 @@ void ZoneState::reset(const api::Zone& zone, ZoneSet peers, const NamespaceDirec
   out_ = {};
 }
 
+void ZoneState::Group::insert(const RecordCandidate* c) {
+  auto at = std::lower_bound(
+      oldest_first_.begin(), oldest_first_.end(), c,
+      [](const RecordCandidate* a, const RecordCandidate* b) { return older_candidate(*a, *b); });
+  if (at == oldest_first_.end() || *at != c) oldest_first_.insert(at, c);
+}
+
+void ZoneState::Group::erase(const RecordCandidate* c) {
+  auto at = std::find(oldest_first_.begin(), oldest_first_.end(), c);
+  if (at != oldest_first_.end()) oldest_first_.erase(at);
+}
+
 void ZoneState::withdraw(const RecordCandidate& c, std::set<Name>& affected) {
   if (c.role == RecordCandidate::Role::Elsewhere) return;
   touched_records_.insert(*c.key);

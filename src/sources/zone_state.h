@@ -28,6 +28,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "api/record.h"
 #include "api/selecting_zones.h"
 #include "api/time.h"
@@ -113,13 +115,19 @@ class ZoneState {
   // Records to classify again, with their entries (by key).
   using Changed =
       std::vector<std::pair<const api::RecordObject*, std::pair<const std::string, Entry>*>>;
-  // Contenders at one owner, oldest first.
-  struct OlderFirst {
-    bool operator()(const RecordCandidate* a, const RecordCandidate* b) const {
-      return older_candidate(*a, *b);
-    }
+  // Contenders at one owner, oldest first (memory: nearly every owner has one, held inline,
+  // where a std::set took a node of its own per contender).
+  class Group {
+   public:
+    void insert(const RecordCandidate* c);  // once: a second insert of `c` changes nothing
+    void erase(const RecordCandidate* c);
+    bool empty() const { return oldest_first_.empty(); }
+    auto begin() const { return oldest_first_.begin(); }
+    auto end() const { return oldest_first_.end(); }
+
+   private:
+    boost::container::small_vector<const RecordCandidate*, 1> oldest_first_;
   };
-  using Group = std::set<const RecordCandidate*, OlderFirst>;
 
   void reset(const api::Zone& zone, ZoneSet peers, const NamespaceDirectory& namespaces);
   void withdraw(const RecordCandidate& c, std::set<model::Name>& affected);
