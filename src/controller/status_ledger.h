@@ -20,9 +20,28 @@ class StatusLedger final : public StatusSink {
   struct Unserved {
     std::string zone, fqdn;
   };
-  // Memory: one per object, so only what the views read (the object is its key).
+  // Memory: one per object, so only what the views read (the object is its key), and of its
+  // Ready condition only what varies (the type is Ready; the status one of three).
   struct Entry {
-    ConditionSpec ready;
+    Entry(const ConditionSpec& ready, std::unique_ptr<const Unserved> unserved)
+        : status(ready.status == api::kTrue    ? Status::True
+                 : ready.status == api::kFalse ? Status::False
+                                               : Status::Unknown),
+          reason(ready.reason),
+          message(ready.message),
+          unserved(std::move(unserved)) {}
+    bool is_ready() const { return status == Status::True; }
+    ConditionSpec ready() const {
+      return ready_condition(status == Status::True    ? api::kTrue
+                             : status == Status::False ? api::kFalse
+                                                       : api::kUnknown,
+                             reason, message);
+    }
+
+    enum class Status : uint8_t { True, False, Unknown };
+    Status status;
+    std::string reason;
+    std::string message;
     // Null for sources, and for served records (the views list them from the zones' data).
     std::unique_ptr<const Unserved> unserved;
   };
@@ -34,7 +53,7 @@ class StatusLedger final : public StatusSink {
   // A source object's verdict (Ingress, IngressRoute, ...: they have no status of ours), or its
   // absence (no verdict: nothing of it is in a zone).
   void note_ready(const ObjectRef& ref, const ConditionSpec& ready) {
-    entries_[ref.key()] = {ready, nullptr};
+    entries_.insert_or_assign(ref.key(), Entry(ready, nullptr));
     ++changes_;
   }
   void drop(const ObjectRef& ref) {
@@ -43,16 +62,17 @@ class StatusLedger final : public StatusSink {
   }
 
   void record_status(const RecordStatus& s) override {
-    entries_[s.ref.key()] = {s.ready, s.ready.status == api::kTrue
-                                          ? nullptr
-                                          : std::make_unique<const Unserved>(s.zone, s.fqdn)};
+    entries_.insert_or_assign(
+        s.ref.key(), Entry(s.ready, s.ready.status == api::kTrue
+                                        ? nullptr
+                                        : std::make_unique<const Unserved>(s.zone, s.fqdn)));
     ++changes_;
     next_.record_status(s);
   }
   void zone_status(const ZoneStatus& s) override { next_.zone_status(s); }
   void server_status(const ServerStatus& s) override { next_.server_status(s); }
   void endpoint_status(const EndpointStatus& s) override {
-    entries_[s.ref.key()] = {s.ready, nullptr};
+    entries_.insert_or_assign(s.ref.key(), Entry(s.ready, nullptr));
     ++changes_;
     next_.endpoint_status(s);
   }

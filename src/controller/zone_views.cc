@@ -151,7 +151,7 @@ std::vector<RecordRow> Controller::record_rows() const {
         RecordRow r = row;
         r.source = o;
         std::string okey = fmt::format("{}/{}/{}", o.kind, o.ns, o.name);
-        if (auto e = ledger.find(okey); e != ledger.end()) r.ready = e->second.ready;
+        if (auto e = ledger.find(okey); e != ledger.end()) r.ready = e->second.ready();
         note_of(okey, r);
         listed.insert(std::move(okey));
         rows.push_back(std::move(r));
@@ -160,7 +160,7 @@ std::vector<RecordRow> Controller::record_rows() const {
   }
   // Objects that serve nothing: invalid, in no zone, in conflict, filtered out, ...
   for (const auto& [okey, e] : ledger) {
-    if (listed.contains(okey) || e.ready.status == "True") continue;
+    if (listed.contains(okey) || e.is_ready()) continue;
     auto object = parse_object_key(okey);
     if (!object) continue;  // the ledger's keys are ObjectRef::key()s
     RecordRow r;
@@ -168,7 +168,7 @@ std::vector<RecordRow> Controller::record_rows() const {
     if (auto k = api::parse_kind(object->kind)) r.type = model::to_string(api::record_type(*k));
     if (e.unserved) r.zone = e.unserved->zone;
     r.source = {std::string(object->kind), std::string(object->ns), std::string(object->name)};
-    r.ready = e.ready;
+    r.ready = e.ready();
     note_of(okey, r);
     rows.push_back(std::move(r));
   }
