@@ -148,10 +148,10 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
     if (owner != &zone) return c;
     std::vector<std::string> names;
     for (const auto* z : selecting) names.push_back(zone_text(*z));
-    c.multiple = fmt::format(
+    c.multiple = std::make_unique<const std::string>(fmt::format(
         "selected by {} DNSZones: {}; a record belongs to one zone, so only the oldest, {}, "
         "serves it (change its labels or the zones' recordsFrom)",
-        selecting.size(), fmt::join(names, ", "), zone_text(zone));
+        selecting.size(), fmt::join(names, ", "), zone_text(zone)));
   }
   auto set = api::record_rrset(r, zone.zone_name, zone.ttl);
   if (!set) return settle(reasons::kInvalidSpec, set.error());
@@ -229,8 +229,9 @@ void accept(const api::Zone& zone, const std::vector<const RecordCandidate*>& or
     // A plain Pending outcome has no message (memory: one per record, and its report says
     // where it is served instead).
     outcomes[key] = {set.owner(),
-                     std::string(c->multiple.empty() ? reasons::kPending : reasons::kMultipleZones),
-                     c->multiple, model::canonical_digest(std::vector<RRset>{set})};
+                     std::string(c->multiple ? reasons::kMultipleZones : reasons::kPending),
+                     c->multiple ? *c->multiple : std::string(),
+                     model::canonical_digest(std::vector<RRset>{set})};
     any_dname = any_dname || set.type() == RRType::DNAME;
     accepted[set.key()] = {set, key};
   }

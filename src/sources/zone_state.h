@@ -63,7 +63,9 @@ struct RecordCandidate {
   RecordAge age;  // with the key's namespace, name and kind: the age order (older_candidate)
   std::unique_ptr<const RecordOutcome> outcome;  // Settled (memory: Contenders are the many)
   std::optional<model::RRset> rrset;             // Contender
-  std::string multiple;  // Contender selected by several zones: MultipleZones
+  // Contender selected by several zones: MultipleZones, this message (memory: rare, so not a
+  // string in every candidate).
+  std::unique_ptr<const std::string> multiple;
 };
 
 // The age order of two candidates of one zone: sources::older's, which their keys decide after
