@@ -10,12 +10,6 @@
 
 namespace zk::api {
 
-std::optional<Timestamp> ObjectMeta::created() const {
-  auto t = parse_rfc3339(creation_timestamp);
-  if (!t) return std::nullopt;
-  return *t;
-}
-
 model::Parsed<ObjectMeta> decode_meta(const boost::json::value& object) {
   if (!object.is_object()) return model::invalid("the object is not a JSON object");
   const auto* md = json::member(&object, "metadata");
@@ -26,12 +20,14 @@ model::Parsed<ObjectMeta> decode_meta(const boost::json::value& object) {
   if (!name) return tl::unexpected(name.error());
   if (name->empty()) return model::invalid("metadata.name: must not be empty");
   m.name = std::move(*name);
+  std::string created;
   for (auto [key, field] : {std::pair{"namespace", &m.ns}, std::pair{"uid", &m.uid},
-                            std::pair{"creationTimestamp", &m.creation_timestamp}}) {
+                            std::pair{"creationTimestamp", &created}}) {
     auto s = json::opt_string(json::member(md, key), fmt::format("metadata.{}", key));
     if (!s) return tl::unexpected(s.error());
     if (*s) *field = std::move(**s);
   }
+  if (auto t = parse_rfc3339(created)) m.created_at = *t;
   auto gen = json::opt_int(json::member(md, "generation"), "metadata.generation", 0, INT64_MAX);
   if (!gen) return tl::unexpected(gen.error());
   m.generation = gen->value_or(0);

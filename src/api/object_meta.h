@@ -16,15 +16,16 @@
 namespace zk::api {
 
 struct ObjectMeta {
-  std::string ns;                  // metadata.namespace ("" when absent)
-  std::string name;                // metadata.name
-  std::string uid;                 // metadata.uid
-  std::string creation_timestamp;  // metadata.creationTimestamp, RFC 3339
-  int64_t generation = 0;          // metadata.generation
-  Labels labels;                   // metadata.labels
+  std::string ns;    // metadata.namespace ("" when absent)
+  std::string name;  // metadata.name
+  std::string uid;   // metadata.uid
+  // metadata.creationTimestamp (RFC 3339), parsed; nullopt when absent or malformed (memory: the
+  // text took a string and an allocation in every cached object).
+  std::optional<Timestamp> created_at;
+  int64_t generation = 0;  // metadata.generation
+  Labels labels;           // metadata.labels
 
-  // creation_timestamp parsed; nullopt when absent or malformed.
-  std::optional<Timestamp> created() const;
+  std::optional<Timestamp> created() const { return created_at; }
   friend bool operator==(const ObjectMeta&, const ObjectMeta&) = default;
 };
 

@@ -21,8 +21,7 @@ std::string ns_key(std::string_view ns, std::string_view name) {
 // an update that only touched status or other annotations.
 bool same_record(const api::RecordObject& a, const api::RecordObject& b) {
   return a.uid == b.uid && a.generation == b.generation && a.labels == b.labels &&
-         a.creation_timestamp == b.creation_timestamp && a.spec == b.spec && a.kind == b.kind &&
-         a.notes == b.notes;
+         a.created_at == b.created_at && a.spec == b.spec && a.kind == b.kind && a.notes == b.notes;
 }
 
 bool same_secret(const SecretState& a, const SecretState& b) {

@@ -176,7 +176,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
              meta->name,
              meta->uid,
              meta->generation};
-  obj.created = meta->creation_timestamp;
+  if (meta->created_at) obj.created = api::format_rfc3339(meta->created_at->seconds);
   obj.id = source_id(kind, meta->ns, meta->name);
   obj.notes = api::read_record_annotations(object);
   if (auto why = filtered_out(*meta, object)) {

@@ -89,8 +89,8 @@ struct SourceOptions {
 struct SourceObject {
   SourceKind kind{};
   ObjectRef ref;
-  std::string created;   // metadata.creationTimestamp (RFC 3339 sorts as text)
-  std::string id;        // "ingress/ns/name" — external-dns/resource
+  std::string created;  // metadata.creationTimestamp as RFC 3339 in UTC (sorts as text); "" if none
+  std::string id;       // "ingress/ns/name" — external-dns/resource
   uint64_t version = 0;  // bumped whenever its endpoints change
   std::string skipped;   // not ours to serve (IngressClass, opt-out, apiVersion)
   std::string pending;   // waits for an address (an Ingress before its load balancer's)

@@ -234,7 +234,7 @@ TEST(DesiredZone, RecordSelectedByTwoZonesIsServedByTheOldest) {
   EXPECT_EQ(d1.outcomes.count("ARecord/dns/www"), 0u);
   // An older creationTimestamp beats the name order.
   auto z1_old = z1;
-  z1_old.creation_timestamp = "2022-01-01T00:00:00Z";
+  z1_old.created_at = api::parse_rfc3339("2022-01-01T00:00:00Z").value();
   EXPECT_EQ(outcome(desired_zone(z1_old, recs, {z1_old, z2}), "ARecord/dns/www").reason,
             reasons::kMultipleZones);
   EXPECT_EQ(desired_zone(z2, recs, {z1_old, z2}).outcomes.count("ARecord/dns/www"), 0u);
@@ -399,7 +399,7 @@ TEST(DesiredZone, AZoneOfTheRecordsOwnNamespaceDoesNotCallThemNotSelected) {
 TEST(DesiredZone, AcrossNamespacesTheOldestAdmittingZoneServes) {
   auto cross = cross_zone();  // created 2023-01-01
   auto local = zone(R"({"zoneName":"example.org","recordsFrom":[{"selector":{}}]})", "own", "shop");
-  local.creation_timestamp = "2024-01-01T00:00:00Z";
+  local.created_at = api::parse_rfc3339("2024-01-01T00:00:00Z").value();
   std::vector<RecordObject> recs = {web("shop", "www", "192.0.2.1", 1)};
   auto dir = directory("shop");
   auto d = desired_zone(cross, recs, {local, cross}, dir);
@@ -438,7 +438,8 @@ TEST(DesiredZone, OneOutcomePerRecordAcrossNamespaces) {
       }
       zones.push_back(zone(fmt::format(R"({{"zoneName":"z{}.test","recordsFrom":[{}]}})", i, from),
                            fmt::format("z{}", i), nss[pick(nss.size())]));
-      zones.back().creation_timestamp = fmt::format("2023-01-01T00:00:{:02d}Z", pick(3));
+      zones.back().created_at =
+          api::parse_rfc3339(fmt::format("2023-01-01T00:00:{:02d}Z", pick(3))).value();
     }
     std::vector<RecordObject> recs;
     for (size_t i = 0, n = 1 + pick(6); i < n; ++i) {
@@ -625,9 +626,10 @@ TEST(DesiredZone, AgeIsTimeThenName) {
 TEST(DesiredZone, AgeComparesTimesNotText) {
   auto z = ext_zone();
   auto early = rec(Kind::A, "early", R"({"name":"www","ipv4Addresses":["192.0.2.1"]})", -1);
-  early.creation_timestamp = "2024-01-01T02:00:00+03:00";  // 23:00Z the day before
+  early.created_at =
+      api::parse_rfc3339("2024-01-01T02:00:00+03:00").value();  // 23:00Z the day before
   auto late = rec(Kind::A, "late", R"({"name":"www","ipv4Addresses":["192.0.2.2"]})", -1);
-  late.creation_timestamp = "2024-01-01T00:00:00Z";
+  late.created_at = api::parse_rfc3339("2024-01-01T00:00:00Z").value();
   auto d = desired_zone(z, {late, early}, {z});
   EXPECT_EQ(outcome(d, "ARecord/dns/early").reason, reasons::kPending);
   EXPECT_EQ(outcome(d, "ARecord/dns/late").reason, reasons::kConflict);
