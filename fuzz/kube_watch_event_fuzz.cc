@@ -3,10 +3,13 @@
 // Any input must yield values or typed errors — never a crash, hang or sanitizer report.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "kube/error.h"
 #include "kube/object.h"
+#include "kube/packed_json.h"
 #include "kube/watch_event.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -34,5 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)zk::kube::decode_watch_event(input);
   (void)zk::kube::error_from_response(size > 2 ? 400 + data[2] % 200 : 500, input,
                                       input.substr(0, 4));
+  // The packing gives back any text that serialized JSON could be (no raw control characters)
+  // byte for byte.
+  std::string text;
+  for (char c : input) {
+    if (static_cast<unsigned char>(c) >= 0x20) text.push_back(c);
+  }
+  std::string back;
+  zk::kube::unpack_json(zk::kube::pack_json(text), back);
+  if (back != text) std::abort();
   return 0;
 }

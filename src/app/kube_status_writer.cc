@@ -14,6 +14,7 @@
 #include "api/kind.h"
 #include "api/time.h"
 #include "kube/object.h"
+#include "kube/packed_json.h"
 #include "telemetry/logging.h"
 #include "telemetry/metrics.h"
 
