@@ -572,12 +572,12 @@ class Bench:
             fds += len(os.listdir(f"/proc/{pid}/fd"))
         return rss, fds
 
-    def heap_bytes(self):
+    def heap_bytes(self, state="in_use"):
         """The controllers' heap in use (zonekeeper_heap_bytes{state="in_use"}, bytes), summed: the
-        live data within the resident set."""
+        live data within the resident set; state="free": what the allocator holds freed."""
         return sum(v for c in self.controllers
                    for lb, v in c.metrics().get("zonekeeper_heap_bytes", {}).get("samples", [])
-                   if lb.get("state") == "in_use")
+                   if lb.get("state") == state)
 
     def wait_ready_leader(self, timeout=90):
         c = self.controller
