@@ -71,8 +71,8 @@ const std::array<std::vector<uint8_t>, 256>& fragments_by_first_byte() {
 }
 
 // Values kept in binary (memory: a record with its status holds four timestamps, a hash and a
-// UUID, ≈ 200 of its ≈ 600 packed octets): a NUL (never raw in serialized JSON either), a tag,
-// then a fixed number of octets. Only a value the packing gives back byte for byte is taken,
+// UUID: 180 octets as text, 80 so): a NUL (never raw in serialized JSON either), a tag, then a
+// fixed number of octets. Only a value the packing gives back byte for byte is taken,
 // and only where it starts a JSON string (after a '"') and ends at its closing '"'.
 enum Binary : uint8_t {
   kTimestamp = 1,  // "YYYY-MM-DDTHH:MM:SSZ", 1970 … 9999: 5 octets, seconds since 1970
