@@ -8,11 +8,14 @@ namespace zk::kube {
 
 namespace {
 
-std::tm utc(std::chrono::system_clock::time_point t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+std::tm utc(std::time_t secs) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   return tm;
+}
+
+std::tm utc(std::chrono::system_clock::time_point t) {
+  return utc(std::chrono::system_clock::to_time_t(t));
 }
 
 }  // namespace
@@ -27,7 +30,11 @@ std::string format_micro_time(std::chrono::system_clock::time_point t) {
 }
 
 std::string format_time(std::chrono::system_clock::time_point t) {
-  std::tm tm = utc(t);
+  return format_time(std::chrono::system_clock::to_time_t(t));
+}
+
+std::string format_time(std::time_t seconds) {
+  std::tm tm = utc(seconds);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <string>
 
 namespace zk::kube {
 
 std::string format_micro_time(std::chrono::system_clock::time_point t);
 std::string format_time(std::chrono::system_clock::time_point t);
+// The same of seconds since 1970 (any year to 9999; a time_point's nanoseconds end in 2262).
+std::string format_time(std::time_t seconds);
 
 }  // namespace zk::kube

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <ctime>
 #include <vector>
 
-#include <fmt/format.h>
+#include "kube/microtime.h"
 
 namespace zk::kube {
 
@@ -83,31 +84,6 @@ constexpr size_t kTimestampText = 20, kTimestampOctets = 5;
 constexpr size_t kUuidText = 36, kUuidOctets = 16;
 constexpr size_t kHashText = 64, kHashOctets = 32;
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's civil algorithms).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-std::string format_timestamp(int64_t seconds) {
-  int64_t z = seconds / 86400 + 719468;
-  const int64_t secs = seconds % 86400;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, secs / 3600, secs / 60 % 60,
-                     secs % 60);
-}
-
 bool digits(std::string_view s, size_t at, size_t n, unsigned& out) {
   out = 0;
   for (size_t i = at; i < at + n; ++i) {
@@ -127,8 +103,15 @@ int64_t timestamp_seconds(std::string_view t) {
       d > 31 || h > 23 || mi > 59 || s > 59) {
     return -1;
   }
-  const int64_t seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-  return format_timestamp(seconds) == t ? seconds : -1;  // Feb 30 and the like: left as text
+  std::tm tm{};
+  tm.tm_year = int(y) - 1900;
+  tm.tm_mon = int(mo) - 1;
+  tm.tm_mday = int(d);
+  tm.tm_hour = int(h);
+  tm.tm_min = int(mi);
+  tm.tm_sec = int(s);
+  const int64_t seconds = timegm(&tm);  // normalizes Feb 30 and the like: then the text differs
+  return seconds >= 0 && format_time(std::time_t(seconds)) == t ? seconds : -1;
 }
 
 int hex_value(char c) {
@@ -246,7 +229,7 @@ void unpack_json(std::string_view packed, std::string& out) {
       if (tag == kTimestamp && packed.size() - i >= kTimestampOctets) {
         int64_t s = 0;
         for (size_t k = 0; k < kTimestampOctets; ++k) s = s << 8 | uint8_t(packed[i + k]);
-        out += format_timestamp(s);
+        out += format_time(std::time_t(s));
         i += kTimestampOctets;
       } else if (tag == kUuid && packed.size() - i >= kUuidOctets) {
         unpack_hex(packed.substr(i, kUuidOctets), true, out);
