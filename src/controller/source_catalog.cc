@@ -176,7 +176,7 @@ std::optional<SourceObject> SourceCatalog::decode(SourceKind kind,
              meta->name,
              meta->uid,
              meta->generation};
-  if (meta->created_at) obj.created = api::format_rfc3339(meta->created_at->seconds);
+  obj.created = meta->created_at;
   obj.id = source_id(kind, meta->ns, meta->name);
   obj.notes = api::read_record_annotations(object);
   if (auto why = filtered_out(*meta, object)) {
@@ -431,21 +431,22 @@ const SourceObject* SourceCatalog::find(const std::string& id) const {
 bool SourceCatalog::older(const std::string& a, const std::string& b) const {
   const SourceObject* x = find(a);
   const SourceObject* y = find(b);
-  std::string ca = x ? x->created : std::string(), cb = y ? y->created : std::string();
+  std::optional<api::Timestamp> ca = x ? x->created : std::nullopt,
+                                cb = y ? y->created : std::nullopt;
   // An object without a timestamp sorts last (it is the odd one).
-  if (ca.empty() != cb.empty()) return !ca.empty();
+  if (ca.has_value() != cb.has_value()) return ca.has_value();
   return std::tie(ca, a) < std::tie(cb, b);
 }
 
 std::vector<std::string> SourceCatalog::sources_of(const Name& zone) const {
   // (no timestamp last, timestamp, id): the order of older(), with one lookup per object.
-  std::vector<std::tuple<bool, std::string_view, std::string_view>> keyed;
+  std::vector<std::tuple<bool, api::Timestamp, std::string_view>> keyed;
   if (auto it = by_zone_.find(zone); it != by_zone_.end()) {
     keyed.reserve(it->second.size());
     for (const auto& id : it->second) {
       const SourceObject& o = objects_.at(id);
       if (withdrawn(o)) continue;
-      keyed.emplace_back(o.created.empty(), o.created, id);
+      keyed.emplace_back(!o.created, o.created.value_or(api::Timestamp{}), id);
     }
   }
   std::sort(keyed.begin(), keyed.end());

@@ -89,11 +89,11 @@ struct SourceOptions {
 struct SourceObject {
   SourceKind kind{};
   ObjectRef ref;
-  std::string created;  // metadata.creationTimestamp as RFC 3339 in UTC (sorts as text); "" if none
-  std::string id;       // "ingress/ns/name" — external-dns/resource
-  uint64_t version = 0;  // bumped whenever its endpoints change
-  std::string skipped;   // not ours to serve (IngressClass, opt-out, apiVersion)
-  std::string pending;   // waits for an address (an Ingress before its load balancer's)
+  std::optional<api::Timestamp> created;  // metadata.creationTimestamp (none: absent or malformed)
+  std::string id;                         // "ingress/ns/name" — external-dns/resource
+  uint64_t version = 0;                   // bumped whenever its endpoints change
+  std::string skipped;                    // not ours to serve (IngressClass, opt-out, apiVersion)
+  std::string pending;  // waits for an address (an Ingress before its load balancer's)
   std::vector<std::string> problems;  // object-level: unparsable rule, no target, bad entry
   std::map<model::Name, std::vector<sources::Endpoint>> by_zone;
   // In one of our zones but refused by the domain filter.
