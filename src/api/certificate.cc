@@ -66,7 +66,7 @@ model::Parsed<CertificateState> decode_certificate(const bj::value& object) {
   CertificateState c;
   c.ns = meta->ns;
   c.name = meta->name;
-  if (auto created = meta->created()) c.created = created->seconds;
+  if (auto created = meta->created_at) c.created = created->seconds;
   const bj::value* status = json::member(&object, "status");
   if (!status) return c;
   auto not_after = opt_time(json::member(status, "notAfter"), "status.notAfter");

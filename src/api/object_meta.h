@@ -25,7 +25,6 @@ struct ObjectMeta {
   int64_t generation = 0;  // metadata.generation
   Labels labels;           // metadata.labels
 
-  std::optional<Timestamp> created() const { return created_at; }
   friend bool operator==(const ObjectMeta&, const ObjectMeta&) = default;
 };
 

@@ -70,7 +70,7 @@ TEST(DecodeRecord, ReadsMetadataAndSpec) {
   EXPECT_EQ(r->name, "www");
   EXPECT_EQ(r->uid, "u-1");
   EXPECT_EQ(r->generation, 3);
-  EXPECT_EQ(r->created(), parse_rfc3339("2024-05-01T12:00:00Z").value());
+  EXPECT_EQ(r->created_at, parse_rfc3339("2024-05-01T12:00:00Z").value());
   EXPECT_EQ(r->labels, (Labels{{"zone", "ext"}}));
   EXPECT_EQ(r->spec_name, "www");
   EXPECT_EQ(r->ttl, 60u);

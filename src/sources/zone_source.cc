@@ -48,7 +48,7 @@ std::vector<RecordTarget> record_targets(const api::Zone& zone,
 }
 
 bool zone_older(const api::Zone* a, const api::Zone* b) {
-  auto ta = a->created(), tb = b->created();
+  const auto &ta = a->created_at, &tb = b->created_at;
   if (ta.has_value() != tb.has_value()) return ta.has_value();  // no timestamp = newest
   if (ta != tb) return *ta < *tb;
   return a->key() < b->key();

@@ -18,7 +18,7 @@ namespace reasons = api::reasons;
 
 RecordAge record_age(const api::RecordObject& r) {
   RecordAge age;
-  if (auto t = r.created()) {
+  if (auto t = r.created_at) {
     age.missing = 0;
     age.created = *t;
   }
