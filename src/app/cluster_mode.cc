@@ -497,14 +497,20 @@ class Cluster {
     stop_leading();
     if (elector_) elector_->stop();
     if (shards_) shards_->stop();
-    co_await events_.flush();
-    if (bind9_) co_await bind9_->shutdown();
-    if (certificates_) certificates_->shutdown();
+    // The watches and workers end first: an informer that keeps re-listing would compete with
+    // the last Events for the API server (a soak's SIGTERM waited minutes for them).
     for (auto& [k, inf] : informers_) inf->stop();
     for (auto& [k, inf] : secret_informers_) inf->stop();
+    if (bind9_) co_await bind9_->shutdown();
+    if (certificates_) certificates_->shutdown();
+    if (const size_t dropped = co_await events_.flush(kEventsFlushDeadline); dropped > 0) {
+      spdlog::warn("shutting down: {} queued Event(s) not written within {} s", dropped,
+                   kEventsFlushDeadline.count() / 1000);
+    }
   }
 
  private:
+  static constexpr std::chrono::milliseconds kEventsFlushDeadline{5000};
   static kube::EventRecorderOptions events_options(const ClusterOptions& o) {
     kube::EventRecorderOptions e;
     e.reporting_instance = o.identity;

@@ -213,12 +213,18 @@ asio::awaitable<void> EventRecorder::drain() {
   if (*alive) draining_ = false;
 }
 
-asio::awaitable<void> EventRecorder::flush() {
+asio::awaitable<size_t> EventRecorder::flush(std::chrono::milliseconds deadline) {
   asio::steady_timer timer(client_->executor());
-  while (draining_ || !queue_.empty()) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while ((draining_ || !queue_.empty()) && std::chrono::steady_clock::now() < until) {
     timer.expires_after(std::chrono::milliseconds(5));
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+  // The Event being written now (if any) finishes or fails on its own; the rest never will.
+  const size_t abandoned = queue_.size();
+  stats_.abandoned += abandoned;
+  queue_.clear();
+  co_return abandoned;
 }
 
 }  // namespace zk::kube

@@ -3,7 +3,7 @@
 //   kube::EventRecorder events(client, {.reporting_instance = pod_name});
 //   events.record(ref, EventSeverity::Warning, "UpdateRejected", "Reconcile",
 //                 "BIND refused the UPDATE: REFUSED");      // fire and forget
-//   co_await events.flush();                                  // before shutdown
+//   co_await events.flush(std::chrono::seconds(5));           // before shutdown
 //
 // - Aggregation: the same object + reason + note within `aggregation_window` does not create
 //   a new Event: the existing one gets series {count, lastObservedTime} bumped (a merge patch).
@@ -57,9 +57,10 @@ struct EventRecorderStats {
   uint64_t rate_limited = 0;  // per-object token bucket empty, or the queue full
   uint64_t dropped = 0;       // of those: the queue was full (logged)
   uint64_t failed = 0;        // the API server refused the write or could not be reached (logged)
+  uint64_t abandoned = 0;     // still queued when flush() reached its deadline
   // Events (or series increments) that never reached the API server, for whatever reason:
   // what zonekeeper_events_dropped_total counts.
-  uint64_t not_written() const { return rate_limited + failed; }
+  uint64_t not_written() const { return rate_limited + failed + abandoned; }
 };
 
 class EventRecorder {
@@ -74,8 +75,10 @@ class EventRecorder {
   asio::awaitable<EventOutcome> emit(const ObjectReference& regarding, EventSeverity severity,
                                      std::string_view reason, std::string_view action,
                                      std::string_view note);
-  // Waits until everything queued by record() has been written.
-  asio::awaitable<void> flush();
+  // Waits until everything queued by record() has been written, or until `deadline` has
+  // passed: then what is still queued is dropped, counted in stats().abandoned and returned
+  // (at shutdown, an API server that answers slowly must not hold the process for ever).
+  asio::awaitable<size_t> flush(std::chrono::milliseconds deadline);
   EventRecorderStats stats() const { return stats_; }
 
  private:

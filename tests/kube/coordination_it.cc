@@ -423,7 +423,7 @@ TEST(KubeEvents, SameEventAggregatesIntoOneSeries) {
   EXPECT_EQ(events_about(io, *c, ns, "target"), 2u);
   // Fire-and-forget path.
   io.call([&] { rec.record(ref, EventSeverity::Normal, "Synced", "Reconcile", "zone served"); });
-  io.sync(rec.flush());
+  EXPECT_EQ(io.sync(rec.flush(std::chrono::seconds(30))), 0u);
   EXPECT_EQ(events_about(io, *c, ns, "target"), 2u);
   EXPECT_EQ(rec.stats().aggregated, 5u);
 }
