@@ -132,7 +132,7 @@ void KubeStatusWriter::record_status(const controller::RecordStatus& s) {
     telemetry::log(spdlog::level::debug,
                    {{"object", key}, {"zone", s.zone}, {"reason", s.ready.reason}},
                    s.ready.message);
-    if (auto e = controller::verdict_event(cur, s.ready))
+    if (auto e = controller::record_verdict_event(cur, s))
       event(s.ref, e->warning, e->reason, e->note);
   }
   if (next || annotation) write(s.ref, std::move(next), std::move(annotation));

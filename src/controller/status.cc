@@ -146,15 +146,23 @@ bool is_failure(const ConditionSpec& condition) {
          condition.reason != reasons::kNotSelected;
 }
 
-std::optional<VerdictEvent> verdict_event(const json::value& current, const ConditionSpec& ready) {
-  std::optional<ConditionSpec> before;
+namespace {
+
+std::optional<ConditionSpec> stored_condition(const json::value& current, const std::string& type) {
   if (const json::value* c = field(current, "conditions")) {
     if (auto parsed = api::conditions_from_json(*c)) {
-      if (const api::Condition* r = api::find_condition(*parsed, ready.type)) {
-        before = ConditionSpec{r->type, r->status, r->reason, r->message};
+      if (const api::Condition* r = api::find_condition(*parsed, type)) {
+        return ConditionSpec{r->type, r->status, r->reason, r->message};
       }
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<VerdictEvent> verdict_event(const json::value& current, const ConditionSpec& ready) {
+  std::optional<ConditionSpec> before = stored_condition(current, ready.type);
   if (before && before->status == ready.status && before->reason == ready.reason) {
     return std::nullopt;
   }
@@ -163,6 +171,19 @@ std::optional<VerdictEvent> verdict_event(const json::value& current, const Cond
     return VerdictEvent{false, ready.reason, ready.message};
   }
   return std::nullopt;
+}
+
+std::optional<VerdictEvent> record_verdict_event(const json::value& current,
+                                                 const RecordStatus& s) {
+  if (s.zone_wide) return std::nullopt;
+  auto e = verdict_event(current, s.ready);
+  if (e && !e->warning) {
+    // The zone's own recovery Event tells it; the report cannot flag this one (a blocked zone's
+    // report leaves the records' standings alone).
+    std::optional<ConditionSpec> before = stored_condition(current, s.ready.type);
+    if (before && before->reason == api::reasons::kZoneNotReady) return std::nullopt;
+  }
+  return e;
 }
 
 std::optional<json::object> merge_record_status(const json::value& current, const RecordStatus& s,

@@ -89,8 +89,18 @@ struct RecordStatus {
   std::string zone;                         // absolute, lowercase; "" when no zone selects it
   std::string fqdn;
   std::string acknowledged_hash;  // set when a Primary holds this data now; else keep the old
+  // The verdict is the zone's, not the record's: a Primary failed the whole zone (unreachable,
+  // TSIG, the UPDATE refused as a whole), the zone is not ready, or this is the recovery from
+  // such a failure. Its Event goes on the DNSZone once, not on each of its records.
+  bool zone_wide = false;
   friend bool operator==(const RecordStatus&, const RecordStatus&) = default;
 };
+
+// verdict_event for a record object: nothing when the verdict is the zone's (s.zone_wide, or a
+// recovery from ZoneNotReady), so a zone of 10,000 records whose server times out records one
+// Warning on the DNSZone, not 10,000; the records' statuses still say it.
+std::optional<VerdictEvent> record_verdict_event(const boost::json::value& current,
+                                                 const RecordStatus& s);
 
 // A record object a DNSZone's status lists as served (its apiVersion is always ours).
 struct ServedRecord {

@@ -264,6 +264,33 @@ TEST(VerdictEvent, WarningsOnFailuresNormalOnRecoveryNothingOtherwise) {
   EXPECT_EQ(verdict_event(status("False", "Pending"), served), std::nullopt);
 }
 
+TEST(VerdictEvent, ARecordGetsNoEventForTheZonesVerdict) {
+  auto status = [](const char* st, const char* reason) {
+    return boost::json::parse(std::string(R"({"conditions":[{"type":"Ready","status":")") + st +
+                              R"(","reason":")" + reason +
+                              R"(","message":"m","lastTransitionTime":"2026-01-01T00:00:00Z"}]})");
+  };
+  RecordStatus down;
+  down.ready = {"Ready", "False", "ServerUnreachable", "dns/p: Timeout"};
+  down.zone_wide = true;
+  RecordStatus served;
+  served.ready = {"Ready", "True", "Served", "ok"};
+  RecordStatus refused;
+  refused.ready = {"Ready", "False", "UpdateRefused", "p refused the change of www A"};
+  // The zone's failure and the recovery from it: the DNSZone's Events tell them.
+  EXPECT_EQ(record_verdict_event(status("True", "Served"), down), std::nullopt);
+  served.zone_wide = true;
+  EXPECT_EQ(record_verdict_event(status("False", "ServerUnreachable"), served), std::nullopt);
+  served.zone_wide = false;
+  // A blocked zone's recovery cannot be flagged by its report: ZoneNotReady is always the zone's.
+  EXPECT_EQ(record_verdict_event(status("False", "ZoneNotReady"), served), std::nullopt);
+  // The record's own verdicts keep their Events.
+  EXPECT_EQ(record_verdict_event(status("True", "Served"), refused),
+            (VerdictEvent{true, "UpdateRefused", "p refused the change of www A"}));
+  EXPECT_EQ(record_verdict_event(status("False", "UpdateRefused"), served),
+            (VerdictEvent{false, "Served", "ok"}));
+}
+
 TEST(ObjectKey, ReadsBackObjectRefKey) {
   ObjectRef ref{"dns.zonekeeper.io/v1alpha1", "ARecord", "team-a", "www", "u1", 2};
   const std::string key = ref.key();  // the parts are views into it

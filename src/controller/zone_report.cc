@@ -122,6 +122,7 @@ ZoneReport report_blocked_zone(const ZoneReportInput& in, const ConditionSpec& b
                                      fmt::format("DNSZone {} is not ready: {}: {}", in.zone.key(),
                                                  blocked.reason, blocked.message))
                                : ready_condition(api::kFalse, o.reason, o.message);
+        st.zone_wide = servable(o);
         return st;
       });
   rep.counts = count_records(rep.records);
@@ -142,6 +143,7 @@ std::vector<RecordStatus> report_invalid_zone(
     rs.ready = ready_condition(
         api::kFalse, reasons::kZoneNotReady,
         fmt::format("DNSZone {} is not ready: {}: {}", key, reasons::kInvalidSpec, error));
+    rs.zone_wide = true;
     out.push_back(std::move(rs));
   }
   return out;
@@ -247,6 +249,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
         }
         if (!first_failure_reason.empty()) {
           standing.counted = true;
+          standing.zone_wide = st.zone_wide = true;
           st.ready = ready_condition(api::kFalse, first_failure_reason, first_failure_message);
           return st;
         }
@@ -273,6 +276,8 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
           st.ready = ready_condition(
               api::kTrue, reasons::kServed,
               fmt::format("served at {} by {}", o.fqdn_text(), primaries_text(results.size())));
+          // Back from the zone's failure: the zone's recovery is the Event, not this record's.
+          st.zone_wide = ack.standing && !ack.standing->ready && ack.standing->zone_wide;
         }
         standing.served = true;
         // Propagated: every Secondary serves a serial at least the one this data was acked at.

@@ -63,8 +63,9 @@ RecordCounts count_records(const std::vector<RecordStatus>& records);
 struct RecordStanding {
   std::string reason;  // of its Ready condition
   bool ready = false;
-  bool counted = false;  // among the zone's "records not ready"
-  bool served = false;   // in the zone's list of served records (at its RecordAck's fqdn)
+  bool counted = false;    // among the zone's "records not ready"
+  bool served = false;     // in the zone's list of served records (at its RecordAck's fqdn)
+  bool zone_wide = false;  // its verdict was the zone's (RecordStatus::zone_wide)
   friend bool operator==(const RecordStanding&, const RecordStanding&) = default;
 };
 

@@ -125,6 +125,38 @@ TEST(ZoneReport, ARefusedRRsetIsThatRecordsAloneAndAcksOfLeaversAreForgotten) {
   EXPECT_FALSE(acks.records.count("ARecord/dns/www"));
 }
 
+TEST(ZoneReport, AZoneWideFailureAndItsRecoveryAreTheZonesNotEachRecords) {
+  Fixture f({a("www", "192.0.2.1"), a("bad", "192.0.2.66")});
+  PrimaryOutcome ok{"p", true, "", "", "", {}, true, 2};
+  PrimaryOutcome down{"p", false, "ServerUnreachable", "", "dns/p: Timeout", {}, false, {}};
+  auto zone_wide = [](const ZoneReport& r) {
+    std::map<std::string, bool> by;
+    for (const auto& st : r.records) by[st.ref.name] = st.zone_wide;
+    return by;
+  };
+  ZoneAcks acks;
+  ZoneReport r = report_zone({f.z, f.ref, f.desired, lookup_in(f.records), {ok}, {}}, acks);
+  EXPECT_EQ(zone_wide(r), (std::map<std::string, bool>{{"bad", false}, {"www", false}}));
+  // The Primary fails the whole zone: every record's verdict is the zone's.
+  r = report_zone({f.z, f.ref, f.desired, lookup_in(f.records), {down}, {}}, acks);
+  EXPECT_EQ(r.records[0].ready.reason, "ServerUnreachable");
+  EXPECT_EQ(zone_wide(r), (std::map<std::string, bool>{{"bad", true}, {"www", true}}));
+  // It recovers, but refuses bad's RRset: www's recovery is the zone's, bad's refusal its own.
+  PrimaryOutcome refusing = ok;
+  refusing
+      .refused[model::RRsetKey{model::Name::parse("bad.example.test.").value(), model::RRType::A}] =
+      "p refused it";
+  r = report_zone({f.z, f.ref, f.desired, lookup_in(f.records), {refusing}, {}}, acks);
+  std::map<std::string, std::string> reason;
+  for (const auto& st : r.records) reason[st.ref.name] = st.ready.reason;
+  EXPECT_EQ(reason,
+            (std::map<std::string, std::string>{{"bad", "UpdateRefused"}, {"www", "Served"}}));
+  EXPECT_EQ(zone_wide(r), (std::map<std::string, bool>{{"bad", false}, {"www", true}}));
+  // bad's own recovery is its own; www, served before, has nothing to recover from.
+  r = report_zone({f.z, f.ref, f.desired, lookup_in(f.records), {ok}, {}}, acks);
+  EXPECT_EQ(zone_wide(r), (std::map<std::string, bool>{{"bad", false}, {"www", false}}));
+}
+
 TEST(ZoneReport, OnlyTheChangedRecordsWhileTheServersAreAsTheLastCleanReportLeftThem) {
   Fixture f({a("www", "192.0.2.1"), a("api", "192.0.2.2"), a("mail", "192.0.2.3")});
   std::vector<PrimaryOutcome> primaries{{"p", true, "", "", "", {}, true, 2}};
@@ -245,9 +277,15 @@ TEST(ZoneReport, ABlockedZoneMakesServableRecordsZoneNotReady) {
                                      ready_condition("False", "NoServers", "none"));
   EXPECT_EQ(r.zone.ready.reason, "NoServers");
   std::map<std::string, std::string> by;
-  for (const auto& st : r.records) by[st.ref.name] = st.ready.reason;
+  std::map<std::string, bool> zone_wide;
+  for (const auto& st : r.records) {
+    by[st.ref.name] = st.ready.reason;
+    zone_wide[st.ref.name] = st.zone_wide;
+  }
   EXPECT_EQ(by["www"], "ZoneNotReady");
   EXPECT_EQ(by["outside"], "InvalidSpec");
+  // The zone's verdict is told on the zone; the invalid record's is its own.
+  EXPECT_EQ(zone_wide, (std::map<std::string, bool>{{"outside", false}, {"www", true}}));
 }
 
 TEST(ZoneReport, AnInvalidZonesServedRecordsAreZoneNotReady) {
@@ -262,6 +300,7 @@ TEST(ZoneReport, AnInvalidZonesServedRecordsAreZoneNotReady) {
   EXPECT_EQ(out[0].ready.message,
             "DNSZone dns/example is not ready: InvalidSpec: spec.nameServers: empty");
   EXPECT_EQ(out[0].zone, "example.test.");
+  EXPECT_TRUE(out[0].zone_wide);
 }
 
 }  // namespace
