@@ -124,6 +124,7 @@ class ControlPlane:
             run(["bash", os.path.join(REPO, "tools/testbed/controlplane.sh"), "start", self.owned_dir],
                 env=env, timeout=900)
             env_path = os.path.join(self.owned_dir, "env")
+        self.dir = os.path.dirname(env_path)
         self.env = env_file(env_path)
         self.kubeconfig = self.env["KUBECONFIG"]
         self.kubectl_bin = self.env["ZK_KUBECTL"]
@@ -134,6 +135,11 @@ class ControlPlane:
         if self.owned_dir:
             run(["bash", os.path.join(REPO, "tools/testbed/controlplane.sh"), "stop", self.owned_dir],
                 check=False)
+
+    def compact(self):
+        """Compacts etcd at its current revision, as kube-apiserver's compactor does every 5 min
+        in a real cluster (the test bed's never runs by itself: tools/testbed/controlplane.sh)."""
+        run(["bash", os.path.join(REPO, "tools/testbed/controlplane.sh"), "compact", self.dir])
 
     # kubectl as the admin
     def kubectl(self, *args, input=None, check=True):
