@@ -22,6 +22,7 @@ LabelSelector parsed(std::string_view text) {
 
 std::vector<std::string> names(const std::vector<const Zone*>& zones) {
   std::vector<std::string> out;
+  out.reserve(zones.size());
   for (const Zone* z : zones) out.push_back(z->name);
   return out;
 }

@@ -90,11 +90,12 @@ json::array agent_command(const Deployment& d, bool seed_only) {
     a.emplace_back("--seed-only");
     return a;
   }
-  for (std::string s : {std::string("--server"), fmt::format("127.0.0.1:{}", d.instance.port),
-                        std::string("--control"), fmt::format("127.0.0.1:{}", kControlPort),
-                        std::string("--tsig-key-file"), fmt::format("{}/tsig.conf", kKeysDir),
-                        std::string("--rndc-key-file"), fmt::format("{}/rndc.conf", kKeysDir),
-                        std::string("--notify-port"), std::to_string(kAgentNotifyPort)}) {
+  for (const std::string& s :
+       {std::string("--server"), fmt::format("127.0.0.1:{}", d.instance.port),
+        std::string("--control"), fmt::format("127.0.0.1:{}", kControlPort),
+        std::string("--tsig-key-file"), fmt::format("{}/tsig.conf", kKeysDir),
+        std::string("--rndc-key-file"), fmt::format("{}/rndc.conf", kKeysDir),
+        std::string("--notify-port"), std::to_string(kAgentNotifyPort)}) {
     a.emplace_back(s);
   }
   return a;
@@ -332,7 +333,7 @@ json::object label_selector_json(const api::LabelSelector& selector) {
 std::map<std::string, json::object> dns_servers(const Deployment& d) {
   const api::Bind9Instance& i = d.instance;
   std::map<std::string, json::object> out;
-  auto server = [&](std::string name, std::string address, json::object role_fields) {
+  auto server = [&](std::string name, std::string address, const json::object& role_fields) {
     json::object meta = metadata(i, name);
     json::object& labels = meta["labels"].as_object();
     for (const auto& [k, v] : i.labels) labels.emplace(k, v);  // the instance's labels too

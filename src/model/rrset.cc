@@ -105,6 +105,7 @@ std::optional<RRsetDigest> RRsetDigest::from_hex(std::string_view text) {
 
 RRsetDigest canonical_digest(const std::vector<RRset>& rrsets) {
   std::vector<const RRset*> p;
+  p.reserve(rrsets.size());
   for (const auto& s : rrsets) p.push_back(&s);
   return RRsetDigest(sha256(std::move(p)));
 }

@@ -64,7 +64,7 @@ TEST(CanonicalHash, OrderAndCaseIndependent) {
   std::string upper = d.hex();
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_EQ(RRsetDigest::from_hex(upper), d);
-  for (std::string bad :
+  for (const std::string& bad :
        {std::string(), d.hex().substr(1), d.hex() + "0", std::string("h1"), "+" + d.hex().substr(1),
         "0x" + d.hex().substr(2), d.hex().substr(0, 63) + "g", std::string(64, ' ')}) {
     EXPECT_FALSE(RRsetDigest::from_hex(bad)) << bad;
@@ -73,7 +73,7 @@ TEST(CanonicalHash, OrderAndCaseIndependent) {
 
 TEST(ValidateZoneData, CnameRules) {
   RRsetMap m;
-  auto add = [&](RRset s) { m[s.key()] = s; };
+  auto add = [&](const RRset& s) { m[s.key()] = s; };
   add(RRset(N("alias"), RRType::CNAME, 60, {Rdata::name_target(RRType::CNAME, N("www"))}));
   add(RRset(N("alias"), RRType::TXT, 60, {Rdata::txt_from_text("x")}));
   add(RRset(kZone, RRType::CNAME, 60, {Rdata::name_target(RRType::CNAME, N("www"))}));

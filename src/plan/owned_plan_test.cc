@@ -592,8 +592,9 @@ TEST_P(PlanOwnedScenario, PlansOnlyWhatIsOurs) {
 
     // Desired RRsets that are not conflicts are served (create-only may keep old data).
     for (const auto& [k, d] : sc.desired) {
+      const auto& key = k;  // clang 14 cannot capture a structured binding
       bool conflicted = std::any_of(p.conflicts.begin(), p.conflicts.end(),
-                                    [&](const Conflict& c) { return c.key == k; });
+                                    [&](const Conflict& c) { return c.key == key; });
       if (conflicted || k.type == RRType::SOA || (k.type == RRType::NS && k.owner == kZone)) {
         continue;
       }
@@ -689,7 +690,7 @@ TEST(PlanOwned, NotesRewriteOnlyTheRegistryRecord) {
   served[{N("www"), RRType::A}] = rr("www", RRType::A, {A("192.0.2.1")});
   served[{N("a-www"), RRType::TXT}] = rr("a-www", RRType::TXT, {H("zk", "ingress/web/www")});
   model::RecordNotes notes{"team-web", "the shop, front door"};
-  auto want = [&](model::RecordNotes n) {
+  auto want = [&](const model::RecordNotes& n) {
     return DesiredBuilder().add(rr("www", RRType::A, {A("192.0.2.1")}), "ingress/web/www", n).d;
   };
   for (Policy policy : {Policy::Sync, Policy::UpsertOnly}) {

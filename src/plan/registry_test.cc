@@ -96,14 +96,15 @@ TEST(RegistryNotes, CutsBetweenCharactersNeverInsideAnEscape) {
             "a%E2%9C%93");
   // a stray continuation octet or a cut sequence counts as one character per octet
   EXPECT_EQ(encode_note_value("\x80\xc3", 3), "%80");
-  for (std::string v : {std::string(2000, ','), std::string(600, '\xff'), std::string(999, 'y')}) {
+  for (const std::string& v :
+       {std::string(2000, ','), std::string(600, '\xff'), std::string(999, 'y')}) {
     EXPECT_LE(encode_note_value(v).size(), kMaxNoteValue);
   }
 }
 
 TEST(RegistryNotes, DecodesAndRoundTrips) {
-  for (std::string v : {std::string("team-web"), std::string("a,b=c \"q\" \\ 50%"),
-                        std::string("caf\xc3\xa9\n\t\x01"), std::string("%41 stays %")}) {
+  for (const std::string& v : {std::string("team-web"), std::string("a,b=c \"q\" \\ 50%"),
+                               std::string("caf\xc3\xa9\n\t\x01"), std::string("%41 stays %")}) {
     EXPECT_EQ(decode_note_value(encode_note_value(v)), v) << v;
   }
   EXPECT_EQ(decode_note_value("100%"), "100%");  // not an escape: as it is

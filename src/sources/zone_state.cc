@@ -147,6 +147,7 @@ RecordCandidate classify(const api::Zone& zone, const std::vector<const api::Zon
     const api::Zone* owner = *std::min_element(selecting.begin(), selecting.end(), zone_older);
     if (owner != &zone) return c;
     std::vector<std::string> names;
+    names.reserve(selecting.size());
     for (const auto* z : selecting) names.push_back(zone_text(*z));
     c.multiple = std::make_unique<const std::string>(fmt::format(
         "selected by {} DNSZones: {}; a record belongs to one zone, so only the oldest, {}, "

@@ -16,7 +16,6 @@ namespace zk::telemetry {
 namespace {
 
 namespace json = boost::json;
-using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
 class LoggingTest : public ::testing::Test {
@@ -176,6 +175,7 @@ TEST_F(LoggingTest, ConcurrentLinesStayWholeAndKeepTheirOwnFields) {
   use(LogFormat::Json);
   constexpr int kThreads = 4, kLines = 300;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([t] {
       for (int i = 0; i < kLines; ++i) {
