@@ -159,10 +159,8 @@ std::optional<ConditionSpec> stored_condition(const json::value& current, const 
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<VerdictEvent> verdict_event(const json::value& current, const ConditionSpec& ready) {
-  std::optional<ConditionSpec> before = stored_condition(current, ready.type);
+std::optional<VerdictEvent> verdict_between(const std::optional<ConditionSpec>& before,
+                                            const ConditionSpec& ready) {
   if (before && before->status == ready.status && before->reason == ready.reason) {
     return std::nullopt;
   }
@@ -173,17 +171,22 @@ std::optional<VerdictEvent> verdict_event(const json::value& current, const Cond
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<VerdictEvent> verdict_event(const json::value& current, const ConditionSpec& ready) {
+  return verdict_between(stored_condition(current, ready.type), ready);
+}
+
 std::optional<VerdictEvent> record_verdict_event(const json::value& current,
                                                  const RecordStatus& s) {
   if (s.zone_wide) return std::nullopt;
-  auto e = verdict_event(current, s.ready);
-  if (e && !e->warning) {
-    // The zone's own recovery Event tells it; the report cannot flag this one (a blocked zone's
-    // report leaves the records' standings alone).
-    std::optional<ConditionSpec> before = stored_condition(current, s.ready.type);
-    if (before && before->reason == api::reasons::kZoneNotReady) return std::nullopt;
+  std::optional<ConditionSpec> before = stored_condition(current, s.ready.type);
+  // A recovery from ZoneNotReady is the zone's own recovery Event to tell; the report cannot
+  // flag this one (a blocked zone's report leaves the records' standings alone).
+  if (before && before->reason == api::reasons::kZoneNotReady && !is_failure(s.ready)) {
+    return std::nullopt;
   }
-  return e;
+  return verdict_between(before, s.ready);
 }
 
 std::optional<json::object> merge_record_status(const json::value& current, const RecordStatus& s,
