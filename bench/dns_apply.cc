@@ -542,6 +542,7 @@ int run(const Options& o) {
 
   auto med = [&](double Repetition::*field) {
     std::vector<double> v;
+    v.reserve(reps.size());
     for (const auto& r : reps) v.push_back(r.*field);
     return median(v);
   };

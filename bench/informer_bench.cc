@@ -55,6 +55,7 @@ double seconds_since(Clock::time_point t0) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): a tool of the tests; std::terminate says what.
 int main(int argc, char** argv) {
   int objects = 10000;
   int rounds = 2;
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
   auto t_create = Clock::now();
   constexpr int kWorkers = 64;
   std::vector<std::future<int>> workers;
+  workers.reserve(kWorkers);
   for (int w = 0; w < kWorkers; ++w) {
     workers.push_back(asio::co_spawn(
         io,

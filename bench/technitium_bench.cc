@@ -98,6 +98,7 @@ T run(asio::io_context& io, asio::awaitable<T> a) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): a tool of the tests; std::terminate says what.
 int main(int argc, char** argv) {
   int n = 1000;
   double rate = 10;

@@ -2,7 +2,9 @@
 """clang-tidy-14 with the checked-in .clang-tidy over every C++ file of the project that the
 build compiles (src/, tests/, bench/; not the CMake probes in cmake/ nor generated files).
 
-    python3 scripts/tidy.py [--build build] [--jobs 2] [--cache DIR]
+    python3 scripts/tidy.py [--build build] [--jobs 2] [--cache DIR] [FILE...]
+
+FILEs (paths under the checkout) narrow the run to those translation units.
 
 Any finding fails the run (the config makes every check an error). A file that passed is
 remembered under the hash of everything its compilation reads (ninja's dependency list:
@@ -69,11 +71,17 @@ def main():
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("ZK_JOBS", "2")))
     cache_home = os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))
     ap.add_argument("--cache", default=os.path.join(cache_home, "zonekeeper", "tidy"))
+    ap.add_argument("files", nargs="*", help="only these files (default: all)")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
+    only = {os.path.abspath(f) for f in a.files}
     with open(os.path.join(build, "compile_commands.json")) as f:
         entries = [e for e in json.load(f)
-                   if os.path.relpath(e["file"], ROOT).startswith(CHECKED)]
+                   if os.path.relpath(e["file"], ROOT).startswith(CHECKED)
+                   and (not only or os.path.abspath(e["file"]) in only)]
+    if only and len(entries) != len(only):
+        sys.exit(f"tidy: not compiled by {build}: "
+                 + " ".join(sorted(only - {os.path.abspath(e['file']) for e in entries})))
     deps = dependencies(build)
     version = subprocess.run([TIDY, "--version"], check=True, capture_output=True,
                              text=True).stdout

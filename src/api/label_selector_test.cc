@@ -146,10 +146,10 @@ TEST(LabelSelectorParse, TheStringFormOfKubectlAndExternalDns) {
 }
 
 TEST(LabelSelectorParse, WhatKubernetesRefusesIsRefusedWithAReason) {
-  // "a=" "0123…" below is one selector: a 64-character value, one too many.
-  // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
   for (std::string_view bad : {"a=b,", ",a", "a in (x", "a in x)", "a in ((x))", "a foo (x)",
                                "a in (x) y", "-a=b", "a=b-", "a b=c", "Upper.Case/x=y",
+                               // One selector, a 64-character value: one character too many.
+                               // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
                                "a="
                                "0123456789012345678901234567890123456789012345678901234567890123",
                                "!", "a in (b c)"}) {

@@ -36,6 +36,7 @@ class Certificates {
   Certificates(boost::asio::any_io_executor executor, std::shared_ptr<kube::Client> client,
                kube::EventRecorder& events, telemetry::Metrics& metrics,
                CertificateOptions options);
+  // NOLINTNEXTLINE(bugprone-exception-escape): a timer's cancel() cannot fail on Linux.
   ~Certificates();
   Certificates(const Certificates&) = delete;
   Certificates& operator=(const Certificates&) = delete;

@@ -550,8 +550,8 @@ class Cluster {
     ds_config_maps_.clear();
   }
 
-  void add_informer(const kube::Resource& r, std::string key = {}) {
-    std::string kind = key.empty() ? r.kind : std::move(key);
+  void add_informer(const kube::Resource& r, std::string_view key = {}) {
+    std::string kind(key.empty() ? std::string_view(r.kind) : key);
     kube::InformerOptions o;
     if (source_kind(kind)) {
       // --namespace and --label-filter narrow the watches themselves (the catalog checks
@@ -723,7 +723,7 @@ int run_cluster(const ClusterOptions& given) {
   asio::io_context io(1);
   kube::TransportOptions topts;
   topts.max_idle_connections = 16;  // the status writers' keep-alive connections, and some
-  auto client = kube::Client::create(io.get_executor(), std::move(*cfg), topts);
+  auto client = kube::Client::create(io.get_executor(), *cfg, topts);
   if (!client) {
     fmt::print(stderr, "zonekeeper: {}\n", client.error().to_string());
     return 1;

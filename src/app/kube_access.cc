@@ -79,7 +79,8 @@ Gate kube_gate(std::shared_ptr<kube::Client> client) {
 }
 
 RecordWriter kube_record_writer(std::shared_ptr<kube::Client> client) {
-  return [client](std::string token, RecordWrite w) -> asio::awaitable<RecordWriteResult> {
+  return [client = std::move(client)](std::string token,
+                                      RecordWrite w) -> asio::awaitable<RecordWriteResult> {
     // Encoded: a name like "x/../../secrets" must stay one path segment.
     std::string base = fmt::format("/apis/{}/namespaces/{}/{}", api::kApiVersion,
                                    kube::url_encode(w.ns), w.plural);

@@ -103,7 +103,7 @@ class Local {
         manifests_(std::move(manifests)),
         listen_(std::move(listen)),
         table_(table),
-        named_(NamedOptions{state, listen_.host, listen_.port}),
+        named_(NamedOptions{std::move(state), listen_.host, listen_.port}),
         status_(LocalStatusOptions{table}, [this](const ObjectRef& r) { return describe(r); }),
         controller_(io.get_executor(), controller_options(o), status_, metrics_, providers_),
         inotify_(io),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <optional>
 #include <tuple>
@@ -126,6 +127,16 @@ dns::Result<dns::ZoneSnapshot> fetch(const dns::ServerAddress& addr, const model
       });
 }
 
+dns::Result<dns::UpdateReport> apply(const dns::ServerAddress& addr,
+                                     const model::ChangeSet& changes,
+                                     const dns::ClientOptions& opts) {
+  return dns::run_blocking(
+      [&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::UpdateReport>> {
+        dns::Client client(ex, addr, opts);
+        co_return co_await client.apply(changes);
+      });
+}
+
 int run_export(const ServerFlags& f, const std::string& output) {
   auto cfg = f.resolve();
   if (!cfg) return die(kUsageError, cfg.error());
@@ -166,11 +177,7 @@ int run_import(const ServerFlags& f, const std::string& file, bool dry_run) {
     fmt::print(stderr, "dry run: {} change(s) not applied\n", plan.changes.changes.size());
     return 0;
   }
-  auto report = dns::run_blocking(
-      [&](asio::any_io_executor ex) -> asio::awaitable<dns::Result<dns::UpdateReport>> {
-        dns::Client client(ex, addr, opts);
-        co_return co_await client.apply(plan.changes);
-      });
+  auto report = apply(addr, plan.changes, opts);
   if (!report) {
     return die(kRuntimeError,
                fmt::format("{} ({} of {} changes applied)", report.error().to_string(),
@@ -278,9 +285,7 @@ int run_bind9_agent(const AgentFlags& f) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"zonekeeper: DNS that follows your cluster"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "zonekeeper " ZK_VERSION);
@@ -636,4 +641,18 @@ int main(int argc, char** argv) {
   if (*exp) return run_export(export_flags, output);
   if (*imp) return run_import(import_flags, file, dry_run);
   return kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // What escapes is a bug; it still ends as an error message and exit code 1, not an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "zonekeeper: error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "zonekeeper: error: unknown exception\n");
+  }
+  return kRuntimeError;
 }

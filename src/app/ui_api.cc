@@ -61,7 +61,8 @@ using Inner = std::function<asio::awaitable<server::Response>(server::Request)>;
 
 // `inner` once the caller may read (or anyone may).
 server::AsyncHandler readable(std::shared_ptr<Shared> s, Inner inner) {
-  return [s, inner = std::move(inner)](server::Request r) -> asio::awaitable<server::Response> {
+  return [s = std::move(s),
+          inner = std::move(inner)](server::Request r) -> asio::awaitable<server::Response> {
     if (!s->options.anonymous_read) {
       Verdict v = co_await s->options.gate(r.authorization, read_permission());
       if (!v.allowed()) co_return refused(v);

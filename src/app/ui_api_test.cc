@@ -22,7 +22,7 @@ TEST(RecordCreateRequest, TakesARecordObjectOfOurs) {
 }
 
 TEST(RecordCreateRequest, RefusesWhatIsNotOne) {
-  auto why = [](std::string body) {
+  auto why = [](const std::string& body) {
     auto w = record_create_request(body);
     return w ? std::string("accepted") : w.error();
   };

@@ -108,7 +108,7 @@ TEST(ZoneDocument, TxtThatIsNotUtf8RoundTripsAsRdata) {
 // A YAML reader would replace the octets (U+FFFD) and change the data: refused instead (found by
 // zone_document_fuzz).
 TEST(ZoneDocument, ADocumentThatIsNotUtf8IsRefused) {
-  for (std::string bad :
+  for (const std::string& bad :
        {std::string("\xff"), std::string("\xe0\xa6,"), std::string("\xed\xa0\x80")}) {
     auto doc = parse_zone_document(
         "zone: example.test.\nrecords:\n  - {name: t, type: TXT, values: [\"a" + bad + "\"]}\n",

@@ -32,7 +32,6 @@ namespace json = boost::json;
 namespace reasons = api::reasons;
 using model::Name;
 using model::RRsetKey;
-using model::RRType;
 
 // ------------------------------------------------------------------ state
 
@@ -109,7 +108,7 @@ std::string ns_key(std::string_view ns, std::string_view name) {
 
 // ------------------------------------------------------------------ construction
 
-Controller::Controller(asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
+Controller::Controller(asio::any_io_executor ex, const ControllerOptions& options, StatusSink& sink,
                        Metrics& metrics, providers::ProviderFactory& factory)
     : ex_(ex),
       options_(options),
@@ -122,6 +121,7 @@ Controller::Controller(asio::any_io_executor ex, ControllerOptions options, Stat
       catalog_(options.sources),
       generation_(std::make_shared<bool>(true)) {}
 
+// NOLINTNEXTLINE(bugprone-exception-escape): a timer's cancel() cannot fail on Linux.
 Controller::~Controller() {
   stop();
 }

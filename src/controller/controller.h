@@ -120,8 +120,9 @@ struct RecordRow {
 class Controller {
  public:
   // `factory` builds the provider of each DNSServer (providers::Rfc2136Factory in the wiring).
-  Controller(boost::asio::any_io_executor ex, ControllerOptions options, StatusSink& sink,
+  Controller(boost::asio::any_io_executor ex, const ControllerOptions& options, StatusSink& sink,
              Metrics& metrics, providers::ProviderFactory& factory);
+  // NOLINTNEXTLINE(bugprone-exception-escape): its timers' cancel() cannot fail on Linux.
   ~Controller();
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;

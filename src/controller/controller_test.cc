@@ -577,7 +577,7 @@ TEST_F(ControllerTest, ShardedItDoesOnlyTheWorkItOwnsAndWhatItGainsInFull) {
   c->put_zone(o.zone("b", "example", kRefsPrimary));
   c->put_record(o.a("a", "www", "www", "192.0.2.1"));
   c->put_record(o.a("b", "www", "www", "192.0.2.2"));
-  auto in = [](std::string ns) { return [ns](const WorkItem& w) { return w.ns == ns; }; };
+  auto in = [](const std::string& ns) { return [ns](const WorkItem& w) { return w.ns == ns; }; };
   c->share(in("a"));  // this replica holds the shards of namespace a's work only
   c->start();
   settle();

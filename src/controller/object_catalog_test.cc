@@ -187,7 +187,7 @@ TEST(ObjectCatalog, RecordsFoundByLabelPlanAsEveryRecordWould) {
     ObjectCatalog c;
     int generation = 0;
     for (int step = 0; step < 40; ++step) {
-      const std::string ns = namespaces[pick(3)];
+      const std::string& ns = namespaces[pick(3)];
       const uint32_t what = pick(12);
       if (what == 0) {
         std::vector<std::string> entries;

@@ -16,7 +16,7 @@ Name N(const char* s) {
   return Name::parse(s).value();
 }
 
-SourceOptions options(std::vector<const char*> zones = {"ext.test."}) {
+SourceOptions options(const std::vector<const char*>& zones = {"ext.test."}) {
   SourceOptions o;
   for (const char* z : zones) o.zones.push_back({N(z), {"dns/primary"}});
   o.kinds = {std::begin(kAllSourceKinds), std::end(kAllSourceKinds)};
@@ -56,7 +56,7 @@ TEST(SourceCatalog, IngressLandsInItsZoneAndUnchangedDataTouchesNothing) {
 
 TEST(SourceCatalog, OwnerAndDescriptionAreKeptAndANewOwnerCounts) {
   SourceCatalog cat(options());
-  auto with_owner = [](std::string owner) {
+  auto with_owner = [](const std::string& owner) {
     json::value v = ingress("www", "www.ext.test", "192.0.2.1");
     auto& ann = v.at("metadata").at("annotations").as_object();
     ann["dns.zonekeeper.io/owner"] = owner;

@@ -62,10 +62,11 @@ class StatusLedger final : public StatusSink {
   }
 
   void record_status(const RecordStatus& s) override {
-    entries_.insert_or_assign(
-        s.ref.key(), Entry(s.ready, s.ready.status == api::kTrue
-                                        ? nullptr
-                                        : std::make_unique<const Unserved>(s.zone, s.fqdn)));
+    std::unique_ptr<const Unserved> unserved;
+    if (s.ready.status != api::kTrue) {
+      unserved = std::make_unique<const Unserved>(Unserved{s.zone, s.fqdn});
+    }
+    entries_.insert_or_assign(s.ref.key(), Entry(s.ready, std::move(unserved)));
     ++changes_;
     next_.record_status(s);
   }

@@ -88,6 +88,7 @@ TEST(WorkQueue, RetryBacksOffExponentiallyWithCapAndJitter) {
   asio::io_context io;
   WorkQueue q(io.get_executor(), {.initial = 100ms, .max = 1000ms, .jitter = 0.2});
   std::vector<std::chrono::milliseconds> delays;
+  delays.reserve(6);
   for (int i = 0; i < 6; ++i) delays.push_back(q.retry("k"));
   EXPECT_GE(delays[0], 80ms);
   EXPECT_LE(delays[0], 100ms);

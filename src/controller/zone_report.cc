@@ -159,6 +159,7 @@ ZoneReport report_zone(const ZoneReportInput& in, ZoneAcks& acks) {
 
   // Servers: the Primaries, then whether each Secondary caught up with its primary.
   std::vector<ServerSerial> server_rows;
+  server_rows.reserve(results.size() + in.secondaries.size());
   for (const auto& r : results) {
     server_rows.push_back({r.server, "Primary", r.serial, r.ok && r.refused.empty()});
   }

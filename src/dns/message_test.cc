@@ -37,7 +37,7 @@ TEST(MessageWriter, CompressesOwnersAgainstTheZoneAndParsesBack) {
 // ldns keeps only the last TSIG (and OPT) record and leaks the others; RFC 8945 and 6891 make
 // such messages malformed anyway. Found by fuzz/dns_message_fuzz (LeakSanitizer).
 TEST(ParseMessage, RefusesTwoTsigRecordsATsigNotLastAndTwoOptRecords) {
-  auto message = [](std::vector<uint16_t> types) {
+  auto message = [](const std::vector<uint16_t>& types) {
     MessageWriter w(7, Opcode::Query);
     w.question(kZone, kTypeSOA);
     for (uint16_t t : types) w.rr(Section::Additional, kZone, t, 255, 0, {});

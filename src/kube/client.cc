@@ -96,7 +96,7 @@ asio::awaitable<Result<std::optional<WatchEvent>>> Watch::next() {
 
 // ---- Client ---------------------------------------------------------------------------------
 
-Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, Config config,
+Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, const Config& config,
                                                TransportOptions options) {
   auto t = make_http_transport(std::move(executor), config, options);
   if (!t) return tl::unexpected(t.error());

@@ -112,7 +112,8 @@ struct DiscoveredResource {
 
 class Client {
  public:
-  static Result<std::shared_ptr<Client>> create(asio::any_io_executor executor, Config config,
+  static Result<std::shared_ptr<Client>> create(asio::any_io_executor executor,
+                                                const Config& config,
                                                 TransportOptions options = {});
   // For tests: any Transport (e.g. a fake).
   Client(std::unique_ptr<Transport> transport, std::string default_namespace);

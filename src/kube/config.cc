@@ -27,7 +27,7 @@ Result<std::string> read_file(const fs::path& path, std::string_view what) {
   return ss.str();
 }
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   size_t e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
@@ -309,7 +309,7 @@ Result<std::string> TokenSource::token() {
     if (loaded_) return token_;
     return tl::unexpected(text.error());
   }
-  token_ = trim(std::move(*text));
+  token_ = trim(*text);
   mtime_ = mtime;
   size_ = size;
   loaded_ = true;

@@ -115,6 +115,7 @@ users: [{{name: u, user: {{exec: {}}}}}]
        {"{command: x, apiVersion: client.authentication.k8s.io/v1alpha1}",
         "{apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never}",
         "{command: x, apiVersion: client.authentication.k8s.io/v1, interactiveMode: Sometimes}",
+        // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one entry in two literals
         "{command: x, apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, "
         "env: [{value: v}]}",
         "[not, a, map]"}) {

@@ -26,7 +26,8 @@ std::string cm(std::string_view name, std::string_view rv) {
 std::string event(std::string_view type, std::string_view obj) {
   return fmt::format(R"({{"type":"{}","object":{}}})", type, obj) + "\n";
 }
-std::string page(std::vector<std::string> items, std::string_view rv, std::string_view cont) {
+std::string page(const std::vector<std::string>& items, std::string_view rv,
+                 std::string_view cont) {
   std::string joined;
   for (auto& i : items) joined += (joined.empty() ? "" : ",") + i;
   return fmt::format(

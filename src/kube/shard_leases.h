@@ -89,7 +89,9 @@ class ShardLeases {
     std::chrono::milliseconds duration{0};
   };
   static LeaderElectionConfig lease_config(const ShardLeaseConfig& config, std::string name);
-  LeaderElectionConfig lease_config(std::string name) const { return lease_config(config_, name); }
+  LeaderElectionConfig lease_config(std::string name) const {
+    return lease_config(config_, std::move(name));
+  }
   // Runs `lease` (a shard's or the member Lease) again after each term, until stop().
   boost::asio::awaitable<void> campaign(LeaderElector& lease, std::string what);
   // One LIST of the namespace's Leases: who is live.

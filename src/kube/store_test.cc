@@ -145,6 +145,7 @@ TEST(BackoffTest, GrowsCapsJittersAndResets) {
              .jitter = 0.2},
             42);
   std::vector<int64_t> ms;
+  ms.reserve(8);
   for (int i = 0; i < 8; ++i) ms.push_back(b.next().count());
   EXPECT_GE(ms[0], 80);
   EXPECT_LE(ms[0], 100);

@@ -75,6 +75,7 @@ std::optional<Result<WatchEvent>> WatchEventDecoder::next() {
   while (true) {
     const char* base = buffer_.data();
     const void* nl = scan_from_ < buffer_.size()
+                         // NOLINTNEXTLINE(bugprone-not-null-terminated-result): not a string copy
                          ? std::memchr(base + scan_from_, '\n', buffer_.size() - scan_from_)
                          : nullptr;
     if (nl == nullptr) {

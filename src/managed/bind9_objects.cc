@@ -341,7 +341,7 @@ std::map<std::string, json::object> dns_servers(const Deployment& d) {
     json::object spec{{"role", is_primary(i) ? "Primary" : "Secondary"},
                       {"external", json::object{{"address", std::move(address)}, {"port", i.port}}},
                       {"tsigKeySecretRef", json::object{{"name", keys_secret_name(key_owner(d))}}}};
-    for (auto& [k, v] : role_fields) spec[k] = std::move(v);
+    for (const auto& [k, v] : role_fields) spec[k] = v;
     if (i.allowed_namespaces)
       spec["allowedNamespaces"] = label_selector_json(*i.allowed_namespaces);
     o["spec"] = std::move(spec);

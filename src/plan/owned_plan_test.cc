@@ -8,7 +8,6 @@ namespace zk::plan {
 namespace {
 
 using model::Change;
-using model::ChangeSet;
 using model::Name;
 using model::Rdata;
 using model::RRset;

@@ -34,7 +34,7 @@ Name name(const std::string& s) {
   return Name::parse(s).value();
 }
 
-RRset a(const std::string& owner, std::vector<std::string> addrs, uint32_t ttl = 300) {
+RRset a(const std::string& owner, const std::vector<std::string>& addrs, uint32_t ttl = 300) {
   RRset s(name(owner), RRType::A, ttl);
   for (const auto& x : addrs) s.add(Rdata::a(x).value());
   return s;

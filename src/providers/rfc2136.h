@@ -40,7 +40,7 @@ class Rfc2136Server final : public Provider {
   Rfc2136Server(boost::asio::any_io_executor ex, dns::ServerAddress address,
                 std::optional<dns::TsigKey> key, std::chrono::milliseconds timeout,
                 telemetry::Metrics* metrics, std::string label);
-  ~Rfc2136Server();
+  ~Rfc2136Server() override;
 
   const dns::ServerAddress& address() const { return address_; }
   const std::string& label() const { return label_; }

@@ -48,7 +48,7 @@ class TechnitiumServer final : public Provider {
   TechnitiumServer(boost::asio::any_io_executor ex, std::unique_ptr<TechnitiumApi> api,
                    dns::ServerAddress dns, std::string claim, Options options,
                    telemetry::Metrics* metrics, std::string label);
-  ~TechnitiumServer();
+  ~TechnitiumServer() override;
 
   std::string endpoint() const override { return options_.url; }
   const ServedZone* served(const model::Name& zone) const override;

@@ -333,6 +333,7 @@ struct HttpServer::State : ServerState {
 HttpServer::HttpServer(asio::any_io_executor ex, HttpServerOptions options)
     : state_(std::make_shared<State>(std::move(ex), std::move(options))) {}
 
+// NOLINTNEXTLINE(bugprone-exception-escape): closing sockets, cancelling timers: no throw.
 HttpServer::~HttpServer() {
   stop();
 }

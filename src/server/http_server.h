@@ -91,6 +91,7 @@ inline constexpr size_t kMaxRequestBodyBytes = 8 * 1024;
 class HttpServer {
  public:
   HttpServer(boost::asio::any_io_executor ex, HttpServerOptions options);
+  // NOLINTNEXTLINE(bugprone-exception-escape): closing sockets, cancelling timers: no throw.
   ~HttpServer();  // stop()
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -153,7 +153,7 @@ class RawClient {
 
 class HttpServerTest : public ::testing::Test {
  protected:
-  void start(HttpServerOptions options = {.port = 0}) {
+  void start(const HttpServerOptions& options = {.port = 0}) {
     server_.emplace(ioc_.get_executor(), options);
     server_->route("/hello", [this] {
       ++calls_;

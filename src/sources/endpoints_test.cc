@@ -10,7 +10,6 @@ namespace zk::sources {
 namespace {
 
 using model::Name;
-using model::Rdata;
 using model::RRset;
 using model::RRType;
 
@@ -32,6 +31,7 @@ std::string render(const RRset& s) {
 
 std::vector<std::string> render(const std::vector<RRset>& sets) {
   std::vector<std::string> out;
+  out.reserve(sets.size());
   for (const auto& s : sets) out.push_back(render(s));
   return out;
 }

@@ -20,7 +20,7 @@ std::vector<std::string> render(const std::vector<Endpoint>& eps) {
 }
 
 // An IngressRoute with the given match rules (JSON-escaped here).
-std::string route(std::vector<std::string> matches, std::string_view annotations = "",
+std::string route(const std::vector<std::string>& matches, std::string_view annotations = "",
                   std::string_view api_version = "traefik.io/v1alpha1") {
   std::string routes;
   for (const auto& m : matches) {

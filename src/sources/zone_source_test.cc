@@ -720,6 +720,7 @@ namespace {
 
 TEST(DesiredZone, TenZonesOfAThousandRecordsEach) {
   std::vector<api::Zone> zones;
+  zones.reserve(10);
   for (int i = 0; i < 10; ++i) {
     zones.push_back(zone(
         fmt::format(
@@ -728,6 +729,7 @@ TEST(DesiredZone, TenZonesOfAThousandRecordsEach) {
         fmt::format("z{}", i)));
   }
   std::vector<RecordObject> recs;
+  recs.reserve(10000);
   for (int i = 0; i < 10000; ++i) {
     recs.push_back(rec(Kind::A, fmt::format("r{}", i),
                        fmt::format(R"({{"name":"h{}","ipv4Addresses":["10.0.{}.{}"]}})", i,

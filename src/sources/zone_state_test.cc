@@ -236,6 +236,7 @@ TEST(ZoneState, IncrementalEqualsFullOverRandomSequences) {
 // or ten zones of 1,000 records each would keep 10,000 apiece.
 TEST(ZoneState, KeepsOnlyTheRecordsItServesOrReports) {
   std::vector<api::Zone> zones;
+  zones.reserve(3);
   for (int z = 0; z < 3; ++z) {
     zones.push_back(
         make_zone(fmt::format("z{}", z), "dns", 10 + z,
@@ -254,6 +255,7 @@ TEST(ZoneState, KeepsOnlyTheRecordsItServesOrReports) {
   for (int i = 0; i < 30; ++i) put(fmt::format("r{}", i), fmt::format("z{}", i % 3));
   put("stray", "none");  // selected by no zone: every zone of the namespace reports it
   std::vector<const RecordObject*> inputs;
+  inputs.reserve(records.size());
   for (const auto& [k, r] : records) inputs.push_back(&r);
   ZoneState state;
   const ZoneDesired& d = state.sync(zones[0], inputs, zone_set(zones), {});
@@ -292,6 +294,7 @@ TEST(ZoneState, ChangeTouchesOnlyItsNames) {
   };
   auto inputs = [&] {
     std::vector<const RecordObject*> v;
+    v.reserve(records.size());
     for (const auto& [k, r] : records) v.push_back(&r);
     return v;
   };

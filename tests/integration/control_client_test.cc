@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -49,7 +52,7 @@ ServerAddress control_address(const NamedServer& named) {
 
 // One ControlClient call on a private io_context.
 template <class F>
-Result<ControlAnswer> control(ServerAddress server, ControlKey key, F&& call,
+Result<ControlAnswer> control(const ServerAddress& server, const ControlKey& key, F&& call,
                               std::chrono::milliseconds timeout = kTimeout) {
   return run_blocking([&](asio::any_io_executor ex) -> asio::awaitable<Result<ControlAnswer>> {
     ControlClientOptions o;
@@ -222,7 +225,7 @@ struct SilentListener {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
     socklen_t len = sizeof a;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
     ::listen(fd, 16);

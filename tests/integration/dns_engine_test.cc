@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -102,7 +105,8 @@ std::vector<std::string> lines(const std::string& s) {
   return out;
 }
 
-RRset rrset(std::string_view owner, RRType type, uint32_t ttl, std::vector<std::string> values) {
+RRset rrset(std::string_view owner, RRType type, uint32_t ttl,
+            const std::vector<std::string>& values) {
   RRset s(N(owner), type, ttl);
   for (const auto& v : values) s.add(Rdata::parse(type, v, kZone).value());
   return s;
@@ -418,13 +422,13 @@ struct SilentServer {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    EXPECT_EQ(::bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
     socklen_t len = sizeof a;
     ::getsockname(tcp, reinterpret_cast<sockaddr*>(&a), &len);
     ::listen(tcp, 16);
     port = ntohs(a.sin_port);
     udp = ::socket(AF_INET, SOCK_DGRAM, 0);
-    ::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    EXPECT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
   }
   ~SilentServer() {
     ::close(tcp);

@@ -211,6 +211,7 @@ class ManagedBind : public ::testing::Test {
     };
     auto names = [](const std::vector<Key>& keys) {
       std::vector<std::string> out;
+      out.reserve(keys.size());
       for (const Key& k : keys) out.push_back(k.name);
       return out;
     };
@@ -491,8 +492,9 @@ TEST_F(ManagedBind, KeysRotateOnALivePrimaryWithoutARestartOrAFailedUpdate) {
   ASSERT_TRUE(update_with(k0));
   // The agent's readiness probe (`bind9-agent --probe`): `status` with the first key of the
   // file that named takes.
-  auto probe = [&](std::vector<Key> keys) {
+  auto probe = [&](const std::vector<Key>& keys) {
     std::vector<dns::ControlKey> control;
+    control.reserve(keys.size());
     for (const Key& k : keys) {
       control.push_back(dns::ControlKey::from_base64(k.name, "hmac-sha256", k.secret).value());
     }

@@ -21,7 +21,6 @@ namespace zk {
 namespace {
 
 namespace asio = boost::asio;
-using model::Change;
 using model::ChangeSet;
 using model::Name;
 using model::Rdata;
@@ -46,7 +45,7 @@ class Technitium : public ::testing::Test {
  protected:
   Technitium() : dbl_({.zones = {"example.test"}}), io_() {}
 
-  providers::ProviderSpec spec(std::string token = "") {
+  providers::ProviderSpec spec(const std::string& token = "") {
     providers::ProviderSpec s;
     s.label = "dns/technitium";
     s.address = "127.0.0.1";
@@ -60,7 +59,7 @@ class Technitium : public ::testing::Test {
     s.technitium = t;
     return s;
   }
-  std::shared_ptr<providers::Provider> make(providers::ProviderSpec s,
+  std::shared_ptr<providers::Provider> make(const providers::ProviderSpec& s,
                                             telemetry::Metrics* metrics = nullptr) {
     providers::BackendFactory f(io_.get_executor(), metrics);
     return f.make(s).value();

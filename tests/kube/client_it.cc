@@ -227,6 +227,7 @@ TEST(KubeClient, FiveThousandObjectsListedWithPagination) {
   };
   std::vector<std::future<int>> workers;
   constexpr int kWorkers = 32;
+  workers.reserve(kWorkers);
   for (int w = 0; w < kWorkers; ++w) {
     workers.push_back(asio::co_spawn(
         io.io(), create_range(w * kObjects / kWorkers, (w + 1) * kObjects / kWorkers),

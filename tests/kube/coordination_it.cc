@@ -31,7 +31,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 struct Candidate {
-  Candidate(IoThread& io, std::shared_ptr<Client> c, LeaderElectionConfig cfg)
+  Candidate(IoThread& io, std::shared_ptr<Client> c, const LeaderElectionConfig& cfg)
       : io(io), elector(std::make_unique<LeaderElector>(std::move(c), cfg)) {
     elector->on_started_leading([this] {
       leading = true;
@@ -157,6 +157,7 @@ class Child {
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
@@ -407,6 +408,7 @@ TEST(KubeEvents, SameEventAggregatesIntoOneSeries) {
   ref.kind = "ConfigMap";
   EventRecorder rec(c, {.reporting_instance = "it-test"});
   std::vector<EventOutcome> outcomes;
+  outcomes.reserve(5);
   for (int i = 0; i < 5; ++i) {
     outcomes.push_back(io.sync(rec.emit(ref, EventSeverity::Warning, "UpdateRejected", "Reconcile",
                                         "BIND refused the UPDATE: REFUSED")));

@@ -13,6 +13,7 @@
 #include "kube/client.h"
 #include "kube/leader_election.h"
 
+// NOLINTNEXTLINE(bugprone-exception-escape): a tool of the tests; std::terminate says what.
 int main(int argc, char** argv) {
   using namespace zk::kube;
   namespace asio = boost::asio;

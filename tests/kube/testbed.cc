@@ -134,10 +134,10 @@ void IoThread::call(std::function<void()> f) {
   done.get_future().wait();
 }
 
-std::shared_ptr<Client> make_client(IoThread& io, Config cfg) {
+std::shared_ptr<Client> make_client(IoThread& io, const Config& cfg) {
   TransportOptions opts;
   opts.max_idle_connections = 64;
-  auto c = Client::create(io.executor(), std::move(cfg), opts);
+  auto c = Client::create(io.executor(), cfg, opts);
   EXPECT_TRUE(c) << c.error().to_string();
   return c.value_or(nullptr);
 }

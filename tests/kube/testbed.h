@@ -95,7 +95,7 @@ class IoThread {
   std::thread thread_;
 };
 
-std::shared_ptr<Client> make_client(IoThread& io, Config cfg);
+std::shared_ptr<Client> make_client(IoThread& io, const Config& cfg);
 std::shared_ptr<Client> admin_client(IoThread& io);
 // A fresh namespace with a unique name starting with `prefix`.
 std::string create_namespace(IoThread& io, Client& c, const std::string& prefix);

@@ -8,7 +8,6 @@ namespace zk::testing {
 
 namespace asio = boost::asio;
 using model::Name;
-using model::RRsetKey;
 using model::RRsetMap;
 using providers::Failure;
 using providers::Result;
