@@ -3,8 +3,9 @@
 #
 #   bash scripts/test.sh            # install what is missing, build, run everything
 #
-# Stages: (1) install Debian packages; (2) build with g++-12, warnings as errors; (3) the
-# unit and named-integration tests again under ASan+UBSan; (4) every fuzz target for a bounded time; (5) the
+# Stages: (1) install Debian packages; (2) build with g++-12, warnings as errors, then
+# clang-tidy-14 over what it compiled; (3) the unit and named-integration tests again under
+# ASan+UBSan; (4) every fuzz target for a bounded time; (5) the
 # benchmark in smoke mode (proves it runs and checks its result; no timing assertions);
 # (6) the whole ctest suite: unit, integration (real BIND 9 named on loopback) and kube
 # (real kube-apiserver + etcd on loopback, built once by tools/testbed/build.sh).
@@ -29,6 +30,9 @@ step "build (g++-12, -Werror)"
 cmake -S . -B build -G Ninja -DCMAKE_CXX_COMPILER=g++-12 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZK_WERROR=ON >/dev/null
 ninja -C build -j"$JOBS"
+
+step "clang-tidy-14 over every file the build compiles (scripts/tidy.py; cached by its inputs)"
+python3 scripts/tidy.py --build build --jobs "$JOBS"
 
 step "promtool (metrics and alert rule checks; built from the Go module proxy, cached by version)"
 bash tools/promtool/build.sh
