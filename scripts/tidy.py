@@ -45,7 +45,9 @@ def dependencies(build):
             current = line.split(":")[0]
             deps[current] = []
         elif current is not None:
-            deps[current].append(line.strip())
+            # Relative to the build directory when ccache rewrote the paths (CCACHE_BASEDIR, as
+            # scripts/test.sh sets it): absolute, so that they open and hash as the same files.
+            deps[current].append(os.path.normpath(os.path.join(build, line.strip())))
     return deps
 
 
