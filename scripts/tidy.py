@@ -101,8 +101,8 @@ def main():
         # Paths inside the checkout count relative to it: CI builds a fresh clone elsewhere.
         command = e["command"].replace(ROOT, "<root>")
         h = hashlib.sha256(version.encode() + config + command.encode())
-        for path in sorted(read):
-            h.update(path.replace(ROOT, "<root>").encode() + b"\0" + hasher.file(path).encode())
+        for rooted, path in sorted((p.replace(ROOT, "<root>"), p) for p in read):
+            h.update(rooted.encode() + b"\0" + hasher.file(path).encode())
         stamp = os.path.join(a.cache, h.hexdigest())
         if not os.path.exists(stamp):
             todo.append((e["file"], stamp))
