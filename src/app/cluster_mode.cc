@@ -559,6 +559,9 @@ class Cluster {
       o.namespace_ = options_.sources.only_namespace;
       o.label_selector = options_.sources.label_filter.to_string();
     }
+    // The stores of the record kinds and of the sources are read by the status writer alone
+    // (store_of); the controller's catalogs decode the whole objects.
+    if (api::parse_kind(kind) || source_kind(kind)) o.keep = KubeStatusWriter::keep_for_status;
     auto inf = std::make_unique<kube::Informer>(client_, r, o);
     inf->on_event(
         [this, kind](kube::DeltaType t, const kube::ObjectPtr& old_obj,

@@ -64,6 +64,22 @@ bool KubeStatusWriter::cache_shows(const Written& w, const kube::Object& cached)
   return mine && theirs && *theirs > *mine;
 }
 
+void KubeStatusWriter::keep_for_status(json::object& object) {
+  object.erase("spec");
+  json::value* meta = object.if_contains("metadata");
+  if (!meta || !meta->is_object()) return;
+  json::object kept(meta->storage());
+  // In the API server's (sorted) order, which kube/packed_json's fragments follow.
+  const json::value* ann = meta->as_object().if_contains("annotations");
+  const json::value* zone =
+      ann && ann->is_object() ? ann->as_object().if_contains(api::kZoneAnnotation) : nullptr;
+  if (zone) kept["annotations"] = json::object{{api::kZoneAnnotation, *zone}};
+  for (std::string_view k : {"name", "namespace", "resourceVersion", "uid"}) {
+    if (const json::value* v = meta->as_object().if_contains(k)) kept[k] = *v;
+  }
+  *meta = std::move(kept);
+}
+
 KubeStatusWriter::KubeStatusWriter(
     std::shared_ptr<kube::Client> client,
     std::function<const kube::Store*(std::string_view kind)> store_of,

@@ -56,6 +56,12 @@ class KubeStatusWriter : public controller::StatusSink {
   void clear();
   size_t pending() const { return pending_.size(); }
 
+  // What the informers of the record kinds and the sources keep of each object for this writer,
+  // their stores' only reader (kube::InformerOptions::keep; the controller's catalogs decode the
+  // whole object): name, namespace, resourceVersion, uid, the zone annotation and status.
+  // Memory: the rest (spec, labels, creationTimestamp, …) is ≈ 85 B of a cached record's ≈ 660.
+  static void keep_for_status(boost::json::object& object);
+
  private:
   // What we wrote to an object's /status, kept until the informer's cache shows it (memory:
   // compact JSON text, parsed only in that short window; settle() drops what the cache caught

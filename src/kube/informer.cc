@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <list>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -76,6 +77,16 @@ asio::awaitable<bool> Informer::wait_synced(std::chrono::milliseconds timeout) {
   co_return synced();
 }
 
+Result<Informer::Decoded> Informer::decode(json::object& object) const {
+  auto whole = Object::from_json(object);
+  if (!whole) return tl::unexpected(whole.error());
+  if (!options_.keep) return Decoded{*whole, *whole};
+  options_.keep(object);
+  auto kept = Object::from_json(object);
+  if (!kept) return tl::unexpected(kept.error());
+  return Decoded{std::move(*whole), std::move(*kept)};
+}
+
 void Informer::deliver(const Delta& delta) {
   for (auto& h : handlers_) {
     try {
@@ -96,6 +107,8 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
   lo.page_bytes = options_.page_bytes;
   for (int attempt = 0;; ++attempt) {
     std::vector<ObjectPtr> fresh;
+    // With `keep`: the whole objects, for the handlers (views into their own keys).
+    std::unordered_map<std::string_view, ObjectPtr> whole;
     size_t undecodable = 0;
     std::function<void(json::object&)> on_item = [&](json::object& item) {
       // LIST items of built-in kinds come without apiVersion/kind; watch events have them.
@@ -103,9 +116,10 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
         item["apiVersion"] = resource_.api_version();
         item["kind"] = resource_.kind;
       }
-      auto o = Object::from_json(item);
+      auto o = decode(item);
       if (o) {
-        fresh.push_back(std::move(*o));
+        fresh.push_back(std::move(o->stored));
+        if (o->whole != fresh.back()) whole.emplace(o->whole->key(), std::move(o->whole));
       } else {
         ++undecodable;
       }
@@ -126,6 +140,11 @@ asio::awaitable<Result<void>> Informer::list_and_replace(bool after_gone) {
       if (after_gone) ++stats_.relists_after_gone;
       stats_.resource_version = *rv;
     }
+    for (Delta& d : deltas) {
+      if (!d.new_object) continue;
+      if (auto w = whole.find(d.new_object->key()); w != whole.end()) d.new_object = w->second;
+    }
+    whole.clear();
     for (const Delta& d : deltas) deliver(d);
     set_synced();
     co_return Result<void>();
@@ -167,18 +186,19 @@ asio::awaitable<Result<void>> Informer::watch_once() {
       e.object["apiVersion"] = resource_.api_version();
       e.object["kind"] = resource_.kind;
     }
-    auto obj = Object::from_json(e.object);
+    auto obj = decode(e.object);
     if (!obj) {
       // Cannot key it: resume after it rather than stall on it forever.
       spdlog::warn("kube informer {}: skipping undecodable {} event: {}",
                    resource_.qualified_name(), to_string(e.type), obj.error().message);
     } else if (e.type == WatchEventType::Deleted) {
-      if (auto d = store_.erase((*obj)->key())) {
-        d->old_object = *obj;  // the final state the server reported
+      if (auto d = store_.erase(obj->whole->key())) {
+        d->old_object = obj->whole;  // the final state the server reported
         deliver(*d);
       }
-    } else {
-      if (auto d = store_.upsert(*obj)) deliver(*d);
+    } else if (auto d = store_.upsert(std::move(obj->stored))) {
+      d->new_object = obj->whole;
+      deliver(*d);
     }
     std::lock_guard lock(stats_mu_);
     ++stats_.events;

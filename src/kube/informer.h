@@ -16,6 +16,9 @@
 //   vanished meanwhile.
 // - Failures reconnect with jittered exponential backoff (reset after a healthy watch).
 // - Handlers run on the client's executor, after the store was updated; they must not block.
+// - `keep` (client-go's transform) trims what the store holds of each object; the handlers still
+//   get the whole object (the Deleted event's old_object too; an Updated event's old_object is the
+//   store's, trimmed).
 #pragma once
 
 #include <atomic>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include "kube/backoff.h"
 #include "kube/client.h"
@@ -49,6 +53,11 @@ struct InformerOptions {
   size_t page_bytes = ListOptions{}.page_bytes;
   std::chrono::seconds watch_timeout{300};  // timeoutSeconds of each watch request
   BackoffPolicy backoff{};
+  // What the store keeps of each object, applied after the handlers' copy was made: only what
+  // the store's readers look at, when the handlers decode the whole object into a catalog of
+  // their own (memory). It must leave metadata's name, namespace, resourceVersion and uid. Empty:
+  // the whole object.
+  std::function<void(boost::json::object&)> keep{};
 };
 
 struct InformerStats {
@@ -94,6 +103,11 @@ class Informer {
 
  private:
   struct Loop;
+  // An object as the handlers get it, and as the store keeps it (`keep`; else the same).
+  struct Decoded {
+    ObjectPtr whole, stored;
+  };
+  Result<Decoded> decode(boost::json::object& object) const;
   asio::awaitable<Result<void>> list_and_replace(bool after_gone);
   asio::awaitable<Result<void>> watch_once();
   void deliver(const Delta& delta);

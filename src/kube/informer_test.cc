@@ -174,6 +174,52 @@ TEST(InformerTest, ListPagesWatchThenInStreamGoneRelistsExactDifference) {
   EXPECT_NE(s.targets[4].find("resourceVersion=30"), std::string::npos);
 }
 
+// `keep` trims what the store holds; the handlers get every object whole, from the list and
+// from the watch, and a deleted object's final state whole too.
+TEST(InformerTest, KeepTrimsTheStoreAndHandlersGetTheWholeObject) {
+  auto with_data = [](std::string_view name, std::string_view rv) {
+    std::string o = cm(name, rv);
+    return o.substr(0, o.size() - 1) + R"(,"data":{"big":"value"}})";
+  };
+  asio::io_context io;
+  Script s;
+  s.lists.push_back({200, page({with_data("a", "5")}, "10", ""), ""});
+  s.watches.push_back(
+      {std::nullopt,
+       {event("ADDED", with_data("b", "11")), event("MODIFIED", with_data("a", "12")),
+        event("DELETED", with_data("b", "13"))},
+       true});
+  auto client =
+      std::make_shared<Client>(std::make_unique<FakeTransport>(io.get_executor(), &s), "default");
+  InformerOptions o{.namespace_ = "n"};
+  o.keep = [](boost::json::object& object) { object.erase("data"); };
+  Informer inf(client, resources::kConfigMaps, o);
+  std::vector<std::string> seen;
+  inf.on_event([&](DeltaType t, const ObjectPtr& old_obj, const ObjectPtr& new_obj) {
+    const ObjectPtr& x = new_obj ? new_obj : old_obj;
+    bool whole = x->parse().as_object().contains("data");
+    // In the handler the store already holds the trimmed object (or none, once deleted).
+    ObjectPtr stored = inf.store().get("n", x->name());
+    bool trimmed = stored ? !stored->parse().as_object().contains("data") : true;
+    seen.push_back(fmt::format("{} {}@{} whole={} stored-trimmed={}", to_string(t), x->name(),
+                               x->resource_version(), whole, trimmed));
+  });
+  run_until(io, inf, s, [&] { return seen.size() >= 4; });
+
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "Added a@5 whole=true stored-trimmed=true",
+                      "Added b@11 whole=true stored-trimmed=true",
+                      "Updated a@12 whole=true stored-trimmed=true",
+                      "Deleted b@13 whole=true stored-trimmed=true",
+                  }));
+  ASSERT_EQ(inf.store().size(), 1u);
+  ObjectPtr a = inf.store().get("n", "a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->resource_version(), "12");
+  EXPECT_EQ(a->uid(), "uid-a");
+  EXPECT_FALSE(a->parse().as_object().contains("data"));
+}
+
 // Later pages ask for as many items as make about page_bytes of JSON at the size of the items
 // listed so far, between page_size and max_page_size.
 TEST(InformerTest, LaterPagesAreSizedByTheirBytes) {
