@@ -40,12 +40,16 @@ json::value parse_packed(std::string_view packed) {
   return json::parse(text);
 }
 
-std::string annotation_of(const json::value& object) {
-  const auto* meta = object.is_object() ? object.as_object().if_contains("metadata") : nullptr;
+// metadata.annotations' zone annotation, given an object's metadata; null when absent.
+const json::value* zone_annotation(const json::value* meta) {
   const auto* ann =
       meta && meta->is_object() ? meta->as_object().if_contains("annotations") : nullptr;
+  return ann && ann->is_object() ? ann->as_object().if_contains(api::kZoneAnnotation) : nullptr;
+}
+
+std::string annotation_of(const json::value& object) {
   const auto* v =
-      ann && ann->is_object() ? ann->as_object().if_contains(api::kZoneAnnotation) : nullptr;
+      zone_annotation(object.is_object() ? object.as_object().if_contains("metadata") : nullptr);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
@@ -70,10 +74,9 @@ void KubeStatusWriter::keep_for_status(json::object& object) {
   if (!meta || !meta->is_object()) return;
   json::object kept(meta->storage());
   // In the API server's (sorted) order, which kube/packed_json's fragments follow.
-  const json::value* ann = meta->as_object().if_contains("annotations");
-  const json::value* zone =
-      ann && ann->is_object() ? ann->as_object().if_contains(api::kZoneAnnotation) : nullptr;
-  if (zone) kept["annotations"] = json::object{{api::kZoneAnnotation, *zone}};
+  if (const json::value* zone = zone_annotation(meta)) {
+    kept["annotations"] = json::object{{api::kZoneAnnotation, *zone}};
+  }
   for (std::string_view k : {"name", "namespace", "resourceVersion", "uid"}) {
     if (const json::value* v = meta->as_object().if_contains(k)) kept[k] = *v;
   }
